@@ -1,0 +1,32 @@
+# alsprog: every target sets itself up on a fresh machine with nothing but Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install test report bench lint clean
+
+install: $(STAMP)
+
+# Re-install only when the venv is missing or pyproject.toml changed.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+test: install
+	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
+
+report: install
+	$(BIN)/python scripts/make_report.py --out reports
+
+bench: install
+	$(BIN)/python scripts/bench.py
+
+lint: install
+	$(BIN)/ruff check alsprog tests scripts
+	$(BIN)/ruff format --check alsprog tests scripts
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

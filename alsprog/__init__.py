@@ -1,0 +1,49 @@
+"""alsprog: calibrated survival and disease-progression models of ALS and the other MNDs.
+
+Time is in years from symptom onset unless a name says otherwise. The public API is listed
+below; names are imported on first use, so ``import alsprog`` stays fast.
+
+Models (``alsprog.models``): Exponential, Weibull, Gompertz, LogNormal, LogLogistic,
+GeneralizedGamma, PiecewiseExponential, Spline, Mixture, with one interface: survival,
+cumulative_hazard, hazard, quantile, median, mean, rmst, conditional, sample.
+
+Functions:
+    fit                 maximum likelihood on individual (right-censored, left-truncated) data
+    kaplan_meier        lifelines' Kaplan-Meier estimate as a model with the same interface
+    calibrate           fit a family to landmark survival figures (grouped multinomial likelihood)
+    compare_families    calibrate every family; one row per family, best first
+    load_targets        read landmark targets from TOML or CSV
+    default_targets     the reference document's ALS landmarks
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "fit": "alsprog.fitting",
+    "kaplan_meier": "alsprog.models.kaplan_meier",
+    "calibrate": "alsprog.calibration",
+    "compare_families": "alsprog.calibration",
+    "load_targets": "alsprog.targets",
+    "default_targets": "alsprog.targets",
+    "Targets": "alsprog.targets",
+    "models": "alsprog.models",
+}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'alsprog' has no attribute {name!r}")
+    value = importlib.import_module(module)
+    return value if name == "models" else getattr(value, name)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,266 @@
+"""The common interface of every survival model in alsprog.
+
+A model is a frozen dataclass. Public methods here check input, keep the shape of what they were
+given (a scalar in gives a float out) and call private formulas that families supply. A family
+writes only what it has in closed form; this base derives the rest:
+
+- survival from the cumulative hazard, and the reverse;
+- quantiles by a safeguarded Newton inversion of the cumulative hazard on log time;
+- restricted mean survival and the mean by quadrature;
+- samples by inverse transform.
+
+Time is in years from symptom onset throughout. ``quantile(p)`` takes the probability of having
+died by time t (scipy's ``ppf``), so ``quantile(1 - survival(t)) == t``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+from scipy import integrate
+
+from alsprog.errors import InputError, as_probabilities, as_times, check_positive
+
+if TYPE_CHECKING:
+    from alsprog.models.fit_info import FitInfo
+
+ArrayLike = float | np.ndarray | list[float]
+
+# Quantiles are sought on log time in [exp(LOG_T_MIN), exp(LOG_T_MAX)] years; beyond the upper
+# end (about 160,000 years) a quantile is reported as inf.
+LOG_T_MIN, LOG_T_MAX = -30.0, 12.0
+
+
+def _shaped(values: np.ndarray, like: np.ndarray) -> float | np.ndarray:
+    """Return a float for a 0-d input, else an array of the input's shape."""
+    values = np.asarray(values, dtype=float).reshape(like.shape)
+    return float(values) if like.ndim == 0 else values
+
+
+def as_generator(rng: np.random.Generator | int) -> np.random.Generator:
+    """Accept a numpy Generator, or an integer seed for one."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
+        return np.random.default_rng(int(rng))
+    raise InputError(
+        f"rng must be a numpy Generator or an integer seed (got {type(rng).__name__}); "
+        "pass np.random.default_rng(seed)"
+    )
+
+
+@dataclass(frozen=True)
+class SurvivalModel:
+    """Base of every model: a distribution of time to death in years from symptom onset.
+
+    ``fit_info`` holds standard errors, log-likelihood, AIC and landmark diagnostics when the
+    model came out of a fit or a calibration; it takes no part in equality.
+    """
+
+    fit_info: FitInfo | None = field(default=None, compare=False, repr=False, kw_only=True)
+    family: ClassVar[str] = "model"
+
+    # ----------------------------------------------------------------- public interface
+    def survival(self, t: ArrayLike) -> float | np.ndarray:
+        """Probability of being alive t years after onset."""
+        arr = as_times(t)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+            return _shaped(self._survival(arr.ravel()), arr)
+
+    def cumulative_hazard(self, t: ArrayLike) -> float | np.ndarray:
+        """Cumulative hazard H(t) = -log S(t), dimensionless."""
+        arr = as_times(t)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+            return _shaped(self._cumulative_hazard(arr.ravel()), arr)
+
+    def hazard(self, t: ArrayLike) -> float | np.ndarray:
+        """Instantaneous death rate at t, per year."""
+        arr = as_times(t)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+            return _shaped(self._hazard(arr.ravel()), arr)
+
+    def density(self, t: ArrayLike) -> float | np.ndarray:
+        """Probability density of the death time, per year: hazard(t) * survival(t)."""
+        arr = as_times(t).ravel()
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+            values = self._hazard(arr) * self._survival(arr)
+        return _shaped(np.where(np.isfinite(values), values, 0.0), as_times(t))
+
+    def quantile(self, p: ArrayLike) -> float | np.ndarray:
+        """Time (years) by which a fraction p has died; inf where p exceeds the ever-dying share."""
+        arr = as_probabilities(p)
+        flat = arr.ravel()
+        out = np.full(flat.shape, np.inf)
+        dying = 1.0 - self.cure_fraction()
+        inside = flat < dying if dying < 1 else flat < 1
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+            out[inside] = self._quantile(flat[inside])
+        out[flat == 0] = 0.0
+        return _shaped(out, arr)
+
+    def median(self) -> float:
+        """Median survival, years (inf when fewer than half ever die)."""
+        return float(self.quantile(0.5))
+
+    def mean(self) -> float:
+        """Mean survival, years (inf when a fraction never dies or the tail is too heavy)."""
+        if self.cure_fraction() > 0:
+            return math.inf
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+            return float(self._mean())
+
+    def rmst(self, horizon: ArrayLike) -> float | np.ndarray:
+        """Restricted mean survival time: expected years alive within the first ``horizon`` years."""
+        arr = as_times(horizon, "horizon")
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+            return _shaped(self._rmst(arr.ravel()), arr)
+
+    def cure_fraction(self) -> float:
+        """Share who never die of this cause, S(infinity); 0 for most families."""
+        return 0.0
+
+    def conditional(self, survived: float) -> SurvivalModel:
+        """Residual life (years from now) of someone alive ``survived`` years after onset."""
+        from alsprog.models.transforms import Conditional
+
+        survived = float(as_times(survived, "survived"))
+        if survived == 0:
+            return self
+        alive = float(self._survival(np.array([survived]))[0])
+        if not alive > 0:
+            raise InputError(
+                f"conditional: nobody is alive at {survived:g} years under this model; "
+                "choose an earlier time"
+            )
+        return Conditional(base=self, survived=survived)
+
+    def sample(self, n: int, rng: np.random.Generator | int) -> np.ndarray:
+        """Draw ``n`` death times (years; inf for those who never die) by inverse transform."""
+        if not isinstance(n, int | np.integer) or isinstance(n, bool) or n < 0:
+            raise InputError(f"sample: n must be a whole number >= 0 (got {n!r})")
+        generator = as_generator(rng)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+            return np.asarray(self._sample(int(n), generator), dtype=float)
+
+    def with_hazard_ratio(self, hazard_ratio: float) -> SurvivalModel:
+        """The same model with every hazard multiplied by ``hazard_ratio`` (proportional hazards)."""
+        from alsprog.models.transforms import ProportionalHazards
+
+        check_positive("hazard_ratio", hazard_ratio)
+        if hazard_ratio == 1:
+            return self
+        return ProportionalHazards(base=self, hazard_ratio=float(hazard_ratio))
+
+    def with_time_ratio(self, time_ratio: float) -> SurvivalModel:
+        """The same model with time stretched by ``time_ratio`` (accelerated failure time)."""
+        from alsprog.models.transforms import TimeScaled
+
+        check_positive("time_ratio", time_ratio)
+        if time_ratio == 1:
+            return self
+        return TimeScaled(base=self, time_ratio=float(time_ratio))
+
+    def with_effect(self, effect: Any) -> SurvivalModel:
+        """Apply an effect object (anything with ``apply(model) -> model``) to this model."""
+        apply = getattr(effect, "apply", None)
+        if apply is None:
+            raise InputError(
+                f"with_effect: {type(effect).__name__} has no apply(model) method; "
+                "pass an effect object, or use with_hazard_ratio / with_time_ratio"
+            )
+        return apply(self)
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        """The model's parameters by name (not including ``fit_info``)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "fit_info"}
+
+    # ----------------------------------------------------------------- formulas to supply
+    # Inputs are 1-d float arrays of times >= 0 (inf allowed) or probabilities in (0, 1).
+    def _cumulative_hazard(self, t: np.ndarray) -> np.ndarray:
+        return -np.log(self._survival(t))
+
+    def _survival(self, t: np.ndarray) -> np.ndarray:
+        return np.exp(-self._cumulative_hazard(t))
+
+    def _hazard(self, t: np.ndarray) -> np.ndarray:
+        raise NotImplementedError(f"{type(self).__name__} defines no hazard")
+
+    def _log_hazard(self, t: np.ndarray) -> np.ndarray:
+        """log hazard; families override it where a direct formula is more accurate."""
+        return np.log(self._hazard(t))
+
+    def _quantile(self, p: np.ndarray) -> np.ndarray:
+        return invert_cumulative_hazard(self, -np.log1p(-p))
+
+    def _mean(self) -> float:
+        value, _ = integrate.quad(lambda s: float(self._survival(np.array([s]))[0]), 0, np.inf,
+                                  limit=400)
+        return value
+
+    def _rmst(self, horizon: np.ndarray) -> np.ndarray:
+        order = np.argsort(horizon)
+        out = np.empty_like(horizon)
+        total, previous = 0.0, 0.0
+        for i in order:  # integrate piece by piece between sorted horizons
+            if np.isinf(horizon[i]):
+                out[i] = self.mean()
+                continue
+            piece, _ = integrate.quad(lambda s: float(self._survival(np.array([s]))[0]),
+                                      previous, horizon[i], limit=400)
+            total, previous = total + piece, horizon[i]
+            out[i] = total
+        return out
+
+    def _sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        return self.quantile(rng.random(n))
+
+
+def invert_cumulative_hazard(model: SurvivalModel, target: np.ndarray) -> np.ndarray:
+    """Times t (years) with H(t) = target, vectorised.
+
+    Starts from interpolation on a log-time grid, then takes safeguarded Newton steps on
+    g(u) = log H(e^u) - log target, whose slope is t h(t) / H(t); a step that leaves the bracket
+    is replaced by bisection. Targets beyond H at the grid's end give inf.
+    """
+    target = np.asarray(target, dtype=float)
+    out = np.full(target.shape, np.inf)
+    grid_u = np.linspace(LOG_T_MIN, LOG_T_MAX, 841)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        grid_log_h = np.log(model._cumulative_hazard(np.exp(grid_u)))
+    grid_log_h = np.maximum.accumulate(np.nan_to_num(grid_log_h, nan=-np.inf, posinf=np.inf))
+    log_target = np.log(target)
+    reachable = np.isfinite(log_target) & (log_target <= grid_log_h[-1])
+    below = reachable & (log_target <= grid_log_h[0])
+    out[below] = math.exp(LOG_T_MIN)
+    solve = reachable & ~below
+    if not solve.any():
+        return out
+    goal = log_target[solve]
+    upper_index = np.searchsorted(grid_log_h, goal, side="left").clip(1, grid_u.size - 1)
+    lo, hi = grid_u[upper_index - 1], grid_u[upper_index]
+    span = grid_log_h[upper_index] - grid_log_h[upper_index - 1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.where(np.isfinite(span) & (span > 0),
+                        (goal - grid_log_h[upper_index - 1]) / span, 0.5)
+    u = lo + np.clip(np.nan_to_num(frac, nan=0.5), 0.0, 1.0) * (hi - lo)
+    for _ in range(60):
+        t = np.exp(u)
+        cum = model._cumulative_hazard(t)
+        g = np.log(cum) - goal
+        slope = t * model._hazard(t) / cum
+        lo = np.where(g < 0, u, lo)
+        hi = np.where(g > 0, u, hi)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = u - g / slope
+        bad = ~np.isfinite(step) | (step <= lo) | (step >= hi)
+        new_u = np.where(bad, 0.5 * (lo + hi), step)
+        done = np.abs(new_u - u) < 1e-13 * np.maximum(1.0, np.abs(u))
+        u = new_u
+        if done.all():
+            break
+    out[solve] = np.exp(u)
+    return out

@@ -1,0 +1,40 @@
+"""Exponential survival: a constant hazard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from alsprog.errors import check_positive
+from alsprog.models.base import SurvivalModel
+
+
+@dataclass(frozen=True)
+class Exponential(SurvivalModel):
+    """Exponential survival, S(t) = exp(-rate * t), t in years from onset.
+
+    rate : deaths per person-year; the median is log(2) / rate.
+    """
+
+    rate: float
+    family: ClassVar[str] = "exponential"
+
+    def __post_init__(self) -> None:
+        check_positive("Exponential rate (per year)", self.rate)
+
+    def _cumulative_hazard(self, t: np.ndarray) -> np.ndarray:
+        return self.rate * t
+
+    def _hazard(self, t: np.ndarray) -> np.ndarray:
+        return np.full_like(t, self.rate)
+
+    def _quantile(self, p: np.ndarray) -> np.ndarray:
+        return -np.log1p(-p) / self.rate
+
+    def _mean(self) -> float:
+        return 1.0 / self.rate
+
+    def _rmst(self, horizon: np.ndarray) -> np.ndarray:
+        return -np.expm1(-self.rate * horizon) / self.rate

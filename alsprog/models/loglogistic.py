@@ -1,0 +1,53 @@
+"""Log-logistic survival: log time follows a logistic distribution."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from alsprog.errors import check_positive
+from alsprog.models.base import SurvivalModel
+
+
+@dataclass(frozen=True)
+class LogLogistic(SurvivalModel):
+    """Log-logistic survival, S(t) = 1 / (1 + (t / scale) ** shape), t in years from onset.
+
+    shape : dimensionless; above 1 the hazard rises, then falls.
+    scale : years; the median.
+    The mean is inf when shape <= 1.
+    """
+
+    shape: float
+    scale: float
+    family: ClassVar[str] = "loglogistic"
+
+    def __post_init__(self) -> None:
+        check_positive("LogLogistic shape", self.shape)
+        check_positive("LogLogistic scale (years)", self.scale)
+
+    def _survival(self, t: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + (t / self.scale) ** self.shape)
+
+    def _cumulative_hazard(self, t: np.ndarray) -> np.ndarray:
+        return np.log1p((t / self.scale) ** self.shape)
+
+    def _hazard(self, t: np.ndarray) -> np.ndarray:
+        x = (t / self.scale) ** self.shape
+        return self.shape / t * x / (1.0 + x)
+
+    def _log_hazard(self, t: np.ndarray) -> np.ndarray:
+        log_x = self.shape * np.log(t / self.scale)
+        return math.log(self.shape) - np.log(t) + log_x - np.logaddexp(0.0, log_x)
+
+    def _quantile(self, p: np.ndarray) -> np.ndarray:
+        return self.scale * (p / (1 - p)) ** (1 / self.shape)
+
+    def _mean(self) -> float:
+        if self.shape <= 1:
+            return math.inf
+        b = math.pi / self.shape
+        return self.scale * b / math.sin(b)

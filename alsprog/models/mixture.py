@@ -1,0 +1,76 @@
+"""Finite mixtures of survival models: a population made of subgroups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from alsprog.errors import InputError, check_probability
+from alsprog.models.base import SurvivalModel
+
+
+@dataclass(frozen=True)
+class Mixture(SurvivalModel):
+    """S(t) = sum_k weights[k] * components[k].survival(t), t in years from onset.
+
+    components : the subgroups' models.
+    weights : their shares, each in [0, 1], summing to 1.
+    names : optional labels for the components (phenotype names, say).
+    A component with a cure fraction gives the mixture one; ``quantile`` above the ever-dying
+    share and ``mean`` are then inf.
+    """
+
+    components: tuple[SurvivalModel, ...]
+    weights: tuple[float, ...]
+    names: tuple[str, ...] | None = None
+    family: ClassVar[str] = "mixture"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "components", tuple(self.components))
+        object.__setattr__(self, "weights", tuple(float(w) for w in self.weights))
+        if not self.components or len(self.components) != len(self.weights):
+            raise InputError(
+                f"Mixture: {len(self.components)} components and {len(self.weights)} weights; "
+                "give one weight per component"
+            )
+        for k, w in enumerate(self.weights):
+            check_probability(f"Mixture weight {k}", w)
+        if abs(sum(self.weights) - 1) > 1e-9:
+            raise InputError(f"Mixture: weights sum to {sum(self.weights):.6g}; they must sum to 1")
+        if self.names is not None and len(self.names) != len(self.components):
+            raise InputError("Mixture: give one name per component, or none")
+
+    def _survival(self, t: np.ndarray) -> np.ndarray:
+        return sum(w * c._survival(t) for w, c in zip(self.weights, self.components, strict=True))
+
+    def _density(self, t: np.ndarray) -> np.ndarray:
+        parts = [w * c._hazard(t) * c._survival(t)
+                 for w, c in zip(self.weights, self.components, strict=True) if w > 0]
+        return np.nan_to_num(sum(parts), nan=0.0)
+
+    def _hazard(self, t: np.ndarray) -> np.ndarray:
+        return self._density(t) / self._survival(t)
+
+    def cure_fraction(self) -> float:
+        return sum(w * c.cure_fraction() for w, c in zip(self.weights, self.components, strict=True))
+
+    def _mean(self) -> float:
+        return sum(w * c.mean() for w, c in zip(self.weights, self.components, strict=True) if w > 0)
+
+    def _rmst(self, horizon: np.ndarray) -> np.ndarray:
+        return sum(w * c._rmst(horizon)
+                   for w, c in zip(self.weights, self.components, strict=True) if w > 0)
+
+    def _sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        label = rng.choice(len(self.components), size=n, p=np.asarray(self.weights))
+        out = np.empty(n)
+        for k, component in enumerate(self.components):
+            chosen = label == k
+            out[chosen] = component._sample(int(chosen.sum()), rng)
+        return out
+
+    def component_survival(self, t: np.ndarray | float) -> np.ndarray:
+        """Survival of each component at t: an array of shape (n_components, *shape of t)."""
+        return np.stack([np.asarray(c.survival(t)) for c in self.components])

@@ -1,0 +1,132 @@
+"""Models made from another model: conditional residual life, proportional hazards, time scaling."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from alsprog.models.base import SurvivalModel
+
+
+@dataclass(frozen=True)
+class Conditional(SurvivalModel):
+    """Residual life of someone alive ``survived`` years after onset; time counts from then.
+
+    S(u) = S_base(survived + u) / S_base(survived).
+    """
+
+    base: SurvivalModel
+    survived: float
+    family: ClassVar[str] = "conditional"
+
+    @property
+    def _alive(self) -> float:
+        return float(self.base._survival(np.array([self.survived]))[0])
+
+    def _survival(self, t: np.ndarray) -> np.ndarray:
+        return self.base._survival(self.survived + t) / self._alive
+
+    def _cumulative_hazard(self, t: np.ndarray) -> np.ndarray:
+        start = self.base._cumulative_hazard(np.array([self.survived]))[0]
+        return self.base._cumulative_hazard(self.survived + t) - start
+
+    def _hazard(self, t: np.ndarray) -> np.ndarray:
+        return self.base._hazard(self.survived + t)
+
+    def _log_hazard(self, t: np.ndarray) -> np.ndarray:
+        return self.base._log_hazard(self.survived + t)
+
+    def _quantile(self, p: np.ndarray) -> np.ndarray:
+        # die by u from now <=> die by survived + u, with probability 1 - alive * (1 - p)
+        p_base = -np.expm1(math.log(self._alive) + np.log1p(-p))
+        return np.asarray(self.base.quantile(np.clip(p_base, 0.0, 1.0))) - self.survived
+
+    def cure_fraction(self) -> float:
+        return self.base.cure_fraction() / self._alive
+
+    def _rmst(self, horizon: np.ndarray) -> np.ndarray:
+        start = self.base._rmst(np.array([self.survived]))[0]
+        return (self.base._rmst(self.survived + horizon) - start) / self._alive
+
+    def _mean(self) -> float:
+        return float(self._rmst(np.array([np.inf]))[0])
+
+    def conditional(self, survived: float) -> SurvivalModel:
+        if survived == 0:
+            return self
+        return self.base.conditional(self.survived + float(survived))
+
+
+@dataclass(frozen=True)
+class ProportionalHazards(SurvivalModel):
+    """The base model with every hazard multiplied by ``hazard_ratio``: S(t) = S_base(t) ** hr."""
+
+    base: SurvivalModel
+    hazard_ratio: float
+    family: ClassVar[str] = "proportional_hazards"
+
+    def _cumulative_hazard(self, t: np.ndarray) -> np.ndarray:
+        return self.hazard_ratio * self.base._cumulative_hazard(t)
+
+    def _survival(self, t: np.ndarray) -> np.ndarray:
+        return self.base._survival(t) ** self.hazard_ratio
+
+    def _hazard(self, t: np.ndarray) -> np.ndarray:
+        return self.hazard_ratio * self.base._hazard(t)
+
+    def _log_hazard(self, t: np.ndarray) -> np.ndarray:
+        return math.log(self.hazard_ratio) + self.base._log_hazard(t)
+
+    def _quantile(self, p: np.ndarray) -> np.ndarray:
+        return np.asarray(self.base.quantile(-np.expm1(np.log1p(-p) / self.hazard_ratio)))
+
+    def cure_fraction(self) -> float:
+        return self.base.cure_fraction() ** self.hazard_ratio
+
+    def with_hazard_ratio(self, hazard_ratio: float) -> SurvivalModel:
+        return self.base.with_hazard_ratio(self.hazard_ratio * float(hazard_ratio))
+
+
+@dataclass(frozen=True)
+class TimeScaled(SurvivalModel):
+    """The base model on a stretched clock: S(t) = S_base(t / time_ratio) (accelerated failure time).
+
+    A time ratio above 1 lengthens every quantile by that factor.
+    """
+
+    base: SurvivalModel
+    time_ratio: float
+    family: ClassVar[str] = "time_scaled"
+
+    def _survival(self, t: np.ndarray) -> np.ndarray:
+        return self.base._survival(t / self.time_ratio)
+
+    def _cumulative_hazard(self, t: np.ndarray) -> np.ndarray:
+        return self.base._cumulative_hazard(t / self.time_ratio)
+
+    def _hazard(self, t: np.ndarray) -> np.ndarray:
+        return self.base._hazard(t / self.time_ratio) / self.time_ratio
+
+    def _log_hazard(self, t: np.ndarray) -> np.ndarray:
+        return self.base._log_hazard(t / self.time_ratio) - math.log(self.time_ratio)
+
+    def _quantile(self, p: np.ndarray) -> np.ndarray:
+        return self.time_ratio * np.asarray(self.base.quantile(p))
+
+    def cure_fraction(self) -> float:
+        return self.base.cure_fraction()
+
+    def _mean(self) -> float:
+        return self.time_ratio * self.base.mean()
+
+    def _rmst(self, horizon: np.ndarray) -> np.ndarray:
+        return self.time_ratio * self.base._rmst(horizon / self.time_ratio)
+
+    def _sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        return self.time_ratio * self.base._sample(n, rng)
+
+    def with_time_ratio(self, time_ratio: float) -> SurvivalModel:
+        return self.base.with_time_ratio(self.time_ratio * float(time_ratio))
