@@ -25,6 +25,9 @@ from scipy import integrate
 from alsprog.errors import InputError, as_probabilities, as_times, check_positive
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from alsprog.lifetable import LifeTable
     from alsprog.models.fit_info import FitInfo
 
 ArrayLike = float | np.ndarray | list[float]
@@ -113,7 +116,7 @@ class SurvivalModel:
             return float(self._mean())
 
     def rmst(self, horizon: ArrayLike) -> float | np.ndarray:
-        """Restricted mean survival time: expected years alive within the first ``horizon`` years."""
+        """Restricted mean survival time: expected years alive in the first ``horizon`` years."""
         arr = as_times(horizon, "horizon")
         with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
             return _shaped(self._rmst(arr.ravel()), arr)
@@ -146,7 +149,7 @@ class SurvivalModel:
             return np.asarray(self._sample(int(n), generator), dtype=float)
 
     def with_hazard_ratio(self, hazard_ratio: float) -> SurvivalModel:
-        """The same model with every hazard multiplied by ``hazard_ratio`` (proportional hazards)."""
+        """The same model with every hazard times ``hazard_ratio`` (proportional hazards)."""
         from alsprog.models.transforms import ProportionalHazards
 
         check_positive("hazard_ratio", hazard_ratio)
@@ -162,6 +165,20 @@ class SurvivalModel:
         if time_ratio == 1:
             return self
         return TimeScaled(base=self, time_ratio=float(time_ratio))
+
+    def with_background(
+        self, age_at_onset: float, sex: str, table: str | Path | LifeTable | None = None
+    ) -> SurvivalModel:
+        """All-cause survival: this model as the disease, plus ordinary mortality from a life table.
+
+        age_at_onset : years, 0 to the table's last age (119 for the default table).
+        sex : 'male' or 'female'.
+        table : a LifeTable, a table name or a CSV path (default ``us_ssa_2007``, see
+            ``alsprog.lifetable``). Returns a ``WithBackground`` model.
+        """
+        from alsprog.models.background import WithBackground
+
+        return WithBackground(disease=self, age_at_onset=age_at_onset, sex=sex, table=table)
 
     def with_effect(self, effect: Any) -> SurvivalModel:
         """Apply an effect object (anything with ``apply(model) -> model``) to this model."""

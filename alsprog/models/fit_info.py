@@ -44,11 +44,13 @@ class FitInfo:
 
     def summary(self) -> pd.DataFrame:
         """One row per parameter: parameter, estimate, standard_error."""
-        return pd.DataFrame({
-            "parameter": list(self.parameter_names),
-            "estimate": list(self.estimates),
-            "standard_error": list(self.standard_errors),
-        })
+        return pd.DataFrame(
+            {
+                "parameter": list(self.parameter_names),
+                "estimate": list(self.estimates),
+                "standard_error": list(self.standard_errors),
+            }
+        )
 
     @property
     def max_abs_error(self) -> float:
@@ -62,6 +64,5 @@ class FitInfo:
         """``n`` models with parameters drawn from the estimate's normal approximation."""
         if self.covariance is None or self.build is None or self.unconstrained is None:
             raise ValueError("draw_models: this fit has no usable covariance matrix")
-        draws = rng.multivariate_normal(self.unconstrained, self.covariance, size=n,
-                                        method="eigh")
+        draws = rng.multivariate_normal(self.unconstrained, self.covariance, size=n, method="eigh")
         return [self.build(theta) for theta in draws]

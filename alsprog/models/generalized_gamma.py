@@ -71,8 +71,9 @@ class GeneralizedGamma(SurvivalModel):
 
     def _log_density(self, t: np.ndarray) -> np.ndarray:
         g, u = self._shape_and_u(t)
-        return (-np.log(self.sigma * t) + math.log(abs(self.q)) + g * np.log(u) - u
-                - special.gammaln(g))
+        return (
+            -np.log(self.sigma * t) + math.log(abs(self.q)) + g * np.log(u) - u - special.gammaln(g)
+        )
 
     def _log_hazard(self, t: np.ndarray) -> np.ndarray:
         if (ln := self._lognormal) is not None:

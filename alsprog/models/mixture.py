@@ -46,22 +46,32 @@ class Mixture(SurvivalModel):
         return sum(w * c._survival(t) for w, c in zip(self.weights, self.components, strict=True))
 
     def _density(self, t: np.ndarray) -> np.ndarray:
-        parts = [w * c._hazard(t) * c._survival(t)
-                 for w, c in zip(self.weights, self.components, strict=True) if w > 0]
+        parts = [
+            w * c._hazard(t) * c._survival(t)
+            for w, c in zip(self.weights, self.components, strict=True)
+            if w > 0
+        ]
         return np.nan_to_num(sum(parts), nan=0.0)
 
     def _hazard(self, t: np.ndarray) -> np.ndarray:
         return self._density(t) / self._survival(t)
 
     def cure_fraction(self) -> float:
-        return sum(w * c.cure_fraction() for w, c in zip(self.weights, self.components, strict=True))
+        return sum(
+            w * c.cure_fraction() for w, c in zip(self.weights, self.components, strict=True)
+        )
 
     def _mean(self) -> float:
-        return sum(w * c.mean() for w, c in zip(self.weights, self.components, strict=True) if w > 0)
+        return sum(
+            w * c.mean() for w, c in zip(self.weights, self.components, strict=True) if w > 0
+        )
 
     def _rmst(self, horizon: np.ndarray) -> np.ndarray:
-        return sum(w * c._rmst(horizon)
-                   for w, c in zip(self.weights, self.components, strict=True) if w > 0)
+        return sum(
+            w * c._rmst(horizon)
+            for w, c in zip(self.weights, self.components, strict=True)
+            if w > 0
+        )
 
     def _sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         label = rng.choice(len(self.components), size=n, p=np.asarray(self.weights))

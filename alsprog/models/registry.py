@@ -25,8 +25,17 @@ from alsprog.models.piecewise_exponential import PiecewiseExponential
 from alsprog.models.spline import Spline
 from alsprog.models.weibull import Weibull
 
-FAMILIES = ("exponential", "weibull", "gompertz", "lognormal", "loglogistic",
-            "generalized_gamma", "piecewise_exponential", "spline", "mixture")
+FAMILIES = (
+    "exponential",
+    "weibull",
+    "gompertz",
+    "lognormal",
+    "loglogistic",
+    "generalized_gamma",
+    "piecewise_exponential",
+    "spline",
+    "mixture",
+)
 LN2 = math.log(2)
 
 
@@ -56,49 +65,86 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum()
 
 
-def family_spec(name: str, *, breakpoints: Sequence[float] = (), knots: Sequence[float] = (),
-                components: Sequence[str] = ("weibull", "weibull")) -> FamilySpec:
+def family_spec(
+    name: str,
+    *,
+    breakpoints: Sequence[float] = (),
+    knots: Sequence[float] = (),
+    components: Sequence[str] = ("weibull", "weibull"),
+) -> FamilySpec:
     """The spec of family ``name``; piecewise_exponential needs ``breakpoints`` (years), spline
     needs ``knots`` (years, boundary knots first and last), mixture takes ``components``."""
     check_family(name)
     if name == "exponential":
-        return FamilySpec(name, ("rate",), lambda th: Exponential(math.exp(th[0])),
-                          lambda med, spread: [np.array([math.log(LN2 / med)])])
+        return FamilySpec(
+            name,
+            ("rate",),
+            lambda th: Exponential(math.exp(th[0])),
+            lambda med, spread: [np.array([math.log(LN2 / med)])],
+        )
     if name == "weibull":
+
         def weibull_starts(med: float, spread: float) -> list[np.ndarray]:
-            return [np.array([math.log(k), math.log(med / LN2 ** (1 / k))])
-                    for k in (1.0 / max(spread, 0.2), 1.0, 2.0)]
-        return FamilySpec(name, ("shape", "scale"),
-                          lambda th: Weibull(math.exp(th[0]), math.exp(th[1])), weibull_starts)
+            return [
+                np.array([math.log(k), math.log(med / LN2 ** (1 / k))])
+                for k in (1.0 / max(spread, 0.2), 1.0, 2.0)
+            ]
+
+        return FamilySpec(
+            name,
+            ("shape", "scale"),
+            lambda th: Weibull(math.exp(th[0]), math.exp(th[1])),
+            weibull_starts,
+        )
     if name == "gompertz":
+
         def gompertz_starts(med: float, spread: float) -> list[np.ndarray]:
             out = []
             for b in (-0.5 / med, 0.01 / med, 0.5 / med):
                 rate = LN2 * b / math.expm1(b * med)
                 out.append(np.array([b, math.log(rate)]))
             return out
-        return FamilySpec(name, ("shape", "rate"),
-                          lambda th: Gompertz(float(th[0]), math.exp(th[1])), gompertz_starts)
+
+        return FamilySpec(
+            name,
+            ("shape", "rate"),
+            lambda th: Gompertz(float(th[0]), math.exp(th[1])),
+            gompertz_starts,
+        )
     if name == "lognormal":
-        return FamilySpec(name, ("mu", "sigma"),
-                          lambda th: LogNormal(float(th[0]), math.exp(th[1])),
-                          lambda med, spread: [np.array([math.log(med), math.log(spread)])])
+        return FamilySpec(
+            name,
+            ("mu", "sigma"),
+            lambda th: LogNormal(float(th[0]), math.exp(th[1])),
+            lambda med, spread: [np.array([math.log(med), math.log(spread)])],
+        )
     if name == "loglogistic":
-        return FamilySpec(name, ("shape", "scale"),
-                          lambda th: LogLogistic(math.exp(th[0]), math.exp(th[1])),
-                          lambda med, spread: [np.array([math.log(1.8 / spread), math.log(med)])])
+        return FamilySpec(
+            name,
+            ("shape", "scale"),
+            lambda th: LogLogistic(math.exp(th[0]), math.exp(th[1])),
+            lambda med, spread: [np.array([math.log(1.8 / spread), math.log(med)])],
+        )
     if name == "generalized_gamma":
+
         def gg_starts(med: float, spread: float) -> list[np.ndarray]:
             return [np.array([math.log(med), math.log(spread), q]) for q in (0.5, 1.0, -0.5)]
-        return FamilySpec(name, ("mu", "sigma", "q"),
-                          lambda th: GeneralizedGamma(float(th[0]), math.exp(th[1]), float(th[2])),
-                          gg_starts)
+
+        return FamilySpec(
+            name,
+            ("mu", "sigma", "q"),
+            lambda th: GeneralizedGamma(float(th[0]), math.exp(th[1]), float(th[2])),
+            gg_starts,
+        )
     if name == "piecewise_exponential":
         cuts = tuple(float(b) for b in breakpoints)
         names = tuple(f"rate_{j}" for j in range(len(cuts) + 1))
-        return FamilySpec(name, names,
-                          lambda th: PiecewiseExponential(cuts, tuple(np.exp(th))),
-                          lambda med, spread: [np.full(len(names), math.log(LN2 / med))])
+        return FamilySpec(
+            name,
+            names,
+            lambda th: PiecewiseExponential(cuts, tuple(np.exp(th))),
+            lambda med, spread: [np.full(len(names), math.log(LN2 / med))],
+        )
     if name == "spline":
         if len(knots) < 2:
             raise InputError("spline: give at least two knots (years)")
@@ -112,19 +158,21 @@ def family_spec(name: str, *, breakpoints: Sequence[float] = (), knots: Sequence
                 theta[0], theta[1] = math.log(LN2) - slope * math.log(med), slope
                 out.append(theta)
             return out
+
         return FamilySpec(name, names, lambda th: Spline(knot_years, tuple(th)), spline_starts)
     # mixture: the first component's weight is the softmax reference
     specs = [family_spec(c) for c in components]
     sizes = [s.n_parameters for s in specs]
     names = tuple(f"weight_{k}" for k in range(1, len(specs))) + tuple(
-        f"{k}.{p}" for k, s in enumerate(specs) for p in s.parameter_names)
+        f"{k}.{p}" for k, s in enumerate(specs) for p in s.parameter_names
+    )
 
     def build_mixture(th: np.ndarray) -> Mixture:
         n_w = len(specs) - 1
         weights = _softmax(th[:n_w])
         parts, at = [], n_w
         for spec, size in zip(specs, sizes, strict=True):
-            parts.append(spec.build(th[at:at + size]))
+            parts.append(spec.build(th[at : at + size]))
             at += size
         return Mixture(tuple(parts), tuple(weights))
 
@@ -132,8 +180,11 @@ def family_spec(name: str, *, breakpoints: Sequence[float] = (), knots: Sequence
         out = []
         for share_slow, fast, slow in ((0.3, 0.7, 3.0), (0.15, 0.8, 4.0), (0.5, 0.5, 2.0)):
             logits = [math.log(share_slow / (1 - share_slow))] * (len(specs) - 1)
-            pieces = [spec.starts(med * (fast if k == 0 else slow), spread * 0.7)[0]
-                      for k, spec in enumerate(specs)]
+            pieces = [
+                spec.starts(med * (fast if k == 0 else slow), spread * 0.7)[0]
+                for k, spec in enumerate(specs)
+            ]
             out.append(np.concatenate([logits, *pieces]))
         return out
+
     return FamilySpec("mixture", names, build_mixture, mixture_starts)

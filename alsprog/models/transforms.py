@@ -92,7 +92,7 @@ class ProportionalHazards(SurvivalModel):
 
 @dataclass(frozen=True)
 class TimeScaled(SurvivalModel):
-    """The base model on a stretched clock: S(t) = S_base(t / time_ratio) (accelerated failure time).
+    """The base model on a stretched clock, S(t) = S_base(t / time_ratio): accelerated failure time.
 
     A time ratio above 1 lengthens every quantile by that factor.
     """

@@ -1,0 +1,72 @@
+"""The command line as a user runs it: exit codes, one-line errors, JSON shape."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from alsprog.cli import main
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "alsprog.cli", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_version_and_help():
+    done = run("--version")
+    assert done.returncode == 0 and done.stdout.startswith("alsprog ")
+    for command in ([], ["calibrate"]):
+        helped = run(*command, "--help")
+        assert helped.returncode == 0 and "usage: alsprog" in helped.stdout
+
+
+def test_calibrate_json_has_the_documented_keys(capsys):
+    assert main(["calibrate", "--family", "all", "--json"]) == 0
+    results = json.loads(capsys.readouterr().out)
+    assert {r["family"] for r in results} >= {"weibull", "mixture", "generalized_gamma"}
+    for r in results:
+        assert {
+            "family",
+            "landmarks",
+            "max_abs_error",
+            "median_years",
+            "mean_years",
+            "s30",
+            "aic",
+        } <= set(r)
+        assert all(set(lm) >= {"t", "target", "fitted"} for lm in r["landmarks"])
+    mixture = next(r for r in results if r["family"] == "mixture")
+    assert mixture["max_abs_error"] < 0.005 and mixture["s30"] <= 0.01 + 1e-9
+
+
+def test_calibrate_table_output(capsys):
+    assert main(["calibrate"]) == 0
+    out = capsys.readouterr().out
+    assert "mixture" in out and "S(3) = 0.500" in out
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["calibrate", "--family", "weibul"], "family 'weibul' is unknown"),
+        (["calibrate", "--targets", "nowhere.csv"], "does not exist"),
+        (["calibrate", "--bogus"], "unrecognized arguments"),
+    ],
+)
+def test_errors_are_one_line_with_exit_status_2(args, message):
+    done = run(*args)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_rising_targets_file_exits_2(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("time,survival\n3,0.5\n5,0.6\n")
+    done = run("calibrate", "--targets", str(bad))
+    assert done.returncode == 2
+    assert "survival must not increase with time" in done.stderr
+    assert done.stderr.count("\n") == 1
