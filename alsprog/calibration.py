@@ -57,15 +57,53 @@ def default_options(family: str, targets: Targets) -> dict:
     return {}
 
 
-def _grouped_log_likelihood(
-    model: SurvivalModel, edges: np.ndarray, shares: np.ndarray, n: float
-) -> float:
-    surv = np.concatenate([[1.0], model._survival(edges), [model.cure_fraction()]])
-    probs = -np.diff(surv)
+def grouped_log_likelihood(survival: np.ndarray, cure: float, targets: Targets) -> float:
+    """Multinomial log-likelihood per patient of landmark cells, given model survival at the
+    equality landmark times (in order) and the model's never-dying share; -inf if impossible."""
+    _, shares = targets.cells()
+    probs = -np.diff(np.concatenate([[1.0], survival, [cure]]))
     used = shares > 0
     if np.any(probs[used] <= 0) or not np.all(np.isfinite(probs[used])):
         return -math.inf
-    return float(n * np.sum(shares[used] * np.log(probs[used])))
+    return float(np.sum(shares[used] * np.log(probs[used])))
+
+
+def bound_gaps(survival: np.ndarray, targets: Targets) -> np.ndarray:
+    """For each bound, in order: log s - log S(t) for an upper bound, the reverse for a lower
+    one; non-negative when the bound holds. ``survival`` is the model at the bound times."""
+    log_s = np.log(np.maximum(np.asarray(survival, dtype=float), 1e-300))
+    log_bound = np.log([lm.survival for lm in targets.bounds])
+    upper = np.array([lm.kind == "upper" for lm in targets.bounds])
+    gaps = np.where(upper, log_bound - log_s, log_s - log_bound)
+    return np.where(np.isfinite(gaps), gaps, -1.0)
+
+
+def maximise(objective, constraint, starts: Sequence[np.ndarray]) -> optimize.OptimizeResult:
+    """Minimise ``objective`` from each start; where ``constraint`` (a vector that must be >= 0,
+    or None) is broken, continue with SLSQP. Returns the best feasible result, or None."""
+    constraints = [{"type": "ineq", "fun": constraint}] if constraint is not None else []
+    best: optimize.OptimizeResult | None = None
+    for start in starts:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            # Unconstrained first (fast); only when a bound is broken, SLSQP from there.
+            result = optimize.minimize(objective, start, method="BFGS")
+            if result.fun >= PENALTY:
+                result = optimize.minimize(
+                    objective, start, method="Nelder-Mead", options={"maxiter": 4000}
+                )
+            if constraints and np.any(constraint(result.x) < 0):
+                result = optimize.minimize(
+                    objective,
+                    result.x,
+                    method="SLSQP",
+                    constraints=constraints,
+                    options={"maxiter": 500, "ftol": 1e-12},
+                )
+        feasible = not constraints or np.all(constraint(result.x) >= -1e-7)
+        if feasible and result.fun < PENALTY and (best is None or result.fun < best.fun):
+            best = result
+    return best
 
 
 def calibrate(
@@ -106,8 +144,8 @@ def calibrate(
 
 def calibrate_spec(spec: FamilySpec, targets: Targets) -> SurvivalModel:
     """Calibrate the family described by ``spec`` (see ``calibrate``)."""
-    edges, shares = targets.cells()
-    edges = edges[1:]  # S(0) = 1 needs no evaluation
+    times = np.array([lm.t for lm in targets.equal])
+    bound_times = np.array([lm.t for lm in targets.bounds])
 
     def build(theta: np.ndarray) -> SurvivalModel | None:
         try:
@@ -120,49 +158,19 @@ def calibrate_spec(spec: FamilySpec, targets: Targets) -> SurvivalModel:
         if model is None:
             return PENALTY
         with np.errstate(all="ignore"):
-            value = -_grouped_log_likelihood(model, edges, shares, 1.0)
+            value = -grouped_log_likelihood(model._survival(times), model.cure_fraction(), targets)
         return value if math.isfinite(value) else PENALTY
 
-    def bound_margin(theta: np.ndarray) -> np.ndarray:
-        """Non-negative when every bound holds: log s - log S(t) for upper, reverse for lower."""
+    def constraint(theta: np.ndarray) -> np.ndarray:
         model = build(theta)
         if model is None:
-            return np.full(len(targets.bounds), -1.0)
-        out = []
+            return np.full(bound_times.size, -1.0)
         with np.errstate(all="ignore"):
-            for lm in targets.bounds:
-                s = float(model._survival(np.array([lm.t]))[0])
-                log_s = math.log(s) if s > 0 else -745.0
-                gap = (
-                    math.log(lm.survival) - log_s
-                    if lm.kind == "upper"
-                    else log_s - math.log(lm.survival)
-                )
-                out.append(gap if math.isfinite(gap) else -1.0)
-        return np.array(out)
+            return bound_gaps(model._survival(bound_times), targets)
 
-    constraints = [{"type": "ineq", "fun": bound_margin}] if targets.bounds else []
-    best: optimize.OptimizeResult | None = None
-    for start in spec.starts(*starting_summary(targets)):
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
-            # Unconstrained first (fast); only when a bound is broken, SLSQP from there.
-            result = optimize.minimize(objective, start, method="BFGS")
-            if result.fun >= PENALTY:
-                result = optimize.minimize(
-                    objective, start, method="Nelder-Mead", options={"maxiter": 4000}
-                )
-            if constraints and np.any(bound_margin(result.x) < 0):
-                result = optimize.minimize(
-                    objective,
-                    result.x,
-                    method="SLSQP",
-                    constraints=constraints,
-                    options={"maxiter": 500, "ftol": 1e-12},
-                )
-        feasible = not constraints or np.all(bound_margin(result.x) >= -1e-7)
-        if feasible and result.fun < PENALTY and (best is None or result.fun < best.fun):
-            best = result
+    best = maximise(
+        objective, constraint if targets.bounds else None, spec.starts(*starting_summary(targets))
+    )
     if best is None:
         raise FitError(
             f"calibrate: no {spec.name} model satisfies the targets "

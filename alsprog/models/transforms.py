@@ -8,6 +8,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from alsprog.errors import as_times
 from alsprog.models.base import SurvivalModel
 
 
@@ -42,7 +43,10 @@ class Conditional(SurvivalModel):
     def _quantile(self, p: np.ndarray) -> np.ndarray:
         # die by u from now <=> die by survived + u, with probability 1 - alive * (1 - p)
         p_base = -np.expm1(math.log(self._alive) + np.log1p(-p))
-        return np.asarray(self.base.quantile(np.clip(p_base, 0.0, 1.0))) - self.survived
+        # never below 0: for a step-function base and p near 0, base.quantile can land on the
+        # step at or before ``survived``
+        return np.maximum(np.asarray(self.base.quantile(np.clip(p_base, 0.0, 1.0)))
+                          - self.survived, 0.0)
 
     def cure_fraction(self) -> float:
         return self.base.cure_fraction() / self._alive
@@ -55,9 +59,10 @@ class Conditional(SurvivalModel):
         return float(self._rmst(np.array([np.inf]))[0])
 
     def conditional(self, survived: float) -> SurvivalModel:
+        survived = float(as_times(survived, "survived"))
         if survived == 0:
             return self
-        return self.base.conditional(self.survived + float(survived))
+        return self.base.conditional(self.survived + survived)
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def test_survival_is_a_survival_function(model):
     assert s[0] == 1.0
     assert np.all((s >= 0) & (s <= 1))
     assert np.all(np.diff(s) <= 1e-12)
-    alive = s > 1e-300  # beyond, survival underflows while H stays finite
+    alive = s > 1e-250  # beyond, survival underflows (or uses a tail series) while H is finite
     np.testing.assert_allclose(
         model.cumulative_hazard(GRID[alive]), -np.log(s[alive]), rtol=1e-9, atol=1e-12
     )
