@@ -14,6 +14,12 @@ Functions:
     compare_families    calibrate every family; one row per family, best first
     load_targets        read landmark targets from TOML or CSV
     default_targets     the reference document's ALS landmarks
+    phenotype           a calibrated phenotype (als, als_limb, als_bulbar, als_flail, pbp, pma,
+                        pls, ppbp): .model is its population model, .patient(...) one patient
+    phenotypes          every phenotype in a table (median, survival at 1-25 years, sources)
+    prognosis           one patient's outlook from today, with a 90% uncertainty band
+    background_survival survival from ordinary mortality alone (life table)
+    life_table          a shipped or user life table
 """
 
 from __future__ import annotations
@@ -31,6 +37,11 @@ _LAZY = {
     "load_targets": "alsprog.targets",
     "default_targets": "alsprog.targets",
     "Targets": "alsprog.targets",
+    "phenotype": "alsprog.phenotype_library",
+    "phenotypes": "alsprog.phenotype_library",
+    "prognosis": "alsprog.patient_outlook",
+    "background_survival": "alsprog.lifetable",
+    "life_table": "alsprog.lifetable",
     "models": "alsprog.models",
 }
 

@@ -1,0 +1,166 @@
+"""Prognostic factors as hazard ratios, and the default patient population they average over.
+
+Factors act on the disease hazard (proportional hazards) around a reference profile, the
+population's typical patient: onset at the population's mean age, the median diagnostic delay,
+the reference progression rate and FVC, no frontotemporal dementia. Figures and sources:
+``data/phenotypes.toml``.
+
+A ``Population`` is the default distribution of onset age (normal), sex and diagnostic delay
+(log-normal). ``Population.nodes()`` turns it into Gauss-Hermite quadrature points, so that an
+average over patients is a short weighted sum; ``Population.sample`` draws real patients.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+from numpy.polynomial.hermite_e import hermegauss
+
+from alsprog.errors import InputError, check_positive, check_probability
+
+WEEKS_PER_MONTH = 52.0 / 12.0
+AGE_NODES, DELAY_NODES = 9, 5
+MIN_AGE, MAX_AGE = 15.0, 100.0  # sampled and quadrature ages are kept inside this range
+
+
+@cache
+def phenotype_data() -> dict:
+    """The parsed ``data/phenotypes.toml``."""
+    text = resources.files("alsprog.data").joinpath("phenotypes.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+@dataclass(frozen=True)
+class CovariateEffects:
+    """Hazard ratios of the prognostic factors and the reference profile they are relative to.
+
+    Units: age in years, delay in months (its ratio is per 12 weeks), progression rate in
+    ALSFRS-R points per month, FVC in % of predicted.
+    """
+
+    age_per_10_years: float
+    delay_per_12_weeks: float
+    progression_per_point_per_month: float
+    fvc_per_percent_lower: float
+    ftd: float
+    reference_age: float
+    reference_delay_months: float
+    reference_progression: float
+    reference_fvc_percent: float
+
+    @classmethod
+    def default(cls, reference_age: float | None = None) -> CovariateEffects:
+        data, population = phenotype_data()["covariates"], phenotype_data()["population"]
+        return cls(
+            age_per_10_years=data["age_hazard_ratio_per_10_years"],
+            delay_per_12_weeks=data["delay_hazard_ratio_per_12_weeks"],
+            progression_per_point_per_month=data["progression_hazard_ratio_per_point_per_month"],
+            fvc_per_percent_lower=data["fvc_hazard_ratio_per_percent_lower"],
+            ftd=data["ftd_hazard_ratio"],
+            reference_age=population["onset_age_mean_years"]
+            if reference_age is None
+            else reference_age,
+            reference_delay_months=population["delay_median_months"],
+            reference_progression=data["reference_progression_points_per_month"],
+            reference_fvc_percent=data["reference_fvc_percent"],
+        )
+
+    def hazard_ratio(
+        self,
+        age_at_onset: float | np.ndarray,
+        delay_months: float | np.ndarray | None = None,
+        progression_rate: float | None = None,
+        fvc_percent: float | None = None,
+        ftd: bool = False,
+    ) -> np.ndarray:
+        """Hazard ratio of a profile against the reference patient (1 for the reference).
+
+        A factor left as None is at its reference value.
+        """
+        age = np.asarray(age_at_onset, dtype=float)
+        log_hr = math.log(self.age_per_10_years) * (age - self.reference_age) / 10.0
+        if delay_months is not None:
+            weeks = (np.asarray(delay_months, dtype=float) - self.reference_delay_months) * (
+                WEEKS_PER_MONTH
+            )
+            log_hr = log_hr + math.log(self.delay_per_12_weeks) * weeks / 12.0
+        if progression_rate is not None:
+            log_hr = log_hr + math.log(self.progression_per_point_per_month) * (
+                progression_rate - self.reference_progression
+            )
+        if fvc_percent is not None:
+            log_hr = log_hr + math.log(self.fvc_per_percent_lower) * (
+                self.reference_fvc_percent - fvc_percent
+            )
+        if ftd:
+            log_hr = log_hr + math.log(self.ftd)
+        return np.exp(log_hr)
+
+
+@dataclass(frozen=True)
+class Population:
+    """Default patients: onset age ~ Normal(mean, sd) kept in [15, 100] years, a share of men,
+    and diagnostic delay ~ log-normal(median months, log-SD)."""
+
+    male_share: float
+    onset_age_mean: float
+    onset_age_sd: float
+    delay_median_months: float
+    delay_log_sd: float
+
+    def __post_init__(self) -> None:
+        check_probability("population male_share", self.male_share)
+        check_positive("population onset_age_sd (years)", self.onset_age_sd)
+        check_positive("population delay_median_months", self.delay_median_months)
+        check_positive("population delay_log_sd", self.delay_log_sd)
+        if not MIN_AGE <= self.onset_age_mean <= MAX_AGE:
+            raise InputError(
+                f"population onset_age_mean {self.onset_age_mean!r} is outside "
+                f"{MIN_AGE:g}-{MAX_AGE:g} years; give a mean onset age in years"
+            )
+
+    @classmethod
+    def default(cls, onset_age_mean: float | None = None) -> Population:
+        data = phenotype_data()["population"]
+        return cls(
+            male_share=data["male_share"],
+            onset_age_mean=data["onset_age_mean_years"]
+            if onset_age_mean is None
+            else onset_age_mean,
+            onset_age_sd=data["onset_age_sd_years"],
+            delay_median_months=data["delay_median_months"],
+            delay_log_sd=data["delay_log_sd"],
+        )
+
+    def with_onset_age_mean(self, mean: float) -> Population:
+        return replace(self, onset_age_mean=float(mean))
+
+    def nodes(self) -> pd.DataFrame:
+        """Quadrature points of the population: columns age_at_onset (years), sex,
+        delay_months, weight (summing to 1). Gauss-Hermite in age and log delay."""
+        z_age, w_age = hermegauss(AGE_NODES)
+        z_delay, w_delay = hermegauss(DELAY_NODES)
+        ages = np.clip(self.onset_age_mean + self.onset_age_sd * z_age, MIN_AGE, MAX_AGE)
+        delays = self.delay_median_months * np.exp(self.delay_log_sd * z_delay)
+        sex_share = {"male": self.male_share, "female": 1 - self.male_share}
+        rows = [
+            (age, sex, delay, wa * wd * share)
+            for age, wa in zip(ages, w_age / w_age.sum(), strict=True)
+            for sex, share in sex_share.items()
+            for delay, wd in zip(delays, w_delay / w_delay.sum(), strict=True)
+        ]
+        frame = pd.DataFrame(rows, columns=["age_at_onset", "sex", "delay_months", "weight"])
+        return frame[frame["weight"] > 0].reset_index(drop=True)
+
+    def sample(self, n: int, rng: np.random.Generator) -> pd.DataFrame:
+        """``n`` patients: columns age_at_onset (years), sex, delay_months."""
+        ages = np.clip(rng.normal(self.onset_age_mean, self.onset_age_sd, n), MIN_AGE, MAX_AGE)
+        sex = np.where(rng.random(n) < self.male_share, "male", "female")
+        delay = self.delay_median_months * np.exp(self.delay_log_sd * rng.standard_normal(n))
+        return pd.DataFrame({"age_at_onset": ages, "sex": sex, "delay_months": delay})

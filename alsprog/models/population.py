@@ -1,0 +1,185 @@
+"""A population of patients: disease subgroups, each patient's hazard ratio, ordinary mortality.
+
+S(t) = sum_j share_j sum_k weight_k * S_j(t) ** hr_k * S_pop,k(t)
+
+with S_j the disease survival of subgroup j (onset site, say), hr_k the hazard ratio of patient
+profile k (age, delay, ...), and S_pop,k the life-table survival from that profile's age at onset
+and sex (1 when ``table`` is None). With one profile it is a single patient's all-cause model;
+with quadrature points of a population it is the population average that calibration targets.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import ClassVar
+
+import numpy as np
+
+from alsprog.errors import InputError
+from alsprog.lifetable import SEXES, LifeTable
+from alsprog.models.base import SurvivalModel
+
+
+def _as_tuple(values: object) -> tuple:
+    return tuple(np.atleast_1d(np.asarray(values)).tolist())
+
+
+@dataclass(frozen=True)
+class PopulationModel(SurvivalModel):
+    """All-cause survival averaged over disease subgroups and patient profiles (years from onset).
+
+    components, shares : disease models of the subgroups and their shares (summing to 1).
+    ages, sexes, hazard_ratios, weights : one entry per patient profile: age at onset (years),
+        'male'/'female', hazard ratio on the disease hazard, weight (summing to 1).
+    table : the life table for ordinary mortality, or None for disease-only survival.
+    names : optional labels of the components.
+    """
+
+    components: tuple[SurvivalModel, ...]
+    shares: tuple[float, ...]
+    ages: tuple[float, ...]
+    sexes: tuple[str, ...]
+    hazard_ratios: tuple[float, ...]
+    weights: tuple[float, ...]
+    table: LifeTable | None = None
+    names: tuple[str, ...] | None = None
+    family: ClassVar[str] = "population"
+
+    def __post_init__(self) -> None:
+        for name in ("components", "shares", "ages", "sexes", "hazard_ratios", "weights"):
+            value = getattr(self, name)
+            object.__setattr__(
+                self, name, tuple(value) if name == "components" else _as_tuple(value)
+            )
+        k = len(self.ages)
+        if not (len(self.sexes) == len(self.hazard_ratios) == len(self.weights) == k) or k == 0:
+            raise InputError(
+                "PopulationModel: give one age, sex, hazard ratio and weight per profile"
+            )
+        if len(self.components) != len(self.shares) or not self.components:
+            raise InputError("PopulationModel: give one share per component")
+        for label, values in (("shares", self.shares), ("weights", self.weights)):
+            if any(v < 0 for v in values) or abs(sum(values) - 1) > 1e-9:
+                raise InputError(f"PopulationModel: {label} must be >= 0 and sum to 1")
+        if any(not h > 0 for h in self.hazard_ratios):
+            raise InputError("PopulationModel: hazard ratios must be above 0")
+        unknown = sorted(set(self.sexes) - set(SEXES))
+        if unknown:
+            raise InputError(
+                f"PopulationModel: sex {unknown[0]!r} is unknown; use 'male' or 'female'"
+            )
+
+    # ----------------------------------------------------------------- arrays
+    @cached_property
+    def _profile(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        rows = np.array([SEXES.index(s) for s in self.sexes])
+        return (np.array(self.ages), rows, np.array(self.hazard_ratios), np.array(self.weights))
+
+    def _background_cumulative(self, t: np.ndarray) -> np.ndarray:
+        """Ordinary-cause cumulative hazard, shape (profiles, times)."""
+        ages, rows, _, _ = self._profile
+        if self.table is None:
+            return np.zeros((ages.size, t.size))
+        return self.table._cumulative_hazard_between(ages[:, None], t[None, :], rows[:, None])
+
+    def _terms(self, t: np.ndarray) -> np.ndarray:
+        """share_j * weight_k * S_j(t) ** hr_k * S_pop,k(t), shape (components, profiles, times)."""
+        _, _, hr, w = self._profile
+        cum = np.stack([c._cumulative_hazard(t) for c in self.components])  # (J, T)
+        exponent = hr[None, :, None] * cum[:, None, :] + self._background_cumulative(t)[None]
+        return np.asarray(self.shares)[:, None, None] * w[None, :, None] * np.exp(-exponent)
+
+    # ----------------------------------------------------------------- formulas
+    def _survival(self, t: np.ndarray) -> np.ndarray:
+        return self._terms(t).sum(axis=(0, 1))
+
+    def _density_parts(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Death densities by cause (disease, other causes), each shape (times,)."""
+        ages, rows, hr, _ = self._profile
+        terms = self._terms(t)
+        disease_hazard = np.stack([c._hazard(t) for c in self.components])  # (J, T)
+        with np.errstate(invalid="ignore"):
+            disease = np.nan_to_num(terms * hr[None, :, None] * disease_hazard[:, None, :])
+        if self.table is None:
+            return disease.sum(axis=(0, 1)), np.zeros_like(t)
+        other_hazard = self.table._hazard_at(ages[:, None] + t[None, :], rows[:, None])
+        other = np.nan_to_num(terms * other_hazard[None])
+        return disease.sum(axis=(0, 1)), other.sum(axis=(0, 1))
+
+    def _hazard(self, t: np.ndarray) -> np.ndarray:
+        disease, other = self._density_parts(t)
+        return (disease + other) / self._survival(t)
+
+    def cure_fraction(self) -> float:
+        if self.table is not None:
+            return 0.0
+        _, _, hr, w = self._profile
+        cured = np.array([c.cure_fraction() for c in self.components])
+        return float(np.sum(np.asarray(self.shares)[:, None] * w[None, :] * cured[:, None] ** hr))
+
+    def _sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        ages, rows, hr, w = self._profile
+        cell = rng.choice(
+            len(self.components) * ages.size, size=n, p=np.outer(self.shares, w).ravel()
+        )
+        component, profile = np.divmod(cell, ages.size)
+        u_disease, u_other = rng.random(n), rng.standard_exponential(n)
+        out = np.empty(n)
+        for j, model in enumerate(self.components):
+            mine = component == j
+            p = -np.expm1(np.log1p(-u_disease[mine]) / hr[profile[mine]])  # PH inverse transform
+            out[mine] = np.asarray(model.quantile(p))
+        if self.table is not None:
+            start = self.table._cumulative_hazard_between(0.0, ages, rows)  # birth to onset
+            other = np.empty(n)
+            for row in np.unique(rows[profile]):
+                mine = rows[profile] == row
+                age = self.table._age_at_cumulative_hazard(
+                    start[profile[mine]] + u_other[mine], row
+                )
+                other[mine] = np.maximum(age - ages[profile[mine]], 0.0)
+            out = np.minimum(out, other)
+        return out
+
+    def with_hazard_ratio(self, hazard_ratio: float) -> SurvivalModel:
+        """The same population with every disease hazard multiplied by ``hazard_ratio``
+        (a treatment acts on the disease, not on ordinary mortality)."""
+        if not (
+            isinstance(hazard_ratio, int | float)
+            and math.isfinite(hazard_ratio)
+            and hazard_ratio > 0
+        ):
+            raise InputError(f"hazard_ratio must be a number above 0 (got {hazard_ratio!r})")
+        return replace(
+            self, hazard_ratios=tuple(h * hazard_ratio for h in self.hazard_ratios), fit_info=None
+        )
+
+    def cause_of_death(self, horizon: float | np.ndarray) -> dict[str, np.ndarray]:
+        """Probability of having died of the disease, and of other causes, by each horizon (years).
+
+        Returns a dict with arrays ``disease`` and ``other`` (each 0-1, one entry per horizon).
+        Integrates the cause-specific death densities by 20-point Gauss-Legendre on pieces that
+        end at whole years and shrink geometrically towards onset, where a hazard may be singular.
+        """
+        horizons = np.atleast_1d(np.asarray(horizon, dtype=float))
+        out = {"disease": np.zeros(horizons.size), "other": np.zeros(horizons.size)}
+        for i, h in enumerate(horizons):
+            if not h > 0:
+                continue
+            edges = np.unique(
+                np.concatenate([[0.0], np.geomspace(1e-8, 1.0, 25), np.arange(1.0, h), [h]])
+            )
+            edges = edges[edges <= h]
+            left, right = edges[:-1], edges[1:]
+            half = (right - left)[:, None] / 2
+            times = ((left + right)[:, None] / 2 + half * _GL_NODES[None, :]).ravel()
+            disease, other = self._density_parts(times)
+            weights = (half * _GL_WEIGHTS[None, :]).ravel()
+            out["disease"][i] = float(np.sum(weights * disease))
+            out["other"][i] = float(np.sum(weights * other))
+        return out
+
+
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(20)

@@ -1,0 +1,225 @@
+"""One patient's outlook: given a profile and alive today, what lies ahead.
+
+The patient's model is the calibrated phenotype with the patient's hazard ratio (age at onset,
+diagnostic delay, ALSFRS-R progression rate, FVC, frontotemporal dementia), ordinary mortality
+for their age and sex, and an optional treatment; conditioned on being alive
+``years_since_onset`` years after onset. The uncertainty band comes from recalibrating the
+phenotype to its figures redrawn within their uncertainty (``phenotype_library.uncertainty_draws``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from alsprog.covariates import phenotype_data
+from alsprog.errors import InputError
+from alsprog.lifetable import LifeTable
+from alsprog.models.base import SurvivalModel
+from alsprog.phenotype_library import DEFAULT_TABLE, Phenotype, phenotype, uncertainty_draws
+
+BAND_LEVEL = 0.90
+HORIZONS = (1, 2, 5)  # years from now for p_alive
+MAX_AGE_YEARS = 110.0
+
+
+@dataclass(frozen=True)
+class Prognosis:
+    """The outlook of one patient, times in years from today.
+
+    inputs : the profile as given, plus the figures used (hazard ratio, progression rate).
+    model : the patient's residual-life model (from today).
+    curve : DataFrame with columns years_from_now, survival, lower, upper (the 90% band).
+    median_remaining_years : median remaining survival.
+    quartiles_remaining_years : (time by which 25% have died, time by which 75% have died).
+    p_alive : probability of being alive 1, 2 and 5 years from now, by horizon.
+    """
+
+    inputs: dict
+    model: SurvivalModel = field(repr=False)
+    curve: pd.DataFrame = field(repr=False)
+    median_remaining_years: float
+    quartiles_remaining_years: tuple[float, float]
+    p_alive: dict[int, float]
+    band_level: float = BAND_LEVEL
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict (the CLI's --json shape)."""
+        return {
+            "inputs": self.inputs,
+            "median_remaining_years": self.median_remaining_years,
+            "quartiles_remaining_years": list(self.quartiles_remaining_years),
+            "p_alive": {str(k): v for k, v in self.p_alive.items()},
+            "band_level": self.band_level,
+            "band": self.curve.to_dict(orient="records"),
+        }
+
+
+def _check_range(name: str, value: float | None, low: float, high: float, fix: str) -> None:
+    if value is None:
+        return
+    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+        raise InputError(f"prognosis: {name} must be a number (got {value!r}); {fix}")
+    if not low <= value <= high:
+        raise InputError(f"prognosis: {name} {value:g} is outside {low:g}-{high:g}; {fix}")
+
+
+def _treatment_hazard_ratio(treatment: str | None) -> float:
+    if treatment is None:
+        return 1.0
+    known = phenotype_data()["treatments"]
+    if treatment not in known:
+        raise InputError(
+            f"prognosis: treatment {treatment!r} is unknown; choose one of {', '.join(known)}"
+        )
+    return float(known[treatment]["hazard_ratio"])
+
+
+def patient_model(
+    item: Phenotype,
+    age_at_onset: float,
+    sex: str | None,
+    delay_months: float | None,
+    progression_rate: float | None,
+    fvc_percent: float | None,
+    ftd: bool,
+    treatment_hr: float,
+) -> SurvivalModel:
+    model = item.patient(age_at_onset, sex, delay_months, progression_rate, fvc_percent, ftd)
+    return model if treatment_hr == 1 else model.with_hazard_ratio(treatment_hr)
+
+
+def prognosis(
+    phenotype_name: str = "als",
+    *,
+    age_at_onset: float,
+    years_since_onset: float,
+    sex: str | None = None,
+    diagnosis_delay_months: float | None = None,
+    alsfrs_r: float | None = None,
+    fvc_percent: float | None = None,
+    ftd: bool = False,
+    treatment: str | None = None,
+    background: str | Path | LifeTable | None = DEFAULT_TABLE,
+    horizon_years: float = 10.0,
+    band_draws: int = 60,
+) -> Prognosis:
+    """The outlook of a patient alive ``years_since_onset`` years after symptom onset.
+
+    Parameters
+    ----------
+    phenotype_name : als, als_limb, als_bulbar, als_flail, pbp, pma, pls or ppbp.
+    age_at_onset : years (0-110).
+    years_since_onset : years from onset to today (>= 0); 0 gives the unconditional outlook.
+    sex : 'male', 'female' or None (averaged with the population's share of men).
+    diagnosis_delay_months : months from onset to diagnosis (<= time since onset).
+    alsfrs_r : today's ALSFRS-R total (0-48); sets the progression rate
+        (48 - ALSFRS-R) / months since onset.
+    fvc_percent : forced vital capacity, % of predicted (0-150).
+    ftd : frontotemporal dementia.
+    treatment : None, 'riluzole' (hazard ratio 0.84) or 'edaravone' (no survival effect).
+    background : life table for ordinary mortality, or None for the disease alone.
+    horizon_years : length of the returned curve (years from now).
+    band_draws : recalibrated phenotype versions behind the 90% band.
+    """
+    _check_range(
+        "age_at_onset", age_at_onset, 0, MAX_AGE_YEARS, "give the age at symptom onset in years"
+    )
+    _check_range("years_since_onset", years_since_onset, 0, 120, "give years from onset to today")
+    _check_range("alsfrs_r", alsfrs_r, 0, 48, "ALSFRS-R totals run from 0 to 48")
+    _check_range("fvc_percent", fvc_percent, 0, 150, "give FVC as % of predicted")
+    _check_range(
+        "diagnosis_delay_months",
+        diagnosis_delay_months,
+        0,
+        12 * years_since_onset,
+        "diagnosis comes after onset and by today",
+    )
+    if sex is not None and sex not in ("male", "female"):
+        raise InputError(
+            f"prognosis: sex {sex!r} is unknown; use 'male' or 'female' (or leave it out)"
+        )
+    if age_at_onset + years_since_onset > MAX_AGE_YEARS + 9:
+        raise InputError(
+            f"prognosis: onset at {age_at_onset:g} plus {years_since_onset:g} years is past the "
+            "oldest age modelled (119); check the ages"
+        )
+    progression = None
+    if alsfrs_r is not None:
+        if years_since_onset <= 0:
+            raise InputError(
+                "prognosis: alsfrs_r needs years_since_onset > 0 to give a progression rate"
+            )
+        progression = (48.0 - alsfrs_r) / (12.0 * years_since_onset)
+    treatment_hr = _treatment_hazard_ratio(treatment)
+    item = phenotype(phenotype_name, background)
+    args = (age_at_onset, sex, diagnosis_delay_months, progression, fvc_percent, ftd, treatment_hr)
+    model = patient_model(item, *args)
+    alive_today = float(model.survival(years_since_onset))
+    if not alive_today > 1e-12:
+        raise InputError(
+            f"prognosis: under the {phenotype_name} model nobody is alive "
+            f"{years_since_onset:g} years after onset with this profile; check years_since_onset"
+        )
+    residual = model.conditional(years_since_onset)
+    grid = np.linspace(0.0, horizon_years, 121)
+    draws = [
+        patient_model(d, *args) for d in uncertainty_draws(phenotype_name, background, band_draws)
+    ]
+    curves = np.array(
+        [
+            d.conditional(years_since_onset).survival(grid)
+            for d in draws
+            if d.survival(years_since_onset) > 0
+        ]
+    )
+    tail = (1 - BAND_LEVEL) / 2
+    curve = pd.DataFrame(
+        {
+            "years_from_now": grid,
+            "survival": residual.survival(grid),
+            "lower": np.quantile(curves, tail, axis=0),
+            "upper": np.quantile(curves, 1 - tail, axis=0),
+        }
+    )
+    hazard_ratio = float(
+        item.effects.hazard_ratio(
+            age_at_onset, diagnosis_delay_months, progression, fvc_percent, ftd
+        )
+    )
+    inputs = {
+        "phenotype": phenotype_name,
+        "age_at_onset": age_at_onset,
+        "years_since_onset": years_since_onset,
+        "sex": sex,
+        "diagnosis_delay_months": diagnosis_delay_months,
+        "alsfrs_r": alsfrs_r,
+        "fvc_percent": fvc_percent,
+        "ftd": ftd,
+        "treatment": treatment,
+        "background": None if item.table is None else item.table.name,
+        "progression_rate_points_per_month": progression,
+        "hazard_ratio_vs_reference": hazard_ratio,
+        "treatment_hazard_ratio": treatment_hr,
+        "reference_profile": {
+            "age_at_onset": item.effects.reference_age,
+            "diagnosis_delay_months": item.effects.reference_delay_months,
+            "progression_rate_points_per_month": item.effects.reference_progression,
+            "fvc_percent": item.effects.reference_fvc_percent,
+            "ftd": False,
+        },
+        "probability_alive_today_from_onset": alive_today,
+    }
+    quartiles = residual.quantile(np.array([0.25, 0.75]))
+    return Prognosis(
+        inputs=inputs,
+        model=residual,
+        curve=curve,
+        median_remaining_years=residual.median(),
+        quartiles_remaining_years=(float(quartiles[0]), float(quartiles[1])),
+        p_alive={h: float(residual.survival(float(h))) for h in HORIZONS},
+    )

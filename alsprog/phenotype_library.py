@@ -1,0 +1,419 @@
+"""Named, calibrated models of ALS and the other motor neuron diseases.
+
+Each phenotype's disease (excess) hazard is calibrated so that the *population average*
+all-cause survival reproduces its figures: averaged over the default onset-age, sex and
+diagnostic-delay distribution (``alsprog.covariates.Population``), with each patient's hazard
+ratio from the prognostic factors and ordinary mortality from the life table. This is marginal
+calibration: the reference patient is not the average patient, and the landmarks describe the
+average. Figures, sources and assumptions: ``data/phenotypes.toml``.
+
+ALS is a mixture by onset site: 70% limb onset, itself a mixture of a typical course and slower
+progressors, and 30% bulbar onset with the published bulbar-vs-limb hazard ratio. Calibration is
+done once per process and cached.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from alsprog.calibration import bound_gaps, grouped_log_likelihood, maximise, starting_summary
+from alsprog.covariates import CovariateEffects, Population, phenotype_data
+from alsprog.errors import FitError, InputError
+from alsprog.lifetable import LifeTable, life_table
+from alsprog.models.base import SurvivalModel
+from alsprog.models.fit_info import FitInfo
+from alsprog.models.mixture import Mixture
+from alsprog.models.population import PopulationModel
+from alsprog.models.registry import family_spec
+from alsprog.targets import Landmark, Targets
+
+PENALTY = 1e6
+DEFAULT_TABLE = "us_ssa_2007"
+NAMES = ("als", "als_limb", "als_bulbar", "als_flail", "pbp", "pma", "pls", "ppbp")
+DERIVED = {"als_limb": ("als", 0), "als_bulbar": ("als", 1)}  # (calibrated parent, site index)
+
+
+@dataclass(frozen=True)
+class Phenotype:
+    """A calibrated phenotype.
+
+    name, description : identity.
+    model : the population-average all-cause model (a ``PopulationModel``; disease only when
+        ``background`` is None); its ``fit_info`` holds the landmark diagnostics.
+    disease : the reference patient's disease-only model for each onset site, by site name.
+    site_shares : the share of each site (summing to 1).
+    population, effects : the default patients and the prognostic factors.
+    table : the life table, or None.
+    targets : the calibration figures (None for a phenotype derived from another).
+    sources : figure -> source text.
+    """
+
+    name: str
+    description: str
+    model: PopulationModel
+    disease: dict[str, SurvivalModel] = field(compare=False)
+    site_shares: dict[str, float] = field(compare=False)
+    population: Population
+    effects: CovariateEffects
+    table: LifeTable | None
+    targets: Targets | None
+    sources: dict[str, str] = field(compare=False, repr=False)
+
+    def patient(
+        self,
+        age_at_onset: float,
+        sex: str | None = None,
+        delay_months: float | None = None,
+        progression_rate: float | None = None,
+        fvc_percent: float | None = None,
+        ftd: bool = False,
+    ) -> PopulationModel:
+        """All-cause model of one patient (years from onset); an unknown sex averages over
+        men and women with the population's share of men."""
+        hr = float(
+            self.effects.hazard_ratio(
+                age_at_onset, delay_months, progression_rate, fvc_percent, ftd
+            )
+        )
+        if sex is None:
+            sexes, weights = (
+                ("male", "female"),
+                (self.population.male_share, 1 - self.population.male_share),
+            )
+        else:
+            sexes, weights = (sex,), (1.0,)
+        return PopulationModel(
+            components=tuple(self.disease.values()),
+            shares=tuple(self.site_shares.values()),
+            ages=(float(age_at_onset),) * len(sexes),
+            sexes=sexes,
+            hazard_ratios=(hr,) * len(sexes),
+            weights=weights,
+            table=self.table,
+            names=tuple(self.disease),
+        )
+
+
+def _spec(name: str) -> dict:
+    return phenotype_data()["phenotype"][name]
+
+
+def check_phenotype(name: str) -> str:
+    if not isinstance(name, str) or name not in NAMES:
+        raise InputError(f"phenotype {name!r} is unknown; choose one of {', '.join(sorted(NAMES))}")
+    return name
+
+
+def _targets(name: str, spec: dict) -> Targets:
+    rows = spec.get("landmark", [])
+    landmarks = tuple(
+        Landmark(float(r["t"]), float(r["survival"]), r.get("kind", "equal"), r["source"])
+        for r in rows
+    )
+    return Targets(name, landmarks, float(spec["effective_sample_size"]), spec["description"])
+
+
+def _table_key(background: str | Path | LifeTable | None) -> LifeTable | None:
+    return None if background is None else life_table(background)
+
+
+def phenotype(name: str, background: str | Path | LifeTable | None = DEFAULT_TABLE) -> Phenotype:
+    """The calibrated phenotype ``name``.
+
+    background : a life table (name, CSV path or LifeTable) for ordinary mortality, or None for
+        the disease alone (for teaching, and to compare with the all-cause model).
+    Names: als, als_limb, als_bulbar, als_flail, pbp, pma, pls, ppbp.
+    """
+    return _phenotype(check_phenotype(name), _table_key(background))
+
+
+@cache
+def _phenotype(name: str, table: LifeTable | None) -> Phenotype:
+    if name in DERIVED:
+        parent, site = DERIVED[name]
+        return _site_of(_phenotype(parent, table), name, site)
+    spec = _spec(name)
+    if spec.get("structure") == "scaled":
+        return _scaled(name, spec, _phenotype(spec["scaled_from"], table))
+    return _calibrate(name, spec, table)
+
+
+def _population_for(spec: dict) -> tuple[Population, CovariateEffects]:
+    population = Population.default(spec.get("onset_age_mean_years"))
+    return population, CovariateEffects.default(population.onset_age_mean)
+
+
+def _site_structure(spec: dict) -> tuple:
+    """The free-parameter structure: (spec of the free family, function theta -> sites dict)."""
+    if spec.get("structure") == "sites":
+        limb_spec = family_spec("mixture", components=tuple(spec["limb_components"]))
+        bulbar_share, bulbar_hr = spec["bulbar_onset_share"], spec["bulbar_hazard_ratio"]
+
+        def sites(theta: np.ndarray) -> dict[str, tuple[float, SurvivalModel]]:
+            limb = limb_spec.build(theta)
+            limb = Mixture(limb.components, limb.weights, names=("typical", "slower"))
+            return {
+                "als_limb": (1 - bulbar_share, limb),
+                "als_bulbar": (bulbar_share, limb.with_hazard_ratio(bulbar_hr)),
+            }
+
+        return limb_spec, sites
+    free = family_spec(spec["family"])
+    return free, lambda theta: {"": (1.0, free.build(theta))}
+
+
+def _calibrate(
+    name: str,
+    spec: dict,
+    table: LifeTable | None,
+    targets: Targets | None = None,
+    start: np.ndarray | None = None,
+) -> Phenotype:
+    """Calibrate ``name`` to its figures (or to ``targets``), from the family's starting points
+    (or from ``start`` alone, for a quick refit near a known solution)."""
+    targets = _targets(name, spec) if targets is None else targets
+    population, effects = _population_for(spec)
+    nodes = population.nodes()
+    hazard_ratios = effects.hazard_ratio(
+        nodes["age_at_onset"].to_numpy(), nodes["delay_months"].to_numpy()
+    )
+    free, sites = _site_structure(spec)
+
+    def model_of(theta: np.ndarray) -> PopulationModel:
+        parts = sites(theta)
+        return PopulationModel(
+            components=tuple(m for _, m in parts.values()),
+            shares=tuple(s for s, _ in parts.values()),
+            ages=tuple(nodes["age_at_onset"]),
+            sexes=tuple(nodes["sex"]),
+            hazard_ratios=tuple(hazard_ratios),
+            weights=tuple(nodes["weight"]),
+            table=table,
+            names=tuple(parts),
+        )
+
+    times = np.array([lm.t for lm in targets.equal])
+    bound_times = np.array([lm.t for lm in targets.bounds])
+
+    def objective(theta: np.ndarray) -> float:
+        try:
+            model = model_of(theta)
+            with np.errstate(all="ignore"):
+                value = -grouped_log_likelihood(
+                    model._survival(times), model.cure_fraction(), targets
+                )
+        except (ValueError, OverflowError, ZeroDivisionError):
+            return PENALTY
+        return value if math.isfinite(value) else PENALTY
+
+    def constraint(theta: np.ndarray) -> np.ndarray:
+        try:
+            with np.errstate(all="ignore"):
+                return bound_gaps(model_of(theta)._survival(bound_times), targets)
+        except (ValueError, OverflowError, ZeroDivisionError):
+            return np.full(bound_times.size, -1.0)
+
+    starts = free.starts(*starting_summary(targets)) if start is None else [start]
+    best = maximise(objective, constraint if targets.bounds else None, starts)
+    if best is None:
+        raise FitError(
+            f"phenotype {name}: no model reproduces its figures; check data/phenotypes.toml"
+        )
+    model = model_of(best.x)
+    n = targets.effective_sample_size
+    rows = [
+        {"t": lm.t, "target": lm.survival, "fitted": float(model.survival(lm.t)), "kind": lm.kind}
+        for lm in targets.landmarks
+    ]
+    landmarks = pd.DataFrame(rows)
+    landmarks["error"] = landmarks["fitted"] - landmarks["target"]
+    info = FitInfo(
+        method="landmarks",
+        parameter_names=free.parameter_names,
+        estimates=tuple(float(v) for v in best.x),
+        standard_errors=tuple(math.nan for _ in best.x),
+        log_likelihood=-n * best.fun,
+        aic=2 * free.n_parameters + 2 * n * best.fun,
+        n_observations=n,
+        n_events=n * (1 - targets.equal[-1].survival),
+        converged=bool(best.success),
+        landmarks=landmarks,
+        unconstrained=np.asarray(best.x),
+        build=lambda theta: model_of(theta),
+    )
+    model = replace(model, fit_info=info)
+    parts = sites(best.x)
+    disease = {(key or name): m for key, (_, m) in parts.items()}
+    shares = {(key or name): s for key, (s, _) in parts.items()}
+    return Phenotype(
+        name=name,
+        description=spec["description"],
+        model=model,
+        disease=disease,
+        site_shares=shares,
+        population=population,
+        effects=effects,
+        table=table,
+        targets=targets,
+        sources=_sources(spec),
+    )
+
+
+def _sources(spec: dict) -> dict[str, str]:
+    out = {k: str(v) for k, v in spec.items() if k.endswith(("source", "note"))}
+    for i, lm in enumerate(spec.get("landmark", [])):
+        out[f"landmark {i + 1}: S({lm['t']:g}) {lm.get('kind', 'equal')} {lm['survival']:g}"] = lm[
+            "source"
+        ]
+    return out
+
+
+def _site_of(parent: Phenotype, name: str, site: int) -> Phenotype:
+    """One onset site of a site-mixture phenotype (its own population average)."""
+    key = list(parent.disease)[site]
+    model = replace(
+        parent.model, components=(parent.disease[key],), shares=(1.0,), names=(key,), fit_info=None
+    )
+    descriptions = {
+        "als_limb": "ALS with limb (spinal) onset",
+        "als_bulbar": "ALS with bulbar onset: faster",
+    }
+    return replace(
+        parent,
+        name=name,
+        description=descriptions[name],
+        model=model,
+        disease={key: parent.disease[key]},
+        site_shares={key: 1.0},
+        targets=None,
+    )
+
+
+def _scaled(name: str, spec: dict, parent: Phenotype) -> Phenotype:
+    """A phenotype whose disease hazard is the parent's times a hazard ratio (an assumption)."""
+    population, effects = _population_for(spec)
+    (parent_disease,) = parent.disease.values()
+    disease = {name: parent_disease.with_hazard_ratio(spec["hazard_ratio"])}
+    nodes = population.nodes()
+    model = PopulationModel(
+        components=tuple(disease.values()),
+        shares=(1.0,),
+        ages=tuple(nodes["age_at_onset"]),
+        sexes=tuple(nodes["sex"]),
+        hazard_ratios=tuple(
+            effects.hazard_ratio(nodes["age_at_onset"].to_numpy(), nodes["delay_months"].to_numpy())
+        ),
+        weights=tuple(nodes["weight"]),
+        table=parent.table,
+        names=(name,),
+    )
+    return Phenotype(
+        name=name,
+        description=spec["description"],
+        model=model,
+        disease=disease,
+        site_shares={name: 1.0},
+        population=population,
+        effects=effects,
+        table=parent.table,
+        targets=None,
+        sources=_sources(spec),
+    )
+
+
+def phenotypes(background: str | Path | LifeTable | None = DEFAULT_TABLE) -> pd.DataFrame:
+    """Every phenotype in one table, one row each.
+
+    Columns: name, description, median_years (population median survival from onset),
+    s1, s3, s5, s10, s25 (survival at 1, 3, 5, 10 and 25 years), other_cause_10, other_cause_25
+    (share of deaths by 10 and by 25 years that are from other causes; 0 without background),
+    max_abs_error (largest miss of the phenotype's own figures; NaN when derived), sources
+    (the figures' sources, joined by ' | ').
+    """
+    rows = []
+    for name in NAMES:
+        item = phenotype(name, background)
+        model = item.model
+        survival = model.survival(np.array([1.0, 3.0, 5.0, 10.0, 25.0]))
+        causes = model.cause_of_death(np.array([10.0, 25.0]))
+        died = causes["disease"] + causes["other"]
+        info = model.fit_info
+        rows.append(
+            {
+                "name": name,
+                "description": item.description,
+                "median_years": model.median(),
+                "s1": survival[0],
+                "s3": survival[1],
+                "s5": survival[2],
+                "s10": survival[3],
+                "s25": survival[4],
+                "other_cause_10": causes["other"][0] / died[0],
+                "other_cause_25": causes["other"][1] / died[1],
+                "max_abs_error": info.max_abs_error if info is not None else math.nan,
+                "sources": " | ".join(item.sources.values()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def resampled_targets(targets: Targets, rng: np.random.Generator) -> Targets:
+    """Figures redrawn from their uncertainty: cell shares ~ Dirichlet(n * share + 1/2).
+
+    The effective sample size n makes the figures behave like grouped counts; the Dirichlet is
+    their posterior under a Jeffreys prior, so no redrawn figure is exactly 0 or 1. Bounds stay.
+    """
+    _, shares = targets.cells()
+    cells = rng.dirichlet(targets.effective_sample_size * shares + 0.5)
+    survival = 1 - np.cumsum(cells)[:-1]
+    redrawn = tuple(
+        replace(lm, survival=float(np.clip(s, 1e-9, 1 - 1e-9)))
+        for lm, s in zip(targets.equal, survival, strict=True)
+    )
+    return replace(targets, landmarks=redrawn + targets.bounds)
+
+
+def uncertainty_draws(
+    name: str,
+    background: str | Path | LifeTable | None = DEFAULT_TABLE,
+    n: int = 60,
+    seed: int = 20261124,
+) -> tuple[Phenotype, ...]:
+    """``n`` versions of phenotype ``name`` recalibrated to redrawn figures (parameter uncertainty).
+
+    A derived phenotype (als_limb, als_bulbar, ppbp) is rebuilt from redrawn versions of the one
+    it derives from. Deterministic for a given seed; cached per process.
+    """
+    return _uncertainty_draws(check_phenotype(name), _table_key(background), int(n), int(seed))
+
+
+@cache
+def _uncertainty_draws(
+    name: str, table: LifeTable | None, n: int, seed: int
+) -> tuple[Phenotype, ...]:
+    if name in DERIVED:
+        parent, site = DERIVED[name]
+        return tuple(_site_of(p, name, site) for p in _uncertainty_draws(parent, table, n, seed))
+    spec = _spec(name)
+    if spec.get("structure") == "scaled":
+        return tuple(
+            _scaled(name, spec, p) for p in _uncertainty_draws(spec["scaled_from"], table, n, seed)
+        )
+    point = _phenotype(name, table)
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    draws = []
+    for _ in range(n):
+        targets = resampled_targets(point.targets, rng)
+        try:
+            draws.append(
+                _calibrate(name, spec, table, targets, start=point.model.fit_info.unconstrained)
+            )
+        except FitError:
+            continue  # a redrawn set no model of this family reaches: skip it
+    return tuple(draws)

@@ -1,0 +1,163 @@
+"""Phenotypes: the document's figures, its orderings, marginal calibration checked by simulation,
+and background mortality on top of the disease."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import alsprog
+from alsprog.errors import InputError
+from alsprog.lifetable import background_quantile, background_survival
+from alsprog.phenotype_library import NAMES, phenotype, phenotypes
+
+ALS = {3.0: 0.50, 5.0: 0.20, 10.0: 0.10}  # MSD Manual (2019), survival from onset
+
+
+@pytest.mark.parametrize("background", ["us_ssa_2007", None])
+def test_als_reproduces_the_documents_landmarks(background):
+    model = phenotype("als", background).model
+    for t, s in ALS.items():
+        assert abs(model.survival(t) - s) <= 0.005
+    assert model.survival(30.0) <= 0.01 + 1e-7
+
+
+@pytest.mark.parametrize("background", ["us_ssa_2007", None])
+def test_orderings_the_document_implies(background):
+    median = {name: phenotype(name, background).model.median() for name in NAMES}
+    assert median["als_bulbar"] < median["als"] < median["als_limb"]
+    for slower in ("pma", "pls", "ppbp", "als_flail"):
+        assert median[slower] > median["als"]
+    assert phenotype("pbp", background).model.survival(3.0) < phenotype(
+        "als", background
+    ).model.survival(3.0)
+    assert median["pls"] > 3 * median["als"]  # 'several years to total disability'
+
+
+def test_each_phenotype_reproduces_its_own_figures():
+    for name in ("als", "als_flail", "pbp", "pma", "pls"):
+        item = phenotype(name)
+        table = item.model.fit_info.landmarks
+        equal = table[table["kind"] == "equal"]
+        assert (equal["error"].abs() < 0.005).all(), name
+        assert item.sources, name
+
+
+def test_als_is_the_mixture_of_its_onset_sites():
+    als, limb, bulbar = (phenotype(n).model for n in ("als", "als_limb", "als_bulbar"))
+    t = np.array([1.0, 3.0, 7.0, 15.0])
+    np.testing.assert_allclose(
+        als.survival(t), 0.7 * limb.survival(t) + 0.3 * bulbar.survival(t), rtol=1e-12
+    )
+    # bulbar onset: hazard ratio 1.58 against limb onset (Rooney et al. 2013), for every patient
+    limb_patient = phenotype("als_limb").patient(60, "male")
+    bulbar_patient = phenotype("als_bulbar").patient(60, "male")
+    ratio = bulbar_patient.components[0].hazard(t) / limb_patient.components[0].hazard(t)
+    np.testing.assert_allclose(ratio, 1.58, rtol=1e-9)
+
+
+@pytest.mark.parametrize("name", ["als", "pma", "pls"])
+def test_marginal_calibration_holds_for_simulated_patients(name):
+    """Draw patients from the continuous default population (not the quadrature points), give each
+    their hazard ratio and an ordinary-mortality death from the life table, and compare the
+    cohort's survival with the figures: within the DKW band plus a small quadrature allowance."""
+    item = phenotype(name)
+    rng = np.random.default_rng(11)
+    n, alpha = 200_000, 1e-3
+    patients = item.population.sample(n, rng)
+    hr = item.effects.hazard_ratio(
+        patients["age_at_onset"].to_numpy(), patients["delay_months"].to_numpy()
+    )
+    site = rng.choice(len(item.site_shares), size=n, p=list(item.site_shares.values()))
+    disease_time = np.empty(n)
+    u = rng.random(n)
+    for j, model in enumerate(item.disease.values()):
+        mine = site == j
+        disease_time[mine] = model.quantile(-np.expm1(np.log1p(-u[mine]) / hr[mine]))
+    other_time = background_quantile(
+        patients["age_at_onset"].to_numpy(), patients["sex"].to_numpy(), rng.random(n)
+    )
+    death = np.minimum(disease_time, other_time)
+    band = np.sqrt(np.log(2 / alpha) / (2 * n))
+    for lm in item.targets.equal:
+        assert abs(np.mean(death > lm.t) - lm.survival) < band + 0.002, (name, lm.t)
+
+
+def test_population_model_samples_follow_its_survival():
+    model = phenotype("als").model
+    n, alpha = 200_000, 1e-3
+    x = np.sort(model.sample(n, np.random.default_rng(5)))
+    cdf = 1 - model.survival(x)
+    gap = max(np.abs(np.arange(1, n + 1) / n - cdf).max(), np.abs(np.arange(n) / n - cdf).max())
+    assert gap < np.sqrt(np.log(2 / alpha) / (2 * n))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from(NAMES),
+    st.floats(20.0, 95.0),
+    st.sampled_from(["male", "female"]),
+    st.floats(0.0, 20.0),
+)
+def test_all_cause_survival_never_exceeds_ordinary_survival(name, age, sex, t):
+    patient = phenotype(name).patient(age, sex)
+    assert patient.survival(t) <= background_survival(age, sex, t) * (1 + 1e-12)
+
+
+def test_pls_patients_die_younger_than_the_population():
+    # Lester et al. (JNNP 2025): median age at death 79.5 against 81.9 in the general population
+    pls = phenotype("pls")
+    for age, sex in ((53, "male"), (53, "female"), (70, "male")):
+        patient_median = pls.patient(age, sex).median()
+        population_median = background_quantile(age, sex, 0.5)
+        assert age + patient_median < age + population_median
+
+
+def test_background_none_is_the_disease_alone():
+    item = phenotype("pls", background=None)
+    t = np.array([5.0, 20.0, 40.0])
+    patient = item.patient(53, "male")
+    expected = item.disease["pls"].with_hazard_ratio(item.effects.hazard_ratio(53)).survival(t)
+    np.testing.assert_allclose(patient.survival(t), expected, rtol=1e-12)
+
+
+def test_phenotypes_table():
+    table = phenotypes()
+    assert list(table["name"]) == list(NAMES)
+    assert {
+        "name",
+        "description",
+        "median_years",
+        "s1",
+        "s3",
+        "s5",
+        "s10",
+        "s25",
+        "other_cause_10",
+        "other_cause_25",
+        "sources",
+    } <= set(table.columns)
+    row = table.set_index("name")
+    # ordinary mortality is most of the deaths for the slow phenotypes, a small part for ALS
+    assert row.loc["pls", "other_cause_25"] > 0.5
+    assert row.loc["als", "other_cause_10"] < 0.1
+    assert (phenotypes(background=None)["other_cause_25"] == 0).all()
+
+
+def test_cause_of_death_shares_add_up():
+    model = phenotype("pma").model
+    causes = model.cause_of_death(np.array([5.0, 25.0]))
+    np.testing.assert_allclose(
+        causes["disease"] + causes["other"], 1 - model.survival([5.0, 25.0]), atol=2e-5
+    )
+
+
+def test_unknown_phenotype_lists_the_known_ones():
+    with pytest.raises(
+        InputError, match="phenotype 'bulbr' is unknown; choose one of als, als_bulbar"
+    ):
+        alsprog.phenotype("bulbr")
+
+
+def test_calibration_is_cached():
+    assert alsprog.phenotype("als") is alsprog.phenotype("als")
