@@ -206,6 +206,10 @@ class SurvivalModel:
     def _hazard(self, t: np.ndarray) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} defines no hazard")
 
+    def _cumulative_hazard_and_hazard(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Both at once, for the quantile solver; models that share work between them override."""
+        return self._cumulative_hazard(t), self._hazard(t)
+
     def _log_hazard(self, t: np.ndarray) -> np.ndarray:
         """log hazard; families override it where a direct formula is more accurate."""
         return np.log(self._hazard(t))
@@ -264,20 +268,27 @@ def invert_cumulative_hazard(model: SurvivalModel, target: np.ndarray) -> np.nda
         frac = np.where(np.isfinite(span) & (span > 0),
                         (goal - grid_log_h[upper_index - 1]) / span, 0.5)
     u = lo + np.clip(np.nan_to_num(frac, nan=0.5), 0.0, 1.0) * (hi - lo)
+    active = np.arange(goal.size)  # only points that have not converged are evaluated again
     for _ in range(60):
-        t = np.exp(u)
-        cum = model._cumulative_hazard(t)
-        g = np.log(cum) - goal
-        slope = t * model._hazard(t) / cum
-        lo = np.where(g < 0, u, lo)
-        hi = np.where(g > 0, u, hi)
+        ua, la, ha, ga = u[active], lo[active], hi[active], goal[active]
+        t = np.exp(ua)
+        cum, hazard = model._cumulative_hazard_and_hazard(t)
+        g = np.log(cum) - ga
+        slope = t * hazard / cum
+        la = np.where(g < 0, ua, la)
+        ha = np.where(g > 0, ua, ha)
         with np.errstate(divide="ignore", invalid="ignore"):
-            step = u - g / slope
-        bad = ~np.isfinite(step) | (step <= lo) | (step >= hi)
-        new_u = np.where(bad, 0.5 * (lo + hi), step)
-        done = np.abs(new_u - u) < 1e-13 * np.maximum(1.0, np.abs(u))
-        u = new_u
-        if done.all():
+            step = ua - g / slope
+        tolerance = 1e-12 * np.maximum(1.0, np.abs(ua))
+        # A Newton step below the tolerance means converged, even when rounding puts it on
+        # the bracket's edge; otherwise a step leaving the bracket is replaced by bisection.
+        tiny = np.isfinite(step) & (np.abs(step - ua) < tolerance)
+        bad = ~np.isfinite(step) | (step <= la) | (step >= ha)
+        new_u = np.where(bad & ~tiny, 0.5 * (la + ha), step)
+        converged = tiny | (g == 0) | (np.abs(new_u - ua) < tolerance)
+        u[active], lo[active], hi[active] = new_u, la, ha
+        active = active[~converged]
+        if active.size == 0:
             break
     out[solve] = np.exp(u)
     return out

@@ -56,6 +56,15 @@ class Mixture(SurvivalModel):
     def _hazard(self, t: np.ndarray) -> np.ndarray:
         return self._density(t) / self._survival(t)
 
+    def _cumulative_hazard_and_hazard(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        survival, density = np.zeros_like(t), np.zeros_like(t)
+        for w, c in zip(self.weights, self.components, strict=True):
+            if w > 0:
+                s_k = c._survival(t)
+                survival += w * s_k
+                density += np.nan_to_num(w * c._hazard(t) * s_k, nan=0.0)
+        return -np.log(survival), density / survival
+
     def cure_fraction(self) -> float:
         return sum(
             w * c.cure_fraction() for w, c in zip(self.weights, self.components, strict=True)

@@ -121,8 +121,10 @@ class PopulationModel(SurvivalModel):
 
     def _sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         ages, rows, hr, w = self._profile
-        cell = rng.choice(
-            len(self.components) * ages.size, size=n, p=np.outer(self.shares, w).ravel()
+        cumulative = np.cumsum(np.outer(self.shares, w).ravel())
+        cell = np.minimum(
+            np.searchsorted(cumulative, rng.random(n) * cumulative[-1], side="right"),
+            cumulative.size - 1,
         )
         component, profile = np.divmod(cell, ages.size)
         u_disease, u_other = rng.random(n), rng.standard_exponential(n)

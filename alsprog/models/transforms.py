@@ -85,6 +85,10 @@ class ProportionalHazards(SurvivalModel):
     def _log_hazard(self, t: np.ndarray) -> np.ndarray:
         return math.log(self.hazard_ratio) + self.base._log_hazard(t)
 
+    def _cumulative_hazard_and_hazard(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        cumulative, hazard = self.base._cumulative_hazard_and_hazard(t)
+        return self.hazard_ratio * cumulative, self.hazard_ratio * hazard
+
     def _quantile(self, p: np.ndarray) -> np.ndarray:
         return np.asarray(self.base.quantile(-np.expm1(np.log1p(-p) / self.hazard_ratio)))
 

@@ -1,0 +1,169 @@
+"""Speed of alsprog against the obvious alternative, measured in the same run (`make bench`).
+
+Each line: what was timed, our time, the alternative's time and the ratio (alternative / ours,
+above 1 means alsprog is faster), and the target from the issues. Timings are the best of a few
+repeats (wall clock, this machine). Nothing here is asserted: targets are read, not enforced.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+import warnings
+from collections.abc import Callable
+
+import numpy as np
+from scipy import stats
+
+ROWS: list[tuple[str, float, float | None, str, str]] = []
+
+
+def best_of(function: Callable[[], object], repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def record(what: str, ours: float, theirs: float | None, alternative: str, target: str) -> None:
+    ROWS.append((what, ours, theirs, alternative, target))
+    ratio = f"{theirs / ours:8.1f}x" if theirs else "        -"
+    other = f"{theirs:9.3f} s" if theirs else "          -"
+    print(f"{what:<46} {ours:9.3f} s {other} {ratio}  vs {alternative:<28} target: {target}",
+          flush=True)
+
+
+def start_up() -> None:
+    def run(*args: str) -> Callable[[], object]:
+        return lambda: subprocess.run(args, check=True, capture_output=True)
+
+    python = best_of(run(sys.executable, "-c", "pass"), 5)
+    for flag in ("--version", "--help"):
+        ours = best_of(run(sys.executable, "-m", "alsprog.cli", flag), 5)
+        record(f"alsprog {flag} (whole process)", ours, python, "python -c pass", "< 0.5 s")
+    lifelines = best_of(run(sys.executable, "-c", "import lifelines"), 3)
+    package = best_of(run(sys.executable, "-c", "import alsprog"), 5)
+    record("import alsprog (whole process)", package, lifelines, "import lifelines", "fast")
+
+
+def calibration() -> None:
+    import lifelines
+
+    import alsprog
+    from alsprog.models import FAMILIES
+
+    ours = best_of(lambda: [alsprog.calibrate(family=f) for f in FAMILIES], 1)
+    lower, upper = np.array([0.0, 3.0, 5.0, 10.0]), np.array([3.0, 5.0, 10.0, np.inf])
+    counts = 500 * np.array([0.5, 0.3, 0.1, 0.1])
+    fitters = [lifelines.WeibullFitter, lifelines.LogNormalFitter, lifelines.LogLogisticFitter,
+               lifelines.ExponentialFitter, lifelines.GeneralizedGammaFitter]
+
+    def theirs() -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for fitter in fitters:
+                fitter().fit_interval_censoring(lower, upper, weights=counts)
+
+    record(f"calibrate all {len(FAMILIES)} families to ALS landmarks", ours, best_of(theirs, 1),
+           f"lifelines, {len(fitters)} families", "< 5 s in total")
+
+
+def evaluation() -> None:
+    from alsprog.models import LogNormal, Mixture, Weibull
+
+    t = np.random.default_rng(0).uniform(0, 20, 1_000_000)
+    weibull, reference = Weibull(1.4, 4.0), stats.weibull_min(c=1.4, scale=4.0)
+    record("Weibull survival at 10^6 times", best_of(lambda: weibull.survival(t)),
+           best_of(lambda: reference.sf(t)), "scipy.stats sf", "< 50 ms")
+    lognormal, reference = LogNormal(1.1, 0.8), stats.lognorm(s=0.8, scale=np.exp(1.1))
+    record("LogNormal survival at 10^6 times", best_of(lambda: lognormal.survival(t)),
+           best_of(lambda: reference.sf(t)), "scipy.stats sf", "< 50 ms")
+    rng = np.random.default_rng(1)
+    record("Weibull sample(10^6)", best_of(lambda: weibull.sample(1_000_000, rng)),
+           best_of(lambda: stats.weibull_min(c=1.4, scale=4.0).rvs(1_000_000, random_state=rng)),
+           "scipy.stats rvs", "< 200 ms")
+    mixture = Mixture((Weibull(3.4, 3.2), Weibull(0.84, 6.2)), (0.55, 0.45))
+    record("2-Weibull mixture sample(10^6)", best_of(lambda: mixture.sample(1_000_000, rng)),
+           None, "", "< 1 s")
+
+
+def background() -> None:
+    import alsprog
+    from alsprog.lifetable import background_survival, life_table
+
+    rng = np.random.default_rng(2)
+    ages, t = rng.uniform(40, 80, 1_000_000), rng.uniform(0, 30, 1_000_000)
+    table = life_table()
+    q = table.q("male")
+
+    def plain_numpy() -> np.ndarray:  # l(x) by cumulative product, log-linear between ages
+        log_l = np.concatenate([[0.0], np.cumsum(np.log1p(-q))])
+        grid = np.arange(log_l.size)
+        return np.exp(np.interp(ages + t, grid, log_l) - np.interp(ages, grid, log_l))
+
+    record("background_survival, 10^6 (age, t) pairs",
+           best_of(lambda: background_survival(ages, "male", t)), best_of(plain_numpy),
+           "plain numpy interpolation", "< 100 ms")
+    als = alsprog.phenotype("als").model
+    record("ALS phenotype with background sample(10^6)",
+           best_of(lambda: als.sample(1_000_000, rng)), None, "", "< 1 s")
+
+
+def fitting(n: int, slow: bool) -> None:
+    import lifelines
+
+    import alsprog
+    from alsprog.models import GeneralizedGamma
+
+    rng = np.random.default_rng(3)
+    truth = GeneralizedGamma(1.0, 0.6, 0.5).sample(n, rng)
+    censor = rng.exponential(6.0, n)
+    durations, events = np.minimum(truth, censor), (truth <= censor).astype(int)
+    pairs = [("exponential", lifelines.ExponentialFitter), ("weibull", lifelines.WeibullFitter),
+             ("lognormal", lifelines.LogNormalFitter),
+             ("loglogistic", lifelines.LogLogisticFitter)]
+    if slow:
+        pairs.append(("generalized_gamma", lifelines.GeneralizedGammaFitter))
+    for family, fitter in pairs:
+        ours = best_of(lambda family=family: alsprog.fit(family, durations, events), 1)
+
+        def theirs(fitter=fitter) -> None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                fitter().fit(durations, events)
+
+        target = ">= 10x faster" if family == "generalized_gamma" else "not slower"
+        record(f"fit {family} on {n:,} censored rows", ours, best_of(theirs, 1),
+               f"lifelines {fitter.__name__}", target)
+    if not slow:
+        ours = best_of(lambda: alsprog.fit("generalized_gamma", durations, events), 1)
+        record(f"fit generalized_gamma on {n:,} censored rows", ours, None,
+               "(lifelines skipped: --quick)", "about 60 s / 10")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="skip lifelines' generalised gamma fit (about a minute)")
+    parser.add_argument("--rows", type=int, default=100_000, help="rows for the fit benchmark")
+    args = parser.parse_args()
+    print(f"{'what':<46} {'alsprog':>11} {'other':>11} {'ratio':>9}")
+    start_up()
+    calibration()
+    evaluation()
+    background()
+    try:
+        import alsprog.fitting  # noqa: F401
+    except ImportError:
+        print("fit benchmarks skipped: alsprog.fitting is not available")
+    else:
+        fitting(args.rows, slow=not args.quick)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

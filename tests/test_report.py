@@ -1,0 +1,251 @@
+"""The report as the Makefile runs it: files, columns, figures, determinism, extensibility."""
+
+import subprocess
+import sys
+from io import BytesIO
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+from plotnine import ggplot
+
+import alsprog
+from alsprog import plots, report
+from alsprog.calibration import calibrate
+from alsprog.errors import InputError
+from alsprog.lifetable import background_survival
+from alsprog.models import FAMILIES, Weibull
+
+ROOT = Path(__file__).resolve().parents[1]
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+LANDMARK_COLUMNS = ["t", "target", "kind", "source"]
+CURVE_COLUMNS = ["model", "t", "survival"]
+FIT_COLUMNS = ["family", "t", "kind", "target", "fitted", "error"]
+BACKGROUND_COLUMNS = ["person", "age_at_onset", "sex", "cause", "t", "survival"]
+FAMILY_COLUMNS = [
+    "family", "n_parameters", "max_abs_error", "bounds_met", "median_years", "mean_years",
+    "s30", "log_likelihood", "aic",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory) -> tuple[Path, list[str]]:
+    """The report written by the script, as `make report` does; its stdout lines."""
+    out = tmp_path_factory.mktemp("report")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_report.py"), "--out", str(out)],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return out, done.stdout.splitlines()
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_script_writes_page_figures_and_tables_and_lists_them(made):
+    out, lines = made
+    written = {str(Path(line).relative_to(out)) for line in lines}
+    assert written == set(files_under(out))  # nothing else, no temporary files left
+    assert lines[-1].endswith("index.html")
+    assert {
+        "figures/family_curves.png", "figures/landmark_errors.png", "figures/background.png",
+        "tables/landmarks.csv", "tables/families.csv", "tables/landmark_fits.csv",
+        "tables/background_at_landmarks.csv",
+    } <= written  # fmt: skip
+
+
+def test_page_embeds_every_figure_and_names_every_family_and_source(made):
+    out, _ = made
+    page = (out / "index.html").read_text("utf-8")
+    pngs = sorted((out / "figures").glob("*.png"))
+    assert page.count('src="data:image/png;base64,') == len(pngs)
+    for png in pngs:
+        assert f'href="figures/{png.name}"' in page
+    for family in FAMILIES:
+        assert f"<td>{family}</td>" in page
+    for text in ("MSD Manual (2019)", "50%", "at most 1%", "assumption", "us_ssa_2007"):
+        assert text in page
+    assert "<script" not in page and "<link" not in page and 'src="http' not in page
+
+
+def test_pngs_are_valid_images_without_text_metadata(made):
+    out, _ = made
+    for png in (out / "figures").glob("*.png"):
+        data = png.read_bytes()
+        assert data.startswith(PNG_SIGNATURE)
+        image = Image.open(BytesIO(data))
+        image.verify()
+        assert image.size[0] >= 600 and image.size[1] >= 300
+        assert b"tEXt" not in data and b"tIME" not in data  # no version or date stamps
+
+
+def test_csvs_have_the_documented_columns(made):
+    out, _ = made
+    tables = out / "tables"
+    expected = {
+        "landmarks": LANDMARK_COLUMNS, "families": FAMILY_COLUMNS, "family_curves": CURVE_COLUMNS,
+        "landmark_fits": FIT_COLUMNS, "background_at_landmarks": BACKGROUND_COLUMNS,
+        "background_curves": BACKGROUND_COLUMNS,
+    }  # fmt: skip
+    for name, columns in expected.items():
+        assert list(pd.read_csv(tables / f"{name}.csv").columns) == columns, name
+    assert set(pd.read_csv(tables / "families.csv")["family"]) == set(FAMILIES)
+
+
+def test_csv_values_agree_with_the_models_and_the_life_table(made):
+    tables = made[0] / "tables"
+    mixture = calibrate(family="mixture")
+    fits = pd.read_csv(tables / "landmark_fits.csv")
+    mine = fits[(fits["family"] == "mixture") & (fits["kind"] == "equal")]
+    np.testing.assert_allclose(mine["fitted"], [0.50, 0.20, 0.10], atol=1e-4)
+    np.testing.assert_allclose(mine["error"], mine["fitted"] - mine["target"], atol=1e-9)
+    curves = pd.read_csv(tables / "background_curves.csv", keep_default_na=False)
+    alone = curves[curves["cause"] == "ALS only"]
+    np.testing.assert_allclose(alone["survival"], mixture.survival(alone["t"].to_numpy()), 1e-8)
+    other = curves[(curves["cause"] == "other causes only") & (curves["sex"] == "female")]
+    np.testing.assert_allclose(
+        other["survival"], background_survival(75.0, "female", other["t"].to_numpy()), 1e-8
+    )
+    both = curves[(curves["cause"] == "ALS and other causes") & (curves["sex"] == "female")]
+    # independent competing risks: all-cause survival is the product of the two
+    np.testing.assert_allclose(
+        both["survival"].to_numpy(), alone["survival"].to_numpy() * other["survival"].to_numpy(),
+        rtol=1e-8, atol=1e-12,
+    )  # fmt: skip
+
+
+def test_a_second_run_gives_the_same_bytes(made, tmp_path):
+    first, _ = made
+    report.write_report(tmp_path)
+    assert files_under(tmp_path) == files_under(first)
+
+
+# --------------------------------------------------------------------------- plot functions
+@pytest.fixture(scope="module")
+def models():
+    return {family: calibrate(family=family) for family in ("weibull", "mixture")}
+
+
+def landmark_frame():
+    return pd.DataFrame(
+        {"t": [3.0, 5.0, 10.0, 30.0], "target": [0.5, 0.2, 0.1, 0.01],
+         "kind": ["equal", "equal", "equal", "upper"]}
+    )  # fmt: skip
+
+
+def test_plot_functions_return_ggplots_with_labelled_axes(models):
+    curves = plots.model_curves(models, t_max=20.0, n=41)
+    assert list(curves.columns) == CURVE_COLUMNS and len(curves) == 82
+    fits = plots.landmark_fits(models)
+    assert list(fits.columns) == FIT_COLUMNS
+    background = plots.background_curves(models["mixture"], n=31)
+    assert list(background.columns) == BACKGROUND_COLUMNS
+    made = {
+        "overlaid": plots.survival_curves(curves, landmark_frame(), "t"),
+        "faceted": plots.survival_curves(curves, landmark_frame(), facet=True),
+        "background": plots.background_comparison(background),
+    }
+    for name, plot in made.items():
+        assert isinstance(plot, ggplot), name
+        assert plot.labels.x == "Years from symptom onset", name
+        assert plot.labels.y == "Survival probability", name
+    errors = plots.landmark_errors(fits)
+    assert isinstance(errors, ggplot)
+    assert errors.labels.x == "Fitted minus target survival (percentage points)"
+    assert errors.labels.y == "Family"
+    png = report.png_bytes(made["overlaid"])
+    assert png.startswith(PNG_SIGNATURE)
+
+
+def test_plot_functions_refuse_frames_without_their_columns(models):
+    with pytest.raises(InputError, match=r"survival_curves: curves: missing column\(s\) model"):
+        plots.survival_curves(pd.DataFrame({"t": [0.0], "survival": [1.0]}))
+    with pytest.raises(InputError, match="landmark kind 'exact' is unknown"):
+        frame = landmark_frame().assign(kind="exact")
+        plots.survival_curves(plots.model_curves(models, n=3), frame)
+    with pytest.raises(InputError, match="was not calibrated to landmarks"):
+        plots.landmark_fits({"plain": Weibull(shape=1.4, scale=4.0)})
+
+
+# --------------------------------------------------------------------------- extensibility
+def small_section(context):
+    table = pd.DataFrame({"name": ["a", "b"], "value": [0.25, np.inf]})
+    return report.Section(
+        "A small section",
+        "<p>Before.</p><!-- table:small --><p>After.</p>",
+        {"small_curve": plots.survival_curves(
+            plots.model_curves({"w": Weibull(shape=1.4, scale=4.0)}, n=11))},
+        {"small": report.Table(table, "A caption.", formats={"value": report.number})},
+    )  # fmt: skip
+
+
+def test_a_section_function_adds_a_section(tmp_path):
+    written = report.write_report(tmp_path, [small_section, lambda context: None])
+    names = sorted(str(p.relative_to(tmp_path)) for p in written)
+    assert names == ["figures/small_curve.png", "index.html", "tables/small.csv"]
+    page = (tmp_path / "index.html").read_text("utf-8")
+    assert "<h2>1. A small section</h2>" in page
+    before, after = page.index("<p>Before.</p>"), page.index("<p>After.</p>")
+    assert before < page.index("<table>") < after  # placed where the text says
+    assert '<td class="num">infinite</td>' in page
+    assert list(pd.read_csv(tmp_path / "tables" / "small.csv").columns) == ["name", "value"]
+
+
+def test_a_broken_report_writes_nothing(tmp_path):
+    out = tmp_path / "out"
+
+    def twice(context):
+        return small_section(context)
+
+    with pytest.raises(InputError, match=r"two sections both write figures/small_curve\.png"):
+        report.write_report(out, [small_section, twice])
+
+    def failing(context):
+        raise InputError("section: deliberately broken")
+
+    with pytest.raises(InputError, match="deliberately broken"):
+        report.write_report(out, [small_section, failing])
+    assert not out.exists()
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(InputError, match="is a file, not a folder"):
+        report.write_report(tmp_path / "file")
+
+
+def test_phenotype_section_uses_alsprog_phenotypes_when_present(tmp_path, monkeypatch):
+    models = {"fast": Weibull(shape=2.0, scale=2.0), "slow": Weibull(shape=1.0, scale=10.0)}
+    monkeypatch.setattr(
+        alsprog, "phenotypes",
+        lambda: pd.DataFrame({"name": list(models), "median_years": [1.67, 6.93]}),
+        raising=False,
+    )  # fmt: skip
+    monkeypatch.setattr(alsprog, "phenotype", models.__getitem__, raising=False)
+    report.write_report(tmp_path, [report.phenotypes_section])
+    page = (tmp_path / "index.html").read_text("utf-8")
+    assert "Phenotypes" in page and "<td>slow</td>" in page
+    curves = pd.read_csv(tmp_path / "tables" / "phenotype_curves.csv")
+    assert list(curves.columns) == CURVE_COLUMNS and set(curves["model"]) == set(models)
+    assert (tmp_path / "figures" / "phenotype_curves.png").read_bytes().startswith(PNG_SIGNATURE)
+
+
+def test_phenotype_section_is_left_out_when_absent(monkeypatch):
+    for name in ("phenotypes", "phenotype"):
+        monkeypatch.delitem(alsprog._LAZY, name, raising=False)
+        monkeypatch.delattr(alsprog, name, raising=False)
+    assert report.phenotypes_section(report.Context()) is None
+
+
+def test_script_errors_are_one_line_with_exit_2(tmp_path):
+    (tmp_path / "taken").write_text("x")
+    script = str(ROOT / "scripts" / "make_report.py")
+    for args in (["--out", str(tmp_path / "taken")], ["--bogus"]):
+        done = subprocess.run([sys.executable, script, *args], capture_output=True, text=True,
+                              timeout=120, cwd=ROOT)  # fmt: skip
+        assert done.returncode == 2
+        assert len(done.stderr.strip().splitlines()) == 1
+        assert done.stderr.startswith("make_report: error: ")
