@@ -70,3 +70,72 @@ def test_rising_targets_file_exits_2(tmp_path):
     assert done.returncode == 2
     assert "survival must not increase with time" in done.stderr
     assert done.stderr.count("\n") == 1
+
+
+def test_phenotypes_command_json(capsys):
+    assert main(["phenotypes", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    names = [r["name"] for r in rows]
+    assert names[0] == "als" and "pls" in names
+    assert {"median_years", "s1", "s3", "s5", "s10", "s25", "other_cause_10", "sources"} <= set(
+        rows[0]
+    )
+
+
+def test_prognosis_command_json(capsys):
+    args = [
+        "prognosis",
+        "--phenotype",
+        "pma",
+        "--age-at-onset",
+        "60",
+        "--years-since-onset",
+        "2",
+        "--sex",
+        "male",
+        "--json",
+    ]
+    assert main(args) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert {"median_remaining_years", "quartiles_remaining_years", "p_alive", "band"} <= set(result)
+    assert set(result["p_alive"]) == {"1", "2", "5"}
+    assert result["inputs"]["sex"] == "male"
+    assert {"years_from_now", "survival", "lower", "upper"} <= set(result["band"][0])
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            [
+                "prognosis",
+                "--phenotype",
+                "bulbr",
+                "--age-at-onset",
+                "60",
+                "--years-since-onset",
+                "1",
+            ],
+            "phenotype 'bulbr' is unknown",
+        ),
+        (
+            ["prognosis", "--age-at-onset", "60", "--years-since-onset", "1", "--alsfrs-r", "52"],
+            "alsfrs_r 52 is outside 0-48",
+        ),
+        (
+            ["prognosis", "--age-at-onset", "60", "--years-since-onset", "-2"],
+            "years_since_onset -2",
+        ),
+        (
+            ["prognosis", "--age-at-onset", "60", "--years-since-onset", "1", "--sex", "x"],
+            "invalid choice",
+        ),
+        (["prognosis", "--age-at-onset", "60"], "required"),
+        (["phenotypes", "--life-table", "mars_2090"], "mars_2090"),
+    ],
+)
+def test_prognosis_and_phenotype_errors_exit_2(args, message):
+    done = run(*args)
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr and done.stderr.count("\n") == 1
+    assert "Traceback" not in done.stderr
