@@ -43,6 +43,9 @@ DERIVED = {"als_limb": ("als", 0), "als_bulbar": ("als", 1)}  # (calibrated pare
 class Phenotype:
     """A calibrated phenotype.
 
+    It answers the model interface itself (survival, hazard, quantile, median, mean, rmst,
+    conditional, sample, ...) through ``model``.
+
     name, description : identity.
     model : the population-average all-cause model (a ``PopulationModel``; disease only when
         ``background`` is None); its ``fit_info`` holds the landmark diagnostics.
@@ -64,6 +67,33 @@ class Phenotype:
     table: LifeTable | None
     targets: Targets | None
     sources: dict[str, str] = field(compare=False, repr=False)
+
+    _MODEL_INTERFACE = frozenset(
+        {
+            "survival",
+            "cumulative_hazard",
+            "hazard",
+            "density",
+            "quantile",
+            "median",
+            "mean",
+            "rmst",
+            "conditional",
+            "sample",
+            "cure_fraction",
+            "fit_info",
+            "with_hazard_ratio",
+            "with_time_ratio",
+            "with_effect",
+            "cause_of_death",
+        }
+    )
+
+    def __getattr__(self, name: str):
+        """The population model's interface, so ``phenotype("als").survival(3)`` works."""
+        if name in Phenotype._MODEL_INTERFACE:
+            return getattr(self.model, name)
+        raise AttributeError(f"'Phenotype' object has no attribute {name!r}")
 
     def patient(
         self,

@@ -161,3 +161,14 @@ def test_unknown_phenotype_lists_the_known_ones():
 
 def test_calibration_is_cached():
     assert alsprog.phenotype("als") is alsprog.phenotype("als")
+
+
+def test_a_phenotype_answers_the_model_interface():
+    item = alsprog.phenotype("pma")
+    assert item.survival(5.0) == item.model.survival(5.0)
+    assert item.median() == item.model.median()
+    assert item.conditional(2.0).survival(1.0) == pytest.approx(
+        item.model.survival(3.0) / item.model.survival(2.0)
+    )
+    with pytest.raises(AttributeError):
+        item.not_a_method  # noqa: B018
