@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from alsprog.errors import FitError
+from alsprog.errors import FitError, InputError
 from alsprog.models.base import SurvivalModel
 from alsprog.models.fit_info import FitInfo
 from alsprog.models.registry import FAMILIES, FamilySpec, check_family, family_spec
@@ -279,6 +279,42 @@ def summarise(model: SurvivalModel) -> dict:
         "log_likelihood": info.log_likelihood,
         "aic": info.aic,
     }
+
+
+def landmark_fits(models: Mapping[str, SurvivalModel]) -> pd.DataFrame:
+    """Each calibrated model's fit at each landmark, from its ``fit_info.landmarks``.
+
+    Returns
+    -------
+    One row per model and landmark, models in the mapping's order, landmarks by time. Columns:
+    family (str, the mapping's key), t (years), kind (equal, upper, lower), target and fitted
+    (survival, 0-1), error (fitted - target).
+    """
+    frames = []
+    for name, model in models.items():
+        info = model.fit_info
+        if info is None or info.landmarks is None:
+            raise InputError(
+                f"landmark_fits: model {name!r} was not calibrated to landmarks; "
+                "pass models from alsprog.calibrate"
+            )
+        table = info.landmarks
+        frames.append(
+            pd.DataFrame(
+                {
+                    "family": str(name),
+                    "t": table["t"].to_numpy(dtype=float),
+                    "kind": table["kind"].astype(str).to_numpy(),
+                    "target": table["target"].to_numpy(dtype=float),
+                    "fitted": table["fitted"].to_numpy(dtype=float),
+                }
+            )
+        )
+    if not frames:
+        raise InputError("landmark_fits: no models; pass a dict such as {'weibull': model}")
+    out = pd.concat(frames, ignore_index=True)
+    out["error"] = out["fitted"] - out["target"]
+    return out
 
 
 def compare_families(

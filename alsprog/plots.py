@@ -3,13 +3,15 @@
 Each plot takes a tidy DataFrame and returns a ggplot, unshown and unsaved (``report.py`` saves
 them). Each has a tidy helper that builds its frame from models:
 
-========================  =====================  ==========================================
-helper (models -> frame)  plot (frame -> ggplot)  what it shows
-========================  =====================  ==========================================
-``model_curves``          ``survival_curves``     survival curves against landmark figures
-``landmark_fits``         ``landmark_errors``     fitted minus target at each landmark
-``background_curves``     ``background_comparison``  the disease with and without other causes
-========================  =====================  ==========================================
+=============================  =========================  ==========================================
+helper (models -> frame)       plot (frame -> ggplot)     what it shows
+=============================  =========================  ==========================================
+``model_curves``               ``survival_curves``        survival curves against landmark figures
+``calibration.landmark_fits``  ``landmark_errors``        fitted minus target at each landmark
+``background_curves``          ``background_comparison``  the disease with and without other causes
+=============================  =========================  ==========================================
+
+``landmark_fits`` reads calibration diagnostics, so it lives in ``alsprog.calibration``.
 
 Time is in years from symptom onset. plotnine is imported here only, never by ``import alsprog``.
 """
@@ -200,49 +202,13 @@ def survival_curves(
 
 
 # --------------------------------------------------------------------------- landmark errors
-def landmark_fits(models: Mapping[str, SurvivalModel]) -> pd.DataFrame:
-    """Each calibrated model's fit at each landmark, from its ``fit_info.landmarks``.
-
-    Returns
-    -------
-    One row per model and landmark, models in the mapping's order, landmarks by time. Columns:
-    family (str, the mapping's key), t (years), kind (equal, upper, lower), target and fitted
-    (survival, 0-1), error (fitted - target).
-    """
-    frames = []
-    for name, model in models.items():
-        info = model.fit_info
-        if info is None or info.landmarks is None:
-            raise InputError(
-                f"landmark_fits: model {name!r} was not calibrated to landmarks; "
-                "pass models from alsprog.calibrate"
-            )
-        table = info.landmarks
-        frames.append(
-            pd.DataFrame(
-                {
-                    "family": str(name),
-                    "t": table["t"].to_numpy(dtype=float),
-                    "kind": table["kind"].astype(str).to_numpy(),
-                    "target": table["target"].to_numpy(dtype=float),
-                    "fitted": table["fitted"].to_numpy(dtype=float),
-                }
-            )
-        )
-    if not frames:
-        raise InputError("landmark_fits: no models; pass a dict such as {'weibull': model}")
-    out = pd.concat(frames, ignore_index=True)
-    out["error"] = out["fitted"] - out["target"]
-    return out
-
-
 def landmark_errors(table: pd.DataFrame, title: str | None = None) -> ggplot:
     """Dot plot of fitted minus target survival, one row per family, one colour per landmark.
 
     table : columns family (str; drawn top to bottom in order of first appearance), t (years),
-        error (fitted - target, survival 0-1); ``landmark_fits`` builds it. With a kind column
-        only the figures to reproduce (kind equal) are drawn: a bound is met or not, and its
-        distance is no error.
+        error (fitted - target, survival 0-1); ``alsprog.calibration.landmark_fits`` builds
+        it. With a kind column only the figures to reproduce (kind equal) are drawn: a bound is
+        met or not, and its distance is no error.
 
     Returns a ggplot: x "Fitted minus target survival (percentage points)", y "Family".
     """

@@ -12,8 +12,8 @@ from PIL import Image
 from plotnine import ggplot
 
 import alsprog
-from alsprog import plots, report
-from alsprog.calibration import calibrate
+from alsprog import plots, report, report_sections
+from alsprog.calibration import calibrate, landmark_fits
 from alsprog.errors import InputError
 from alsprog.lifetable import background_survival
 from alsprog.models import FAMILIES, Weibull
@@ -142,7 +142,7 @@ def landmark_frame():
 def test_plot_functions_return_ggplots_with_labelled_axes(models):
     curves = plots.model_curves(models, t_max=20.0, n=41)
     assert list(curves.columns) == CURVE_COLUMNS and len(curves) == 82
-    fits = plots.landmark_fits(models)
+    fits = landmark_fits(models)
     assert list(fits.columns) == FIT_COLUMNS
     background = plots.background_curves(models["mixture"], n=31)
     assert list(background.columns) == BACKGROUND_COLUMNS
@@ -170,7 +170,7 @@ def test_plot_functions_refuse_frames_without_their_columns(models):
         frame = landmark_frame().assign(kind="exact")
         plots.survival_curves(plots.model_curves(models, n=3), frame)
     with pytest.raises(InputError, match="was not calibrated to landmarks"):
-        plots.landmark_fits({"plain": Weibull(shape=1.4, scale=4.0)})
+        landmark_fits({"plain": Weibull(shape=1.4, scale=4.0)})
 
 
 # --------------------------------------------------------------------------- extensibility
@@ -225,7 +225,7 @@ def test_phenotype_section_uses_alsprog_phenotypes_when_present(tmp_path, monkey
         raising=False,
     )  # fmt: skip
     monkeypatch.setattr(alsprog, "phenotype", models.__getitem__, raising=False)
-    report.write_report(tmp_path, [report.phenotypes_section])
+    report.write_report(tmp_path, [report_sections.phenotypes_section])
     page = (tmp_path / "index.html").read_text("utf-8")
     assert "Phenotypes" in page and "<td>slow</td>" in page
     curves = pd.read_csv(tmp_path / "tables" / "phenotype_curves.csv")
@@ -237,7 +237,7 @@ def test_phenotype_section_is_left_out_when_absent(monkeypatch):
     for name in ("phenotypes", "phenotype"):
         monkeypatch.delitem(alsprog._LAZY, name, raising=False)
         monkeypatch.delattr(alsprog, name, raising=False)
-    assert report.phenotypes_section(report.Context()) is None
+    assert report_sections.phenotypes_section(report.Context()) is None
 
 
 def test_script_errors_are_one_line_with_exit_2(tmp_path):
