@@ -23,7 +23,12 @@ import numpy as np
 from scipy import special
 
 from alsprog.errors import InputError
-from alsprog.models.generalized_gamma import Q_LOGNORMAL
+from alsprog.models.generalized_gamma import (
+    Q_LOGNORMAL,
+)
+from alsprog.models.generalized_gamma import (
+    log_density_standardised as _gg_log_density_w,
+)
 from alsprog.models.registry import FamilySpec, family_spec
 from alsprog.models.spline import spline_basis
 
@@ -66,8 +71,9 @@ def _weibull(t: np.ndarray) -> tuple[RowFunction, RowFunction]:
 
     def log_f(th: np.ndarray, jac: bool = True) -> Rows:
         shape, x, cum = parts(th)
-        return _rows(th[0] + x - log_t - cum, jac,
-                     lambda: 1 + x * (1 - cum), lambda: -shape * (1 - cum))
+        return _rows(
+            th[0] + x - log_t - cum, jac, lambda: 1 + x * (1 - cum), lambda: -shape * (1 - cum)
+        )
 
     return log_f, log_s
 
@@ -116,8 +122,9 @@ def _lognormal(t: np.ndarray) -> tuple[RowFunction, RowFunction]:
     def log_f(th: np.ndarray, jac: bool = True) -> Rows:
         sigma = math.exp(th[1])
         z = (log_t - th[0]) / sigma
-        return _rows(-0.5 * z * z - HALF_LOG_2PI - th[1] - log_t, jac,
-                     lambda: z / sigma, lambda: z * z - 1)
+        return _rows(
+            -0.5 * z * z - HALF_LOG_2PI - th[1] - log_t, jac, lambda: z / sigma, lambda: z * z - 1
+        )
 
     return log_f, log_s
 
@@ -142,30 +149,9 @@ def _loglogistic(t: np.ndarray) -> tuple[RowFunction, RowFunction]:
         if not jac:
             return th[0] - log_t + x - 2 * cum, None
         tilt = 1 - 2 * special.expit(x)
-        return _rows(th[0] - log_t + x - 2 * cum, jac, lambda: 1 + x * tilt,
-                     lambda: -shape * tilt)
+        return _rows(th[0] - log_t + x - 2 * cum, jac, lambda: 1 + x * tilt, lambda: -shape * tilt)
 
     return log_f, log_s
-
-
-def _expm1_minus_x(x: np.ndarray) -> np.ndarray:
-    """expm1(x) - x without cancellation near 0."""
-    series = x * x * (1 / 2 + x * (1 / 6 + x * (1 / 24 + x * (1 / 120 + x * (
-        1 / 720 + x * (1 / 5040 + x * (1 / 40320 + x / 362880)))))))
-    return np.where(np.abs(x) < 0.1, series, np.expm1(x) - x)
-
-
-def _gg_log_density_w(w: np.ndarray, q: float) -> np.ndarray:
-    """Log density of W = (log T - mu) / sigma under the generalised gamma, stable as q -> 0."""
-    if abs(q) < Q_LOGNORMAL:
-        return -0.5 * w * w - HALF_LOG_2PI
-    g = 1.0 / q**2
-    if g < 30:
-        constant = math.log(abs(q)) + g * math.log(g) - g - special.gammaln(g)
-    else:  # log|q| + g log g - g - lgamma(g) by Stirling's series (log|q| + log(g) / 2 = 0)
-        constant = -HALF_LOG_2PI - (1 / 12 - (1 / 360 - (1 / 1260 - 1 / (1680 * g * g))
-                                               / (g * g)) / (g * g)) / g
-    return constant - g * _expm1_minus_x(q * w)
 
 
 def _gg_log_survival(w: np.ndarray, q: float) -> np.ndarray:
@@ -206,8 +192,7 @@ def _generalized_gamma(t: np.ndarray) -> tuple[RowFunction, RowFunction]:
             return v, None
         ratio = np.exp(_gg_log_density_w(w, q) - v)  # f_W / S: minus d log S / dw
         d_q = _gg_log_survival(w, q + Q_STEP) - _gg_log_survival(w, q - Q_STEP)
-        return _rows(v, jac, lambda: ratio / sigma, lambda: ratio * w,
-                     lambda: d_q / (2 * Q_STEP))
+        return _rows(v, jac, lambda: ratio / sigma, lambda: ratio * w, lambda: d_q / (2 * Q_STEP))
 
     def log_f(th: np.ndarray, jac: bool = True) -> Rows:
         sigma, q = math.exp(th[1]), th[2]
@@ -217,8 +202,9 @@ def _generalized_gamma(t: np.ndarray) -> tuple[RowFunction, RowFunction]:
             return v, None
         slope = w * special.exprel(q * w)  # minus d log f_W / dw
         d_q = _gg_log_density_w(w, q + Q_STEP) - _gg_log_density_w(w, q - Q_STEP)
-        return _rows(v, jac, lambda: slope / sigma, lambda: w * slope - 1,
-                     lambda: d_q / (2 * Q_STEP))
+        return _rows(
+            v, jac, lambda: slope / sigma, lambda: w * slope - 1, lambda: d_q / (2 * Q_STEP)
+        )
 
     return log_f, log_s
 
@@ -269,8 +255,10 @@ def _mixture(t: np.ndarray, components: Sequence[str]) -> tuple[RowFunction, Row
         def rows(th: np.ndarray, jac: bool = True) -> Rows:
             logits = np.concatenate([[0.0], th[:n_logits]])
             log_w = logits - special.logsumexp(logits)
-            pieces = [part[which](th[a:a + size], jac)
-                      for part, a, size in zip(parts, offsets, sizes, strict=True)]
+            pieces = [
+                part[which](th[a : a + size], jac)
+                for part, a, size in zip(parts, offsets, sizes, strict=True)
+            ]
             terms = [lw + v for lw, (v, _) in zip(log_w, pieces, strict=True)]
             total = terms[0]
             for term in terms[1:]:
@@ -282,16 +270,22 @@ def _mixture(t: np.ndarray, components: Sequence[str]) -> tuple[RowFunction, Row
                 share = np.exp(terms[k] - total)  # component k's share of f (or S)
                 if k:
                     d_theta[:, k - 1] = share - math.exp(log_w[k])
-                d_theta[:, a:a + size] = share[:, None] * pieces[k][1]
+                d_theta[:, a : a + size] = share[:, None] * pieces[k][1]
             return total, d_theta
+
         return rows
 
     return combine(0), combine(1)
 
 
-def family_rows(family: str, t: np.ndarray, *, knots: Sequence[float] = (),
-                breakpoints: Sequence[float] = (),
-                components: Sequence[str] = ("weibull", "weibull")) -> tuple[RowFunction, ...]:
+def family_rows(
+    family: str,
+    t: np.ndarray,
+    *,
+    knots: Sequence[float] = (),
+    breakpoints: Sequence[float] = (),
+    components: Sequence[str] = ("weibull", "weibull"),
+) -> tuple[RowFunction, ...]:
     """(log f, log S) of ``family`` at times ``t`` (years, > 0) as functions of theta.
 
     Each is called as ``rows(theta, jac=True)`` and returns the values at every time and, when
@@ -300,9 +294,14 @@ def family_rows(family: str, t: np.ndarray, *, knots: Sequence[float] = (),
     piecewise-exponential rows also accept t = 0.
     """
     t = np.asarray(t, dtype=float)
-    simple = {"exponential": _exponential, "weibull": _weibull, "gompertz": _gompertz,
-              "lognormal": _lognormal, "loglogistic": _loglogistic,
-              "generalized_gamma": _generalized_gamma}
+    simple = {
+        "exponential": _exponential,
+        "weibull": _weibull,
+        "gompertz": _gompertz,
+        "lognormal": _lognormal,
+        "loglogistic": _loglogistic,
+        "generalized_gamma": _generalized_gamma,
+    }
     if family in simple:
         return simple[family](t)
     if family == "piecewise_exponential":
@@ -327,15 +326,23 @@ class NegativeLogLikelihood:
     **options : knots, breakpoints, components as for ``family_rows``.
     """
 
-    def __init__(self, spec: FamilySpec, deaths: tuple[np.ndarray, np.ndarray],
-                 censored: tuple[np.ndarray, np.ndarray],
-                 entries: tuple[np.ndarray, np.ndarray], total_weight: float,
-                 **options: object) -> None:
+    def __init__(
+        self,
+        spec: FamilySpec,
+        deaths: tuple[np.ndarray, np.ndarray],
+        censored: tuple[np.ndarray, np.ndarray],
+        entries: tuple[np.ndarray, np.ndarray],
+        total_weight: float,
+        **options: object,
+    ) -> None:
         self.spec = spec
         self.total_weight = float(total_weight)
         self._parts = []  # (row function, weights, sign)
-        for (times, weights), which, sign in ((deaths, 0, 1.0), (censored, 1, 1.0),
-                                              (entries, 1, -1.0)):
+        for (times, weights), which, sign in (
+            (deaths, 0, 1.0),
+            (censored, 1, 1.0),
+            (entries, 1, -1.0),
+        ):
             if times.size:
                 rows = family_rows(spec.name, times, **options)[which]
                 self._parts.append((rows, weights, sign))

@@ -15,6 +15,43 @@ from alsprog.models.lognormal import LogNormal
 
 # Below this |q| the family is numerically the log-normal, its q -> 0 limit.
 Q_LOGNORMAL = 1e-5
+HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
+
+
+def expm1_minus_x(x: np.ndarray) -> np.ndarray:
+    """expm1(x) - x without cancellation near 0."""
+    series = (
+        x
+        * x
+        * (
+            1 / 2
+            + x
+            * (
+                1 / 6
+                + x
+                * (
+                    1 / 24
+                    + x * (1 / 120 + x * (1 / 720 + x * (1 / 5040 + x * (1 / 40320 + x / 362880))))
+                )
+            )
+        )
+    )
+    return np.where(np.abs(x) < 0.1, series, np.expm1(x) - x)
+
+
+def log_density_standardised(w: np.ndarray, q: float) -> np.ndarray:
+    """Log density of W = (log T - mu) / sigma under the generalised gamma, stable as q -> 0."""
+    if abs(q) < Q_LOGNORMAL:
+        return -0.5 * w * w - HALF_LOG_2PI
+    g = 1.0 / q**2
+    if g < 30:
+        constant = math.log(abs(q)) + g * math.log(g) - g - special.gammaln(g)
+    else:  # log|q| + g log g - g - lgamma(g) by Stirling's series (log|q| + log(g) / 2 = 0)
+        constant = (
+            -HALF_LOG_2PI
+            - (1 / 12 - (1 / 360 - (1 / 1260 - 1 / (1680 * g * g)) / (g * g)) / (g * g)) / g
+        )
+    return constant - g * expm1_minus_x(q * w)
 
 
 @dataclass(frozen=True)
@@ -70,10 +107,8 @@ class GeneralizedGamma(SurvivalModel):
         return np.where(lower > 1e-280, np.log(np.maximum(lower, 1e-300)), small)
 
     def _log_density(self, t: np.ndarray) -> np.ndarray:
-        g, u = self._shape_and_u(t)
-        return (
-            -np.log(self.sigma * t) + math.log(abs(self.q)) + g * np.log(u) - u - special.gammaln(g)
-        )
+        w = (np.log(t) - self.mu) / self.sigma
+        return log_density_standardised(w, self.q) - np.log(self.sigma * t)
 
     def _log_hazard(self, t: np.ndarray) -> np.ndarray:
         if (ln := self._lognormal) is not None:
