@@ -33,8 +33,10 @@ def record(what: str, ours: float, theirs: float | None, alternative: str, targe
     ROWS.append((what, ours, theirs, alternative, target))
     ratio = f"{theirs / ours:8.1f}x" if theirs else "        -"
     other = f"{theirs:9.3f} s" if theirs else "          -"
-    print(f"{what:<46} {ours:9.3f} s {other} {ratio}  vs {alternative:<28} target: {target}",
-          flush=True)
+    print(
+        f"{what:<46} {ours:9.3f} s {other} {ratio}  vs {alternative:<28} target: {target}",
+        flush=True,
+    )
 
 
 def start_up() -> None:
@@ -59,8 +61,13 @@ def calibration() -> None:
     ours = best_of(lambda: [alsprog.calibrate(family=f) for f in FAMILIES], 1)
     lower, upper = np.array([0.0, 3.0, 5.0, 10.0]), np.array([3.0, 5.0, 10.0, np.inf])
     counts = 500 * np.array([0.5, 0.3, 0.1, 0.1])
-    fitters = [lifelines.WeibullFitter, lifelines.LogNormalFitter, lifelines.LogLogisticFitter,
-               lifelines.ExponentialFitter, lifelines.GeneralizedGammaFitter]
+    fitters = [
+        lifelines.WeibullFitter,
+        lifelines.LogNormalFitter,
+        lifelines.LogLogisticFitter,
+        lifelines.ExponentialFitter,
+        lifelines.GeneralizedGammaFitter,
+    ]
 
     def theirs() -> None:
         with warnings.catch_warnings():
@@ -68,8 +75,13 @@ def calibration() -> None:
             for fitter in fitters:
                 fitter().fit_interval_censoring(lower, upper, weights=counts)
 
-    record(f"calibrate all {len(FAMILIES)} families to ALS landmarks", ours, best_of(theirs, 1),
-           f"lifelines, {len(fitters)} families", "< 5 s in total")
+    record(
+        f"calibrate all {len(FAMILIES)} families to ALS landmarks",
+        ours,
+        best_of(theirs, 1),
+        f"lifelines, {len(fitters)} families",
+        "< 5 s in total",
+    )
 
 
 def evaluation() -> None:
@@ -77,18 +89,37 @@ def evaluation() -> None:
 
     t = np.random.default_rng(0).uniform(0, 20, 1_000_000)
     weibull, reference = Weibull(1.4, 4.0), stats.weibull_min(c=1.4, scale=4.0)
-    record("Weibull survival at 10^6 times", best_of(lambda: weibull.survival(t)),
-           best_of(lambda: reference.sf(t)), "scipy.stats sf", "< 50 ms")
+    record(
+        "Weibull survival at 10^6 times",
+        best_of(lambda: weibull.survival(t)),
+        best_of(lambda: reference.sf(t)),
+        "scipy.stats sf",
+        "< 50 ms",
+    )
     lognormal, reference = LogNormal(1.1, 0.8), stats.lognorm(s=0.8, scale=np.exp(1.1))
-    record("LogNormal survival at 10^6 times", best_of(lambda: lognormal.survival(t)),
-           best_of(lambda: reference.sf(t)), "scipy.stats sf", "< 50 ms")
+    record(
+        "LogNormal survival at 10^6 times",
+        best_of(lambda: lognormal.survival(t)),
+        best_of(lambda: reference.sf(t)),
+        "scipy.stats sf",
+        "< 50 ms",
+    )
     rng = np.random.default_rng(1)
-    record("Weibull sample(10^6)", best_of(lambda: weibull.sample(1_000_000, rng)),
-           best_of(lambda: stats.weibull_min(c=1.4, scale=4.0).rvs(1_000_000, random_state=rng)),
-           "scipy.stats rvs", "< 200 ms")
+    record(
+        "Weibull sample(10^6)",
+        best_of(lambda: weibull.sample(1_000_000, rng)),
+        best_of(lambda: stats.weibull_min(c=1.4, scale=4.0).rvs(1_000_000, random_state=rng)),
+        "scipy.stats rvs",
+        "< 200 ms",
+    )
     mixture = Mixture((Weibull(3.4, 3.2), Weibull(0.84, 6.2)), (0.55, 0.45))
-    record("2-Weibull mixture sample(10^6)", best_of(lambda: mixture.sample(1_000_000, rng)),
-           None, "", "< 1 s")
+    record(
+        "2-Weibull mixture sample(10^6)",
+        best_of(lambda: mixture.sample(1_000_000, rng)),
+        None,
+        "",
+        "< 1 s",
+    )
 
 
 def background() -> None:
@@ -105,12 +136,21 @@ def background() -> None:
         grid = np.arange(log_l.size)
         return np.exp(np.interp(ages + t, grid, log_l) - np.interp(ages, grid, log_l))
 
-    record("background_survival, 10^6 (age, t) pairs",
-           best_of(lambda: background_survival(ages, "male", t)), best_of(plain_numpy),
-           "plain numpy interpolation", "< 100 ms")
+    record(
+        "background_survival, 10^6 (age, t) pairs",
+        best_of(lambda: background_survival(ages, "male", t)),
+        best_of(plain_numpy),
+        "plain numpy interpolation",
+        "< 100 ms",
+    )
     als = alsprog.phenotype("als").model
-    record("ALS phenotype with background sample(10^6)",
-           best_of(lambda: als.sample(1_000_000, rng)), None, "", "< 1 s")
+    record(
+        "ALS phenotype with background sample(10^6)",
+        best_of(lambda: als.sample(1_000_000, rng)),
+        None,
+        "",
+        "< 1 s",
+    )
 
 
 def fitting(n: int, slow: bool) -> None:
@@ -123,9 +163,12 @@ def fitting(n: int, slow: bool) -> None:
     truth = GeneralizedGamma(1.0, 0.6, 0.5).sample(n, rng)
     censor = rng.exponential(6.0, n)
     durations, events = np.minimum(truth, censor), (truth <= censor).astype(int)
-    pairs = [("exponential", lifelines.ExponentialFitter), ("weibull", lifelines.WeibullFitter),
-             ("lognormal", lifelines.LogNormalFitter),
-             ("loglogistic", lifelines.LogLogisticFitter)]
+    pairs = [
+        ("exponential", lifelines.ExponentialFitter),
+        ("weibull", lifelines.WeibullFitter),
+        ("lognormal", lifelines.LogNormalFitter),
+        ("loglogistic", lifelines.LogLogisticFitter),
+    ]
     if slow:
         pairs.append(("generalized_gamma", lifelines.GeneralizedGammaFitter))
     for family, fitter in pairs:
@@ -137,18 +180,61 @@ def fitting(n: int, slow: bool) -> None:
                 fitter().fit(durations, events)
 
         target = ">= 10x faster" if family == "generalized_gamma" else "not slower"
-        record(f"fit {family} on {n:,} censored rows", ours, best_of(theirs, 1),
-               f"lifelines {fitter.__name__}", target)
+        record(
+            f"fit {family} on {n:,} censored rows",
+            ours,
+            best_of(theirs, 1),
+            f"lifelines {fitter.__name__}",
+            target,
+        )
+    dead = durations[events == 1]
+    breakpoints = list(np.percentile(dead, [100 / 3, 200 / 3]))
+    knots = list(np.percentile(dead, [0, 50, 100]))
+    for family, make, options in (
+        (
+            "piecewise_exponential",
+            lambda: lifelines.PiecewiseExponentialFitter(breakpoints),
+            {"breakpoints": breakpoints},
+        ),
+        ("spline", lambda: lifelines.SplineFitter(knots), {"knots": knots}),
+    ):
+        ours = best_of(
+            lambda family=family, options=options: alsprog.fit(
+                family, durations, events, **options
+            ),
+            1,
+        )
+
+        def theirs(make=make) -> None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                make().fit(durations, events)
+
+        record(
+            f"fit {family} on {n:,} censored rows",
+            ours,
+            best_of(theirs, 1),
+            f"lifelines, same {'knots' if family == 'spline' else 'breakpoints'}",
+            "not slower",
+        )
     if not slow:
         ours = best_of(lambda: alsprog.fit("generalized_gamma", durations, events), 1)
-        record(f"fit generalized_gamma on {n:,} censored rows", ours, None,
-               "(lifelines skipped: --quick)", "about 60 s / 10")
+        record(
+            f"fit generalized_gamma on {n:,} censored rows",
+            ours,
+            None,
+            "(lifelines skipped: --quick)",
+            "about 60 s / 10",
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="skip lifelines' generalised gamma fit (about a minute)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="skip lifelines' generalised gamma fit (about a minute)",
+    )
     parser.add_argument("--rows", type=int, default=100_000, help="rows for the fit benchmark")
     args = parser.parse_args()
     print(f"{'what':<46} {'alsprog':>11} {'other':>11} {'ratio':>9}")
