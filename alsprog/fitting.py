@@ -25,19 +25,29 @@ from alsprog.models.registry import FamilySpec, check_family, family_spec
 # Families whose log hazard is finite at t = 0, so a death at exactly 0 years is usable.
 FINITE_HAZARD_AT_ZERO = ("exponential", "gompertz", "piecewise_exponential")
 # Which entries of theta are logs of the model's parameters (the rest are the parameters).
-LOG_SCALE = {"exponential": (True,), "weibull": (True, True), "gompertz": (False, True),
-             "lognormal": (False, True), "loglogistic": (True, True),
-             "generalized_gamma": (False, True, False)}
+LOG_SCALE = {
+    "exponential": (True,),
+    "weibull": (True, True),
+    "gompertz": (False, True),
+    "lognormal": (False, True),
+    "loglogistic": (True, True),
+    "generalized_gamma": (False, True, False),
+}
 OPTIONS = {"maxiter": 2000, "ftol": 1e-12, "gtol": 1e-8}
 GRADIENT_TOLERANCE = 1e-5  # per unit weight: an optimum the line search could not polish
 
 
-def fit(family: str, durations: Sequence[float] | np.ndarray,
-        event_observed: Sequence[bool] | np.ndarray,
-        entry: Sequence[float] | np.ndarray | None = None,
-        weights: Sequence[float] | np.ndarray | None = None, *,
-        knots: Sequence[float] | None = None, breakpoints: Sequence[float] | None = None,
-        components: Sequence[str] = ("weibull", "weibull")) -> SurvivalModel:
+def fit(
+    family: str,
+    durations: Sequence[float] | np.ndarray,
+    event_observed: Sequence[bool] | np.ndarray,
+    entry: Sequence[float] | np.ndarray | None = None,
+    weights: Sequence[float] | np.ndarray | None = None,
+    *,
+    knots: Sequence[float] | None = None,
+    breakpoints: Sequence[float] | None = None,
+    components: Sequence[str] = ("weibull", "weibull"),
+) -> SurvivalModel:
     """A model of ``family`` fitted by maximum likelihood to right-censored, left-truncated rows.
 
     Parameters
@@ -72,19 +82,22 @@ def fit(family: str, durations: Sequence[float] | np.ndarray,
     check_family(family)
     t, dead, e, w = _validated(durations, event_observed, entry, weights)
     if not (w[dead] > 0).any():
-        raise InputError(f"fit: no deaths among the {t.size} rows (event_observed is all 0 or "
-                         "their weights are 0); a fit needs at least one death")
+        raise InputError(
+            f"fit: no deaths among the {t.size} rows (event_observed is all 0 or "
+            "their weights are 0); a fit needs at least one death"
+        )
     _check_deaths_at_zero(family, t, dead, components)
-    options = _options(family, t[dead & (w > 0)], w[dead & (w > 0)], knots, breakpoints,
-                       components)
+    options = _options(family, t[dead & (w > 0)], w[dead & (w > 0)], knots, breakpoints, components)
     spec = family_spec(family, **options)
     nll = _objective(spec, t, dead, e, w, options)
     median, spread = _median_and_spread(t, dead, e, w)
     starts = _starts(family, spec, (t, dead, e, w), options, median, spread)
     result = _solve(nll, starts)
     if result is None:
-        raise FitError(f"fit: none of {len(starts)} starting points reached a converged, finite "
-                       f"{family} likelihood; check the data or try another family")
+        raise FitError(
+            f"fit: none of {len(starts)} starting points reached a converged, finite "
+            f"{family} likelihood; check the data or try another family"
+        )
     theta = np.asarray(result.x, dtype=float)
     covariance = _covariance(nll, theta)
     values, jacobian = _natural(family, theta, options)
@@ -94,12 +107,19 @@ def fit(family: str, durations: Sequence[float] | np.ndarray,
         errors = np.sqrt(np.diag(jacobian @ covariance @ jacobian.T))
     log_likelihood = -nll.value(theta)
     info = FitInfo(
-        method="individual", parameter_names=spec.parameter_names,
+        method="individual",
+        parameter_names=spec.parameter_names,
         estimates=tuple(float(v) for v in values),
-        standard_errors=tuple(float(s) for s in errors), log_likelihood=log_likelihood,
-        aic=2 * theta.size - 2 * log_likelihood, n_observations=float(w.sum()),
-        n_events=float(w[dead].sum()), converged=True, unconstrained=theta,
-        covariance=covariance, build=spec.build)
+        standard_errors=tuple(float(s) for s in errors),
+        log_likelihood=log_likelihood,
+        aic=2 * theta.size - 2 * log_likelihood,
+        n_observations=float(w.sum()),
+        n_events=float(w[dead].sum()),
+        converged=True,
+        unconstrained=theta,
+        covariance=covariance,
+        build=spec.build,
+    )
     return dataclasses.replace(spec.build(theta), fit_info=info)
 
 
@@ -107,11 +127,14 @@ def fit(family: str, durations: Sequence[float] | np.ndarray,
 def _numbers(values: object, name: str, n: int | None) -> np.ndarray:
     arr = np.asarray(values)
     if arr.ndim != 1:
-        raise InputError(f"fit: {name} must be one-dimensional (got shape {arr.shape}); "
-                         "pass one value per patient")
+        raise InputError(
+            f"fit: {name} must be one-dimensional (got shape {arr.shape}); "
+            "pass one value per patient"
+        )
     if n is not None and arr.size != n:
-        raise InputError(f"fit: {name} has {arr.size} values but durations has {n}; "
-                         "pass one per patient")
+        raise InputError(
+            f"fit: {name} has {arr.size} values but durations has {n}; pass one per patient"
+        )
     if arr.size and arr.dtype.kind not in ("iuf" if name != "event_observed" else "biuf"):
         raise InputError(f"fit: {name} must be numbers (got dtype {arr.dtype}); convert it first")
     return arr
@@ -122,17 +145,22 @@ def _times(values: object, name: str, n: int | None) -> np.ndarray:
     bad = ~np.isfinite(arr)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise InputError(f"fit: {name} has {arr[i]} at position {i}; drop or fill that row "
-                         "(times are finite years since onset)")
+        raise InputError(
+            f"fit: {name} has {arr[i]} at position {i}; drop or fill that row "
+            "(times are finite years since onset)"
+        )
     if (arr < 0).any():
         i = int(np.flatnonzero(arr < 0)[0])
-        raise InputError(f"fit: {name} {arr[i]:g} at position {i} is negative; times are "
-                         "years since onset and must be >= 0")
+        raise InputError(
+            f"fit: {name} {arr[i]:g} at position {i} is negative; times are "
+            "years since onset and must be >= 0"
+        )
     return arr
 
 
-def _validated(durations: object, event_observed: object, entry: object,
-               weights: object) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _validated(
+    durations: object, event_observed: object, entry: object, weights: object
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """durations (years), deaths (bool), entry (years) and weights as checked float arrays."""
     t = _times(durations, "durations", None)
     if t.size == 0:
@@ -142,61 +170,87 @@ def _validated(durations: object, event_observed: object, entry: object,
         bad = ~np.isin(events, (0, 1))
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            raise InputError(f"fit: event_observed has {events[i].item()} at position {i}; use 1 "
-                             "(died) or 0 (censored), or booleans")
+            raise InputError(
+                f"fit: event_observed has {events[i].item()} at position {i}; use 1 "
+                "(died) or 0 (censored), or booleans"
+            )
     dead = events.astype(bool)
     e = np.zeros(t.size) if entry is None else _times(entry, "entry", t.size)
     late = e > t
     if late.any():
         i = int(np.flatnonzero(late)[0])
-        raise InputError(f"fit: entry {e[i]:g} is after the duration {t[i]:g} at position {i}; "
-                         "entry (years since onset) must not exceed the duration")
+        raise InputError(
+            f"fit: entry {e[i]:g} is after the duration {t[i]:g} at position {i}; "
+            "entry (years since onset) must not exceed the duration"
+        )
     w = np.ones(t.size) if weights is None else _numbers(weights, "weights", t.size).astype(float)
     bad = ~(w >= 0) | ~np.isfinite(w)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise InputError(f"fit: weight {w[i]} at position {i} is not a finite number >= 0; "
-                         "weights are case counts")
+        raise InputError(
+            f"fit: weight {w[i]} at position {i} is not a finite number >= 0; "
+            "weights are case counts"
+        )
     return t, dead, e, w
 
 
-def _check_deaths_at_zero(family: str, t: np.ndarray, dead: np.ndarray,
-                          components: Sequence[str]) -> None:
+def _check_deaths_at_zero(
+    family: str, t: np.ndarray, dead: np.ndarray, components: Sequence[str]
+) -> None:
     at_zero = dead & (t == 0)
     names = tuple(components) if family == "mixture" else (family,)
     if at_zero.any() and not set(names) <= set(FINITE_HAZARD_AT_ZERO):
         i = int(np.flatnonzero(at_zero)[0])
-        raise InputError(f"fit: death at duration 0 at position {i}; a {family} hazard is 0 or "
-                         "infinite at onset, so drop the row or give its time (e.g. 1 day)")
+        raise InputError(
+            f"fit: death at duration 0 at position {i}; a {family} hazard is 0 or "
+            "infinite at onset, so drop the row or give its time (e.g. 1 day)"
+        )
 
 
 def _listed(values: np.ndarray) -> str:
     return ", ".join(f"{v:g}" for v in np.ravel(values))
 
 
-def _options(family: str, death_times: np.ndarray, death_weights: np.ndarray,
-             knots: Sequence[float] | None, breakpoints: Sequence[float] | None,
-             components: Sequence[str]) -> dict:
+def _options(
+    family: str,
+    death_times: np.ndarray,
+    death_weights: np.ndarray,
+    knots: Sequence[float] | None,
+    breakpoints: Sequence[float] | None,
+    components: Sequence[str],
+) -> dict:
     """knots, breakpoints and components for ``family_spec``, defaults filled in and checked."""
     if knots is not None and family != "spline":
-        raise InputError(f"fit: knots apply to the spline family only (got {family!r}); "
-                         "drop knots= or choose family='spline'")
+        raise InputError(
+            f"fit: knots apply to the spline family only (got {family!r}); "
+            "drop knots= or choose family='spline'"
+        )
     if breakpoints is not None and family != "piecewise_exponential":
-        raise InputError(f"fit: breakpoints apply to piecewise_exponential only (got "
-                         f"{family!r}); drop breakpoints= or choose that family")
+        raise InputError(
+            f"fit: breakpoints apply to piecewise_exponential only (got "
+            f"{family!r}); drop breakpoints= or choose that family"
+        )
     options = {"components": tuple(components)}
     if family == "mixture":
         unusable = [c for c in options["components"] if c not in LOG_SCALE]
         if unusable or not options["components"]:
-            raise InputError(f"fit: mixture components {options['components']} must be one or "
-                             f"more of {', '.join(LOG_SCALE)}; choose among those")
+            raise InputError(
+                f"fit: mixture components {options['components']} must be one or "
+                f"more of {', '.join(LOG_SCALE)}; choose among those"
+            )
     if family == "spline":
         chosen = np.percentile(death_times, [0, 50, 100]) if knots is None else knots
         cuts = np.asarray(chosen, dtype=float)
-        if cuts.ndim != 1 or cuts.size < 2 or not np.all(np.isfinite(cuts) & (cuts > 0)) \
-                or np.any(np.diff(cuts) <= 0):
-            raise InputError(f"fit: spline knots ({_listed(cuts)}) must be two or more "
-                             "increasing times above 0 years; pass knots= or add death times")
+        if (
+            cuts.ndim != 1
+            or cuts.size < 2
+            or not np.all(np.isfinite(cuts) & (cuts > 0))
+            or np.any(np.diff(cuts) <= 0)
+        ):
+            raise InputError(
+                f"fit: spline knots ({_listed(cuts)}) must be two or more "
+                "increasing times above 0 years; pass knots= or add death times"
+            )
         options["knots"] = tuple(cuts)
     if family == "piecewise_exponential":
         if breakpoints is None:
@@ -204,30 +258,43 @@ def _options(family: str, death_times: np.ndarray, death_weights: np.ndarray,
             cuts = cuts[cuts > 0]
         else:
             cuts = np.asarray(breakpoints, dtype=float)
-        if cuts.ndim != 1 or not np.all(np.isfinite(cuts) & (cuts > 0)) \
-                or np.any(np.diff(cuts) <= 0):
-            raise InputError(f"fit: breakpoints ({_listed(cuts)}) must be increasing times "
-                             "above 0 years; pass them sorted, without 0 or inf")
+        if (
+            cuts.ndim != 1
+            or not np.all(np.isfinite(cuts) & (cuts > 0))
+            or np.any(np.diff(cuts) <= 0)
+        ):
+            raise InputError(
+                f"fit: breakpoints ({_listed(cuts)}) must be increasing times "
+                "above 0 years; pass them sorted, without 0 or inf"
+            )
         edges = np.concatenate([[0.0], cuts, [np.inf]])
         piece = np.searchsorted(edges, death_times, side="right") - 1
         counts = np.bincount(piece, weights=death_weights, minlength=cuts.size + 1)
         if (counts <= 0).any():
             j = int(np.flatnonzero(counts <= 0)[0])
-            raise InputError(f"fit: no deaths between {edges[j]:g} and {edges[j + 1]:g} years, "
-                             "so that piece's rate cannot be estimated; move or drop breakpoints")
+            raise InputError(
+                f"fit: no deaths between {edges[j]:g} and {edges[j + 1]:g} years, "
+                "so that piece's rate cannot be estimated; move or drop breakpoints"
+            )
         options["breakpoints"] = tuple(cuts)
     return options
 
 
 # ----------------------------------------------------------------------------- optimisation
-def _objective(spec: FamilySpec, t: np.ndarray, dead: np.ndarray, e: np.ndarray,
-               w: np.ndarray, options: dict) -> NegativeLogLikelihood:
+def _objective(
+    spec: FamilySpec, t: np.ndarray, dead: np.ndarray, e: np.ndarray, w: np.ndarray, options: dict
+) -> NegativeLogLikelihood:
     keep = w > 0
     censored = keep & ~dead & (t > 0)
     late = keep & (e > 0)
-    return NegativeLogLikelihood(spec, (t[keep & dead], w[keep & dead]),
-                                 (t[censored], w[censored]), (e[late], w[late]),
-                                 total_weight=float(w.sum()), **options)
+    return NegativeLogLikelihood(
+        spec,
+        (t[keep & dead], w[keep & dead]),
+        (t[censored], w[censored]),
+        (e[late], w[late]),
+        total_weight=float(w.sum()),
+        **options,
+    )
 
 
 def _solve(nll: NegativeLogLikelihood, starts: list[np.ndarray]) -> optimize.OptimizeResult | None:
@@ -244,13 +311,15 @@ def _solve(nll: NegativeLogLikelihood, starts: list[np.ndarray]) -> optimize.Opt
             continue
         scale = _curvature_scale(nll, start)
 
-        def scaled(z: np.ndarray, start: np.ndarray = start,
-                   scale: np.ndarray = scale) -> tuple[float, np.ndarray]:
+        def scaled(
+            z: np.ndarray, start: np.ndarray = start, scale: np.ndarray = scale
+        ) -> tuple[float, np.ndarray]:
             value, gradient = nll(start + scale * z)
             return value, gradient * scale
 
-        result = optimize.minimize(scaled, np.zeros(start.size), jac=True, method="L-BFGS-B",
-                                   options=OPTIONS)
+        result = optimize.minimize(
+            scaled, np.zeros(start.size), jac=True, method="L-BFGS-B", options=OPTIONS
+        )
         converged = result.success or np.max(np.abs(result.jac)) < GRADIENT_TOLERANCE
         if converged and result.fun < INVALID and (best is None or result.fun < best.fun):
             result.x = start + scale * result.x
@@ -267,14 +336,16 @@ def _curvature_scale(nll: NegativeLogLikelihood, theta: np.ndarray) -> np.ndarra
         shift = np.zeros(theta.size)
         shift[i] = step
         curvature = (nll.value(theta + shift) - 2 * centre + nll.value(theta - shift)) / (
-            step**2 * nll.total_weight)
+            step**2 * nll.total_weight
+        )
         if math.isfinite(curvature) and curvature > 0:
             scale[i] = np.clip(1 / math.sqrt(curvature), 1e-3, 1e3)
     return scale
 
 
-def _median_and_spread(t: np.ndarray, dead: np.ndarray, e: np.ndarray,
-                       w: np.ndarray) -> tuple[float, float]:
+def _median_and_spread(
+    t: np.ndarray, dead: np.ndarray, e: np.ndarray, w: np.ndarray
+) -> tuple[float, float]:
     """Product-limit median (years) and the spread of log death times, to place the starts."""
     times, index = np.unique(t[dead], return_inverse=True)
     deaths = np.bincount(index, weights=w[dead], minlength=times.size)
@@ -297,8 +368,9 @@ def _median_and_spread(t: np.ndarray, dead: np.ndarray, e: np.ndarray,
     return max(median, 1e-6), max(spread, 0.2) if math.isfinite(spread) else 1.0
 
 
-def _starts(family: str, spec: FamilySpec, data: tuple, options: dict, median: float,
-            spread: float) -> list[np.ndarray]:
+def _starts(
+    family: str, spec: FamilySpec, data: tuple, options: dict, median: float, spread: float
+) -> list[np.ndarray]:
     """Starting points: the spec's; for the generalised gamma and the spline, the nested fits
     instead (Weibull: q = 1, or zero interior coefficients; log-normal: q near 0), best first,
     with the spec's only if no nested fit converged."""

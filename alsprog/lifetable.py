@@ -86,8 +86,12 @@ class LifeTable:
             hazard = -np.log1p(-qx)
         cumulative = np.zeros((len(SEXES), ages.size + 1))
         cumulative[:, 1:] = np.cumsum(hazard, axis=1)
-        for name, value in (("ages", ages.astype(np.intp)), ("qx", qx), ("hazard", hazard),
-                            ("cumulative_hazard_at_age", cumulative)):
+        for name, value in (
+            ("ages", ages.astype(np.intp)),
+            ("qx", qx),
+            ("hazard", hazard),
+            ("cumulative_hazard_at_age", cumulative),
+        ):
             value.setflags(write=False)
             object.__setattr__(self, name, value)
 
@@ -117,13 +121,15 @@ class LifeTable:
         survival_from_birth (l(x), the share of newborns alive at exact age x).
         """
         n = self.ages.size
-        return pd.DataFrame({
-            "sex": np.repeat(SEXES, n),
-            "age": np.tile(self.ages, len(SEXES)),
-            "qx": self.qx.ravel(),
-            "hazard": self.hazard.ravel(),
-            "survival_from_birth": np.exp(-self.cumulative_hazard_at_age[:, :-1]).ravel(),
-        })
+        return pd.DataFrame(
+            {
+                "sex": np.repeat(SEXES, n),
+                "age": np.tile(self.ages, len(SEXES)),
+                "qx": self.qx.ravel(),
+                "hazard": self.hazard.ravel(),
+                "survival_from_birth": np.exp(-self.cumulative_hazard_at_age[:, :-1]).ravel(),
+            }
+        )
 
     # ----------------------------------------------------------------- vectorised formulas
     # ``row`` is a sex row (0 male, 1 female), an int or an int array broadcastable with the ages.
@@ -193,8 +199,9 @@ def _catalogue() -> dict[str, dict[str, str]]:
 def list_life_tables() -> pd.DataFrame:
     """The life tables shipped with alsprog. Columns: name, file, source, notes."""
     entries = _catalogue().values()
-    return pd.DataFrame([{key: e.get(key, "") for key in ("name", "file", "source", "notes")}
-                         for e in entries])
+    return pd.DataFrame(
+        [{key: e.get(key, "") for key in ("name", "file", "source", "notes")} for e in entries]
+    )
 
 
 def life_table(name_or_path: str | Path | LifeTable | None = None) -> LifeTable:
@@ -296,8 +303,13 @@ def _from_frame(frame: pd.DataFrame, name: str, source: str, notes: str) -> Life
                 f"give every age from 0 to {max_age} for both sexes"
             )
     table = tidy.pivot(index="sex", columns="age", values="qx").loc[list(SEXES)]
-    return LifeTable(name=name, source=source, ages=np.arange(max_age + 1),
-                     qx=table.to_numpy(dtype=float), notes=notes)
+    return LifeTable(
+        name=name,
+        source=source,
+        ages=np.arange(max_age + 1),
+        qx=table.to_numpy(dtype=float),
+        notes=notes,
+    )
 
 
 # --------------------------------------------------------------------------- public formulas

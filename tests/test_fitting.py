@@ -52,8 +52,10 @@ def truncated(model, n, seed):
 
 
 TRUTH = GeneralizedGamma(mu=1.0, sigma=0.6, q=0.5)
-DATA = {"censored": (*censored(TRUTH, 2000, 11), None, None),
-        "truncated": truncated(TRUTH, 2200, 12)}
+DATA = {
+    "censored": (*censored(TRUTH, 2000, 11), None, None),
+    "truncated": truncated(TRUTH, 2200, 12),
+}
 
 
 def lifelines_fitter(family, t, d):
@@ -62,9 +64,13 @@ def lifelines_fitter(family, t, d):
         return lifelines.PiecewiseExponentialFitter(np.percentile(events, [100 / 3, 200 / 3]))
     if family == "spline":
         return lifelines.SplineFitter(np.percentile(events, [0, 50, 100]))
-    return {"exponential": lifelines.ExponentialFitter, "weibull": lifelines.WeibullFitter,
-            "lognormal": lifelines.LogNormalFitter, "loglogistic": lifelines.LogLogisticFitter,
-            "generalized_gamma": lifelines.GeneralizedGammaFitter}[family]()
+    return {
+        "exponential": lifelines.ExponentialFitter,
+        "weibull": lifelines.WeibullFitter,
+        "lognormal": lifelines.LogNormalFitter,
+        "loglogistic": lifelines.LogLogisticFitter,
+        "generalized_gamma": lifelines.GeneralizedGammaFitter,
+    }[family]()
 
 
 def on_lifelines_scale(family, model):
@@ -76,14 +82,26 @@ def on_lifelines_scale(family, model):
     if family in ("weibull", "loglogistic"):  # lifelines: (scale, shape)
         return est[::-1], se[::-1]
     if family == "generalized_gamma":  # lifelines: (mu, log sigma, lambda = q)
-        return (np.array([est[0], math.log(est[1]), est[2]]),
-                np.array([se[0], se[1] / est[1], se[2]]))
+        return (
+            np.array([est[0], math.log(est[1]), est[2]]),
+            np.array([se[0], se[1] / est[1], se[2]]),
+        )
     return est, se  # lognormal (mu, sigma); spline (the same basis: phi_j = gamma_j)
 
 
 @pytest.mark.parametrize("data", ["censored", "truncated"])
-@pytest.mark.parametrize("family", ["exponential", "weibull", "lognormal", "loglogistic",
-                                    "generalized_gamma", "piecewise_exponential", "spline"])
+@pytest.mark.parametrize(
+    "family",
+    [
+        "exponential",
+        "weibull",
+        "lognormal",
+        "loglogistic",
+        "generalized_gamma",
+        "piecewise_exponential",
+        "spline",
+    ],
+)
 def test_agrees_with_lifelines(family, data):
     t, d, entry, weights = DATA[data]
     ours = fit(family, t, d, entry, weights)
@@ -98,18 +116,24 @@ def test_agrees_with_lifelines(family, data):
         theirs.fit(t, d, entry=entry, weights=weights, initial_point=start)
     # lifelines' log_likelihood_ has the same terms: sum w [d log h(t) - H(t) + H(entry)]
     assert ours.fit_info.log_likelihood == pytest.approx(theirs.log_likelihood_, rel=1e-8)
-    np.testing.assert_allclose(ours.survival(TIMES),
-                               theirs.survival_function_at_times(TIMES).to_numpy(), atol=1e-4)
+    np.testing.assert_allclose(
+        ours.survival(TIMES), theirs.survival_function_at_times(TIMES).to_numpy(), atol=1e-4
+    )
     estimates, errors = on_lifelines_scale(family, ours)
     np.testing.assert_allclose(estimates, theirs.params_.to_numpy(), rtol=2e-3, atol=1e-4)
-    np.testing.assert_allclose(errors, np.sqrt(np.diag(theirs.variance_matrix_.to_numpy())),
-                               rtol=0.01)
+    np.testing.assert_allclose(
+        errors, np.sqrt(np.diag(theirs.variance_matrix_.to_numpy())), rtol=0.01
+    )
 
 
 def gompertz_log_likelihood(shape, rate, t, d, entry):
     """Closed form: sum d (log rate + shape t) - rate / shape (e^{shape t} - e^{shape entry})."""
-    return float(np.sum(d * (math.log(rate) + shape * t)
-                        - rate / shape * (np.exp(shape * t) - np.exp(shape * entry))))
+    return float(
+        np.sum(
+            d * (math.log(rate) + shape * t)
+            - rate / shape * (np.exp(shape * t) - np.exp(shape * entry))
+        )
+    )
 
 
 def test_gompertz_agrees_with_a_direct_fit_of_its_closed_form():
@@ -118,16 +142,22 @@ def test_gompertz_agrees_with_a_direct_fit_of_its_closed_form():
     def minus(x):
         return -gompertz_log_likelihood(x[0], math.exp(x[1]), t, d, entry)
 
-    direct = optimize.minimize(minus, [0.1, math.log(0.1)], method="Nelder-Mead",
-                               options={"xatol": 1e-10, "fatol": 1e-10, "maxiter": 4000})
+    direct = optimize.minimize(
+        minus,
+        [0.1, math.log(0.1)],
+        method="Nelder-Mead",
+        options={"xatol": 1e-10, "fatol": 1e-10, "maxiter": 4000},
+    )
     shape, rate = direct.x[0], math.exp(direct.x[1])
     model = fit("gompertz", t, d, entry)
     assert model.fit_info.log_likelihood == pytest.approx(-direct.fun, rel=1e-9)
     np.testing.assert_allclose(model.fit_info.estimates, [shape, rate], rtol=1e-4)
-    hessian = approx_hess2(np.array([shape, rate]),
-                           lambda x: -gompertz_log_likelihood(x[0], x[1], t, d, entry))
-    np.testing.assert_allclose(model.fit_info.standard_errors,
-                               np.sqrt(np.diag(np.linalg.inv(hessian))), rtol=0.01)
+    hessian = approx_hess2(
+        np.array([shape, rate]), lambda x: -gompertz_log_likelihood(x[0], x[1], t, d, entry)
+    )
+    np.testing.assert_allclose(
+        model.fit_info.standard_errors, np.sqrt(np.diag(np.linalg.inv(hessian))), rtol=0.01
+    )
 
 
 RECOVERY = [
@@ -139,8 +169,11 @@ RECOVERY = [
     ("loglogistic", LogLogistic(shape=2.5, scale=2.5), {}),
     ("generalized_gamma", GeneralizedGamma(mu=1.0, sigma=0.6, q=0.5), {}),
     ("generalized_gamma", GeneralizedGamma(mu=0.8, sigma=0.5, q=-0.6), {}),
-    ("piecewise_exponential", PiecewiseExponential((1.0, 3.0), (0.1, 0.3, 0.5)),
-     {"breakpoints": (1.0, 3.0)}),
+    (
+        "piecewise_exponential",
+        PiecewiseExponential((1.0, 3.0), (0.1, 0.3, 0.5)),
+        {"breakpoints": (1.0, 3.0)},
+    ),
     ("spline", Spline((0.4, 2.2, 9.0), (-2.2, 2.6, 0.15)), {"knots": (0.4, 2.2, 9.0)}),
     ("mixture", Mixture((Weibull(2.0, 1.2), Weibull(1.5, 5.0)), (0.6, 0.4)), {}),
 ]
@@ -149,8 +182,7 @@ RECOVERY = [
 def truth_parameters_for(family, truth):
     """The truth in the order of ``fit_info.parameter_names``."""
     if family == "mixture":
-        return [*truth.weights[1:],
-                *(v for c in truth.components for v in c.parameters.values())]
+        return [*truth.weights[1:], *(v for c in truth.components for v in c.parameters.values())]
     if family == "piecewise_exponential":
         return list(truth.rates)
     if family == "spline":
@@ -158,8 +190,11 @@ def truth_parameters_for(family, truth):
     return list(truth.parameters.values())
 
 
-@pytest.mark.parametrize(("family", "truth", "options"), RECOVERY,
-                         ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(RECOVERY)])
+@pytest.mark.parametrize(
+    ("family", "truth", "options"),
+    RECOVERY,
+    ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(RECOVERY)],
+)
 def test_recovers_simulated_parameters(family, truth, options):
     t, d = censored(truth, 4000, seed=len(family) + 7, censor_mean=8.0)
     model = fit(family, t, d, **options)
@@ -183,12 +218,13 @@ def test_case_weights_equal_repeated_rows():
     t, d, entry, weights = DATA["truncated"]
     weighted = fit("loglogistic", t, d, entry, weights)
     repeated = fit("loglogistic", *(np.repeat(x, weights) for x in (t, d, entry)))
-    assert weighted.fit_info.log_likelihood == pytest.approx(repeated.fit_info.log_likelihood,
-                                                             rel=1e-10)
-    np.testing.assert_allclose(weighted.fit_info.estimates, repeated.fit_info.estimates,
-                               rtol=1e-6)
-    np.testing.assert_allclose(weighted.fit_info.standard_errors,
-                               repeated.fit_info.standard_errors, rtol=1e-4)
+    assert weighted.fit_info.log_likelihood == pytest.approx(
+        repeated.fit_info.log_likelihood, rel=1e-10
+    )
+    np.testing.assert_allclose(weighted.fit_info.estimates, repeated.fit_info.estimates, rtol=1e-6)
+    np.testing.assert_allclose(
+        weighted.fit_info.standard_errors, repeated.fit_info.standard_errors, rtol=1e-4
+    )
     assert weighted.fit_info.n_observations == weights.sum() == repeated.fit_info.n_observations
 
 
@@ -217,8 +253,12 @@ def test_default_knots_and_breakpoints_follow_lifelines():
 
 
 LIKELIHOOD_CASES = [
-    ("exponential", {}), ("weibull", {}), ("gompertz", {}), ("lognormal", {}),
-    ("loglogistic", {}), ("generalized_gamma", {}),
+    ("exponential", {}),
+    ("weibull", {}),
+    ("gompertz", {}),
+    ("lognormal", {}),
+    ("loglogistic", {}),
+    ("generalized_gamma", {}),
     ("piecewise_exponential", {"breakpoints": (1.0, 3.0)}),
     ("spline", {"knots": (0.4, 2.2, 9.0)}),
     ("mixture", {"components": ("weibull", "lognormal")}),
@@ -234,12 +274,23 @@ def test_likelihood_matches_the_models_formulas_and_its_gradient(family, options
     theta = spec.starts(2.5, 0.6)[0] + 0.05
     model = spec.build(theta)
     if family == "mixture":
-        expected = np.sum(weights * (d * np.log(model.density(t))
-                                     + (1 - d) * np.log(model.survival(t))
-                                     - np.log(model.survival(entry))))
+        expected = np.sum(
+            weights
+            * (
+                d * np.log(model.density(t))
+                + (1 - d) * np.log(model.survival(t))
+                - np.log(model.survival(entry))
+            )
+        )
     else:
-        expected = np.sum(weights * (d * np.log(model.hazard(t)) - model.cumulative_hazard(t)
-                                     + model.cumulative_hazard(entry)))
+        expected = np.sum(
+            weights
+            * (
+                d * np.log(model.hazard(t))
+                - model.cumulative_hazard(t)
+                + model.cumulative_hazard(entry)
+            )
+        )
     assert -nll.value(theta) == pytest.approx(expected, rel=1e-10)
     _, gradient = nll(theta)
     numeric = approx_fprime(theta, lambda th: nll.value(th) / nll.total_weight, centered=True)
@@ -264,35 +315,44 @@ def test_fit_error_when_no_start_converges():
 T4, D4 = [1.0, 2.0, 3.0, 4.0], [1, 0, 1, 1]
 
 
-@pytest.mark.parametrize(("kwargs", "match"), [
-    ({"event_observed": [1, 0, 1]}, r"event_observed has 3 values but durations has 4"),
-    ({"durations": [], "event_observed": []}, r"durations is empty"),
-    ({"durations": [1.0, -2.0, 3.0, 4.0]}, r"durations -2 at position 1 is negative"),
-    ({"durations": [1.0, np.nan, 3.0, 4.0]}, r"durations has nan at position 1"),
-    ({"durations": [1.0, np.inf, 3.0, 4.0]}, r"durations has inf at position 1"),
-    ({"durations": ["1", "2", "3", "4"]}, r"durations must be numbers"),
-    ({"event_observed": [1, 2, 0, 1]}, r"event_observed has 2 at position 1; use 1"),
-    ({"event_observed": [1, 0.5, 0, 1]}, r"event_observed has 0.5 at position 1"),
-    ({"event_observed": [1, np.nan, 0, 1]}, r"event_observed has nan at position 1"),
-    ({"entry": [0.0, 2.5, 0.0, 0.0]}, r"entry 2.5 is after the duration 2 at position 1"),
-    ({"entry": [0.0, -0.5, 0.0, 0.0]}, r"entry -0.5 at position 1 is negative"),
-    ({"entry": [0.0, 0.5]}, r"entry has 2 values but durations has 4"),
-    ({"weights": [1, -1, 1, 1]}, r"weight -1\.0 at position 1 is not a finite number >= 0"),
-    ({"weights": [1, np.nan, 1, 1]}, r"weight nan at position 1"),
-    ({"event_observed": [0, 0, 0, 0]}, r"no deaths among the 4 rows"),
-    ({"event_observed": [1, 0, 0, 0], "weights": [0, 1, 1, 1]}, r"no deaths among the 4 rows"),
-    ({"family": "weibul"}, r"family 'weibul' is unknown; choose one of"),
-    ({"durations": [0.0, 2.0, 3.0, 4.0]}, r"death at duration 0 at position 0; a weibull"),
-    ({"knots": (1.0, 2.0)}, r"knots apply to the spline family only"),
-    ({"breakpoints": (1.0,)}, r"breakpoints apply to piecewise_exponential only"),
-    ({"family": "spline", "knots": (2.0, 1.0)}, r"spline knots \(2, 1\) must be two or more"),
-    ({"family": "piecewise_exponential", "breakpoints": (1.5, 1.8)},
-     r"no deaths between 1.5 and 1.8 years"),
-    ({"family": "mixture", "components": ("weibull", "spline")},
-     r"mixture components \('weibull', 'spline'\) must be one or more of exponential"),
-    ({"family": "piecewise_exponential", "breakpoints": (0.0, 2.0)},
-     r"breakpoints \(0, 2\) must be increasing times above 0"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"event_observed": [1, 0, 1]}, r"event_observed has 3 values but durations has 4"),
+        ({"durations": [], "event_observed": []}, r"durations is empty"),
+        ({"durations": [1.0, -2.0, 3.0, 4.0]}, r"durations -2 at position 1 is negative"),
+        ({"durations": [1.0, np.nan, 3.0, 4.0]}, r"durations has nan at position 1"),
+        ({"durations": [1.0, np.inf, 3.0, 4.0]}, r"durations has inf at position 1"),
+        ({"durations": ["1", "2", "3", "4"]}, r"durations must be numbers"),
+        ({"event_observed": [1, 2, 0, 1]}, r"event_observed has 2 at position 1; use 1"),
+        ({"event_observed": [1, 0.5, 0, 1]}, r"event_observed has 0.5 at position 1"),
+        ({"event_observed": [1, np.nan, 0, 1]}, r"event_observed has nan at position 1"),
+        ({"entry": [0.0, 2.5, 0.0, 0.0]}, r"entry 2.5 is after the duration 2 at position 1"),
+        ({"entry": [0.0, -0.5, 0.0, 0.0]}, r"entry -0.5 at position 1 is negative"),
+        ({"entry": [0.0, 0.5]}, r"entry has 2 values but durations has 4"),
+        ({"weights": [1, -1, 1, 1]}, r"weight -1\.0 at position 1 is not a finite number >= 0"),
+        ({"weights": [1, np.nan, 1, 1]}, r"weight nan at position 1"),
+        ({"event_observed": [0, 0, 0, 0]}, r"no deaths among the 4 rows"),
+        ({"event_observed": [1, 0, 0, 0], "weights": [0, 1, 1, 1]}, r"no deaths among the 4 rows"),
+        ({"family": "weibul"}, r"family 'weibul' is unknown; choose one of"),
+        ({"durations": [0.0, 2.0, 3.0, 4.0]}, r"death at duration 0 at position 0; a weibull"),
+        ({"knots": (1.0, 2.0)}, r"knots apply to the spline family only"),
+        ({"breakpoints": (1.0,)}, r"breakpoints apply to piecewise_exponential only"),
+        ({"family": "spline", "knots": (2.0, 1.0)}, r"spline knots \(2, 1\) must be two or more"),
+        (
+            {"family": "piecewise_exponential", "breakpoints": (1.5, 1.8)},
+            r"no deaths between 1.5 and 1.8 years",
+        ),
+        (
+            {"family": "mixture", "components": ("weibull", "spline")},
+            r"mixture components \('weibull', 'spline'\) must be one or more of exponential",
+        ),
+        (
+            {"family": "piecewise_exponential", "breakpoints": (0.0, 2.0)},
+            r"breakpoints \(0, 2\) must be increasing times above 0",
+        ),
+    ],
+)
 def test_bad_input_is_refused_with_one_line(kwargs, match):
     arguments = {"family": "weibull", "durations": T4, "event_observed": D4, **kwargs}
     with pytest.raises(InputError, match=match) as caught:

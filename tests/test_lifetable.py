@@ -70,8 +70,9 @@ def test_survival_is_the_ratio_of_survivors_at_whole_ages(sex):
 def test_hazard_is_constant_within_each_year_of_age(sex):
     q = TABLE.q(sex)
     age, fraction = np.append(np.arange(119) + 0.25, 119.0), 0.6  # x + 0.25 to x + 0.85
-    np.testing.assert_allclose(background_survival(age, sex, fraction), (1 - q) ** fraction,
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        background_survival(age, sex, fraction), (1 - q) ** fraction, rtol=1e-12
+    )
     np.testing.assert_allclose(background_hazard(age, sex), -np.log(1 - q), rtol=1e-12)
     assert background_survival(0.0, sex, 0.5) == pytest.approx((1 - q[0]) ** 0.5, rel=1e-12)
 
@@ -85,16 +86,16 @@ def test_the_last_ages_hazard_continues_past_119():
 
 def test_broadcasting_and_scalars():
     assert isinstance(background_survival(55, "male", 10), float)
-    out = background_survival(np.array([[40.0], [70.0]]), np.array(["male", "female", "male"]),
-                              np.array([1.0, 2.0, 3.0]))
+    out = background_survival(
+        np.array([[40.0], [70.0]]), np.array(["male", "female", "male"]), np.array([1.0, 2.0, 3.0])
+    )
     assert out.shape == (2, 3)
     assert out[1, 1] == background_survival(70, "female", 2.0)
     assert background_survival(55, "male", 0.0) == 1.0
 
 
 @settings(max_examples=200, deadline=None)
-@given(age=st.floats(0, 119), sex=st.sampled_from(SEXES), t1=st.floats(0, 80),
-       dt=st.floats(0, 5))
+@given(age=st.floats(0, 119), sex=st.sampled_from(SEXES), t1=st.floats(0, 80), dt=st.floats(0, 5))
 def test_survival_is_continuous_and_non_increasing(age, sex, t1, dt):
     s1, s2 = background_survival(age, sex, t1), background_survival(age, sex, t1 + dt)
     assert 0 <= s2 <= s1 <= 1
@@ -118,7 +119,8 @@ def test_user_csv_works_like_the_shipped_table(tmp_path):
     assert mine.name == "my_table" and mine.source == f"user file {path.resolve()}"
     np.testing.assert_array_equal(mine.qx, TABLE.qx)
     assert background_survival(55, "male", 10, table=str(path)) == background_survival(
-        55, "male", 10)
+        55, "male", 10
+    )
     assert life_table(path) is mine  # cached until the file changes
 
 
@@ -133,8 +135,11 @@ def test_a_q_of_one_kills_everyone_by_that_age():
     np.testing.assert_allclose(s, [0.9**0.5 * 0.8**0.5, 0.9**0.5 * 0.8, 0.0, 0.0], rtol=1e-12)
     assert background_survival(2.0, "male", 0.0, table=table) == 1.0
     assert background_quantile(0.0, "female", 0.999, table=table) == 2.0
-    with pytest.raises(InputError, match=r"age: nobody in life table tiny survives to age 2.5 "
-                                         r"\(male\); choose an earlier age"):
+    with pytest.raises(
+        InputError,
+        match=r"age: nobody in life table tiny survives to age 2.5 "
+        r"\(male\); choose an earlier age",
+    ):
         background_survival(2.5, "male", 1.0, table=table)
 
 
@@ -146,65 +151,113 @@ def write(tmp_path, frame, name="bad.csv"):
 
 def good_frame(max_age=3):
     ages = list(range(max_age + 1))
-    return pd.DataFrame({"age": ages * 2, "sex": ["male"] * len(ages) + ["female"] * len(ages),
-                         "qx": [0.01, 0.02, 0.3, 0.9] * 2})
+    return pd.DataFrame(
+        {
+            "age": ages * 2,
+            "sex": ["male"] * len(ages) + ["female"] * len(ages),
+            "qx": [0.01, 0.02, 0.3, 0.9] * 2,
+        }
+    )
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda f: f.drop(columns="qx"),
-     r"life table bad: missing column\(s\) qx \(found age, sex\); the CSV needs columns age, sex"),
-    (lambda f: f.assign(qx=[0.01, 1.2, 0.3, 0.9] * 2),
-     r"life table bad: qx 1.2 at age 1 \(male\) is not a probability; every qx must lie between"),
-    (lambda f: f.assign(qx=[0.01, None, 0.3, 0.9] * 2),
-     r"life table bad: qx nan in row 2 \(age 1\) is missing or not a number; fill in every qx"),
-    (lambda f: f.drop(index=5),
-     r"life table bad: no qx for female at age 1; give every age from 0 to 3 for both sexes"),
-    (lambda f: f.drop(index=[0, 1]),
-     r"life table bad: no qx for male at age 0 \(and 1 more\); give every age from 0 to 3"),
-    (lambda f: f[f["sex"] == "male"],
-     r"life table bad: no rows for female; give qx for both male and female"),
-    (lambda f: f.assign(sex=["M"] * 4 + ["female"] * 4),
-     r"life table bad: sex 'M' is unknown; spell sexes 'male' or 'female'"),
-    (lambda f: f.assign(age=[0, 1.5, 2, 3] * 2),
-     r"life table bad: age 1.5 in row 2 is not a whole number >= 0; give one row per whole age"),
-    (lambda f: pd.concat([f, f.iloc[[0]]]),
-     r"life table bad: age 0 \(male\) appears twice; keep one row per age"),
-    (lambda f: f.assign(qx=[0.01, 0.02, 0.3, 0.0] * 2),
-     r"life table bad: qx is 0 at the last age 3 \(male\) and never 1, so nobody would ever die"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            lambda f: f.drop(columns="qx"),
+            r"life table bad: missing column\(s\) qx \(found age, sex\); the CSV needs columns age, sex",
+        ),
+        (
+            lambda f: f.assign(qx=[0.01, 1.2, 0.3, 0.9] * 2),
+            r"life table bad: qx 1.2 at age 1 \(male\) is not a probability; every qx must lie between",
+        ),
+        (
+            lambda f: f.assign(qx=[0.01, None, 0.3, 0.9] * 2),
+            r"life table bad: qx nan in row 2 \(age 1\) is missing or not a number; fill in every qx",
+        ),
+        (
+            lambda f: f.drop(index=5),
+            r"life table bad: no qx for female at age 1; give every age from 0 to 3 for both sexes",
+        ),
+        (
+            lambda f: f.drop(index=[0, 1]),
+            r"life table bad: no qx for male at age 0 \(and 1 more\); give every age from 0 to 3",
+        ),
+        (
+            lambda f: f[f["sex"] == "male"],
+            r"life table bad: no rows for female; give qx for both male and female",
+        ),
+        (
+            lambda f: f.assign(sex=["M"] * 4 + ["female"] * 4),
+            r"life table bad: sex 'M' is unknown; spell sexes 'male' or 'female'",
+        ),
+        (
+            lambda f: f.assign(age=[0, 1.5, 2, 3] * 2),
+            r"life table bad: age 1.5 in row 2 is not a whole number >= 0; give one row per whole age",
+        ),
+        (
+            lambda f: pd.concat([f, f.iloc[[0]]]),
+            r"life table bad: age 0 \(male\) appears twice; keep one row per age",
+        ),
+        (
+            lambda f: f.assign(qx=[0.01, 0.02, 0.3, 0.0] * 2),
+            r"life table bad: qx is 0 at the last age 3 \(male\) and never 1, so nobody would ever die",
+        ),
+    ],
+)
 def test_bad_csv_files_are_refused(tmp_path, change, message):
     with pytest.raises(InputError, match=message):
         life_table(write(tmp_path, change(good_frame())))
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: life_table("us_2007"),
-     r"life table 'us_2007' is unknown; choose one of us_ssa_2007, or pass the path of a CSV"),
-    (lambda: life_table("nowhere/table.csv"),
-     r"life table: file nowhere/table.csv not found; pass an existing CSV with columns"),
-    (lambda: life_table(2007),
-     r"life table: int is not a table name or a path; pass one of us_ssa_2007"),
-    (lambda: background_survival(130, "male", 1.0),
-     r"age: 130 is outside the life table's ages; pass ages between 0 and 119 years"),
-    (lambda: background_survival([50, -1], "male", 1.0),
-     r"age: -1 at position 1 is outside the life table's ages; pass ages between 0 and 119"),
-    (lambda: background_survival(float("nan"), "male", 1.0),
-     r"age: NaN; drop or fill missing ages first"),
-    (lambda: background_survival(50, "M", 1.0),
-     r"sex: 'M' is unknown; use 'male' or 'female'"),
-    (lambda: background_survival(50, ["male", "Female"], 1.0),
-     r"sex: 'Female' at position 1 is unknown; use 'male' or 'female'"),
-    (lambda: background_survival(50, 1, 1.0),
-     r"sex must be 'male' or 'female' \(got 1\)"),
-    (lambda: background_survival(50, "male", -2.0),
-     r"t: time -2 at position 0 is negative"),
-    (lambda: background_survival(50, "male", float("nan")),
-     r"t: NaN at position 0; drop or fill missing times first"),
-    (lambda: background_survival([50, 60], "male", [1.0, 2.0, 3.0]),
-     r"background mortality: inputs of shapes \(2,\), \(\), \(3,\) do not broadcast together"),
-    (lambda: background_quantile(50, "male", 1.5),
-     r"p: .*1.5.* at position 0 is not a probability; pass values between 0 and 1"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda: life_table("us_2007"),
+            r"life table 'us_2007' is unknown; choose one of us_ssa_2007, or pass the path of a CSV",
+        ),
+        (
+            lambda: life_table("nowhere/table.csv"),
+            r"life table: file nowhere/table.csv not found; pass an existing CSV with columns",
+        ),
+        (
+            lambda: life_table(2007),
+            r"life table: int is not a table name or a path; pass one of us_ssa_2007",
+        ),
+        (
+            lambda: background_survival(130, "male", 1.0),
+            r"age: 130 is outside the life table's ages; pass ages between 0 and 119 years",
+        ),
+        (
+            lambda: background_survival([50, -1], "male", 1.0),
+            r"age: -1 at position 1 is outside the life table's ages; pass ages between 0 and 119",
+        ),
+        (
+            lambda: background_survival(float("nan"), "male", 1.0),
+            r"age: NaN; drop or fill missing ages first",
+        ),
+        (lambda: background_survival(50, "M", 1.0), r"sex: 'M' is unknown; use 'male' or 'female'"),
+        (
+            lambda: background_survival(50, ["male", "Female"], 1.0),
+            r"sex: 'Female' at position 1 is unknown; use 'male' or 'female'",
+        ),
+        (lambda: background_survival(50, 1, 1.0), r"sex must be 'male' or 'female' \(got 1\)"),
+        (lambda: background_survival(50, "male", -2.0), r"t: time -2 at position 0 is negative"),
+        (
+            lambda: background_survival(50, "male", float("nan")),
+            r"t: NaN at position 0; drop or fill missing times first",
+        ),
+        (
+            lambda: background_survival([50, 60], "male", [1.0, 2.0, 3.0]),
+            r"background mortality: inputs of shapes \(2,\), \(\), \(3,\) do not broadcast together",
+        ),
+        (
+            lambda: background_quantile(50, "male", 1.5),
+            r"p: .*1.5.* at position 0 is not a probability; pass values between 0 and 1",
+        ),
+    ],
+)
 def test_bad_input_is_refused_with_one_line(call, message):
     with pytest.raises(InputError, match=message):
         call()

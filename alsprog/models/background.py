@@ -93,8 +93,11 @@ class WithBackground(SurvivalModel):
     @cached_property
     def _start(self) -> float:
         """Cumulative hazard from birth to the age at onset."""
-        return float(self.table._cumulative_hazard_between(
-            np.zeros(1), np.array([self.age_at_onset]), self._row)[0])
+        return float(
+            self.table._cumulative_hazard_between(
+                np.zeros(1), np.array([self.age_at_onset]), self._row
+            )[0]
+        )
 
     def _population_cumulative_hazard(self, t: np.ndarray) -> np.ndarray:
         return self.table._cumulative_hazard_between(self.age_at_onset, t, self._row)
@@ -142,8 +145,9 @@ class WithBackground(SurvivalModel):
         first_age = math.floor(self.age_at_onset) + 1
         whole_ages = np.arange(first_age, first_age + math.ceil(end) + 1) - self.age_at_onset
         cut = np.minimum(horizon, end)
-        breaks = np.unique(np.concatenate([[0.0, end], _ONSET_BREAKS, whole_ages, cut,
-                                           hazard_jumps(self.disease)]))
+        breaks = np.unique(
+            np.concatenate([[0.0, end], _ONSET_BREAKS, whole_ages, cut, hazard_jumps(self.disease)])
+        )
         breaks = breaks[breaks <= end]
         lower, width = breaks[:-1], np.diff(breaks)
         nodes = (lower[:, None] + 0.5 * width[:, None] * (_NODES + 1)).ravel()
@@ -168,8 +172,14 @@ class WithBackground(SurvivalModel):
             alive = self._survival(arr)
             other = self._integrals(arr)[1]
         disease = np.clip(1.0 - alive - other, 0.0, 1.0)
-        return pd.DataFrame({"horizon": arr, "died_of_disease": disease,
-                             "died_of_other_causes": other, "alive": alive})
+        return pd.DataFrame(
+            {
+                "horizon": arr,
+                "died_of_disease": disease,
+                "died_of_other_causes": other,
+                "alive": alive,
+            }
+        )
 
     def conditional(self, survived: float) -> SurvivalModel:
         """Residual life of someone alive ``survived`` years after onset (years from now).
@@ -179,8 +189,12 @@ class WithBackground(SurvivalModel):
         survived = float(as_times(survived, "survived"))
         if survived == 0 or self.age_at_onset + survived > self.table.max_age:
             return super().conditional(survived)
-        return replace(self, disease=self.disease.conditional(survived),
-                       age_at_onset=self.age_at_onset + survived, fit_info=None)
+        return replace(
+            self,
+            disease=self.disease.conditional(survived),
+            age_at_onset=self.age_at_onset + survived,
+            fit_info=None,
+        )
 
     def with_hazard_ratio(self, hazard_ratio: float) -> SurvivalModel:
         """The disease hazard (only) multiplied by ``hazard_ratio``."""
@@ -190,8 +204,9 @@ class WithBackground(SurvivalModel):
         """The disease (only) on a clock stretched by ``time_ratio``."""
         return replace(self, disease=self.disease.with_time_ratio(time_ratio), fit_info=None)
 
-    def with_background(self, age_at_onset: float, sex: str,
-                        table: str | Path | LifeTable | None = None) -> SurvivalModel:
+    def with_background(
+        self, age_at_onset: float, sex: str, table: str | Path | LifeTable | None = None
+    ) -> SurvivalModel:
         raise InputError(
             "with_background: this model already includes background mortality; "
             "call .disease.with_background(...) instead"
@@ -248,7 +263,8 @@ def with_background_population(
             f"(got {weights.tolist()})"
         )
     table = life_table(table)
-    components = tuple(WithBackground(disease, age, sex, table)
-                       for age, sex in zip(ages, sexes, strict=True))
+    components = tuple(
+        WithBackground(disease, age, sex, table) for age, sex in zip(ages, sexes, strict=True)
+    )
     names = tuple(f"{sex} {age:g}" for age, sex in zip(ages, sexes, strict=True))
     return Mixture(components, tuple(weights / weights.sum()), names)

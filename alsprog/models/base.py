@@ -218,8 +218,9 @@ class SurvivalModel:
         return invert_cumulative_hazard(self, -np.log1p(-p))
 
     def _mean(self) -> float:
-        value, _ = integrate.quad(lambda s: float(self._survival(np.array([s]))[0]), 0, np.inf,
-                                  limit=400)
+        value, _ = integrate.quad(
+            lambda s: float(self._survival(np.array([s]))[0]), 0, np.inf, limit=400
+        )
         return value
 
     def _rmst(self, horizon: np.ndarray) -> np.ndarray:
@@ -230,8 +231,9 @@ class SurvivalModel:
             if np.isinf(horizon[i]):
                 out[i] = self.mean()
                 continue
-            piece, _ = integrate.quad(lambda s: float(self._survival(np.array([s]))[0]),
-                                      previous, horizon[i], limit=400)
+            piece, _ = integrate.quad(
+                lambda s: float(self._survival(np.array([s]))[0]), previous, horizon[i], limit=400
+            )
             total, previous = total + piece, horizon[i]
             out[i] = total
         return out
@@ -265,8 +267,9 @@ def invert_cumulative_hazard(model: SurvivalModel, target: np.ndarray) -> np.nda
     lo, hi = grid_u[upper_index - 1], grid_u[upper_index]
     span = grid_log_h[upper_index] - grid_log_h[upper_index - 1]
     with np.errstate(divide="ignore", invalid="ignore"):
-        frac = np.where(np.isfinite(span) & (span > 0),
-                        (goal - grid_log_h[upper_index - 1]) / span, 0.5)
+        frac = np.where(
+            np.isfinite(span) & (span > 0), (goal - grid_log_h[upper_index - 1]) / span, 0.5
+        )
     u = lo + np.clip(np.nan_to_num(frac, nan=0.5), 0.0, 1.0) * (hi - lo)
     active = np.arange(goal.size)  # only points that have not converged are evaluated again
     for _ in range(60):

@@ -102,8 +102,9 @@ class KaplanMeier(SurvivalModel):
         return (
             self.level == other.level
             and self.label == other.label
-            and all(np.array_equal(getattr(self, n), getattr(other, n), equal_nan=True)
-                    for n in _ARRAYS)
+            and all(
+                np.array_equal(getattr(self, n), getattr(other, n), equal_nan=True) for n in _ARRAYS
+            )
         )
 
     def __hash__(self) -> int:
@@ -145,8 +146,9 @@ class KaplanMeier(SurvivalModel):
         j = self._index(horizon)
         finite = np.isfinite(horizon)
         out = np.full(horizon.shape, self._mean())
-        out[finite] = (self._area[j[finite]]
-                       + self._values[j[finite]] * (horizon[finite] - self._edges[j[finite]]))
+        out[finite] = self._area[j[finite]] + self._values[j[finite]] * (
+            horizon[finite] - self._edges[j[finite]]
+        )
         return out
 
     def _mean(self) -> float:
@@ -201,8 +203,15 @@ class KaplanMeier(SurvivalModel):
         j = self._index(arr)
         lower = np.concatenate([[1.0], self.lower])[j]
         upper = np.concatenate([[1.0], self.upper])[j]
-        return pd.DataFrame({"t": arr, "survival": self._values[j], "lower": lower,
-                             "upper": upper, "level": self.level})
+        return pd.DataFrame(
+            {
+                "t": arr,
+                "survival": self._values[j],
+                "lower": lower,
+                "upper": upper,
+                "level": self.level,
+            }
+        )
 
     def table(self) -> pd.DataFrame:
         """The life table behind the curve, one row per tabulated time.
@@ -214,9 +223,16 @@ class KaplanMeier(SurvivalModel):
             events (deaths at t), survival (just after t), lower, upper (the confidence band at
             level ``self.level``).
         """
-        return pd.DataFrame({"t": self.times, "at_risk": self.at_risk, "events": self.events,
-                             "survival": self.estimate, "lower": self.lower,
-                             "upper": self.upper})
+        return pd.DataFrame(
+            {
+                "t": self.times,
+                "at_risk": self.at_risk,
+                "events": self.events,
+                "survival": self.estimate,
+                "lower": self.lower,
+                "upper": self.upper,
+            }
+        )
 
     def median_confidence_interval(self) -> tuple[float, float]:
         """Confidence interval of the median (years) at level ``self.level``; inf if not reached.
@@ -236,9 +252,14 @@ class KaplanMeier(SurvivalModel):
         return float(medians["lower"].iloc[0]), float(medians["upper"].iloc[0])
 
 
-def kaplan_meier(durations: ArrayLike, event_observed: ArrayLike, entry: ArrayLike | None = None,
-                 weights: ArrayLike | None = None, alpha: float = 0.05,
-                 label: str | None = None) -> KaplanMeier:
+def kaplan_meier(
+    durations: ArrayLike,
+    event_observed: ArrayLike,
+    entry: ArrayLike | None = None,
+    weights: ArrayLike | None = None,
+    alpha: float = 0.05,
+    label: str | None = None,
+) -> KaplanMeier:
     """Kaplan-Meier estimate of survival with a confidence band, via lifelines.
 
     Parameters
@@ -263,8 +284,11 @@ def kaplan_meier(durations: ArrayLike, event_observed: ArrayLike, entry: ArrayLi
     entry_arr = None if entry is None else _as_column("entry", entry)
     weights_arr = None if weights is None else _as_column("weights", weights)
     n = durations_arr.size
-    for name, arr in (("event_observed", events_arr), ("entry", entry_arr),
-                      ("weights", weights_arr)):
+    for name, arr in (
+        ("event_observed", events_arr),
+        ("entry", entry_arr),
+        ("weights", weights_arr),
+    ):
         if arr is not None and arr.size != n:
             raise InputError(
                 f"kaplan_meier: durations and {name} have different lengths ({n} and {arr.size}); "
@@ -272,13 +296,17 @@ def kaplan_meier(durations: ArrayLike, event_observed: ArrayLike, entry: ArrayLi
             )
     if (durations_arr < 0).any():
         i = int(np.flatnonzero(durations_arr < 0)[0])
-        raise InputError(f"kaplan_meier: duration {durations_arr[i]:g} at position {i} is "
-                         "negative; durations are times since onset and must be >= 0")
+        raise InputError(
+            f"kaplan_meier: duration {durations_arr[i]:g} at position {i} is "
+            "negative; durations are times since onset and must be >= 0"
+        )
     if entry_arr is not None:
         if (entry_arr < 0).any():
             i = int(np.flatnonzero(entry_arr < 0)[0])
-            raise InputError(f"kaplan_meier: entry {entry_arr[i]:g} at position {i} is negative; "
-                             "entry times are times since onset and must be >= 0")
+            raise InputError(
+                f"kaplan_meier: entry {entry_arr[i]:g} at position {i} is negative; "
+                "entry times are times since onset and must be >= 0"
+            )
         if (entry_arr > durations_arr).any():
             i = int(np.flatnonzero(entry_arr > durations_arr)[0])
             raise InputError(
@@ -287,8 +315,10 @@ def kaplan_meier(durations: ArrayLike, event_observed: ArrayLike, entry: ArrayLi
             )
     if weights_arr is not None and (weights_arr <= 0).any():
         i = int(np.flatnonzero(weights_arr <= 0)[0])
-        raise InputError(f"kaplan_meier: weight {weights_arr[i]:g} at position {i} is not above 0; "
-                         "drop rows with zero weight and pass positive weights")
+        raise InputError(
+            f"kaplan_meier: weight {weights_arr[i]:g} at position {i} is not above 0; "
+            "drop rows with zero weight and pass positive weights"
+        )
     check_probability("kaplan_meier alpha", alpha, open_interval=True)
     if label is not None and not isinstance(label, str):
         raise InputError(f"kaplan_meier: label must be a string or None (got {label!r})")
@@ -298,11 +328,13 @@ def kaplan_meier(durations: ArrayLike, event_observed: ArrayLike, entry: ArrayLi
 
     fitter = KaplanMeierFitter(alpha=float(alpha))
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="It looks like your weights are not integers",
-                                category=StatisticalWarning)
+        warnings.filterwarnings(
+            "ignore",
+            message="It looks like your weights are not integers",
+            category=StatisticalWarning,
+        )
         try:
-            fitter.fit(durations_arr, events_arr, entry=entry_arr, weights=weights_arr,
-                       label=label)
+            fitter.fit(durations_arr, events_arr, entry=entry_arr, weights=weights_arr, label=label)
         except StatError as err:
             raise InputError(
                 "kaplan_meier: with these entry times the risk set empties early (lifelines: "
@@ -313,7 +345,8 @@ def kaplan_meier(durations: ArrayLike, event_observed: ArrayLike, entry: ArrayLi
         warnings.warn(
             "kaplan_meier: weights are not whole numbers; the curve is right but its band treats "
             "them as counts and is too narrow for e.g. inverse-probability weights; bootstrap it",
-            StatisticalWarning, stacklevel=2,
+            StatisticalWarning,
+            stacklevel=2,
         )
     survival = fitter.survival_function_.iloc[:, 0]
     band = fitter.confidence_interval_
@@ -335,21 +368,28 @@ def _as_column(name: str, values: object) -> np.ndarray:
     try:
         arr = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
-        raise InputError(f"kaplan_meier: {name} must be numbers (got {type(values).__name__}); "
-                         "pass a list, numpy array or pandas Series of numbers") from None
+        raise InputError(
+            f"kaplan_meier: {name} must be numbers (got {type(values).__name__}); "
+            "pass a list, numpy array or pandas Series of numbers"
+        ) from None
     if arr.ndim != 1:
-        raise InputError(f"kaplan_meier: {name} must be one-dimensional (got shape {arr.shape}); "
-                         "pass one value per person")
+        raise InputError(
+            f"kaplan_meier: {name} must be one-dimensional (got shape {arr.shape}); "
+            "pass one value per person"
+        )
     if arr.size == 0:
         raise InputError(f"kaplan_meier: {name} is empty; pass at least one value per person")
     if np.isnan(arr).any():
         i = int(np.flatnonzero(np.isnan(arr))[0])
-        raise InputError(f"kaplan_meier: {name} has NaN at position {i}; "
-                         "drop or fill missing values first")
+        raise InputError(
+            f"kaplan_meier: {name} has NaN at position {i}; drop or fill missing values first"
+        )
     if np.isinf(arr).any():
         i = int(np.flatnonzero(np.isinf(arr))[0])
-        raise InputError(f"kaplan_meier: {name} has {arr[i]:g} at position {i}; "
-                         "pass finite values (a censored time is the last time seen alive)")
+        raise InputError(
+            f"kaplan_meier: {name} has {arr[i]:g} at position {i}; "
+            "pass finite values (a censored time is the last time seen alive)"
+        )
     return arr
 
 
@@ -361,14 +401,20 @@ def _as_events(values: object) -> np.ndarray:
     elif arr.dtype.kind in "iuf":
         arr = arr.astype(float)
     else:
-        raise InputError(f"kaplan_meier: event_observed must be 0/1 or booleans (got dtype "
-                         f"{arr.dtype}); use 1 (death) or 0 (censored)")
+        raise InputError(
+            f"kaplan_meier: event_observed must be 0/1 or booleans (got dtype "
+            f"{arr.dtype}); use 1 (death) or 0 (censored)"
+        )
     if arr.ndim != 1:
-        raise InputError(f"kaplan_meier: event_observed must be one-dimensional (got shape "
-                         f"{arr.shape}); pass one flag per person")
+        raise InputError(
+            f"kaplan_meier: event_observed must be one-dimensional (got shape "
+            f"{arr.shape}); pass one flag per person"
+        )
     bad = ~np.isin(arr, (0.0, 1.0))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise InputError(f"kaplan_meier: event_observed holds {arr[i]:g} at position {i}; "
-                         "use 1 (death) or 0 (censored), or booleans")
+        raise InputError(
+            f"kaplan_meier: event_observed holds {arr[i]:g} at position {i}; "
+            "use 1 (death) or 0 (censored), or booleans"
+        )
     return arr

@@ -45,8 +45,9 @@ class Conditional(SurvivalModel):
         p_base = -np.expm1(math.log(self._alive) + np.log1p(-p))
         # never below 0: for a step-function base and p near 0, base.quantile can land on the
         # step at or before ``survived``
-        return np.maximum(np.asarray(self.base.quantile(np.clip(p_base, 0.0, 1.0)))
-                          - self.survived, 0.0)
+        return np.maximum(
+            np.asarray(self.base.quantile(np.clip(p_base, 0.0, 1.0))) - self.survived, 0.0
+        )
 
     def cure_fraction(self) -> float:
         return self.base.cure_fraction() / self._alive

@@ -143,14 +143,19 @@ def test_curve_is_one_before_anyone_is_observed(cohort):
 
 def test_integer_weights_act_as_repeated_rows(cohort):
     w = cohort["weights"].astype(int)
-    weighted = kaplan_meier(cohort["durations"], cohort["events"], entry=cohort["entry"],
-                            weights=w)
-    repeated = kaplan_meier(np.repeat(cohort["durations"], w), np.repeat(cohort["events"], w),
-                            entry=np.repeat(cohort["entry"], w))
+    weighted = kaplan_meier(cohort["durations"], cohort["events"], entry=cohort["entry"], weights=w)
+    repeated = kaplan_meier(
+        np.repeat(cohort["durations"], w),
+        np.repeat(cohort["events"], w),
+        entry=np.repeat(cohort["entry"], w),
+    )
     t = np.linspace(0, 10, 301)
     np.testing.assert_allclose(weighted.survival(t), repeated.survival(t), rtol=1e-12)
-    np.testing.assert_allclose(weighted.confidence_band(t)[["lower", "upper"]],
-                               repeated.confidence_band(t)[["lower", "upper"]], rtol=1e-10)
+    np.testing.assert_allclose(
+        weighted.confidence_band(t)[["lower", "upper"]],
+        repeated.confidence_band(t)[["lower", "upper"]],
+        rtol=1e-10,
+    )
 
 
 def test_fractional_weights_match_lifelines_and_warn_in_one_line(cohort):
@@ -213,8 +218,10 @@ def test_quantile_and_survival_are_inverse_on_a_step_function(cohort):
 
 def test_survival_is_right_continuous_and_one_before_the_first_death():
     km = kaplan_meier([2.0, 3.0, 3.0, 5.0, 8.0], [1, 1, 0, 1, 0])
-    np.testing.assert_allclose(km.survival([0, 1.999, 2, 2.5, 3, 4.9, 5, 8, 100]),
-                               [1, 1, 0.8, 0.8, 0.6, 0.6, 0.3, 0.3, 0.3])
+    np.testing.assert_allclose(
+        km.survival([0, 1.999, 2, 2.5, 3, 4.9, 5, 8, 100]),
+        [1, 1, 0.8, 0.8, 0.6, 0.6, 0.3, 0.3, 0.3],
+    )
     np.testing.assert_allclose(km.cumulative_hazard([0, 2, 5]), -np.log([1, 0.8, 0.3]))
     assert km.cumulative_hazard(0.0) == 0.0 and isinstance(km.survival(2.0), float)
     assert km.cure_fraction() == pytest.approx(0.3)
@@ -227,14 +234,15 @@ def test_conditional_is_survival_ratio(cohort, t0):
     km = kaplan_meier(cohort["durations"], cohort["events"], entry=cohort["entry"])
     later = km.conditional(t0)
     u = np.linspace(0, 10, 501)
-    np.testing.assert_allclose(later.survival(u), km.survival(t0 + u) / km.survival(t0),
-                               rtol=1e-12)
-    np.testing.assert_allclose(later.rmst(u), (km.rmst(t0 + u) - km.rmst(t0)) / km.survival(t0),
-                               rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(later.survival(u), km.survival(t0 + u) / km.survival(t0), rtol=1e-12)
+    np.testing.assert_allclose(
+        later.rmst(u), (km.rmst(t0 + u) - km.rmst(t0)) / km.survival(t0), rtol=1e-10, atol=1e-12
+    )
     q = later.quantile(np.array([0.1, 0.5, 0.9]))
-    np.testing.assert_array_equal(q[np.isfinite(q)] + t0,
-                                  km.quantile(1 - km.survival(t0) * np.array([0.9, 0.5, 0.1]))
-                                  [np.isfinite(q)])
+    np.testing.assert_array_equal(
+        q[np.isfinite(q)] + t0,
+        km.quantile(1 - km.survival(t0) * np.array([0.9, 0.5, 0.1]))[np.isfinite(q)],
+    )
 
 
 def test_conditional_quantile_is_never_negative_and_times_are_checked(lung):
@@ -301,8 +309,10 @@ def test_censored_curve_band_covers_the_true_curve(truncated):
 # ------------------------------------------------------------------ interface and errors
 def test_hazard_and_density_are_refused_with_a_pointer():
     km = kaplan_meier([1.0, 2.0, 3.0], [1, 0, 1])
-    message = (r"^kaplan_meier: a Kaplan-Meier curve is a step function and has no hazard rate; "
-               r"use cumulative_hazard, or fit a parametric family with alsprog\.fit$")
+    message = (
+        r"^kaplan_meier: a Kaplan-Meier curve is a step function and has no hazard rate; "
+        r"use cumulative_hazard, or fit a parametric family with alsprog\.fit$"
+    )
     with pytest.raises(InputError, match=message):
         km.hazard(1.0)
     with pytest.raises(InputError, match=message):
@@ -322,48 +332,83 @@ def test_model_is_frozen_comparable_and_lazy():
     with pytest.raises(ValueError, match="read-only"):
         a.estimate[0] = 0.5
     assert alsprog.kaplan_meier is kaplan_meier
-    code = ("import sys, alsprog, alsprog.models.kaplan_meier; "
-            "assert 'lifelines' not in sys.modules, 'lifelines imported'")
+    code = (
+        "import sys, alsprog, alsprog.models.kaplan_meier; "
+        "assert 'lifelines' not in sys.modules, 'lifelines imported'"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"durations": [1.0, 2.0], "event_observed": [1]},
-     r"^kaplan_meier: durations and event_observed have different lengths \(2 and 1\); "
-     r"pass one event_observed value per duration$"),
-    ({"durations": [], "event_observed": []},
-     r"^kaplan_meier: durations is empty; pass at least one value per person$"),
-    ({"durations": [1.0, np.nan], "event_observed": [1, 1]},
-     r"^kaplan_meier: durations has NaN at position 1; drop or fill missing values first$"),
-    ({"durations": [1.0, np.inf], "event_observed": [1, 0]},
-     r"^kaplan_meier: durations has inf at position 1; pass finite values"),
-    ({"durations": [1.0, -2.0], "event_observed": [1, 1]},
-     r"^kaplan_meier: duration -2 at position 1 is negative; durations are times since onset "
-     r"and must be >= 0$"),
-    ({"durations": [1.0, 2.0], "event_observed": [1, 2]},
-     r"^kaplan_meier: event_observed holds 2 at position 1; use 1 \(death\) or 0 "
-     r"\(censored\), or booleans$"),
-    ({"durations": [1.0, 2.0], "event_observed": ["dead", "alive"]},
-     r"^kaplan_meier: event_observed must be 0/1 or booleans \(got dtype <U5\)"),
-    ({"durations": [1.0, 2.0], "event_observed": [1, np.nan]},
-     r"^kaplan_meier: event_observed holds nan at position 1"),
-    ({"durations": [1.0, 2.0], "event_observed": [1, 1], "entry": [0.5, 2.5]},
-     r"^kaplan_meier: entry 2\.5 at position 1 is after its duration 2; entry \(when "
-     r"observation began\) must not exceed the duration$"),
-    ({"durations": [1.0, 2.0], "event_observed": [1, 1], "entry": [-0.5, 0.0]},
-     r"^kaplan_meier: entry -0\.5 at position 0 is negative; entry times are times since onset "
-     r"and must be >= 0$"),
-    ({"durations": [1.0, 2.0], "event_observed": [1, 1], "entry": [0.0]},
-     r"^kaplan_meier: durations and entry have different lengths \(2 and 1\)"),
-    ({"durations": [1.0, 2.0], "event_observed": [1, 1], "weights": [1.0, 0.0]},
-     r"^kaplan_meier: weight 0 at position 1 is not above 0; drop rows with zero weight"),
-    ({"durations": [[1.0, 2.0]], "event_observed": [[1, 1]]},
-     r"^kaplan_meier: durations must be one-dimensional \(got shape \(1, 2\)\)"),
-    ({"durations": [1.0, 2.0], "event_observed": [1, 1], "alpha": 1.5},
-     r"^kaplan_meier alpha must lie strictly between 0 and 1 \(got 1\.5\)$"),
-    ({"durations": [1.0, 5.0], "event_observed": [1, 1], "entry": [0.0, 3.0]},
-     r"^kaplan_meier: with these entry times the risk set empties early"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (
+            {"durations": [1.0, 2.0], "event_observed": [1]},
+            r"^kaplan_meier: durations and event_observed have different lengths \(2 and 1\); "
+            r"pass one event_observed value per duration$",
+        ),
+        (
+            {"durations": [], "event_observed": []},
+            r"^kaplan_meier: durations is empty; pass at least one value per person$",
+        ),
+        (
+            {"durations": [1.0, np.nan], "event_observed": [1, 1]},
+            r"^kaplan_meier: durations has NaN at position 1; drop or fill missing values first$",
+        ),
+        (
+            {"durations": [1.0, np.inf], "event_observed": [1, 0]},
+            r"^kaplan_meier: durations has inf at position 1; pass finite values",
+        ),
+        (
+            {"durations": [1.0, -2.0], "event_observed": [1, 1]},
+            r"^kaplan_meier: duration -2 at position 1 is negative; durations are times since onset "
+            r"and must be >= 0$",
+        ),
+        (
+            {"durations": [1.0, 2.0], "event_observed": [1, 2]},
+            r"^kaplan_meier: event_observed holds 2 at position 1; use 1 \(death\) or 0 "
+            r"\(censored\), or booleans$",
+        ),
+        (
+            {"durations": [1.0, 2.0], "event_observed": ["dead", "alive"]},
+            r"^kaplan_meier: event_observed must be 0/1 or booleans \(got dtype <U5\)",
+        ),
+        (
+            {"durations": [1.0, 2.0], "event_observed": [1, np.nan]},
+            r"^kaplan_meier: event_observed holds nan at position 1",
+        ),
+        (
+            {"durations": [1.0, 2.0], "event_observed": [1, 1], "entry": [0.5, 2.5]},
+            r"^kaplan_meier: entry 2\.5 at position 1 is after its duration 2; entry \(when "
+            r"observation began\) must not exceed the duration$",
+        ),
+        (
+            {"durations": [1.0, 2.0], "event_observed": [1, 1], "entry": [-0.5, 0.0]},
+            r"^kaplan_meier: entry -0\.5 at position 0 is negative; entry times are times since onset "
+            r"and must be >= 0$",
+        ),
+        (
+            {"durations": [1.0, 2.0], "event_observed": [1, 1], "entry": [0.0]},
+            r"^kaplan_meier: durations and entry have different lengths \(2 and 1\)",
+        ),
+        (
+            {"durations": [1.0, 2.0], "event_observed": [1, 1], "weights": [1.0, 0.0]},
+            r"^kaplan_meier: weight 0 at position 1 is not above 0; drop rows with zero weight",
+        ),
+        (
+            {"durations": [[1.0, 2.0]], "event_observed": [[1, 1]]},
+            r"^kaplan_meier: durations must be one-dimensional \(got shape \(1, 2\)\)",
+        ),
+        (
+            {"durations": [1.0, 2.0], "event_observed": [1, 1], "alpha": 1.5},
+            r"^kaplan_meier alpha must lie strictly between 0 and 1 \(got 1\.5\)$",
+        ),
+        (
+            {"durations": [1.0, 5.0], "event_observed": [1, 1], "entry": [0.0, 3.0]},
+            r"^kaplan_meier: with these entry times the risk set empties early",
+        ),
+    ],
+)
 def test_bad_input_is_refused_in_one_line(kwargs, message):
     with pytest.raises(InputError, match=message) as caught:
         kaplan_meier(**kwargs)
