@@ -202,12 +202,7 @@ def _fit_info(
     standard_errors = tuple(math.nan for _ in estimates)
     if covariance is not None:
         standard_errors = _delta_method_se(spec, result.x, covariance)
-    rows = [
-        {"t": lm.t, "target": lm.survival, "fitted": float(model.survival(lm.t)), "kind": lm.kind}
-        for lm in targets.landmarks
-    ]
-    landmarks = pd.DataFrame(rows)
-    landmarks["error"] = landmarks["fitted"] - landmarks["target"]
+    landmarks = landmark_table(model, targets)
     return FitInfo(
         method="landmarks",
         parameter_names=spec.parameter_names,
@@ -223,6 +218,21 @@ def _fit_info(
         covariance=covariance,
         build=spec.build,
     )
+
+
+def landmark_table(model: SurvivalModel, targets: Targets) -> pd.DataFrame:
+    """Fitted against target at each landmark: columns t (years), target, fitted (survival),
+    kind (equal, upper, lower) and error (fitted - target)."""
+    table = pd.DataFrame(
+        {
+            "t": [lm.t for lm in targets.landmarks],
+            "target": [lm.survival for lm in targets.landmarks],
+            "fitted": [float(model.survival(lm.t)) for lm in targets.landmarks],
+            "kind": [lm.kind for lm in targets.landmarks],
+        }
+    )
+    table["error"] = table["fitted"] - table["target"]
+    return table
 
 
 def _flat_parameters(model: SurvivalModel) -> list[float]:

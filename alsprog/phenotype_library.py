@@ -15,14 +15,21 @@ done once per process and cached.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from alsprog.calibration import bound_gaps, grouped_log_likelihood, maximise, starting_summary
+from alsprog.calibrated_phenotype import Phenotype
+from alsprog.calibration import (
+    bound_gaps,
+    grouped_log_likelihood,
+    landmark_table,
+    maximise,
+    starting_summary,
+)
 from alsprog.covariates import CovariateEffects, Population, phenotype_data
 from alsprog.errors import FitError, InputError
 from alsprog.lifetable import LifeTable, life_table
@@ -37,97 +44,6 @@ PENALTY = 1e6
 DEFAULT_TABLE = "us_ssa_2007"
 NAMES = ("als", "als_limb", "als_bulbar", "als_flail", "pbp", "pma", "pls", "ppbp")
 DERIVED = {"als_limb": ("als", 0), "als_bulbar": ("als", 1)}  # (calibrated parent, site index)
-
-
-@dataclass(frozen=True)
-class Phenotype:
-    """A calibrated phenotype.
-
-    It answers the model interface itself (survival, hazard, quantile, median, mean, rmst,
-    conditional, sample, ...) through ``model``.
-
-    name, description : identity.
-    model : the population-average all-cause model (a ``PopulationModel``; disease only when
-        ``background`` is None); its ``fit_info`` holds the landmark diagnostics.
-    disease : the reference patient's disease-only model for each onset site, by site name.
-    site_shares : the share of each site (summing to 1).
-    population, effects : the default patients and the prognostic factors.
-    table : the life table, or None.
-    targets : the calibration figures (None for a phenotype derived from another).
-    sources : figure -> source text.
-    """
-
-    name: str
-    description: str
-    model: PopulationModel
-    disease: dict[str, SurvivalModel] = field(compare=False)
-    site_shares: dict[str, float] = field(compare=False)
-    population: Population
-    effects: CovariateEffects
-    table: LifeTable | None
-    targets: Targets | None
-    sources: dict[str, str] = field(compare=False, repr=False)
-
-    _MODEL_INTERFACE = frozenset(
-        {
-            "survival",
-            "cumulative_hazard",
-            "hazard",
-            "density",
-            "quantile",
-            "median",
-            "mean",
-            "rmst",
-            "conditional",
-            "sample",
-            "cure_fraction",
-            "fit_info",
-            "with_hazard_ratio",
-            "with_time_ratio",
-            "with_effect",
-            "cause_of_death",
-        }
-    )
-
-    def __getattr__(self, name: str):
-        """The population model's interface, so ``phenotype("als").survival(3)`` works."""
-        if name in Phenotype._MODEL_INTERFACE:
-            return getattr(self.model, name)
-        raise AttributeError(f"'Phenotype' object has no attribute {name!r}")
-
-    def patient(
-        self,
-        age_at_onset: float,
-        sex: str | None = None,
-        delay_months: float | None = None,
-        progression_rate: float | None = None,
-        fvc_percent: float | None = None,
-        ftd: bool = False,
-    ) -> PopulationModel:
-        """All-cause model of one patient (years from onset); an unknown sex averages over
-        men and women with the population's share of men."""
-        hr = float(
-            self.effects.hazard_ratio(
-                age_at_onset, delay_months, progression_rate, fvc_percent, ftd
-            )
-        )
-        if sex is None:
-            sexes, weights = (
-                ("male", "female"),
-                (self.population.male_share, 1 - self.population.male_share),
-            )
-        else:
-            sexes, weights = (sex,), (1.0,)
-        return PopulationModel(
-            components=tuple(self.disease.values()),
-            shares=tuple(self.site_shares.values()),
-            ages=(float(age_at_onset),) * len(sexes),
-            sexes=sexes,
-            hazard_ratios=(hr,) * len(sexes),
-            weights=weights,
-            table=self.table,
-            names=tuple(self.disease),
-        )
 
 
 def _spec(name: str) -> dict:
@@ -198,6 +114,33 @@ def _site_structure(spec: dict) -> tuple:
     return free, lambda theta: {"": (1.0, free.build(theta))}
 
 
+def _profiles(population: Population, effects: CovariateEffects) -> dict[str, tuple]:
+    """The population's quadrature points with each one's hazard ratio, as model fields."""
+    nodes = population.nodes()
+    hazard_ratios = effects.hazard_ratio(
+        nodes["age_at_onset"].to_numpy(), nodes["delay_months"].to_numpy()
+    )
+    return {
+        "ages": tuple(nodes["age_at_onset"]),
+        "sexes": tuple(nodes["sex"]),
+        "hazard_ratios": tuple(hazard_ratios),
+        "weights": tuple(nodes["weight"]),
+    }
+
+
+def _population_model(
+    parts: dict[str, tuple[float, SurvivalModel]], profiles: dict[str, tuple], table
+) -> PopulationModel:
+    """The population average of disease sites ``parts`` (name -> (share, model))."""
+    return PopulationModel(
+        components=tuple(m for _, m in parts.values()),
+        shares=tuple(share for share, _ in parts.values()),
+        table=table,
+        names=tuple(parts),
+        **profiles,
+    )
+
+
 def _calibrate(
     name: str,
     spec: dict,
@@ -209,24 +152,11 @@ def _calibrate(
     (or from ``start`` alone, for a quick refit near a known solution)."""
     targets = _targets(name, spec) if targets is None else targets
     population, effects = _population_for(spec)
-    nodes = population.nodes()
-    hazard_ratios = effects.hazard_ratio(
-        nodes["age_at_onset"].to_numpy(), nodes["delay_months"].to_numpy()
-    )
     free, sites = _site_structure(spec)
+    profiles = _profiles(population, effects)
 
     def model_of(theta: np.ndarray) -> PopulationModel:
-        parts = sites(theta)
-        return PopulationModel(
-            components=tuple(m for _, m in parts.values()),
-            shares=tuple(s for s, _ in parts.values()),
-            ages=tuple(nodes["age_at_onset"]),
-            sexes=tuple(nodes["sex"]),
-            hazard_ratios=tuple(hazard_ratios),
-            weights=tuple(nodes["weight"]),
-            table=table,
-            names=tuple(parts),
-        )
+        return _population_model(sites(theta), profiles, table)
 
     times = np.array([lm.t for lm in targets.equal])
     bound_times = np.array([lm.t for lm in targets.bounds])
@@ -257,12 +187,7 @@ def _calibrate(
         )
     model = model_of(best.x)
     n = targets.effective_sample_size
-    rows = [
-        {"t": lm.t, "target": lm.survival, "fitted": float(model.survival(lm.t)), "kind": lm.kind}
-        for lm in targets.landmarks
-    ]
-    landmarks = pd.DataFrame(rows)
-    landmarks["error"] = landmarks["fitted"] - landmarks["target"]
+    landmarks = landmark_table(model, targets)
     info = FitInfo(
         method="landmarks",
         parameter_names=free.parameter_names,
@@ -330,18 +255,8 @@ def _scaled(name: str, spec: dict, parent: Phenotype) -> Phenotype:
     population, effects = _population_for(spec)
     (parent_disease,) = parent.disease.values()
     disease = {name: parent_disease.with_hazard_ratio(spec["hazard_ratio"])}
-    nodes = population.nodes()
-    model = PopulationModel(
-        components=tuple(disease.values()),
-        shares=(1.0,),
-        ages=tuple(nodes["age_at_onset"]),
-        sexes=tuple(nodes["sex"]),
-        hazard_ratios=tuple(
-            effects.hazard_ratio(nodes["age_at_onset"].to_numpy(), nodes["delay_months"].to_numpy())
-        ),
-        weights=tuple(nodes["weight"]),
-        table=parent.table,
-        names=(name,),
+    model = _population_model(
+        {name: (1.0, disease[name])}, _profiles(population, effects), parent.table
     )
     return Phenotype(
         name=name,
@@ -393,22 +308,6 @@ def phenotypes(background: str | Path | LifeTable | None = DEFAULT_TABLE) -> pd.
     return pd.DataFrame(rows)
 
 
-def resampled_targets(targets: Targets, rng: np.random.Generator) -> Targets:
-    """Figures redrawn from their uncertainty: cell shares ~ Dirichlet(n * share + 1/2).
-
-    The effective sample size n makes the figures behave like grouped counts; the Dirichlet is
-    their posterior under a Jeffreys prior, so no redrawn figure is exactly 0 or 1. Bounds stay.
-    """
-    _, shares = targets.cells()
-    cells = rng.dirichlet(targets.effective_sample_size * shares + 0.5)
-    survival = 1 - np.cumsum(cells)[:-1]
-    redrawn = tuple(
-        replace(lm, survival=float(np.clip(s, 1e-9, 1 - 1e-9)))
-        for lm, s in zip(targets.equal, survival, strict=True)
-    )
-    return replace(targets, landmarks=redrawn + targets.bounds)
-
-
 def uncertainty_draws(
     name: str,
     background: str | Path | LifeTable | None = DEFAULT_TABLE,
@@ -439,7 +338,7 @@ def _uncertainty_draws(
     rng = np.random.default_rng(np.random.SeedSequence(seed))
     draws = []
     for _ in range(n):
-        targets = resampled_targets(point.targets, rng)
+        targets = point.targets.redrawn(rng)
         try:
             draws.append(
                 _calibrate(name, spec, table, targets, start=point.model.fit_info.unconstrained)

@@ -12,7 +12,7 @@ import csv
 import itertools
 import math
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
@@ -74,6 +74,21 @@ class Targets:
         edges = np.concatenate([[0.0], times])
         shares = -np.diff(np.concatenate([[1.0], surv, [0.0]]))
         return edges, shares
+
+    def redrawn(self, rng: np.random.Generator) -> Targets:
+        """The figures redrawn within their uncertainty: cell shares ~ Dirichlet(n * share + 1/2).
+
+        With effective sample size n the figures act as grouped counts; the Dirichlet is their
+        posterior under a Jeffreys prior, so no redrawn figure is exactly 0 or 1. Bounds stay.
+        """
+        _, shares = self.cells()
+        cells = rng.dirichlet(self.effective_sample_size * shares + 0.5)
+        survival = 1 - np.cumsum(cells)[:-1]
+        equal = tuple(
+            replace(lm, survival=float(np.clip(s, 1e-9, 1 - 1e-9)))
+            for lm, s in zip(self.equal, survival, strict=True)
+        )
+        return replace(self, landmarks=equal + self.bounds)
 
 
 def validate(targets: Targets) -> None:

@@ -73,3 +73,18 @@ def test_bad_files_are_refused(tmp_path):
         load_targets(tmp_path / "nowhere.toml")
     with pytest.raises(InputError, match="unknown format"):
         load_targets(missing.rename(tmp_path / "targets.xlsx"))
+
+
+def test_redrawn_figures_scatter_around_the_targets_with_binomial_spread():
+    import numpy as np
+
+    targets = default_targets()
+    rng = np.random.default_rng(4)
+    draws = np.array([[lm.survival for lm in targets.redrawn(rng).equal] for _ in range(4000)])
+    expected = np.array([0.5, 0.2, 0.1])
+    n = targets.effective_sample_size
+    # Dirichlet(n * share + 1/2): mean (n s + k/2) / (n + 2) close to s; SD close to binomial
+    np.testing.assert_allclose(draws.mean(axis=0), expected, atol=0.003)
+    np.testing.assert_allclose(draws.std(axis=0), np.sqrt(expected * (1 - expected) / n), rtol=0.08)
+    assert np.all(np.diff(draws, axis=1) <= 0)  # each redrawn set still falls with time
+    assert targets.redrawn(rng).bounds == targets.bounds

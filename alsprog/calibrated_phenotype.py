@@ -1,0 +1,103 @@
+"""A calibrated phenotype: its population model, its disease models by onset site, and the
+patients it describes (``Phenotype.patient``). Built by ``alsprog.phenotype_library``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from alsprog.covariates import CovariateEffects, Population
+from alsprog.lifetable import LifeTable
+from alsprog.models.base import SurvivalModel
+from alsprog.models.population import PopulationModel
+from alsprog.targets import Targets
+
+
+@dataclass(frozen=True)
+class Phenotype:
+    """A calibrated phenotype.
+
+    It answers the model interface itself (survival, hazard, quantile, median, mean, rmst,
+    conditional, sample, ...) through ``model``.
+
+    name, description : identity.
+    model : the population-average all-cause model (a ``PopulationModel``; disease only when
+        ``background`` is None); its ``fit_info`` holds the landmark diagnostics.
+    disease : the reference patient's disease-only model for each onset site, by site name.
+    site_shares : the share of each site (summing to 1).
+    population, effects : the default patients and the prognostic factors.
+    table : the life table, or None.
+    targets : the calibration figures (None for a phenotype derived from another).
+    sources : figure -> source text.
+    """
+
+    name: str
+    description: str
+    model: PopulationModel
+    disease: dict[str, SurvivalModel] = field(compare=False)
+    site_shares: dict[str, float] = field(compare=False)
+    population: Population
+    effects: CovariateEffects
+    table: LifeTable | None
+    targets: Targets | None
+    sources: dict[str, str] = field(compare=False, repr=False)
+
+    _MODEL_INTERFACE = frozenset(
+        {
+            "survival",
+            "cumulative_hazard",
+            "hazard",
+            "density",
+            "quantile",
+            "median",
+            "mean",
+            "rmst",
+            "conditional",
+            "sample",
+            "cure_fraction",
+            "fit_info",
+            "with_hazard_ratio",
+            "with_time_ratio",
+            "with_effect",
+            "cause_of_death",
+        }
+    )
+
+    def __getattr__(self, name: str):
+        """The population model's interface, so ``phenotype("als").survival(3)`` works."""
+        if name in Phenotype._MODEL_INTERFACE:
+            return getattr(self.model, name)
+        raise AttributeError(f"'Phenotype' object has no attribute {name!r}")
+
+    def patient(
+        self,
+        age_at_onset: float,
+        sex: str | None = None,
+        delay_months: float | None = None,
+        progression_rate: float | None = None,
+        fvc_percent: float | None = None,
+        ftd: bool = False,
+    ) -> PopulationModel:
+        """All-cause model of one patient (years from onset); an unknown sex averages over
+        men and women with the population's share of men."""
+        hr = float(
+            self.effects.hazard_ratio(
+                age_at_onset, delay_months, progression_rate, fvc_percent, ftd
+            )
+        )
+        if sex is None:
+            sexes, weights = (
+                ("male", "female"),
+                (self.population.male_share, 1 - self.population.male_share),
+            )
+        else:
+            sexes, weights = (sex,), (1.0,)
+        return PopulationModel(
+            components=tuple(self.disease.values()),
+            shares=tuple(self.site_shares.values()),
+            ages=(float(age_at_onset),) * len(sexes),
+            sexes=sexes,
+            hazard_ratios=(hr,) * len(sexes),
+            weights=weights,
+            table=self.table,
+            names=tuple(self.disease),
+        )
