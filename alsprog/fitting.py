@@ -21,6 +21,7 @@ from alsprog.likelihood import INVALID, NegativeLogLikelihood
 from alsprog.models.base import SurvivalModel
 from alsprog.models.fit_info import FitInfo
 from alsprog.models.registry import FamilySpec, check_family, family_spec
+from alsprog.survival_data import check_survival_data
 
 # Families whose log hazard is finite at t = 0, so a death at exactly 0 years is usable.
 FINITE_HAZARD_AT_ZERO = ("exponential", "gompertz", "piecewise_exponential")
@@ -80,7 +81,8 @@ def fit(
         When no starting point reaches a converged, finite likelihood.
     """
     check_family(family)
-    t, dead, e, w = _validated(durations, event_observed, entry, weights)
+    data = check_survival_data("fit", durations, event_observed, entry, weights)
+    t, dead, e, w = data.durations, data.died, data.entry, data.weights
     if not (w[dead] > 0).any():
         raise InputError(
             f"fit: no deaths among the {t.size} rows (event_observed is all 0 or "
@@ -124,76 +126,6 @@ def fit(
 
 
 # ----------------------------------------------------------------------------- input checks
-def _numbers(values: object, name: str, n: int | None) -> np.ndarray:
-    arr = np.asarray(values)
-    if arr.ndim != 1:
-        raise InputError(
-            f"fit: {name} must be one-dimensional (got shape {arr.shape}); "
-            "pass one value per patient"
-        )
-    if n is not None and arr.size != n:
-        raise InputError(
-            f"fit: {name} has {arr.size} values but durations has {n}; pass one per patient"
-        )
-    if arr.size and arr.dtype.kind not in ("iuf" if name != "event_observed" else "biuf"):
-        raise InputError(f"fit: {name} must be numbers (got dtype {arr.dtype}); convert it first")
-    return arr
-
-
-def _times(values: object, name: str, n: int | None) -> np.ndarray:
-    arr = _numbers(values, name, n).astype(float)
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise InputError(
-            f"fit: {name} has {arr[i]} at position {i}; drop or fill that row "
-            "(times are finite years since onset)"
-        )
-    if (arr < 0).any():
-        i = int(np.flatnonzero(arr < 0)[0])
-        raise InputError(
-            f"fit: {name} {arr[i]:g} at position {i} is negative; times are "
-            "years since onset and must be >= 0"
-        )
-    return arr
-
-
-def _validated(
-    durations: object, event_observed: object, entry: object, weights: object
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """durations (years), deaths (bool), entry (years) and weights as checked float arrays."""
-    t = _times(durations, "durations", None)
-    if t.size == 0:
-        raise InputError("fit: durations is empty; pass at least one patient")
-    events = _numbers(event_observed, "event_observed", t.size)
-    if events.dtype.kind != "b":
-        bad = ~np.isin(events, (0, 1))
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            raise InputError(
-                f"fit: event_observed has {events[i].item()} at position {i}; use 1 "
-                "(died) or 0 (censored), or booleans"
-            )
-    dead = events.astype(bool)
-    e = np.zeros(t.size) if entry is None else _times(entry, "entry", t.size)
-    late = e > t
-    if late.any():
-        i = int(np.flatnonzero(late)[0])
-        raise InputError(
-            f"fit: entry {e[i]:g} is after the duration {t[i]:g} at position {i}; "
-            "entry (years since onset) must not exceed the duration"
-        )
-    w = np.ones(t.size) if weights is None else _numbers(weights, "weights", t.size).astype(float)
-    bad = ~(w >= 0) | ~np.isfinite(w)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise InputError(
-            f"fit: weight {w[i]} at position {i} is not a finite number >= 0; "
-            "weights are case counts"
-        )
-    return t, dead, e, w
-
-
 def _check_deaths_at_zero(
     family: str, t: np.ndarray, dead: np.ndarray, components: Sequence[str]
 ) -> None:

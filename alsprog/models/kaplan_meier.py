@@ -18,6 +18,7 @@ import pandas as pd
 
 from alsprog.errors import InputError, as_probabilities, as_times, check_probability
 from alsprog.models.base import ArrayLike, SurvivalModel, _shaped
+from alsprog.survival_data import check_survival_data
 
 __all__ = ["KaplanMeier", "kaplan_meier"]
 
@@ -279,46 +280,9 @@ def kaplan_meier(
     KaplanMeier
         The step function with lifelines' exponential Greenwood band and its life table.
     """
-    durations_arr = _as_column("durations", durations)
-    events_arr = _as_events(event_observed)
-    entry_arr = None if entry is None else _as_column("entry", entry)
-    weights_arr = None if weights is None else _as_column("weights", weights)
-    n = durations_arr.size
-    for name, arr in (
-        ("event_observed", events_arr),
-        ("entry", entry_arr),
-        ("weights", weights_arr),
-    ):
-        if arr is not None and arr.size != n:
-            raise InputError(
-                f"kaplan_meier: durations and {name} have different lengths ({n} and {arr.size}); "
-                f"pass one {name} value per duration"
-            )
-    if (durations_arr < 0).any():
-        i = int(np.flatnonzero(durations_arr < 0)[0])
-        raise InputError(
-            f"kaplan_meier: duration {durations_arr[i]:g} at position {i} is "
-            "negative; durations are times since onset and must be >= 0"
-        )
-    if entry_arr is not None:
-        if (entry_arr < 0).any():
-            i = int(np.flatnonzero(entry_arr < 0)[0])
-            raise InputError(
-                f"kaplan_meier: entry {entry_arr[i]:g} at position {i} is negative; "
-                "entry times are times since onset and must be >= 0"
-            )
-        if (entry_arr > durations_arr).any():
-            i = int(np.flatnonzero(entry_arr > durations_arr)[0])
-            raise InputError(
-                f"kaplan_meier: entry {entry_arr[i]:g} at position {i} is after its duration "
-                f"{durations_arr[i]:g}; entry (when observation began) must not exceed the duration"
-            )
-    if weights_arr is not None and (weights_arr <= 0).any():
-        i = int(np.flatnonzero(weights_arr <= 0)[0])
-        raise InputError(
-            f"kaplan_meier: weight {weights_arr[i]:g} at position {i} is not above 0; "
-            "drop rows with zero weight and pass positive weights"
-        )
+    data = check_survival_data(
+        "kaplan_meier", durations, event_observed, entry, weights, positive_weights=True
+    )
     check_probability("kaplan_meier alpha", alpha, open_interval=True)
     if label is not None and not isinstance(label, str):
         raise InputError(f"kaplan_meier: label must be a string or None (got {label!r})")
@@ -334,14 +298,20 @@ def kaplan_meier(
             category=StatisticalWarning,
         )
         try:
-            fitter.fit(durations_arr, events_arr, entry=entry_arr, weights=weights_arr, label=label)
+            fitter.fit(
+                data.durations,
+                data.died,
+                entry=None if entry is None else data.entry,
+                weights=None if weights is None else data.weights,
+                label=label,
+            )
         except StatError as err:
             raise InputError(
                 "kaplan_meier: with these entry times the risk set empties early (lifelines: "
                 f"{' '.join(str(err).split())}); start the curve later, e.g. condition on "
                 "survival to a later time, or fit a parametric family with alsprog.fit"
             ) from err
-    if weights_arr is not None and (np.round(weights_arr) != weights_arr).any():
+    if (np.round(data.weights) != data.weights).any():
         warnings.warn(
             "kaplan_meier: weights are not whole numbers; the curve is right but its band treats "
             "them as counts and is too narrow for e.g. inverse-probability weights; bootstrap it",
@@ -361,60 +331,3 @@ def kaplan_meier(
         level=1.0 - float(alpha),
         label=label,
     )
-
-
-def _as_column(name: str, values: object) -> np.ndarray:
-    """A 1-d float array of finite values, or InputError naming the first bad entry."""
-    try:
-        arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(
-            f"kaplan_meier: {name} must be numbers (got {type(values).__name__}); "
-            "pass a list, numpy array or pandas Series of numbers"
-        ) from None
-    if arr.ndim != 1:
-        raise InputError(
-            f"kaplan_meier: {name} must be one-dimensional (got shape {arr.shape}); "
-            "pass one value per person"
-        )
-    if arr.size == 0:
-        raise InputError(f"kaplan_meier: {name} is empty; pass at least one value per person")
-    if np.isnan(arr).any():
-        i = int(np.flatnonzero(np.isnan(arr))[0])
-        raise InputError(
-            f"kaplan_meier: {name} has NaN at position {i}; drop or fill missing values first"
-        )
-    if np.isinf(arr).any():
-        i = int(np.flatnonzero(np.isinf(arr))[0])
-        raise InputError(
-            f"kaplan_meier: {name} has {arr[i]:g} at position {i}; "
-            "pass finite values (a censored time is the last time seen alive)"
-        )
-    return arr
-
-
-def _as_events(values: object) -> np.ndarray:
-    """Event flags as a 0/1 float array, or InputError at the first flag that is not 0/1/bool."""
-    arr = np.asarray(values)
-    if arr.dtype == bool:
-        arr = arr.astype(float)
-    elif arr.dtype.kind in "iuf":
-        arr = arr.astype(float)
-    else:
-        raise InputError(
-            f"kaplan_meier: event_observed must be 0/1 or booleans (got dtype "
-            f"{arr.dtype}); use 1 (death) or 0 (censored)"
-        )
-    if arr.ndim != 1:
-        raise InputError(
-            f"kaplan_meier: event_observed must be one-dimensional (got shape "
-            f"{arr.shape}); pass one flag per person"
-        )
-    bad = ~np.isin(arr, (0.0, 1.0))
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise InputError(
-            f"kaplan_meier: event_observed holds {arr[i]:g} at position {i}; "
-            "use 1 (death) or 0 (censored), or booleans"
-        )
-    return arr
