@@ -198,10 +198,12 @@ def _fit_info(
             hessian = n * approx_hess3(result.x, objective)
         if np.all(np.isfinite(hessian)) and np.all(np.linalg.eigvalsh(hessian) > 1e-9):
             covariance = np.linalg.inv(hessian)
-    estimates = tuple(float(v) for v in _flat_parameters(model))
+    values, jacobian = spec.natural(result.x)
+    estimates = tuple(float(v) for v in values)
     standard_errors = tuple(math.nan for _ in estimates)
     if covariance is not None:
-        standard_errors = _delta_method_se(spec, result.x, covariance)
+        variance = np.einsum("ij,jk,ik->i", jacobian, covariance, jacobian)
+        standard_errors = tuple(float(math.sqrt(v)) if v >= 0 else math.nan for v in variance)
     landmarks = landmark_table(model, targets)
     return FitInfo(
         method="landmarks",
@@ -233,33 +235,6 @@ def landmark_table(model: SurvivalModel, targets: Targets) -> pd.DataFrame:
     )
     table["error"] = table["fitted"] - table["target"]
     return table
-
-
-def _flat_parameters(model: SurvivalModel) -> list[float]:
-    """The model's parameters in the order of its spec's parameter names."""
-    from alsprog.models.mixture import Mixture
-
-    if isinstance(model, Mixture):
-        return list(model.weights[1:]) + [v for c in model.components for v in _flat_parameters(c)]
-    values: list[float] = []
-    for value in model.parameters.values():
-        values.extend(value if isinstance(value, tuple) else [value])
-    return [float(v) for v in values if not isinstance(v, str)][: len(values)]
-
-
-def _delta_method_se(
-    spec: FamilySpec, theta: np.ndarray, covariance: np.ndarray
-) -> tuple[float, ...]:
-    """Standard errors on the model's scale by the delta method (numerical Jacobian)."""
-    base = np.array(_flat_parameters(spec.build(theta)))
-    jacobian = np.empty((base.size, theta.size))
-    for j in range(theta.size):
-        step = 1e-6 * max(1.0, abs(theta[j]))
-        bumped = theta.copy()
-        bumped[j] += step
-        jacobian[:, j] = (np.array(_flat_parameters(spec.build(bumped))) - base) / step
-    variance = np.einsum("ij,jk,ik->i", jacobian, covariance, jacobian)
-    return tuple(float(math.sqrt(v)) if v >= 0 else math.nan for v in variance)
 
 
 def summarise(model: SurvivalModel) -> dict:

@@ -13,27 +13,18 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import optimize, special
+from scipy import optimize
 from statsmodels.tools.numdiff import approx_hess3
 
 from alsprog.errors import FitError, InputError
 from alsprog.likelihood import INVALID, NegativeLogLikelihood
 from alsprog.models.base import SurvivalModel
 from alsprog.models.fit_info import FitInfo
-from alsprog.models.registry import FamilySpec, check_family, family_spec
+from alsprog.models.registry import LOG_SCALE, FamilySpec, check_family, family_spec
 from alsprog.survival_data import check_survival_data
 
 # Families whose log hazard is finite at t = 0, so a death at exactly 0 years is usable.
 FINITE_HAZARD_AT_ZERO = ("exponential", "gompertz", "piecewise_exponential")
-# Which entries of theta are logs of the model's parameters (the rest are the parameters).
-LOG_SCALE = {
-    "exponential": (True,),
-    "weibull": (True, True),
-    "gompertz": (False, True),
-    "lognormal": (False, True),
-    "loglogistic": (True, True),
-    "generalized_gamma": (False, True, False),
-}
 OPTIONS = {"maxiter": 2000, "ftol": 1e-12, "gtol": 1e-8}
 GRADIENT_TOLERANCE = 1e-5  # per unit weight: an optimum the line search could not polish
 
@@ -102,7 +93,7 @@ def fit(
         )
     theta = np.asarray(result.x, dtype=float)
     covariance = _covariance(nll, theta)
-    values, jacobian = _natural(family, theta, options)
+    values, jacobian = spec.natural(theta)
     if covariance is None:
         errors = np.full(theta.size, np.nan)
     else:
@@ -352,24 +343,3 @@ def _covariance(nll: NegativeLogLikelihood, theta: np.ndarray) -> np.ndarray | N
     if not (np.all(np.isfinite(covariance)) and np.all(diagonal > 0)):
         return None
     return covariance
-
-
-def _natural(family: str, theta: np.ndarray, options: dict) -> tuple[np.ndarray, np.ndarray]:
-    """The model's parameters (in ``spec.parameter_names`` order) and their Jacobian in theta."""
-    if family == "mixture":
-        n_logits = len(options["components"]) - 1
-        flags = [False] * n_logits + [f for c in options["components"] for f in LOG_SCALE[c]]
-    elif family == "piecewise_exponential":
-        flags = [True] * theta.size
-    elif family == "spline":
-        flags = [False] * theta.size
-    else:
-        flags = list(LOG_SCALE[family])
-    log_scale = np.array(flags, dtype=bool)
-    values = np.where(log_scale, np.exp(np.where(log_scale, theta, 0.0)), theta)
-    jacobian = np.diag(np.where(log_scale, values, 1.0))
-    if family == "mixture":  # weights 1.. of a softmax with the first component as reference
-        shares = special.softmax(np.concatenate([[0.0], theta[:n_logits]]))[1:]
-        values[:n_logits] = shares
-        jacobian[:n_logits, :n_logits] = np.diag(shares) - np.outer(shares, shares)
-    return values, jacobian

@@ -37,6 +37,15 @@ FAMILIES = (
     "mixture",
 )
 LN2 = math.log(2)
+# Which entries of theta are logs of the model's parameters, for the fixed-size families.
+LOG_SCALE = {
+    "exponential": (True,),
+    "weibull": (True, True),
+    "gompertz": (False, True),
+    "lognormal": (False, True),
+    "loglogistic": (True, True),
+    "generalized_gamma": (False, True, False),
+}
 
 
 @dataclass(frozen=True)
@@ -47,10 +56,26 @@ class FamilySpec:
     parameter_names: tuple[str, ...]
     build: Callable[[np.ndarray], SurvivalModel]
     starts: Callable[[float, float], list[np.ndarray]]
+    log_scale: tuple[bool, ...]  # which entries of theta are logs of the model's parameters
+    n_logits: int = 0  # leading entries that are mixture-weight logits (first weight: reference)
 
     @property
     def n_parameters(self) -> int:
         return len(self.parameter_names)
+
+    def natural(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The model's parameters (in ``parameter_names`` order) and their Jacobian in theta,
+        for delta-method standard errors."""
+        theta = np.asarray(theta, dtype=float)
+        log_scale = np.array(self.log_scale, dtype=bool)
+        values = np.where(log_scale, np.exp(np.where(log_scale, theta, 0.0)), theta)
+        jacobian = np.diag(np.where(log_scale, values, 1.0))
+        k = self.n_logits
+        if k:
+            shares = _softmax(theta[:k])[1:]
+            values[:k] = shares
+            jacobian[:k, :k] = np.diag(shares) - np.outer(shares, shares)
+        return values, jacobian
 
 
 def check_family(name: str) -> str:
@@ -81,6 +106,7 @@ def family_spec(
             ("rate",),
             lambda th: Exponential(math.exp(th[0])),
             lambda med, spread: [np.array([math.log(LN2 / med)])],
+            LOG_SCALE[name],
         )
     if name == "weibull":
 
@@ -95,6 +121,7 @@ def family_spec(
             ("shape", "scale"),
             lambda th: Weibull(math.exp(th[0]), math.exp(th[1])),
             weibull_starts,
+            LOG_SCALE[name],
         )
     if name == "gompertz":
 
@@ -110,6 +137,7 @@ def family_spec(
             ("shape", "rate"),
             lambda th: Gompertz(float(th[0]), math.exp(th[1])),
             gompertz_starts,
+            LOG_SCALE[name],
         )
     if name == "lognormal":
         return FamilySpec(
@@ -117,6 +145,7 @@ def family_spec(
             ("mu", "sigma"),
             lambda th: LogNormal(float(th[0]), math.exp(th[1])),
             lambda med, spread: [np.array([math.log(med), math.log(spread)])],
+            LOG_SCALE[name],
         )
     if name == "loglogistic":
         return FamilySpec(
@@ -124,6 +153,7 @@ def family_spec(
             ("shape", "scale"),
             lambda th: LogLogistic(math.exp(th[0]), math.exp(th[1])),
             lambda med, spread: [np.array([math.log(1.8 / spread), math.log(med)])],
+            LOG_SCALE[name],
         )
     if name == "generalized_gamma":
 
@@ -135,6 +165,7 @@ def family_spec(
             ("mu", "sigma", "q"),
             lambda th: GeneralizedGamma(float(th[0]), math.exp(th[1]), float(th[2])),
             gg_starts,
+            LOG_SCALE[name],
         )
     if name == "piecewise_exponential":
         cuts = tuple(float(b) for b in breakpoints)
@@ -144,6 +175,7 @@ def family_spec(
             names,
             lambda th: PiecewiseExponential(cuts, tuple(np.exp(th))),
             lambda med, spread: [np.full(len(names), math.log(LN2 / med))],
+            (True,) * len(names),
         )
     if name == "spline":
         if len(knots) < 2:
@@ -159,7 +191,13 @@ def family_spec(
                 out.append(theta)
             return out
 
-        return FamilySpec(name, names, lambda th: Spline(knot_years, tuple(th)), spline_starts)
+        return FamilySpec(
+            name,
+            names,
+            lambda th: Spline(knot_years, tuple(th)),
+            spline_starts,
+            (False,) * len(names),
+        )
     # mixture: the first component's weight is the softmax reference
     specs = [family_spec(c) for c in components]
     sizes = [s.n_parameters for s in specs]
@@ -187,4 +225,6 @@ def family_spec(
             out.append(np.concatenate([logits, *pieces]))
         return out
 
-    return FamilySpec("mixture", names, build_mixture, mixture_starts)
+    n_logits = len(specs) - 1
+    log_scale = (False,) * n_logits + tuple(f for spec in specs for f in spec.log_scale)
+    return FamilySpec("mixture", names, build_mixture, mixture_starts, log_scale, n_logits)
