@@ -59,9 +59,12 @@ def default_options(family: str, targets: Targets) -> dict:
 
 def grouped_log_likelihood(survival: np.ndarray, cure: float, targets: Targets) -> float:
     """Multinomial log-likelihood per patient of landmark cells, given model survival at the
-    equality landmark times (in order) and the model's never-dying share; -inf if impossible."""
+    equality landmark times (in order); -inf if impossible. The last cell is 'alive at the last
+    landmark', whose probability is S(t_k) whatever share never dies (``cure`` is accepted for
+    the callers' symmetry and does not enter)."""
+    del cure
     _, shares = targets.cells()
-    probs = -np.diff(np.concatenate([[1.0], survival, [cure]]))
+    probs = -np.diff(np.concatenate([[1.0], survival, [0.0]]))
     used = shares > 0
     if np.any(probs[used] <= 0) or not np.all(np.isfinite(probs[used])):
         return -math.inf

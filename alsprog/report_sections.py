@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from alsprog.report import Context, Figure, Section, SectionFunction, Table, number, percent, points
+from alsprog.report_prognosis import prognosis_section
 
 if TYPE_CHECKING:
     from alsprog.models.base import SurvivalModel
@@ -407,4 +408,5 @@ SECTIONS: tuple[SectionFunction, ...] = (
     errors_section,
     background_section,
     phenotypes_section,
+    prognosis_section,
 )

@@ -24,6 +24,14 @@ LANDMARK_COLUMNS = ["t", "target", "kind", "source"]
 CURVE_COLUMNS = ["model", "t", "survival"]
 FIT_COLUMNS = ["family", "t", "kind", "target", "fitted", "error"]
 BACKGROUND_COLUMNS = ["person", "age_at_onset", "sex", "cause", "t", "survival"]
+PROFILE_COLUMNS = [
+    "profile", "phenotype", "sex", "age_at_onset", "years_since_onset", "alsfrs_r",
+    "progression_rate_points_per_month", "treatment", "hazard_ratio_vs_reference",
+    "treatment_hazard_ratio", "median_remaining_years", "quartile_25_years", "quartile_75_years",
+    "p_alive_1y", "p_alive_2y", "p_alive_5y",
+]  # fmt: skip
+PROGNOSIS_CURVE_COLUMNS = ["profile", "years_from_now", "survival", "lower", "upper"]
+FACTOR_COLUMNS = ["factor", "value", "hazard_ratio_vs_reference", "median_remaining_years", "base"]
 FAMILY_COLUMNS = [
     "family", "n_parameters", "max_abs_error", "bounds_met", "median_years", "mean_years",
     "s30", "log_likelihood", "aic",
@@ -56,7 +64,9 @@ def test_script_writes_page_figures_and_tables_and_lists_them(made):
     assert {
         "figures/family_curves.png", "figures/landmark_errors.png", "figures/background.png",
         "tables/landmarks.csv", "tables/families.csv", "tables/landmark_fits.csv",
-        "tables/background_at_landmarks.csv",
+        "tables/background_at_landmarks.csv", "figures/prognosis_curves.png",
+        "figures/prognosis_factors.png", "tables/prognosis_profiles.csv",
+        "tables/prognosis_curves.csv", "tables/prognosis_factors.csv",
     } <= written  # fmt: skip
 
 
@@ -91,7 +101,8 @@ def test_csvs_have_the_documented_columns(made):
     expected = {
         "landmarks": LANDMARK_COLUMNS, "families": FAMILY_COLUMNS, "family_curves": CURVE_COLUMNS,
         "landmark_fits": FIT_COLUMNS, "background_at_landmarks": BACKGROUND_COLUMNS,
-        "background_curves": BACKGROUND_COLUMNS,
+        "background_curves": BACKGROUND_COLUMNS, "prognosis_profiles": PROFILE_COLUMNS,
+        "prognosis_curves": PROGNOSIS_CURVE_COLUMNS, "prognosis_factors": FACTOR_COLUMNS,
     }  # fmt: skip
     for name, columns in expected.items():
         assert list(pd.read_csv(tables / f"{name}.csv").columns) == columns, name
@@ -118,6 +129,58 @@ def test_csv_values_agree_with_the_models_and_the_life_table(made):
         both["survival"].to_numpy(), alone["survival"].to_numpy() * other["survival"].to_numpy(),
         rtol=1e-8, atol=1e-12,
     )  # fmt: skip
+
+
+def test_prognosis_section_comes_last_and_says_its_patients_are_made_up(made):
+    page = (made[0] / "index.html").read_text("utf-8")
+    last = page[page.rindex("<section") :]
+    assert ". Individual prognosis</h2>" in last
+    assert "illustrative" in last and "not real patients" in last
+    for text in ("Cochrane", "Rooney et al., PLoS One 2013", "Elamin et al.", "us_ssa_2007"):
+        assert text in last, text
+    assert last.count('src="data:image/png;base64,') == 2
+    assert "<td>1. ALS, limb onset</td>" in last and "<td>0.86 × 0.84</td>" in last
+
+
+def test_prognosis_table_agrees_with_alsprog_prognosis(made):
+    tables = made[0] / "tables"
+    profiles = pd.read_csv(tables / "prognosis_profiles.csv", keep_default_na=False)
+    assert len(profiles) == 5
+    limb = profiles.iloc[0]
+    # the point estimates do not depend on the band's draws: two keep this test fast
+    outlook = alsprog.prognosis(
+        "als_limb", age_at_onset=58, years_since_onset=1.5, sex="male", alsfrs_r=38,
+        horizon_years=10, band_draws=2,
+    )  # fmt: skip
+    assert (limb["phenotype"], limb["sex"], limb["treatment"]) == ("als_limb", "male", "")
+    np.testing.assert_allclose(limb["median_remaining_years"], outlook.median_remaining_years, 1e-8)
+    np.testing.assert_allclose(
+        limb[["quartile_25_years", "quartile_75_years"]].to_numpy(float),
+        outlook.quartiles_remaining_years, 1e-8,
+    )  # fmt: skip
+    np.testing.assert_allclose(
+        limb[["p_alive_1y", "p_alive_2y", "p_alive_5y"]].to_numpy(float),
+        [outlook.p_alive[h] for h in (1, 2, 5)], 1e-8,
+    )  # fmt: skip
+    assert profiles["treatment_hazard_ratio"].iloc[2] == 0.84  # riluzole, Cochrane
+    curves = pd.read_csv(tables / "prognosis_curves.csv")
+    mine = curves[curves["profile"] == limb["profile"]]
+    np.testing.assert_allclose(mine["survival"], outlook.curve["survival"], 1e-8)
+    assert (mine["lower"] <= mine["survival"] + 1e-9).all()
+    assert (mine["survival"] <= mine["upper"] + 1e-9).all()
+    factors = pd.read_csv(tables / "prognosis_factors.csv")
+    base = factors[factors["base"]]
+    assert list(base["factor"]) == ["age_at_onset", "progression_rate"]
+    np.testing.assert_allclose(base["median_remaining_years"], outlook.median_remaining_years, 1e-8)
+    at_70 = factors[(factors["factor"] == "age_at_onset") & (factors["value"] == 70)]
+    older = alsprog.prognosis(
+        "als_limb", age_at_onset=70, years_since_onset=1.5, sex="male", alsfrs_r=38,
+        band_draws=2,
+    )  # fmt: skip
+    np.testing.assert_allclose(at_70["median_remaining_years"], older.median_remaining_years, 1e-8)
+    ages = factors[factors["factor"] == "age_at_onset"]
+    assert ages["value"].min() == 40 and ages["value"].max() == 80
+    assert np.all(np.diff(ages["median_remaining_years"]) < 0)  # older onset, shorter
 
 
 def test_a_second_run_gives_the_same_bytes(made, tmp_path):
@@ -161,6 +224,32 @@ def test_plot_functions_return_ggplots_with_labelled_axes(models):
     assert errors.labels.y == "Family"
     png = report.png_bytes(made["overlaid"])
     assert png.startswith(PNG_SIGNATURE)
+
+
+def test_prognosis_plots_return_ggplots_with_labelled_axes():
+    grid = np.linspace(0.0, 5.0, 11)
+    curves = pd.concat(
+        [
+            pd.DataFrame({"profile": name, "years_from_now": grid, "survival": np.exp(-rate * grid),
+                          "lower": np.exp(-1.2 * rate * grid), "upper": np.exp(-0.8 * rate * grid)})
+            for name, rate in (("fast", 0.6), ("slow", 0.1))
+        ]
+    )  # fmt: skip
+    plot = plots.prognosis_curves(curves, "t")
+    assert isinstance(plot, ggplot)
+    assert plot.labels.x == "Years from today"
+    assert plot.labels.y == "Probability of being alive"
+    assert report.png_bytes(plot).startswith(PNG_SIGNATURE)
+    factors = pd.DataFrame(
+        {"factor": ["Age at onset (years)"] * 3, "value": [40.0, 60.0, 80.0],
+         "median_remaining_years": [3.0, 2.0, 1.2], "base": [False, True, False]}
+    )  # fmt: skip
+    plot = plots.prognosis_factors(factors)
+    assert isinstance(plot, ggplot)
+    assert plot.labels.y == "Median remaining survival (years)"
+    assert "unit" in plot.labels.x
+    with pytest.raises(InputError, match=r"prognosis_curves: curves: missing column\(s\) lower"):
+        plots.prognosis_curves(curves.drop(columns="lower"))
 
 
 def test_plot_functions_refuse_frames_without_their_columns(models):

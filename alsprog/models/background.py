@@ -71,7 +71,9 @@ class WithBackground(SurvivalModel):
                 f"WithBackground: disease is a {type(self.disease).__name__}, not a survival "
                 "model; pass a model such as Weibull(shape=1.4, scale=4.0)"
             )
-        if isinstance(self.disease, WithBackground):
+        if isinstance(self.disease, WithBackground) or getattr(
+            self.disease, "includes_background", False
+        ):
             raise InputError(
                 "WithBackground: the disease model already includes background mortality; "
                 "pass its .disease instead"

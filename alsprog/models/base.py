@@ -15,6 +15,7 @@ died by time t (scipy's ``ppf``), so ``quantile(1 - survival(t)) == t``.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -90,7 +91,7 @@ class SurvivalModel:
         arr = as_times(t).ravel()
         with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
             values = self._hazard(arr) * self._survival(arr)
-        return _shaped(np.where(np.isfinite(values), values, 0.0), as_times(t))
+        return _shaped(np.nan_to_num(values, nan=0.0, posinf=np.inf), as_times(t))
 
     def quantile(self, p: ArrayLike) -> float | np.ndarray:
         """Time (years) by which a fraction p has died; inf where p exceeds the ever-dying share."""
@@ -217,11 +218,29 @@ class SurvivalModel:
     def _quantile(self, p: np.ndarray) -> np.ndarray:
         return invert_cumulative_hazard(self, -np.log1p(-p))
 
+    def _time_at_cumulative_hazard(self, target: np.ndarray) -> np.ndarray:
+        """Times with H(t) = target (inf where never reached). Uses the family's quantile while
+        1 - exp(-target) is distinguishable from 1, and solves on the H scale beyond, so that a
+        large target (a small hazard ratio, a conditional far in the tail) keeps its precision."""
+        target = np.asarray(target, dtype=float)
+        p = -np.expm1(-target)
+        out = np.empty_like(target)
+        closed = p < 1 - 1e-9
+        out[closed] = np.asarray(self.quantile(p[closed]))
+        out[~closed] = invert_cumulative_hazard(self, target[~closed])
+        return out
+
     def _mean(self) -> float:
-        value, _ = integrate.quad(
-            lambda s: float(self._survival(np.array([s]))[0]), 0, np.inf, limit=400
-        )
-        return value
+        # Break the half-line at quantiles so quadrature sees where the mass is.
+        points = [q for q in np.atleast_1d(self.quantile([0.1, 0.5, 0.9, 0.99])) if np.isfinite(q)]
+        edges = [0.0, *sorted(set(points)), np.inf]
+        total = 0.0
+        for a, b in itertools.pairwise(edges):
+            piece, _ = integrate.quad(
+                lambda s: float(self._survival(np.array([s]))[0]), a, b, limit=400
+            )
+            total += piece
+        return total
 
     def _rmst(self, horizon: np.ndarray) -> np.ndarray:
         order = np.argsort(horizon)

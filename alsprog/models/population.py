@@ -17,7 +17,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from alsprog.errors import InputError
+from alsprog.errors import InputError, as_times, check_positive
 from alsprog.lifetable import SEXES, LifeTable
 from alsprog.models.base import SurvivalModel
 
@@ -63,8 +63,17 @@ class PopulationModel(SurvivalModel):
         for label, values in (("shares", self.shares), ("weights", self.weights)):
             if any(v < 0 for v in values) or abs(sum(values) - 1) > 1e-9:
                 raise InputError(f"PopulationModel: {label} must be >= 0 and sum to 1")
-        if any(not h > 0 for h in self.hazard_ratios):
-            raise InputError("PopulationModel: hazard ratios must be above 0")
+        if not all(math.isfinite(h) and h > 0 for h in self.hazard_ratios):
+            raise InputError("PopulationModel: hazard ratios must be finite and above 0")
+        if not all(math.isfinite(v) for v in (*self.shares, *self.weights)):
+            raise InputError("PopulationModel: shares and weights must be finite numbers")
+        oldest = self.table.max_age if self.table is not None else math.inf
+        bad = [a for a in self.ages if not (math.isfinite(a) and 0 <= a <= oldest)]
+        if bad:
+            raise InputError(
+                f"PopulationModel: age at onset {bad[0]!r} is outside 0-{oldest:g} years; "
+                "give ages the life table covers"
+            )
         unknown = sorted(set(self.sexes) - set(SEXES))
         if unknown:
             raise InputError(
@@ -95,10 +104,12 @@ class PopulationModel(SurvivalModel):
     def _survival(self, t: np.ndarray) -> np.ndarray:
         return self._terms(t).sum(axis=(0, 1))
 
-    def _density_parts(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _density_parts(
+        self, t: np.ndarray, terms: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Death densities by cause (disease, other causes), each shape (times,)."""
         ages, rows, hr, _ = self._profile
-        terms = self._terms(t)
+        terms = self._terms(t) if terms is None else terms
         disease_hazard = np.stack([c._hazard(t) for c in self.components])  # (J, T)
         with np.errstate(invalid="ignore"):
             disease = np.nan_to_num(terms * hr[None, :, None] * disease_hazard[:, None, :])
@@ -109,8 +120,13 @@ class PopulationModel(SurvivalModel):
         return disease.sum(axis=(0, 1)), other.sum(axis=(0, 1))
 
     def _hazard(self, t: np.ndarray) -> np.ndarray:
-        disease, other = self._density_parts(t)
-        return (disease + other) / self._survival(t)
+        return self._cumulative_hazard_and_hazard(t)[1]
+
+    def _cumulative_hazard_and_hazard(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        terms = self._terms(t)
+        survival = terms.sum(axis=(0, 1))
+        disease, other = self._density_parts(t, terms)
+        return -np.log(survival), (disease + other) / survival
 
     def cure_fraction(self) -> float:
         if self.table is not None:
@@ -127,12 +143,12 @@ class PopulationModel(SurvivalModel):
             cumulative.size - 1,
         )
         component, profile = np.divmod(cell, ages.size)
-        u_disease, u_other = rng.random(n), rng.standard_exponential(n)
+        e_disease, u_other = rng.standard_exponential(n), rng.standard_exponential(n)
         out = np.empty(n)
         for j, model in enumerate(self.components):
             mine = component == j
-            p = -np.expm1(np.log1p(-u_disease[mine]) / hr[profile[mine]])  # PH inverse transform
-            out[mine] = np.asarray(model.quantile(p))
+            # PH inverse transform on the H scale: H_j(T) = E / hr with E ~ Exp(1)
+            out[mine] = model._time_at_cumulative_hazard(e_disease[mine] / hr[profile[mine]])
         if self.table is not None:
             start = self.table._cumulative_hazard_between(0.0, ages, rows)  # birth to onset
             other = np.empty(n)
@@ -148,40 +164,50 @@ class PopulationModel(SurvivalModel):
     def with_hazard_ratio(self, hazard_ratio: float) -> SurvivalModel:
         """The same population with every disease hazard multiplied by ``hazard_ratio``
         (a treatment acts on the disease, not on ordinary mortality)."""
-        if not (
-            isinstance(hazard_ratio, int | float)
-            and math.isfinite(hazard_ratio)
-            and hazard_ratio > 0
-        ):
-            raise InputError(f"hazard_ratio must be a number above 0 (got {hazard_ratio!r})")
+        check_positive("hazard_ratio", hazard_ratio)
         return replace(
             self, hazard_ratios=tuple(h * hazard_ratio for h in self.hazard_ratios), fit_info=None
         )
 
+    def with_time_ratio(self, time_ratio: float) -> SurvivalModel:
+        """The same population with every disease clock stretched by ``time_ratio`` (ordinary
+        mortality keeps its own clock)."""
+        check_positive("time_ratio", time_ratio)
+        parts = tuple(c.with_time_ratio(time_ratio) for c in self.components)
+        return replace(self, components=parts, fit_info=None)
+
+    @property
+    def includes_background(self) -> bool:
+        """True when ordinary mortality is already part of this model."""
+        return self.table is not None
+
     def cause_of_death(self, horizon: float | np.ndarray) -> dict[str, np.ndarray]:
         """Probability of having died of the disease, and of other causes, by each horizon (years).
 
-        Returns a dict with arrays ``disease`` and ``other`` (each 0-1, one entry per horizon).
-        Integrates the cause-specific death densities by 20-point Gauss-Legendre on pieces that
-        end at whole years and shrink geometrically towards onset, where a hazard may be singular.
+        Returns a dict with arrays ``disease`` and ``other`` (each 0-1, one entry per finite
+        horizon). The disease-death density is continuous, so it is integrated by 20-point
+        Gauss-Legendre on pieces that end at whole years and shrink geometrically towards onset
+        (where a disease hazard may be singular); other causes take the rest, 1 - S - disease,
+        which sidesteps the life table's jumps at whole ages.
         """
-        horizons = np.atleast_1d(np.asarray(horizon, dtype=float))
-        out = {"disease": np.zeros(horizons.size), "other": np.zeros(horizons.size)}
+        horizons = np.atleast_1d(as_times(horizon, "horizon")).astype(float)
+        if not np.isfinite(horizons).all():
+            raise InputError("cause_of_death: horizon must be finite; give years from onset")
+        disease = np.zeros(horizons.size)
         for i, h in enumerate(horizons):
-            if not h > 0:
+            if h == 0:
                 continue
-            edges = np.unique(
-                np.concatenate([[0.0], np.geomspace(1e-8, 1.0, 25), np.arange(1.0, h), [h]])
-            )
-            edges = edges[edges <= h]
+            inner = np.concatenate([np.geomspace(1e-8, 1.0, 25), np.arange(1.0, h)])
+            edges = np.unique(np.concatenate([[0.0], inner[inner < h], [h]]))
             left, right = edges[:-1], edges[1:]
             half = (right - left)[:, None] / 2
             times = ((left + right)[:, None] / 2 + half * _GL_NODES[None, :]).ravel()
-            disease, other = self._density_parts(times)
-            weights = (half * _GL_WEIGHTS[None, :]).ravel()
-            out["disease"][i] = float(np.sum(weights * disease))
-            out["other"][i] = float(np.sum(weights * other))
-        return out
+            density, _ = self._density_parts(times)
+            disease[i] = float(np.sum((half * _GL_WEIGHTS[None, :]).ravel() * density))
+        if self.table is None:
+            return {"disease": disease, "other": np.zeros(horizons.size)}
+        other = np.clip(1.0 - self._survival(horizons) - disease, 0.0, None)
+        return {"disease": disease, "other": other}
 
 
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(20)

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from alsprog.errors import as_times
+from alsprog.errors import as_times, check_positive
 from alsprog.models.base import SurvivalModel
 
 
@@ -28,7 +28,9 @@ class Conditional(SurvivalModel):
         return float(self.base._survival(np.array([self.survived]))[0])
 
     def _survival(self, t: np.ndarray) -> np.ndarray:
-        return self.base._survival(self.survived + t) / self._alive
+        if self._alive > 1e-100:
+            return self.base._survival(self.survived + t) / self._alive
+        return np.exp(-self._cumulative_hazard(t))
 
     def _cumulative_hazard(self, t: np.ndarray) -> np.ndarray:
         start = self.base._cumulative_hazard(np.array([self.survived]))[0]
@@ -40,24 +42,29 @@ class Conditional(SurvivalModel):
     def _log_hazard(self, t: np.ndarray) -> np.ndarray:
         return self.base._log_hazard(self.survived + t)
 
+    @property
+    def _start(self) -> float:
+        return float(self.base._cumulative_hazard(np.array([self.survived]))[0])
+
     def _quantile(self, p: np.ndarray) -> np.ndarray:
-        # die by u from now <=> die by survived + u, with probability 1 - alive * (1 - p)
-        p_base = -np.expm1(math.log(self._alive) + np.log1p(-p))
-        # never below 0: for a step-function base and p near 0, base.quantile can land on the
-        # step at or before ``survived``
-        return np.maximum(
-            np.asarray(self.base.quantile(np.clip(p_base, 0.0, 1.0))) - self.survived, 0.0
-        )
+        # die by u from now <=> the base's H reaches H(survived) - log(1 - p): on the H scale,
+        # so the tail keeps its precision however small survival at ``survived`` is
+        times = self.base._time_at_cumulative_hazard(self._start - np.log1p(-p))
+        return np.maximum(times - self.survived, 0.0)
 
     def cure_fraction(self) -> float:
         return self.base.cure_fraction() / self._alive
 
     def _rmst(self, horizon: np.ndarray) -> np.ndarray:
-        start = self.base._rmst(np.array([self.survived]))[0]
-        return (self.base._rmst(self.survived + horizon) - start) / self._alive
+        if self._alive > 1e-3:  # the difference of the base's integrals is accurate enough
+            start = self.base._rmst(np.array([self.survived]))[0]
+            return (self.base._rmst(self.survived + horizon) - start) / self._alive
+        return super()._rmst(horizon)
 
     def _mean(self) -> float:
-        return float(self._rmst(np.array([np.inf]))[0])
+        if self._alive > 1e-3:
+            return float(self._rmst(np.array([np.inf]))[0])
+        return super()._mean()
 
     def conditional(self, survived: float) -> SurvivalModel:
         survived = float(as_times(survived, "survived"))
@@ -91,12 +98,13 @@ class ProportionalHazards(SurvivalModel):
         return self.hazard_ratio * cumulative, self.hazard_ratio * hazard
 
     def _quantile(self, p: np.ndarray) -> np.ndarray:
-        return np.asarray(self.base.quantile(-np.expm1(np.log1p(-p) / self.hazard_ratio)))
+        return self.base._time_at_cumulative_hazard(-np.log1p(-p) / self.hazard_ratio)
 
     def cure_fraction(self) -> float:
         return self.base.cure_fraction() ** self.hazard_ratio
 
     def with_hazard_ratio(self, hazard_ratio: float) -> SurvivalModel:
+        check_positive("hazard_ratio", hazard_ratio)
         return self.base.with_hazard_ratio(self.hazard_ratio * float(hazard_ratio))
 
 
@@ -139,4 +147,5 @@ class TimeScaled(SurvivalModel):
         return self.time_ratio * self.base._sample(n, rng)
 
     def with_time_ratio(self, time_ratio: float) -> SurvivalModel:
+        check_positive("time_ratio", time_ratio)
         return self.base.with_time_ratio(self.time_ratio * float(time_ratio))
