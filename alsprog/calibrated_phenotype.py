@@ -77,8 +77,12 @@ class Phenotype:
         fvc_percent: float | None = None,
         ftd: bool = False,
     ) -> PopulationModel:
-        """All-cause model of one patient (years from onset); an unknown sex averages over
-        men and women with the population's share of men."""
+        """All-cause model of one patient (years from onset).
+
+        An unknown sex averages over men and women with the population's share of men; any
+        other factor left as None is set to the reference patient's value (the median delay,
+        the reference progression rate and FVC), not averaged over the population.
+        """
         hr = float(
             self.effects.hazard_ratio(
                 age_at_onset, delay_months, progression_rate, fvc_percent, ftd

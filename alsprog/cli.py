@@ -169,7 +169,11 @@ def add_prognosis(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--fvc", type=float, metavar="PERCENT", help="FVC, %% of predicted")
     p.add_argument("--ftd", action="store_true", help="frontotemporal dementia")
-    p.add_argument("--treatment", choices=["riluzole", "edaravone"])
+    p.add_argument(
+        "--treatment",
+        metavar="NAME",
+        help="a treatment preset from data/phenotypes.toml (riluzole, edaravone)",
+    )
     add_background_flag(p)
     p.add_argument("--json", action="store_true", help="machine-readable output on stdout")
     p.set_defaults(run=run_prognosis, show=show_prognosis)

@@ -26,7 +26,9 @@ from alsprog.errors import InputError, check_positive, check_probability
 
 WEEKS_PER_MONTH = 52.0 / 12.0
 AGE_NODES, DELAY_NODES = 9, 5
-MIN_AGE, MAX_AGE = 15.0, 100.0  # sampled and quadrature ages are kept inside this range
+# Assumption: onset ages are kept in 15-100 years. MND onset before 15 is juvenile disease outside
+# these adult figures; the Normal(55, 10) default puts under 1e-4 of its mass beyond either end.
+MIN_AGE, MAX_AGE = 15.0, 100.0
 
 
 @cache

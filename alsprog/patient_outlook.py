@@ -10,6 +10,7 @@ phenotype to its figures redrawn within their uncertainty (``phenotype_library.u
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +26,9 @@ from alsprog.phenotype_library import DEFAULT_TABLE, phenotype, uncertainty_draw
 
 BAND_LEVEL = 0.90
 HORIZONS = (1, 2, 5)  # years from now for p_alive
-MAX_AGE_YEARS = 110.0
+MAX_AGE_YEARS = 110.0  # the accepted range of onset ages, 0-110 years
+MAX_YEARS_SINCE_ONSET = 120.0  # a bound on plausible input; the life table ends at age 119
+MAX_FVC_PERCENT = 150.0  # FVC above 150% of predicted is taken as a typing error
 
 
 @dataclass(frozen=True)
@@ -130,9 +133,20 @@ def prognosis(
     _check_range(
         "age_at_onset", age_at_onset, 0, MAX_AGE_YEARS, "give the age at symptom onset in years"
     )
-    _check_range("years_since_onset", years_since_onset, 0, 120, "give years from onset to today")
+    _check_range(
+        "years_since_onset",
+        years_since_onset,
+        0,
+        MAX_YEARS_SINCE_ONSET,
+        "give years from onset to today",
+    )
     _check_range("alsfrs_r", alsfrs_r, 0, 48, "ALSFRS-R totals run from 0 to 48")
-    _check_range("fvc_percent", fvc_percent, 0, 150, "give FVC as % of predicted")
+    _check_range("fvc_percent", fvc_percent, 0, MAX_FVC_PERCENT, "give FVC as % of predicted")
+    _check_range("horizon_years", horizon_years, 1e-9, MAX_YEARS_SINCE_ONSET, "give years ahead")
+    if not isinstance(ftd, bool | np.bool_):
+        raise InputError(f"prognosis: ftd must be True or False (got {ftd!r})")
+    if not isinstance(band_draws, int) or isinstance(band_draws, bool) or band_draws < 2:
+        raise InputError(f"prognosis: band_draws must be a whole number >= 2 (got {band_draws!r})")
     _check_range(
         "diagnosis_delay_months",
         diagnosis_delay_months,
@@ -144,11 +158,7 @@ def prognosis(
         raise InputError(
             f"prognosis: sex {sex!r} is unknown; use 'male' or 'female' (or leave it out)"
         )
-    if age_at_onset + years_since_onset > MAX_AGE_YEARS + 9:
-        raise InputError(
-            f"prognosis: onset at {age_at_onset:g} plus {years_since_onset:g} years is past the "
-            "oldest age modelled (119); check the ages"
-        )
+
     progression = None
     if alsfrs_r is not None:
         if years_since_onset <= 0:
@@ -158,6 +168,12 @@ def prognosis(
         progression = (48.0 - alsfrs_r) / (12.0 * years_since_onset)
     treatment_hr = _treatment_hazard_ratio(treatment)
     item = phenotype(phenotype_name, background)
+    oldest = item.table.max_age if item.table is not None else math.inf
+    if age_at_onset + years_since_onset > oldest:
+        raise InputError(
+            f"prognosis: onset at {age_at_onset:g} plus {years_since_onset:g} years is past the "
+            f"oldest age in the life table ({oldest:g}); check the ages"
+        )
     args = (age_at_onset, sex, diagnosis_delay_months, progression, fvc_percent, ftd, treatment_hr)
     model = patient_model(item, *args)
     alive_today = float(model.survival(years_since_onset))
@@ -178,6 +194,12 @@ def prognosis(
             if d.survival(years_since_onset) > 0
         ]
     )
+    if len(curves) < 0.8 * band_draws:
+        warnings.warn(
+            f"prognosis: only {len(curves)} of {band_draws} redrawn calibrations succeeded; "
+            "the band may be too narrow",
+            stacklevel=2,
+        )
     tail = (1 - BAND_LEVEL) / 2
     curve = pd.DataFrame(
         {
@@ -214,6 +236,7 @@ def prognosis(
             "ftd": False,
         },
         "probability_alive_today_from_onset": alive_today,
+        "band_draws_used": len(curves),
     }
     quartiles = residual.quantile(np.array([0.25, 0.75]))
     return Prognosis(

@@ -191,7 +191,7 @@ def _calibrate(
     info = FitInfo(
         method="landmarks",
         parameter_names=free.parameter_names,
-        estimates=tuple(float(v) for v in best.x),
+        estimates=tuple(float(v) for v in free.natural(best.x)[0]),
         standard_errors=tuple(math.nan for _ in best.x),
         log_likelihood=-n * best.fun,
         aic=2 * free.n_parameters + 2 * n * best.fun,

@@ -305,9 +305,9 @@ def _page(sections: Sequence[Section], bodies: Sequence[str]) -> str:
     )
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        "<title>alsprog: calibrated survival models of ALS</title>\n"
+        "<title>alsprog: ALS and MND survival and prognosis report</title>\n"
         f"<style>{STYLE}</style>\n</head>\n<body>\n"
-        "<h1>Calibrated survival models of ALS</h1>\n"
+        "<h1>ALS and other motor neuron diseases: survival and prognosis</h1>\n"
         f"<p>Made by alsprog {html.escape(__version__)}. Time is in years from symptom onset "
         "throughout. Every figure below is also in <code>figures/</code> (PNG) and every table "
         "in <code>tables/</code> (CSV, full precision). Each number is given with its source, "

@@ -104,13 +104,24 @@ def test_all_cause_survival_never_exceeds_ordinary_survival(name, age, sex, t):
     assert patient.survival(t) <= background_survival(age, sex, t) * (1 + 1e-12)
 
 
-def test_pls_patients_die_younger_than_the_population():
+def test_pls_patients_die_a_few_years_younger_than_the_population():
     # Lester et al. (JNNP 2025): median age at death 79.5 against 81.9 in the general population
+    # (a 2.4-year gap, UK clinic, median onset 53). Our figure uses the US 2007 table, so allow
+    # a gap of 1 to 8 years for a patient with onset at 53, either sex.
     pls = phenotype("pls")
-    for age, sex in ((53, "male"), (53, "female"), (70, "male")):
-        patient_median = pls.patient(age, sex).median()
-        population_median = background_quantile(age, sex, 0.5)
-        assert age + patient_median < age + population_median
+    for sex in ("male", "female"):
+        gap = background_quantile(53, sex, 0.5) - pls.patient(53, sex).median()
+        assert 1.0 < gap < 8.0, (sex, gap)
+
+
+def test_the_slower_limb_component_can_hold_the_flail_variants():
+    # Wijesekera et al. (Neurology 2009): flail arm and flail leg are 17% of ALS. The calibrated
+    # 'slower' part of limb onset must be at least that share of all ALS for the tail to be
+    # carried by them and the other slow progressors.
+    als = phenotype("als")
+    limb = als.disease["als_limb"]
+    slower_share_of_als = als.site_shares["als_limb"] * limb.weights[1]
+    assert slower_share_of_als >= 0.17
 
 
 def test_background_none_is_the_disease_alone():

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from alsprog.errors import InputError
+
 if TYPE_CHECKING:
     from alsprog.models.base import SurvivalModel
 
@@ -63,6 +65,9 @@ class FitInfo:
     def draw_models(self, n: int, rng: np.random.Generator) -> list[SurvivalModel]:
         """``n`` models with parameters drawn from the estimate's normal approximation."""
         if self.covariance is None or self.build is None or self.unconstrained is None:
-            raise ValueError("draw_models: this fit has no usable covariance matrix")
+            raise InputError(
+                "draw_models: this fit has no usable covariance matrix (its parameters are not "
+                "all identified); use a model with fewer parameters or more data"
+            )
         draws = rng.multivariate_normal(self.unconstrained, self.covariance, size=n, method="eigh")
         return [self.build(theta) for theta in draws]
