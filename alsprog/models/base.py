@@ -69,22 +69,44 @@ class SurvivalModel:
 
     # ----------------------------------------------------------------- public interface
     def survival(self, t: ArrayLike) -> float | np.ndarray:
-        """Probability of being alive t years after onset."""
+        """Probability of being alive t years after onset (S(0) = 1, S(inf) = the cured share)."""
         arr = as_times(t)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-            return _shaped(self._survival(arr.ravel()), arr)
+            values = self._survival(arr.ravel())
+        return _shaped(self._at_the_ends(arr.ravel(), values, 1.0, self.cure_fraction()), arr)
 
     def cumulative_hazard(self, t: ArrayLike) -> float | np.ndarray:
         """Cumulative hazard H(t) = -log S(t), dimensionless."""
         arr = as_times(t)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-            return _shaped(self._cumulative_hazard(arr.ravel()), arr)
+            values = self._cumulative_hazard(arr.ravel())
+            at_infinity = -math.log(self.cure_fraction()) if self.cure_fraction() > 0 else math.inf
+        return _shaped(self._at_the_ends(arr.ravel(), values, 0.0, at_infinity), arr)
 
     def hazard(self, t: ArrayLike) -> float | np.ndarray:
-        """Instantaneous death rate at t, per year."""
+        """Instantaneous death rate at t, per year.
+
+        Where a formula has no value at t = 0 or t = inf (0/0 in a closed form), the hazard
+        just inside the range (1e-300 or 1e300 years) stands in for the limit.
+        """
         arr = as_times(t)
+        flat = arr.ravel()
         with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-            return _shaped(self._hazard(arr.ravel()), arr)
+            values = self._hazard(flat)
+            undefined = np.isnan(values) & ((flat == 0) | np.isinf(flat))
+            if undefined.any():
+                nearby = np.where(flat[undefined] == 0, 1e-300, 1e300)
+                values = values.copy()
+                values[undefined] = self._hazard(nearby)
+        return _shaped(values, arr)
+
+    @staticmethod
+    def _at_the_ends(t: np.ndarray, values: np.ndarray, at_zero: float, at_infinity: float):
+        """Exact values at t = 0 and t = inf, whatever a formula gives there."""
+        values = np.asarray(values, dtype=float)
+        if (t == 0).any() or np.isinf(t).any():
+            values = np.where(t == 0, at_zero, np.where(np.isinf(t), at_infinity, values))
+        return values
 
     def density(self, t: ArrayLike) -> float | np.ndarray:
         """Probability density of the death time, per year: hazard(t) * survival(t)."""

@@ -36,8 +36,8 @@ class LogLogistic(SurvivalModel):
         return np.log1p((t / self.scale) ** self.shape)
 
     def _hazard(self, t: np.ndarray) -> np.ndarray:
-        x = (t / self.scale) ** self.shape
-        return self.shape / t * x / (1.0 + x)
+        # shape / t * x / (1 + x) with x = (t / scale) ** shape, written to stay finite as x grows
+        return self.shape / t / (1.0 + (self.scale / t) ** self.shape)
 
     def _log_hazard(self, t: np.ndarray) -> np.ndarray:
         log_x = self.shape * np.log(t / self.scale)

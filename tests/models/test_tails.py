@@ -75,3 +75,27 @@ def test_cause_of_death_shares_add_up_exactly():
     assert causes["disease"][0] == pytest.approx(disease, rel=1e-6)
     with pytest.raises(InputError, match="finite"):
         model.cause_of_death(np.inf)
+
+
+@pytest.mark.parametrize(
+    "model, at_zero, at_infinity",
+    [
+        (alsprog.models.LogLogistic(1.0, 3.0), 1 / 3, 0.0),  # shape 1: h(0) = 1 / scale
+        (alsprog.models.LogLogistic(2.0, 3.0), 0.0, 0.0),
+        (alsprog.models.LogNormal(1.0, 0.5), 0.0, 0.0),
+        (Weibull(1.0, 2.0), 0.5, 0.5),
+    ],
+)
+def test_hazard_limits_at_zero_and_infinity(model, at_zero, at_infinity):
+    h = model.hazard([0.0, np.inf])
+    assert h[0] == pytest.approx(at_zero, abs=1e-12)
+    assert h[1] == pytest.approx(at_infinity, abs=1e-12)
+    assert model.survival(np.inf) == model.cure_fraction() == 0.0
+
+
+def test_survival_at_infinity_is_the_cured_share():
+    fading = Gompertz(-0.5, 0.2)
+    assert fading.survival(np.inf) == pytest.approx(np.exp(0.2 / -0.5))
+    assert fading.cumulative_hazard(np.inf) == pytest.approx(0.4)
+    spline = alsprog.models.Spline((1.0, 3.0, 10.0), (-1.0, 1.2, 0.01))
+    assert spline.survival(np.inf) == 0.0 and spline.cumulative_hazard(np.inf) == np.inf
