@@ -24,6 +24,7 @@ import pandas as pd
 
 from alsprog.calibrated_phenotype import Phenotype
 from alsprog.calibration import (
+    PENALTY,
     bound_gaps,
     grouped_log_likelihood,
     landmark_table,
@@ -32,7 +33,7 @@ from alsprog.calibration import (
 )
 from alsprog.covariates import CovariateEffects, Population, phenotype_data
 from alsprog.errors import FitError, InputError
-from alsprog.lifetable import LifeTable, life_table
+from alsprog.lifetable import DEFAULT_TABLE, LifeTable, life_table
 from alsprog.models.base import SurvivalModel
 from alsprog.models.fit_info import FitInfo
 from alsprog.models.mixture import Mixture
@@ -40,8 +41,6 @@ from alsprog.models.population import PopulationModel
 from alsprog.models.registry import family_spec
 from alsprog.targets import Landmark, Targets
 
-PENALTY = 1e6
-DEFAULT_TABLE = "us_ssa_2007"
 NAMES = ("als", "als_limb", "als_bulbar", "als_flail", "pbp", "pma", "pls", "ppbp")
 DERIVED = {"als_limb": ("als", 0), "als_bulbar": ("als", 1)}  # (calibrated parent, site index)
 

@@ -155,7 +155,9 @@ def load_targets(path: str | Path) -> Targets:
         try:
             data = tomllib.loads(path.read_text("utf-8"))
         except tomllib.TOMLDecodeError as err:
-            raise InputError(f"targets file {path.name}: not valid TOML ({err})") from None
+            raise InputError(
+                f"targets file {path.name}: not valid TOML ({err}); fix the syntax or use a CSV"
+            ) from None
         return _from_toml_dict(data, path.stem)
     if path.suffix.lower() == ".csv":
         return _from_csv(path)
@@ -166,7 +168,9 @@ def _number(value: object, where: str, what: str) -> float:
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise InputError(f"{where}: {what} {value!r} is not a number") from None
+        raise InputError(
+            f"{where}: {what} {value!r} is not a number; give a plain number"
+        ) from None
     if math.isnan(number):
         raise InputError(f"{where}: {what} is NaN; give a number")
     return number
