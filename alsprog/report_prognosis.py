@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from alsprog.covariates import phenotype_data
+from alsprog.lifetable import background_survival, life_table
 from alsprog.patient_outlook import HORIZONS, Prognosis, patient_model, prognosis
 from alsprog.phenotype_library import DERIVED, phenotype
 from alsprog.report import Context, Figure, Section, Table, percent
@@ -32,6 +33,8 @@ FACTOR_LABELS = {
     "age_at_onset": "Age at onset (years)",
     "progression_rate": "ALSFRS-R progression rate (points per month)",
 }
+CURVE_COLUMNS = ["profile", "years_from_now", "survival", "lower", "upper"]
+FACTOR_COLUMNS = ["factor", "value", "hazard_ratio_vs_reference", "median_remaining_years", "base"]
 
 
 @dataclass(frozen=True)
@@ -87,17 +90,15 @@ def profile_table(outlooks: Mapping[Profile, Prognosis]) -> pd.DataFrame:
     """
     rows = []
     for profile, outlook in outlooks.items():
-        inputs = outlook.inputs
+        inputs, rate = outlook.inputs, outlook.inputs["progression_rate_points_per_month"]
         row = {
             "profile": profile.label,
             "phenotype": profile.phenotype,
             "sex": profile.sex or "",
             "age_at_onset": float(profile.age_at_onset),
             "years_since_onset": float(profile.years_since_onset),
-            "alsfrs_r": np.nan if profile.alsfrs_r is None else float(profile.alsfrs_r),
-            "progression_rate_points_per_month": _or_nan(
-                inputs["progression_rate_points_per_month"]
-            ),
+            "alsfrs_r": _or_nan(profile.alsfrs_r),
+            "progression_rate_points_per_month": _or_nan(rate),
             "treatment": profile.treatment or "",
             "hazard_ratio_vs_reference": inputs["hazard_ratio_vs_reference"],
             "treatment_hazard_ratio": inputs["treatment_hazard_ratio"],
@@ -115,13 +116,8 @@ def profile_curves(outlooks: Mapping[Profile, Prognosis]) -> pd.DataFrame:
 
     Columns: profile (label), years_from_now (years), survival, lower, upper (0-1; the band).
     """
-    frames = [
-        outlook.curve.assign(profile=profile.label)[
-            ["profile", "years_from_now", "survival", "lower", "upper"]
-        ]
-        for profile, outlook in outlooks.items()
-    ]
-    return pd.concat(frames, ignore_index=True)
+    frames = [outlook.curve.assign(profile=profile.label) for profile, outlook in outlooks.items()]
+    return pd.concat(frames, ignore_index=True)[CURVE_COLUMNS]
 
 
 def factor_medians(
@@ -151,22 +147,13 @@ def factor_medians(
             values = np.union1d(values, [base[factor]])
         for value in values:
             at = {**base, factor: float(value)}
-            age, sex = at["age_at_onset"], inputs["sex"]
-            rest = (inputs["diagnosis_delay_months"], at["progression_rate"])
-            rest += (inputs["fvc_percent"], inputs["ftd"])
-            model = patient_model(item, age, sex, *rest, inputs["treatment_hazard_ratio"])
-            rows.append(
-                {
-                    "factor": factor,
-                    "value": float(value),
-                    "hazard_ratio_vs_reference": float(item.effects.hazard_ratio(age, *rest)),
-                    "median_remaining_years": model.conditional(
-                        inputs["years_since_onset"]
-                    ).median(),
-                    "base": bool(value == base[factor]),
-                }
-            )
-    return pd.DataFrame(rows)
+            age, rate = at["age_at_onset"], at["progression_rate"]
+            rest = (inputs["diagnosis_delay_months"], rate, inputs["fvc_percent"], inputs["ftd"])
+            model = patient_model(item, age, inputs["sex"], *rest, inputs["treatment_hazard_ratio"])
+            median = model.conditional(inputs["years_since_onset"]).median()
+            hazard_ratio = float(item.effects.hazard_ratio(age, *rest))
+            rows.append((factor, float(value), hazard_ratio, median, bool(value == base[factor])))
+    return pd.DataFrame(rows, columns=FACTOR_COLUMNS)
 
 
 def _or_nan(value: float | None) -> float:
@@ -176,20 +163,19 @@ def _or_nan(value: float | None) -> float:
 # --------------------------------------------------------------------------- the section
 def prognosis_section(context: Context) -> Section:
     """Illustrative patients' outlook from today, with bands, and how it moves with factors."""
-    from alsprog import plots
+    from alsprog.plots_prognosis import prognosis_curves, prognosis_factors
 
     found = example_outlooks()
     table = profile_table(found)
     curves = profile_curves(found)
     factors = factor_medians(found[LIMB])
     level = found[LIMB].band_level
-    data = phenotype_data()
     text = (
         _intro_text(found)
         + "<!-- table:prognosis_profiles -->\n"
         + _band_text(level)
         + "<!-- figure:prognosis_curves -->\n"
-        + _factors_text(data)
+        + _factors_text(phenotype_data())
         + _background_text(found)
         + _sensitivity_text(LIMB, factors)
         + "<!-- figure:prognosis_factors -->\n"
@@ -197,13 +183,13 @@ def prognosis_section(context: Context) -> Section:
         "calibrated models imply. They are not a prognosis for any real person.</p>\n"
     )
     curve_figure = Figure(
-        plots.prognosis_curves(curves, "Survival from today of the illustrative profiles"),
+        prognosis_curves(curves, "Survival from today of the illustrative profiles"),
         f"Line: probability of being alive (alsprog.prognosis). Band: {percent(level, 0)} "
         "uncertainty band of the calibration figures. Dotted line: 50%; where a curve crosses "
         "it is the median remaining survival. Profiles are illustrative (assumption).",
     )
     factor_figure = Figure(
-        plots.prognosis_factors(
+        prognosis_factors(
             factors.assign(factor=factors["factor"].map(FACTOR_LABELS)),
             f"Median remaining survival of profile {_number_of(LIMB)} as one factor moves",
         ),
@@ -228,14 +214,12 @@ def prognosis_section(context: Context) -> Section:
             ),
             "prognosis_curves": Table(
                 curves,
-                "The curves in the figure (columns profile, years_from_now, survival, lower, "
-                "upper).",
+                f"The curves in the figure (columns {', '.join(curves.columns)}).",
                 show=False,
             ),
             "prognosis_factors": Table(
                 factors,
-                "The medians in the second figure (columns factor, value, "
-                "hazard_ratio_vs_reference, median_remaining_years, base).",
+                f"The medians in the second figure (columns {', '.join(factors.columns)}).",
                 show=False,
             ),
         },
@@ -367,8 +351,6 @@ def _factors_text(data: dict) -> str:
 
 
 def _background_text(found: Mapping[Profile, Prognosis]) -> str:
-    from alsprog.lifetable import background_survival, life_table
-
     table = life_table()
     text = (
         "<p>Every curve includes ordinary mortality for the patient's age and sex from the "
@@ -401,12 +383,11 @@ def _sensitivity_text(profile: Profile, factors: pd.DataFrame) -> str:
         rows = factors[factors["factor"] == factor]
         if len(rows) < 2:
             continue
-        first, last = rows.iloc[0], rows.iloc[-1]
-        parts.append(
-            f"from {first['median_remaining_years']:.1f} years "
-            f"{before.format(f'{first.value:.3g}')} to {last['median_remaining_years']:.1f} "
-            f"years {before.format(f'{last.value:.3g}')}{after}"
-        )
+        ends = [
+            f"{row.median_remaining_years:.1f} years {before.format(f'{row.value:.3g}')}"
+            for row in (rows.iloc[0], rows.iloc[-1])
+        ]
+        parts.append(f"from {ends[0]} to {ends[1]}{after}")
     moves = f" The median goes {', and '.join(parts)} (computed by alsprog)." if parts else ""
     return (
         "<p>How does the outlook move with the prognostic factors? The second figure takes "

@@ -12,7 +12,7 @@ from PIL import Image
 from plotnine import ggplot
 
 import alsprog
-from alsprog import plots, report, report_sections
+from alsprog import plots, plots_prognosis, report, report_sections
 from alsprog.calibration import calibrate, landmark_fits
 from alsprog.errors import InputError
 from alsprog.lifetable import background_survival
@@ -235,7 +235,7 @@ def test_prognosis_plots_return_ggplots_with_labelled_axes():
             for name, rate in (("fast", 0.6), ("slow", 0.1))
         ]
     )  # fmt: skip
-    plot = plots.prognosis_curves(curves, "t")
+    plot = plots_prognosis.prognosis_curves(curves, "t")
     assert isinstance(plot, ggplot)
     assert plot.labels.x == "Years from today"
     assert plot.labels.y == "Probability of being alive"
@@ -244,12 +244,12 @@ def test_prognosis_plots_return_ggplots_with_labelled_axes():
         {"factor": ["Age at onset (years)"] * 3, "value": [40.0, 60.0, 80.0],
          "median_remaining_years": [3.0, 2.0, 1.2], "base": [False, True, False]}
     )  # fmt: skip
-    plot = plots.prognosis_factors(factors)
+    plot = plots_prognosis.prognosis_factors(factors)
     assert isinstance(plot, ggplot)
     assert plot.labels.y == "Median remaining survival (years)"
     assert "unit" in plot.labels.x
     with pytest.raises(InputError, match=r"prognosis_curves: curves: missing column\(s\) lower"):
-        plots.prognosis_curves(curves.drop(columns="lower"))
+        plots_prognosis.prognosis_curves(curves.drop(columns="lower"))
 
 
 def test_plot_functions_refuse_frames_without_their_columns(models):

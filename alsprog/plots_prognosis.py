@@ -1,0 +1,118 @@
+"""Plots of one patient's outlook: functions that return plotnine ``ggplot`` objects.
+
+Each plot takes a tidy DataFrame and returns a ggplot, unshown and unsaved (``report.py`` saves
+them). The frames come from ``alsprog.prognosis`` (built in ``alsprog.report_prognosis``):
+
+=============================  =========================  ==========================================
+frame (built in)               plot (frame -> ggplot)     what it shows
+=============================  =========================  ==========================================
+``report_prognosis``           ``prognosis_curves``       patients' survival from today, 90% bands
+``report_prognosis``           ``prognosis_factors``      median remaining survival by one factor
+=============================  =========================  ==========================================
+
+The theme, palette, percent labels and column checks are shared with ``alsprog.plots``. Time is
+in years from today. plotnine is imported by the two plot modules only, never by ``import
+alsprog``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from plotnine import (
+    aes,
+    facet_wrap,
+    geom_hline,
+    geom_line,
+    geom_point,
+    geom_ribbon,
+    ggplot,
+    labs,
+    scale_color_manual,
+    scale_fill_manual,
+    scale_x_continuous,
+    scale_y_continuous,
+    theme,
+)
+
+from alsprog.plots import PALETTE, _in_order, _percent, _require, _theme
+
+FROM_NOW_LABEL = "Years from today"
+ALIVE_LABEL = "Probability of being alive"
+MEDIAN_REMAINING_LABEL = "Median remaining survival (years)"
+
+
+def prognosis_curves(curves: pd.DataFrame, title: str | None = None) -> ggplot:
+    """Survival from today of one or more patient profiles, each with its uncertainty band.
+
+    curves : columns profile (str; panel order = first appearance, or the categories' order),
+        years_from_now (years), survival, lower, upper (0-1; the band around survival), as in
+        ``alsprog.prognosis(...).curve`` with a profile column added. One panel per profile;
+        the dotted line marks 50%, where a curve crosses it is the median remaining survival.
+
+    Returns a ggplot: x "Years from today", y "Probability of being alive" (0-100%).
+    """
+    _require(
+        curves,
+        ("profile", "years_from_now", "survival", "lower", "upper"),
+        "prognosis_curves: curves",
+    )
+    data = curves.assign(profile=_in_order(curves["profile"]))
+    n_profiles = len(data["profile"].cat.categories)
+    hues = [PALETTE[i] for i in (4, 5, 6, 3, 8, 1, 2, 9, 10)]  # no black or grey: bands
+    colours = [hues[i % len(hues)] for i in range(n_profiles)]
+    t_max = float(data["years_from_now"].max()) if len(data) else 10.0
+    columns = min(n_profiles, 3) or 1
+    return (
+        ggplot(data, aes("years_from_now", "survival"))
+        + geom_hline(yintercept=0.5, color="#777777", linetype="dotted")
+        + geom_ribbon(aes(ymin="lower", ymax="upper", fill="profile"), alpha=0.25)
+        + geom_line(aes(color="profile"), size=0.9)
+        + facet_wrap("profile", ncol=columns)
+        + scale_color_manual(values=colours, guide=None)
+        + scale_fill_manual(values=colours, guide=None)
+        + scale_x_continuous(
+            breaks=np.arange(0, t_max + 1e-9, 2 if t_max > 6 else 1), limits=(0, t_max)
+        )
+        + scale_y_continuous(
+            limits=(0, 1), breaks=np.linspace(0, 1, 6), labels=_percent, expand=(0, 0.01)
+        )
+        + labs(x=FROM_NOW_LABEL, y=ALIVE_LABEL, title=title)
+        + _theme()
+        + theme(figure_size=(9.0, 1.0 + 2.6 * -(-n_profiles // columns)))
+    )
+
+
+def prognosis_factors(table: pd.DataFrame, title: str | None = None) -> ggplot:
+    """Median remaining survival as one prognostic factor moves, the others held fixed.
+
+    table : columns factor (str; the panel heading, which should name the factor's unit, such
+        as "Age at onset (years)"), value (the factor, in that unit), median_remaining_years;
+        optional base (bool): the rows of the base profile, drawn as points. One panel per
+        factor, each with its own x scale.
+
+    Returns a ggplot: x "Value of the factor (unit in the panel heading)", y "Median remaining
+    survival (years)".
+    """
+    _require(table, ("factor", "value", "median_remaining_years"), "prognosis_factors: table")
+    data = table.assign(factor=_in_order(table["factor"]))
+    plot = (
+        ggplot(data, aes("value", "median_remaining_years"))
+        + geom_line(color=PALETTE[4], size=0.9)
+        + facet_wrap("factor", scales="free_x", ncol=2)
+    )
+    if "base" in data.columns:
+        plot += geom_point(
+            data=data[data["base"].astype(bool)], color=PALETTE[5], size=3, fill="white"
+        )
+    return (
+        plot
+        + scale_y_continuous(limits=(0, None), expand=(0, 0, 0.05, 0))
+        + labs(
+            x="Value of the factor (unit in the panel heading)",
+            y=MEDIAN_REMAINING_LABEL,
+            title=title,
+        )
+        + _theme()
+        + theme(figure_size=(9.0, 4.0))
+    )
