@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -145,42 +145,59 @@ def calibrate(
     return calibrate_spec(spec, targets)
 
 
-def calibrate_spec(spec: FamilySpec, targets: Targets) -> SurvivalModel:
-    """Calibrate the family described by ``spec`` (see ``calibrate``)."""
-    times = np.array([lm.t for lm in targets.equal])
-    bound_times = np.array([lm.t for lm in targets.bounds])
+class LandmarkProblem:
+    """The calibration of any model built from a parameter vector to a set of landmarks.
 
-    def build(theta: np.ndarray) -> SurvivalModel | None:
+    ``objective(theta)`` is minus the grouped log-likelihood per patient (``PENALTY`` where
+    ``build`` gives no valid model); ``constraint(theta)`` is the bound gaps, >= 0 when met.
+    """
+
+    def __init__(self, build: Callable[[np.ndarray], SurvivalModel], targets: Targets) -> None:
+        self.build, self.targets = build, targets
+        self._times = np.array([lm.t for lm in targets.equal])
+        self._bound_times = np.array([lm.t for lm in targets.bounds])
+
+    def _model(self, theta: np.ndarray) -> SurvivalModel | None:
         try:
-            return spec.build(theta)
+            return self.build(theta)
         except (ValueError, OverflowError, ZeroDivisionError):
             return None
 
-    def objective(theta: np.ndarray) -> float:
-        model = build(theta)
+    def objective(self, theta: np.ndarray) -> float:
+        model = self._model(theta)
         if model is None:
             return PENALTY
         with np.errstate(all="ignore"):
-            value = -grouped_log_likelihood(model._survival(times), model.cure_fraction(), targets)
+            value = -grouped_log_likelihood(
+                model._survival(self._times), model.cure_fraction(), self.targets
+            )
         return value if math.isfinite(value) else PENALTY
 
-    def constraint(theta: np.ndarray) -> np.ndarray:
-        model = build(theta)
+    def constraint(self, theta: np.ndarray) -> np.ndarray:
+        model = self._model(theta)
         if model is None:
-            return np.full(bound_times.size, -1.0)
+            return np.full(self._bound_times.size, -1.0)
         with np.errstate(all="ignore"):
-            return bound_gaps(model._survival(bound_times), targets)
+            return bound_gaps(model._survival(self._bound_times), self.targets)
 
-    best = maximise(
-        objective, constraint if targets.bounds else None, spec.starts(*starting_summary(targets))
+    def solve(self, starts: Sequence[np.ndarray], failure: str) -> optimize.OptimizeResult:
+        """The best feasible optimum from ``starts``; FitError with ``failure`` if none."""
+        best = maximise(self.objective, self.constraint if self.targets.bounds else None, starts)
+        if best is None:
+            raise FitError(failure)
+        return best
+
+
+def calibrate_spec(spec: FamilySpec, targets: Targets) -> SurvivalModel:
+    """Calibrate the family described by ``spec`` (see ``calibrate``)."""
+    problem = LandmarkProblem(spec.build, targets)
+    best = problem.solve(
+        spec.starts(*starting_summary(targets)),
+        f"calibrate: no {spec.name} model satisfies the targets {targets.name!r} and their "
+        "bounds; try another family",
     )
-    if best is None:
-        raise FitError(
-            f"calibrate: no {spec.name} model satisfies the targets "
-            f"{targets.name!r} and their bounds; try another family"
-        )
     model = spec.build(best.x)
-    return replace(model, fit_info=_fit_info(model, spec, best, targets, objective))
+    return replace(model, fit_info=_fit_info(model, spec, best, targets, problem.objective))
 
 
 def _fit_info(

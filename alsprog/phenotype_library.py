@@ -23,14 +23,7 @@ import numpy as np
 import pandas as pd
 
 from alsprog.calibrated_phenotype import Phenotype
-from alsprog.calibration import (
-    PENALTY,
-    bound_gaps,
-    grouped_log_likelihood,
-    landmark_table,
-    maximise,
-    starting_summary,
-)
+from alsprog.calibration import LandmarkProblem, landmark_table, starting_summary
 from alsprog.covariates import CovariateEffects, Population, phenotype_data
 from alsprog.errors import FitError, InputError
 from alsprog.lifetable import DEFAULT_TABLE, LifeTable, life_table
@@ -157,33 +150,10 @@ def _calibrate(
     def model_of(theta: np.ndarray) -> PopulationModel:
         return _population_model(sites(theta), profiles, table)
 
-    times = np.array([lm.t for lm in targets.equal])
-    bound_times = np.array([lm.t for lm in targets.bounds])
-
-    def objective(theta: np.ndarray) -> float:
-        try:
-            model = model_of(theta)
-            with np.errstate(all="ignore"):
-                value = -grouped_log_likelihood(
-                    model._survival(times), model.cure_fraction(), targets
-                )
-        except (ValueError, OverflowError, ZeroDivisionError):
-            return PENALTY
-        return value if math.isfinite(value) else PENALTY
-
-    def constraint(theta: np.ndarray) -> np.ndarray:
-        try:
-            with np.errstate(all="ignore"):
-                return bound_gaps(model_of(theta)._survival(bound_times), targets)
-        except (ValueError, OverflowError, ZeroDivisionError):
-            return np.full(bound_times.size, -1.0)
-
     starts = free.starts(*starting_summary(targets)) if start is None else [start]
-    best = maximise(objective, constraint if targets.bounds else None, starts)
-    if best is None:
-        raise FitError(
-            f"phenotype {name}: no model reproduces its figures; check data/phenotypes.toml"
-        )
+    best = LandmarkProblem(model_of, targets).solve(
+        starts, f"phenotype {name}: no model reproduces its figures; check data/phenotypes.toml"
+    )
     model = model_of(best.x)
     n = targets.effective_sample_size
     landmarks = landmark_table(model, targets)
