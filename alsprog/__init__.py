@@ -40,7 +40,7 @@ _LAZY = {
     "phenotype": "alsprog.phenotype_library",
     "phenotypes": "alsprog.phenotype_library",
     "prognosis": "alsprog.patient_outlook",
-    "background_survival": "alsprog.lifetable",
+    "background_survival": "alsprog.background_mortality",
     "life_table": "alsprog.lifetable",
     "models": "alsprog.models",
 }

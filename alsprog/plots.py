@@ -280,7 +280,7 @@ def background_curves(
     age_at_onset (years; NaN for the disease alone), sex (str; "" for the disease alone), cause
     ("ALS only", "ALS and other causes", "other causes only"), t (years), survival (0-1).
     """
-    from alsprog.lifetable import background_survival
+    from alsprog.background_mortality import background_survival
 
     if times is None:
         grid = _time_grid(t_max, n)

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from alsprog.background_mortality import background_survival
 from alsprog.covariates import phenotype_data
-from alsprog.lifetable import background_survival, life_table
+from alsprog.lifetable import life_table
 from alsprog.patient_outlook import HORIZONS, Prognosis, patient_model, prognosis
 from alsprog.phenotype_library import DERIVED, phenotype
 from alsprog.report import Context, Figure, Section, Table, percent

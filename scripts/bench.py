@@ -124,7 +124,8 @@ def evaluation() -> None:
 
 def background() -> None:
     import alsprog
-    from alsprog.lifetable import background_survival, life_table
+    from alsprog.background_mortality import background_survival
+    from alsprog.lifetable import life_table
 
     rng = np.random.default_rng(2)
     ages, t = rng.uniform(40, 80, 1_000_000), rng.uniform(0, 30, 1_000_000)

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import alsprog
+from alsprog.background_mortality import background_quantile, background_survival
 from alsprog.errors import InputError
-from alsprog.lifetable import background_quantile, background_survival
 from alsprog.phenotype_library import NAMES, phenotype, phenotypes
 
 ALS = {3.0: 0.50, 5.0: 0.20, 10.0: 0.10}  # MSD Manual (2019), survival from onset

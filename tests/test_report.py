@@ -13,9 +13,9 @@ from plotnine import ggplot
 
 import alsprog
 from alsprog import plots, plots_prognosis, report, report_sections
+from alsprog.background_mortality import background_survival
 from alsprog.calibration import calibrate, landmark_fits
 from alsprog.errors import InputError
-from alsprog.lifetable import background_survival
 from alsprog.models import FAMILIES, Weibull
 
 ROOT = Path(__file__).resolve().parents[1]

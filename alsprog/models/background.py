@@ -18,16 +18,9 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
+from alsprog.background_mortality import _check_ages, _check_alive
 from alsprog.errors import InputError, as_times, check_finite
-from alsprog.lifetable import (
-    SEXES,
-    LifeTable,
-    _check_ages,
-    _check_alive,
-    _sex_rows,
-    _shown,
-    life_table,
-)
+from alsprog.lifetable import SEXES, LifeTable, _sex_rows, _shown, life_table
 from alsprog.models.base import SurvivalModel
 from alsprog.models.mixture import Mixture
 from alsprog.models.piecewise_exponential import PiecewiseExponential

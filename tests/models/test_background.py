@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate
 
+from alsprog.background_mortality import background_hazard, background_survival
 from alsprog.errors import InputError
-from alsprog.lifetable import background_hazard, background_survival, life_table
+from alsprog.lifetable import life_table
 from alsprog.models import Exponential, LogNormal, Mixture, PiecewiseExponential, Weibull
 from alsprog.models.background import WithBackground, with_background_population
 
