@@ -195,10 +195,8 @@ def survival_curves(
         )
     t_max = float(data["t"].max()) if len(data) else 30.0
     step = 5 if t_max > 12 else 1
-    plot += scale_x_continuous(breaks=np.arange(0, t_max + 1e-9, step), limits=(0, t_max))
-    plot += scale_y_continuous(
-        limits=(0, 1), breaks=np.linspace(0, 1, 6), labels=_percent, expand=(0, 0.01)
-    )
+    plot += _years_axis(t_max, step)
+    plot += _probability_axis()
     plot += labs(x=TIME_LABEL, y=SURVIVAL_LABEL, title=title)
     size = (9.0, 3.0 + 2.4 * -(-n_models // 3)) if facet else (8.0, 5.0)
     return plot + _theme() + theme(figure_size=size, legend_position="bottom" if facet else "right")
@@ -345,15 +343,23 @@ def background_comparison(curves: pd.DataFrame, title: str | None = None) -> ggp
         + geom_line(size=0.9)
         + scale_color_manual(values=colours, name="Curve")
         + scale_linetype_manual(values=dashes, name="Curve")
-        + scale_x_continuous(
-            breaks=np.arange(0, t_max + 1e-9, 5 if t_max > 12 else 1), limits=(0, t_max)
-        )
-        + scale_y_continuous(
-            limits=(0, 1), breaks=np.linspace(0, 1, 6), labels=_percent, expand=(0, 0.01)
-        )
+        + _years_axis(t_max, 5 if t_max > 12 else 1)
+        + _probability_axis()
         + labs(x=TIME_LABEL, y=SURVIVAL_LABEL, title=title)
         + _theme()
         + theme(figure_size=(9.5, 5.0), legend_position="right")
+    )
+
+
+def _years_axis(t_max: float, step: float):
+    """x axis from 0 to ``t_max`` years, a break every ``step`` years."""
+    return scale_x_continuous(breaks=np.arange(0, t_max + 1e-9, step), limits=(0, t_max))
+
+
+def _probability_axis():
+    """y axis for a probability, 0 to 100%."""
+    return scale_y_continuous(
+        limits=(0, 1), breaks=np.linspace(0, 1, 6), labels=_percent, expand=(0, 0.01)
     )
 
 

@@ -17,7 +17,6 @@ alsprog``.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 from plotnine import (
     aes,
@@ -30,12 +29,11 @@ from plotnine import (
     labs,
     scale_color_manual,
     scale_fill_manual,
-    scale_x_continuous,
     scale_y_continuous,
     theme,
 )
 
-from alsprog.plots import PALETTE, _in_order, _percent, _require, _theme
+from alsprog.plots import PALETTE, _in_order, _probability_axis, _require, _theme, _years_axis
 
 FROM_NOW_LABEL = "Years from today"
 ALIVE_LABEL = "Probability of being alive"
@@ -71,12 +69,8 @@ def prognosis_curves(curves: pd.DataFrame, title: str | None = None) -> ggplot:
         + facet_wrap("profile", ncol=columns)
         + scale_color_manual(values=colours, guide=None)
         + scale_fill_manual(values=colours, guide=None)
-        + scale_x_continuous(
-            breaks=np.arange(0, t_max + 1e-9, 2 if t_max > 6 else 1), limits=(0, t_max)
-        )
-        + scale_y_continuous(
-            limits=(0, 1), breaks=np.linspace(0, 1, 6), labels=_percent, expand=(0, 0.01)
-        )
+        + _years_axis(t_max, 2 if t_max > 6 else 1)
+        + _probability_axis()
         + labs(x=FROM_NOW_LABEL, y=ALIVE_LABEL, title=title)
         + _theme()
         + theme(figure_size=(9.0, 1.0 + 2.6 * -(-n_profiles // columns)))
