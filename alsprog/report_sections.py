@@ -327,23 +327,6 @@ def background_section(context: Context) -> Section | None:
     )
 
 
-def _phenotype_api() -> tuple[Callable[..., pd.DataFrame], Callable[[str], Any]] | None:
-    """``alsprog.phenotypes`` (the table) and ``alsprog.phenotype`` (one phenotype), or None
-    while they do not exist."""
-    import types
-
-    import alsprog
-
-    try:
-        table = alsprog.phenotypes
-        if isinstance(table, types.ModuleType):  # a submodule shadowing the function
-            table = table.phenotypes
-        one = alsprog.phenotype
-    except (ImportError, AttributeError):
-        return None
-    return table, one
-
-
 def _phenotype_format(column: str) -> Callable[[Any], str]:
     if re.fullmatch(r"s\d+|other_cause_\d+", column):
         return percent
@@ -352,20 +335,17 @@ def _phenotype_format(column: str) -> Callable[[Any], str]:
     return number
 
 
-def phenotypes_section(context: Context) -> Section | None:
-    """The named phenotypes, when ``alsprog.phenotypes`` exists; else left out."""
+def phenotypes_section(context: Context) -> Section:
+    """The named phenotypes (``alsprog.phenotypes()``), each against its own figures."""
+    import alsprog
     from alsprog import plots
     from alsprog.models.base import SurvivalModel
 
-    api = _phenotype_api()
-    if api is None:
-        return None
-    table_function, one = api
-    table = table_function()
+    table = alsprog.phenotypes()
     column = next((c for c in ("name", "phenotype") if c in table.columns), table.columns[0])
     models, marks = {}, []
     for name in map(str, table[column]):
-        item = one(name)
+        item = alsprog.phenotype(name)
         models[name] = item if isinstance(item, SurvivalModel) else item.model
         targets = getattr(item, "targets", None)
         for lm in getattr(targets, "landmarks", ()):

@@ -322,13 +322,6 @@ def test_phenotype_section_uses_alsprog_phenotypes_when_present(tmp_path, monkey
     assert (tmp_path / "figures" / "phenotype_curves.png").read_bytes().startswith(PNG_SIGNATURE)
 
 
-def test_phenotype_section_is_left_out_when_absent(monkeypatch):
-    for name in ("phenotypes", "phenotype"):
-        monkeypatch.delitem(alsprog._LAZY, name, raising=False)
-        monkeypatch.delattr(alsprog, name, raising=False)
-    assert report_sections.phenotypes_section(report.Context()) is None
-
-
 def test_script_errors_are_one_line_with_exit_2(tmp_path):
     (tmp_path / "taken").write_text("x")
     script = str(ROOT / "scripts" / "make_report.py")
