@@ -30,30 +30,31 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY = {
-    "fit": "alsprog.fitting",
+    "fit": "alsprog.estimation.fitting",
     "kaplan_meier": "alsprog.models.kaplan_meier",
-    "calibrate": "alsprog.calibration",
-    "compare_families": "alsprog.calibration",
-    "load_targets": "alsprog.targets",
-    "default_targets": "alsprog.targets",
-    "Targets": "alsprog.targets",
-    "phenotype": "alsprog.phenotype_library",
-    "phenotypes": "alsprog.phenotype_library",
-    "prognosis": "alsprog.patient_outlook",
-    "background_survival": "alsprog.background_mortality",
-    "life_table": "alsprog.lifetable",
-    "models": "alsprog.models",
+    "calibrate": "alsprog.estimation.calibration",
+    "compare_families": "alsprog.estimation.calibration",
+    "load_targets": "alsprog.estimation.targets",
+    "default_targets": "alsprog.estimation.targets",
+    "Targets": "alsprog.estimation.targets",
+    "phenotype": "alsprog.disease.library",
+    "phenotypes": "alsprog.disease.library",
+    "prognosis": "alsprog.disease.prognosis",
+    "background_survival": "alsprog.population.background_mortality",
+    "life_table": "alsprog.population.lifetable",
 }
+_SUBPACKAGES = ("models", "population", "estimation", "disease", "plots", "report")
 
-__all__ = ["__version__", *_LAZY]
+__all__ = ["__version__", *_LAZY, *_SUBPACKAGES]
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"alsprog.{name}")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'alsprog' has no attribute {name!r}")
-    value = importlib.import_module(module)
-    return value if name == "models" else getattr(value, name)
+    return getattr(importlib.import_module(module), name)
 
 
 def __dir__() -> list[str]:

@@ -66,9 +66,9 @@ def add_calibrate(sub: argparse._SubParsersAction) -> None:
 
 
 def run_calibrate(args: argparse.Namespace) -> list[dict]:
-    from alsprog.calibration import calibrate, summarise
+    from alsprog.estimation.calibration import calibrate, summarise
+    from alsprog.estimation.targets import default_targets, load_targets
     from alsprog.models.registry import FAMILIES, check_family
-    from alsprog.targets import default_targets, load_targets
 
     targets = default_targets() if args.targets is None else load_targets(args.targets)
     families = FAMILIES if args.family == "all" else (check_family(args.family),)
@@ -126,7 +126,7 @@ def add_phenotypes(sub: argparse._SubParsersAction) -> None:
 
 
 def run_phenotypes(args: argparse.Namespace) -> list[dict]:
-    from alsprog.phenotype_library import phenotypes
+    from alsprog.disease.library import phenotypes
 
     return phenotypes(_background(args)).to_dict(orient="records")
 
@@ -180,7 +180,7 @@ def add_prognosis(sub: argparse._SubParsersAction) -> None:
 
 
 def run_prognosis(args: argparse.Namespace) -> dict:
-    from alsprog.patient_outlook import prognosis
+    from alsprog.disease.prognosis import prognosis
 
     result = prognosis(
         args.phenotype,

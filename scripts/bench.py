@@ -124,8 +124,8 @@ def evaluation() -> None:
 
 def background() -> None:
     import alsprog
-    from alsprog.background_mortality import background_survival
-    from alsprog.lifetable import life_table
+    from alsprog.population.background_mortality import background_survival
+    from alsprog.population.lifetable import life_table
 
     rng = np.random.default_rng(2)
     ages, t = rng.uniform(40, 80, 1_000_000), rng.uniform(0, 30, 1_000_000)
@@ -244,9 +244,9 @@ def main() -> int:
     evaluation()
     background()
     try:
-        import alsprog.fitting  # noqa: F401
+        import alsprog.estimation.fitting  # noqa: F401
     except ImportError:
-        print("fit benchmarks skipped: alsprog.fitting is not available")
+        print("fit benchmarks skipped: alsprog.estimation.fitting is not available")
     else:
         fitting(args.rows, slow=not args.quick)
     return 0

@@ -4,7 +4,7 @@ Reads the US Social Security Administration period death probabilities for calen
 (2011 Trustees Report) from Society of Actuaries tables 1501 (male) and 1502 (female) with the
 pymort package, and writes alsprog/data/life_table_us_ssa_2007.csv with columns age (0-119),
 sex (male, female) and qx (probability of dying within the year of age). The source is recorded in
-alsprog/data/life_tables.toml; tests/test_lifetable.py checks the CSV against pymort.
+alsprog/data/life_tables.toml; tests/population/test_lifetable.py checks the CSV against pymort.
 
 Run once from the repository root: ``.venv/bin/python scripts/extract_life_table.py``.
 """

@@ -2,8 +2,8 @@
 
 Death from the disease and death from other causes are treated as independent competing risks, so
 S(t) = S_disease(t) * S_pop(age_at_onset + t) / S_pop(age_at_onset) and the hazards add. Ordinary
-mortality comes from a life table (``alsprog.lifetable``: constant hazard within each year of age;
-the last age's hazard continues beyond it).
+mortality comes from a life table (``alsprog.population.lifetable``: constant hazard within
+each year of age; the last age's hazard continues beyond it).
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from alsprog.background_mortality import _check_ages, _check_alive
 from alsprog.errors import InputError, as_times, check_finite
-from alsprog.lifetable import SEXES, LifeTable, _sex_rows, _shown, life_table
 from alsprog.models.base import SurvivalModel
 from alsprog.models.mixture import Mixture
 from alsprog.models.piecewise_exponential import PiecewiseExponential
 from alsprog.models.transforms import Conditional, ProportionalHazards, TimeScaled
+from alsprog.population.background_mortality import _check_ages, _check_alive
+from alsprog.population.lifetable import SEXES, LifeTable, _sex_rows, _shown, life_table
 
 # Quadrature for cause-specific shares, RMST and mean: Gauss-Legendre on each year of age, with
 # extra break points halving towards onset (disease hazards may be singular at t = 0) and at the

@@ -11,6 +11,10 @@ writes only what it has in closed form; this base derives the rest:
 
 Time is in years from symptom onset throughout. ``quantile(p)`` takes the probability of having
 died by time t (scipy's ``ppf``), so ``quantile(1 - survival(t)) == t``.
+
+The methods that return a transformed model (``conditional``, ``with_hazard_ratio``,
+``with_time_ratio``, ``with_background``) import their classes inside the method: those classes
+subclass this one, so a top-level import would be a circle. Every other import is at the top.
 """
 
 from __future__ import annotations
@@ -28,8 +32,8 @@ from alsprog.errors import InputError, as_probabilities, as_times, check_positiv
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from alsprog.lifetable import LifeTable
     from alsprog.models.fit_info import FitInfo
+    from alsprog.population.lifetable import LifeTable
 
 ArrayLike = float | np.ndarray | list[float]
 
@@ -197,7 +201,7 @@ class SurvivalModel:
         age_at_onset : years, 0 to the table's last age (119 for the default table).
         sex : 'male' or 'female'.
         table : a LifeTable, a table name or a CSV path (default ``us_ssa_2007``, see
-            ``alsprog.lifetable``). Returns a ``WithBackground`` model.
+            ``alsprog.population.lifetable``). Returns a ``WithBackground`` model.
         """
         from alsprog.models.background import WithBackground
 

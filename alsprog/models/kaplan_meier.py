@@ -18,7 +18,7 @@ import pandas as pd
 
 from alsprog.errors import InputError, as_probabilities, as_times, check_probability
 from alsprog.models.base import ArrayLike, SurvivalModel, _shaped
-from alsprog.survival_data import check_survival_data
+from alsprog.models.survival_data import check_survival_data
 
 __all__ = ["KaplanMeier", "kaplan_meier"]
 

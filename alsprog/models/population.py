@@ -18,8 +18,8 @@ from typing import ClassVar
 import numpy as np
 
 from alsprog.errors import InputError, as_times, check_positive
-from alsprog.lifetable import SEXES, LifeTable
 from alsprog.models.base import SurvivalModel
+from alsprog.population.lifetable import SEXES, LifeTable
 
 
 def _as_tuple(values: object) -> tuple:

@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate
 
-from alsprog.background_mortality import background_hazard, background_survival
 from alsprog.errors import InputError
-from alsprog.lifetable import life_table
 from alsprog.models import Exponential, LogNormal, Mixture, PiecewiseExponential, Weibull
 from alsprog.models.background import WithBackground, with_background_population
+from alsprog.population.background_mortality import background_hazard, background_survival
+from alsprog.population.lifetable import life_table
 
 CSV = Path(__file__).resolve().parents[2] / "alsprog" / "data" / "life_table_us_ssa_2007.csv"
 NO_DISEASE = Exponential(rate=1e-12)  # a disease hazard of ~0: the life table alone

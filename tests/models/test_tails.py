@@ -6,8 +6,8 @@ from scipy import integrate, stats
 
 import alsprog
 from alsprog.errors import InputError
+from alsprog.estimation.targets import Landmark, Targets
 from alsprog.models import Gompertz, PopulationModel, Weibull
-from alsprog.targets import Landmark, Targets
 
 
 def test_small_hazard_ratio_keeps_tail_quantiles_finite_and_exact():

@@ -1,15 +1,15 @@
 """A calibrated phenotype: its population model, its disease models by onset site, and the
-patients it describes (``Phenotype.patient``). Built by ``alsprog.phenotype_library``."""
+patients it describes (``Phenotype.patient``). Built by ``alsprog.disease.library``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from alsprog.covariates import CovariateEffects, Population
-from alsprog.lifetable import LifeTable
+from alsprog.estimation.targets import Targets
 from alsprog.models.base import SurvivalModel
 from alsprog.models.population import PopulationModel
-from alsprog.targets import Targets
+from alsprog.population.covariates import CovariateEffects, Population
+from alsprog.population.lifetable import LifeTable
 
 
 @dataclass(frozen=True)

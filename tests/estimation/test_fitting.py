@@ -11,8 +11,8 @@ from scipy import optimize
 from statsmodels.tools.numdiff import approx_fprime, approx_hess2
 
 from alsprog.errors import FitError, InputError
-from alsprog.fitting import _covariance, _objective, fit
-from alsprog.likelihood import INVALID
+from alsprog.estimation.fitting import _covariance, _objective, fit
+from alsprog.estimation.likelihood import INVALID
 from alsprog.models import (
     Exponential,
     GeneralizedGamma,
@@ -25,7 +25,7 @@ from alsprog.models import (
     Weibull,
 )
 from alsprog.models.registry import family_spec
-from alsprog.survival_data import check_survival_data
+from alsprog.models.survival_data import check_survival_data
 
 TIMES = np.array([0.5, 1.0, 2.0, 4.0, 8.0])
 

@@ -12,13 +12,14 @@ from PIL import Image
 from plotnine import ggplot
 
 import alsprog
-from alsprog import plots, plots_prognosis, report, report_sections
-from alsprog.background_mortality import background_survival
-from alsprog.calibration import calibrate, landmark_fits
+from alsprog import plots, report
 from alsprog.errors import InputError
+from alsprog.estimation.calibration import calibrate, landmark_fits
 from alsprog.models import FAMILIES, Weibull
+from alsprog.population.background_mortality import background_survival
+from alsprog.report import sections as report_sections
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LANDMARK_COLUMNS = ["t", "target", "kind", "source"]
 CURVE_COLUMNS = ["model", "t", "survival"]
@@ -235,7 +236,7 @@ def test_prognosis_plots_return_ggplots_with_labelled_axes():
             for name, rate in (("fast", 0.6), ("slow", 0.1))
         ]
     )  # fmt: skip
-    plot = plots_prognosis.prognosis_curves(curves, "t")
+    plot = plots.prognosis_curves(curves, "t")
     assert isinstance(plot, ggplot)
     assert plot.labels.x == "Years from today"
     assert plot.labels.y == "Probability of being alive"
@@ -244,12 +245,12 @@ def test_prognosis_plots_return_ggplots_with_labelled_axes():
         {"factor": ["Age at onset (years)"] * 3, "value": [40.0, 60.0, 80.0],
          "median_remaining_years": [3.0, 2.0, 1.2], "base": [False, True, False]}
     )  # fmt: skip
-    plot = plots_prognosis.prognosis_factors(factors)
+    plot = plots.prognosis_factors(factors)
     assert isinstance(plot, ggplot)
     assert plot.labels.y == "Median remaining survival (years)"
     assert "unit" in plot.labels.x
     with pytest.raises(InputError, match=r"prognosis_curves: curves: missing column\(s\) lower"):
-        plots_prognosis.prognosis_curves(curves.drop(columns="lower"))
+        plots.prognosis_curves(curves.drop(columns="lower"))
 
 
 def test_plot_functions_refuse_frames_without_their_columns(models):

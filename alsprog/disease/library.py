@@ -2,10 +2,10 @@
 
 Each phenotype's disease (excess) hazard is calibrated so that the *population average*
 all-cause survival reproduces its figures: averaged over the default onset-age, sex and
-diagnostic-delay distribution (``alsprog.covariates.Population``), with each patient's hazard
-ratio from the prognostic factors and ordinary mortality from the life table. This is marginal
-calibration: the reference patient is not the average patient, and the landmarks describe the
-average. Figures, sources and assumptions: ``data/phenotypes.toml``.
+diagnostic-delay distribution (``alsprog.population.covariates.Population``), with each
+patient's hazard ratio from the prognostic factors and ordinary mortality from the life table.
+This is marginal calibration: the reference patient is not the average patient, and the
+landmarks describe the average. Figures, sources and assumptions: ``data/phenotypes.toml``.
 
 ALS is a mixture by onset site: 70% limb onset, itself a mixture of a typical course and slower
 progressors, and 30% bulbar onset with the published bulbar-vs-limb hazard ratio. Calibration is
@@ -22,17 +22,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from alsprog.calibrated_phenotype import Phenotype
-from alsprog.calibration import LandmarkProblem, landmark_table, starting_summary
-from alsprog.covariates import CovariateEffects, Population, phenotype_data
+from alsprog.disease.phenotype import Phenotype
 from alsprog.errors import FitError, InputError
-from alsprog.lifetable import DEFAULT_TABLE, LifeTable, life_table
+from alsprog.estimation.calibration import LandmarkProblem, landmark_table, starting_summary
+from alsprog.estimation.targets import Landmark, Targets
 from alsprog.models.base import SurvivalModel
 from alsprog.models.fit_info import FitInfo
 from alsprog.models.mixture import Mixture
 from alsprog.models.population import PopulationModel
 from alsprog.models.registry import family_spec
-from alsprog.targets import Landmark, Targets
+from alsprog.population.covariates import CovariateEffects, Population, phenotype_data
+from alsprog.population.lifetable import DEFAULT_TABLE, LifeTable, life_table
 
 NAMES = ("als", "als_limb", "als_bulbar", "als_flail", "pbp", "pma", "pls", "ppbp")
 DERIVED = {"als_limb": ("als", 0), "als_bulbar": ("als", 1)}  # (calibrated parent, site index)

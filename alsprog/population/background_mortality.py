@@ -1,7 +1,7 @@
 """Survival from ordinary causes of death alone, read off a life table.
 
-Constant hazard within each year of age (see ``alsprog.lifetable``), so every figure is exact:
-``background_survival`` is l(age + t) / l(age) at whole years and continuous between them.
+Constant hazard within each year of age (see ``alsprog.population.lifetable``), so every figure
+is exact: ``background_survival`` is l(age + t) / l(age) at whole years and continuous between them.
 Ages (years) run from 0 to the table's last age; sex is 'male' or 'female'; inputs broadcast.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from alsprog.errors import InputError, as_probabilities, as_times
-from alsprog.lifetable import SEXES, LifeTable, _sex_rows, life_table
+from alsprog.population.lifetable import SEXES, LifeTable, _sex_rows, life_table
 
 
 def _check_ages(table: LifeTable, age: object, name: str = "age") -> np.ndarray:

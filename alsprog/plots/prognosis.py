@@ -1,7 +1,7 @@
 """Plots of one patient's outlook: functions that return plotnine ``ggplot`` objects.
 
 Each plot takes a tidy DataFrame and returns a ggplot, unshown and unsaved (``report.py`` saves
-them). The frames come from ``alsprog.prognosis`` (built in ``alsprog.report_prognosis``):
+them). The frames come from ``alsprog.prognosis`` (built in ``alsprog.report.prognosis_section``):
 
 =============================  =========================  ==========================================
 frame (built in)               plot (frame -> ggplot)     what it shows
@@ -33,7 +33,14 @@ from plotnine import (
     theme,
 )
 
-from alsprog.plots import PALETTE, _in_order, _probability_axis, _require, _theme, _years_axis
+from alsprog.plots.style import (
+    PALETTE,
+    house_theme,
+    in_order,
+    probability_axis,
+    require_columns,
+    years_axis,
+)
 
 FROM_NOW_LABEL = "Years from today"
 ALIVE_LABEL = "Probability of being alive"
@@ -50,12 +57,12 @@ def prognosis_curves(curves: pd.DataFrame, title: str | None = None) -> ggplot:
 
     Returns a ggplot: x "Years from today", y "Probability of being alive" (0-100%).
     """
-    _require(
+    require_columns(
         curves,
         ("profile", "years_from_now", "survival", "lower", "upper"),
         "prognosis_curves: curves",
     )
-    data = curves.assign(profile=_in_order(curves["profile"]))
+    data = curves.assign(profile=in_order(curves["profile"]))
     n_profiles = len(data["profile"].cat.categories)
     hues = [PALETTE[i] for i in (4, 5, 6, 3, 8, 1, 2, 9, 10)]  # no black or grey: bands
     colours = [hues[i % len(hues)] for i in range(n_profiles)]
@@ -69,10 +76,10 @@ def prognosis_curves(curves: pd.DataFrame, title: str | None = None) -> ggplot:
         + facet_wrap("profile", ncol=columns)
         + scale_color_manual(values=colours, guide=None)
         + scale_fill_manual(values=colours, guide=None)
-        + _years_axis(t_max, 2 if t_max > 6 else 1)
-        + _probability_axis()
+        + years_axis(t_max, 2 if t_max > 6 else 1)
+        + probability_axis()
         + labs(x=FROM_NOW_LABEL, y=ALIVE_LABEL, title=title)
-        + _theme()
+        + house_theme()
         + theme(figure_size=(9.0, 1.0 + 2.6 * -(-n_profiles // columns)))
     )
 
@@ -88,8 +95,10 @@ def prognosis_factors(table: pd.DataFrame, title: str | None = None) -> ggplot:
     Returns a ggplot: x "Value of the factor (unit in the panel heading)", y "Median remaining
     survival (years)".
     """
-    _require(table, ("factor", "value", "median_remaining_years"), "prognosis_factors: table")
-    data = table.assign(factor=_in_order(table["factor"]))
+    require_columns(
+        table, ("factor", "value", "median_remaining_years"), "prognosis_factors: table"
+    )
+    data = table.assign(factor=in_order(table["factor"]))
     plot = (
         ggplot(data, aes("value", "median_remaining_years"))
         + geom_line(color=PALETTE[4], size=0.9)
@@ -107,6 +116,6 @@ def prognosis_factors(table: pd.DataFrame, title: str | None = None) -> ggplot:
             y=MEDIAN_REMAINING_LABEL,
             title=title,
         )
-        + _theme()
+        + house_theme()
         + theme(figure_size=(9.0, 4.0))
     )

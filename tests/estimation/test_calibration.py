@@ -7,8 +7,8 @@ import pytest
 
 import alsprog
 from alsprog.errors import InputError
+from alsprog.estimation.targets import Landmark, Targets
 from alsprog.models import FAMILIES, Weibull
-from alsprog.targets import Landmark, Targets
 
 ALS = {3.0: 0.50, 5.0: 0.20, 10.0: 0.10}  # MSD Manual (2019), survival from onset
 

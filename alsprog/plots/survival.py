@@ -11,12 +11,13 @@ helper (models -> frame)       plot (frame -> ggplot)     what it shows
 ``background_curves``          ``background_comparison``  the disease with and without other causes
 =============================  =========================  ==========================================
 
-``landmark_fits`` reads calibration diagnostics, so it lives in ``alsprog.calibration``. Plots of
-one patient's outlook live in ``alsprog.plots_prognosis``, which shares this module's theme,
-palette, percent labels and column checks.
+``landmark_fits`` reads calibration diagnostics, so it lives in
+``alsprog.estimation.calibration``. Plots of one patient's outlook live in
+``alsprog.plots.prognosis``; both share ``alsprog.plots.style`` (theme, palette, axes, column
+checks).
 
-Time is in years from symptom onset. plotnine is imported by the two plot modules only, never
-by ``import alsprog``.
+Time is in years from symptom onset. plotnine is imported by the plot modules only, never by
+``import alsprog``.
 """
 
 from __future__ import annotations
@@ -29,8 +30,6 @@ import numpy as np
 import pandas as pd
 from plotnine import (
     aes,
-    element_blank,
-    element_text,
     facet_wrap,
     geom_line,
     geom_point,
@@ -41,73 +40,32 @@ from plotnine import (
     scale_linetype_manual,
     scale_shape_manual,
     scale_x_continuous,
-    scale_y_continuous,
     scale_y_discrete,
     theme,
-    theme_bw,
 )
 
 from alsprog.errors import InputError, as_times
+from alsprog.plots.style import (
+    ERROR_LABEL,
+    PALETTE,
+    SURVIVAL_LABEL,
+    TIME_LABEL,
+    house_theme,
+    in_order,
+    points_labels,
+    probability_axis,
+    require_columns,
+    time_grid,
+    years_axis,
+)
 
 if TYPE_CHECKING:
-    from alsprog.lifetable import LifeTable
     from alsprog.models.base import SurvivalModel
+    from alsprog.population.lifetable import LifeTable
 
-TIME_LABEL = "Years from symptom onset"
-SURVIVAL_LABEL = "Survival probability"
-ERROR_LABEL = "Fitted minus target survival (percentage points)"
-
-# Okabe-Ito (colour-blind safe) without its yellow, then darker extras for up to 11 curves.
-PALETTE = (
-    "#000000", "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7",
-    "#999999", "#7F3C8D", "#11A579", "#3969AC",
-)  # fmt: skip
 LANDMARK_SHAPES = {"equal": "o", "upper": "v", "lower": "^"}
 LANDMARK_NAMES = {"equal": "figure to reproduce", "upper": "upper bound", "lower": "lower bound"}
 DEFAULT_PEOPLE = ((55.0, "male"), (75.0, "female"))
-
-
-def _theme(base_size: float = 11) -> theme:
-    return theme_bw(base_size=base_size) + theme(
-        panel_grid_minor=element_blank(),
-        legend_position="bottom",
-        plot_title=element_text(size=base_size + 2),
-    )
-
-
-def _percent(values: Sequence[float]) -> list[str]:
-    return [f"{v:.0%}" for v in values]
-
-
-def _points(values: Sequence[float]) -> list[str]:
-    return [f"{100 * v:+.0f}" if abs(v) > 1e-12 else "0" for v in values]
-
-
-def _require(frame: pd.DataFrame, columns: Sequence[str], where: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise InputError(f"{where}: expected a DataFrame (got {type(frame).__name__})")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise InputError(
-            f"{where}: missing column(s) {', '.join(missing)}; "
-            f"pass a frame with columns {', '.join(columns)}"
-        )
-
-
-def _in_order(values: pd.Series) -> pd.Categorical:
-    """Strings as a categorical in order of first appearance (keeps a caller's order)."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        return values.cat.remove_unused_categories()
-    strings = values.astype(str)
-    return pd.Categorical(strings, categories=list(pd.unique(strings)))
-
-
-def _time_grid(t_max: float, n: int) -> np.ndarray:
-    if not (np.isfinite(t_max) and t_max > 0):
-        raise InputError(f"t_max must be a number of years above 0 (got {t_max!r})")
-    if not isinstance(n, int | np.integer) or n < 2:
-        raise InputError(f"n must be a whole number of grid points >= 2 (got {n!r})")
-    return np.linspace(0.0, float(t_max), int(n))
 
 
 # --------------------------------------------------------------------------- survival curves
@@ -121,7 +79,7 @@ def model_curves(
     One row per model and time, models in the mapping's order. Columns: model (str, the
     mapping's key), t (years from onset), survival (0-1).
     """
-    grid = _time_grid(t_max, n)
+    grid = time_grid(t_max, n)
     if not models:
         raise InputError("model_curves: no models; pass a dict such as {'weibull': model}")
     frames = [
@@ -151,8 +109,8 @@ def survival_curves(
 
     Returns a ggplot: x "Years from symptom onset", y "Survival probability" (0-100%).
     """
-    _require(curves, ("t", "survival", "model"), "survival_curves: curves")
-    data = curves.assign(model=_in_order(curves["model"]))
+    require_columns(curves, ("t", "survival", "model"), "survival_curves: curves")
+    data = curves.assign(model=in_order(curves["model"]))
     n_models = len(data["model"].cat.categories)
     plot = ggplot(data, aes("t", "survival"))
     if facet:
@@ -163,7 +121,7 @@ def survival_curves(
         plot += geom_line(aes(color="model"), size=0.9)
         plot += scale_color_manual(values=colours, name="Model")
     if landmarks is not None:
-        _require(landmarks, ("t", "target", "kind"), "survival_curves: landmarks")
+        require_columns(landmarks, ("t", "target", "kind"), "survival_curves: landmarks")
         unknown = sorted(set(landmarks["kind"]) - set(LANDMARK_SHAPES))
         if unknown:
             raise InputError(
@@ -195,11 +153,15 @@ def survival_curves(
         )
     t_max = float(data["t"].max()) if len(data) else 30.0
     step = 5 if t_max > 12 else 1
-    plot += _years_axis(t_max, step)
-    plot += _probability_axis()
+    plot += years_axis(t_max, step)
+    plot += probability_axis()
     plot += labs(x=TIME_LABEL, y=SURVIVAL_LABEL, title=title)
     size = (9.0, 3.0 + 2.4 * -(-n_models // 3)) if facet else (8.0, 5.0)
-    return plot + _theme() + theme(figure_size=size, legend_position="bottom" if facet else "right")
+    return (
+        plot
+        + house_theme()
+        + theme(figure_size=size, legend_position="bottom" if facet else "right")
+    )
 
 
 # --------------------------------------------------------------------------- landmark errors
@@ -207,15 +169,16 @@ def landmark_errors(table: pd.DataFrame, title: str | None = None) -> ggplot:
     """Dot plot of fitted minus target survival, one row per family, one colour per landmark.
 
     table : columns family (str; drawn top to bottom in order of first appearance), t (years),
-        error (fitted - target, survival 0-1); ``alsprog.calibration.landmark_fits`` builds
-        it. With a kind column only the figures to reproduce (kind equal) are drawn: a bound is
-        met or not, and its distance is no error.
+        error (fitted - target, survival 0-1);
+        ``alsprog.estimation.calibration.landmark_fits`` builds it. With a kind column only the
+        figures to reproduce (kind equal) are drawn: a bound is met or not, and its distance is
+        no error.
 
     Returns a ggplot: x "Fitted minus target survival (percentage points)", y "Family".
     """
-    _require(table, ("family", "t", "error"), "landmark_errors: table")
+    require_columns(table, ("family", "t", "error"), "landmark_errors: table")
     data = table[table["kind"] == "equal"] if "kind" in table.columns else table
-    families = list(_in_order(data["family"]).categories)
+    families = list(in_order(data["family"]).categories)
     times = sorted(set(data["t"].astype(float)))
     labels = [f"S({t:g} y)" for t in times]
     data = data.assign(
@@ -239,11 +202,13 @@ def landmark_errors(table: pd.DataFrame, title: str | None = None) -> ggplot:
             values=["o", "s", "D", "^", "v", "P"][: len(labels)] or ["o"], name="Landmark"
         )
         + scale_x_continuous(
-            limits=(-reach, reach), breaks=np.arange(-reach, reach + 1e-9, step), labels=_points
+            limits=(-reach, reach),
+            breaks=np.arange(-reach, reach + 1e-9, step),
+            labels=points_labels,
         )
         + scale_y_discrete(name="Family")
         + labs(x=ERROR_LABEL, y="Family", title=title)
-        + _theme()
+        + house_theme()
         + theme(figure_size=(8.0, 1.6 + 0.38 * max(len(families), 1)))
     )
     return plot
@@ -269,7 +234,7 @@ def background_curves(
     model : the disease's (net) survival model, years from onset.
     people : (age at onset in years, sex 'male'/'female') pairs; default a man of 55 (the
         document: onset most often in the 50s, more often in men) and a woman of 75.
-    table : life table (default ``us_ssa_2007``, see ``alsprog.lifetable``).
+    table : life table (default ``us_ssa_2007``, see ``alsprog.population.lifetable``).
     times : years from onset to evaluate at, instead of ``n`` even steps from 0 to ``t_max``.
 
     Returns
@@ -278,10 +243,10 @@ def background_curves(
     age_at_onset (years; NaN for the disease alone), sex (str; "" for the disease alone), cause
     ("ALS only", "ALS and other causes", "other causes only"), t (years), survival (0-1).
     """
-    from alsprog.background_mortality import background_survival
+    from alsprog.population.background_mortality import background_survival
 
     if times is None:
-        grid = _time_grid(t_max, n)
+        grid = time_grid(t_max, n)
     else:
         grid = np.atleast_1d(as_times(times)).astype(float)
     rows = [_curve("any age", np.nan, "", "ALS only", grid, model.survival(grid))]
@@ -318,7 +283,7 @@ def background_comparison(curves: pd.DataFrame, title: str | None = None) -> ggp
 
     Returns a ggplot: x "Years from symptom onset", y "Survival probability" (0-100%).
     """
-    _require(curves, ("person", "cause", "t", "survival"), "background_comparison: curves")
+    require_columns(curves, ("person", "cause", "t", "survival"), "background_comparison: curves")
     people = list(pd.unique(curves["person"].astype(str)))
     pairs = list(
         dict.fromkeys(zip(curves["person"].astype(str), curves["cause"].astype(str), strict=True))
@@ -343,23 +308,11 @@ def background_comparison(curves: pd.DataFrame, title: str | None = None) -> ggp
         + geom_line(size=0.9)
         + scale_color_manual(values=colours, name="Curve")
         + scale_linetype_manual(values=dashes, name="Curve")
-        + _years_axis(t_max, 5 if t_max > 12 else 1)
-        + _probability_axis()
+        + years_axis(t_max, 5 if t_max > 12 else 1)
+        + probability_axis()
         + labs(x=TIME_LABEL, y=SURVIVAL_LABEL, title=title)
-        + _theme()
+        + house_theme()
         + theme(figure_size=(9.5, 5.0), legend_position="right")
-    )
-
-
-def _years_axis(t_max: float, step: float):
-    """x axis from 0 to ``t_max`` years, a break every ``step`` years."""
-    return scale_x_continuous(breaks=np.arange(0, t_max + 1e-9, step), limits=(0, t_max))
-
-
-def _probability_axis():
-    """y axis for a probability, 0 to 100%."""
-    return scale_y_continuous(
-        limits=(0, 1), breaks=np.linspace(0, 1, 6), labels=_percent, expand=(0, 0.01)
     )
 
 

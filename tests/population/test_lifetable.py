@@ -9,12 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alsprog.background_mortality import background_hazard, background_quantile, background_survival
 from alsprog.errors import InputError
-from alsprog.lifetable import SEXES, LifeTable, life_table, list_life_tables
+from alsprog.population.background_mortality import (
+    background_hazard,
+    background_quantile,
+    background_survival,
+)
+from alsprog.population.lifetable import SEXES, LifeTable, life_table, list_life_tables
 
 TABLE = life_table()
-TABLE_CSV = Path(__file__).resolve().parents[1] / "alsprog" / "data" / "life_table_us_ssa_2007.csv"
+TABLE_CSV = Path(__file__).resolve().parents[2] / "alsprog" / "data" / "life_table_us_ssa_2007.csv"
 
 
 def survivors(sex: str) -> list[float]:

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import alsprog
+from alsprog.disease.library import phenotype
 from alsprog.errors import InputError
-from alsprog.phenotype_library import phenotype
 
 
 def test_at_onset_it_is_the_unconditional_patient_model():

@@ -23,10 +23,10 @@ import pandas as pd
 from scipy import optimize, special
 
 from alsprog.errors import FitError, InputError
+from alsprog.estimation.targets import Targets, default_targets
 from alsprog.models.base import SurvivalModel
 from alsprog.models.fit_info import FitInfo
 from alsprog.models.registry import FAMILIES, FamilySpec, check_family, family_spec
-from alsprog.targets import Targets, default_targets
 
 PENALTY = 1e6  # objective value for parameters that give no valid model
 

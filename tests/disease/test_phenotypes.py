@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import alsprog
-from alsprog.background_mortality import background_quantile, background_survival
+from alsprog.disease.library import NAMES, phenotype, phenotypes
 from alsprog.errors import InputError
-from alsprog.phenotype_library import NAMES, phenotype, phenotypes
+from alsprog.population.background_mortality import background_quantile, background_survival
 
 ALS = {3.0: 0.50, 5.0: 0.20, 10.0: 0.10}  # MSD Manual (2019), survival from onset
 

@@ -1,11 +1,11 @@
 """The report's "Individual prognosis" section: illustrative patients' outlook from today.
 
-``prognosis_section(context)`` is registered last in ``alsprog.report_sections.SECTIONS``. It
+``prognosis_section(context)`` is registered last in ``alsprog.report.SECTIONS``. It
 presents ``alsprog.prognosis`` for a few made-up profiles (``PROFILES``), with their uncertainty
 bands, and shows how the median remaining survival of the first profile moves with age at onset
 and with the ALSFRS-R progression rate. The frames are built by ``profile_table``,
 ``profile_curves`` and ``factor_medians``; every figure quoted in the text is read from
-``data/phenotypes.toml`` (``alsprog.covariates.phenotype_data``) or computed here.
+``data/phenotypes.toml`` (``alsprog.population.covariates.phenotype_data``) or computed here.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from alsprog.background_mortality import background_survival
-from alsprog.covariates import phenotype_data
-from alsprog.lifetable import life_table
-from alsprog.patient_outlook import HORIZONS, Prognosis, patient_model, prognosis
-from alsprog.phenotype_library import DERIVED, phenotype
-from alsprog.report import Context, Figure, Section, Table, percent
+from alsprog.disease.library import DERIVED, phenotype
+from alsprog.disease.prognosis import HORIZONS, Prognosis, patient_model, prognosis
+from alsprog.population.background_mortality import background_survival
+from alsprog.population.covariates import phenotype_data
+from alsprog.population.lifetable import life_table
+from alsprog.report.page import Context, Figure, Section, Table, percent
 
 HORIZON_YEARS = 10.0
 BAND_DRAWS = 60  # the default of alsprog.prognosis, so the report matches the CLI
@@ -164,7 +164,7 @@ def _or_nan(value: float | None) -> float:
 # --------------------------------------------------------------------------- the section
 def prognosis_section(context: Context) -> Section:
     """Illustrative patients' outlook from today, with bands, and how it moves with factors."""
-    from alsprog.plots_prognosis import prognosis_curves, prognosis_factors
+    from alsprog.plots.prognosis import prognosis_curves, prognosis_factors
 
     found = example_outlooks()
     table = profile_table(found)

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from alsprog.errors import InputError
-from alsprog.fitting import fit
+from alsprog.estimation.fitting import fit
 from alsprog.models.kaplan_meier import kaplan_meier
-from alsprog.survival_data import SurvivalData, check_survival_data
+from alsprog.models.survival_data import SurvivalData, check_survival_data
 
 T4, D4 = [1.0, 2.0, 3.0, 4.0], [1, 0, 1, 1]
 CALLERS = {

@@ -5,8 +5,8 @@ as CSV.
 and ``tables/*.csv`` under ``out_dir``. The page is a list of sections; a section is a function
 ``section(context) -> Section | None`` (None leaves it out), so a new one is a function appended to
 ``SECTIONS``. This module is the machinery (types, context, HTML, PNG and CSV, writing); the
-built-in sections are in ``alsprog.report_sections``. Output is deterministic: the same inputs
-give the same bytes (no timestamps in HTML or PNG).
+built-in sections are in ``alsprog.report.sections`` and are handed to it. Output is
+deterministic: the same inputs give the same bytes (no timestamps in HTML or PNG).
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from alsprog.errors import InputError
 if TYPE_CHECKING:
     from plotnine import ggplot
 
+    from alsprog.estimation.targets import Targets
     from alsprog.models.base import SurvivalModel
-    from alsprog.targets import Targets
 
 DPI = 110
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -82,21 +82,21 @@ class Context:
     them (best AIC first) and their comparison table."""
 
     def __init__(self, targets: Targets | None = None) -> None:
-        from alsprog.targets import default_targets
+        from alsprog.estimation.targets import default_targets
 
         self.targets = default_targets() if targets is None else targets
 
     @cached_property
     def comparison(self) -> pd.DataFrame:
         """``alsprog.compare_families`` on the targets (columns as documented there)."""
-        from alsprog.calibration import compare_families
+        from alsprog.estimation.calibration import compare_families
 
         return compare_families(self.targets)
 
     @cached_property
     def models(self) -> dict[str, SurvivalModel]:
         """Every family calibrated to the targets, in the comparison table's order."""
-        from alsprog.calibration import calibrate
+        from alsprog.estimation.calibration import calibrate
 
         return {family: calibrate(self.targets, family) for family in self.comparison["family"]}
 
@@ -117,14 +117,14 @@ SectionFunction = Callable[[Context], Section | None]
 
 def write_report(
     out_dir: str | Path,
-    sections: Sequence[SectionFunction] | None = None,
+    sections: Sequence[SectionFunction],
     *,
     targets: Targets | None = None,
 ) -> list[Path]:
     """Write the report under ``out_dir``; return the paths written (figures, tables, page).
 
-    sections : section functions in page order (default
-        ``alsprog.report_sections.SECTIONS``).
+    sections : section functions in page order (``alsprog.report.write_report`` passes the
+        built-in ``alsprog.report.SECTIONS``; this module never imports them).
     targets : landmarks to calibrate to (default: the reference document's ALS figures).
 
     Everything is computed and rendered before the first file is written; each file is written
@@ -134,10 +134,6 @@ def write_report(
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"report: {out_dir} is a file, not a folder; choose another --out")
-    if sections is None:
-        from alsprog.report_sections import SECTIONS  # imports this module: not at the top
-
-        sections = SECTIONS
     context = Context(targets)
     built = []
     for function in sections:

@@ -1,8 +1,9 @@
-"""The built-in sections of the calibration report, in page order (``SECTIONS``).
+"""The built-in sections of the calibration report (``alsprog.report.SECTIONS`` orders them).
 
 A section is a function ``section(context) -> Section | None`` (None leaves it out); the types,
-the shared ``Context`` and the writing live in ``alsprog.report``. Each section calls table and
-plot functions (``alsprog.calibration``, ``alsprog.plots``) and adds the words around them.
+the shared ``Context`` and the writing live in ``alsprog.report.page``. Each section calls table
+and plot functions (``alsprog.estimation.calibration``, ``alsprog.plots``) and adds the words
+around them.
 """
 
 from __future__ import annotations
@@ -16,8 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from alsprog.report import Context, Figure, Section, SectionFunction, Table, number, percent, points
-from alsprog.report_prognosis import prognosis_section
+from alsprog.report.page import (
+    Context,
+    Figure,
+    Section,
+    Table,
+    number,
+    percent,
+    points,
+)
 
 if TYPE_CHECKING:
     from alsprog.models.base import SurvivalModel
@@ -179,7 +187,7 @@ def _mixture_text(models: Mapping[str, SurvivalModel], n_figures: int) -> str:
 def errors_section(context: Context) -> Section:
     """Fitted minus target at each landmark, per family."""
     from alsprog import plots
-    from alsprog.calibration import landmark_fits
+    from alsprog.estimation.calibration import landmark_fits
 
     fits = landmark_fits(context.models)
     parameters = dict(
@@ -252,7 +260,7 @@ def _hardest_text(small: pd.DataFrame) -> str:
 def background_section(context: Context) -> Section | None:
     """The calibrated mixture with ordinary mortality for two illustrative patients."""
     from alsprog import plots
-    from alsprog.lifetable import life_table
+    from alsprog.population.lifetable import life_table
 
     model = context.models.get("mixture")
     if model is None:
@@ -380,13 +388,3 @@ def phenotypes_section(context: Context) -> Section:
             ),
         },
     )
-
-
-SECTIONS: tuple[SectionFunction, ...] = (
-    landmarks_section,
-    families_section,
-    errors_section,
-    background_section,
-    phenotypes_section,
-    prognosis_section,
-)

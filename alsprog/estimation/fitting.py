@@ -3,7 +3,7 @@
 ``fit`` takes one row per patient (years from symptom onset to death or censoring, whether the
 patient died, optionally the time they came under observation and a case weight) and returns the
 family's model with a ``FitInfo`` attached: estimates, standard errors, log-likelihood, AIC.
-The likelihood and its gradient live in ``alsprog.likelihood``.
+The likelihood and its gradient live in ``alsprog.estimation.likelihood``.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from scipy import optimize
 from statsmodels.tools.numdiff import approx_hess3
 
 from alsprog.errors import FitError, InputError
-from alsprog.likelihood import INVALID, NegativeLogLikelihood
+from alsprog.estimation.likelihood import INVALID, NegativeLogLikelihood
 from alsprog.models.base import SurvivalModel
 from alsprog.models.fit_info import FitInfo
 from alsprog.models.registry import LOG_SCALE, FamilySpec, check_family, family_spec
-from alsprog.survival_data import check_survival_data
+from alsprog.models.survival_data import check_survival_data
 
 # Families whose log hazard is finite at t = 0, so a death at exactly 0 years is usable.
 FINITE_HAZARD_AT_ZERO = ("exponential", "gompertz", "piecewise_exponential")

@@ -17,12 +17,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from alsprog.calibrated_phenotype import Phenotype
-from alsprog.covariates import phenotype_data
+from alsprog.disease.library import DEFAULT_TABLE, phenotype, uncertainty_draws
+from alsprog.disease.phenotype import Phenotype
 from alsprog.errors import InputError
-from alsprog.lifetable import LifeTable
 from alsprog.models.base import SurvivalModel
-from alsprog.phenotype_library import DEFAULT_TABLE, phenotype, uncertainty_draws
+from alsprog.population.covariates import phenotype_data
+from alsprog.population.lifetable import LifeTable
 
 BAND_LEVEL = 0.90
 HORIZONS = (1, 2, 5)  # years from now for p_alive

@@ -1,7 +1,7 @@
 """General-population life tables: loading, checking and the cumulative hazard they imply.
 
 Queries for a person (survival, hazard and quantiles from ordinary causes alone) live in
-``alsprog.background_mortality``.
+``alsprog.population.background_mortality``.
 
 A life table gives q(x), the probability that someone alive at exact age x dies before age x + 1,
 by sex and single year of age 0, 1, ..., max_age. alsprog assumes the hazard is constant within each

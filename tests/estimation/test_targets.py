@@ -5,7 +5,7 @@ import math
 import pytest
 
 from alsprog.errors import InputError
-from alsprog.targets import Landmark, Targets, default_targets, load_targets
+from alsprog.estimation.targets import Landmark, Targets, default_targets, load_targets
 
 
 def test_default_targets_are_the_documents_figures_with_sources():

@@ -1,0 +1,8 @@
+"""The motor neuron diseases as alsprog knows them: calibrated phenotypes and prognosis.
+
+``phenotype`` (the ``Phenotype`` record), ``library`` (``phenotype()`` and ``phenotypes()``:
+every phenotype calibrated to its sourced figures with ordinary mortality), ``prognosis``
+(``prognosis()``: one patient's outlook from today with an uncertainty band). Uses population,
+models and estimation. The package-level functions of the same names live in ``alsprog``; this
+folder re-exports nothing, so a submodule never shadows a function.
+"""

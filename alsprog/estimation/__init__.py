@@ -1,0 +1,7 @@
+"""Estimating models from data: individual survival data and landmark figures.
+
+``likelihood`` (log-likelihoods and gradients of every family), ``fitting`` (``fit``: maximum
+likelihood on right-censored, left-truncated, weighted data), ``targets`` (landmark figures read
+from TOML or CSV), ``calibration`` (``calibrate``: landmarks as grouped data). Uses population and
+models.
+"""

@@ -1,0 +1,28 @@
+"""Figures: functions that take a tidy frame and return a plotnine ``ggplot``, unshown and unsaved.
+
+``style`` holds the shared look (palette, theme, axes, column checks); ``survival`` the
+calibration and ordinary-mortality figures; ``prognosis`` one patient's outlook. Uses the
+folders before it (population, models, estimation, disease); plotnine is imported here only,
+never by ``import alsprog``.
+"""
+
+from alsprog.plots.prognosis import prognosis_curves, prognosis_factors
+from alsprog.plots.style import PALETTE
+from alsprog.plots.survival import (
+    background_comparison,
+    background_curves,
+    landmark_errors,
+    model_curves,
+    survival_curves,
+)
+
+__all__ = [
+    "PALETTE",
+    "background_comparison",
+    "background_curves",
+    "landmark_errors",
+    "model_curves",
+    "prognosis_curves",
+    "prognosis_factors",
+    "survival_curves",
+]
