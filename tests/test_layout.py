@@ -146,7 +146,7 @@ print("\\n".join(failed))
 
 def test_every_module_imports_first():
     # A circle shows as an ImportError for whichever of its modules is imported first.
-    names = sorted(m for m in MODULES if m != "alsprog")
+    names = sorted(m for m in MODULES if m != "alsprog" and not m.endswith("__main__"))
     run = subprocess.run(
         [sys.executable, "-c", FIRST_IMPORT, *names], capture_output=True, text=True, check=True
     )
