@@ -51,13 +51,17 @@ class Figure:
 class Table:
     """A table of a section: ``data`` goes to CSV as it is; the page shows ``display`` if given
     (else ``data``), each column through ``formats[column]`` (else ``number``) and escaped.
-    With ``show=False`` the page only links the CSV (the data behind a figure, say)."""
+    With ``show=False`` the page only links the CSV (the data behind a figure, say).
+    ``references`` names text columns (items separated by " | ", such as sources) that the page
+    shows as numbers into one list under the table, so long text never widens a row; the CSV
+    keeps the full text."""
 
     data: pd.DataFrame
     caption: str = ""
     display: pd.DataFrame | None = None
     formats: Mapping[str, Callable[[Any], str]] = field(default_factory=dict)
     show: bool = True
+    references: Sequence[str] = ()
 
 
 class Section(NamedTuple):
@@ -240,19 +244,43 @@ def _table_html(path: str, table: Table) -> str:
     if not table.show:
         return f'<p class="caption">{table.caption} <a href="{path}">CSV</a></p>'
     frame = table.data if table.display is None else table.display
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    notes: dict[str, int] = {}  # reference text -> its number, in order of first use
+    # A break opportunity after each '_' lets long column names wrap; the names stay exact.
+    head = "".join(
+        f"<th>{html.escape(str(c)).replace('_', '_<wbr>')}</th>" for c in frame.columns
+    )
     rows = []
     for record in frame.itertuples(index=False):
         cells = []
         for column, value in zip(frame.columns, record, strict=True):
+            if column in table.references:
+                items = [s.strip() for s in str(value).split(" | ") if s.strip()]
+                numbers = [notes.setdefault(item, len(notes) + 1) for item in items]
+                shown = _number_ranges(numbers)
+                cells.append(f'<td class="refs">{html.escape(shown)}</td>')
+                continue
             shown = table.formats.get(column, number)(value)
             align = ' class="num"' if isinstance(value, int | float) else ""
             cells.append(f"<td{align}>{html.escape(shown)}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
+    listed = "".join(f"<li>{html.escape(text)}</li>" for text in notes)
+    references = f'<ol class="references">{listed}</ol>' if notes else ""
     return (
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f'<div class="table"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>{references}"
         f'<p class="caption">{table.caption} <a href="{path}">CSV</a></p>'
     )
+
+
+def _number_ranges(numbers: Sequence[int]) -> str:
+    """Reference numbers as compact ranges: [1, 2, 3, 5] -> '1-3, 5'."""
+    runs: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
 
 
 def _section_html(number: int, section: Section, blocks: dict[tuple[str, str], str]) -> str:
@@ -289,6 +317,11 @@ th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #ddd; text-align: lef
          vertical-align: top; }
 th { background: #f3f3f3; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .note { background: #f7f7f2; border-left: 3px solid #c9b458; padding: 0.5rem 0.8rem; }
+td.refs { font-size: 0.85rem; }
+ol.references { font-size: 0.82rem; color: #444; margin: 0.3rem 0; padding-left: 2rem; }
+ol.references li { margin: 0.1rem 0; }
+@media print { body { max-width: none; margin: 0; } h2 { break-after: avoid; }
+               figure, tr { break-inside: avoid; } }
 """
 
 

@@ -380,8 +380,10 @@ def phenotypes_section(context: Context) -> Section:
             "phenotypes": Table(
                 table,
                 "As returned by <code>alsprog.phenotypes()</code>; "
-                "survival in percent, max_abs_error in percentage points.",
+                "survival in percent, max_abs_error in percentage points; sources numbered "
+                "in the list above, in full in the CSV.",
                 formats=formats,
+                references=("sources",),
             ),
             "phenotype_curves": Table(
                 curves, "The curves in the figure (columns model, t, survival).", show=False

@@ -39,18 +39,6 @@ FAMILY_COLUMNS = [
 ]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def made(tmp_path_factory) -> tuple[Path, list[str]]:
-    """The report written by the script, as `make report` does; its stdout lines."""
-    out = tmp_path_factory.mktemp("report")
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "make_report.py"), "--out", str(out)],
-        capture_output=True, text=True, timeout=300, cwd=ROOT,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return out, done.stdout.splitlines()
-
-
 def files_under(folder: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
@@ -332,3 +320,21 @@ def test_script_errors_are_one_line_with_exit_2(tmp_path):
         assert done.returncode == 2
         assert len(done.stderr.strip().splitlines()) == 1
         assert done.stderr.startswith("make_report: error: ")
+
+
+def test_reference_columns_become_numbers_into_one_list_under_the_table():
+    frame = pd.DataFrame(
+        {"name": ["a", "b"], "sources": ["Smith 2001 | Jones 2003 | Lee 2010", "Jones 2003"]}
+    )
+    files = report.render(
+        [
+            report.Section(
+                "T", "<p>x</p>", {}, {"refs": report.Table(frame, "c", references=("sources",))}
+            )
+        ]
+    )
+    page = files["index.html"].decode()
+    assert '<td class="refs">1-3</td>' in page and '<td class="refs">2</td>' in page
+    listed = page[page.index('<ol class="references">') :].split("</ol>")[0]
+    assert listed.count("<li>") == 3 and listed.index("Smith 2001") < listed.index("Lee 2010")
+    assert b"Smith 2001 | Jones 2003 | Lee 2010" in files["tables/refs.csv"]  # the CSV keeps it all

@@ -1,0 +1,115 @@
+"""The report as a reader sees it: headless Chromium (Debian's chromium and chromium-driver, driven
+by selenium) opens the page in a 1280 px window and checks layout, images, links and the console.
+
+Outside CI the test skips when Chromium is missing; under CI (CI=true) a missing browser is a
+failure, since `.ci/run` installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+WINDOW_WIDTH = 1280
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+def _browser_or_skip():
+    have = Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()
+    if not have:
+        if os.environ.get("CI"):
+            pytest.fail("CI: chromium and chromium-driver are missing; .ci/run installs them")
+        pytest.skip("chromium / chromium-driver not installed (apt-get install chromium-driver)")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--window-size={WINDOW_WIDTH},900",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = webdriver.ChromeService(executable_path=CHROMEDRIVER)
+    return webdriver.Chrome(options=options, service=service)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    driver = _browser_or_skip()
+    yield driver
+    driver.quit()
+
+
+def _open(driver, page: Path) -> None:
+    driver.get(page.resolve().as_uri())
+    # PNGs are embedded as data URIs; wait until every image has decoded.
+    driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "Promise.all([...document.images].map(i => i.decode().catch(() => null)))"
+        ".then(() => done(true));"
+    )
+
+
+def _too_wide(driver) -> list[str]:
+    """Elements whose right edge passes the window (the page must never scroll sideways)."""
+    return driver.execute_script(
+        "const w = document.documentElement.clientWidth; const out = [];"
+        "for (const e of document.body.querySelectorAll('*')) {"
+        "  const r = e.getBoundingClientRect();"
+        "  if (r.width > 0 && r.right > w + 1) {"
+        "    out.push(e.tagName + (e.id ? '#' + e.id : '') + ' right=' + Math.round(r.right));"
+        "  }"
+        "}"
+        "return out.slice(0, 10);"
+    )
+
+
+def test_report_page_fits_the_window_loads_every_image_and_every_link(browser, made):
+    out, _ = made
+    _open(browser, out / "index.html")
+    width = browser.execute_script("return document.documentElement.scrollWidth")
+    assert width <= WINDOW_WIDTH, f"page is {width} px wide: {_too_wide(browser)}"
+    assert _too_wide(browser) == []
+
+    images = browser.execute_script(
+        "return [...document.images].map(i => [i.alt, i.naturalWidth, i.naturalHeight,"
+        " i.getBoundingClientRect().width]);"
+    )
+    assert images, "the page has no images"
+    broken = [alt for alt, w, h, shown in images if not (w > 0 and h > 0 and shown > 0)]
+    assert broken == [], f"images that did not load or show: {broken}"
+
+    links = browser.execute_script(
+        "return [...document.querySelectorAll('nav a')].map(a => a.getAttribute('href'));"
+    )
+    assert len(links) >= 5
+    missing = [
+        href
+        for href in links
+        if not browser.execute_script(
+            "return document.getElementById(arguments[0]) !== null;", href.removeprefix("#")
+        )
+    ]
+    assert missing == [], f"table-of-contents links without a target: {missing}"
+
+    external = browser.execute_script(
+        "return [...document.querySelectorAll('[src],[href]')]"
+        ".map(e => e.getAttribute('src') || e.getAttribute('href'))"
+        ".filter(u => /^(https?:)?\\/\\//.test(u));"
+    )
+    assert external == [], f"external resources: {external}"
+
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == [], errors
