@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test report bench lint clean
+.PHONY: install test report bench lint notebooks clean
 
 install: $(STAMP)
 
@@ -16,13 +16,16 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 test: install
-	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
+	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider --nbmake --nbmake-timeout=300 tests notebooks
 
 report: install
 	$(BIN)/python scripts/make_report.py --out reports
 
 bench: install
 	$(BIN)/python scripts/bench.py
+
+notebooks: install
+	$(BIN)/jupyter lab notebooks
 
 lint: install
 	$(BIN)/ruff check alsprog tests scripts

@@ -37,6 +37,7 @@ _LAZY = {
     "load_targets": "alsprog.estimation.targets",
     "default_targets": "alsprog.estimation.targets",
     "Targets": "alsprog.estimation.targets",
+    "Landmark": "alsprog.estimation.targets",
     "phenotype": "alsprog.disease.library",
     "phenotypes": "alsprog.disease.library",
     "prognosis": "alsprog.disease.prognosis",

@@ -228,6 +228,7 @@ def background_curves(
     table: str | Path | LifeTable | None = None,
     *,
     times: Sequence[float] | None = None,
+    disease: str = "ALS",
 ) -> pd.DataFrame:
     """The disease alone, the disease with ordinary mortality, and ordinary mortality alone.
 
@@ -236,12 +237,14 @@ def background_curves(
         document: onset most often in the 50s, more often in men) and a woman of 75.
     table : life table (default ``us_ssa_2007``, see ``alsprog.population.lifetable``).
     times : years from onset to evaluate at, instead of ``n`` even steps from 0 to ``t_max``.
+    disease : the disease's name in the curve labels (default "ALS").
 
     Returns
     -------
     One row per curve and time. Columns: person (str; "any age" for the disease alone),
     age_at_onset (years; NaN for the disease alone), sex (str; "" for the disease alone), cause
-    ("ALS only", "ALS and other causes", "other causes only"), t (years), survival (0-1).
+    ("ALS only", "ALS and other causes", "other causes only", with ``disease`` for "ALS"),
+    t (years), survival (0-1).
     """
     from alsprog.population.background_mortality import background_survival
 
@@ -249,13 +252,18 @@ def background_curves(
         grid = time_grid(t_max, n)
     else:
         grid = np.atleast_1d(as_times(times)).astype(float)
-    rows = [_curve("any age", np.nan, "", "ALS only", grid, model.survival(grid))]
+    rows = [_curve("any age", np.nan, "", f"{disease} only", grid, model.survival(grid))]
     for age, sex in people:
         combined = model.with_background(age_at_onset=age, sex=sex, table=table)
         other = background_survival(age, sex, grid, table=table)
         rows.append(
             _curve(
-                _person(age, sex), age, sex, "ALS and other causes", grid, combined.survival(grid)
+                _person(age, sex),
+                age,
+                sex,
+                f"{disease} and other causes",
+                grid,
+                combined.survival(grid),
             )
         )
         rows.append(_curve(_person(age, sex), age, sex, "other causes only", grid, other))

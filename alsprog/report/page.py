@@ -246,9 +246,7 @@ def _table_html(path: str, table: Table) -> str:
     frame = table.data if table.display is None else table.display
     notes: dict[str, int] = {}  # reference text -> its number, in order of first use
     # A break opportunity after each '_' lets long column names wrap; the names stay exact.
-    head = "".join(
-        f"<th>{html.escape(str(c)).replace('_', '_<wbr>')}</th>" for c in frame.columns
-    )
+    head = "".join(f"<th>{html.escape(str(c)).replace('_', '_<wbr>')}</th>" for c in frame.columns)
     rows = []
     for record in frame.itertuples(index=False):
         cells = []
