@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from alsprog.cli.common import add_background_flags, background_argument
 
@@ -35,6 +36,12 @@ def add(sub: argparse._SubParsersAction) -> None:
         help="a treatment preset from data/phenotypes.toml (riluzole, edaravone)",
     )
     add_background_flags(p)
+    p.add_argument(
+        "--html",
+        type=Path,
+        metavar="FILE",
+        help="also write a one-page patient card (self-contained HTML, printable on A4)",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output on stdout")
     p.set_defaults(run=run, show=show)
 
@@ -54,7 +61,12 @@ def run(args: argparse.Namespace) -> dict:
         treatment=args.treatment,
         background=background_argument(args),
     )
-    return result.to_dict()
+    answer = result.to_dict()
+    if args.html is not None:
+        from alsprog.report.patient_card import write_patient_card
+
+        answer["html"] = str(write_patient_card(result, args.html))
+    return answer
 
 
 def show(r: dict) -> str:
@@ -70,5 +82,6 @@ def show(r: dict) -> str:
             f"(quartiles {q25:.1f} to {q75:.1f})",
             f"alive in {alive}",
             f"curve and {r['band_level']:.0%} band: use --json",
+            *([f"patient card written to {r['html']}"] if r.get("html") else []),
         ]
     )

@@ -6,7 +6,7 @@ folders before it (population, models, estimation, disease); plotnine is importe
 never by ``import alsprog``.
 """
 
-from alsprog.plots.prognosis import prognosis_curves, prognosis_factors
+from alsprog.plots.prognosis import alsfrs_r_projection_plot, prognosis_curves, prognosis_factors
 from alsprog.plots.style import PALETTE
 from alsprog.plots.survival import (
     background_comparison,
@@ -18,6 +18,7 @@ from alsprog.plots.survival import (
 
 __all__ = [
     "PALETTE",
+    "alsfrs_r_projection_plot",
     "background_comparison",
     "background_curves",
     "landmark_errors",

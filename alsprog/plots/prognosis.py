@@ -29,6 +29,7 @@ from plotnine import (
     labs,
     scale_color_manual,
     scale_fill_manual,
+    scale_x_continuous,
     scale_y_continuous,
     theme,
 )
@@ -118,4 +119,25 @@ def prognosis_factors(table: pd.DataFrame, title: str | None = None) -> ggplot:
         )
         + house_theme()
         + theme(figure_size=(9.0, 4.0))
+    )
+
+
+def alsfrs_r_projection_plot(projection: pd.DataFrame, title: str | None = None) -> ggplot:
+    """Expected ALSFRS-R total over the coming months (a straight-line projection).
+
+    projection : columns months_from_now (months), alsfrs_r (0-48), as
+        ``alsprog.disease.functional_course.alsfrs_r_projection`` builds it.
+
+    Returns a ggplot: x "Months from today", y "ALSFRS-R total (0-48)".
+    """
+    require_columns(projection, ("months_from_now", "alsfrs_r"), "alsfrs_r_projection_plot")
+    months = float(projection["months_from_now"].max()) if len(projection) else 12.0
+    return (
+        ggplot(projection, aes("months_from_now", "alsfrs_r"))
+        + geom_line(color=PALETTE[4], size=0.9)
+        + geom_point(color=PALETTE[4], size=1.2)
+        + scale_x_continuous(breaks=list(range(0, int(months) + 1, 3)), limits=(0, months))
+        + scale_y_continuous(limits=(0, 48), breaks=[0, 12, 24, 36, 48])
+        + labs(x="Months from today", y="ALSFRS-R total (0-48)", title=title)
+        + house_theme()
     )

@@ -7,7 +7,9 @@ failure, since `.ci/run` installs it.
 
 from __future__ import annotations
 
+import base64
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -113,3 +115,24 @@ def test_report_page_fits_the_window_loads_every_image_and_every_link(browser, m
 
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert errors == [], errors
+
+
+def test_patient_card_fits_the_window_and_prints_on_one_a4_page(browser, tmp_path):
+    import alsprog
+    from alsprog.report.patient_card import write_patient_card
+
+    outlook = alsprog.prognosis(
+        "pls", age_at_onset=53.0, years_since_onset=3.0, sex="female", alsfrs_r=40.0
+    )
+    card = write_patient_card(outlook, tmp_path / "card.html")
+    _open(browser, card)
+    assert _too_wide(browser) == []
+    sizes = browser.execute_script("return [...document.images].map(i => i.naturalWidth);")
+    assert len(sizes) == 2 and min(sizes) > 0
+    from selenium.webdriver.common.print_page_options import PrintOptions
+
+    options = PrintOptions()
+    options.page_width, options.page_height = 21.0, 29.7  # A4, centimetres
+    pdf = base64.b64decode(browser.print_page(options))
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the card spills onto a second page"
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
