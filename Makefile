@@ -19,7 +19,7 @@ test: install
 	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider --nbmake --nbmake-timeout=300 tests notebooks
 
 report: install
-	$(BIN)/python scripts/make_report.py --out reports
+	$(BIN)/alsprog report --out reports
 
 bench: install
 	$(BIN)/python scripts/bench.py

@@ -1,39 +1,13 @@
-"""Write the calibration report: index.html, figures/*.png and tables/*.csv under --out.
+"""Write the population report: the same as ``alsprog report`` (kept for old habits).
 
-Usage: python scripts/make_report.py --out reports
+Usage: python scripts/make_report.py [--out reports] [--seed S] [--n N] [--replicates R]
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
 
-
-class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2
-        print(f"make_report: error: {message}", file=sys.stderr)
-        raise SystemExit(2)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = Parser(description="Write the alsprog calibration report (HTML, PNG, CSV).")
-    parser.add_argument(
-        "--out", type=Path, default=Path("reports"), help="folder to write into (default: reports)"
-    )
-    args = parser.parse_args(argv)
-    from alsprog.errors import AlsprogError
-    from alsprog.report import write_report
-
-    try:
-        written = write_report(args.out)
-    except (AlsprogError, OSError) as err:
-        print(f"make_report: error: {err}", file=sys.stderr)
-        return 2
-    for path in written:
-        print(path)
-    return 0
-
+from alsprog.cli import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(["report", *sys.argv[1:]]))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from alsprog.estimation.targets import Targets
 from alsprog.report.page import (
     Context,
     Figure,
@@ -60,11 +60,11 @@ __all__ = [
 def write_report(
     out_dir: str | Path,
     sections: Sequence[SectionFunction] | None = None,
-    *,
-    targets: Targets | None = None,
+    **settings: Any,
 ) -> list[Path]:
-    """Write the report under ``out_dir`` (default sections: ``SECTIONS``); see
-    ``alsprog.report.page.write_report`` for what is written and how."""
+    """Write the report under ``out_dir`` (default sections: ``SECTIONS``); ``settings`` are
+    ``targets``, ``seed``, ``n_patients``, ``replicates`` and ``progress``, as documented in
+    ``alsprog.report.page.write_report``, which says what is written and how."""
     from alsprog.report import page
 
-    return page.write_report(out_dir, SECTIONS if sections is None else sections, targets=targets)
+    return page.write_report(out_dir, SECTIONS if sections is None else sections, **settings)

@@ -81,14 +81,37 @@ class Section(NamedTuple):
     tables: Mapping[str, Table | pd.DataFrame] = {}
 
 
-class Context:
-    """What sections share, computed once on first use: the targets, every family calibrated to
-    them (best AIC first) and their comparison table."""
+DEFAULT_SEED = 1
+DEFAULT_PATIENTS = 20_000  # simulated cohort size: Monte Carlo error of a KM curve about 0.004
+DEFAULT_REPLICATES = 200  # simulated trials per design point: power SE at most 0.035
 
-    def __init__(self, targets: Targets | None = None) -> None:
+
+class Context:
+    """What sections share, computed once on first use: the settings (seed, simulated cohort
+    size, trial replicates), the targets, every family calibrated to them (best AIC first) and
+    their comparison table."""
+
+    def __init__(
+        self,
+        targets: Targets | None = None,
+        *,
+        seed: int = DEFAULT_SEED,
+        n_patients: int = DEFAULT_PATIENTS,
+        replicates: int = DEFAULT_REPLICATES,
+    ) -> None:
         from alsprog.estimation.targets import default_targets
 
+        for name, value, low in (
+            ("seed", seed, 0),
+            ("n", n_patients, 100),
+            ("replicates", replicates, 10),
+        ):
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise InputError(f"report: {name} must be a whole number >= {low} (got {value!r})")
         self.targets = default_targets() if targets is None else targets
+        self.seed = seed
+        self.n_patients = n_patients
+        self.replicates = replicates
 
     @cached_property
     def comparison(self) -> pd.DataFrame:
@@ -124,12 +147,20 @@ def write_report(
     sections: Sequence[SectionFunction],
     *,
     targets: Targets | None = None,
+    seed: int = DEFAULT_SEED,
+    n_patients: int = DEFAULT_PATIENTS,
+    replicates: int = DEFAULT_REPLICATES,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> list[Path]:
     """Write the report under ``out_dir``; return the paths written (figures, tables, page).
 
     sections : section functions in page order (``alsprog.report.write_report`` passes the
         built-in ``alsprog.report.SECTIONS``; this module never imports them).
     targets : landmarks to calibrate to (default: the reference document's ALS figures).
+    seed, n_patients, replicates : the simulation settings sections read from the context
+        (random seed, simulated cohort size, simulated trials per design point).
+    progress : called as ``progress(done, total, name)`` before each section and once at the
+        end (``done == total``), for a progress display.
 
     Everything is computed and rendered before the first file is written; each file is written
     under a temporary name in its own folder and renamed into place, so an error leaves no
@@ -138,18 +169,48 @@ def write_report(
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"report: {out_dir} is a file, not a folder; choose another --out")
-    context = Context(targets)
+    context = Context(targets, seed=seed, n_patients=n_patients, replicates=replicates)
     built = []
-    for function in sections:
+    for done, function in enumerate(sections):
+        if progress is not None:
+            progress(done, len(sections), getattr(function, "__name__", "section"))
         section = function(context)
         if section is not None:
             built.append(section)
-    files = render(built)
+    if progress is not None:
+        progress(len(sections), len(sections), "writing files")
+    files = render(built, footer=reproducibility_footer(context))
     return _write_all(out_dir, files)
 
 
-def render(sections: Sequence[Section]) -> dict[str, bytes]:
-    """Every file of the report as relative path -> bytes; ``index.html`` last."""
+def reproducibility_footer(context: Context) -> str:
+    """HTML: the alsprog version, the settings, the data's dates and the dependency versions."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from alsprog import __version__
+
+    names = ("numpy", "scipy", "pandas", "lifelines", "statsmodels", "plotnine", "matplotlib")
+    versions = []
+    for name in names:
+        try:
+            versions.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            versions.append(f"{name} (not installed)")
+    return (
+        f"<footer><p>Reproducibility: alsprog {html.escape(__version__)}; seed "
+        f"{context.seed}; simulated cohort of {context.n_patients:,} patients; "
+        f"{context.replicates:,} simulated trials per design point; targets "
+        f"<code>{html.escape(context.targets.name)}</code>. Data: the MSD Manual chapter "
+        "(2019) and the papers cited beside each figure in <code>alsprog/data</code>; ordinary "
+        "mortality from the US SSA period life table for 2007. Dependencies: "
+        f"{html.escape(', '.join(versions))}. The same settings give the same tables, byte for "
+        "byte.</p></footer>"
+    )
+
+
+def render(sections: Sequence[Section], footer: str = "") -> dict[str, bytes]:
+    """Every file of the report as relative path -> bytes; ``index.html`` last. ``footer`` is
+    HTML placed at the end of the page."""
     files: dict[str, bytes] = {}
     bodies = []
     for number, section in enumerate(sections, start=1):
@@ -165,7 +226,7 @@ def render(sections: Sequence[Section]) -> dict[str, bytes]:
             files[path] = csv_bytes(table.data)
             blocks["table", name] = _table_html(path, table)
         bodies.append(_section_html(number, section, blocks))
-    files["index.html"] = _page(sections, bodies).encode("utf-8")
+    files["index.html"] = _page(sections, bodies, footer).encode("utf-8")
     return files
 
 
@@ -314,6 +375,7 @@ table { border-collapse: collapse; margin: 1rem 0 0.3rem; font-size: 0.92rem; }
 th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #ddd; text-align: left;
          vertical-align: top; }
 th { background: #f3f3f3; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+footer { margin-top: 3rem; border-top: 1px solid #ccc; font-size: 0.85rem; color: #555; }
 .note { background: #f7f7f2; border-left: 3px solid #c9b458; padding: 0.5rem 0.8rem; }
 td.refs { font-size: 0.85rem; }
 ol.references { font-size: 0.82rem; color: #444; margin: 0.3rem 0; padding-left: 2rem; }
@@ -323,7 +385,7 @@ ol.references li { margin: 0.1rem 0; }
 """
 
 
-def _page(sections: Sequence[Section], bodies: Sequence[str]) -> str:
+def _page(sections: Sequence[Section], bodies: Sequence[str], footer: str = "") -> str:
     from alsprog import __version__
 
     toc = "".join(
@@ -339,7 +401,7 @@ def _page(sections: Sequence[Section], bodies: Sequence[str]) -> str:
         "throughout. Every figure below is also in <code>figures/</code> (PNG) and every table "
         "in <code>tables/</code> (CSV, full precision). Each number is given with its source, "
         "or marked as computed by alsprog or as an assumption.</p>\n"
-        f"<nav><ol>{toc}</ol></nav>\n" + "\n".join(bodies) + "\n</body>\n</html>\n"
+        f"<nav><ol>{toc}</ol></nav>\n" + "\n".join(bodies) + f"\n{footer}\n</body>\n</html>\n"
     )
 
 

@@ -319,7 +319,7 @@ def test_script_errors_are_one_line_with_exit_2(tmp_path):
                               timeout=120, cwd=ROOT)  # fmt: skip
         assert done.returncode == 2
         assert len(done.stderr.strip().splitlines()) == 1
-        assert done.stderr.startswith("make_report: error: ")
+        assert done.stderr.startswith("alsprog") and ": error: " in done.stderr
 
 
 def test_reference_columns_become_numbers_into_one_list_under_the_table():
@@ -338,3 +338,35 @@ def test_reference_columns_become_numbers_into_one_list_under_the_table():
     listed = page[page.index('<ol class="references">') :].split("</ol>")[0]
     assert listed.count("<li>") == 3 and listed.index("Smith 2001") < listed.index("Lee 2010")
     assert b"Smith 2001 | Jones 2003 | Lee 2010" in files["tables/refs.csv"]  # the CSV keeps it all
+
+
+def test_page_ends_with_a_reproducibility_footer(made):
+    out, _ = made
+    page = (out / "index.html").read_text("utf-8")
+    footer = page[page.index("<footer>") : page.index("</footer>")]
+    from importlib.metadata import version
+
+    assert f"alsprog {alsprog.__version__}" in footer and "seed 1;" in footer
+    for name in ("numpy", "lifelines", "plotnine"):
+        assert f"{name} {version(name)}" in footer
+
+
+@pytest.mark.parametrize(
+    "flag, value", [("--seed", "-1"), ("--n", "5"), ("--replicates", "0"), ("--n", "many")]
+)
+def test_report_cli_refuses_bad_settings_in_one_line(flag, value, tmp_path, capsys):
+    from alsprog.cli import main
+
+    with pytest.raises(SystemExit) if value == "many" else _nothing():
+        assert main(["report", "--out", str(tmp_path / "r"), flag, value]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "error" in err[0]
+    assert not (tmp_path / "r").exists()
+
+
+class _nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
