@@ -5,9 +5,9 @@ at t is not at risk for deaths at t), the Greenwood or, for weights that are not
 infinitesimal-jackknife variance, the pointwise bands (``conf_type`` "log", R's default,
 "log-log", lifelines' default, or "plain"), quantiles with R's flat-segment rule and their
 confidence limits, the restricted mean and its standard error, and survminer's numbers at risk.
-The estimate is numpy's (in ``kaplan_meier_summaries``, with the rules): lifelines counts an
-entrant at t as at risk at t and has no robust variance, so it cannot be R's estimator; it
-agrees with lifelines wherever their conventions agree.
+The estimate is numpy's (in ``kaplan_meier_summaries``, with the rules): lifelines' curve is
+R's, but its event table counts an entrant at t as at risk at t, and it has no robust variance
+for weights that are not whole numbers, so it cannot give R's numbers throughout.
 """
 
 from __future__ import annotations
