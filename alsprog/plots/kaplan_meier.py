@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 __all__ = ["kaplan_meier_plot", "risk_tables"]
 
 ROWS = (("at_risk", "at risk"), ("events", "events"), ("censored", "censored"))
-CURVE_PANEL, TABLE_PANEL = "Survival", "Numbers"
+CURVE_PANEL, TABLE_PANEL = "Survival probability", "Numbers"
 PANELS = (CURVE_PANEL, TABLE_PANEL)
 PROBABILITY_BREAKS = np.linspace(0.0, 1.0, 6)
 
@@ -198,6 +198,12 @@ def kaplan_meier_plot(
                 f"kaplan_meier_plot: models[{name!r}] is a {type(model).__name__}, not a "
                 "survival model; pass {name: model} with models from alsprog.fit or calibrate"
             )
+    clash = [name for name in models if name in named]
+    if clash:
+        raise InputError(
+            f"kaplan_meier_plot: model name {clash[0]!r} is also a curve's name; give the "
+            "models names of their own, e.g. 'Weibull fit'"
+        )
     t_last = max(float(curve.times[-1]) for curve in named.values())
     if times is None:
         at = np.asarray(breaks_extended(n=6)((0.0, t_last)), dtype=float)
@@ -209,7 +215,7 @@ def kaplan_meier_plot(
                 f"kaplan_meier_plot: times must be finite times >= 0, at least one (got {times!r})"
             )
     t_end = max(t_last, float(at.max()))
-    names = list(named) + [n for n in models if n not in named]
+    names = list(named) + list(models)
     colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
     dashes = {name: ("solid" if name in named else "dashed") for name in names}
 

@@ -155,6 +155,10 @@ def test_default_times_are_round_numbers_within_follow_up(by_sex):
             {"models": {"w": "weibull"}},
             r"^kaplan_meier_plot: models\['w'\] is a str, not a survival model",
         ),
+        (
+            {"models": {"male": Weibull(1.3, 420.0)}},
+            r"^kaplan_meier_plot: model name 'male' is also a curve's name; give the models",
+        ),
         ({"times": [0, -5]}, r"^kaplan_meier_plot times: time -5 at position 1 is negative"),
         ({"times": [np.nan]}, r"^kaplan_meier_plot times: NaN at position 0"),
         ({"times": []}, r"^kaplan_meier_plot: times must be finite times >= 0, at least one"),
