@@ -9,7 +9,9 @@ cumulative_hazard, hazard, quantile, median, mean, rmst, conditional, sample.
 
 Functions:
     fit                 maximum likelihood on individual (right-censored, left-truncated) data
-    kaplan_meier        lifelines' Kaplan-Meier estimate as a model with the same interface
+    kaplan_meier        Kaplan-Meier estimate as R's survfit reports it, as a model with the same
+                        interface (quantile_ci, median_ci, rmst_se, risk_table)
+    kaplan_meier_plot   Kaplan-Meier curves with bands, model curves and the risk table below
     calibrate           fit a family to landmark survival figures (grouped multinomial likelihood)
     compare_families    calibrate every family; one row per family, best first
     load_targets        read landmark targets from TOML or CSV
@@ -32,6 +34,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "fit": "alsprog.estimation.fitting",
     "kaplan_meier": "alsprog.models.kaplan_meier",
+    "kaplan_meier_plot": "alsprog.plots.kaplan_meier",
     "calibrate": "alsprog.estimation.calibration",
     "compare_families": "alsprog.estimation.calibration",
     "load_targets": "alsprog.estimation.targets",

@@ -1,11 +1,13 @@
 """Figures: functions that take a tidy frame and return a plotnine ``ggplot``, unshown and unsaved.
 
 ``style`` holds the shared look (palette, theme, axes, column checks); ``survival`` the
-calibration and ordinary-mortality figures; ``prognosis`` one patient's outlook. Uses the
+calibration and ordinary-mortality figures; ``prognosis`` one patient's outlook;
+``kaplan_meier`` Kaplan-Meier curves with the risk table below (and the table as data). Uses the
 folders before it (population, models, estimation, disease); plotnine is imported here only,
 never by ``import alsprog``.
 """
 
+from alsprog.plots.kaplan_meier import kaplan_meier_plot, risk_tables
 from alsprog.plots.prognosis import alsfrs_r_projection_plot, prognosis_curves, prognosis_factors
 from alsprog.plots.style import PALETTE
 from alsprog.plots.survival import (
@@ -21,9 +23,11 @@ __all__ = [
     "alsfrs_r_projection_plot",
     "background_comparison",
     "background_curves",
+    "kaplan_meier_plot",
     "landmark_errors",
     "model_curves",
     "prognosis_curves",
     "prognosis_factors",
+    "risk_tables",
     "survival_curves",
 ]

@@ -1,4 +1,7 @@
-"""Kaplan-Meier model: against R's published survfit output, lifelines, and the true curve."""
+"""Kaplan-Meier model: against lifelines where the conventions agree, and the true curve.
+
+R's figures, hand-checked data sets and the risk table are in test_kaplan_meier_survfit.py.
+"""
 
 from __future__ import annotations
 
@@ -69,33 +72,24 @@ def test_lung_median_interval_by_sex_matches_r_log_log(lung):
     expected = {1: (270.0, 210.0, 306.0), 2: (426.0, 345.0, 524.0)}
     for sex, (median, lower, upper) in expected.items():
         rows = lung[lung["sex"] == sex]
-        km = kaplan_meier(rows["time"], rows["status"])
+        km = kaplan_meier(rows["time"], rows["status"], conf_type="log-log")
         assert km.median() == median
-        assert km.median_confidence_interval() == (lower, upper)
+        assert km.median_confidence_interval() == (lower, upper) == km.median_ci()
+        assert kaplan_meier(rows["time"], rows["status"]).median_ci(conf_type="log-log") == (
+            lower,
+            upper,
+        )
 
 
-def test_lung_band_carries_r_greenwood_variance(lung):
-    """R's default interval 285-363 uses conf.type = "log": S exp(+-z se), se^2 = Greenwood.
-
-    The log-log band is S^exp(+-z se / log S); recover se from it and rebuild R's log band.
-    """
-    km = kaplan_meier(lung["time"], lung["status"])
-    table = km.table()
-    s, lower = table["survival"].to_numpy(), table["lower"].to_numpy()
-    z = stats.norm.ppf(0.975)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_s = np.log(s)
-        se = np.abs((np.log(-np.log(lower)) - np.log(-log_s)) * log_s / z)
-        log_lower = np.where(s < 1, s * np.exp(-z * se), 1.0)
-        log_upper = np.where(s < 1, np.minimum(s * np.exp(z * se), 1.0), 1.0)
-    t = table["t"].to_numpy()
-    # R: survfit(Surv(time, status) ~ 1, data = lung)  ->  median 310, 0.95LCL 285, 0.95UCL 363
-    assert t[np.argmax(log_lower <= 0.5)] == 285.0
-    assert t[np.argmax(log_upper <= 0.5)] == 363.0
-    # and the log-log interval itself, as lifelines reports it
+def test_lung_log_log_band_is_lifelines_band(lung):
+    km = kaplan_meier(lung["time"], lung["status"], conf_type="log-log")
     fitter = _lifelines_fit(lung["time"], lung["status"])
-    reference = lifelines.utils.median_survival_times(fitter.confidence_interval_).to_numpy()[0]
-    assert km.median_confidence_interval() == (284.0, 361.0) == tuple(reference)
+    reference = fitter.confidence_interval_.loc[km.times]
+    np.testing.assert_allclose(km.lower, reference.iloc[:, 0], rtol=1e-10)
+    np.testing.assert_allclose(km.upper, reference.iloc[:, 1], rtol=1e-10)
+    # lifelines reads the median interval off the log-log band the same way: 284-361
+    medians = lifelines.utils.median_survival_times(fitter.confidence_interval_).to_numpy()[0]
+    assert km.median_ci() == (284.0, 361.0) == tuple(medians)
 
 
 # ------------------------------------------------------------------ against lifelines
@@ -107,25 +101,45 @@ def test_survival_band_and_table_match_lifelines(cohort, use_entry, use_weights)
         kwargs["entry"] = cohort["entry"]
     if use_weights:
         kwargs["weights"] = cohort["weights"]
-    km = kaplan_meier(cohort["durations"], cohort["events"], alpha=0.1, **kwargs)
+    # no entry time equals an exit time here, so R's risk sets (an entrant at t is not at risk
+    # at t) and lifelines' (it is) are the same; lifelines' band is R's log-log band
+    km = kaplan_meier(
+        cohort["durations"], cohort["events"], alpha=0.1, conf_type="log-log", **kwargs
+    )
     fitter = KaplanMeierFitter(alpha=0.1).fit(cohort["durations"], cohort["events"], **kwargs)
 
     first = fitter.survival_function_.index[0]
     t = np.concatenate([np.linspace(first, 12.0, 997), fitter.survival_function_.index[::7]])
-    np.testing.assert_array_equal(km.survival(t), fitter.survival_function_at_times(t).to_numpy())
+    reference = fitter.survival_function_at_times(t).to_numpy()
+    np.testing.assert_allclose(km.survival(t), reference, rtol=1e-12)
     band = km.confidence_band(t)
     reference = fitter.confidence_interval_.asof(t)
-    np.testing.assert_array_equal(band["lower"], reference.iloc[:, 0].to_numpy())
-    np.testing.assert_array_equal(band["upper"], reference.iloc[:, 1].to_numpy())
+    dead = km.survival(t) == 0  # R's band is NA there, lifelines' [0, 0]
+    assert band.loc[dead, ["lower", "upper"]].isna().all(axis=None)
+    assert (reference[dead].to_numpy() == 0).all() and (~dead).sum() > 1000
+    for j, column in enumerate(["lower", "upper"]):
+        np.testing.assert_allclose(
+            band[column][~dead], reference.iloc[:, j].to_numpy()[~dead], rtol=1e-10
+        )
     assert (band["level"] == 0.9).all() and km.level == 0.9
 
     table = km.table()
-    assert list(table.columns) == ["t", "at_risk", "events", "survival", "lower", "upper"]
-    np.testing.assert_array_equal(table["t"], fitter.event_table.index)
-    np.testing.assert_array_equal(table["at_risk"], fitter.event_table["at_risk"])
-    np.testing.assert_array_equal(table["events"], fitter.event_table["observed"])
-    np.testing.assert_array_equal(table["survival"], fitter.survival_function_.iloc[:, 0])
-    np.testing.assert_array_equal(table[["lower", "upper"]], fitter.confidence_interval_)
+    columns = ["t", "at_risk", "events", "censored", "survival", "std_err", "lower", "upper"]
+    assert list(table.columns) == columns
+    events = fitter.event_table[fitter.event_table["removed"] > 0]  # R tabulates exits only
+    np.testing.assert_array_equal(table["t"], events.index)
+    np.testing.assert_allclose(table["at_risk"], events["at_risk"], rtol=1e-12)
+    np.testing.assert_allclose(table["events"], events["observed"], rtol=1e-12)
+    np.testing.assert_allclose(table["censored"], events["censored"], rtol=1e-12)
+    np.testing.assert_allclose(
+        table["survival"], fitter.survival_function_.loc[events.index].iloc[:, 0], rtol=1e-12
+    )
+    alive = table["survival"] > 0
+    np.testing.assert_allclose(
+        table.loc[alive, ["lower", "upper"]],
+        fitter.confidence_interval_.loc[events.index][alive.to_numpy()],
+        rtol=1e-10,
+    )
     assert km.median() == fitter.median_survival_time_
 
 
@@ -156,15 +170,23 @@ def test_integer_weights_act_as_repeated_rows(cohort):
         repeated.confidence_band(t)[["lower", "upper"]],
         rtol=1e-10,
     )
+    assert weighted.variance == repeated.variance == "greenwood"
 
 
-def test_fractional_weights_match_lifelines_and_warn_in_one_line(cohort):
+def test_fractional_weights_give_lifelines_curve_and_a_robust_variance(cohort):
     w = cohort["weights"] * 0.37
-    with pytest.warns(StatisticalWarning, match=r"^kaplan_meier: weights are not whole numbers"):
-        km = kaplan_meier(cohort["durations"], cohort["events"], weights=w)
+    km = kaplan_meier(cohort["durations"], cohort["events"], weights=w)
     with pytest.warns(StatisticalWarning):
         fitter = _lifelines_fit(cohort["durations"], cohort["events"], weights=w)
-    np.testing.assert_array_equal(km.estimate, fitter.survival_function_.iloc[:, 0])
+    reference = fitter.survival_function_at_times(km.times).to_numpy()
+    np.testing.assert_allclose(km.estimate[:-1], reference[:-1], rtol=1e-10)
+    # the last death leaves nobody at risk: S = 0, where lifelines' weighted sums keep a residue
+    assert km.at_risk[-1] == km.events[-1] and km.estimate[-1] == 0
+    # R switches to the infinitesimal jackknife for weights that are not whole numbers; that
+    # variance does not scale with the weights, unlike Greenwood's on weighted counts
+    assert km.variance == "robust"
+    unscaled = kaplan_meier(cohort["durations"], cohort["events"], weights=w / 0.37 + 0.01)
+    np.testing.assert_allclose(km.std_err[:500], unscaled.std_err[:500], rtol=0.02)
 
 
 @pytest.mark.parametrize("horizon", [0.0, 0.3, 1.0, 2.5, 4.0, 7.5, 40.0])
@@ -194,26 +216,32 @@ def test_quantile_matches_lifelines_percentile(lung):
     assert km.quantile(0.5) == km.median() == 310.0
 
 
-def test_median_on_an_exact_half_is_the_first_time_there():
-    # S = 0.75, 0.5, 0.25, 0 at 1, 2, 3, 4: lifelines' median is 2 (R's survfit prints 2.5)
+def test_median_on_an_exact_half_is_the_midpoint_not_lifelines_first_time():
+    # S = 0.75, 0.5, 0.25, 0 at 1, 2, 3, 4: flat at exactly 0.5 on [2, 3), so R's median is
+    # (2 + 3) / 2 = 2.5, the ordinary sample median; lifelines takes the first time, 2
     km = kaplan_meier([1.0, 2.0, 3.0, 4.0], [1, 1, 1, 1])
     fitter = _lifelines_fit([1.0, 2.0, 3.0, 4.0], [1, 1, 1, 1])
-    assert km.median() == 2.0 == fitter.median_survival_time_
+    assert km.median() == 2.5 == np.median([1.0, 2.0, 3.0, 4.0])
+    assert fitter.median_survival_time_ == 2.0
     assert km.quantile(1.0) == 4.0
 
 
 # ------------------------------------------------------------------ step-function identities
-def test_quantile_and_survival_are_inverse_on_a_step_function(cohort):
+def test_quantile_inverts_the_step_function_with_r_midpoints(cohort):
     km = kaplan_meier(cohort["durations"], cohort["events"], entry=cohort["entry"])
-    t = np.concatenate([np.linspace(0, 12, 2001), km.times])
-    q = km.quantile(1 - km.survival(t))
-    assert (q <= t).all()
-    np.testing.assert_array_equal(km.survival(q), km.survival(t))
-    p = np.linspace(0, 1, 1001)
-    q = km.quantile(p)
+    levels = np.unique(km.estimate)[::-1]
+    p = np.linspace(0, 1, 1001)[1:]
+    off = np.abs(1 - p[:, None] - levels[None, :]).min(axis=1) > 1e-6
+    q = km.quantile(p[off])  # away from a level: the first time S <= 1 - p
     finite = np.isfinite(q)
-    assert (km.survival(q[finite]) <= 1 - p[finite] + 1e-12).all()
-    assert (p[~finite] > 1 - km.cure_fraction() - 1e-12).all()
+    assert (km.survival(q[finite]) <= 1 - p[off][finite]).all()
+    assert (km.survival(np.nextafter(q[finite], 0)) > 1 - p[off][finite]).all()
+    assert (p[off][~finite] > 1 - km.cure_fraction()).all()
+    # on a level: midway between where the curve reaches it and where it leaves it
+    drops = km.times[np.diff(np.concatenate([[1.0], km.estimate])) < 0]
+    s_drops = km.survival(drops)
+    mids = km.quantile(1 - s_drops[:-1])
+    np.testing.assert_array_equal(mids, (drops[:-1] + drops[1:]) / 2)
 
 
 def test_survival_is_right_continuous_and_one_before_the_first_death():
@@ -260,7 +288,7 @@ def test_mean_of_a_complete_sample_is_the_sample_mean():
     assert km.cure_fraction() == 0.0
     assert km.mean() == pytest.approx(x.mean(), rel=1e-12)
     assert km.rmst(np.inf) == pytest.approx(x.mean(), rel=1e-12)
-    assert km.median() == np.sort(x)[2499]  # the first time S <= 0.5: the 2500th death
+    assert km.median() == np.median(x)  # flat at 0.5 between deaths 2500 and 2501: R's midpoint
 
 
 def test_sample_follows_the_step_function(lung):
@@ -348,7 +376,7 @@ def test_model_is_frozen_comparable_and_lazy():
         ),
         (
             {"durations": [1.0, 5.0], "event_observed": [1, 1], "entry": [0.0, 3.0]},
-            r"^kaplan_meier: with these entry times the risk set empties early",
+            r"^kaplan_meier: with these entry times the risk set empties at 1: ",
         ),
     ],
 )
