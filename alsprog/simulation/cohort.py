@@ -58,7 +58,10 @@ class Cohort:
                 f"Cohort.kaplan_meier by: {by!r} is not a patients column; use one of "
                 f"{', '.join(p.columns)}"
             )
-        return {str(k): _km(g, str(k)) for k, g in p.groupby(p[by].astype(str), sort=False)}
+        return {
+            str(k): _km(g, str(k))
+            for k, g in p.groupby(p[by].astype(str), sort=False, observed=True)
+        }
 
     def summary(self) -> pd.DataFrame:
         """One row for the whole cohort (group 'all'), then one per phenotype.
@@ -72,7 +75,9 @@ class Cohort:
         before death).
         """
         p = self.patients
-        groups = [("all", p)] + [(str(k), g) for k, g in p.groupby("phenotype", sort=False)]
+        groups = [("all", p)] + [
+            (str(k), g) for k, g in p.groupby("phenotype", sort=False, observed=True)
+        ]
         rows = []
         for name, g in groups:
             died = g["event"] == 1
