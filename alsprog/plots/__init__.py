@@ -6,6 +6,7 @@ folders before it (population, models, estimation, disease); plotnine is importe
 never by ``import alsprog``.
 """
 
+from alsprog.plots.cohort import alsfrs_trajectories, cohort_survival, kings_stage_time
 from alsprog.plots.prognosis import prognosis_curves, prognosis_factors
 from alsprog.plots.style import PALETTE
 from alsprog.plots.survival import (
@@ -18,8 +19,11 @@ from alsprog.plots.survival import (
 
 __all__ = [
     "PALETTE",
+    "alsfrs_trajectories",
     "background_comparison",
     "background_curves",
+    "cohort_survival",
+    "kings_stage_time",
     "landmark_errors",
     "model_curves",
     "prognosis_curves",
