@@ -200,4 +200,6 @@ def make_block(p: Plan, index: int, size: int, first_id: int, keep_at_most: int)
         "event": died.astype(np.int64),
     }
     columns.update({name: milestones[name][rows] for name in MILESTONE_COLUMNS})
-    return Block(index, pd.DataFrame(columns), course, rows, int(draws["noise_key"][0]), size)
+    # with entry at diagnosis, the draws after the last patient needed were not needed
+    drawn = size if rows.size < keep_at_most or not rows.size else int(rows[-1]) + 1
+    return Block(index, pd.DataFrame(columns), course, rows, int(draws["noise_key"][0]), drawn)
