@@ -22,6 +22,8 @@ Functions:
     prognosis           one patient's outlook from today, with a 90% uncertainty band
     background_survival survival from ordinary mortality alone (life table)
     life_table          a shipped or user life table
+    simulate_cohort     a cohort of patients: death times, ALSFRS-R course, stages, visits
+    Cohort              what simulate_cohort returns: .patients, .visits, .kaplan_meier, .summary
 """
 
 from __future__ import annotations
@@ -46,8 +48,10 @@ _LAZY = {
     "prognosis": "alsprog.disease.prognosis",
     "background_survival": "alsprog.population.background_mortality",
     "life_table": "alsprog.population.lifetable",
+    "simulate_cohort": "alsprog.simulation.cohort",
+    "Cohort": "alsprog.simulation.cohort",
 }
-_SUBPACKAGES = ("models", "population", "estimation", "disease", "plots", "report")
+_SUBPACKAGES = ("models", "population", "estimation", "disease", "simulation", "plots", "report")
 
 __all__ = ["__version__", *_LAZY, *_SUBPACKAGES]
 

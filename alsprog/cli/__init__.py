@@ -13,11 +13,11 @@ import json
 import sys
 
 from alsprog import __version__
-from alsprog.cli import calibrate, phenotypes, prognosis, report
+from alsprog.cli import calibrate, phenotypes, prognosis, report, simulate
 from alsprog.cli.common import ArgumentParser, json_safe
 from alsprog.errors import AlsprogError
 
-COMMANDS = (calibrate, phenotypes, prognosis, report)
+COMMANDS = (calibrate, phenotypes, prognosis, report, simulate)
 
 
 def build_parser() -> ArgumentParser:

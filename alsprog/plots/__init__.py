@@ -7,6 +7,7 @@ folders before it (population, models, estimation, disease); plotnine is importe
 never by ``import alsprog``.
 """
 
+from alsprog.plots.cohort import alsfrs_trajectories, cohort_survival, kings_stage_time
 from alsprog.plots.kaplan_meier import kaplan_meier_plot, risk_tables
 from alsprog.plots.prognosis import alsfrs_r_projection_plot, prognosis_curves, prognosis_factors
 from alsprog.plots.style import PALETTE
@@ -21,9 +22,12 @@ from alsprog.plots.survival import (
 __all__ = [
     "PALETTE",
     "alsfrs_r_projection_plot",
+    "alsfrs_trajectories",
     "background_comparison",
     "background_curves",
+    "cohort_survival",
     "kaplan_meier_plot",
+    "kings_stage_time",
     "landmark_errors",
     "model_curves",
     "prognosis_curves",

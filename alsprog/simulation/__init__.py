@@ -1,0 +1,14 @@
+"""Cohort simulation: patients, their ALSFRS-R course, stages, milestones and follow-up.
+
+``simulate_cohort`` draws a frozen ``Cohort`` of individual patients whose death times come
+exactly from the calibrated models (``alsprog.disease``), with demographics from the one
+``Population`` the phenotypes were calibrated over. Modules: ``settings`` (the figures of
+``data/simulation.toml``), ``piecewise`` (time-varying multipliers: hazard ratios, slowed
+clocks), ``arms`` (which phenotypes and models a cohort draws from), ``patients`` (demographics,
+death times, the copula-linked progression rate), ``course`` (the ALSFRS-R items over time),
+``staging`` (King's, MiToS, milestones), ``visits``, ``cohort`` (blocks, follow-up, the Cohort),
+``stream`` (Parquet/CSV files in fixed blocks) and ``calibration`` (the copula correlation).
+
+Uses population, models, estimation and disease; never effects (effects follow a duck-typed
+protocol, ``EFFECT_PROTOCOL``: see ``piecewise``).
+"""

@@ -1,0 +1,126 @@
+"""What a cohort draws from: its phenotypes (or a user's model) with their shares.
+
+An ``Arm`` is one phenotype of the cohort: its share, its disease models by onset site, the
+population and prognostic factors it was calibrated over, the life table, and the median
+progression rate of its patients (``data/simulation.toml``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from alsprog.disease.library import NAMES, phenotype
+from alsprog.errors import InputError
+from alsprog.models.base import SurvivalModel
+from alsprog.population.covariates import CovariateEffects, Population
+from alsprog.population.lifetable import LifeTable
+from alsprog.simulation.settings import CourseSettings
+
+MODEL = "model"
+DERIVED_FROM_ALS = ("als", "als_limb", "als_bulbar")
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One phenotype of a cohort.
+
+    name : a phenotype name, or 'model' for a user's model.
+    share : its share of the cohort (0-1).
+    sites : (onset site, share, disease model) per disease component; for a user's model the
+        model is the patient's all-cause survival and the sites only shape the course.
+    population, effects : demographics and prognostic factors (none for a user's model).
+    table : the life table for ordinary mortality, or None.
+    rate_median : median progression rate, ALSFRS-R points per month.
+    curve : the model whose survival the arm's patients follow on average (for plots, tests).
+    """
+
+    name: str
+    share: float
+    sites: tuple[tuple[str, float, SurvivalModel], ...]
+    population: Population
+    effects: CovariateEffects | None
+    table: LifeTable | None
+    rate_median: float
+    curve: SurvivalModel
+
+
+def resolve_arms(
+    phenotype_spec: object, model: SurvivalModel | None, background, settings: CourseSettings
+) -> tuple[Arm, ...]:
+    """The arms of a cohort from ``phenotype=`` / ``model=`` (checked; shares sum to 1)."""
+    als = phenotype("als", background)
+    if model is not None:
+        if not isinstance(model, SurvivalModel):
+            raise InputError(
+                f"simulate_cohort model: {type(model).__name__} is not a survival model; pass "
+                "one, e.g. alsprog.calibrate(my_targets)"
+            )
+        sites = tuple(
+            (settings.onset_site[key], share, model) for key, share in als.site_shares.items()
+        )
+        return (Arm(MODEL, 1.0, sites, als.population, None, None, settings.rate_median, model),)
+    shares = _shares(phenotype_spec, settings)
+    arms = []
+    for name, share in shares.items():
+        item = phenotype(name, background)
+        sites = tuple(
+            (settings.onset_site[key], item.site_shares[key], disease)
+            for key, disease in item.disease.items()
+        )
+        arms.append(
+            Arm(
+                name,
+                share,
+                sites,
+                item.population,
+                item.effects,
+                item.table,
+                _rate_median(name, item.model, als.model, settings),
+                item.model,
+            )
+        )
+    return tuple(arms)
+
+
+def _shares(spec: object, settings: CourseSettings) -> dict[str, float]:
+    if isinstance(spec, str):
+        if spec == "mnd":
+            spec = settings.mnd_shares
+        else:
+            _known(spec)
+            return {spec: 1.0}
+    if not isinstance(spec, dict) or not spec:
+        raise InputError(
+            f"simulate_cohort phenotype: {spec!r} is neither a name nor a dict of shares; pass "
+            "'als', 'mnd' or e.g. {'als': 0.9, 'pma': 0.1}"
+        )
+    for name, share in spec.items():
+        _known(name)
+        if isinstance(share, bool) or not isinstance(share, int | float) or not share >= 0:
+            raise InputError(
+                f"simulate_cohort phenotype: share of {name!r} is {share!r}; shares must be "
+                "numbers >= 0 that sum to 1"
+            )
+    total = sum(spec.values())
+    if not math.isclose(total, 1.0, abs_tol=1e-9):
+        raise InputError(f"simulate_cohort phenotype: shares sum to {total:g}, not 1; rescale them")
+    return {name: float(share) for name, share in spec.items() if share > 0}
+
+
+def _known(name: object) -> None:
+    if not isinstance(name, str) or name not in NAMES:
+        raise InputError(
+            f"simulate_cohort phenotype {name!r} is unknown; choose one of "
+            f"{', '.join(sorted(NAMES))} or 'mnd'"
+        )
+
+
+def _rate_median(
+    name: str, model: SurvivalModel, als_model: SurvivalModel, settings: CourseSettings
+) -> float:
+    if name in settings.rate_median_by_phenotype:
+        return settings.rate_median_by_phenotype[name]
+    if name in DERIVED_FROM_ALS:
+        return settings.rate_median
+    return settings.rate_median * als_model.median() / model.median()

@@ -1,0 +1,205 @@
+"""A cohort as a sequence of fixed blocks: each block's patients table and what its visits
+need. Shared by ``simulate_cohort`` (in memory) and ``stream`` (to files)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from alsprog.errors import InputError
+from alsprog.models.base import SurvivalModel
+from alsprog.population.lifetable import DEFAULT_TABLE, SEXES
+from alsprog.simulation.arms import Arm, resolve_arms
+from alsprog.simulation.course import Course
+from alsprog.simulation.patients import BLOCK, draw_block
+from alsprog.simulation.piecewise import effect_components
+from alsprog.simulation.settings import SITES, CourseSettings, default_visit_interval_months
+from alsprog.simulation.staging import MILESTONE_COLUMNS, milestone_times
+from alsprog.simulation.visits import block_visits, true_scores
+
+PATIENT_COLUMNS = (
+    "patient_id",
+    "sex",
+    "age_at_onset",
+    "phenotype",
+    "onset_site",
+    "diagnosis_delay_months",
+    "diagnosis_time",
+    "progression_rate",
+    "alsfrs_r_at_diagnosis",
+    "death_time",
+    "death_cause",
+    "entry_time",
+    "time",
+    "event",
+    *MILESTONE_COLUMNS,
+)
+ENTRIES = ("onset", "diagnosis")
+CAUSES = ("disease", "other")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A checked cohort request: everything a block needs."""
+
+    n: int
+    seed: int
+    arms: tuple[Arm, ...]
+    entry: str
+    followup_years: float
+    dropout_per_year: float
+    visit_interval_months: float
+    correlation: float
+    parts: tuple
+    settings: CourseSettings
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block's patients (a DataFrame in PATIENT_COLUMNS) and its visit inputs."""
+
+    index: int
+    patients: pd.DataFrame
+    course: Course
+    rows: np.ndarray  # positions in the block of the patients kept
+    key: int
+    drawn: int
+
+    def visits(self, plan: Plan) -> pd.DataFrame:
+        p = self.patients
+        return block_visits(
+            self.course,
+            self.rows,
+            p["patient_id"].to_numpy(),
+            p["entry_time"].to_numpy(),
+            p["time"].to_numpy(),
+            p["event"].to_numpy() == 1,
+            plan.visit_interval_months,
+            self.key,
+            plan.settings,
+        )
+
+
+def plan(
+    n: int,
+    seed: int,
+    *,
+    phenotype: object = "als",
+    model: SurvivalModel | None = None,
+    entry: str = "onset",
+    followup_years: float | None = None,
+    dropout_per_year: float = 0.0,
+    visit_interval_months: float | None = None,
+    copula_correlation: float | None = None,
+    background=DEFAULT_TABLE,
+    effect: object = None,
+) -> Plan:
+    """Check a cohort request (one-line InputError naming the argument) and resolve it."""
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+        raise InputError(f"simulate_cohort n: {n!r} is not a whole number >= 1; pass n >= 1")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InputError(f"simulate_cohort seed: {seed!r} is not a whole number >= 0")
+    if entry not in ENTRIES:
+        raise InputError(f"simulate_cohort entry {entry!r} is unknown; use 'onset' or 'diagnosis'")
+    followup = math.inf if followup_years is None else _number("followup_years", followup_years)
+    if not followup >= 0:
+        raise InputError(
+            f"simulate_cohort followup_years: {followup_years!r} is negative; pass years >= 0 "
+            "or None for no administrative end"
+        )
+    dropout = _number("dropout_per_year", dropout_per_year)
+    if not (math.isfinite(dropout) and dropout >= 0):
+        raise InputError(
+            f"simulate_cohort dropout_per_year: {dropout_per_year!r} must be a finite rate >= 0 "
+            "(losses to follow-up per person-year)"
+        )
+    interval = (
+        default_visit_interval_months()
+        if visit_interval_months is None
+        else _number("visit_interval_months", visit_interval_months)
+    )
+    if not (math.isfinite(interval) and interval > 0):
+        raise InputError(
+            f"simulate_cohort visit_interval_months: {visit_interval_months!r} must be above 0; "
+            "pass e.g. 3 for quarterly visits"
+        )
+    settings = CourseSettings.default()
+    rho = settings.copula_correlation if copula_correlation is None else copula_correlation
+    rho = _number("copula_correlation", rho)
+    if not -1 < rho < 1:
+        raise InputError(
+            f"simulate_cohort copula_correlation: {copula_correlation!r} is outside (-1, 1); "
+            "pass a correlation strictly between -1 and 1"
+        )
+    parts = effect_components(effect)
+    arms = resolve_arms(phenotype, model, background, settings)
+    return Plan(int(n), int(seed), arms, entry, followup, dropout, interval, rho, parts, settings)
+
+
+def _number(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        raise InputError(f"simulate_cohort {name}: {value!r} is not a number")
+    if math.isnan(value):
+        raise InputError(f"simulate_cohort {name}: NaN; pass a number")
+    return float(value)
+
+
+def blocks(p: Plan) -> Iterator[Block]:
+    """The cohort's blocks in order; the last is cut so that exactly n patients enter."""
+    entered, index = 0, 0
+    while entered < p.n:
+        size = min(BLOCK, p.n - entered) if p.entry == "onset" else BLOCK
+        block = make_block(p, index, size, first_id=entered + 1, keep_at_most=p.n - entered)
+        entered += len(block.patients)
+        index += 1
+        if block.drawn and len(block.patients) == 0 and index > 10_000:
+            raise InputError(
+                "simulate_cohort: almost nobody is alive at diagnosis under this model; "
+                "use entry='onset'"
+            )
+        yield block
+
+
+def make_block(p: Plan, index: int, size: int, first_id: int, keep_at_most: int) -> Block:
+    draws = draw_block(p.arms, p.seed, index, size, p.settings, p.correlation, p.parts)
+    course = Course.build(draws, p.settings, p.parts)
+    disease, other = draws["disease_time"], draws["other_time"]
+    death = np.minimum(disease, other)
+    latent_dx = draws["latent_diagnosis_time"]
+    diagnosed = latent_dx < death
+    rows = np.arange(size)
+    if p.entry == "diagnosis":
+        rows = rows[diagnosed][:keep_at_most]
+    entry = latent_dx[rows] if p.entry == "diagnosis" else np.zeros(rows.size)
+    end = entry + p.followup_years
+    with np.errstate(divide="ignore"):
+        dropout = entry + draws["e_dropout"][rows] / p.dropout_per_year
+    censor = np.minimum(end, dropout)
+    died = death[rows] <= censor
+    dx_scores = true_scores(course, np.where(diagnosed, latent_dx, 0.0)[rows], rows)
+    alsfrs_dx = np.where(diagnosed[rows], dx_scores.sum(axis=1), np.nan)
+    milestones = milestone_times(course, death)
+    columns = {
+        "patient_id": np.arange(first_id, first_id + rows.size, dtype=np.int64),
+        "sex": pd.Categorical.from_codes(draws["sex"][rows], SEXES),
+        "age_at_onset": draws["age_at_onset"][rows],
+        "phenotype": pd.Categorical.from_codes(draws["arm"][rows], [a.name for a in p.arms]),
+        "onset_site": pd.Categorical.from_codes(draws["onset_site"][rows], SITES),
+        "diagnosis_delay_months": draws["diagnosis_delay_months"][rows],
+        "diagnosis_time": np.where(diagnosed, latent_dx, np.nan)[rows],
+        "progression_rate": draws["progression_rate"][rows],
+        "alsfrs_r_at_diagnosis": alsfrs_dx,
+        "death_time": death[rows],
+        "death_cause": pd.Categorical.from_codes((disease > other)[rows].astype(np.int8), CAUSES),
+        "entry_time": entry,
+        "time": np.where(died, death[rows], censor),
+        "event": died.astype(np.int64),
+    }
+    columns.update({name: milestones[name][rows] for name in MILESTONE_COLUMNS})
+    # with entry at diagnosis, the draws after the last patient needed were not needed
+    drawn = size if rows.size < keep_at_most or not rows.size else int(rows[-1]) + 1
+    return Block(index, pd.DataFrame(columns), course, rows, int(draws["noise_key"][0]), drawn)

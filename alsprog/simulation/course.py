@@ -1,0 +1,235 @@
+"""The ALSFRS-R course of each patient: 12 items (0-4) over time, consistent with death.
+
+Each of the four domains (12 points) has a progress p(t) in [0, 1], the share of its points
+lost; items share that loss (``item_knots``), so domain and total scores are item sums.
+
+- The onset region is involved at onset, the other two at fractions f2 <= f3 of the disease
+  death time T (the spread, ``data/simulation.toml``). An involved region declines at the
+  patient's rate r (ALSFRS-R points per month is r domains per year), linearly or along a
+  sigmoid (D50) shape with the same half-way time; and never slower than a floor that loses
+  ``terminal_share`` of the domain by T, linearly in the normalised course t / T.
+- The respiratory domain declines from the third region's involvement, linearly in t / T, to
+  respiratory failure at T (item 12 at 1, continuous BiPAP, or at 0, invasive ventilation, for
+  the patients who take a tracheostomy).
+
+So a patient who dies of the disease dies with severe respiratory impairment, and the early
+slope, which sets dFS at diagnosis, is the rate r. A slope reduction slows the clock of the
+bulbar and limb domains (their spread too); the respiratory course stays keyed to T.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache, cached_property
+
+import numpy as np
+
+from alsprog.simulation.piecewise import Piecewise, multiplier
+from alsprog.simulation.settings import DOMAINS, ITEMS, SITES, CourseSettings
+
+POINTS = 4.0
+
+
+@cache
+def item_knots(weights: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Domain progress p at the knots, and each item's loss (0-4) there, shape (3, knots).
+
+    The domain's loss (12 p points) is shared among its items still above 0 in proportion to
+    ``weights``, renormalised as items reach 0; items are in their spread order.
+    """
+    w = np.asarray(weights, dtype=float)
+    loss, p = np.zeros(w.size), 0.0
+    ps, losses = [0.0], [loss.copy()]
+    active = np.ones(w.size, dtype=bool)
+    while active.any():
+        rates = 12.0 * np.where(active, w, 0.0) / w[active].sum()
+        step = np.min((POINTS - loss[active]) / rates[active])
+        loss = np.where(active, loss + rates * step, loss)
+        p += step
+        full = active & (loss >= POINTS - 1e-12)
+        loss[full], active = POINTS, active & ~full
+        ps.append(p)
+        losses.append(loss.copy())
+    return np.array(ps) / ps[-1], np.array(losses).T
+
+
+def _item_loss(p: np.ndarray, k: int, knots) -> np.ndarray:
+    ps, losses = knots
+    return np.interp(p, ps, losses[k])
+
+
+def _progress_at_loss(level: float, k: int, knots) -> float:
+    """Domain progress at which item k (spread order) has lost ``level`` points (< 4)."""
+    ps, losses = knots
+    upto = int(np.argmax(losses[k] >= POINTS)) + 1
+    return float(np.interp(level, losses[k][:upto], ps[:upto]))
+
+
+@dataclass(frozen=True)
+class Course:
+    """Per-patient course parameters (arrays over patients, years from onset).
+
+    death : the disease death time T (years; inf when the disease never kills).
+    rate : ALSFRS-R points per month (r), the onset region's linear slope.
+    sigmoid : True for a sigmoid (D50) shape.
+    involvement : (n, 3) fraction of T at which bulbar, fine motor, gross motor are involved.
+    region_rate : (n, 3) their rates, domains per year.
+    respiratory_start : fraction of T at which the respiratory decline starts.
+    tracheostomy : True when the patient takes a tracheostomy.
+    clock : slowed time of the bulbar and limb domains (slope reductions), or None.
+    """
+
+    death: np.ndarray
+    rate: np.ndarray
+    sigmoid: np.ndarray
+    involvement: np.ndarray
+    region_rate: np.ndarray
+    respiratory_start: np.ndarray
+    tracheostomy: np.ndarray
+    clock: Piecewise | None
+    settings: CourseSettings
+
+    @classmethod
+    def build(cls, block: dict, settings: CourseSettings, parts: tuple) -> Course:
+        s = settings
+        jitter = s.spread_jitter_log_sd
+        cap = s.last_involvement_fraction
+        second = np.minimum(s.second_region_fraction * np.exp(jitter * block["z_spread_2"]), cap)
+        third = np.minimum(
+            second + s.third_region_gap_fraction * np.exp(jitter * block["z_spread_3"]), cap
+        )
+        n = second.size
+        involvement, region_rate = np.empty((n, 3)), np.empty((n, 3))
+        bulbar = block["onset_site"] == SITES.index("bulbar")
+        upper = block["u_upper_limb"] < s.upper_limb_first_share
+        rate = block["progression_rate"]
+        fractions = (np.zeros(n), second, third)
+        for key, mine in (
+            ("bulbar", bulbar),
+            ("upper", ~bulbar & upper),
+            ("lower", ~bulbar & ~upper),
+        ):
+            for rank, domain in enumerate(s.region_orders[key]):
+                d = DOMAINS.index(domain)
+                involvement[mine, d] = fractions[rank][mine]
+                region_rate[mine, d] = rate[mine] * (1.0 if rank == 0 else s.spread_rate_factor)
+        slope = multiplier(parts, "slope_reduction", block["latent_diagnosis_time"])
+        return cls(
+            death=block["disease_time"],
+            rate=rate,
+            sigmoid=block["u_shape"] < s.sigmoid_share,
+            involvement=involvement,
+            region_rate=region_rate,
+            respiratory_start=third,
+            tracheostomy=block["u_tracheostomy"] < s.tracheostomy_share,
+            clock=slope,
+            settings=s,
+        )
+
+    # ----------------------------------------------------------------- the clock
+    def _clock(self, t: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        if self.clock is None:
+            return t
+        return self.clock.integral(t, rows, _identity)
+
+    def _clock_inverse(self, c: np.ndarray) -> np.ndarray:
+        if self.clock is None:
+            return c
+        return self.clock.inverse(c, _identity, _identity)
+
+    def _involved_at(self, d: int, rows: np.ndarray) -> np.ndarray:
+        return self.involved_clock[rows, d]
+
+    @cached_property
+    def involved_clock(self) -> np.ndarray:
+        """(n, 3) clock time at which each region becomes involved (0 for the onset region)."""
+        with np.errstate(invalid="ignore"):
+            return np.where(self.involvement == 0, 0.0, self.involvement * self.death[:, None])
+
+    # ----------------------------------------------------------------- forward
+    def progress(self, t: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Domain progress (0-1) at times ``t`` of patients ``rows``, shape (len, 4)."""
+        s = self.settings
+        out = np.empty((t.size, 4))
+        clock = self._clock(t, rows)
+        death = self.death[rows]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            normalised = np.where(np.isinf(death), 0.0, clock / death)
+            for d in range(3):
+                x = self.region_rate[rows, d] * np.maximum(clock - self._involved_at(d, rows), 0)
+                x = np.minimum(x, 1.0)
+                shaped = np.where(self.sigmoid[rows], _sigmoid(x, s.sigmoid_steepness), x)
+                start = self.involvement[rows, d]
+                floor = s.terminal_share * np.maximum(normalised - start, 0.0) / (1.0 - start)
+                out[:, d] = np.clip(np.maximum(shaped, floor), 0.0, 1.0)
+            real = np.where(np.isinf(death), 0.0, t / death)
+            start = self.respiratory_start[rows]
+            out[:, 3] = np.clip((real - start) / (1.0 - start), 0.0, 1.0)
+        return out
+
+    def losses(self, t: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Latent (continuous) points lost on each item, shape (len, 12), ITEMS order."""
+        s = self.settings
+        knots = item_knots(s.item_weights)
+        progress = self.progress(t, rows)
+        out = np.empty((t.size, len(ITEMS)))
+        for d, domain in enumerate(DOMAINS):
+            for k, item in enumerate(s.item_order[domain]):
+                out[:, ITEMS.index(item)] = _item_loss(progress[:, d], k, knots)
+        j = ITEMS.index("respiratory_insufficiency")
+        out[:, j] = np.minimum(out[:, j], self._insufficiency_cap(rows))
+        return out
+
+    def _insufficiency_cap(self, rows: np.ndarray) -> np.ndarray:
+        floor = self.settings.insufficiency_floor
+        return np.where(self.tracheostomy[rows], POINTS, POINTS - floor)
+
+    # ----------------------------------------------------------------- inverse
+    def time_at_most(self, item: str, score: int) -> np.ndarray:
+        """First time (years) each patient's true score on ``item`` is ``score`` or less
+        (true score = latent rounded half up); inf if never."""
+        s = self.settings
+        knots = item_knots(s.item_weights)
+        level = POINTS - score - 0.5
+        domain = next(dom for dom in DOMAINS if item in s.item_order[dom])
+        d, k = DOMAINS.index(domain), s.item_order[domain].index(item)
+        p = _progress_at_loss(level, k, knots)
+        rows = np.arange(self.death.size)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            if d == 3:
+                start = self.respiratory_start
+                out = self.death * (start + p * (1.0 - start))
+                if item == "respiratory_insufficiency":
+                    out = np.where(level < self._insufficiency_cap(rows), out, np.inf)
+                return np.where(np.isnan(out), np.inf, out)
+            x = np.where(self.sigmoid, _sigmoid_inverse(p, s.sigmoid_steepness), p)
+            by_rate = self._involved_at(d, rows) + x / self.region_rate[:, d]
+            start = self.involvement[:, d]
+            by_floor = (
+                self.death * (start + p * (1.0 - start) / s.terminal_share)
+                if p <= s.terminal_share
+                else np.full(rows.size, np.inf)
+            )
+            clock = np.fmin(by_rate, by_floor)
+            clock = np.where(np.isnan(clock), np.inf, clock)
+        return self._clock_inverse(clock)
+
+
+def _identity(t: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    return t
+
+
+def _logistic(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _sigmoid(x: np.ndarray, k: float) -> np.ndarray:
+    """Logistic in x in [0, 1], rescaled to run from 0 to 1; 0.5 at x = 0.5."""
+    low, high = _logistic(-k / 2), _logistic(k / 2)
+    return (_logistic(k * (x - 0.5)) - low) / (high - low)
+
+
+def _sigmoid_inverse(p: float, k: float) -> float:
+    low, high = _logistic(-k / 2), _logistic(k / 2)
+    q = low + p * (high - low)
+    return 0.5 + np.log(q / (1.0 - q)) / k

@@ -1,0 +1,199 @@
+"""One block of patients: demographics, phenotype and onset site, exact death times by cause,
+and the progression rate linked to the disease death time by a Gaussian copula.
+
+Every draw comes from the block's own streams (``SeedSequence(seed, spawn_key=(block, k))``),
+always drawn for a whole block and then cut to the patients needed, so a patient's draws do
+not depend on the cohort size, on effects, or on how blocks are grouped. Death is sampled as
+``PopulationModel`` samples it, one patient at a time in vectorised form: the disease time
+solves H_site(T) * hr = E with E ~ Exp(1) (hr from the prognostic factors), the other-cause
+time inverts the life table's cumulative hazard from the age at onset, and the earlier wins.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.special import ndtri
+
+from alsprog.population.lifetable import SEXES
+from alsprog.simulation.arms import Arm
+from alsprog.simulation.piecewise import multiplier, time_ratio
+from alsprog.simulation.settings import SITES, CourseSettings
+
+BLOCK = 16_384  # patients per random-number block (fixed: output never depends on grouping)
+
+
+@dataclass(frozen=True)
+class DiseaseHazard:
+    """Each patient's disease cumulative hazard, H_i(t) = hr_i * H_site(t / time_ratio)."""
+
+    cell: np.ndarray  # index into models
+    models: tuple
+    hazard_ratio: np.ndarray
+    time_ratio: float
+
+    def cumulative(self, t: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        out = np.empty(t.shape)
+        cells = self.cell[rows]
+        for c, model in enumerate(self.models):
+            mine = cells == c
+            if mine.any():
+                with np.errstate(all="ignore"):
+                    h = model.cumulative_hazard(t[mine] / self.time_ratio)
+                out[mine] = self.hazard_ratio[rows[mine]] * h
+        return out
+
+    def inverse(self, y: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        out = np.empty(y.shape)
+        cells = self.cell[rows]
+        for c, model in enumerate(self.models):
+            mine = cells == c
+            if mine.any():
+                target = y[mine] / self.hazard_ratio[rows[mine]]
+                with np.errstate(all="ignore"):
+                    out[mine] = self.time_ratio * model._time_at_cumulative_hazard(target)
+        return out
+
+
+def generators(seed: int, block: int) -> tuple[np.random.Generator, np.random.Generator, int]:
+    """The block's demographic and course streams, and its 64-bit key for visit noise."""
+    demographic = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block, 0)))
+    course = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block, 1)))
+    key = int(np.random.SeedSequence(seed, spawn_key=(block, 2)).generate_state(1, np.uint64)[0])
+    return demographic, course, key
+
+
+def draw_block(
+    arms: tuple[Arm, ...],
+    seed: int,
+    block: int,
+    size: int,
+    settings: CourseSettings,
+    correlation: float,
+    parts: tuple,
+) -> dict[str, np.ndarray]:
+    """The first ``size`` patients of block ``block``: a dict of per-patient arrays."""
+    _, rng, key = generators(seed, block)
+    draws = {
+        name: values[:size]
+        for name, values in (
+            ("u_arm", rng.random(BLOCK)),
+            ("u_site", rng.random(BLOCK)),
+            ("e_disease", rng.standard_exponential(BLOCK)),
+            ("e_other", rng.standard_exponential(BLOCK)),
+            ("z_rate", rng.standard_normal(BLOCK)),
+            ("u_shape", rng.random(BLOCK)),
+            ("z_spread_2", rng.standard_normal(BLOCK)),
+            ("z_spread_3", rng.standard_normal(BLOCK)),
+            ("u_tracheostomy", rng.random(BLOCK)),
+            ("u_upper_limb", rng.random(BLOCK)),
+            ("e_dropout", rng.standard_exponential(BLOCK)),
+        )
+    }
+    arm_of = _choose(draws["u_arm"], [a.share for a in arms])
+    age, sex, delay = np.empty(size), np.empty(size, dtype=np.int8), np.empty(size)
+    populations: dict = {}
+    for j, arm in enumerate(arms):  # each population from the same stream: common draws
+        mine = arm_of == j
+        if arm.population not in populations:
+            generator = generators(seed, block)[0]
+            populations[arm.population] = arm.population.sample(BLOCK, generator).iloc[:size]
+        frame = populations[arm.population]
+        age[mine] = frame["age_at_onset"].to_numpy()[mine]
+        sex[mine] = (frame["sex"].to_numpy() != SEXES[0])[mine]
+        delay[mine] = frame["delay_months"].to_numpy()[mine]
+
+    cells, cell_of, site = [], np.empty(size, dtype=np.intp), np.empty(size, dtype=np.int8)
+    hazard_ratio, rate_median = np.ones(size), np.empty(size)
+    for j, arm in enumerate(arms):
+        mine = arm_of == j
+        pick = _choose(draws["u_site"][mine], [s for _, s, _ in arm.sites])
+        site_mine = np.empty(mine.sum(), dtype=np.int8)
+        cell_mine = np.empty(mine.sum(), dtype=np.intp)
+        for k, (onset, _, model) in enumerate(arm.sites):
+            site_mine[pick == k] = SITES.index(onset)
+            cell_mine[pick == k] = len(cells)
+            cells.append(model)
+        site[mine], cell_of[mine] = site_mine, cell_mine
+        if arm.effects is not None:
+            hazard_ratio[mine] = arm.effects.hazard_ratio(age[mine], delay[mine])
+        rate_median[mine] = arm.rate_median
+    diagnosis = delay / 12.0
+
+    # disease death: untreated, then with the effect's time ratio and hazard-ratio pieces
+    base = DiseaseHazard(cell_of, tuple(cells), hazard_ratio, 1.0)
+    rows = np.arange(size)
+    untreated = base.inverse(draws["e_disease"], rows)
+    hazard = DiseaseHazard(cell_of, tuple(cells), hazard_ratio, time_ratio(parts))
+    pieces = multiplier(parts, "hazard_ratio", diagnosis)
+    if pieces is not None:
+        disease = pieces.inverse(draws["e_disease"], hazard.cumulative, hazard.inverse)
+    elif hazard.time_ratio != 1.0:
+        disease = hazard.time_ratio * untreated
+    else:
+        disease = untreated
+    other = _other_cause_times(arms, arm_of, age, sex, draws["e_other"])
+
+    rate = _progression_rate(
+        draws["e_disease"], draws["z_rate"], rate_median, correlation, settings
+    )
+    return {
+        **draws,
+        "arm": arm_of,
+        "age_at_onset": age,
+        "sex": sex,  # 0 male, 1 female (SEXES)
+        "diagnosis_delay_months": delay,
+        "latent_diagnosis_time": diagnosis,
+        "onset_site": site,  # index into SITES
+        "disease_time": disease,
+        "untreated_disease_time": untreated,
+        "other_time": other,
+        "progression_rate": rate,
+        "noise_key": np.full(size, key, dtype=np.uint64),
+        "position": np.arange(size, dtype=np.uint64),
+    }
+
+
+def _choose(u: np.ndarray, shares: list[float]) -> np.ndarray:
+    cumulative = np.cumsum(shares)
+    return np.minimum(
+        np.searchsorted(cumulative / cumulative[-1], u, side="right"), len(shares) - 1
+    )
+
+
+def _other_cause_times(arms, arm_of, age, sex, e_other) -> np.ndarray:
+    """Deaths from ordinary causes (years from onset; inf without a life table)."""
+    out = np.full(age.size, np.inf)
+    for j, arm in enumerate(arms):
+        if arm.table is None:
+            continue
+        for row in range(len(SEXES)):
+            mine = (arm_of == j) & (sex == row)
+            if not mine.any():
+                continue
+            start = arm.table._cumulative_hazard_between(0.0, age[mine], row)
+            at = arm.table._age_at_cumulative_hazard(start + e_other[mine], row)
+            out[mine] = np.maximum(at - age[mine], 0.0)
+    return out
+
+
+def copula_normal_score(e_disease: np.ndarray) -> np.ndarray:
+    """Normal score of the disease death time's rank u = 1 - exp(-E), accurate in both tails."""
+    with np.errstate(divide="ignore"):
+        return np.where(
+            e_disease < math.log(2.0), ndtri(-np.expm1(-e_disease)), -ndtri(np.exp(-e_disease))
+        )
+
+
+def _progression_rate(e_disease, z_rate, rate_median, correlation, settings) -> np.ndarray:
+    """Points per month: log-normal, its normal score correlated ``correlation`` with the
+    normal score of the untreated disease death time (negative: fast decliners die sooner)."""
+    z = correlation * copula_normal_score(e_disease) + math.sqrt(1 - correlation**2) * z_rate
+    return rate_median * np.exp(settings.rate_log_sd * z)
+
+
+def frame_of(block: dict[str, np.ndarray], names: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({name: block[name] for name in names})

@@ -1,0 +1,129 @@
+"""King's and MiToS stages and the milestones, from ALSFRS-R items.
+
+King's stage (the ALSFRS-R mapping of Balendra et al., ALS-FTD 2014, after Roche et al., Brain
+2012): a region is involved when bulbar items 1-3, upper-limb items 4-5 or lower-limb item 8
+fall below 4; stages 1-3 count the regions involved (1 at the least: the patient has
+symptoms); stage 4 is gastrostomy (4A) or non-invasive ventilation, item 10 at 0 or item 12
+below 4 (4B). MiToS (Chio et al., JNNP 2015): the count of domains lost (0-4). Rules and
+thresholds: ``data/simulation.toml``. Stages never go back: a region once involved stays
+involved, a milestone once reached stays reached (visits take the running maximum).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from alsprog.simulation.course import Course
+from alsprog.simulation.settings import ITEMS, CourseSettings
+
+_I = {name: i for i, name in enumerate(ITEMS)}
+BULBAR_ITEMS = ("speech", "salivation", "swallowing")
+UPPER_LIMB_ITEMS = ("handwriting", "cutting_food")
+LOWER_LIMB_ITEMS = ("walking",)
+MILESTONE_COLUMNS = (
+    "gastrostomy_time",
+    "niv_time",
+    "tracheostomy_time",
+    "kings_stage_2_time",
+    "kings_stage_3_time",
+    "kings_stage_4_time",
+    "mitos_stage_1_time",
+    "mitos_stage_2_time",
+    "mitos_stage_3_time",
+    "mitos_stage_4_time",
+)
+
+
+def _at(scores: np.ndarray, item: str) -> np.ndarray:
+    return scores[:, _I[item]]
+
+
+def kings_stage(scores: np.ndarray, settings: CourseSettings) -> np.ndarray:
+    """King's stage (1-4; 4 = 4A or 4B) of each row of integer item scores (ITEMS order)."""
+    regions = (
+        (scores[:, [_I[i] for i in BULBAR_ITEMS]] < 4).any(axis=1).astype(int)
+        + (scores[:, [_I[i] for i in UPPER_LIMB_ITEMS]] < 4).any(axis=1)
+        + (scores[:, [_I[i] for i in LOWER_LIMB_ITEMS]] < 4).any(axis=1)
+    )
+    stage_4 = (
+        (_at(scores, "swallowing") <= settings.gastrostomy_at_most)
+        | (_at(scores, "dyspnea") == 0)
+        | (_at(scores, "respiratory_insufficiency") <= settings.niv_at_most)
+    )
+    return np.where(stage_4, 4, np.maximum(regions, 1))
+
+
+def mitos_stage(scores: np.ndarray) -> np.ndarray:
+    """MiToS stage (0-4) of each row of integer item scores (ITEMS order)."""
+    return _mitos_domains_lost(lambda item, v: _at(scores, item) <= v).sum(axis=1)
+
+
+def _mitos_domains_lost(at_most) -> np.ndarray:
+    """The four MiToS domains; ``at_most(item, v)`` is (for scores) a boolean array or (for
+    times) the time the item reaches v or less. Returns a (n, 4) array of either."""
+    swallowing = at_most("swallowing", 1)
+    movement = (at_most("walking", 1), at_most("dressing", 1))
+    communication = (at_most("speech", 1), at_most("handwriting", 1))
+    breathing = (at_most("dyspnea", 1), at_most("respiratory_insufficiency", 2))
+    if swallowing.dtype == bool:
+        return np.stack(
+            [
+                swallowing,
+                movement[0] | movement[1],
+                communication[0] & communication[1],
+                breathing[0] | breathing[1],
+            ],
+            axis=1,
+        )
+    return np.stack(
+        [
+            swallowing,
+            np.minimum(*movement),
+            np.maximum(*communication),
+            np.minimum(*breathing),
+        ],
+        axis=1,
+    )
+
+
+def milestone_times(course: Course, death_time: np.ndarray) -> dict[str, np.ndarray]:
+    """True times (years from onset) of the milestones and stages; NaN unless before death.
+
+    kings_stage_k_time and mitos_stage_k_time are the first times at stage k or higher.
+    """
+    s = course.settings
+    at = course.time_at_most
+    involved = np.stack(
+        [
+            np.min([at(i, 3) for i in BULBAR_ITEMS], axis=0),
+            np.min([at(i, 3) for i in UPPER_LIMB_ITEMS], axis=0),
+            np.min([at(i, 3) for i in LOWER_LIMB_ITEMS], axis=0),
+        ],
+        axis=1,
+    )
+    involved.sort(axis=1)
+    gastrostomy = at("swallowing", s.gastrostomy_at_most)
+    niv = at("respiratory_insufficiency", s.niv_at_most)
+    stage_4 = np.minimum(np.minimum(gastrostomy, niv), at("dyspnea", 0))
+    mitos = _mitos_domains_lost(at)
+    mitos.sort(axis=1)
+    times = {
+        "gastrostomy_time": gastrostomy,
+        "niv_time": niv,
+        "tracheostomy_time": at("respiratory_insufficiency", 0),
+        "kings_stage_2_time": np.minimum(involved[:, 1], stage_4),
+        "kings_stage_3_time": np.minimum(involved[:, 2], stage_4),
+        "kings_stage_4_time": stage_4,
+        **{f"mitos_stage_{k + 1}_time": mitos[:, k] for k in range(4)},
+    }
+    return {name: np.where(v < death_time, v, np.nan) for name, v in times.items()}
+
+
+def running_max(values: np.ndarray, patient: np.ndarray) -> np.ndarray:
+    """Running maximum of small non-negative integers within each patient (rows grouped by
+    patient, in time order)."""
+    if values.size == 0:
+        return values
+    group = np.concatenate([[0], np.cumsum(patient[1:] != patient[:-1])])
+    shifted = values.astype(np.int64) + 8 * group  # stages < 8: groups never mix
+    return np.maximum.accumulate(shifted) - 8 * group

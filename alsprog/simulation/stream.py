@@ -1,0 +1,188 @@
+"""Large cohorts written to Parquet or CSV block by block, so memory stays bounded.
+
+Each fixed block (``patients.BLOCK`` patients drawn, with its own random streams) is
+simulated on its own and written as its own Parquet row group (or appended to the CSV), so
+the file is a function of the request alone: the same seed gives the same bytes, however many
+blocks are buffered between writes. Files are written under a temporary name in the target
+folder and moved into place at the end; on any error nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from alsprog.errors import InputError
+from alsprog.simulation.blocks import PATIENT_COLUMNS, blocks, plan
+
+FORMATS = (".parquet", ".csv")
+
+
+def check_output(path: str | Path, what: str = "out") -> Path:
+    """The output path, checked: a known extension and a writable existing folder."""
+    path = Path(path)
+    if path.suffix.lower() not in FORMATS:
+        raise InputError(
+            f"simulate {what}: extension {path.suffix or '(none)'!r} of {str(path)!r} is unknown; "
+            "use .parquet or .csv"
+        )
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise InputError(
+            f"simulate {what}: cannot write to folder {str(folder)!r}; pass a path in an "
+            "existing, writable folder"
+        )
+    if path.is_dir():
+        raise InputError(f"simulate {what}: {str(path)!r} is a folder; pass a file name")
+    return path
+
+
+class _Sink:
+    """One output file written block by block under a temporary name."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(handle)
+        self.temporary = Path(name)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.temporary, 0o666 & ~umask)  # an ordinary file, not mkstemp's 0600
+        self.parquet = path.suffix.lower() == ".parquet"
+        self.writer = None
+        self.first = True
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if self.parquet:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            if self.writer is None:
+                self.writer = pq.ParquetWriter(self.temporary, table.schema)
+            self.writer.write_table(table, row_group_size=max(len(frame), 1))
+        else:
+            with self.temporary.open("a", encoding="utf-8", newline="") as handle:
+                frame.to_csv(handle, header=self.first, index=False)
+        self.first = False
+
+    def close(self, empty: pd.DataFrame) -> None:
+        if self.first:
+            self.write(empty)
+        if self.writer is not None:
+            self.writer.close()
+        os.replace(self.temporary, self.path)
+
+    def discard(self) -> None:
+        if self.writer is not None:
+            with contextlib.suppress(Exception):
+                self.writer.close()
+        self.temporary.unlink(missing_ok=True)
+
+
+def write_cohort(
+    out: str | Path,
+    n: int,
+    seed: int,
+    *,
+    visits_out: str | Path | None = None,
+    progress: bool = False,
+    blocks_per_write: int = 1,
+    **options,
+) -> dict:
+    """Simulate ``n`` patients (``simulate_cohort``'s options) straight to files.
+
+    out : the patients table, ``.parquet`` or ``.csv`` (by the extension).
+    visits_out : optional file for the visits (``.parquet`` or ``.csv``).
+    progress : a tqdm bar on stderr.
+    blocks_per_write : blocks buffered before each write (each block stays its own row group;
+        the bytes do not depend on it).
+
+    Returns a summary dict: out, visits_out, n, n_drawn, blocks, deaths, disease_deaths,
+    other_deaths, censored, male_share, mean_age_at_onset, visits.
+    """
+    out = check_output(out)
+    visits_path = None if visits_out is None else check_output(visits_out, "visits")
+    if visits_path is not None and visits_path.resolve() == out.resolve():
+        raise InputError("simulate: --visits and --out are the same file; pass two paths")
+    if isinstance(blocks_per_write, bool) or not isinstance(blocks_per_write, int):
+        raise InputError(f"simulate blocks_per_write: {blocks_per_write!r} is not a whole number")
+    if blocks_per_write < 1:
+        raise InputError(f"simulate blocks_per_write: {blocks_per_write!r} must be >= 1")
+    request = plan(n, seed, **options)
+    sinks = [_Sink(out)] + ([_Sink(visits_path)] if visits_path is not None else [])
+    totals = {"n_drawn": 0, "blocks": 0, "deaths": 0, "disease_deaths": 0, "other_deaths": 0}
+    totals |= {"censored": 0, "men": 0, "age_sum": 0.0, "visits": 0}
+    bar = _progress(request.n, progress)
+    try:
+        pending: list = []
+        for block in blocks(request):
+            pending.append(block)
+            _count(totals, block)
+            bar.update(len(block.patients))
+            if len(pending) >= blocks_per_write:
+                _flush(pending, sinks, request, totals)
+        _flush(pending, sinks, request, totals)
+        sinks[0].close(pd.DataFrame(columns=list(PATIENT_COLUMNS)))
+        if len(sinks) > 1:
+            from alsprog.simulation.visits import VISIT_COLUMNS
+
+            sinks[1].close(pd.DataFrame(columns=list(VISIT_COLUMNS)))
+    except BaseException:
+        for sink in sinks:
+            sink.discard()
+        raise
+    finally:
+        bar.close()
+    return {
+        "out": str(out),
+        "visits_out": None if visits_path is None else str(visits_path),
+        "n": request.n,
+        "n_drawn": totals["n_drawn"],
+        "blocks": totals["blocks"],
+        "deaths": totals["deaths"],
+        "disease_deaths": totals["disease_deaths"],
+        "other_deaths": totals["other_deaths"],
+        "censored": totals["censored"],
+        "male_share": totals["men"] / request.n,
+        "mean_age_at_onset": totals["age_sum"] / request.n,
+        "visits": totals["visits"] if visits_path is not None else None,
+    }
+
+
+def _flush(pending: list, sinks: list, request, totals: dict) -> None:
+    for block in pending:
+        if len(block.patients):
+            sinks[0].write(block.patients)
+            if len(sinks) > 1:
+                visits = block.visits(request)
+                totals["visits"] += len(visits)
+                sinks[1].write(visits)
+    pending.clear()
+
+
+def _count(totals: dict, block) -> None:
+    p = block.patients
+    died = p["event"].to_numpy() == 1
+    disease = (p["death_cause"] == "disease").to_numpy()
+    totals["n_drawn"] += block.drawn
+    totals["blocks"] += 1
+    totals["deaths"] += int(died.sum())
+    totals["disease_deaths"] += int((died & disease).sum())
+    totals["other_deaths"] += int((died & ~disease).sum())
+    totals["censored"] += int((~died).sum())
+    totals["men"] += int((p["sex"] == "male").sum())
+    totals["age_sum"] += float(np.sum(p["age_at_onset"].to_numpy()))
+
+
+def _progress(total: int, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total, unit="patients", disable=not enabled, leave=False, file=None, delay=0.5
+    )

@@ -1,0 +1,94 @@
+"""Clinic visits: the ALSFRS-R items measured with noise, every ``interval`` from entry.
+
+Visit noise is normal on each item's latent score, then rounded to 0-4. It is a counter-based
+draw keyed by (the block's key, the patient's place in the block, the visit, the item), so a
+treated and an untreated cohort share every noise draw, whatever number of visits each
+patient has.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.special import ndtri
+
+from alsprog.simulation.course import Course
+from alsprog.simulation.settings import DOMAINS, ITEMS, CourseSettings
+from alsprog.simulation.staging import kings_stage, mitos_stage, running_max
+
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+MIX_1, MIX_2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+STREAM = np.uint64(0xD1B54A32D192ED03)
+VISIT_COLUMNS = (
+    "patient_id",
+    "time",
+    "months_since_entry",
+    *ITEMS,
+    *DOMAINS,
+    "alsfrs_r",
+    "kings_stage",
+    "mitos_stage",
+)
+
+
+def standard_normal_hash(key: np.ndarray, position: np.ndarray, counter: np.ndarray) -> np.ndarray:
+    """Standard normal draws from a SplitMix64 hash of (key, position, counter), elementwise."""
+    with np.errstate(over="ignore"):
+        z = key ^ (position * GOLDEN) ^ (counter * STREAM)
+        z = z + GOLDEN
+        z = (z ^ (z >> np.uint64(30))) * MIX_1
+        z = (z ^ (z >> np.uint64(27))) * MIX_2
+        z = z ^ (z >> np.uint64(31))
+    u = ((z >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0**-53
+    return ndtri(u)
+
+
+def true_scores(course: Course, t: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Noise-free integer item scores (0-4) at times ``t``, shape (len, 12)."""
+    return np.clip(np.floor(4.0 - course.losses(t, rows) + 0.5), 0, 4).astype(np.int8)
+
+
+def block_visits(
+    course: Course,
+    rows: np.ndarray,
+    patient_id: np.ndarray,
+    entry: np.ndarray,
+    exit_time: np.ndarray,
+    died: np.ndarray,
+    interval_months: float,
+    key: int,
+    settings: CourseSettings,
+) -> pd.DataFrame:
+    """Visits of the patients at ``rows`` of a block (columns: VISIT_COLUMNS).
+
+    A visit at entry + k * interval is made while the patient is alive (before the death) and
+    under follow-up (up to and including the censoring time).
+    """
+    step = interval_months / 12.0
+    span = (exit_time - entry) / step
+    count = np.where(died, np.ceil(span - 1e-9), np.floor(span + 1e-9) + 1).astype(np.int64)
+    count = np.maximum(count, 1)
+    which = np.repeat(np.arange(rows.size), count)
+    starts = np.concatenate([[0], np.cumsum(count)[:-1]])
+    k = np.arange(which.size) - np.repeat(starts, count)
+    t = entry[which] + k * step
+    block_rows = rows[which]
+    latent = 4.0 - course.losses(t, block_rows)
+    position = block_rows.astype(np.uint64)[:, None]
+    counter = k.astype(np.uint64)[:, None] * np.uint64(len(ITEMS)) + np.arange(
+        len(ITEMS), dtype=np.uint64
+    )
+    noise = standard_normal_hash(np.uint64(key), position, counter)
+    scores = np.clip(np.floor(latent + settings.visit_noise_sd * noise + 0.5), 0, 4).astype(np.int8)
+    columns = {
+        "patient_id": patient_id[which],
+        "time": t,
+        "months_since_entry": k * float(interval_months),
+    }
+    columns.update({item: scores[:, i] for i, item in enumerate(ITEMS)})
+    domains = scores.reshape(-1, 4, 3).sum(axis=2, dtype=np.int8)
+    columns.update({domain: domains[:, d] for d, domain in enumerate(DOMAINS)})
+    columns["alsfrs_r"] = domains.sum(axis=1, dtype=np.int8)
+    columns["kings_stage"] = running_max(kings_stage(scores, settings), which).astype(np.int8)
+    columns["mitos_stage"] = running_max(mitos_stage(scores), which).astype(np.int8)
+    return pd.DataFrame(columns)
