@@ -26,16 +26,13 @@ from alsprog.models.kaplan_meier_summaries import (
     confidence_limits,
     estimate_checked,
     find_quantile,
+    first_time_at_or_below,
     restricted_mean_se,
     risk_counts,
 )
 from alsprog.models.survival_data import check_survival_data
 
 __all__ = ["KaplanMeier", "kaplan_meier"]
-
-# the step-function inverse (sampling, conditional quantiles) takes the first step with
-# S <= 1 - p; the slack absorbs the rounding in 1 - (1 - S)
-_PROBABILITY_SLACK = 1e-12
 
 _ARRAYS = ("times", "estimate", "std_err", "at_risk", "events", "censored")
 
@@ -49,6 +46,8 @@ class KaplanMeier(SurvivalModel):
     there, so a curve that ends above 0 leaves the share ``estimate[-1]`` that never dies:
     ``cure_fraction()`` returns it, ``quantile`` and ``sample`` give inf for it and ``mean()``
     is inf. ``hazard`` and ``density`` raise InputError, since a step function has neither.
+    ``sample`` and ``conditional(t)``'s quantiles invert the steps plainly (the first time S
+    <= 1 - p); only ``quantile``, ``median`` and their intervals use R's midpoint rule.
 
     Parameters
     ----------
@@ -165,13 +164,7 @@ class KaplanMeier(SurvivalModel):
         )
 
     def _step_quantile(self, p: np.ndarray) -> np.ndarray:
-        """First time with S <= 1 - p (inf if none): the inverse used to sample."""
-        target = (1.0 - p) + _PROBABILITY_SLACK
-        j = np.searchsorted(-self._values, -target, side="left")
-        out = np.full(p.shape, np.inf)
-        found = j < self._values.size
-        out[found] = self._edges[j[found]]
-        return out
+        return first_time_at_or_below(self._edges, self._values, 1.0 - p)
 
     def _quantile(self, p: np.ndarray) -> np.ndarray:
         q = find_quantile(p, self._edges, 1.0 - self._values)

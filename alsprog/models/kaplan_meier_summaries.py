@@ -26,6 +26,7 @@ __all__ = [
     "estimate",
     "estimate_checked",
     "find_quantile",
+    "first_time_at_or_below",
     "restricted_mean_se",
     "risk_counts",
 ]
@@ -245,6 +246,19 @@ def find_quantile(
         out[at_end] = (x[reach[at_end]] + x_last) / 2
     out[np.nanmax(y) < p] = np.nan
     out[p == 0] = x[0]
+    return out
+
+
+def first_time_at_or_below(edges: np.ndarray, values: np.ndarray, target: np.ndarray):
+    """The first edge where the step function ``values`` is <= target (inf if none).
+
+    The plain inverse of the steps, used to sample; the 1e-12 slack absorbs the rounding in
+    1 - (1 - S), so that the draws land exactly on the steps.
+    """
+    j = np.searchsorted(-values, -(target + 1e-12), side="left")
+    out = np.full(np.shape(target), np.inf)
+    found = j < values.size
+    out[found] = edges[j[found]]
     return out
 
 

@@ -188,6 +188,15 @@ def test_flat_at_exactly_half_gives_the_midpoint():
     assert kaplan_meier(x[:39], np.ones(39)).median() == np.median(x[:39])
 
 
+def test_a_flat_at_half_that_ends_the_curve_takes_the_last_time():
+    # deaths at 1 and 2 of 4, then censored at 3 and 4: S = 3/4, 1/2, 1/2, 1/2 and no later
+    # drop. R's quantile.survfit (findq, "a flat at the end of the curve") gives the midpoint
+    # of where the flat starts and the last time: (2 + 4) / 2 = 3. (print.survfit's own median
+    # code would print 2; quantile() and median() are the reference here.)
+    km = kaplan_meier([1.0, 2.0, 3.0, 4.0], [1, 1, 0, 0])
+    assert km.median() == 3.0
+
+
 def test_last_observation_censored_leaves_the_upper_limit_na():
     # 10 people, deaths at 1..6, censored at 7..10: S = 0.9, 0.8, ..., 0.4, flat at 0.4 after.
     # S = 0.5 exactly on [5, 6): median (5 + 6) / 2 = 5.5.
