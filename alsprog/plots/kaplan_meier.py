@@ -40,6 +40,7 @@ from plotnine import (
     theme,
 )
 
+from alsprog.disease.phenotype import Phenotype
 from alsprog.errors import InputError, as_times
 from alsprog.models.base import SurvivalModel
 from alsprog.models.kaplan_meier import KaplanMeier
@@ -127,8 +128,13 @@ def _band(name: str, curve: KaplanMeier) -> pd.DataFrame:
     )
 
 
+MAX_MARKS = 300  # censoring times per curve beyond which marks blot the curve out
+
+
 def _censored(name: str, curve: KaplanMeier) -> pd.DataFrame:
     at = curve.censored > 0
+    if at.sum() > MAX_MARKS:  # the risk table's censored row still counts them
+        at[:] = False
     return pd.DataFrame(
         {"curve": name, "t": curve.times[at], "survival": curve.estimate[at], "panel": CURVE_PANEL}
     )
@@ -180,18 +186,22 @@ def kaplan_meier_plot(
         curves, at ``times``, on the same x axis (survminer's counts, see
         ``KaplanMeier.risk_table``).
     band : shade each curve's pointwise band (its own level and conf_type; R's log band by
-        default). ``+`` marks censoring times.
+        default). ``+`` marks censoring times (left out for a curve with more than
+        ``MAX_MARKS`` of them, where they would hide the curve; the table still counts them).
     times : where the table is read and the x axis has its breaks (years, the curves' unit);
         default about six round numbers up to the last follow-up time.
-    models : optional {name: SurvivalModel} drawn as dashed curves over the estimates, e.g.
-        fitted or calibrated models.
+    models : optional {name: SurvivalModel or Phenotype} drawn as dashed curves over the
+        estimates, e.g. fitted or calibrated models, or ``alsprog.phenotype("als")``.
     time_label : the x axis title (say so if the data are not in years from onset).
 
     Returns a ggplot: x time, y "Survival probability" (0-100%); with the table, a second row
     of panels "Numbers" whose rows are labelled on the y axis.
     """
     named = _named(curves)
-    models = {} if models is None else dict(models)
+    models = {
+        name: model.model if isinstance(model, Phenotype) else model
+        for name, model in ({} if models is None else dict(models)).items()
+    }
     for name, model in models.items():
         if not isinstance(model, SurvivalModel):
             raise InputError(
@@ -241,7 +251,8 @@ def kaplan_meier_plot(
             size=0,
         )
     plot += geom_step(aes(linetype="curve"), direction="hv", size=0.8)
-    plot += geom_point(data=marks, shape="+", size=3.5, stroke=0.8, show_legend=False)
+    if len(marks):
+        plot += geom_point(data=marks, shape="+", size=3.5, stroke=0.8, show_legend=False)
     if models:
         grid = np.linspace(0.0, t_end, 401)
         lines = pd.concat(
