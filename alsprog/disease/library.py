@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from alsprog.disease.identification import Borrowed, audit, borrowed_rows, summary, with_fixed
 from alsprog.disease.phenotype import Phenotype
 from alsprog.errors import FitError, InputError
 from alsprog.estimation.calibration import LandmarkProblem, landmark_table, starting_summary
@@ -87,23 +88,39 @@ def _population_for(spec: dict) -> tuple[Population, CovariateEffects]:
     return population, CovariateEffects.default(population.onset_age_mean)
 
 
-def _site_structure(spec: dict) -> tuple:
-    """The free-parameter structure: (spec of the free family, function theta -> sites dict)."""
+def _site_structure(spec: dict, table: LifeTable | None) -> tuple:
+    """The free-parameter structure: (spec of the free parameters, function theta -> sites
+    dict, the borrowed parameters). A borrowed parameter is fixed at a relative's calibrated
+    value (``borrow`` in data/phenotypes.toml) and left out of theta."""
     if spec.get("structure") == "sites":
-        limb_spec = family_spec("mixture", components=tuple(spec["limb_components"]))
-        bulbar_share, bulbar_hr = spec["bulbar_onset_share"], spec["bulbar_hazard_ratio"]
+        full = family_spec("mixture", components=tuple(spec["limb_components"]))
+    else:
+        full = family_spec(spec["family"])
+    borrowed = _borrowed(spec, table)
+    free, expand = with_fixed(full, borrowed)
+    if spec.get("structure") != "sites":
+        return free, lambda theta: {"": (1.0, free.build(theta))}, borrowed
+    bulbar_share, bulbar_hr = spec["bulbar_onset_share"], spec["bulbar_hazard_ratio"]
 
-        def sites(theta: np.ndarray) -> dict[str, tuple[float, SurvivalModel]]:
-            limb = limb_spec.build(theta)
-            limb = Mixture(limb.components, limb.weights, names=("typical", "slower"))
-            return {
-                "als_limb": (1 - bulbar_share, limb),
-                "als_bulbar": (bulbar_share, limb.with_hazard_ratio(bulbar_hr)),
-            }
+    def sites(theta: np.ndarray) -> dict[str, tuple[float, SurvivalModel]]:
+        limb = full.build(expand(theta))
+        limb = Mixture(limb.components, limb.weights, names=("typical", "slower"))
+        return {
+            "als_limb": (1 - bulbar_share, limb),
+            "als_bulbar": (bulbar_share, limb.with_hazard_ratio(bulbar_hr)),
+        }
 
-        return limb_spec, sites
-    free = family_spec(spec["family"])
-    return free, lambda theta: {"": (1.0, free.build(theta))}
+    return free, sites, borrowed
+
+
+def _borrowed(spec: dict, table: LifeTable | None) -> tuple[Borrowed, ...]:
+    """Each ``borrow`` entry of ``spec`` with the relative's calibrated value."""
+    out = []
+    for item in spec.get("borrow", []):
+        info = _phenotype(item["from"], table).model.fit_info
+        value = info.estimates[info.parameter_names.index(item["from_parameter"])]
+        out.append(Borrowed(item["parameter"], float(value), item["from"], item["source"]))
+    return tuple(out)
 
 
 def _profiles(population: Population, effects: CovariateEffects) -> dict[str, tuple]:
@@ -144,7 +161,7 @@ def _calibrate(
     (or from ``start`` alone, for a quick refit near a known solution)."""
     targets = _targets(name, spec) if targets is None else targets
     population, effects = _population_for(spec)
-    free, sites = _site_structure(spec)
+    free, sites, _ = _site_structure(spec, table)
     profiles = _profiles(population, effects)
 
     def model_of(theta: np.ndarray) -> PopulationModel:
@@ -247,12 +264,16 @@ def phenotypes(background: str | Path | LifeTable | None = DEFAULT_TABLE) -> pd.
     Columns: name, description, median_years (population median survival from onset),
     s1, s3, s5, s10, s25 (survival at 1, 3, 5, 10 and 25 years), other_cause_10, other_cause_25
     (share of deaths by 10 and by 25 years that are from other causes; 0 without background),
-    max_abs_error (largest miss of the phenotype's own figures; NaN when derived), sources
-    (the figures' sources, joined by ' | ').
+    max_abs_error (largest miss of the phenotype's own figures; NaN when derived), identified
+    (True when the figures pin every parameter that was not borrowed), pinned_by (the figures
+    that pin the curve, ' ; '-joined), assumed (what was borrowed and from where, and any
+    parameter the figures leave free; from ``identification``), sources (the figures' sources,
+    joined by ' | ').
     """
     rows = []
     for name in NAMES:
         item = phenotype(name, background)
+        audit_table = identification(name, background)
         model = item.model
         survival = model.survival(np.array([1.0, 3.0, 5.0, 10.0, 25.0]))
         causes = model.cause_of_death(np.array([10.0, 25.0]))
@@ -271,10 +292,50 @@ def phenotypes(background: str | Path | LifeTable | None = DEFAULT_TABLE) -> pd.
                 "other_cause_10": causes["other"][0] / died[0],
                 "other_cause_25": causes["other"][1] / died[1],
                 "max_abs_error": info.max_abs_error if info is not None else math.nan,
+                **summary(audit_table),
                 "sources": " | ".join(item.sources.values()),
             }
         )
     return pd.DataFrame(rows)
+
+
+def identification(
+    name: str | None = None,
+    background: str | Path | LifeTable | None = DEFAULT_TABLE,
+) -> pd.DataFrame:
+    """Which parameters each phenotype's figures pin, which they leave free, what is borrowed.
+
+    name : one phenotype, or None for all (in ``NAMES`` order).
+
+    Returns
+    -------
+    One row per phenotype and parameter. Columns: phenotype, then those of
+    ``alsprog.disease.identification.audit``: parameter, estimate, standard_error, halfwidth,
+    status (pinned, bound, free, borrowed), pinned_by, source. A derived phenotype repeats the
+    rows of the one it derives from (ppbp adds its borrowed hazard ratio).
+    """
+    names = NAMES if name is None else (check_phenotype(name),)
+    table = _table_key(background)
+    frames = [_identification(n, table).assign(phenotype=n) for n in names]
+    out = pd.concat(frames, ignore_index=True)
+    return out[["phenotype", *out.columns[:-1]]]
+
+
+@cache
+def _identification(name: str, table: LifeTable | None) -> pd.DataFrame:
+    if name in DERIVED:
+        return _identification(DERIVED[name][0], table)
+    spec = _spec(name)
+    if spec.get("structure") == "scaled":
+        ratio = Borrowed(
+            "hazard_ratio", float(spec["hazard_ratio"]), "", spec["hazard_ratio_source"]
+        )
+        parent = _identification(spec["scaled_from"], table)
+        return pd.concat([parent, borrowed_rows([ratio])], ignore_index=True)
+    item = _phenotype(name, table)
+    info = item.model.fit_info
+    free, _, borrowed = _site_structure(spec, table)
+    return audit(info.build, info.unconstrained, item.targets, free, borrowed)
 
 
 def uncertainty_draws(
