@@ -36,7 +36,6 @@ from alsprog.models.base import SurvivalModel
 from alsprog.models.registry import FamilySpec
 from alsprog.population.covariates import phenotype_data
 
-STATUSES = ("pinned", "bound", "free", "borrowed")
 COLUMNS = (
     "parameter",
     "estimate",
@@ -174,7 +173,8 @@ def audit(
     Returns
     -------
     One row per parameter (borrowed ones last). Columns: parameter, estimate (natural scale),
-    standard_error (natural scale, from the observed information; NaN unless pinned or bound),
+    standard_error (natural scale, from the observed information; NaN unless pinned, and NaN
+    for every parameter when that information is singular),
     halfwidth (unconstrained scale: log for positive parameters; inf when the figures cannot
     hold it), status (pinned, bound, free, borrowed), pinned_by (the figures that pin it,
     ' ; '-joined), source (why a free parameter has its value, or where a borrowed one is from).
@@ -226,7 +226,7 @@ def audit(
             {
                 "parameter": name,
                 "estimate": float(values[i]),
-                "standard_error": float(errors[i]) if status != "free" else math.nan,
+                "standard_error": float(errors[i]) if status == "pinned" else math.nan,
                 "halfwidth": float(with_bounds[i] if status == "bound" else by_figures[i]),
                 "status": status,
                 "pinned_by": " ; ".join(figure_label(figures[j]) for j in pinned_by),
