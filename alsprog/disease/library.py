@@ -212,6 +212,8 @@ def _sources(spec: dict) -> dict[str, str]:
         out[f"landmark {i + 1}: S({lm['t']:g}) {lm.get('kind', 'equal')} {lm['survival']:g}"] = lm[
             "source"
         ]
+    for item in spec.get("borrow", []):
+        out[f"borrowed: {item['parameter']} from {item['from']}"] = item["source"]
     return out
 
 

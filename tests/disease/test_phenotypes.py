@@ -50,6 +50,7 @@ def test_the_flail_curve_is_a_compromise_between_its_two_figures(background):
     table = phenotype("als_flail", background).model.fit_info.landmarks
     assert (table["error"].abs() < 0.025).all()
     assert table["error"].min() < 0 < table["error"].max()
+    assert "borrowed: sigma from pma" in phenotype("als_flail", background).sources
 
 
 GRID = np.linspace(5.0, 25.0, 81)  # years from onset
