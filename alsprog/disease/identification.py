@@ -254,10 +254,11 @@ def borrowed_rows(borrowed: Sequence[Borrowed]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
-def summary(table: pd.DataFrame) -> dict:
+def summary(table: pd.DataFrame, read_figures: Sequence[str] = ()) -> dict:
     """One curve's audit in three fields: identified (no parameter free or pinned only by a
     bound), pinned_by (the figures that pin any parameter, ' ; '-joined) and assumed (each
-    borrowed parameter with where it is from, and each parameter the figures leave open)."""
+    borrowed parameter with where it is from, each parameter the figures leave open, and the
+    ``read_figures``: labels of figures that are themselves assumptions)."""
     figures = dict.fromkeys(f for text in table["pinned_by"] if text for f in text.split(" ; "))
     borrowed = table[table["status"] == "borrowed"]
     open_ = table[table["status"].isin(["free", "bound"])]
@@ -270,6 +271,7 @@ def summary(table: pd.DataFrame) -> dict:
         f"{r.parameter} {where[r.status]} (optimiser's value {r.estimate:.4g})"
         for r in open_.itertuples()
     ]
+    assumed += [f"{label} (a reading, assumption)" for label in read_figures]
     return {
         "identified": bool(open_.empty),
         "pinned_by": " ; ".join(figures),

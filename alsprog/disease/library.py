@@ -22,7 +22,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from alsprog.disease.identification import Borrowed, audit, borrowed_rows, summary, with_fixed
+from alsprog.disease.identification import (
+    Borrowed,
+    audit,
+    borrowed_rows,
+    figure_label,
+    summary,
+    with_fixed,
+)
 from alsprog.disease.phenotype import Phenotype
 from alsprog.errors import FitError, InputError
 from alsprog.estimation.calibration import LandmarkProblem, landmark_table, starting_summary
@@ -268,8 +275,9 @@ def phenotypes(background: str | Path | LifeTable | None = DEFAULT_TABLE) -> pd.
     (share of deaths by 10 and by 25 years that are from other causes; 0 without background),
     max_abs_error (largest miss of the phenotype's own figures; NaN when derived), identified
     (True when the figures pin every parameter that was not borrowed), pinned_by (the figures
-    that pin the curve, ' ; '-joined), assumed (what was borrowed and from where, and any
-    parameter the figures leave free; from ``identification``), sources (the figures' sources,
+    that pin the curve, ' ; '-joined), assumed (what was borrowed and from where, any
+    parameter the figures leave free, and figures that are readings marked as assumptions;
+    from ``identification``), sources (the figures' sources,
     joined by ' | ').
     """
     rows = []
@@ -294,11 +302,20 @@ def phenotypes(background: str | Path | LifeTable | None = DEFAULT_TABLE) -> pd.
                 "other_cause_10": causes["other"][0] / died[0],
                 "other_cause_25": causes["other"][1] / died[1],
                 "max_abs_error": info.max_abs_error if info is not None else math.nan,
-                **summary(audit_table),
+                **summary(audit_table, _read_figures(name, background)),
                 "sources": " | ".join(item.sources.values()),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _read_figures(name: str, background) -> list[str]:
+    """The figures ``name`` is calibrated to (its own, or those of the phenotype it derives
+    from) whose source marks them as an assumption, such as a reading of words."""
+    while phenotype(name, background).targets is None:
+        name = DERIVED[name][0] if name in DERIVED else _spec(name)["scaled_from"]
+    targets = phenotype(name, background).targets
+    return [figure_label(lm) for lm in targets.landmarks if "assumption" in lm.source.lower()]
 
 
 def identification(

@@ -151,6 +151,10 @@ def test_phenotypes_table_says_what_pins_each_curve(background):
     assert table.loc["als_flail", "pinned_by"] == "S(5) = 0.562 ; S(5.32) = 0.5"
     assert "hazard_ratio = 1.58" in table.loc["ppbp", "assumed"]
     assert not table.loc["als", "identified"]
+    # figures that are readings of words (data/phenotypes.toml marks them) are named too
+    assert table.loc["pma", "assumed"] == "S(25) = 0.05 (a reading, assumption)"
+    assert "S(30) <= 0.01 (a reading, assumption)" in table.loc["als_limb", "assumed"]
+    assert table.loc["pls", "assumed"] == ""  # Lester et al. 2025 measured its median
 
 
 def test_identification_of_an_uncalibrated_model_is_refused():
