@@ -234,3 +234,20 @@ def test_a_phenotype_answers_the_model_interface():
     )
     with pytest.raises(AttributeError):
         item.not_a_method  # noqa: B018
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.floats(30.0, 85.0),
+    st.sampled_from(["male", "female"]),
+    st.floats(5.0, 25.0),
+    st.sampled_from(["us_ssa_2007", None]),
+)
+def test_orderings_hold_for_each_patient(age, sex, t, background):
+    # The same patient (onset age, sex) under each phenotype: the same prognostic hazard ratio
+    # and the same ordinary mortality, so the orderings must hold person by person too.
+    s = {name: phenotype(name, background).patient(age, sex).survival(t) for name in NAMES}
+    assert s["als_flail"] >= s["als_limb"]
+    assert s["pma"] >= s["als"] - 1e-12
+    assert s["als_bulbar"] <= s["als_limb"]
+    assert all(s["pbp"] <= s[name] + 1e-12 for name in NAMES)
