@@ -10,6 +10,10 @@ landmarks describe the average. Figures, sources and assumptions: ``data/phenoty
 ALS is a mixture by onset site: 70% limb onset, itself a mixture of a typical course and slower
 progressors, and 30% bulbar onset with the published bulbar-vs-limb hazard ratio. Calibration is
 done once per process and cached.
+
+Where a phenotype's figures cannot pin a parameter (``identification`` audits every one), the
+data file borrows it from a sourced relative (``borrow``: the flail variants take the spread of
+PMA) and only the rest is calibrated.
 """
 
 from __future__ import annotations
@@ -22,14 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from alsprog.disease.identification import (
-    Borrowed,
-    audit,
-    borrowed_rows,
-    figure_label,
-    summary,
-    with_fixed,
-)
+from alsprog.disease import identification as audits
 from alsprog.disease.phenotype import Phenotype
 from alsprog.errors import FitError, InputError
 from alsprog.estimation.calibration import LandmarkProblem, landmark_table, starting_summary
@@ -104,7 +101,7 @@ def _site_structure(spec: dict, table: LifeTable | None) -> tuple:
     else:
         full = family_spec(spec["family"])
     borrowed = _borrowed(spec, table)
-    free, expand = with_fixed(full, borrowed)
+    free, expand = audits.with_fixed(full, borrowed)
     if spec.get("structure") != "sites":
         return free, lambda theta: {"": (1.0, free.build(theta))}, borrowed
     bulbar_share, bulbar_hr = spec["bulbar_onset_share"], spec["bulbar_hazard_ratio"]
@@ -120,13 +117,13 @@ def _site_structure(spec: dict, table: LifeTable | None) -> tuple:
     return free, sites, borrowed
 
 
-def _borrowed(spec: dict, table: LifeTable | None) -> tuple[Borrowed, ...]:
+def _borrowed(spec: dict, table: LifeTable | None) -> tuple[audits.Borrowed, ...]:
     """Each ``borrow`` entry of ``spec`` with the relative's calibrated value."""
     out = []
     for item in spec.get("borrow", []):
         info = _phenotype(item["from"], table).model.fit_info
         value = info.estimates[info.parameter_names.index(item["from_parameter"])]
-        out.append(Borrowed(item["parameter"], float(value), item["from"], item["source"]))
+        out.append(audits.Borrowed(item["parameter"], float(value), item["from"], item["source"]))
     return tuple(out)
 
 
@@ -277,8 +274,7 @@ def phenotypes(background: str | Path | LifeTable | None = DEFAULT_TABLE) -> pd.
     (True when the figures pin every parameter that was not borrowed), pinned_by (the figures
     that pin the curve, ' ; '-joined), assumed (what was borrowed and from where, any
     parameter the figures leave free, and figures that are readings marked as assumptions;
-    from ``identification``), sources (the figures' sources,
-    joined by ' | ').
+    from ``identification``), sources (the figures' sources, joined by ' | ').
     """
     rows = []
     for name in NAMES:
@@ -302,7 +298,7 @@ def phenotypes(background: str | Path | LifeTable | None = DEFAULT_TABLE) -> pd.
                 "other_cause_10": causes["other"][0] / died[0],
                 "other_cause_25": causes["other"][1] / died[1],
                 "max_abs_error": info.max_abs_error if info is not None else math.nan,
-                **summary(audit_table, _read_figures(name, background)),
+                **audits.summary(audit_table, _read_figures(name, background)),
                 "sources": " | ".join(item.sources.values()),
             }
         )
@@ -315,7 +311,9 @@ def _read_figures(name: str, background) -> list[str]:
     while phenotype(name, background).targets is None:
         name = DERIVED[name][0] if name in DERIVED else _spec(name)["scaled_from"]
     targets = phenotype(name, background).targets
-    return [figure_label(lm) for lm in targets.landmarks if "assumption" in lm.source.lower()]
+    return [
+        audits.figure_label(lm) for lm in targets.landmarks if "assumption" in lm.source.lower()
+    ]
 
 
 def identification(
@@ -346,15 +344,15 @@ def _identification(name: str, table: LifeTable | None) -> pd.DataFrame:
         return _identification(DERIVED[name][0], table)
     spec = _spec(name)
     if spec.get("structure") == "scaled":
-        ratio = Borrowed(
+        ratio = audits.Borrowed(
             "hazard_ratio", float(spec["hazard_ratio"]), "", spec["hazard_ratio_source"]
         )
         parent = _identification(spec["scaled_from"], table)
-        return pd.concat([parent, borrowed_rows([ratio])], ignore_index=True)
+        return pd.concat([parent, audits.borrowed_rows([ratio])], ignore_index=True)
     item = _phenotype(name, table)
     info = item.model.fit_info
     free, _, borrowed = _site_structure(spec, table)
-    return audit(info.build, info.unconstrained, item.targets, free, borrowed)
+    return audits.audit(info.build, info.unconstrained, item.targets, free, borrowed)
 
 
 def uncertainty_draws(
