@@ -251,3 +251,13 @@ def test_orderings_hold_for_each_patient(age, sex, t, background):
     assert s["pma"] >= s["als"] - 1e-12
     assert s["als_bulbar"] <= s["als_limb"]
     assert all(s["pbp"] <= s[name] + 1e-12 for name in NAMES)
+
+
+def test_band_draws_of_the_flail_curve_keep_the_borrowed_spread():
+    from alsprog.disease.library import uncertainty_draws
+
+    sigma = phenotype("pma").model.fit_info.estimates[1]
+    draws = uncertainty_draws("als_flail", n=5, seed=3)
+    assert len(draws) == 5
+    assert {round(d.disease["als_flail"].sigma, 12) for d in draws} == {round(sigma, 12)}
+    assert len({d.disease["als_flail"].mu for d in draws}) == 5  # the location is redrawn
