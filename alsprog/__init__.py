@@ -18,7 +18,9 @@ Functions:
     default_targets     the reference document's ALS landmarks
     phenotype           a calibrated phenotype (als, als_limb, als_bulbar, als_flail, pbp, pma,
                         pls, ppbp): .model is its population model, .patient(...) one patient
-    phenotypes          every phenotype in a table (median, survival at 1-25 years, sources)
+    phenotypes          every phenotype in a table (median, survival at 1-25 years, what pins
+                        each curve and what is assumed, sources)
+    identification      per phenotype and parameter: pinned by which figures, free, or borrowed
     prognosis           one patient's outlook from today, with a 90% uncertainty band
     background_survival survival from ordinary mortality alone (life table)
     life_table          a shipped or user life table
@@ -45,6 +47,7 @@ _LAZY = {
     "Landmark": "alsprog.estimation.targets",
     "phenotype": "alsprog.disease.library",
     "phenotypes": "alsprog.disease.library",
+    "identification": "alsprog.disease.library",
     "prognosis": "alsprog.disease.prognosis",
     "background_survival": "alsprog.population.background_mortality",
     "life_table": "alsprog.population.lifetable",

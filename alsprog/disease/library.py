@@ -10,6 +10,10 @@ landmarks describe the average. Figures, sources and assumptions: ``data/phenoty
 ALS is a mixture by onset site: 70% limb onset, itself a mixture of a typical course and slower
 progressors, and 30% bulbar onset with the published bulbar-vs-limb hazard ratio. Calibration is
 done once per process and cached.
+
+Where a phenotype's figures cannot pin a parameter (``identification`` audits every one), the
+data file borrows it from a sourced relative (``borrow``: the flail variants take the spread of
+PMA) and only the rest is calibrated.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from alsprog.disease import identification as audits
 from alsprog.disease.phenotype import Phenotype
 from alsprog.errors import FitError, InputError
 from alsprog.estimation.calibration import LandmarkProblem, landmark_table, starting_summary
@@ -87,23 +92,39 @@ def _population_for(spec: dict) -> tuple[Population, CovariateEffects]:
     return population, CovariateEffects.default(population.onset_age_mean)
 
 
-def _site_structure(spec: dict) -> tuple:
-    """The free-parameter structure: (spec of the free family, function theta -> sites dict)."""
+def _site_structure(spec: dict, table: LifeTable | None) -> tuple:
+    """The free-parameter structure: (spec of the free parameters, function theta -> sites
+    dict, the borrowed parameters). A borrowed parameter is fixed at a relative's calibrated
+    value (``borrow`` in data/phenotypes.toml) and left out of theta."""
     if spec.get("structure") == "sites":
-        limb_spec = family_spec("mixture", components=tuple(spec["limb_components"]))
-        bulbar_share, bulbar_hr = spec["bulbar_onset_share"], spec["bulbar_hazard_ratio"]
+        full = family_spec("mixture", components=tuple(spec["limb_components"]))
+    else:
+        full = family_spec(spec["family"])
+    borrowed = _borrowed(spec, table)
+    free, expand = audits.with_fixed(full, borrowed)
+    if spec.get("structure") != "sites":
+        return free, lambda theta: {"": (1.0, free.build(theta))}, borrowed
+    bulbar_share, bulbar_hr = spec["bulbar_onset_share"], spec["bulbar_hazard_ratio"]
 
-        def sites(theta: np.ndarray) -> dict[str, tuple[float, SurvivalModel]]:
-            limb = limb_spec.build(theta)
-            limb = Mixture(limb.components, limb.weights, names=("typical", "slower"))
-            return {
-                "als_limb": (1 - bulbar_share, limb),
-                "als_bulbar": (bulbar_share, limb.with_hazard_ratio(bulbar_hr)),
-            }
+    def sites(theta: np.ndarray) -> dict[str, tuple[float, SurvivalModel]]:
+        limb = full.build(expand(theta))
+        limb = Mixture(limb.components, limb.weights, names=("typical", "slower"))
+        return {
+            "als_limb": (1 - bulbar_share, limb),
+            "als_bulbar": (bulbar_share, limb.with_hazard_ratio(bulbar_hr)),
+        }
 
-        return limb_spec, sites
-    free = family_spec(spec["family"])
-    return free, lambda theta: {"": (1.0, free.build(theta))}
+    return free, sites, borrowed
+
+
+def _borrowed(spec: dict, table: LifeTable | None) -> tuple[audits.Borrowed, ...]:
+    """Each ``borrow`` entry of ``spec`` with the relative's calibrated value."""
+    out = []
+    for item in spec.get("borrow", []):
+        info = _phenotype(item["from"], table).model.fit_info
+        value = info.estimates[info.parameter_names.index(item["from_parameter"])]
+        out.append(audits.Borrowed(item["parameter"], float(value), item["from"], item["source"]))
+    return tuple(out)
 
 
 def _profiles(population: Population, effects: CovariateEffects) -> dict[str, tuple]:
@@ -144,7 +165,7 @@ def _calibrate(
     (or from ``start`` alone, for a quick refit near a known solution)."""
     targets = _targets(name, spec) if targets is None else targets
     population, effects = _population_for(spec)
-    free, sites = _site_structure(spec)
+    free, sites, _ = _site_structure(spec, table)
     profiles = _profiles(population, effects)
 
     def model_of(theta: np.ndarray) -> PopulationModel:
@@ -195,6 +216,8 @@ def _sources(spec: dict) -> dict[str, str]:
         out[f"landmark {i + 1}: S({lm['t']:g}) {lm.get('kind', 'equal')} {lm['survival']:g}"] = lm[
             "source"
         ]
+    for item in spec.get("borrow", []):
+        out[f"borrowed: {item['parameter']} from {item['from']}"] = item["source"]
     return out
 
 
@@ -247,12 +270,16 @@ def phenotypes(background: str | Path | LifeTable | None = DEFAULT_TABLE) -> pd.
     Columns: name, description, median_years (population median survival from onset),
     s1, s3, s5, s10, s25 (survival at 1, 3, 5, 10 and 25 years), other_cause_10, other_cause_25
     (share of deaths by 10 and by 25 years that are from other causes; 0 without background),
-    max_abs_error (largest miss of the phenotype's own figures; NaN when derived), sources
-    (the figures' sources, joined by ' | ').
+    max_abs_error (largest miss of the phenotype's own figures; NaN when derived), identified
+    (True when the figures pin every parameter that was not borrowed), pinned_by (the figures
+    that pin the curve, ' ; '-joined), assumed (what was borrowed and from where, any
+    parameter the figures leave free, and figures that are readings marked as assumptions;
+    from ``identification``), sources (the figures' sources, joined by ' | ').
     """
     rows = []
     for name in NAMES:
         item = phenotype(name, background)
+        audit_table = identification(name, background)
         model = item.model
         survival = model.survival(np.array([1.0, 3.0, 5.0, 10.0, 25.0]))
         causes = model.cause_of_death(np.array([10.0, 25.0]))
@@ -271,10 +298,61 @@ def phenotypes(background: str | Path | LifeTable | None = DEFAULT_TABLE) -> pd.
                 "other_cause_10": causes["other"][0] / died[0],
                 "other_cause_25": causes["other"][1] / died[1],
                 "max_abs_error": info.max_abs_error if info is not None else math.nan,
+                **audits.summary(audit_table, _read_figures(name, background)),
                 "sources": " | ".join(item.sources.values()),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _read_figures(name: str, background) -> list[str]:
+    """The figures ``name`` is calibrated to (its own, or those of the phenotype it derives
+    from) whose source marks them as an assumption, such as a reading of words."""
+    while phenotype(name, background).targets is None:
+        name = DERIVED[name][0] if name in DERIVED else _spec(name)["scaled_from"]
+    targets = phenotype(name, background).targets
+    return [
+        audits.figure_label(lm) for lm in targets.landmarks if "assumption" in lm.source.lower()
+    ]
+
+
+def identification(
+    name: str | None = None,
+    background: str | Path | LifeTable | None = DEFAULT_TABLE,
+) -> pd.DataFrame:
+    """Which parameters each phenotype's figures pin, which they leave free, what is borrowed.
+
+    name : one phenotype, or None for all (in ``NAMES`` order).
+
+    Returns
+    -------
+    One row per phenotype and parameter. Columns: phenotype, then those of
+    ``alsprog.disease.identification.audit``: parameter, estimate, standard_error, halfwidth,
+    status (pinned, bound, free, borrowed), pinned_by, source. A derived phenotype repeats the
+    rows of the one it derives from (ppbp adds its borrowed hazard ratio).
+    """
+    names = NAMES if name is None else (check_phenotype(name),)
+    table = _table_key(background)
+    frames = [_identification(n, table).assign(phenotype=n) for n in names]
+    out = pd.concat(frames, ignore_index=True)
+    return out[["phenotype", *out.columns[:-1]]]
+
+
+@cache
+def _identification(name: str, table: LifeTable | None) -> pd.DataFrame:
+    if name in DERIVED:
+        return _identification(DERIVED[name][0], table)
+    spec = _spec(name)
+    if spec.get("structure") == "scaled":
+        ratio = audits.Borrowed(
+            "hazard_ratio", float(spec["hazard_ratio"]), "", spec["hazard_ratio_source"]
+        )
+        parent = _identification(spec["scaled_from"], table)
+        return pd.concat([parent, audits.borrowed_rows([ratio])], ignore_index=True)
+    item = _phenotype(name, table)
+    info = item.model.fit_info
+    free, _, borrowed = _site_structure(spec, table)
+    return audits.audit(info.build, info.unconstrained, item.targets, free, borrowed)
 
 
 def uncertainty_draws(

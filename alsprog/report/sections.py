@@ -11,9 +11,8 @@ from __future__ import annotations
 import html
 import itertools
 import math
-import re
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -26,6 +25,7 @@ from alsprog.report.page import (
     percent,
     points,
 )
+from alsprog.report.phenotypes_section import phenotypes_section as phenotypes_section
 
 if TYPE_CHECKING:
     from alsprog.models.base import SurvivalModel
@@ -330,63 +330,6 @@ def background_section(context: Context) -> Section | None:
             ),
             "background_curves": Table(
                 curves, "The curves in the figure (same columns).", show=False
-            ),
-        },
-    )
-
-
-def _phenotype_format(column: str) -> Callable[[Any], str]:
-    if re.fullmatch(r"s\d+|other_cause_\d+", column):
-        return percent
-    if column == "max_abs_error":
-        return points
-    return number
-
-
-def phenotypes_section(context: Context) -> Section:
-    """The named phenotypes (``alsprog.phenotypes()``), each against its own figures."""
-    import alsprog
-    from alsprog import plots
-    from alsprog.models.base import SurvivalModel
-
-    table = alsprog.phenotypes()
-    column = next((c for c in ("name", "phenotype") if c in table.columns), table.columns[0])
-    models, marks = {}, []
-    for name in map(str, table[column]):
-        item = alsprog.phenotype(name)
-        models[name] = item if isinstance(item, SurvivalModel) else item.model
-        targets = getattr(item, "targets", None)
-        for lm in getattr(targets, "landmarks", ()):
-            marks.append({"model": name, "t": lm.t, "target": lm.survival, "kind": lm.kind})
-    curves = plots.model_curves(models)
-    landmarks = pd.DataFrame(marks, columns=["model", "t", "target", "kind"]) if marks else None
-    text = (
-        "<p>The named phenotypes of ALS and the other motor neuron diseases, as "
-        "<code>alsprog.phenotypes()</code> gives them: each is calibrated to its own figures, "
-        "whose sources are in the table. In the figure, points are a phenotype's own figures; "
-        "a phenotype derived from another has none.</p>\n"
-    )
-    formats = {c: _phenotype_format(str(c)) for c in table.columns}
-    figure = Figure(
-        plots.survival_curves(curves, landmarks, "Survival by phenotype", facet=True),
-        "Each phenotype's calibrated model (alsprog); points: its calibration figures "
-        "(sources in the table).",
-    )
-    return Section(
-        "Phenotypes",
-        text,
-        {"phenotype_curves": figure},
-        {
-            "phenotypes": Table(
-                table,
-                "As returned by <code>alsprog.phenotypes()</code>; "
-                "survival in percent, max_abs_error in percentage points; sources numbered "
-                "in the list above, in full in the CSV.",
-                formats=formats,
-                references=("sources",),
-            ),
-            "phenotype_curves": Table(
-                curves, "The curves in the figure (columns model, t, survival).", show=False
             ),
         },
     )

@@ -35,12 +35,63 @@ def test_orderings_the_document_implies(background):
 
 
 def test_each_phenotype_reproduces_its_own_figures():
-    for name in ("als", "als_flail", "pbp", "pma", "pls"):
+    for name in ("als", "pbp", "pma", "pls"):
         item = phenotype(name)
         table = item.model.fit_info.landmarks
         equal = table[table["kind"] == "equal"]
         assert (equal["error"].abs() < 0.005).all(), name
         assert item.sources, name
+
+
+@pytest.mark.parametrize("background", ["us_ssa_2007", None])
+def test_the_flail_curve_is_a_compromise_between_its_two_figures(background):
+    # One parameter (the log-normal's location; its spread borrowed from PMA) for two figures
+    # 0.32 years apart: it passes between them, within 1.25 times their precision (2 points).
+    table = phenotype("als_flail", background).model.fit_info.landmarks
+    assert (table["error"].abs() < 0.025).all()
+    assert table["error"].min() < 0 < table["error"].max()
+    assert "borrowed: sigma from pma" in phenotype("als_flail", background).sources
+
+
+GRID = np.linspace(5.0, 25.0, 81)  # years from onset
+
+
+def _survival(background, times):
+    return {name: phenotype(name, background).model.survival(times) for name in NAMES}
+
+
+def _check_orderings(s):
+    """The orderings a clinician expects, at the times in the arrays of ``s``."""
+    assert np.all(s["als_flail"] >= s["als_limb"]), "flail below limb onset"
+    assert np.all(s["als_flail"] >= s["als"]), "flail below ALS as a whole"
+    assert np.all(s["pma"] >= s["als"]), "PMA below ALS"
+
+
+@pytest.mark.parametrize("background", ["us_ssa_2007", None])
+def test_benign_variants_keep_at_least_the_als_tail_from_5_to_25_years(background):
+    _check_orderings(_survival(background, GRID))
+    # the issue's symptom: ten and fifteen years, where the flail curve used to fall below ALS
+    s = _survival(background, np.array([10.0, 15.0]))
+    assert np.all(s["als_flail"] > s["als"])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(5.0, 25.0), st.sampled_from(["us_ssa_2007", None]))
+def test_orderings_hold_at_any_time_from_5_to_25_years(t, background):
+    _check_orderings(_survival(background, np.array([t])))
+
+
+@pytest.mark.parametrize("background", ["us_ssa_2007", None])
+def test_bulbar_onset_is_below_limb_onset_and_pbp_is_the_fastest(background):
+    s = _survival(background, np.linspace(0.25, 25.0, 100))
+    assert np.all(s["als_bulbar"] < s["als_limb"])
+    # PBP from its first figure, S(1) = 0.8, on. Before it nothing sets the order, and the ALS
+    # mixture's slower (exponential) part dies at a constant rate from onset: about 2% of ALS
+    # die in the first three months, against PBP's 1.7%.
+    s = _survival(background, np.linspace(1.0, 25.0, 97))
+    for name in NAMES:
+        if name != "pbp":
+            assert np.all(s["pbp"] <= s[name]), name
 
 
 def test_als_is_the_mixture_of_its_onset_sites():
@@ -183,3 +234,30 @@ def test_a_phenotype_answers_the_model_interface():
     )
     with pytest.raises(AttributeError):
         item.not_a_method  # noqa: B018
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.floats(30.0, 85.0),
+    st.sampled_from(["male", "female"]),
+    st.floats(5.0, 25.0),
+    st.sampled_from(["us_ssa_2007", None]),
+)
+def test_orderings_hold_for_each_patient(age, sex, t, background):
+    # The same patient (onset age, sex) under each phenotype: the same prognostic hazard ratio
+    # and the same ordinary mortality, so the orderings must hold person by person too.
+    s = {name: phenotype(name, background).patient(age, sex).survival(t) for name in NAMES}
+    assert s["als_flail"] >= s["als_limb"]
+    assert s["pma"] >= s["als"] - 1e-12
+    assert s["als_bulbar"] <= s["als_limb"]
+    assert all(s["pbp"] <= s[name] + 1e-12 for name in NAMES)
+
+
+def test_band_draws_of_the_flail_curve_keep_the_borrowed_spread():
+    from alsprog.disease.library import uncertainty_draws
+
+    sigma = phenotype("pma").model.fit_info.estimates[1]
+    draws = uncertainty_draws("als_flail", n=5, seed=3)
+    assert len(draws) == 5
+    assert {round(d.disease["als_flail"].sigma, 12) for d in draws} == {round(sigma, 12)}
+    assert len({d.disease["als_flail"].mu for d in draws}) == 5  # the location is redrawn
