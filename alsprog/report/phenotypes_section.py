@@ -84,7 +84,11 @@ def phenotypes_section(context: Context) -> Section:
             table,
             "As returned by <code>alsprog.phenotypes()</code>; "
             "survival in percent, max_abs_error in percentage points; sources numbered in the "
-            "list above, in full in the CSV.",
+            "list above, in full in the CSV (which also has the description and the columns of "
+            "the next table).",
+            display=table.drop(
+                columns=[c for c in ("description", "pinned_by", "assumed") if c in table]
+            ),
             formats=formats,
             references=("sources",),
         ),
@@ -92,6 +96,12 @@ def phenotypes_section(context: Context) -> Section:
             curves, "The curves in the figure (columns model, t, survival).", show=False
         ),
     }
+    if {"pinned_by", "assumed"} <= set(table.columns):
+        tables["phenotype_pinning"] = Table(
+            table[[column, "identified", "pinned_by", "assumed"]],
+            "What pins each phenotype's curve: the figures it is calibrated to, and what is "
+            "assumed or left to the optimiser (columns of <code>alsprog.phenotypes()</code>).",
+        )
     if "identified" in table.columns:
         audit = alsprog.identification()
         tables["phenotype_identification"] = Table(
