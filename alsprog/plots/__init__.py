@@ -8,6 +8,7 @@ never by ``import alsprog``.
 """
 
 from alsprog.plots.cohort import alsfrs_trajectories, cohort_survival, kings_stage_time
+from alsprog.plots.demographics import onset_age_by_sex, onset_age_counts
 from alsprog.plots.kaplan_meier import kaplan_meier_plot, risk_tables
 from alsprog.plots.prognosis import alsfrs_r_projection_plot, prognosis_curves, prognosis_factors
 from alsprog.plots.style import PALETTE
@@ -30,6 +31,8 @@ __all__ = [
     "kings_stage_time",
     "landmark_errors",
     "model_curves",
+    "onset_age_by_sex",
+    "onset_age_counts",
     "prognosis_curves",
     "prognosis_factors",
     "risk_tables",

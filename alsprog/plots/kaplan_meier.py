@@ -191,7 +191,9 @@ def kaplan_meier_plot(
     times : where the table is read and the x axis has its breaks (years, the curves' unit);
         default about six round numbers up to the last follow-up time.
     models : optional {name: SurvivalModel or Phenotype} drawn as dashed curves over the
-        estimates, e.g. fitted or calibrated models, or ``alsprog.phenotype("als")``.
+        estimates, e.g. fitted or calibrated models, or ``alsprog.phenotype("als")``. A model
+        named like a curve is that curve's model, drawn dashed in the curve's colour without
+        a legend entry of its own (say so in the caption).
     time_label : the x axis title (say so if the data are not in years from onset).
 
     Returns a ggplot: x time, y "Survival probability" (0-100%); with the table, a second row
@@ -208,12 +210,9 @@ def kaplan_meier_plot(
                 f"kaplan_meier_plot: models[{name!r}] is a {type(model).__name__}, not a "
                 "survival model; pass {name: model} with models from alsprog.fit or calibrate"
             )
-    clash = [name for name in models if name in named]
-    if clash:
-        raise InputError(
-            f"kaplan_meier_plot: model name {clash[0]!r} is also a curve's name; give the "
-            "models names of their own, e.g. 'Weibull fit'"
-        )
+    # A model named like a curve is that curve's model: dashed, in the curve's colour.
+    matched = {name: m for name, m in models.items() if name in named}
+    models = {name: m for name, m in models.items() if name not in named}
     t_last = max(float(curve.times[-1]) for curve in named.values())
     if times is None:
         at = np.asarray(breaks_extended(n=6)((0.0, t_last)), dtype=float)
@@ -266,6 +265,18 @@ def kaplan_meier_plot(
         )
         lines = _ordered(lines, names)
         plot += geom_line(lines, aes(linetype="curve"), size=0.8)
+    if matched:
+        grid = np.linspace(0.0, t_end, 401)
+        own = pd.concat(
+            [
+                pd.DataFrame(
+                    {"curve": n, "t": grid, "survival": m.survival(grid), "panel": CURVE_PANEL}
+                )
+                for n, m in matched.items()
+            ],
+            ignore_index=True,
+        )
+        plot += geom_line(_ordered(own, names), linetype="dashed", size=0.6)
 
     limits = pd.DataFrame({"t": 0.0, "survival": [0.0, 1.0], "panel": CURVE_PANEL})
     labels = {float(b): f"{b:.0%}" for b in PROBABILITY_BREAKS}

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from alsprog.report.cohort_section import cohort_section
 from alsprog.report.page import (
     Context,
     Figure,
@@ -38,6 +39,7 @@ SECTIONS: tuple[SectionFunction, ...] = (
     errors_section,
     background_section,
     phenotypes_section,
+    cohort_section,
     prognosis_section,
 )
 

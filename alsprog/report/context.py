@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 DEFAULT_SEED = 1
 DEFAULT_PATIENTS = 20_000  # simulated cohort size: Monte Carlo error of a KM curve about 0.004
+COHORT_FOLLOWUP_YEARS = 12.0  # long enough for ALS, short enough to read the first decade
 DEFAULT_REPLICATES = 200  # simulated trials per design point: power SE at most 0.035
 
 
@@ -46,6 +47,24 @@ class Context:
         self.seed = seed
         self.n_patients = n_patients
         self.replicates = replicates
+
+    @cached_property
+    def cohort(self):
+        """A simulated cohort of ``n_patients`` with the default mix of the motor neuron
+        diseases (``phenotype="mnd"``), followed from onset for ``COHORT_FOLLOWUP_YEARS``,
+        visits every 3 months."""
+        from alsprog.simulation.cohort import simulate_cohort
+
+        return simulate_cohort(
+            self.n_patients, self.seed, phenotype="mnd", followup_years=COHORT_FOLLOWUP_YEARS
+        )
+
+    @cached_property
+    def clinic(self):
+        """A simulated ALS clinic cohort of ``n_patients`` entering at diagnosis."""
+        from alsprog.simulation.cohort import simulate_cohort
+
+        return simulate_cohort(self.n_patients, self.seed, entry="diagnosis")
 
     @cached_property
     def comparison(self) -> pd.DataFrame:

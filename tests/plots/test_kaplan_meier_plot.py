@@ -155,10 +155,6 @@ def test_default_times_are_round_numbers_within_follow_up(by_sex):
             {"models": {"w": "weibull"}},
             r"^kaplan_meier_plot: models\['w'\] is a str, not a survival model",
         ),
-        (
-            {"models": {"male": Weibull(1.3, 420.0)}},
-            r"^kaplan_meier_plot: model name 'male' is also a curve's name; give the models",
-        ),
         ({"times": [0, -5]}, r"^kaplan_meier_plot times: time -5 at position 1 is negative"),
         ({"times": [np.nan]}, r"^kaplan_meier_plot times: NaN at position 0"),
         ({"times": []}, r"^kaplan_meier_plot: times must be finite times >= 0, at least one"),
@@ -180,3 +176,17 @@ def test_import_alsprog_stays_light_and_resolves_the_plot_lazily():
     assert alsprog.kaplan_meier_plot is module.kaplan_meier_plot
     code = "import sys, alsprog; assert 'plotnine' not in sys.modules, 'plotnine imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_model_named_like_a_curve_is_drawn_dashed_in_that_curves_colour(by_sex):
+    from plotnine import geom_line
+
+    model = Weibull(1.3, 420.0)
+    plot = kaplan_meier_plot(by_sex, models={"male": model}, risk_table=False)
+    lines = [layer for layer in plot.layers if isinstance(layer.geom, geom_line)]
+    assert len(lines) == 1 and lines[0].geom.aes_params["linetype"] == "dashed"
+    drawn = lines[0].geom.data
+    assert set(drawn["curve"].astype(str)) == {"male"}
+    np.testing.assert_allclose(drawn["survival"], model.survival(drawn["t"].to_numpy()))
+    legend = next(s for s in plot.scales if "color" in s.aesthetics)
+    assert list(legend.breaks) == list(by_sex)  # no legend entry of its own
