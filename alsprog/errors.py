@@ -49,7 +49,8 @@ def _kind(value: object) -> str:
     shown = repr(value)
     if len(shown) > 40:
         shown = shown[:37] + "..."
-    return f"{shown}, a {type(value).__name__}"
+    kind = type(value).__name__
+    return f"{shown}, {'an' if kind[0] in 'aeiou' else 'a'} {kind}"
 
 
 def check_number(name: str, value: object, *, finite: bool = True) -> float:
@@ -140,7 +141,7 @@ def as_sequence(name: str, values: object) -> tuple:
     return tuple(values)
 
 
-def _real_array(values: object, name: str) -> np.ndarray:
+def as_numbers(values: object, name: str) -> np.ndarray:
     """Values as a float array; booleans, text and other non-numbers refused by name."""
     try:
         raw = np.asarray(values)
@@ -159,7 +160,7 @@ def _real_array(values: object, name: str) -> np.ndarray:
 def as_times(t: object, name: str = "t") -> np.ndarray:
     """Times in years as a float array; NaN, negative values, text and booleans are refused, +inf
     is allowed."""
-    arr = _real_array(t, name)
+    arr = as_numbers(t, name)
     if np.isnan(arr).any():
         where = int(np.flatnonzero(np.isnan(arr.ravel()))[0])
         raise InputError(f"{name}: NaN at position {where}; drop or fill missing times first")
@@ -174,12 +175,12 @@ def as_times(t: object, name: str = "t") -> np.ndarray:
 
 def as_probabilities(p: object, name: str = "p") -> np.ndarray:
     """Probabilities as a float array; anything outside [0, 1], NaN, text or booleans refused."""
-    arr = _real_array(p, name)
+    arr = as_numbers(p, name)
     bad = np.isnan(arr) | (arr < 0) | (arr > 1)
     if bad.any():
         where = int(np.flatnonzero(bad.ravel())[0])
         raise InputError(
-            f"{name}: {arr.ravel()[where]!r} at position {where} is not a probability; "
+            f"{name}: {arr.ravel()[where]:g} at position {where} is not a probability; "
             "pass values between 0 and 1"
         )
     return arr
@@ -248,11 +249,14 @@ def check_csv_text(text: str, where: str, columns: str) -> None:
     where : how messages name the file. columns : the expected header, for the fix.
     """
     header = next((line for line in text.splitlines() if line.strip()), "")
-    for separator, shown in ((";", "';'"), ("\t", "tabs")):
+    for separator, shown, why in (
+        (";", "';'", " (a decimal-comma export?)"),
+        ("\t", "tabs", ""),
+    ):
         if separator in header and header.count(separator) >= header.count(","):
             raise InputError(
-                f"{where}: columns are separated by {shown}, not commas (a decimal-comma "
-                f"export?); save it with ',' between columns and '.' in numbers: {columns}"
+                f"{where}: columns are separated by {shown}, not commas{why}; save it with "
+                f"',' between columns and '.' in numbers: {columns}"
             )
 
 

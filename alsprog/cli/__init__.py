@@ -52,8 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):
-        parser.print_help()
-        return 2
+        names = ", ".join(command.__name__.rsplit(".", 1)[-1] for command in COMMANDS)
+        parser.error(f"choose a command: {names}")
     try:
         with warnings.catch_warnings():
             one_line_warnings()

@@ -133,11 +133,11 @@ def prognosis(
     horizon_years : length of the returned curve (years from now).
     band_draws : recalibrated phenotype versions behind the 90% band.
     """
-    _check_range(
-        "age_at_onset", age_at_onset, 0, MAX_AGE_YEARS, "give the age at symptom onset in years"
+    check_range(  # required: None is refused here, not skipped
+        "prognosis: age_at_onset", age_at_onset, 0, MAX_AGE_YEARS, "give the age at onset in years"
     )
-    _check_range(
-        "years_since_onset",
+    check_range(
+        "prognosis: years_since_onset",
         years_since_onset,
         0,
         MAX_YEARS_SINCE_ONSET,
@@ -145,7 +145,9 @@ def prognosis(
     )
     _check_range("alsfrs_r", alsfrs_r, 0, 48, "ALSFRS-R totals run from 0 to 48")
     _check_range("fvc_percent", fvc_percent, 0, MAX_FVC_PERCENT, "give FVC as % of predicted")
-    _check_range("horizon_years", horizon_years, 1e-9, MAX_YEARS_SINCE_ONSET, "give years ahead")
+    check_range(
+        "prognosis: horizon_years", horizon_years, 1e-9, MAX_YEARS_SINCE_ONSET, "give years ahead"
+    )
     check_flag("prognosis: ftd", ftd)
     band_draws = check_whole("prognosis: band_draws", band_draws, 2, MAX_BAND_DRAWS)
     _check_range(

@@ -216,9 +216,10 @@ def load_targets(path: str | Path) -> Targets:
     return _from_csv(text, path)
 
 
-def _number(value: object, where: str, what: str) -> float:
-    """A number read from a file: TOML numbers as they are (not booleans), CSV text parsed."""
-    if isinstance(value, str):
+def _number(value: object, where: str, what: str, *, text: bool = False) -> float:
+    """A number read from a file: TOML numbers as they are (not booleans or text); with
+    ``text``, a CSV cell parsed (inf is left for ``validate`` to refuse by name)."""
+    if text and isinstance(value, str):
         try:
             number = float(value)
         except ValueError:
@@ -230,7 +231,7 @@ def _number(value: object, where: str, what: str) -> float:
             raise InputError(f"{where}: {what} is NaN; give a number")
         return number
     try:
-        return check_number(what, value)
+        return check_number(what, value, finite=False)
     except InputError:
         raise InputError(
             f"{where}: {what} {value!r} is not a number ({type(value).__name__}); "
@@ -299,7 +300,7 @@ def _from_csv(text: str, path: Path) -> Targets:
     where = f"targets file {path.name}"
     check_csv_text(text, where, "time,survival[,kind,source]")
     try:
-        lines = list(csv.reader(io.StringIO(text)))
+        lines = list(csv.reader(io.StringIO(text), strict=True))
     except csv.Error as err:
         raise InputError(f"{where}: not a readable CSV ({err}); check the quotes") from None
     numbered = [(n, row) for n, row in enumerate(lines, start=1) if any(c.strip() for c in row)]
@@ -327,14 +328,15 @@ def _from_csv(text: str, path: Path) -> Targets:
         at = f"{where}, line {line}"
         if len(fields) != len(columns):
             raise InputError(
-                f"{at}: {len(fields)} fields, the header has {len(columns)}; give one value per "
+                f"{at}: {len(fields)} field{'s' * (len(fields) != 1)}, the header has "
+                f"{len(columns)}; give one value per "
                 "column (quote text that contains commas)"
             )
         row = dict(zip(columns, (f.strip() for f in fields), strict=True))
         landmarks.append(
             Landmark(
-                _number(row["time"], at, "time"),
-                _number(row["survival"], at, "survival"),
+                _number(row["time"], at, "time", text=True),
+                _number(row["survival"], at, "survival", text=True),
                 row.get("kind") or "equal",
                 row.get("source", ""),
             )

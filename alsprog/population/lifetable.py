@@ -282,7 +282,7 @@ def _csv_frame(text: str, where: str) -> pd.DataFrame:
     separator is not a comma, a row has more or fewer fields than the header, or it is empty."""
     check_csv_text(text, where, "age,sex,qx")
     try:
-        lines = list(csv.reader(io.StringIO(text)))
+        lines = list(csv.reader(io.StringIO(text), strict=True))
     except csv.Error as err:
         raise InputError(f"{where}: not a readable CSV ({err}); check the quotes") from None
     numbered = [(n, row) for n, row in enumerate(lines, start=1) if any(c.strip() for c in row)]
