@@ -72,7 +72,10 @@ def _check_range(name: str, value: float | None, low: float, high: float, fix: s
 def band_limits(curves: np.ndarray, level: float = BAND_LEVEL) -> tuple[np.ndarray, np.ndarray]:
     """The central ``level`` band of redrawn curves (one per row): lower and upper quantiles."""
     tail = (1 - level) / 2
-    return np.quantile(curves, tail, axis=0), np.quantile(curves, 1 - tail, axis=0)
+    return (
+        np.quantile(curves, tail, axis=0, method="weibull"),
+        np.quantile(curves, 1 - tail, axis=0, method="weibull"),
+    )
 
 
 def _treatment_hazard_ratio(treatment: str | None) -> float:
