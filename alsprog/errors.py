@@ -60,11 +60,14 @@ def check_number(name: str, value: object, *, finite: bool = True) -> float:
     ``numbers.Real``. Refused: booleans (True is not 1 year), text, None, arrays of more than one
     value, NaN, and (when ``finite``) +-inf.
     """
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        value = value[()]
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-        raise InputError(f"{name} must be a number (got {_kind(value)}); pass a plain number")
-    number = float(value)
+    if type(value) is float or type(value) is int:  # the common case, without the ABC check
+        number = float(value)
+    else:
+        if isinstance(value, np.ndarray) and value.ndim == 0:
+            value = value[()]
+        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+            raise InputError(f"{name} must be a number (got {_kind(value)}); pass a plain number")
+        number = float(value)
     if math.isnan(number):
         adjective = "finite " if finite else ""
         raise InputError(
@@ -143,12 +146,14 @@ def as_sequence(name: str, values: object) -> tuple:
 
 def as_numbers(values: object, name: str) -> np.ndarray:
     """Values as a float array; booleans, text and other non-numbers refused by name."""
+    if type(values) is np.ndarray and values.dtype == np.float64:
+        return values  # as np.asarray(values, dtype=float) did: no copy
     try:
         raw = np.asarray(values)
     except (ValueError, TypeError):
         raw = np.asarray(None)
     if raw.dtype.kind in "iuf":
-        return raw.astype(float)
+        return raw.astype(float, copy=False)
     if raw.dtype.kind != "O" or any(
         isinstance(v, bool | np.bool_) or not isinstance(v, numbers.Real)
         for v in raw.ravel().tolist()

@@ -21,15 +21,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out", type=Path, default=Path("reports"), help="folder to write into (default: reports)"
     )
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
     args = parser.parse_args(argv)
-    from alsprog.errors import AlsprogError
+    from alsprog.cli.edge import describe
     from alsprog.report import write_report
 
     try:
         written = write_report(args.out)
-    except (AlsprogError, OSError) as err:
-        print(f"make_report: error: {err}", file=sys.stderr)
-        return 2
+    except Exception as err:  # one line, as the alsprog command line words it
+        if args.debug:
+            raise
+        message, status = describe(err, args)
+        print(f"make_report: {message}", file=sys.stderr)
+        return status
     for path in written:
         print(path)
     return 0
