@@ -14,10 +14,12 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import alsprog
-from alsprog.cli import main
+from alsprog import plots
+from alsprog.cli import COMMANDS, main
 from alsprog.disease.library import phenotype, phenotypes, uncertainty_draws
 from alsprog.disease.prognosis import prognosis
 from alsprog.errors import InputError
@@ -280,6 +282,14 @@ CLI_CASES = [
     ("prognosis-lt-60", [*PROG, "--life-table", "{lt_to_60.csv}"], "ends at age 60"),
     ("prognosis-lt-latin1", [*PROG, "--life-table", "{lt_latin1.csv}"], "not UTF-8"),
 ]
+# every command, including those added later: an unknown flag and a stray argument are refused
+# (by argparse, or first by a missing required argument: either way one line and status 2)
+for _command in COMMANDS:
+    _name = _command.__name__.rsplit(".", 1)[-1]
+    CLI_CASES += [
+        (f"{_name}-unknown-flag", [_name, "--no-such-flag"], "error: "),
+        (f"{_name}-stray", [_name, "stray"], "error: "),
+    ]
 
 
 def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
@@ -457,6 +467,15 @@ API_CASES = [
         "patient: age_at_onset must be a number",
     ),
     ("patient-ftd", lambda: phenotype("als", None).patient(60, ftd=1), "patient: ftd"),
+    # plots and the report
+    ("model-curves-model", lambda: plots.model_curves({"w": "x"}), "models['w'] is a str"),
+    ("model-curves-list", lambda: plots.model_curves([W]), "model_curves: no models"),
+    ("model-curves-tmax", lambda: plots.model_curves({"w": W}, t_max=True), "t_max (years)"),
+    ("model-curves-n", lambda: plots.model_curves({"w": W}, n=10**9), "n (grid points)"),
+    ("survival-curves-frame", lambda: plots.survival_curves(42), "expected a DataFrame"),
+    ("prognosis-curves-columns", lambda: plots.prognosis_curves(pd.DataFrame()), "missing column"),
+    ("background-curves-model", lambda: plots.background_curves("x"), "model is a str"),
+    ("landmark-errors-frame", lambda: plots.landmark_errors("x"), "expected a DataFrame"),
 ]
 PROGNOSIS = {"age_at_onset": 60, "years_since_onset": 1, "background": None}
 for _id, _change, _expected in [
@@ -508,6 +527,12 @@ FILE_API_CASES = [
     ("life-table-binary", life_table, "lt_binary.csv", "binary file"),
     ("phenotype-lt-60", lambda path: phenotype("als", path), "lt_to_60.csv", "ends at age 60"),
     ("report-foreign", None, "report", "not part of a report"),
+    (
+        "report-on-a-file",
+        lambda path: write_report(path, []),
+        "rising.csv",
+        "is a file, not a folder",
+    ),
 ]
 
 
@@ -556,6 +581,10 @@ def test_the_corpus_covers_every_command_and_at_least_100_cases():
     from alsprog.cli import COMMANDS
 
     commands = {c.__name__.rsplit(".", 1)[-1] for c in COMMANDS}
-    covered = {argv[0] for _, argv, _ in CLI_CASES if argv}
-    assert commands <= covered, f"commands without bad-input cases: {commands - covered}"
+    generic = {case[0] for case in CLI_CASES if case[0].endswith(("-unknown-flag", "-stray"))}
+    covered = {argv[0] for name, argv, _ in CLI_CASES if argv and name not in generic}
+    assert commands <= covered, (
+        f"commands without bad-input cases of their own: {sorted(commands - covered)}; add rows "
+        "for their arguments and files to CLI_CASES in tests/test_bad_input.py"
+    )
     assert len(CLI_CASES) + len(API_CASES) + len(FILE_API_CASES) >= 100
