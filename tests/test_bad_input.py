@@ -569,9 +569,10 @@ def test_any_real_number_is_accepted_and_stored_as_a_float(value):
 
 def test_a_byte_order_mark_is_accepted_in_targets_and_life_tables(tmp_path):
     bom = b"\xef\xbb\xbf"
-    (tmp_path / "bom.csv").write_bytes(bom + b"time,survival\n3,0.5\n5,0.2\n")
+    # as Excel saves 'CSV UTF-8': a byte-order mark and Windows line ends
+    (tmp_path / "bom.csv").write_bytes(bom + b"time,survival\r\n3,0.5\r\n5,0.2\r\n")
     (tmp_path / "bom.toml").write_bytes(bom + _toml())
-    (tmp_path / "lt.csv").write_bytes(bom + SHIPPED.encode())
+    (tmp_path / "lt.csv").write_bytes(bom + SHIPPED.replace("\n", "\r\n").encode())
     assert [lm.survival for lm in load_targets(tmp_path / "bom.csv").landmarks] == [0.5, 0.2]
     assert load_targets(tmp_path / "bom.toml").landmarks[0].t == 3.0
     assert np.array_equal(life_table(tmp_path / "lt.csv").qx, life_table().qx)

@@ -196,7 +196,7 @@ def _csv_error():
         (
             IsADirectoryError(errno.EISDIR, "Is a directory", "out"),
             2,
-            "out: is a directory; it is a folder; pass a file",
+            "out: is a directory; pass a file, not a folder",
         ),
         (
             FileNotFoundError(errno.ENOENT, "No such file or directory", "gone.csv"),

@@ -24,7 +24,7 @@ _OS_FIXES = {
     errno.ENOENT: "check the path",
     errno.EACCES: "check its permissions, or choose another path",
     errno.EPERM: "check its permissions, or choose another path",
-    errno.EISDIR: "it is a folder; pass a file",
+    errno.EISDIR: "pass a file, not a folder",
     errno.ENOTDIR: "a part of the path is a file, not a folder; check the path",
     errno.ENOSPC: "the disk is full; free some space and rerun",
     errno.EROFS: "the file system is read-only; choose another path",

@@ -29,9 +29,20 @@ def write_folder(out_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
     """
     out_dir = Path(out_dir)
     parent = out_dir.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise InputError(
+            f"report: cannot create {parent} ({err.strerror or err}); choose another --out"
+        ) from None
     kept = _foreign_files(out_dir)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".new", dir=parent))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".new", dir=parent))
+    except OSError as err:
+        raise InputError(
+            f"report: cannot create a folder in {parent} ({err.strerror or err}); choose an --out "
+            "in a folder you can write to"
+        ) from None
     try:
         os.chmod(staging, _folder_mode(out_dir))
         for relative, data in files.items():
