@@ -211,8 +211,8 @@ def read_text(path: str | Path, what: str, expected: str) -> str:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise InputError(
-                f"{where} is {size / 1e6:.0f} MB, above the {MAX_FILE_BYTES / 1e6:.0f} MB "
-                f"limit; pass {expected} (a few kilobytes)"
+                f"{where} is {size:,} bytes, above the limit of {MAX_FILE_BYTES:,}; pass "
+                f"{expected} (a few kilobytes)"
             )
         data = path.read_bytes()
     except FileNotFoundError:

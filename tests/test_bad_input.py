@@ -313,6 +313,15 @@ def test_cli_bad_input_is_one_line_and_exit_2(argv, expected, files, capsys):
     assert "Traceback" not in err and "internal error" not in err
 
 
+def test_an_absurdly_large_file_is_refused_before_it_is_read(files, capsys, monkeypatch):
+    from alsprog import errors
+
+    monkeypatch.setattr(errors, "MAX_FILE_BYTES", 10)  # rather than write 50 MB
+    status, _, err = run_cli(["calibrate", "--targets", str(files / "rising.csv")], capsys)
+    assert status == 2 and err.count("\n") == 1
+    assert "rising.csv" in err and "limit" in err
+
+
 def test_cli_names_an_unreadable_file(files, capsys, monkeypatch):
     # running as root, chmod 000 would not stop the read, so the file system is made to refuse
     locked = files / "rising.csv"
