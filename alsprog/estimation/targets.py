@@ -12,6 +12,7 @@ import csv
 import io
 import itertools
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -205,15 +206,20 @@ def load_targets(path: str | Path) -> Targets:
             f"targets file {path.name}: unknown format {path.suffix!r}; use .toml or .csv"
         )
     text = read_text(path, "targets file", EXPECTED)
-    if path.suffix.lower() == ".toml":
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as err:
-            raise InputError(
-                f"targets file {path.name}: not valid TOML ({err}); fix the syntax or use a CSV"
-            ) from None
-        return _from_toml_dict(data, path.stem, f"targets file {path.name}")
-    return _from_csv(text, path)
+    where = f"targets file {path.name}"
+    try:
+        if path.suffix.lower() == ".toml":
+            try:
+                data = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as err:
+                raise InputError(
+                    f"{where}: not valid TOML ({err}); fix the syntax or use a CSV"
+                ) from None
+            return _from_toml_dict(data, path.stem, where)
+        return _from_csv(text, path)
+    except InputError as err:  # a value refused by Targets: name the file, not just its stem
+        message = re.sub(r"^targets '[^']*'", where, str(err), count=1)
+        raise InputError(message) from None
 
 
 def _number(value: object, where: str, what: str, *, text: bool = False) -> float:
@@ -230,12 +236,15 @@ def _number(value: object, where: str, what: str, *, text: bool = False) -> floa
         if math.isnan(number):
             raise InputError(f"{where}: {what} is NaN; give a number")
         return number
+    if isinstance(value, float) and math.isnan(value):
+        raise InputError(f"{where}: {what} is NaN; give a number")
     try:
         return check_number(what, value, finite=False)
     except InputError:
+        example = {"t": "3.0", "survival": "0.5"}.get(what, "500")
         raise InputError(
             f"{where}: {what} {value!r} is not a number ({type(value).__name__}); "
-            f"write {what} = 3.0, without quotes or true/false"
+            f"write {what} = {example}, without quotes or true/false"
         ) from None
 
 
