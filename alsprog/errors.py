@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -208,7 +209,10 @@ def read_text(path: str | Path, what: str, expected: str) -> str:
     if path.is_dir():
         raise InputError(f"{where} is a folder, not a file; pass the path of {expected}")
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a device or a pipe could be read for ever
+            raise InputError(f"{where} is not a regular file; pass the path of {expected}")
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise InputError(
                 f"{where} is {size:,} bytes, above the limit of {MAX_FILE_BYTES:,}; pass "

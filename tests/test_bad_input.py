@@ -535,6 +535,7 @@ FILE_API_CASES = [
     ("life-table-folder", life_table, "lt_folder.csv", "is a folder"),
     ("life-table-binary", life_table, "lt_binary.csv", "binary file"),
     ("phenotype-lt-60", lambda path: phenotype("als", path), "lt_to_60.csv", "ends at age 60"),
+    ("life-table-device", lambda _: life_table("/dev/zero"), "zero", "is not a regular file"),
     ("report-foreign", None, "report", "not part of a report"),
     (
         "report-on-a-file",
