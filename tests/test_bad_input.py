@@ -40,8 +40,9 @@ from alsprog.models import (
     TimeScaled,
     Weibull,
     kaplan_meier,
+    with_background_population,
 )
-from alsprog.population.background_mortality import background_survival
+from alsprog.population.background_mortality import background_hazard, background_survival
 from alsprog.population.covariates import Population
 from alsprog.population.lifetable import life_table
 from alsprog.report import write_report
@@ -460,6 +461,17 @@ API_CASES = [
     ("background-age-text", lambda: background_survival("sixty", "male", 1.0), "age"),
     ("background-t-text", lambda: background_survival(50, "male", "one"), "t must be numbers"),
     ("background-sex-number", lambda: background_survival(50, 1, 1.0), "sex must be 'male'"),
+    (
+        "background-population-ages",
+        lambda: with_background_population(W, ["sixty"], ["male"]),
+        "with_background_population: ages must be numbers",
+    ),
+    (
+        "background-population-weights",
+        lambda: with_background_population(W, [60], ["male"], weights=[True]),
+        "with_background_population: weights must be numbers",
+    ),
+    ("background-hazard-age", lambda: background_hazard(True, "male"), "age must be numbers"),
     ("population-share", lambda: Population(True, 55, 10, 12, 0.5), "male_share"),
     ("population-sd", lambda: Population(0.6, 55, np.nan, 12, 0.5), "onset_age_sd"),
     ("population-mean", lambda: Population(0.6, "55", 10, 12, 0.5), "onset_age_mean"),
