@@ -229,6 +229,30 @@ def fitting(n: int, slow: bool) -> None:
         )
 
 
+def checks(n: int = 200_000) -> None:
+    """The one number check (numpy scalars in, bools, text and NaN out) against the bare
+    isinstance test it replaced, on Python floats and on numpy scalars."""
+    import math
+
+    from alsprog.errors import check_positive
+
+    def bare(value: object) -> None:
+        if not (isinstance(value, int | float | np.floating | np.integer) and math.isfinite(value)):
+            raise ValueError(value)
+        if value <= 0:
+            raise ValueError(value)
+
+    for label, values in (
+        ("floats", [1.5] * n),
+        ("numpy float32", [np.float32(1.5)] * n),
+    ):
+        ours = best_of(lambda values=values: [check_positive("x", v) for v in values])
+        theirs = best_of(lambda values=values: [bare(v) for v in values])
+        record(
+            f"check_positive, {n:,} {label}", ours, theirs, "bare isinstance check", "ratio > 0.5"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -243,6 +267,7 @@ def main() -> int:
     calibration()
     evaluation()
     background()
+    checks()
     try:
         import alsprog.estimation.fitting  # noqa: F401
     except ImportError:

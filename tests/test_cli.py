@@ -1,11 +1,16 @@
 """The command line as a user runs it: exit codes, one-line errors, JSON shape."""
 
+import csv
+import errno
 import json
 import subprocess
 import sys
+import tomllib
+import warnings
 
 import pytest
 
+from alsprog.cli import calibrate as calibrate_command
 from alsprog.cli import main
 
 
@@ -42,10 +47,18 @@ def test_calibrate_json_has_the_documented_keys(capsys):
     assert mixture["max_abs_error"] < 0.005 and mixture["s30"] <= 0.01 + 1e-9
 
 
-def test_calibrate_table_output(capsys):
-    assert main(["calibrate"]) == 0
+def test_calibrate_table_output_shows_the_fitted_values(capsys):
+    assert main(["calibrate", "--family", "weibull"]) == 0
     out = capsys.readouterr().out
-    assert "mixture" in out and "S(3) = 0.500" in out
+    # The fitted figures, not the echoed targets: a Weibull cannot meet S(3) = 0.5, S(5) = 0.2
+    # and S(10) = 0.1 at once, so what it prints must be the calibrated model's own survival.
+    from alsprog.estimation.calibration import calibrate
+
+    model = calibrate(family="weibull")
+    for t, target in ((3, 0.5), (5, 0.2), (10, 0.1)):
+        fitted = float(model.survival(t))
+        assert abs(fitted - target) > 5e-4  # so the check below cannot pass on the target
+        assert f"S({t}) = {target:.3f}   fitted {fitted:.4f}" in out
 
 
 @pytest.mark.parametrize(
@@ -134,8 +147,121 @@ def test_prognosis_command_json(capsys):
         (["phenotypes", "--life-table", "mars_2090"], "mars_2090"),
     ],
 )
-def test_prognosis_and_phenotype_errors_exit_2(args, message):
-    done = run(*args)
-    assert done.returncode == 2, done.stderr
-    assert message in done.stderr and done.stderr.count("\n") == 1
-    assert "Traceback" not in done.stderr
+def test_prognosis_and_phenotype_errors_exit_2(args, message, capsys):
+    status, _, err = _in_process(args, capsys)  # in-process (fast); the real process is above
+    assert status == 2, err
+    assert message in err and err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- the edge
+def _raising(error):
+    def run(args):
+        if callable(error) and not isinstance(error, BaseException):
+            error()
+        raise error
+
+    return run
+
+
+def _in_process(argv, capsys):
+    try:
+        status = main(argv)
+    except SystemExit as done:
+        status = done.code
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def _decode_error():
+    b"\xff".decode("utf-8")
+
+
+def _toml_error():
+    tomllib.loads("a = ")
+
+
+def _csv_error():
+    list(csv.reader(['"open'], strict=True))
+
+
+@pytest.mark.parametrize(
+    "error, status, expected",
+    [
+        (
+            PermissionError(errno.EACCES, "Permission denied", "cohort.csv"),
+            2,
+            "cohort.csv: permission denied; check its permissions",
+        ),
+        (
+            IsADirectoryError(errno.EISDIR, "Is a directory", "out"),
+            2,
+            "out: is a directory; pass a file, not a folder",
+        ),
+        (
+            FileNotFoundError(errno.ENOENT, "No such file or directory", "gone.csv"),
+            2,
+            "gone.csv: no such file or directory; check the path",
+        ),
+        (
+            OSError(errno.ENOSPC, "No space left on device"),
+            2,
+            "no space left on device; the disk is full",
+        ),
+        (
+            _decode_error,
+            2,
+            "mine.csv is not UTF-8 text (byte 0xff at position 0); save it as UTF-8",
+        ),
+        (_toml_error, 2, "mine.csv is not valid TOML"),
+        (_csv_error, 2, "mine.csv is not valid CSV"),
+        (
+            RuntimeError("boom\nsecond line"),
+            1,
+            "alsprog: internal error, please report: RuntimeError: boom second line (rerun with --debug for the traceback)",
+        ),
+        (KeyError("x"), 1, "internal error, please report: KeyError"),
+    ],
+    ids=[
+        "permission",
+        "folder",
+        "missing",
+        "disk-full",
+        "decode",
+        "toml",
+        "csv",
+        "internal",
+        "key",
+    ],
+)
+def test_any_error_at_the_edge_is_one_line(monkeypatch, capsys, tmp_path, error, status, expected):
+    monkeypatch.setattr(calibrate_command, "run", _raising(error))
+    target = tmp_path / "mine.csv"
+    target.write_text("time,survival\n3,0.5\n")
+    done, out, err = _in_process(["calibrate", "--targets", str(target)], capsys)
+    assert done == status and out == ""
+    assert err.count("\n") == 1 and expected in err, err
+    assert "Traceback" not in err
+
+
+def test_debug_shows_the_traceback_before_or_after_the_command(monkeypatch):
+    monkeypatch.setattr(calibrate_command, "run", _raising(RuntimeError("boom")))
+    for argv in (["--debug", "calibrate"], ["calibrate", "--debug"]):
+        with pytest.raises(RuntimeError, match="boom"):
+            main(argv)
+
+
+def test_interrupt_is_one_line_with_status_130(monkeypatch, capsys):
+    monkeypatch.setattr(calibrate_command, "run", _raising(KeyboardInterrupt()))
+    assert _in_process(["calibrate"], capsys)[::2] == (130, "alsprog: interrupted\n")
+
+
+def test_warnings_are_one_line_and_do_not_fail_the_command(monkeypatch, capsys):
+    def run(args):
+        warnings.warn("fit: something to know\nacross lines", UserWarning, stacklevel=1)
+        return []
+
+    monkeypatch.setattr(calibrate_command, "run", run)
+    status, _, err = _in_process(["calibrate"], capsys)
+    assert status == 0
+    assert err == "alsprog: warning: fit: something to know across lines\n"

@@ -2,22 +2,31 @@
 
 Each subcommand module has ``add(subparsers)`` (its arguments, with ``run`` and ``show`` set as
 defaults), ``run(args)`` (the work, returning JSON-able data) and ``show(result)`` (the text
-table). Start-up stays light: numpy, pandas, scipy and lifelines load inside ``run``. Errors
-print one line on stderr and exit with status 2; results go to stdout as a table, or as JSON
-with ``--json``. The cli is the last stage of the flow and may import from every folder.
+table). Start-up stays light: numpy, pandas, scipy and lifelines load inside ``run``. Results go
+to stdout as a table, or as JSON with ``--json``. The cli is the last stage of the flow and may
+import from every folder.
+
+Errors are handled here, once, for every subcommand (``alsprog.cli.edge``): any error a command
+raises becomes one line on stderr naming the file, the problem and the fix, with exit status 2;
+an unexpected internal error is one line too ("internal error, please report ..."), exit status
+1, and ``--debug`` (before or after the command) shows its traceback instead. Warnings are one
+line each.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
+import warnings
 
 from alsprog import __version__
 from alsprog.cli import calibrate, phenotypes, prognosis, report, simulate
 from alsprog.cli.common import ArgumentParser, json_safe
-from alsprog.errors import AlsprogError
+from alsprog.cli.edge import describe, one_line_warnings
 
 COMMANDS = (calibrate, phenotypes, prognosis, report, simulate)
+DEBUG_HELP = "on an error, show the full traceback instead of one line"
 
 
 def build_parser() -> ArgumentParser:
@@ -27,26 +36,45 @@ def build_parser() -> ArgumentParser:
         "neuron diseases. Times are in years from symptom onset.",
     )
     parser.add_argument("--version", action="version", version=f"alsprog {__version__}")
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=ArgumentParser)
     for command in COMMANDS:
         command.add(sub)
+    for subparser in sub.choices.values():  # every command inherits --debug, placed anywhere
+        subparser.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP
+        )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 ok, 2 bad input)."""
+    """Run the command line; returns the exit status (0 ok, 2 bad input, 1 internal error)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):
-        parser.print_help()
-        return 2
+        names = ", ".join(command.__name__.rsplit(".", 1)[-1] for command in COMMANDS)
+        parser.error(f"choose a command: {names}")
     try:
-        result = args.run(args)
-    except AlsprogError as err:
-        print(f"alsprog: error: {err}", file=sys.stderr)
-        return 2
-    if args.json:
-        print(json.dumps(json_safe(result), indent=2))
-    else:
-        print(args.show(result))
+        with warnings.catch_warnings():
+            one_line_warnings()
+            result = args.run(args)
+            text = (
+                json.dumps(json_safe(result), indent=2)
+                if getattr(args, "json", False)
+                else args.show(result)
+            )
+    except KeyboardInterrupt:
+        print("alsprog: interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:
+        if args.debug:
+            raise
+        message, status = describe(err, args)
+        print(f"alsprog: {message}", file=sys.stderr)
+        return status
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `alsprog ... | head`: the reader left; that is not an error
+        sys.stdout = None  # type: ignore[assignment]
     return 0

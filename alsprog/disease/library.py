@@ -25,10 +25,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from tqdm import tqdm
 
 from alsprog.disease import identification as audits
 from alsprog.disease.phenotype import Phenotype
-from alsprog.errors import FitError, InputError
+from alsprog.errors import FitError, InputError, check_whole
 from alsprog.estimation.calibration import LandmarkProblem, landmark_table, starting_summary
 from alsprog.estimation.targets import Landmark, Targets
 from alsprog.models.base import SurvivalModel
@@ -36,10 +37,11 @@ from alsprog.models.fit_info import FitInfo
 from alsprog.models.mixture import Mixture
 from alsprog.models.population import PopulationModel
 from alsprog.models.registry import family_spec
-from alsprog.population.covariates import CovariateEffects, Population, phenotype_data
-from alsprog.population.lifetable import DEFAULT_TABLE, LifeTable, life_table
+from alsprog.population.covariates import MAX_AGE, CovariateEffects, Population, phenotype_data
+from alsprog.population.lifetable import DEFAULT_TABLE, LifeTable, life_table, require_ages
 
 NAMES = ("als", "als_limb", "als_bulbar", "als_flail", "pbp", "pma", "pls", "ppbp")
+MAX_DRAWS = 1000  # limit: each draw is a recalibration (60 of ALS take about 10 s on one core)
 DERIVED = {"als_limb": ("als", 0), "als_bulbar": ("als", 1)}  # (calibrated parent, site index)
 
 
@@ -63,7 +65,9 @@ def _targets(name: str, spec: dict) -> Targets:
 
 
 def _table_key(background: str | Path | LifeTable | None) -> LifeTable | None:
-    return None if background is None else life_table(background)
+    if background is None:
+        return None
+    return require_ages(life_table(background), MAX_AGE, "the patients' onset ages")
 
 
 def phenotype(name: str, background: str | Path | LifeTable | None = DEFAULT_TABLE) -> Phenotype:
@@ -366,7 +370,9 @@ def uncertainty_draws(
     A derived phenotype (als_limb, als_bulbar, ppbp) is rebuilt from redrawn versions of the one
     it derives from. Deterministic for a given seed; cached per process.
     """
-    return _uncertainty_draws(check_phenotype(name), _table_key(background), int(n), int(seed))
+    n = check_whole("uncertainty_draws: n", n, 1, MAX_DRAWS)
+    seed = check_whole("uncertainty_draws: seed", seed)
+    return _uncertainty_draws(check_phenotype(name), _table_key(background), n, seed)
 
 
 @cache
@@ -384,7 +390,8 @@ def _uncertainty_draws(
     point = _phenotype(name, table)
     rng = np.random.default_rng(np.random.SeedSequence(seed))
     draws = []
-    for _ in range(n):
+    # a progress bar on a terminal only (disable=None): 60 draws of ALS take about 10 s
+    for _ in tqdm(range(n), desc=f"{name}: recalibrating", leave=False, disable=None):
         targets = point.targets.redrawn(rng)
         try:
             draws.append(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from alsprog.errors import InputError, check_flag, check_number
 from alsprog.estimation.targets import Targets
 from alsprog.models.base import SurvivalModel
 from alsprog.models.population import PopulationModel
@@ -83,6 +84,17 @@ class Phenotype:
         other factor left as None is set to the reference patient's value (the median delay,
         the reference progression rate and FVC), not averaged over the population.
         """
+        age_at_onset = check_number("patient: age_at_onset", age_at_onset)
+        for name, value in (
+            ("delay_months", delay_months),
+            ("progression_rate", progression_rate),
+            ("fvc_percent", fvc_percent),
+        ):
+            if value is not None:
+                check_number(f"patient: {name}", value)
+        ftd = check_flag("patient: ftd", ftd)
+        if sex is not None and not isinstance(sex, str):
+            raise InputError(f"patient: sex must be 'male', 'female' or None (got {sex!r})")
         hr = float(
             self.effects.hazard_ratio(
                 age_at_onset, delay_months, progression_rate, fvc_percent, ftd

@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from alsprog.disease.library import DEFAULT_TABLE, phenotype, uncertainty_draws
+from alsprog.disease.library import DEFAULT_TABLE, MAX_DRAWS, phenotype, uncertainty_draws
 from alsprog.disease.phenotype import Phenotype
-from alsprog.errors import InputError
+from alsprog.errors import InputError, check_flag, check_range, check_whole
 from alsprog.models.base import SurvivalModel
 from alsprog.population.covariates import phenotype_data
 from alsprog.population.lifetable import LifeTable
@@ -29,6 +29,7 @@ HORIZONS = (1, 2, 5)  # years from now for p_alive
 MAX_AGE_YEARS = 110.0  # the issue's accepted range of onset ages, 0-110 years
 MAX_YEARS_SINCE_ONSET = 120.0  # a bound on plausible input; the life table ends at age 119
 MAX_FVC_PERCENT = 150.0  # FVC above 150% of predicted is taken as a typing error
+MAX_BAND_DRAWS = MAX_DRAWS  # limit: each draw is a recalibration
 
 
 @dataclass(frozen=True)
@@ -64,19 +65,24 @@ class Prognosis:
 
 
 def _check_range(name: str, value: float | None, low: float, high: float, fix: str) -> None:
-    if value is None:
-        return
-    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
-        raise InputError(f"prognosis: {name} must be a number (got {value!r}); {fix}")
-    if not low <= value <= high:
-        raise InputError(f"prognosis: {name} {value:g} is outside {low:g}-{high:g}; {fix}")
+    if value is not None:
+        check_range(f"prognosis: {name}", value, low, high, fix)
+
+
+def band_limits(curves: np.ndarray, level: float = BAND_LEVEL) -> tuple[np.ndarray, np.ndarray]:
+    """The central ``level`` band of redrawn curves (one per row): lower and upper quantiles."""
+    tail = (1 - level) / 2
+    return (
+        np.quantile(curves, tail, axis=0, method="weibull"),
+        np.quantile(curves, 1 - tail, axis=0, method="weibull"),
+    )
 
 
 def _treatment_hazard_ratio(treatment: str | None) -> float:
     if treatment is None:
         return 1.0
     known = phenotype_data()["treatments"]
-    if treatment not in known:
+    if not isinstance(treatment, str) or treatment not in known:
         raise InputError(
             f"prognosis: treatment {treatment!r} is unknown; choose one of {', '.join(known)}"
         )
@@ -130,11 +136,11 @@ def prognosis(
     horizon_years : length of the returned curve (years from now).
     band_draws : recalibrated phenotype versions behind the 90% band.
     """
-    _check_range(
-        "age_at_onset", age_at_onset, 0, MAX_AGE_YEARS, "give the age at symptom onset in years"
+    check_range(  # required: None is refused here, not skipped
+        "prognosis: age_at_onset", age_at_onset, 0, MAX_AGE_YEARS, "give the age at onset in years"
     )
-    _check_range(
-        "years_since_onset",
+    check_range(
+        "prognosis: years_since_onset",
         years_since_onset,
         0,
         MAX_YEARS_SINCE_ONSET,
@@ -142,11 +148,11 @@ def prognosis(
     )
     _check_range("alsfrs_r", alsfrs_r, 0, 48, "ALSFRS-R totals run from 0 to 48")
     _check_range("fvc_percent", fvc_percent, 0, MAX_FVC_PERCENT, "give FVC as % of predicted")
-    _check_range("horizon_years", horizon_years, 1e-9, MAX_YEARS_SINCE_ONSET, "give years ahead")
-    if not isinstance(ftd, bool | np.bool_):
-        raise InputError(f"prognosis: ftd must be True or False (got {ftd!r})")
-    if not isinstance(band_draws, int) or isinstance(band_draws, bool) or band_draws < 2:
-        raise InputError(f"prognosis: band_draws must be a whole number >= 2 (got {band_draws!r})")
+    check_range(
+        "prognosis: horizon_years", horizon_years, 1e-9, MAX_YEARS_SINCE_ONSET, "give years ahead"
+    )
+    check_flag("prognosis: ftd", ftd)
+    band_draws = check_whole("prognosis: band_draws", band_draws, 2, MAX_BAND_DRAWS)
     _check_range(
         "diagnosis_delay_months",
         diagnosis_delay_months,
@@ -200,13 +206,13 @@ def prognosis(
             "the band may be too narrow",
             stacklevel=2,
         )
-    tail = (1 - BAND_LEVEL) / 2
+    lower, upper = band_limits(curves)
     curve = pd.DataFrame(
         {
             "years_from_now": grid,
             "survival": residual.survival(grid),
-            "lower": np.quantile(curves, tail, axis=0),
-            "upper": np.quantile(curves, 1 - tail, axis=0),
+            "lower": lower,
+            "upper": upper,
         }
     )
     hazard_ratio = float(

@@ -17,18 +17,20 @@ import math
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from alsprog.errors import FitError, InputError
-from alsprog.estimation.targets import Targets, default_targets
+from alsprog.errors import FitError, InputError, as_sequence, check_positive
+from alsprog.estimation.targets import Targets, default_targets, load_targets
 from alsprog.models.base import SurvivalModel
 from alsprog.models.fit_info import FitInfo
-from alsprog.models.registry import FAMILIES, FamilySpec, check_family, family_spec
+from alsprog.models.registry import FAMILIES, LOG_SCALE, FamilySpec, check_family, family_spec
 
 PENALTY = 1e6  # objective value for parameters that give no valid model
+MAX_PARAMETERS = 25  # limit: knots or breakpoints; 20 spline knots take 2 s, 40 10 s, 200 minutes
 
 
 def starting_summary(targets: Targets) -> tuple[float, float]:
@@ -109,8 +111,22 @@ def maximise(objective, constraint, starts: Sequence[np.ndarray]) -> optimize.Op
     return best
 
 
+def _as_targets(targets: object) -> Targets:
+    """Targets as given, the default when None, or read from a TOML or CSV path."""
+    if targets is None:
+        return default_targets()
+    if isinstance(targets, str | Path):
+        return load_targets(targets)
+    if not isinstance(targets, Targets):
+        raise InputError(
+            f"calibrate: targets must be Targets, a path or None (got {type(targets).__name__}); "
+            "pass alsprog.load_targets(path), or the path itself"
+        )
+    return targets
+
+
 def calibrate(
-    targets: Targets | None = None,
+    targets: Targets | str | Path | None = None,
     family: str = "mixture",
     *,
     components: Sequence[str] = ("weibull", "weibull"),
@@ -121,7 +137,8 @@ def calibrate(
 
     Parameters
     ----------
-    targets : landmarks (default: the reference document's ALS figures from onset).
+    targets : landmarks, or the path of a TOML or CSV file of them (``load_targets``); default
+        the reference document's ALS figures from onset.
     family : one of alsprog.models.FAMILIES. ``mixture`` mixes ``components`` (default two
         Weibulls); ``spline`` takes ``knots`` and ``piecewise_exponential`` ``breakpoints``
         (years), both placed at the landmark times unless given.
@@ -132,15 +149,30 @@ def calibrate(
     target, fitted (survival, 0-1), kind (equal, upper, lower) and error (fitted - target);
     ``fit_info.max_abs_error`` is the largest |error| over the equality landmarks.
     """
-    targets = default_targets() if targets is None else targets
+    targets = _as_targets(targets)
     check_family(family)
     options = default_options(family, targets)
-    if knots is not None:
-        options["knots"] = list(knots)
-    if breakpoints is not None:
-        options["breakpoints"] = list(breakpoints)
+    for name, given in (("knots", knots), ("breakpoints", breakpoints)):
+        if given is not None:
+            options[name] = [
+                check_positive(f"calibrate: {name} {j} (years)", v)
+                for j, v in enumerate(as_sequence(f"calibrate: {name}", given))
+            ]
     if family == "mixture":
-        options["components"] = tuple(components)
+        options["components"] = tuple(as_sequence("calibrate: components", components))
+        unusable = [c for c in options["components"] if c not in LOG_SCALE]
+        if unusable or not options["components"]:
+            raise InputError(
+                f"calibrate: mixture components {options['components']} must be one or more of "
+                f"{', '.join(LOG_SCALE)}; choose among those"
+            )
+    size = len(options.get("knots", options.get("breakpoints", ())))
+    if size > MAX_PARAMETERS:
+        raise InputError(
+            f"calibrate: a {family} with {size} knots or breakpoints (one per landmark unless "
+            f"given) is above the limit of {MAX_PARAMETERS}; pass knots= or breakpoints= with "
+            "a few times"
+        )
     spec = family_spec(family, **options)
     return calibrate_spec(spec, targets)
 
@@ -331,7 +363,10 @@ def compare_families(
     median_years, mean_years (inf when a fraction never dies), s30 (survival at 30 years),
     log_likelihood, aic.
     """
-    targets = default_targets() if targets is None else targets
+    targets = _as_targets(targets)
+    if isinstance(families, str):
+        families = (families,)
+    families = tuple(check_family(f) for f in families)
     rows = []
     for family in families:
         model = calibrate(targets, family)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 from scipy import optimize
 from statsmodels.tools.numdiff import approx_hess3
 
-from alsprog.errors import FitError, InputError
+from alsprog.errors import FitError, InputError, UnidentifiedFitWarning, as_times
 from alsprog.estimation.likelihood import INVALID, NegativeLogLikelihood
 from alsprog.models.base import SurvivalModel
 from alsprog.models.fit_info import FitInfo
@@ -27,6 +28,10 @@ from alsprog.models.survival_data import check_survival_data
 FINITE_HAZARD_AT_ZERO = ("exponential", "gompertz", "piecewise_exponential")
 OPTIONS = {"maxiter": 2000, "ftol": 1e-12, "gtol": 1e-8}
 GRADIENT_TOLERANCE = 1e-5  # per unit weight: an optimum the line search could not polish
+# A standard error above this on the optimiser's scale (log scale for positive parameters, a
+# factor of e**10 = 22,000) means the data do not identify the parameter: unidentified, warned.
+SE_LIMIT = 10.0
+MAX_PARAMETERS = 25  # limit: spline knots and breakpoints (each a parameter); a fit slows as k**3
 
 
 def fit(
@@ -69,7 +74,14 @@ def fit(
     InputError
         For malformed data (see the messages) and for options that do not suit the family.
     FitError
-        When no starting point reaches a converged, finite likelihood.
+        When no starting point reaches a converged, finite likelihood, or when there are fewer
+        distinct death times than parameters (the likelihood then has no maximum).
+
+    Warns
+    -----
+    UnidentifiedFitWarning
+        When the Hessian at the optimum is singular or a standard error on the optimiser's scale
+        exceeds ``SE_LIMIT``; ``fit_info.identified`` and ``fit_info.converged`` are then False.
     """
     check_family(family)
     data = check_survival_data("fit", durations, event_observed, entry, weights)
@@ -82,6 +94,7 @@ def fit(
     _check_deaths_at_zero(family, t, dead, components)
     options = _options(family, t[dead & (w > 0)], w[dead & (w > 0)], knots, breakpoints, components)
     spec = family_spec(family, **options)
+    _check_identifiable(family, spec, t[dead & (w > 0)])
     nll = _objective(spec, t, dead, e, w, options)
     median, spread = _median_and_spread(t, dead, e, w)
     starts = _starts(family, spec, (t, dead, e, w), options, median, spread)
@@ -98,6 +111,15 @@ def fit(
         errors = np.full(theta.size, np.nan)
     else:
         errors = np.sqrt(np.diag(jacobian @ covariance @ jacobian.T))
+    identified = covariance is not None and bool(np.all(np.sqrt(np.diag(covariance)) < SE_LIMIT))
+    if not identified:
+        warnings.warn(
+            f"fit: the data do not identify the {family} parameters (the likelihood is flat or "
+            f"singular at the optimum, {_listed(values)}); the estimates are arbitrary, so use a "
+            "family with fewer parameters or more deaths",
+            UnidentifiedFitWarning,
+            stacklevel=2,
+        )
     log_likelihood = -nll.value(theta)
     info = FitInfo(
         method="individual",
@@ -108,15 +130,38 @@ def fit(
         aic=2 * theta.size - 2 * log_likelihood,
         n_observations=float(w.sum()),
         n_events=float(w[dead].sum()),
-        converged=True,
+        converged=identified,
         unconstrained=theta,
         covariance=covariance,
         build=spec.build,
+        identified=identified,
     )
     return dataclasses.replace(spec.build(theta), fit_info=info)
 
 
 # ----------------------------------------------------------------------------- input checks
+def _check_identifiable(family: str, spec: FamilySpec, death_times: np.ndarray) -> None:
+    """Refuse a fit with fewer distinct death times than parameters, before optimising.
+
+    With one death time a two-parameter family's likelihood has no maximum (a Weibull's grows
+    without bound as its shape goes to infinity with the scale at that time), so whatever the
+    optimiser returns is an artefact; in general k parameters need k distinct death times.
+    """
+    distinct = int(np.unique(death_times).size)
+    k = spec.n_parameters
+    if k > MAX_PARAMETERS:
+        raise InputError(
+            f"fit: a {family} model with {k} parameters is above the limit of "
+            f"{MAX_PARAMETERS}; pass fewer knots or breakpoints"
+        )
+    if distinct < k:
+        raise FitError(
+            f"fit: {distinct} distinct death time{'s' if distinct != 1 else ''} cannot identify "
+            f"the {k} parameters of a {family} model (its likelihood has no maximum); give more "
+            "deaths or choose a family with fewer parameters (exponential has 1)"
+        )
+
+
 def _check_deaths_at_zero(
     family: str, t: np.ndarray, dead: np.ndarray, components: Sequence[str]
 ) -> None:
@@ -163,7 +208,7 @@ def _options(
             )
     if family == "spline":
         chosen = np.percentile(death_times, [0, 50, 100]) if knots is None else knots
-        cuts = np.asarray(chosen, dtype=float)
+        cuts = as_times(chosen, "fit: knots")
         if (
             cuts.ndim != 1
             or cuts.size < 2
@@ -180,7 +225,7 @@ def _options(
             cuts = np.unique(np.percentile(death_times, [100 / 3, 200 / 3]))
             cuts = cuts[cuts > 0]
         else:
-            cuts = np.asarray(breakpoints, dtype=float)
+            cuts = as_times(breakpoints, "fit: breakpoints")
         if (
             cuts.ndim != 1
             or not np.all(np.isfinite(cuts) & (cuts > 0))

@@ -9,8 +9,10 @@ kind and source).
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -18,9 +20,21 @@ from pathlib import Path
 
 import numpy as np
 
-from alsprog.errors import InputError
+from alsprog.errors import (
+    InputError,
+    check_csv_text,
+    check_number,
+    check_positive,
+    decimal_comma_hint,
+    read_text,
+)
 
 KINDS = ("equal", "upper", "lower")
+MAX_LANDMARKS = 200  # limit: figures to calibrate to are a handful; 200 with a spline takes minutes
+CSV_COLUMNS = ("time", "survival", "kind", "source")
+TOML_KEYS = ("name", "description", "document", "effective_sample_size", "landmark")
+LANDMARK_KEYS = ("t", "survival", "kind", "source")
+EXPECTED = "a TOML or CSV file of landmarks (columns time, survival[, kind, source])"
 DEFAULT_EFFECTIVE_SAMPLE_SIZE = 500.0  # assumption: see data/als_landmarks.toml
 
 
@@ -49,8 +63,12 @@ class Targets:
     source: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
-        landmarks = tuple(sorted(self.landmarks, key=lambda lm: (lm.t, lm.kind)))
-        object.__setattr__(self, "landmarks", landmarks)
+        if isinstance(self.landmarks, Landmark | str) or not hasattr(self.landmarks, "__iter__"):
+            raise InputError(
+                f"targets {self.name!r}: landmarks must be a sequence of Landmark (got "
+                f"{type(self.landmarks).__name__}); pass a tuple such as (Landmark(3, 0.5),)"
+            )
+        object.__setattr__(self, "landmarks", tuple(self.landmarks))
         validate(self)
 
     @property
@@ -92,30 +110,49 @@ class Targets:
 
 
 def validate(targets: Targets) -> None:
-    """Raise InputError naming the first landmark that cannot be used, and the fix."""
-    n = targets.effective_sample_size
-    if not (isinstance(n, int | float) and math.isfinite(n) and n > 0):
+    """Raise InputError naming the first landmark that cannot be used, and the fix.
+
+    Times and survival figures may be any real numbers (numpy scalars too), stored as floats;
+    booleans, text and NaN are refused, as are more than ``MAX_LANDMARKS`` landmarks.
+    """
+    if not isinstance(targets.name, str):
+        raise InputError(f"targets: name must be text (got {targets.name!r}); pass a short label")
+    where = f"targets {targets.name!r}"
+    n = check_positive(f"{where}: effective_sample_size", targets.effective_sample_size)
+    object.__setattr__(targets, "effective_sample_size", n)
+    if len(targets.landmarks) > MAX_LANDMARKS:
         raise InputError(
-            f"targets {targets.name!r}: effective_sample_size must be a number above 0 (got {n!r})"
+            f"{where}: {len(targets.landmarks)} landmarks, above the limit of {MAX_LANDMARKS}; "
+            "calibrate to a few published figures (for patient-level data use alsprog.fit)"
         )
+    checked = []
     for lm in targets.landmarks:
-        where = f"targets {targets.name!r}, landmark at t={lm.t!r}"
-        if lm.kind not in KINDS:
-            raise InputError(f"{where}: kind {lm.kind!r} is unknown; use one of {', '.join(KINDS)}")
-        if not isinstance(lm.t, int | float) or not math.isfinite(lm.t) or math.isnan(lm.t):
-            raise InputError(f"{where}: time is not a finite number; give years since onset")
-        if lm.t <= 0:
+        if not isinstance(lm, Landmark):
             raise InputError(
-                f"{where}: time must be above 0 years (got {lm.t:g}); landmarks "
+                f"{where}: {type(lm).__name__} {lm!r} is not a Landmark; pass Landmark(t, survival)"
+            )
+        at = f"{where}, landmark at t={lm.t!r}"
+        if not isinstance(lm.kind, str) or lm.kind not in KINDS:
+            raise InputError(f"{at}: kind {lm.kind!r} is unknown; use one of {', '.join(KINDS)}")
+        if not isinstance(lm.source, str):
+            raise InputError(f"{at}: source must be text (got {lm.source!r}); quote it")
+        t = _checked(lm.t, at, "time", "is not a finite number; give years since onset")
+        if t <= 0:
+            raise InputError(
+                f"{at}: time must be above 0 years (got {t:g}); landmarks "
                 "are survival at a time after onset"
             )
-        if not isinstance(lm.survival, int | float) or math.isnan(lm.survival):
-            raise InputError(f"{where}: survival is not a number; give a probability in (0, 1)")
-        if not 0 < lm.survival < 1:
+        survival = _checked(
+            lm.survival, at, "survival", "is not a number; give a probability in (0, 1)"
+        )
+        if not 0 < survival < 1:
             raise InputError(
-                f"{where}: survival {lm.survival!r} is outside (0, 1); give a "
+                f"{at}: survival {survival!r} is outside (0, 1); give a "
                 "probability strictly between 0 and 1 (50% is 0.5)"
             )
+        checked.append(replace(lm, t=t, survival=survival))
+    checked.sort(key=lambda lm: (lm.t, lm.kind))
+    object.__setattr__(targets, "landmarks", tuple(checked))
     if not targets.equal:
         raise InputError(
             f"targets {targets.name!r}: no landmark of kind 'equal'; give at least "
@@ -142,103 +179,177 @@ def default_targets() -> Targets:
     return _from_toml_dict(tomllib.loads(text), "als")
 
 
+def _checked(value: object, where: str, what: str, problem: str) -> float:
+    """A landmark's number as a float, or InputError in the message style of ``validate``."""
+    try:
+        return check_number(what, value)
+    except InputError:
+        raise InputError(f"{where}: {what} {problem} (got {value!r})") from None
+
+
 def load_targets(path: str | Path) -> Targets:
     """Read targets from a TOML file (as data/als_landmarks.toml) or a CSV file.
 
     CSV columns: time (years, required), survival (0-1, required), kind (equal/upper/lower,
-    optional, default equal), source (optional). Any other column is refused.
+    optional, default equal), source (optional). Any other column is refused, as is a row with
+    more or fewer fields than the header. TOML: the keys of data/als_landmarks.toml, each of its
+    type (a number is not ``true`` or text). Both are read as UTF-8, with or without a BOM.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"targets file {str(path)!r} does not exist; check the path")
-    if path.suffix.lower() == ".toml":
-        try:
-            data = tomllib.loads(path.read_text("utf-8"))
-        except tomllib.TOMLDecodeError as err:
-            raise InputError(
-                f"targets file {path.name}: not valid TOML ({err}); fix the syntax or use a CSV"
-            ) from None
-        return _from_toml_dict(data, path.stem)
-    if path.suffix.lower() == ".csv":
-        return _from_csv(path)
-    raise InputError(f"targets file {path.name}: unknown format {path.suffix!r}; use .toml or .csv")
-
-
-def _number(value: object, where: str, what: str) -> float:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    if not isinstance(path, str | Path):
         raise InputError(
-            f"{where}: {what} {value!r} is not a number; give a plain number"
-        ) from None
-    if math.isnan(number):
+            f"load_targets: path must be a file path (got {type(path).__name__}); pass the "
+            "path of a .toml or .csv file"
+        )
+    path = Path(path)
+    if path.suffix.lower() not in (".toml", ".csv"):
+        raise InputError(
+            f"targets file {path.name}: unknown format {path.suffix!r}; use .toml or .csv"
+        )
+    text = read_text(path, "targets file", EXPECTED)
+    where = f"targets file {path.name}"
+    try:
+        if path.suffix.lower() == ".toml":
+            try:
+                data = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as err:
+                raise InputError(
+                    f"{where}: not valid TOML ({err}); fix the syntax or use a CSV"
+                ) from None
+            return _from_toml_dict(data, path.stem, where)
+        return _from_csv(text, path)
+    except InputError as err:  # a value refused by Targets: name the file, not just its stem
+        message = re.sub(r"^targets '[^']*'", where, str(err), count=1)
+        raise InputError(message) from None
+
+
+def _number(value: object, where: str, what: str, *, text: bool = False) -> float:
+    """A number read from a file: TOML numbers as they are (not booleans or text); with
+    ``text``, a CSV cell parsed (inf is left for ``validate`` to refuse by name)."""
+    if text and isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            raise InputError(
+                f"{where}: {what} {value!r} is not a number; give a plain number"
+                f"{decimal_comma_hint(value)}"
+            ) from None
+        if math.isnan(number):
+            raise InputError(f"{where}: {what} is NaN; give a number")
+        return number
+    if isinstance(value, float) and math.isnan(value):
         raise InputError(f"{where}: {what} is NaN; give a number")
-    return number
+    try:
+        return check_number(what, value, finite=False)
+    except InputError:
+        example = {"t": "3.0", "survival": "0.5"}.get(what, "500")
+        raise InputError(
+            f"{where}: {what} {value!r} is not a number ({type(value).__name__}); "
+            f"write {what} = {example}, without quotes or true/false"
+        ) from None
 
 
-def _from_toml_dict(data: dict, default_name: str) -> Targets:
-    name = str(data.get("name", default_name))
+def _text(data: dict, key: str, where: str, default: str) -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str):
+        raise InputError(f'{where}: {key} must be text (got {value!r}); write {key} = "..."')
+    return value
+
+
+def _from_toml_dict(data: dict, default_name: str, where: str | None = None) -> Targets:
+    where = where or f"targets {default_name!r}"
+    unknown = [key for key in data if key not in TOML_KEYS]
+    if unknown:
+        raise InputError(
+            f"{where}: unknown key(s) {', '.join(map(repr, unknown))}; "
+            f"allowed: {', '.join(TOML_KEYS)}"
+        )
+    name = _text(data, "name", where, default_name)
     rows = data.get("landmark")
     if not isinstance(rows, list) or not rows:
-        raise InputError(
-            f"targets {name!r}: no [[landmark]] tables; add entries with t and survival"
-        )
+        raise InputError(f"{where}: no [[landmark]] tables; add entries with t and survival")
     landmarks = []
     for i, row in enumerate(rows):
-        where = f"targets {name!r}, landmark {i + 1}"
+        at = f"{where}, landmark {i + 1}"
+        if not isinstance(row, dict):
+            raise InputError(
+                f"{at}: {row!r} is not a table; write each landmark as [[landmark]] with "
+                "t = ... and survival = ... on their own lines"
+            )
+        extra = [key for key in row if key not in LANDMARK_KEYS]
+        if extra:
+            raise InputError(
+                f"{at}: unknown key(s) {', '.join(map(repr, extra))}; "
+                f"allowed: {', '.join(LANDMARK_KEYS)}"
+            )
         missing = [key for key in ("t", "survival") if key not in row]
         if missing:
             raise InputError(
-                f"{where}: missing {', '.join(missing)}; each landmark needs t "
+                f"{at}: missing {', '.join(missing)}; each landmark needs t "
                 "(years) and survival (0-1)"
             )
         landmarks.append(
             Landmark(
-                _number(row["t"], where, "t"),
-                _number(row["survival"], where, "survival"),
-                str(row.get("kind", "equal")),
-                str(row.get("source", "")),
+                _number(row["t"], at, "t"),
+                _number(row["survival"], at, "survival"),
+                _text(row, "kind", at, "equal"),
+                _text(row, "source", at, ""),
             )
         )
     n_eff = data.get("effective_sample_size", DEFAULT_EFFECTIVE_SAMPLE_SIZE)
     return Targets(
         name,
         tuple(landmarks),
-        _number(n_eff, f"targets {name!r}", "effective_sample_size"),
-        str(data.get("description", "")),
-        str(data.get("document", "")),
+        _number(n_eff, where, "effective_sample_size"),
+        _text(data, "description", where, ""),
+        _text(data, "document", where, ""),
     )
 
 
-def _from_csv(path: Path) -> Targets:
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        columns = [c.strip() for c in (reader.fieldnames or [])]
-        missing = [c for c in ("time", "survival") if c not in columns]
-        if missing:
+def _from_csv(text: str, path: Path) -> Targets:
+    where = f"targets file {path.name}"
+    check_csv_text(text, where, "time,survival[,kind,source]")
+    try:
+        lines = list(csv.reader(io.StringIO(text), strict=True))
+    except csv.Error as err:
+        raise InputError(f"{where}: not a readable CSV ({err}); check the quotes") from None
+    numbered = [(n, row) for n, row in enumerate(lines, start=1) if any(c.strip() for c in row)]
+    if not numbered:
+        raise InputError(f"{where}: empty; give a header time,survival and one row per landmark")
+    _, header = numbered[0]
+    columns = [c.strip() for c in header]
+    missing = [c for c in ("time", "survival") if c not in columns]
+    if missing:
+        raise InputError(
+            f"{where}: missing column(s) {', '.join(missing)}; "
+            "the CSV needs time (years) and survival (0-1), optionally kind "
+            "and source"
+        )
+    extra = [c for c in columns if c not in CSV_COLUMNS]
+    if extra:
+        raise InputError(
+            f"{where}: unknown column(s) {', '.join(extra)}; allowed: {', '.join(CSV_COLUMNS)}"
+        )
+    twice = sorted({c for c in columns if columns.count(c) > 1})
+    if twice:
+        raise InputError(f"{where}: column {twice[0]} appears twice; keep one")
+    landmarks = []
+    for line, fields in numbered[1:]:
+        at = f"{where}, line {line}"
+        if len(fields) != len(columns):
             raise InputError(
-                f"targets file {path.name}: missing column(s) {', '.join(missing)}; "
-                "the CSV needs time (years) and survival (0-1), optionally kind "
-                "and source"
+                f"{at}: {len(fields)} field{'s' * (len(fields) != 1)}, the header has "
+                f"{len(columns)}; give one value per "
+                "column (quote text that contains commas)"
             )
-        extra = [c for c in columns if c not in ("time", "survival", "kind", "source")]
-        if extra:
-            raise InputError(
-                f"targets file {path.name}: unknown column(s) {', '.join(extra)}; "
-                "allowed: time, survival, kind, source"
+        row = dict(zip(columns, (f.strip() for f in fields), strict=True))
+        landmarks.append(
+            Landmark(
+                _number(row["time"], at, "time", text=True),
+                _number(row["survival"], at, "survival", text=True),
+                row.get("kind") or "equal",
+                row.get("source", ""),
             )
-        landmarks = []
-        for line, row in enumerate(reader, start=2):
-            row = {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
-            where = f"targets file {path.name}, line {line}"
-            landmarks.append(
-                Landmark(
-                    _number(row["time"], where, "time"),
-                    _number(row["survival"], where, "survival"),
-                    row.get("kind") or "equal",
-                    row.get("source", ""),
-                )
-            )
+        )
     if not landmarks:
-        raise InputError(f"targets file {path.name}: no rows; add time,survival lines")
+        raise InputError(f"{where}: no rows; add time,survival lines")
     return Targets(path.stem, tuple(landmarks))

@@ -18,7 +18,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from alsprog.errors import InputError, as_times, check_finite
+from alsprog.errors import InputError, as_numbers, as_times, check_finite
 from alsprog.models.base import SurvivalModel
 from alsprog.models.mixture import Mixture
 from alsprog.models.piecewise_exponential import PiecewiseExponential
@@ -242,11 +242,11 @@ def with_background_population(
         1. Default: equal weights.
     The components are named like ``male 55``.
     """
-    ages = list(np.atleast_1d(np.asarray(ages, dtype=float)))
+    ages = list(np.atleast_1d(as_numbers(ages, "with_background_population: ages")))
     sexes = [sexes] if isinstance(sexes, str) else list(sexes)
     if weights is None:
         weights = [1.0] * len(ages)
-    weights = np.atleast_1d(np.asarray(weights, dtype=float))
+    weights = np.atleast_1d(as_numbers(weights, "with_background_population: weights"))
     if not len(ages) == len(sexes) == weights.size or not ages:
         raise InputError(
             f"with_background_population: {len(ages)} ages, {len(sexes)} sexes and "

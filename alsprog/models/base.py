@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 from scipy import integrate
 
-from alsprog.errors import InputError, as_probabilities, as_times, check_positive
+from alsprog.errors import InputError, as_probabilities, as_times, check_positive, check_whole
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -169,8 +169,7 @@ class SurvivalModel:
 
     def sample(self, n: int, rng: np.random.Generator | int) -> np.ndarray:
         """Draw ``n`` death times (years; inf for those who never die) by inverse transform."""
-        if not isinstance(n, int | np.integer) or isinstance(n, bool) or n < 0:
-            raise InputError(f"sample: n must be a whole number >= 0 (got {n!r})")
+        n = check_whole("sample: n", n)
         generator = as_generator(rng)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
             return np.asarray(self._sample(int(n), generator), dtype=float)

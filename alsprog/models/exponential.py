@@ -22,7 +22,7 @@ class Exponential(SurvivalModel):
     family: ClassVar[str] = "exponential"
 
     def __post_init__(self) -> None:
-        check_positive("Exponential rate (per year)", self.rate)
+        object.__setattr__(self, "rate", check_positive("Exponential rate (per year)", self.rate))
 
     def _cumulative_hazard(self, t: np.ndarray) -> np.ndarray:
         return self.rate * t

@@ -24,6 +24,13 @@ class FitInfo:
         NaN when the data do not identify the parameter (a saturated calibration, say).
     log_likelihood, aic : the maximised log-likelihood and 2k - 2 logL.
     n_observations, n_events : rows and deaths (for landmarks: the effective sample size).
+    converged : the optimiser stopped at a maximum that the data identify; False when it stopped
+        but ``identified`` is False.
+    identified : False when the data cannot pin the parameters down (the Hessian at the optimum
+        is singular, or a standard error on the optimiser's scale exceeds
+        ``alsprog.estimation.fitting.SE_LIMIT``): the estimates are then where the optimiser
+        happened to stop, and ``fit`` warns. True for calibrations (their saturated fits have
+        NaN standard errors by design, see above).
     landmarks : for calibrations, one row per target (columns t, target, fitted, kind).
     unconstrained, covariance, build : the optimiser's estimate on its unbounded scale, its
         covariance (None when singular), and the map back to a model; together they let
@@ -43,6 +50,7 @@ class FitInfo:
     unconstrained: np.ndarray | None = field(default=None, repr=False)
     covariance: np.ndarray | None = field(default=None, repr=False)
     build: Callable[[np.ndarray], SurvivalModel] | None = field(default=None, repr=False)
+    identified: bool = True
 
     def summary(self) -> pd.DataFrame:
         """One row per parameter: parameter, estimate, standard_error."""

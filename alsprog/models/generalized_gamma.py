@@ -71,9 +71,9 @@ class GeneralizedGamma(SurvivalModel):
     family: ClassVar[str] = "generalized_gamma"
 
     def __post_init__(self) -> None:
-        check_finite("GeneralizedGamma mu (log years)", self.mu)
-        check_positive("GeneralizedGamma sigma", self.sigma)
-        check_finite("GeneralizedGamma q", self.q)
+        object.__setattr__(self, "mu", check_finite("GeneralizedGamma mu (log years)", self.mu))
+        object.__setattr__(self, "sigma", check_positive("GeneralizedGamma sigma", self.sigma))
+        object.__setattr__(self, "q", check_finite("GeneralizedGamma q", self.q))
 
     @property
     def _lognormal(self) -> LogNormal | None:

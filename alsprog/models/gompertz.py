@@ -26,8 +26,8 @@ class Gompertz(SurvivalModel):
     family: ClassVar[str] = "gompertz"
 
     def __post_init__(self) -> None:
-        check_finite("Gompertz shape (per year)", self.shape)
-        check_positive("Gompertz rate (per year)", self.rate)
+        object.__setattr__(self, "shape", check_finite("Gompertz shape (per year)", self.shape))
+        object.__setattr__(self, "rate", check_positive("Gompertz rate (per year)", self.rate))
 
     def _cumulative_hazard(self, t: np.ndarray) -> np.ndarray:
         if self.shape == 0:

@@ -26,8 +26,8 @@ class LogLogistic(SurvivalModel):
     family: ClassVar[str] = "loglogistic"
 
     def __post_init__(self) -> None:
-        check_positive("LogLogistic shape", self.shape)
-        check_positive("LogLogistic scale (years)", self.scale)
+        object.__setattr__(self, "shape", check_positive("LogLogistic shape", self.shape))
+        object.__setattr__(self, "scale", check_positive("LogLogistic scale (years)", self.scale))
 
     def _survival(self, t: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + (t / self.scale) ** self.shape)

@@ -26,8 +26,8 @@ class LogNormal(SurvivalModel):
     family: ClassVar[str] = "lognormal"
 
     def __post_init__(self) -> None:
-        check_finite("LogNormal mu (log years)", self.mu)
-        check_positive("LogNormal sigma", self.sigma)
+        object.__setattr__(self, "mu", check_finite("LogNormal mu (log years)", self.mu))
+        object.__setattr__(self, "sigma", check_positive("LogNormal sigma", self.sigma))
 
     def _z(self, t: np.ndarray) -> np.ndarray:
         return (np.log(t) - self.mu) / self.sigma

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from alsprog.errors import InputError, check_probability
+from alsprog.errors import InputError, as_sequence, check_probability
 from alsprog.models.base import SurvivalModel
 
 
@@ -28,15 +28,25 @@ class Mixture(SurvivalModel):
     family: ClassVar[str] = "mixture"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "components", tuple(self.components))
-        object.__setattr__(self, "weights", tuple(float(w) for w in self.weights))
+        components = as_sequence("Mixture components", self.components)
+        weights = as_sequence("Mixture weights", self.weights)
+        for k, component in enumerate(components):
+            if not isinstance(component, SurvivalModel):
+                raise InputError(
+                    f"Mixture component {k} is a {type(component).__name__} ({component!r}), not "
+                    "a survival model; pass models such as Weibull(shape=1.4, scale=4.0)"
+                )
+        object.__setattr__(self, "components", components)
+        object.__setattr__(
+            self,
+            "weights",
+            tuple(check_probability(f"Mixture weight {k}", w) for k, w in enumerate(weights)),
+        )
         if not self.components or len(self.components) != len(self.weights):
             raise InputError(
                 f"Mixture: {len(self.components)} components and {len(self.weights)} weights; "
                 "give one weight per component"
             )
-        for k, w in enumerate(self.weights):
-            check_probability(f"Mixture weight {k}", w)
         if abs(sum(self.weights) - 1) > 1e-9:
             raise InputError(f"Mixture: weights sum to {sum(self.weights):.6g}; they must sum to 1")
         if self.names is not None and len(self.names) != len(self.components):

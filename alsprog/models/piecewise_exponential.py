@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from alsprog.errors import InputError, check_positive
+from alsprog.errors import InputError, as_sequence, check_positive
 from alsprog.models.base import SurvivalModel
 
 
@@ -24,8 +24,24 @@ class PiecewiseExponential(SurvivalModel):
     family: ClassVar[str] = "piecewise_exponential"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "breakpoints", tuple(float(b) for b in self.breakpoints))
-        object.__setattr__(self, "rates", tuple(float(r) for r in self.rates))
+        object.__setattr__(
+            self,
+            "breakpoints",
+            tuple(
+                check_positive(f"PiecewiseExponential breakpoint {j} (years)", b)
+                for j, b in enumerate(
+                    as_sequence("PiecewiseExponential breakpoints", self.breakpoints)
+                )
+            ),
+        )
+        object.__setattr__(
+            self,
+            "rates",
+            tuple(
+                check_positive(f"PiecewiseExponential rate {j} (per year)", r)
+                for j, r in enumerate(as_sequence("PiecewiseExponential rates", self.rates))
+            ),
+        )
         if len(self.rates) != len(self.breakpoints) + 1:
             raise InputError(
                 f"PiecewiseExponential: {len(self.rates)} rates for {len(self.breakpoints)} "
@@ -37,8 +53,6 @@ class PiecewiseExponential(SurvivalModel):
                 f"PiecewiseExponential: breakpoints {self.breakpoints} must be above 0 and "
                 "strictly increasing (years)"
             )
-        for j, rate in enumerate(self.rates):
-            check_positive(f"PiecewiseExponential rate {j} (per year)", rate)
 
     @property
     def _edges(self) -> np.ndarray:

@@ -17,7 +17,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from alsprog.errors import InputError, as_times, check_positive
+from alsprog.errors import InputError, as_numbers, as_times, check_positive
 from alsprog.models.base import SurvivalModel
 from alsprog.population.lifetable import SEXES, LifeTable
 
@@ -53,6 +53,15 @@ class PopulationModel(SurvivalModel):
             object.__setattr__(
                 self, name, tuple(value) if name == "components" else _as_tuple(value)
             )
+        for name in ("shares", "ages", "hazard_ratios", "weights"):  # NaN and inf: below
+            numbers = as_numbers(getattr(self, name), f"PopulationModel {name}").tolist()
+            object.__setattr__(self, name, tuple(numbers))
+        for k, component in enumerate(self.components):
+            if not isinstance(component, SurvivalModel):
+                raise InputError(
+                    f"PopulationModel component {k} is a {type(component).__name__}, not a "
+                    "survival model; pass disease models such as Weibull(1.4, 4.0)"
+                )
         k = len(self.ages)
         if not (len(self.sexes) == len(self.hazard_ratios) == len(self.weights) == k) or k == 0:
             raise InputError(

@@ -8,8 +8,16 @@ from typing import ClassVar
 
 import numpy as np
 
-from alsprog.errors import as_times, check_positive
+from alsprog.errors import InputError, as_times, check_finite, check_positive
 from alsprog.models.base import SurvivalModel
+
+
+def _check_base(name: str, base: object) -> None:
+    if not isinstance(base, SurvivalModel):
+        raise InputError(
+            f"{name}: base is a {type(base).__name__}, not a survival model; pass a model "
+            "such as Weibull(shape=1.4, scale=4.0)"
+        )
 
 
 @dataclass(frozen=True)
@@ -22,6 +30,13 @@ class Conditional(SurvivalModel):
     base: SurvivalModel
     survived: float
     family: ClassVar[str] = "conditional"
+
+    def __post_init__(self) -> None:
+        _check_base("Conditional", self.base)
+        survived = check_finite("Conditional survived (years)", self.survived)
+        if survived < 0:
+            raise InputError(f"Conditional survived must be >= 0 years (got {survived:g})")
+        object.__setattr__(self, "survived", survived)
 
     @property
     def _alive(self) -> float:
@@ -81,6 +96,10 @@ class ProportionalHazards(SurvivalModel):
     hazard_ratio: float
     family: ClassVar[str] = "proportional_hazards"
 
+    def __post_init__(self) -> None:
+        _check_base("ProportionalHazards", self.base)
+        object.__setattr__(self, "hazard_ratio", check_positive("hazard_ratio", self.hazard_ratio))
+
     def _cumulative_hazard(self, t: np.ndarray) -> np.ndarray:
         return self.hazard_ratio * self.base._cumulative_hazard(t)
 
@@ -118,6 +137,10 @@ class TimeScaled(SurvivalModel):
     base: SurvivalModel
     time_ratio: float
     family: ClassVar[str] = "time_scaled"
+
+    def __post_init__(self) -> None:
+        _check_base("TimeScaled", self.base)
+        object.__setattr__(self, "time_ratio", check_positive("time_ratio", self.time_ratio))
 
     def _survival(self, t: np.ndarray) -> np.ndarray:
         return self.base._survival(t / self.time_ratio)

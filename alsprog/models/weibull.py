@@ -25,8 +25,8 @@ class Weibull(SurvivalModel):
     family: ClassVar[str] = "weibull"
 
     def __post_init__(self) -> None:
-        check_positive("Weibull shape", self.shape)
-        check_positive("Weibull scale (years)", self.scale)
+        object.__setattr__(self, "shape", check_positive("Weibull shape", self.shape))
+        object.__setattr__(self, "scale", check_positive("Weibull scale (years)", self.scale))
 
     def _cumulative_hazard(self, t: np.ndarray) -> np.ndarray:
         return (t / self.scale) ** self.shape

@@ -17,8 +17,9 @@ from plotnine import (
     theme_bw,
 )
 
-from alsprog.errors import InputError
+from alsprog.errors import InputError, check_positive, check_whole
 
+MAX_GRID_POINTS = 100_000  # limit: a curve drawn with more points looks no different
 TIME_LABEL = "Years from symptom onset"
 SURVIVAL_LABEL = "Survival probability"
 ERROR_LABEL = "Fitted minus target survival (percentage points)"
@@ -66,11 +67,9 @@ def in_order(values: pd.Series) -> pd.Categorical:
 
 
 def time_grid(t_max: float, n: int) -> np.ndarray:
-    if not (np.isfinite(t_max) and t_max > 0):
-        raise InputError(f"t_max must be a number of years above 0 (got {t_max!r})")
-    if not isinstance(n, int | np.integer) or n < 2:
-        raise InputError(f"n must be a whole number of grid points >= 2 (got {n!r})")
-    return np.linspace(0.0, float(t_max), int(n))
+    t_max = check_positive("t_max (years)", t_max)
+    n = check_whole("n (grid points)", n, 2, MAX_GRID_POINTS)
+    return np.linspace(0.0, t_max, n)
 
 
 def years_axis(t_max: float, step: float):

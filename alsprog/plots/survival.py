@@ -45,6 +45,7 @@ from plotnine import (
 )
 
 from alsprog.errors import InputError, as_times
+from alsprog.models.base import SurvivalModel
 from alsprog.plots.style import (
     ERROR_LABEL,
     PALETTE,
@@ -60,7 +61,6 @@ from alsprog.plots.style import (
 )
 
 if TYPE_CHECKING:
-    from alsprog.models.base import SurvivalModel
     from alsprog.population.lifetable import LifeTable
 
 LANDMARK_SHAPES = {"equal": "o", "upper": "v", "lower": "^"}
@@ -80,8 +80,10 @@ def model_curves(
     mapping's key), t (years from onset), survival (0-1).
     """
     grid = time_grid(t_max, n)
-    if not models:
+    if not isinstance(models, Mapping) or not models:
         raise InputError("model_curves: no models; pass a dict such as {'weibull': model}")
+    for name, model in models.items():
+        _check_model(f"model_curves: models[{name!r}]", model)
     frames = [
         pd.DataFrame({"model": str(name), "t": grid, "survival": model.survival(grid)})
         for name, model in models.items()
@@ -215,6 +217,14 @@ def landmark_errors(table: pd.DataFrame, title: str | None = None) -> ggplot:
 
 
 # --------------------------------------------------------------------------- background mortality
+def _check_model(where: str, model: object) -> None:
+    if not isinstance(model, SurvivalModel):
+        raise InputError(
+            f"{where} is a {type(model).__name__}, not a survival model; pass a model such "
+            "as alsprog.calibrate() or Weibull(shape=1.4, scale=4.0)"
+        )
+
+
 def _person(age: float, sex: str) -> str:
     word = {"male": "man", "female": "woman"}.get(sex, sex)
     return f"{word}, onset at {age:g}"
@@ -248,6 +258,7 @@ def background_curves(
     """
     from alsprog.population.background_mortality import background_survival
 
+    _check_model("background_curves: model", model)
     if times is None:
         grid = time_grid(t_max, n)
     else:

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import numpy as np
 
-from alsprog.errors import InputError, as_probabilities, as_times
+from alsprog.errors import InputError, as_numbers, as_probabilities, as_times
 from alsprog.population.lifetable import SEXES, LifeTable, _sex_rows, life_table
 
 
 def _check_ages(table: LifeTable, age: object, name: str = "age") -> np.ndarray:
     """Ages as a float array; refused if NaN, outside [0, max_age], or past a q(x) = 1."""
-    arr = np.asarray(age, dtype=float)
+    arr = as_numbers(age, name)
     at = ""
     if np.isnan(arr).any():
         if arr.ndim:

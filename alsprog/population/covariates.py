@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from numpy.polynomial.hermite_e import hermegauss
 
-from alsprog.errors import InputError, check_positive, check_probability
+from alsprog.errors import InputError, check_finite, check_positive, check_probability
 
 WEEKS_PER_MONTH = 52.0 / 12.0
 AGE_NODES, DELAY_NODES = 9, 5
@@ -121,6 +121,7 @@ class Population:
         check_positive("population onset_age_sd (years)", self.onset_age_sd)
         check_positive("population delay_median_months", self.delay_median_months)
         check_positive("population delay_log_sd", self.delay_log_sd)
+        check_finite("population onset_age_mean (years)", self.onset_age_mean)
         if not MIN_AGE <= self.onset_age_mean <= MAX_AGE:
             raise InputError(
                 f"population onset_age_mean {self.onset_age_mean!r} is outside "

@@ -22,8 +22,10 @@ The default table, ``us_ssa_2007``, is listed with its source in ``data/life_tab
 
 from __future__ import annotations
 
+import csv
 import functools
 import importlib.resources
+import io
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,11 +33,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from alsprog.errors import InputError
+from alsprog.errors import InputError, check_csv_text, decimal_comma_hint, read_text
 
 SEXES = ("male", "female")
 DEFAULT_TABLE = "us_ssa_2007"
 COLUMNS = ("age", "sex", "qx")
+MAX_AGE = 150  # limit: nobody has lived past 122; a larger last age is a typing error
+EXPECTED = "a CSV with columns age, sex, qx"
 _DATA = importlib.resources.files("alsprog") / "data"
 
 
@@ -64,6 +68,11 @@ class LifeTable:
         ages = np.asarray(self.ages)
         qx = np.array(self.qx, dtype=float)
         where = f"life table {self.name}"
+        if ages.ndim == 1 and ages.size > MAX_AGE + 1:
+            raise InputError(
+                f"{where}: {ages.size} ages, above the limit of ages 0-{MAX_AGE}; "
+                "give one row per whole age up to the oldest in the table"
+            )
         if ages.ndim != 1 or not np.array_equal(ages, np.arange(ages.size)):
             raise InputError(f"{where}: ages must be 0, 1, 2, ... without gaps")
         if qx.shape != (len(SEXES), ages.size):
@@ -185,6 +194,16 @@ def _shown(value: object) -> str:
     return repr(value)
 
 
+def _cell(value: object) -> str:
+    """A CSV cell as a message shows it: a number with :g (an empty cell as nan), text quoted."""
+    if isinstance(value, str) and not value.strip():
+        return "nan"
+    try:
+        return _shown(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return _shown(value)
+
+
 def _times(rate: np.ndarray, span: np.ndarray) -> np.ndarray:
     """rate * span, with 0 where span is 0 even if the rate is infinite."""
     with np.errstate(invalid="ignore"):
@@ -231,10 +250,12 @@ def life_table(name_or_path: str | Path | LifeTable | None = None) -> LifeTable:
             f"life table {name_or_path!r} is unknown; choose one of {', '.join(_catalogue())}, "
             "or pass the path of a CSV with columns age, sex, qx"
         )
-    if not path.is_file():
+    if not path.exists():
         raise InputError(
             f"life table: file {path} not found; pass an existing CSV with columns age, sex, qx"
         )
+    if path.is_dir():
+        raise InputError(f"life table {str(path)!r} is a folder, not a file; pass {EXPECTED}")
     resolved = path.resolve()
     return _file_table(str(resolved), resolved.stat().st_mtime_ns)
 
@@ -250,14 +271,32 @@ def _named_table(name: str) -> LifeTable:
 @functools.lru_cache(maxsize=8)
 def _file_table(path: str, mtime_ns: int) -> LifeTable:  # mtime_ns: re-read a changed file
     file = Path(path)
+    text = read_text(file, "life table", EXPECTED)
+    return _from_frame(
+        _csv_frame(text, f"life table {file.name}"), file.stem, f"user file {file}", ""
+    )
+
+
+def _csv_frame(text: str, where: str) -> pd.DataFrame:
+    """The CSV's cells as text, one column per header field; refused (with the fix) when the
+    separator is not a comma, a row has more or fewer fields than the header, or it is empty."""
+    check_csv_text(text, where, "age,sex,qx")
     try:
-        frame = pd.read_csv(file)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-        raise InputError(
-            f"life table {file.name}: not a readable CSV ({type(err).__name__}); "
-            "save it as a comma-separated file with columns age, sex, qx"
-        ) from err
-    return _from_frame(frame, file.stem, f"user file {file}", "")
+        lines = list(csv.reader(io.StringIO(text), strict=True))
+    except csv.Error as err:
+        raise InputError(f"{where}: not a readable CSV ({err}); check the quotes") from None
+    numbered = [(n, row) for n, row in enumerate(lines, start=1) if any(c.strip() for c in row)]
+    if not numbered:
+        raise InputError(f"{where}: the file is empty; give a header age,sex,qx and rows")
+    header = [c.strip() for c in numbered[0][1]]
+    for line, row in numbered[1:]:
+        if len(row) != len(header):
+            raise InputError(
+                f"{where}: line {line} has {len(row)} fields, the header {len(header)}; give one "
+                "value per column (a decimal comma? write 0.012, not 0,012)"
+            )
+    cells = [[c.strip() for c in row] for _, row in numbered[1:]]
+    return pd.DataFrame(cells, columns=header, dtype=object)
 
 
 def _from_frame(frame: pd.DataFrame, name: str, source: str, notes: str) -> LifeTable:
@@ -277,15 +316,22 @@ def _from_frame(frame: pd.DataFrame, name: str, source: str, notes: str) -> Life
     if bad_age.any():
         i = int(np.flatnonzero(bad_age)[0])
         raise InputError(
-            f"{where}: age {_shown(frame['age'].iloc[i])} in row {i + 1} is not a whole number "
-            ">= 0; give one row per whole age"
+            f"{where}: age {_cell(frame['age'].iloc[i])} in row {i + 1} is not a whole number "
+            f">= 0; give one row per whole age{decimal_comma_hint(str(frame['age'].iloc[i]))}"
+        )
+    if age.size and age.max() > MAX_AGE:  # before anything sized by the last age is allocated
+        i = int(np.argmax(age))
+        raise InputError(
+            f"{where}: age {age[i]:g} in row {i + 1} is above the limit of {MAX_AGE}; "
+            "check the ages (whole years of age, one row each)"
         )
     qx = pd.to_numeric(frame["qx"], errors="coerce").to_numpy(dtype=float)
     if np.isnan(qx).any():
         i = int(np.flatnonzero(np.isnan(qx))[0])
         raise InputError(
-            f"{where}: qx {_shown(frame['qx'].iloc[i])} in row {i + 1} (age {age[i]:g}) is "
+            f"{where}: qx {_cell(frame['qx'].iloc[i])} in row {i + 1} (age {age[i]:g}) is "
             "missing or not a number; fill in every qx"
+            f"{decimal_comma_hint(str(frame['qx'].iloc[i]))}"
         )
     tidy = pd.DataFrame({"age": age.astype(np.intp), "sex": frame["sex"].astype(str), "qx": qx})
     duplicated = tidy.duplicated(["sex", "age"])
@@ -328,3 +374,19 @@ def _sex_rows(sex: object) -> np.ndarray:
         at = f" at position {where}" if arr.ndim else ""
         raise InputError(f"sex: {_shown(flat[where])}{at} is unknown; use 'male' or 'female'")
     return rows
+
+
+def require_ages(table: LifeTable, oldest: float, who: str) -> LifeTable:
+    """``table`` if it runs to age ``oldest`` (years) or beyond, else InputError naming it.
+
+    Beyond its last age a table's last hazard continues for ever, which for a table that stops
+    early (at 60, say) is the wrong ordinary mortality for everyone older; ``who`` says which
+    ages need the table ("the phenotypes' onset ages").
+    """
+    if table.max_age < oldest:
+        raise InputError(
+            f"life table {table.name} ends at age {table.max_age}, but {who} reach {oldest:g} "
+            f"years; pass a table that runs to age {oldest:g} or beyond ({DEFAULT_TABLE} "
+            "runs to 119)"
+        )
+    return table

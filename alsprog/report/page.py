@@ -4,7 +4,7 @@ as CSV.
 ``write_report(out_dir)`` writes ``index.html`` (figures embedded as base64 PNG), ``figures/*.png``
 and ``tables/*.csv`` under ``out_dir``. The page is a list of sections; a section is a function
 ``section(context) -> Section | None`` (None leaves it out), so a new one is a function appended to
-``SECTIONS``. This module is the machinery (types, context, HTML, PNG and CSV, writing); the
+``SECTIONS``. This module is the machinery (types, context, HTML, PNG and CSV); the
 built-in sections are in ``alsprog.report.sections`` and are handed to it. Output is
 deterministic: the same inputs give the same bytes (no timestamps in HTML or PNG).
 """
@@ -15,7 +15,6 @@ import base64
 import html
 import io
 import math
-import os
 import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -33,6 +32,7 @@ from alsprog.report.context import (
     Context,
     reproducibility_footer,
 )
+from alsprog.report.folder import write_folder
 
 if TYPE_CHECKING:
     from plotnine import ggplot
@@ -109,9 +109,10 @@ def write_report(
     progress : called as ``progress(done, total, name)`` before each section and once at the
         end (``done == total``), for a progress display.
 
-    Everything is computed and rendered before the first file is written; each file is written
-    under a temporary name in its own folder and renamed into place, so an error leaves no
-    half-written file.
+    Everything is computed and rendered before the first file is written; the report is then
+    built in a temporary folder beside ``out_dir`` and swapped in whole
+    (``alsprog.report.folder.write_folder``), so a failed run leaves the previous report as it
+    was, and a reader never sees two runs mixed.
     """
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
@@ -127,7 +128,7 @@ def write_report(
     if progress is not None:
         progress(len(sections), len(sections), "writing files")
     files = render(built, footer=reproducibility_footer(context))
-    return _write_all(out_dir, files)
+    return write_folder(out_dir, files)
 
 
 def render(sections: Sequence[Section], footer: str = "") -> dict[str, bytes]:
@@ -325,23 +326,3 @@ def _page(sections: Sequence[Section], bodies: Sequence[str], footer: str = "") 
         "or marked as computed by alsprog or as an assumption.</p>\n"
         f"<nav><ol>{toc}</ol></nav>\n" + "\n".join(bodies) + f"\n{footer}\n</body>\n</html>\n"
     )
-
-
-# --------------------------------------------------------------------------- writing
-def _write_all(out_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
-    """Write every file under a temporary name, then rename them all into place."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for relative, data in files.items():
-            target = out_dir / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            staged.append((temporary, target))
-            temporary.write_bytes(data)
-        for temporary, target in staged:
-            os.replace(temporary, target)
-    except BaseException:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
-        raise
-    return [target for _, target in staged]

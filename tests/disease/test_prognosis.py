@@ -80,7 +80,7 @@ def test_riluzole_adds_a_few_months_for_a_typical_patient():
             "diagnosis_delay_months 30",
         ),
         ({"age_at_onset": 100, "years_since_onset": 60}, "past the oldest age"),
-        ({"age_at_onset": 50, "years_since_onset": float("nan")}, "must be a number"),
+        ({"age_at_onset": 50, "years_since_onset": float("nan")}, "must be a finite number"),
         ({"age_at_onset": 50, "years_since_onset": 1, "ftd": "no"}, "ftd must be True or False"),
         ({"age_at_onset": 50, "years_since_onset": 1, "band_draws": 0}, "band_draws must be"),
         ({"age_at_onset": 50, "years_since_onset": 1, "horizon_years": -3}, "horizon_years -3"),

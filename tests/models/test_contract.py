@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy import integrate
 
@@ -69,16 +69,16 @@ def test_survival_is_a_survival_function(model):
 @given(MODELS, st.floats(0.02, 40.0))
 def test_quantile_inverts_survival(model, t):
     s = model.survival(t)
-    if not 1e-9 < s < 1 - 1e-9:
-        return
+    # a survival of 1 or 0 in floating point has no unique inverse: draw again (hypothesis
+    # counts only the kept examples towards max_examples, so every one asserts)
+    assume(1e-9 < s < 1 - 1e-9)
     assert model.quantile(1 - s) == pytest.approx(t, rel=1e-6)
 
 
 @settings(max_examples=40, deadline=None)
 @given(MODELS, st.floats(0.1, 8.0), st.floats(0.0, 10.0))
 def test_conditional_survival_identity(model, t0, u):
-    if model.survival(t0) < 1e-6:
-        return
+    assume(model.survival(t0) >= 1e-6)  # nobody alive at t0: no residual life to compare
     later = model.conditional(t0)
     expected = model.survival(t0 + u) / model.survival(t0)
     assert later.survival(u) == pytest.approx(expected, rel=1e-9, abs=1e-14)
