@@ -11,16 +11,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from alsprog.report.page import Context, Figure, Section, Table, number, percent
+from alsprog.report.page import Context, Figure, Section, Table, percent
 
 KM_TIMES = (0, 3, 6, 9, 12)  # years from onset at which the risk table counts
-MILESTONES = (
-    ("gastrostomy_time", "gastrostomy"),
-    ("niv_time", "non-invasive ventilation"),
+MILESTONES = (  # the rules behind each time are in data/simulation.toml, with sources
+    ("gastrostomy_time", "needs tube feeding"),
+    ("niv_time", "needs non-invasive ventilation"),
     ("tracheostomy_time", "tracheostomy"),
     ("kings_stage_4_time", "King's stage 4"),
     ("mitos_stage_1_time", "MiToS stage 1"),
 )
+CLINIC_START_YEARS = 0.5  # the clinic curves start here: before it, a handful are at risk
+CLINIC_END_YEARS = 8.0  # and are drawn to here, where the ALS curve is near its floor
 
 
 def milestone_table(patients: pd.DataFrame) -> pd.DataFrame:
@@ -63,26 +65,22 @@ def cohort_section(context: Context) -> Section:
     )
     men = float((patients["sex"] == "male").mean())
     ages = patients["age_at_onset"]
-    naive = alsprog.kaplan_meier(clinic.patients["time"], clinic.patients["event"])
-    corrected = alsprog.kaplan_meier(
-        clinic.patients["time"], clinic.patients["event"], entry=clinic.patients["entry_time"]
-    )
-    als = alsprog.phenotype("als")
+    naive, corrected, model = _clinic_curves(clinic.patients, alsprog.phenotype("als").model)
     drawn = int(clinic.summary().loc[0, "n_drawn"])
+    start = CLINIC_START_YEARS
     truncation = plots.kaplan_meier_plot(
         {"naive, from onset": naive, "with delayed entry": corrected},
-        times=[0, 1, 2, 3, 4, 5, 6],
-        models={"calibrated ALS model": als},
+        times=list(range(0, int(CLINIC_END_YEARS - start) + 1)),
+        models={"calibrated ALS model": model},
+        time_label=f"Years after the first {12 * start:g} months from onset",
         title="A clinic cohort entering at diagnosis",
     )
     medians = pd.DataFrame(
         {
             "curve": ["naive, from onset", "with delayed entry", "calibrated ALS model"],
-            "median_years": [naive.median(), corrected.median(), als.median()],
-            "survival_3y": [
-                float(naive.survival(3.0)),
-                float(corrected.survival(3.0)),
-                float(als.survival(3.0)),
+            "median_years_from_onset": [start + c.median() for c in (naive, corrected, model)],
+            "survival_3y_given_alive_at_start": [
+                float(c.survival(3.0 - start)) for c in (naive, corrected, model)
             ],
         }
     )
@@ -116,10 +114,13 @@ def cohort_section(context: Context) -> Section:
         f"<h3>The left-truncation lesson</h3>\n<p>A clinic sees patients only from diagnosis. "
         f"To find {len(clinic.patients):,} ALS patients alive at diagnosis the simulation drew "
         f"{drawn:,}: the other {drawn - len(clinic.patients):,} died first and never reach a "
-        "clinic. Counting the clinic patients' time from onset as if they had been watched "
-        f"from onset gives a median of {naive.median():.2f} years against the model's "
-        f"{als.median():.2f}; counting each patient at risk only from diagnosis (delayed "
-        f"entry) gives {corrected.median():.2f}. The small gap that remains comes from the "
+        "clinic. The curves below start "
+        f"{12 * CLINIC_START_YEARS:g} months after onset (before that, only a handful of "
+        "patients have been diagnosed, and each death among them moves the corrected curve a "
+        "long way). Counting the clinic patients as if they had been watched from onset gives "
+        f"a median of {medians.iloc[0, 1]:.2f} years from onset, against the model's "
+        f"{medians.iloc[2, 1]:.2f}; counting each patient at risk only from diagnosis "
+        f"(delayed entry) gives {medians.iloc[1, 1]:.2f}. What gap remains comes from the "
         "diagnostic delay being itself prognostic (patients diagnosed quickly have faster "
         "disease), which delayed entry alone does not remove.</p>\n"
         "<!-- figure:cohort_truncation -->\n<!-- table:cohort_truncation -->\n"
@@ -157,9 +158,14 @@ def cohort_section(context: Context) -> Section:
             ),
             "cohort_milestones": Table(
                 milestones,
-                "Share of patients reaching each milestone before death, and the median years "
-                "from onset among those who do (simulated, alsprog).",
-                formats={"share": percent, "median_years_from_onset": number},
+                "Share of patients reaching each milestone before death or the end of "
+                "follow-up (simulated, alsprog; the rules, from the ALSFRS-R items, are in "
+                "<code>alsprog/data/simulation.toml</code>). The CSV adds the median years "
+                "from onset among those who reach it.",
+                display=milestones.pivot(index="phenotype", columns="milestone", values="share")
+                .reindex(columns=[label for _, label in MILESTONES])
+                .reset_index(),
+                formats={label: percent for _, label in MILESTONES},
             ),
             "cohort_risk_table": Table(
                 plots.risk_tables(curves, list(KM_TIMES)),
@@ -168,9 +174,27 @@ def cohort_section(context: Context) -> Section:
             ),
             "cohort_truncation": Table(
                 medians,
-                "Median survival (years from onset) and survival at 3 years: the clinic "
+                "Median survival (years from onset) and survival at 3 years from onset, both "
+                f"given alive {12 * CLINIC_START_YEARS:g} months after onset: the clinic "
                 "cohort's naive and corrected curves, and the model.",
-                formats={"survival_3y": percent},
+                formats={"survival_3y_given_alive_at_start": percent},
             ),
         },
     )
+
+
+def _clinic_curves(patients: pd.DataFrame, model):
+    """Naive and delayed-entry Kaplan-Meier curves of a clinic cohort, and the model, all on
+    the scale of years after ``CLINIC_START_YEARS`` and given alive then; follow-up ends at
+    ``CLINIC_END_YEARS`` from onset."""
+    import alsprog
+
+    start, end = CLINIC_START_YEARS, CLINIC_END_YEARS
+    alive = patients[(patients["time"] > start) & (patients["entry_time"] < end)]
+    time = np.minimum(alive["time"], end) - start
+    event = alive["event"].where(alive["time"] <= end, 0)
+    naive = alsprog.kaplan_meier(time, event)
+    corrected = alsprog.kaplan_meier(
+        time, event, entry=np.maximum(alive["entry_time"], start) - start
+    )
+    return naive, corrected, model.conditional(start)

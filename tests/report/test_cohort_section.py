@@ -42,7 +42,7 @@ def test_milestone_shares_and_medians_are_counted_from_the_patients():
 
 
 def test_truncation_table_shows_the_naive_curve_above_the_corrected_one(section):
-    medians = section.tables["cohort_truncation"].data.set_index("curve")["median_years"]
+    medians = section.tables["cohort_truncation"].data.set_index("curve")["median_years_from_onset"]
     assert medians["naive, from onset"] > medians["with delayed entry"]
     assert medians["naive, from onset"] > medians["calibrated ALS model"]
     risk = section.tables["cohort_risk_table"].data
