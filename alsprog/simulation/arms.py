@@ -51,6 +51,11 @@ def resolve_arms(
     """The arms of a cohort from ``phenotype=`` / ``model=`` (checked; shares sum to 1)."""
     als = phenotype("als", background)
     if model is not None:
+        if phenotype_spec != "als":
+            raise InputError(
+                f"simulate_cohort: both model= and phenotype={phenotype_spec!r} were given; "
+                "pass one (model= drives every patient's survival)"
+            )
         if not isinstance(model, SurvivalModel):
             raise InputError(
                 f"simulate_cohort model: {type(model).__name__} is not a survival model; pass "

@@ -63,8 +63,12 @@ class _Sink:
             import pyarrow.parquet as pq
 
             table = pa.Table.from_pandas(frame, preserve_index=False)
-            if self.writer is None:
-                self.writer = pq.ParquetWriter(self.temporary, table.schema)
+            if self.writer is None:  # dictionary pages for the categories only: floats and
+                # small integers gain little from them and cost most of the writing time
+                categorical = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
+                self.writer = pq.ParquetWriter(
+                    self.temporary, table.schema, use_dictionary=categorical or False
+                )
             self.writer.write_table(table, row_group_size=max(len(frame), 1))
         else:
             with self.temporary.open("a", encoding="utf-8", newline="") as handle:
