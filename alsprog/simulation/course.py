@@ -98,21 +98,19 @@ class Course:
         third = np.minimum(
             second + s.third_region_gap_fraction * np.exp(jitter * block["z_spread_3"]), cap
         )
-        n = second.size
-        involvement, region_rate = np.empty((n, 3)), np.empty((n, 3))
         bulbar = block["onset_site"] == SITES.index("bulbar")
         upper = block["u_upper_limb"] < s.upper_limb_first_share
+        order = np.where(bulbar, 0, np.where(upper, 1, 2))  # which spread order
+        ranks = np.array(
+            [
+                [s.region_orders[key].index(domain) for domain in DOMAINS[:3]]
+                for key in ("bulbar", "upper", "lower")
+            ]
+        )[order]  # (n, 3): the rank of each region in the patient's spread
+        fractions = np.column_stack([np.zeros(second.size), second, third])
+        involvement = np.take_along_axis(fractions, ranks, axis=1)
         rate = block["progression_rate"]
-        fractions = (np.zeros(n), second, third)
-        for key, mine in (
-            ("bulbar", bulbar),
-            ("upper", ~bulbar & upper),
-            ("lower", ~bulbar & ~upper),
-        ):
-            for rank, domain in enumerate(s.region_orders[key]):
-                d = DOMAINS.index(domain)
-                involvement[mine, d] = fractions[rank][mine]
-                region_rate[mine, d] = rate[mine] * (1.0 if rank == 0 else s.spread_rate_factor)
+        region_rate = rate[:, None] * np.where(ranks == 0, 1.0, s.spread_rate_factor)
         slope = multiplier(parts, "slope_reduction", block["latent_diagnosis_time"])
         return cls(
             death=block["disease_time"],
