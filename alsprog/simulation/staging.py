@@ -93,13 +93,8 @@ def milestone_times(course: Course, death_time: np.ndarray) -> dict[str, np.ndar
     """
     s = course.settings
     at = course.time_at_most
-    involved = np.stack(
-        [
-            np.min([at(i, 3) for i in BULBAR_ITEMS], axis=0),
-            np.min([at(i, 3) for i in UPPER_LIMB_ITEMS], axis=0),
-            np.min([at(i, 3) for i in LOWER_LIMB_ITEMS], axis=0),
-        ],
-        axis=1,
+    involved = np.column_stack(
+        [at(BULBAR_ITEMS, 3), at(UPPER_LIMB_ITEMS, 3), at(LOWER_LIMB_ITEMS, 3)]
     )
     involved = _sorted_rows(involved)
     gastrostomy = at("swallowing", s.gastrostomy_at_most)
