@@ -18,13 +18,21 @@ from alsprog.simulation.stream import write_cohort
 N = 40_000  # three blocks with entry at diagnosis
 
 
-def test_parquet_is_byte_identical_across_runs_and_buffering(tmp_path):
-    paths = []
-    for i, buffered in enumerate((1, 3, 1)):
+def test_parquet_is_byte_identical_across_runs_buffering_and_workers(tmp_path):
+    paths, summaries = [], []
+    for i, (buffered, workers) in enumerate(((1, 1), (3, 1), (1, 1), (1, 2))):
         path = tmp_path / f"cohort{i}.parquet"
-        write_cohort(path, N, 7, entry="diagnosis", blocks_per_write=buffered)
+        visits = tmp_path / f"visits{i}.csv"
+        summaries.append(
+            write_cohort(
+                path, N, 7, entry="diagnosis", blocks_per_write=buffered, workers=workers,
+                visits_out=visits if i != 1 else None,
+            )
+        )  # fmt: skip
         paths.append(path.read_bytes())
-    assert paths[0] == paths[1] == paths[2]
+    assert paths[0] == paths[1] == paths[2] == paths[3]
+    assert (tmp_path / "visits0.csv").read_bytes() == (tmp_path / "visits3.csv").read_bytes()
+    assert summaries[0]["n_drawn"] == summaries[3]["n_drawn"] == summaries[1]["n_drawn"]
     cohort = simulate_cohort(N, 7, entry="diagnosis")
     read = pd.read_parquet(tmp_path / "cohort0.parquet")
     assert len(read) == N
