@@ -42,3 +42,10 @@ def test_kaplan_meier_by_an_unknown_column_is_refused():
     cohort = simulate_cohort(50, 1)
     with pytest.raises(InputError, match="'colour' is not a patients column"):
         cohort.kaplan_meier(by="colour")
+
+
+def test_a_model_under_which_nobody_reaches_diagnosis_is_refused():
+    from alsprog.models import Exponential
+
+    with pytest.raises(InputError, match="was alive at diagnosis; use entry='onset'"):
+        simulate_cohort(10, 1, model=Exponential(rate=1e5), entry="diagnosis")
