@@ -70,7 +70,7 @@ def resolve_arms(
     for name, share in shares.items():
         item = phenotype(name, background)
         sites = tuple(
-            (settings.onset_site[key], item.site_shares[key], disease)
+            (_onset_site(key, name, settings), item.site_shares[key], disease)
             for key, disease in item.disease.items()
         )
         arms.append(
@@ -111,6 +111,17 @@ def _shares(spec: object, settings: CourseSettings) -> dict[str, float]:
     if not math.isclose(total, 1.0, abs_tol=1e-9):
         raise InputError(f"simulate_cohort phenotype: shares sum to {total:g}, not 1; rescale them")
     return {name: float(share) for name, share in spec.items() if share > 0}
+
+
+def _onset_site(key: str, name: str, settings: CourseSettings) -> str:
+    """The onset site of a phenotype's disease component (data/simulation.toml [onset_site])."""
+    site = settings.onset_site.get(key, settings.onset_site.get(name))
+    if site is None:
+        raise InputError(
+            f"simulate_cohort: no onset site for disease component {key!r} of phenotype "
+            f"{name!r}; add it to [onset_site] in data/simulation.toml"
+        )
+    return site
 
 
 def _known(name: object) -> None:
