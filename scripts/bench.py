@@ -253,6 +253,66 @@ def checks(n: int = 200_000) -> None:
         )
 
 
+def simulation(stream_n: int) -> None:
+    import resource
+    import tempfile
+    from pathlib import Path
+
+    import alsprog
+    from alsprog.simulation.cohort import simulate_cohort
+
+    als = alsprog.phenotype("als")
+    simulate_cohort(1_000, 0)  # warm: calibration and imports
+    rng = np.random.default_rng(5)
+    ours = best_of(lambda: simulate_cohort(1_000_000, 1), 1)
+    floor = best_of(lambda: als.model.sample(1_000_000, rng), 1)
+    record(
+        "simulate_cohort 10^6 (patients table)",
+        ours,
+        floor,
+        "numpy death times only (floor)",
+        "< 2 s",
+    )
+    people = als.population.sample(200, rng)
+
+    def loop() -> None:  # one patient at a time: their own model, one draw each
+        for age, sex, delay in people.itertuples(index=False):
+            als.patient(age, sex, delay).sample(1, rng)
+
+    per_patient = best_of(loop, 1) / len(people)
+    record(
+        "simulate_cohort 10^6 (patients table)",
+        ours,
+        per_patient * 1_000_000,
+        "per-patient Python loop (extrap.)",
+        "< 2 s",
+    )
+    record(
+        "simulate_cohort 10^5 with quarterly visits",
+        best_of(lambda: simulate_cohort(100_000, 2).visits, 1),
+        None,
+        "",
+        "< 5 s",
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "cohort.parquet"
+        code = (
+            "from alsprog.simulation.stream import write_cohort; "
+            f"write_cohort({str(out)!r}, {stream_n}, 1)"
+        )
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        seconds = time.perf_counter() - start
+        peak_gb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2
+        record(
+            f"stream {stream_n:.0e} patients to Parquet",
+            seconds,
+            None,
+            f"peak memory {peak_gb:.2f} GB",
+            "peak < 2 GB",
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -261,6 +321,7 @@ def main() -> int:
         help="skip lifelines' generalised gamma fit (about a minute)",
     )
     parser.add_argument("--rows", type=int, default=100_000, help="rows for the fit benchmark")
+    parser.add_argument("--stream", type=int, default=10_000_000, help="patients to stream")
     args = parser.parse_args()
     print(f"{'what':<46} {'alsprog':>11} {'other':>11} {'ratio':>9}")
     start_up()
@@ -268,6 +329,7 @@ def main() -> int:
     evaluation()
     background()
     checks()
+    simulation(args.stream)
     try:
         import alsprog.estimation.fitting  # noqa: F401
     except ImportError:

@@ -6,8 +6,10 @@ exactly from the calibrated models (``alsprog.disease``), with demographics from
 ``data/simulation.toml``), ``piecewise`` (time-varying multipliers: hazard ratios, slowed
 clocks), ``arms`` (which phenotypes and models a cohort draws from), ``patients`` (demographics,
 death times, the copula-linked progression rate), ``course`` (the ALSFRS-R items over time),
-``staging`` (King's, MiToS, milestones), ``visits``, ``cohort`` (blocks, follow-up, the Cohort),
-``stream`` (Parquet/CSV files in fixed blocks) and ``calibration`` (the copula correlation).
+``staging`` (King's, MiToS, milestones), ``visits``, ``blocks`` (checked requests, fixed blocks,
+follow-up), ``cohort`` (``simulate_cohort``, the Cohort), ``stream`` (Parquet/CSV files in fixed
+blocks), ``parallel`` (blocks from worker processes) and ``calibration`` (the copula
+correlation).
 
 Uses population, models, estimation and disease; never effects (effects follow a duck-typed
 protocol, ``EFFECT_PROTOCOL``: see ``piecewise``).

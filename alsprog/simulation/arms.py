@@ -51,6 +51,11 @@ def resolve_arms(
     """The arms of a cohort from ``phenotype=`` / ``model=`` (checked; shares sum to 1)."""
     als = phenotype("als", background)
     if model is not None:
+        if phenotype_spec != "als":
+            raise InputError(
+                f"simulate_cohort: both model= and phenotype={phenotype_spec!r} were given; "
+                "pass one (model= drives every patient's survival)"
+            )
         if not isinstance(model, SurvivalModel):
             raise InputError(
                 f"simulate_cohort model: {type(model).__name__} is not a survival model; pass "
@@ -65,7 +70,7 @@ def resolve_arms(
     for name, share in shares.items():
         item = phenotype(name, background)
         sites = tuple(
-            (settings.onset_site[key], item.site_shares[key], disease)
+            (_onset_site(key, name, settings), item.site_shares[key], disease)
             for key, disease in item.disease.items()
         )
         arms.append(
@@ -106,6 +111,17 @@ def _shares(spec: object, settings: CourseSettings) -> dict[str, float]:
     if not math.isclose(total, 1.0, abs_tol=1e-9):
         raise InputError(f"simulate_cohort phenotype: shares sum to {total:g}, not 1; rescale them")
     return {name: float(share) for name, share in spec.items() if share > 0}
+
+
+def _onset_site(key: str, name: str, settings: CourseSettings) -> str:
+    """The onset site of a phenotype's disease component (data/simulation.toml [onset_site])."""
+    site = settings.onset_site.get(key, settings.onset_site.get(name))
+    if site is None:
+        raise InputError(
+            f"simulate_cohort: no onset site for disease component {key!r} of phenotype "
+            f"{name!r}; add it to [onset_site] in data/simulation.toml"
+        )
+    return site
 
 
 def _known(name: object) -> None:

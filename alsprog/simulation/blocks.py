@@ -40,6 +40,7 @@ PATIENT_COLUMNS = (
 )
 ENTRIES = ("onset", "diagnosis")
 CAUSES = ("disease", "other")
+EMPTY_BLOCKS = 4  # with entry at diagnosis, give up after this many blocks without an entrant
 
 
 @dataclass(frozen=True)
@@ -156,10 +157,10 @@ def blocks(p: Plan) -> Iterator[Block]:
         block = make_block(p, index, size, first_id=entered + 1, keep_at_most=p.n - entered)
         entered += len(block.patients)
         index += 1
-        if block.drawn and len(block.patients) == 0 and index > 10_000:
+        if entered == 0 and index >= EMPTY_BLOCKS:
             raise InputError(
-                "simulate_cohort: almost nobody is alive at diagnosis under this model; "
-                "use entry='onset'"
+                f"simulate_cohort: nobody of {index * BLOCK:,} patients drawn was alive at "
+                "diagnosis; use entry='onset'"
             )
         yield block
 

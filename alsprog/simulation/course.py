@@ -98,21 +98,19 @@ class Course:
         third = np.minimum(
             second + s.third_region_gap_fraction * np.exp(jitter * block["z_spread_3"]), cap
         )
-        n = second.size
-        involvement, region_rate = np.empty((n, 3)), np.empty((n, 3))
         bulbar = block["onset_site"] == SITES.index("bulbar")
         upper = block["u_upper_limb"] < s.upper_limb_first_share
+        order = np.where(bulbar, 0, np.where(upper, 1, 2))  # which spread order
+        ranks = np.array(
+            [
+                [s.region_orders[key].index(domain) for domain in DOMAINS[:3]]
+                for key in ("bulbar", "upper", "lower")
+            ]
+        )[order]  # (n, 3): the rank of each region in the patient's spread
+        fractions = np.column_stack([np.zeros(second.size), second, third])
+        involvement = np.take_along_axis(fractions, ranks, axis=1)
         rate = block["progression_rate"]
-        fractions = (np.zeros(n), second, third)
-        for key, mine in (
-            ("bulbar", bulbar),
-            ("upper", ~bulbar & upper),
-            ("lower", ~bulbar & ~upper),
-        ):
-            for rank, domain in enumerate(s.region_orders[key]):
-                d = DOMAINS.index(domain)
-                involvement[mine, d] = fractions[rank][mine]
-                region_rate[mine, d] = rate[mine] * (1.0 if rank == 0 else s.spread_rate_factor)
+        region_rate = rate[:, None] * np.where(ranks == 0, 1.0, s.spread_rate_factor)
         slope = multiplier(parts, "slope_reduction", block["latent_diagnosis_time"])
         return cls(
             death=block["disease_time"],
@@ -185,32 +183,38 @@ class Course:
         return np.where(self.tracheostomy[rows], POINTS, POINTS - floor)
 
     # ----------------------------------------------------------------- inverse
-    def time_at_most(self, item: str, score: int) -> np.ndarray:
-        """First time (years) each patient's true score on ``item`` is ``score`` or less
-        (true score = latent rounded half up); inf if never."""
+    def time_at_most(self, items: str | tuple[str, ...], score: int) -> np.ndarray:
+        """First time (years) each patient's true score on ``items`` (one item, or the first
+        of several items of one domain to get there) is ``score`` or less (true score = latent
+        rounded half up); inf if never."""
         s = self.settings
+        items = (items,) if isinstance(items, str) else tuple(items)
         knots = item_knots(s.item_weights)
         level = POINTS - score - 0.5
-        domain = next(dom for dom in DOMAINS if item in s.item_order[dom])
-        d, k = DOMAINS.index(domain), s.item_order[domain].index(item)
-        p = _progress_at_loss(level, k, knots)
-        rows = np.arange(self.death.size)
+        (domain,) = {dom for dom in DOMAINS for item in items if item in s.item_order[dom]}
+        d = DOMAINS.index(domain)
+        # the domain's progress is monotone in time: the first item there is the one needing
+        # the least progress
+        p = min(_progress_at_loss(level, s.item_order[domain].index(i), knots) for i in items)
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             if d == 3:
                 start = self.respiratory_start
                 out = self.death * (start + p * (1.0 - start))
-                if item == "respiratory_insufficiency":
+                if items == ("respiratory_insufficiency",):
+                    rows = np.arange(self.death.size)
                     out = np.where(level < self._insufficiency_cap(rows), out, np.inf)
+                elif "respiratory_insufficiency" in items:
+                    raise ValueError("time_at_most: ask for respiratory_insufficiency alone")
                 return np.where(np.isnan(out), np.inf, out)
-            x = np.where(self.sigmoid, _sigmoid_inverse(p, s.sigmoid_steepness), p)
-            by_rate = self._involved_at(d, rows) + x / self.region_rate[:, d]
-            start = self.involvement[:, d]
-            by_floor = (
-                self.death * (start + p * (1.0 - start) / s.terminal_share)
-                if p <= s.terminal_share
-                else np.full(rows.size, np.inf)
-            )
-            clock = np.fmin(by_rate, by_floor)
+            x = _sigmoid_inverse(p, s.sigmoid_steepness) if self.sigmoid.any() else p
+            x = np.where(self.sigmoid, x, p)
+            by_rate = self.involved_clock[:, d] + x / self.region_rate[:, d]
+            if p <= s.terminal_share:
+                start = self.involvement[:, d]
+                by_floor = self.death * (start + p * (1.0 - start) / s.terminal_share)
+                clock = np.fmin(by_rate, by_floor)
+            else:
+                clock = by_rate
             clock = np.where(np.isnan(clock), np.inf, clock)
         return self._clock_inverse(clock)
 

@@ -93,20 +93,15 @@ def milestone_times(course: Course, death_time: np.ndarray) -> dict[str, np.ndar
     """
     s = course.settings
     at = course.time_at_most
-    involved = np.stack(
-        [
-            np.min([at(i, 3) for i in BULBAR_ITEMS], axis=0),
-            np.min([at(i, 3) for i in UPPER_LIMB_ITEMS], axis=0),
-            np.min([at(i, 3) for i in LOWER_LIMB_ITEMS], axis=0),
-        ],
-        axis=1,
+    involved = np.column_stack(
+        [at(BULBAR_ITEMS, 3), at(UPPER_LIMB_ITEMS, 3), at(LOWER_LIMB_ITEMS, 3)]
     )
-    involved.sort(axis=1)
+    involved = _sorted_rows(involved)
     gastrostomy = at("swallowing", s.gastrostomy_at_most)
     niv = at("respiratory_insufficiency", s.niv_at_most)
     stage_4 = np.minimum(np.minimum(gastrostomy, niv), at("dyspnea", 0))
     mitos = _mitos_domains_lost(at)
-    mitos.sort(axis=1)
+    mitos = _sorted_rows(mitos)
     times = {
         "gastrostomy_time": gastrostomy,
         "niv_time": niv,
@@ -117,6 +112,19 @@ def milestone_times(course: Course, death_time: np.ndarray) -> dict[str, np.ndar
         **{f"mitos_stage_{k + 1}_time": mitos[:, k] for k in range(4)},
     }
     return {name: np.where(v < death_time, v, np.nan) for name, v in times.items()}
+
+
+def _sorted_rows(values: np.ndarray) -> np.ndarray:
+    """Each row sorted (3 or 4 columns), by a compare-exchange network: exact, and much
+    faster than np.sort along short rows."""
+    columns = [values[:, j] for j in range(values.shape[1])]
+    pairs = {3: ((0, 1), (1, 2), (0, 1)), 4: ((0, 1), (2, 3), (0, 2), (1, 3), (1, 2))}
+    for i, j in pairs[len(columns)]:
+        columns[i], columns[j] = (
+            np.minimum(columns[i], columns[j]),
+            np.maximum(columns[i], columns[j]),
+        )
+    return np.column_stack(columns)
 
 
 def running_max(values: np.ndarray, patient: np.ndarray) -> np.ndarray:

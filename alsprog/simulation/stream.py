@@ -63,8 +63,12 @@ class _Sink:
             import pyarrow.parquet as pq
 
             table = pa.Table.from_pandas(frame, preserve_index=False)
-            if self.writer is None:
-                self.writer = pq.ParquetWriter(self.temporary, table.schema)
+            if self.writer is None:  # dictionary pages for the categories only: floats and
+                # small integers gain little from them and cost most of the writing time
+                categorical = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
+                self.writer = pq.ParquetWriter(
+                    self.temporary, table.schema, use_dictionary=categorical or False
+                )
             self.writer.write_table(table, row_group_size=max(len(frame), 1))
         else:
             with self.temporary.open("a", encoding="utf-8", newline="") as handle:
@@ -93,6 +97,7 @@ def write_cohort(
     visits_out: str | Path | None = None,
     progress: bool = False,
     blocks_per_write: int = 1,
+    workers: int = 1,
     **options,
 ) -> dict:
     """Simulate ``n`` patients (``simulate_cohort``'s options) straight to files.
@@ -102,6 +107,7 @@ def write_cohort(
     progress : a tqdm bar on stderr.
     blocks_per_write : blocks buffered before each write (each block stays its own row group;
         the bytes do not depend on it).
+    workers : processes making blocks (1: this process); the bytes do not depend on it.
 
     Returns a summary dict: out, visits_out, n, n_drawn, blocks, deaths, disease_deaths,
     other_deaths, censored, male_share, mean_age_at_onset, visits.
@@ -110,10 +116,9 @@ def write_cohort(
     visits_path = None if visits_out is None else check_output(visits_out, "visits")
     if visits_path is not None and visits_path.resolve() == out.resolve():
         raise InputError("simulate: --visits and --out are the same file; pass two paths")
-    if isinstance(blocks_per_write, bool) or not isinstance(blocks_per_write, int):
-        raise InputError(f"simulate blocks_per_write: {blocks_per_write!r} is not a whole number")
-    if blocks_per_write < 1:
-        raise InputError(f"simulate blocks_per_write: {blocks_per_write!r} must be >= 1")
+    for name, value in (("blocks_per_write", blocks_per_write), ("workers", workers)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InputError(f"simulate {name}: {value!r} must be a whole number >= 1")
     request = plan(n, seed, **options)
     sinks = [_Sink(out)] + ([_Sink(visits_path)] if visits_path is not None else [])
     totals = {"n_drawn": 0, "blocks": 0, "deaths": 0, "disease_deaths": 0, "other_deaths": 0}
@@ -121,13 +126,13 @@ def write_cohort(
     bar = _progress(request.n, progress)
     try:
         pending: list = []
-        for block in blocks(request):
-            pending.append(block)
-            _count(totals, block)
-            bar.update(len(block.patients))
+        for patients, visits, drawn in _made(request, options, workers, len(sinks) > 1):
+            pending.append((patients, visits))
+            _count(totals, patients, drawn)
+            bar.update(len(patients))
             if len(pending) >= blocks_per_write:
-                _flush(pending, sinks, request, totals)
-        _flush(pending, sinks, request, totals)
+                _flush(pending, sinks, totals)
+        _flush(pending, sinks, totals)
         sinks[0].close(pd.DataFrame(columns=list(PATIENT_COLUMNS)))
         if len(sinks) > 1:
             from alsprog.simulation.visits import VISIT_COLUMNS
@@ -155,22 +160,31 @@ def write_cohort(
     }
 
 
-def _flush(pending: list, sinks: list, request, totals: dict) -> None:
-    for block in pending:
-        if len(block.patients):
-            sinks[0].write(block.patients)
-            if len(sinks) > 1:
-                visits = block.visits(request)
+def _made(request, options: dict, workers: int, with_visits: bool):
+    """(patients, visits or None, drawn) per block, in order."""
+    if workers > 1:
+        from alsprog.simulation.parallel import parallel_blocks
+
+        yield from parallel_blocks(request, options, workers, with_visits)
+        return
+    for block in blocks(request):
+        yield block.patients, block.visits(request) if with_visits else None, block.drawn
+
+
+def _flush(pending: list, sinks: list, totals: dict) -> None:
+    for patients, visits in pending:
+        if len(patients):
+            sinks[0].write(patients)
+            if visits is not None:
                 totals["visits"] += len(visits)
                 sinks[1].write(visits)
     pending.clear()
 
 
-def _count(totals: dict, block) -> None:
-    p = block.patients
+def _count(totals: dict, p: pd.DataFrame, drawn: int) -> None:
     died = p["event"].to_numpy() == 1
     disease = (p["death_cause"] == "disease").to_numpy()
-    totals["n_drawn"] += block.drawn
+    totals["n_drawn"] += drawn
     totals["blocks"] += 1
     totals["deaths"] += int(died.sum())
     totals["disease_deaths"] += int((died & disease).sum())

@@ -145,3 +145,19 @@ def test_a_malformed_effect_is_refused():
         simulate_cohort(10, 1, effect=HazardRatio(-1.0))
     with pytest.raises(InputError, match=r"fraction must lie in \[0, 1\)"):
         simulate_cohort(10, 1, effect=SlopeReduction(1.0))
+
+
+def test_overlapping_hazard_ratios_multiply():
+    shape, scale = 1.4, 3.5
+
+    def h(t):
+        return (t / scale) ** shape
+
+    def cumulative(t):  # m = 1 on [0, 1), 0.5 on [1, 2), 0.75 on [2, 4), 1.5 from 4 on
+        pieces = ((0.0, 1.0, 1.0), (1.0, 2.0, 0.5), (2.0, 4.0, 0.75), (4.0, np.inf, 1.5))
+        return sum(m * (h(np.minimum(t, b)) - h(np.minimum(t, a))) for a, b, m in pieces)
+
+    effect = [HazardRatio(0.5, start_years=1.0, duration_years=3.0), HazardRatio(1.5, 2.0)]
+    cohort = simulate_cohort(100_000, 47, model=Weibull(shape, scale), effect=effect)
+    gap, bound = dkw_gap(cohort.patients["death_time"], lambda t: 1 - np.exp(-cumulative(t)))
+    assert gap < bound

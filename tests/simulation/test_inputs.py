@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from alsprog.errors import InputError
+from alsprog.models import Weibull
 from alsprog.simulation.cohort import simulate_cohort
 
 
@@ -23,6 +24,10 @@ from alsprog.simulation.cohort import simulate_cohort
         ({"visit_interval_months": 0.0}, r"visit_interval_months: 0.0 must be above 0"),
         ({"entry": "enrolment"}, r"entry 'enrolment' is unknown; use 'onset' or 'diagnosis'"),
         ({"model": "weibull"}, r"model: str is not a survival model"),
+        (
+            {"model": Weibull(1.4, 3.0), "phenotype": "pma"},
+            r"both model= and phenotype='pma' were given; pass one",
+        ),
     ],
 )
 def test_bad_input_is_one_line_naming_the_fix(kwargs, message):
@@ -37,3 +42,10 @@ def test_kaplan_meier_by_an_unknown_column_is_refused():
     cohort = simulate_cohort(50, 1)
     with pytest.raises(InputError, match="'colour' is not a patients column"):
         cohort.kaplan_meier(by="colour")
+
+
+def test_a_model_under_which_nobody_reaches_diagnosis_is_refused():
+    from alsprog.models import Exponential
+
+    with pytest.raises(InputError, match="was alive at diagnosis; use entry='onset'"):
+        simulate_cohort(10, 1, model=Exponential(rate=1e5), entry="diagnosis")

@@ -18,13 +18,21 @@ from alsprog.simulation.stream import write_cohort
 N = 40_000  # three blocks with entry at diagnosis
 
 
-def test_parquet_is_byte_identical_across_runs_and_buffering(tmp_path):
-    paths = []
-    for i, buffered in enumerate((1, 3, 1)):
+def test_parquet_is_byte_identical_across_runs_buffering_and_workers(tmp_path):
+    paths, summaries = [], []
+    for i, (buffered, workers) in enumerate(((1, 1), (3, 1), (1, 1), (1, 2))):
         path = tmp_path / f"cohort{i}.parquet"
-        write_cohort(path, N, 7, entry="diagnosis", blocks_per_write=buffered)
+        visits = tmp_path / f"visits{i}.csv"
+        summaries.append(
+            write_cohort(
+                path, N, 7, entry="diagnosis", blocks_per_write=buffered, workers=workers,
+                visits_out=visits if i != 1 else None,
+            )
+        )  # fmt: skip
         paths.append(path.read_bytes())
-    assert paths[0] == paths[1] == paths[2]
+    assert paths[0] == paths[1] == paths[2] == paths[3]
+    assert (tmp_path / "visits0.csv").read_bytes() == (tmp_path / "visits3.csv").read_bytes()
+    assert summaries[0]["n_drawn"] == summaries[3]["n_drawn"] == summaries[1]["n_drawn"]
     cohort = simulate_cohort(N, 7, entry="diagnosis")
     read = pd.read_parquet(tmp_path / "cohort0.parquet")
     assert len(read) == N
@@ -97,21 +105,21 @@ def test_cli_takes_a_targets_file(tmp_path, capsys):
         (["--n", "10", "--targets", "missing.csv"], "does not exist"),
     ],
 )
-def test_cli_errors_are_one_line_exit_2_and_leave_no_file(tmp_path, args, message):
+def test_cli_errors_are_one_line_exit_2_and_leave_no_file(tmp_path, capsys, args, message):
     out = tmp_path / "cohort.parquet"
-    done = run("simulate", "--seed", "1", "--out", str(out), *args)
-    assert done.returncode == 2
-    assert message in done.stderr and done.stderr.count("\n") == 1
+    assert main(["simulate", "--seed", "1", "--out", str(out), *args]) == 2
+    stderr = capsys.readouterr().err
+    assert message in stderr and stderr.count("\n") == 1
     assert list(tmp_path.iterdir()) == []
 
 
-def test_cli_refuses_an_unwritable_path_and_an_unknown_extension(tmp_path):
+def test_cli_refuses_an_unwritable_path_and_an_unknown_extension(tmp_path, capsys):
     for out, message in (
         (tmp_path / "nowhere" / "c.parquet", "cannot write to folder"),
         (tmp_path / "c.xlsx", "extension '.xlsx'"),
     ):
-        done = run("simulate", "--n", "10", "--seed", "1", "--out", str(out))
-        assert done.returncode == 2 and message in done.stderr
+        assert main(["simulate", "--n", "10", "--seed", "1", "--out", str(out)]) == 2
+        assert message in capsys.readouterr().err
     bad = tmp_path / "bad.csv"
     bad.write_text("time,survival\n2,0.4\n4,0.6\n")  # survival rises: fails validation
     done = run("simulate", "--n", "10", "--seed", "1", "--targets", str(bad), "--out",
