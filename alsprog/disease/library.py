@@ -7,13 +7,9 @@ patient's hazard ratio from the prognostic factors and ordinary mortality from t
 This is marginal calibration: the reference patient is not the average patient, and the
 landmarks describe the average. Figures, sources and assumptions: ``data/phenotypes.toml``.
 
-ALS is a mixture by onset site: 70% limb onset, itself a mixture of a typical course and slower
-progressors, and 30% bulbar onset with the published bulbar-vs-limb hazard ratio. Calibration is
-done once per process and cached.
-
-Where a phenotype's figures cannot pin a parameter (``identification`` audits every one), the
-data file borrows it from a sourced relative (``borrow``: the flail variants take the spread of
-PMA) and only the rest is calibrated.
+ALS: 70% limb onset (a typical course mixed with slower progressors), 30% bulbar onset with the
+published hazard ratio. Where figures cannot pin a parameter (``identification`` audits each),
+it is borrowed from a sourced relative (``borrow``: flail takes PMA's spread). Cached per process.
 """
 
 from __future__ import annotations

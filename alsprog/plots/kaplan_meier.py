@@ -40,11 +40,10 @@ from plotnine import (
     theme,
 )
 
-from alsprog.disease.phenotype import Phenotype
 from alsprog.errors import InputError, as_times
 from alsprog.models.base import SurvivalModel
 from alsprog.models.kaplan_meier import KaplanMeier
-from alsprog.plots.style import PALETTE, SURVIVAL_LABEL, TIME_LABEL, house_theme
+from alsprog.plots.style import PALETTE, SURVIVAL_LABEL, TIME_LABEL, as_model, house_theme
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -201,15 +200,9 @@ def kaplan_meier_plot(
     """
     named = _named(curves)
     models = {
-        name: model.model if isinstance(model, Phenotype) else model
+        name: as_model(f"kaplan_meier_plot: models[{name!r}]", model)
         for name, model in ({} if models is None else dict(models)).items()
     }
-    for name, model in models.items():
-        if not isinstance(model, SurvivalModel):
-            raise InputError(
-                f"kaplan_meier_plot: models[{name!r}] is a {type(model).__name__}, not a "
-                "survival model; pass {name: model} with models from alsprog.fit or calibrate"
-            )
     # A model named like a curve is that curve's model: dashed, in the curve's colour.
     matched = {name: m for name, m in models.items() if name in named}
     models = {name: m for name, m in models.items() if name not in named}

@@ -17,7 +17,9 @@ from plotnine import (
     theme_bw,
 )
 
+from alsprog.disease.phenotype import Phenotype
 from alsprog.errors import InputError, check_positive, check_whole
+from alsprog.models.base import SurvivalModel
 
 MAX_GRID_POINTS = 100_000  # limit: a curve drawn with more points looks no different
 TIME_LABEL = "Years from symptom onset"
@@ -82,3 +84,16 @@ def probability_axis():
     return scale_y_continuous(
         limits=(0, 1), breaks=np.linspace(0, 1, 6), labels=percent_labels, expand=(0, 0.01)
     )
+
+
+def as_model(where: str, model: object) -> SurvivalModel:
+    """A survival model to draw: a ``SurvivalModel`` as it is, a ``Phenotype`` as its population
+    model (so ``alsprog.phenotype("als")`` can be passed wherever a model can)."""
+    if isinstance(model, Phenotype):
+        return model.model
+    if not isinstance(model, SurvivalModel):
+        raise InputError(
+            f"{where} is a {type(model).__name__}, not a survival model; pass a model such "
+            "as alsprog.calibrate(), Weibull(shape=1.4, scale=4.0) or alsprog.phenotype('als')"
+        )
+    return model

@@ -51,6 +51,7 @@ from alsprog.plots.style import (
     PALETTE,
     SURVIVAL_LABEL,
     TIME_LABEL,
+    as_model,
     house_theme,
     in_order,
     points_labels,
@@ -82,8 +83,7 @@ def model_curves(
     grid = time_grid(t_max, n)
     if not isinstance(models, Mapping) or not models:
         raise InputError("model_curves: no models; pass a dict such as {'weibull': model}")
-    for name, model in models.items():
-        _check_model(f"model_curves: models[{name!r}]", model)
+    models = {name: as_model(f"model_curves: models[{name!r}]", m) for name, m in models.items()}
     frames = [
         pd.DataFrame({"model": str(name), "t": grid, "survival": model.survival(grid)})
         for name, model in models.items()
@@ -217,14 +217,6 @@ def landmark_errors(table: pd.DataFrame, title: str | None = None) -> ggplot:
 
 
 # --------------------------------------------------------------------------- background mortality
-def _check_model(where: str, model: object) -> None:
-    if not isinstance(model, SurvivalModel):
-        raise InputError(
-            f"{where} is a {type(model).__name__}, not a survival model; pass a model such "
-            "as alsprog.calibrate() or Weibull(shape=1.4, scale=4.0)"
-        )
-
-
 def _person(age: float, sex: str) -> str:
     word = {"male": "man", "female": "woman"}.get(sex, sex)
     return f"{word}, onset at {age:g}"
@@ -258,7 +250,7 @@ def background_curves(
     """
     from alsprog.population.background_mortality import background_survival
 
-    _check_model("background_curves: model", model)
+    model = as_model("background_curves: model", model)
     if times is None:
         grid = time_grid(t_max, n)
     else:
