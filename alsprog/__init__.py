@@ -20,6 +20,13 @@ Functions:
     prognosis           one patient's outlook from today, with a 90% uncertainty band
     background_survival survival from ordinary mortality alone (life table)
     life_table          a shipped or user life table
+    schoenfeld_events   deaths a two-sided log-rank test needs (Schoenfeld's formula)
+    schoenfeld_sample_size  patients per arm from those deaths and the chance of dying
+    power_from_results  Monte Carlo power of each endpoint from analysed replicates
+    run_grid            a function over a grid of cells on Dask, each cell seeded by its index
+
+Trial analysis (``alsprog.trials``): analyse (log-rank, Cox, week-24 ANCOVA, ALSFRS-R slope,
+CAFS, batched across replicates) and each endpoint on its own.
 """
 
 from __future__ import annotations
@@ -42,8 +49,12 @@ _LAZY = {
     "prognosis": "alsprog.disease.prognosis",
     "background_survival": "alsprog.population.background_mortality",
     "life_table": "alsprog.population.lifetable",
+    "schoenfeld_events": "alsprog.trials.power",
+    "schoenfeld_sample_size": "alsprog.trials.power",
+    "power_from_results": "alsprog.trials.power",
+    "run_grid": "alsprog.trials.grid",
 }
-_SUBPACKAGES = ("models", "population", "estimation", "disease", "plots", "report")
+_SUBPACKAGES = ("models", "population", "estimation", "disease", "trials", "plots", "report")
 
 __all__ = ["__version__", *_LAZY, *_SUBPACKAGES]
 

@@ -102,9 +102,9 @@ def fit_slope_mixed(
     return MixedSlopeFit(
         estimate=estimate,
         se=se,
-        lower=estimate - half,
-        upper=estimate + half,
-        z=z,
+        lower=float(estimate - half),
+        upper=float(estimate + half),
+        z=float(z),
         p_value=float(2 * stats.norm.sf(abs(z))),
         mean_slope_control=float(best.fe_params[1]),
         intercept_sd=float(sd[0]),

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
-from trials_testdata import WEEKS_PER_YEAR, survival_trials, visit_trials
+from trials_testdata import survival_trials, visit_trials
 
 from alsprog.trials import cafs
 

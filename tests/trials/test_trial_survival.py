@@ -70,7 +70,7 @@ def test_cox_efron_equals_lifelines_run_to_convergence(trials, kind):
         row = ours[ours["replicate"] == replicate].iloc[0]
         if row["estimate"] in (0.0, np.inf):  # all deaths in one arm: lifelines runs off too
             assert abs(fitted["coef"]) > 10 and fitted["p"] > 0.99 and row["p_value"] == 1
-            assert np.sign(fitted["coef"]) == np.sign(np.log(row["estimate"]))
+            assert (fitted["coef"] > 0) == (row["estimate"] > 1)
             continue
         # log hazard ratio and its interval to 1e-6 (the ratio itself to 1e-6 relative)
         assert np.log(row["estimate"]) == pytest.approx(fitted["coef"], abs=1e-6)
