@@ -19,6 +19,7 @@ from alsprog.trials.inputs import (
     WEEKS_PER_YEAR,
     Patients,
     Visits,
+    group_sort,
     patients_arrays,
     visits_arrays,
 )
@@ -32,7 +33,9 @@ def _value_at_week(patients: Patients, visits: Visits, week: float, window: floa
     distance = np.abs(visits.weeks - week)
     near = np.flatnonzero(distance <= window + 1e-9)
     value = np.full(patients.time.size, np.nan)
-    order = near[np.lexsort((visits.weeks[near], distance[near], visits.patient[near]))]
+    # visits come sorted by patient and week, so the stable sort keeps the earlier of two
+    # visits equally near the week first
+    order = near[group_sort(visits.patient[near], distance[near])]
     first = np.ones(order.size, bool)
     first[1:] = visits.patient[order[1:]] != visits.patient[order[:-1]]
     value[visits.patient[order[first]]] = visits.score[order[first]]
@@ -47,20 +50,20 @@ def _last_before(patients: Patients, visits: Visits, week: float) -> np.ndarray:
     return value
 
 
-def _average_ranks(replicate: np.ndarray, *keys: np.ndarray) -> np.ndarray:
-    """Ranks (1 = lowest, ties averaged) within each replicate, ordered by ``keys`` in turn."""
-    order = np.lexsort((*reversed(keys), replicate))
+def _average_ranks(replicate: np.ndarray, survivor: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """Ranks within each replicate (1 = lowest, ties averaged): deaths (``survivor`` False)
+    below survivors, each group ordered by ``key``."""
+    group = 2 * replicate + survivor
+    order = group_sort(group, key)
     rep = replicate[order]
     start = np.searchsorted(rep, rep)  # first row of each row's replicate
     new = np.ones(rep.size, bool)
-    new[1:] = rep[1:] != rep[:-1]
-    for key in keys:
-        new[1:] |= key[order][1:] != key[order][:-1]
-    group = np.cumsum(new) - 1
+    new[1:] = (group[order][1:] != group[order][:-1]) | (key[order][1:] != key[order][:-1])
+    tie = np.cumsum(new) - 1
     first = np.flatnonzero(new)
     last = np.concatenate([first[1:], [rep.size]]) - 1
     ranks = np.empty(rep.size)
-    ranks[order] = (first[group] + last[group]) / 2 - start + 1
+    ranks[order] = (first[tie] + last[tie]) / 2 - start + 1
     return ranks
 
 
@@ -131,7 +134,7 @@ def ancova_arrays(
     if missing == "worst_rank":
         use = (~np.isnan(change) | died_before) & ~np.isnan(visits.baseline)
         rows = np.flatnonzero(use)
-        survivor = (~died_before[rows]).astype(float)
+        survivor = (~died_before[rows]).astype(np.intp)
         key = np.where(died_before[rows], patients.time[rows], change[rows])
         y = _average_ranks(patients.replicate[rows], survivor, key)
     else:

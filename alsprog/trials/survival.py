@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import stats
 
 from alsprog.errors import InputError, check_probability
-from alsprog.trials.inputs import Patients, patients_arrays
+from alsprog.trials.inputs import Patients, group_sort, patients_arrays
 from alsprog.trials.results import endpoint_frame, normal_quantile
 
 TIES = ("efron", "breslow")
@@ -41,7 +41,7 @@ class RiskSets:
 
 def risk_sets(patients: Patients) -> RiskSets:
     """The risk-set table of every replicate, in one sort of all patients."""
-    order = np.lexsort((patients.time, patients.replicate))
+    order = group_sort(patients.replicate, patients.time, stable=False)
     rep, time = patients.replicate[order], patients.time[order]
     event, treated = patients.event[order], patients.treatment[order]
     size = np.bincount(rep, minlength=patients.n_replicates)
