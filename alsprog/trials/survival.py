@@ -173,7 +173,9 @@ def cox_arrays(patients: Patients, alpha: float = 0.05, ties: str = "efron") -> 
     for _ in range(MAX_NEWTON_STEPS):
         if not active.any():
             break
-        step = np.where(active, np.clip(score / np.where(active, information, 1), -2, 2), 0)
+        step = np.where(
+            active, np.clip(score / np.where(active, information, 1), -MAX_STEP, MAX_STEP), 0
+        )
         for _halving in range(60):  # the log-likelihood is concave: halve until it rises
             trial = terms(beta + step)
             worse = active & (trial[0] < loglik - 1e-12 * np.abs(loglik))
