@@ -10,6 +10,7 @@ deaths; the sample size divides D by the probability that a patient dies during 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -156,3 +157,60 @@ def schoenfeld_sample_size(
     total = events / event_probability
     control = math.ceil(total / (1 + allocation) - 1e-9)
     return SchoenfeldSize(events, event_probability, control, math.ceil(control * allocation))
+
+
+@dataclass(frozen=True)
+class SampleSizeSearch:
+    """The smallest n per arm whose power reaches a target, and every n evaluated on the way.
+
+    n_per_arm : the smallest n found reaching ``target_power``. power : its power.
+    evaluated : DataFrame with columns n_per_arm, power, sorted by n_per_arm.
+    """
+
+    n_per_arm: int
+    power: float
+    target_power: float
+    evaluated: pd.DataFrame
+
+
+def smallest_sample_size(
+    power_at: Callable[[int], float],
+    target_power: float = 0.8,
+    *,
+    n_min: int = 10,
+    n_max: int = 5000,
+) -> SampleSizeSearch:
+    """Bisection for the smallest n per arm with ``power_at(n) >= target_power``.
+
+    ``power_at`` should be monotone in n: with simulated power, use common random numbers
+    across n (the same seed for every n, so larger trials extend smaller ones) or the
+    bisection may land on a noise crossing. About log2(n_max - n_min) + 2 evaluations.
+
+    Raises InputError when even ``n_max`` falls short of the target.
+    """
+    check_probability("smallest_sample_size: target_power", target_power, open_interval=True)
+    if not (isinstance(n_min, int) and isinstance(n_max, int) and 1 <= n_min < n_max):
+        raise InputError(
+            f"smallest_sample_size: n_min {n_min!r}, n_max {n_max!r}; pass integers "
+            "with 1 <= n_min < n_max"
+        )
+    seen: dict[int, float] = {}
+
+    def power(n: int) -> float:
+        if n not in seen:
+            seen[n] = float(power_at(n))
+        return seen[n]
+
+    if power(n_max) < target_power:
+        raise InputError(
+            f"smallest_sample_size: power {seen[n_max]:.3f} at n_max {n_max} is below the "
+            f"target {target_power:g}; raise n_max"
+        )
+    low, high = n_min, n_max
+    if power(n_min) >= target_power:
+        high = n_min
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (low, middle) if power(middle) >= target_power else (middle, high)
+    table = pd.DataFrame(sorted(seen.items()), columns=["n_per_arm", "power"])
+    return SampleSizeSearch(high, seen[high], target_power, table)

@@ -16,6 +16,7 @@ from alsprog.trials import (
     schoenfeld_events,
     schoenfeld_power,
     schoenfeld_sample_size,
+    smallest_sample_size,
 )
 
 
@@ -106,3 +107,25 @@ def test_public_names_resolve_lazily(name):
 
     assert getattr(alsprog, name) is getattr(alsprog.trials, name)
     assert name in dir(alsprog)
+
+
+def test_smallest_sample_size_finds_schoenfelds_answer():
+    # Power of a trial where everyone dies: Schoenfeld's power at 2n deaths. The smallest n
+    # per arm with power >= 0.8 at HR 0.75 is ceil(379.35 / 2) = 190.
+    calls = []
+
+    def power_at(n: int) -> float:
+        calls.append(n)
+        return schoenfeld_power(2 * n, 0.75)
+
+    found = smallest_sample_size(power_at, 0.8, n_min=10, n_max=2000)
+    assert found.n_per_arm == math.ceil(schoenfeld_events(0.75) / 2) == 190
+    assert found.power >= 0.8 > schoenfeld_power(2 * 189, 0.75)
+    assert len(calls) == len(set(calls)) <= 14  # each n once, about log2(1990) + 2 of them
+    assert found.evaluated["n_per_arm"].is_monotonic_increasing
+    assert smallest_sample_size(power_at, 0.8, n_min=300, n_max=400).n_per_arm == 300
+    # Schoenfeld at 40 deaths: Phi(0.2877 sqrt(10) - 1.96) = Phi(-1.050) = 0.147
+    with pytest.raises(
+        InputError, match=re.escape("power 0.147 at n_max 20 is below the target 0.8")
+    ):
+        smallest_sample_size(power_at, 0.8, n_min=10, n_max=20)
