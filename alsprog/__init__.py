@@ -26,6 +26,13 @@ Functions:
     life_table          a shipped or user life table
     simulate_cohort     a cohort of patients: death times, ALSFRS-R course, stages, visits
     Cohort              what simulate_cohort returns: .patients, .visits, .kaplan_meier, .summary
+    schoenfeld_events   deaths a two-sided log-rank test needs (Schoenfeld's formula)
+    schoenfeld_sample_size  patients per arm from those deaths and the chance of dying
+    power_from_results  Monte Carlo power of each endpoint from analysed replicates
+    run_grid            a function over a grid of cells on Dask, each cell seeded by its index
+
+Trial analysis (``alsprog.trials``): analyse (log-rank, Cox, week-24 ANCOVA, ALSFRS-R slope,
+CAFS, batched across replicates) and each endpoint on its own.
 """
 
 from __future__ import annotations
@@ -53,8 +60,21 @@ _LAZY = {
     "life_table": "alsprog.population.lifetable",
     "simulate_cohort": "alsprog.simulation.cohort",
     "Cohort": "alsprog.simulation.cohort",
+    "schoenfeld_events": "alsprog.trials.power",
+    "schoenfeld_sample_size": "alsprog.trials.power",
+    "power_from_results": "alsprog.trials.power",
+    "run_grid": "alsprog.trials.grid",
 }
-_SUBPACKAGES = ("models", "population", "estimation", "disease", "simulation", "plots", "report")
+_SUBPACKAGES = (
+    "models",
+    "population",
+    "estimation",
+    "disease",
+    "simulation",
+    "trials",
+    "plots",
+    "report",
+)
 
 __all__ = ["__version__", *_LAZY, *_SUBPACKAGES]
 

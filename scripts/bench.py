@@ -313,6 +313,140 @@ def simulation(stream_n: int) -> None:
         )
 
 
+def _two_arm_trials(
+    rng: np.random.Generator, replicates: int, n_per_arm: int, hazard_ratio: float, visits: bool
+) -> tuple[object, object]:
+    """Stand-in trial data (until the trial simulation lands): Weibull deaths under PH,
+    staggered censoring and dropout; linear ALSFRS-R courses, visits every 4 weeks to 48."""
+    import pandas as pd
+
+    size = replicates * 2 * n_per_arm
+    treated = np.tile(np.repeat([False, True], n_per_arm), replicates)
+    death = 2.5 * np.where(treated, hazard_ratio ** (-1 / 1.3), 1.0) * rng.weibull(1.3, size)
+    censor = np.minimum(1.0 + 0.5 * rng.uniform(size=size), rng.exponential(10.0, size))
+    time = np.minimum(death, censor)
+    patients = pd.DataFrame(
+        {
+            "replicate": np.repeat(np.arange(replicates), 2 * n_per_arm),
+            "patient_id": np.tile(np.arange(2 * n_per_arm), replicates),
+            "arm": np.where(treated, "treatment", "control"),
+            "time_on_study": time,
+            "event": (death <= censor).astype(int),
+        }
+    )
+    if not visits:
+        return patients, None
+    weeks = np.arange(0, 49, 4)
+    slope = -1.0 + 0.4 * rng.standard_normal(size)
+    start = 38 + 4 * rng.standard_normal(size)
+    score = start[:, None] + slope[:, None] * weeks / (365.25 / 7 / 12)
+    score = np.clip(np.round(score + 1.5 * rng.standard_normal(score.shape)), 0, 48)
+    seen = weeks[None, :] / (365.25 / 7) <= time[:, None]
+    seen[:, 0] = True
+    row, col = np.nonzero(seen)
+    visit_table = pd.DataFrame(
+        {
+            "replicate": patients["replicate"].to_numpy()[row],
+            "patient_id": patients["patient_id"].to_numpy()[row],
+            "arm": patients["arm"].to_numpy()[row],
+            "weeks_on_study": weeks[col].astype(float),
+            "alsfrs_r": score[row, col],
+        }
+    )
+    return patients, visit_table
+
+
+def _grid_cell(cell: dict, seed: np.random.SeedSequence) -> object:
+    from alsprog.trials import analyse, power_from_results
+
+    rng = np.random.default_rng(seed)
+    patients, visits = _two_arm_trials(rng, 1000, cell["n_per_arm"], cell["hazard_ratio"], True)
+    results = analyse(patients, visits, ["logrank", "ancova_24w"], missing=cell["missing"])
+    return power_from_results(results)
+
+
+def trials(grid: bool) -> None:
+    import pandas as pd
+    from lifelines import CoxPHFitter
+    from lifelines.statistics import logrank_test
+
+    from alsprog.trials import analyse, run_grid
+
+    rng = np.random.default_rng(4)
+    replicates, subset = 10_000, 100
+    start = time.perf_counter()
+    patients, _ = _two_arm_trials(rng, replicates, 300, 0.75, visits=False)
+    simulated = time.perf_counter() - start
+    ours = best_of(lambda: analyse(patients, endpoints="logrank"), 1)
+    ours_cox = best_of(lambda: analyse(patients, endpoints="cox"), 1)
+    both = best_of(lambda: analyse(patients, endpoints=["logrank", "cox"]), 1)
+    few = [g for _, g in patients[patients["replicate"] < subset].groupby("replicate")]
+
+    def lifelines_logrank() -> None:
+        for trial in few:
+            arm = trial["arm"] == "treatment"
+            t, e = trial["time_on_study"], trial["event"]
+            logrank_test(t[arm], t[~arm], e[arm], e[~arm])
+
+    def lifelines_cox() -> None:
+        for trial in few:
+            frame = pd.DataFrame(
+                {
+                    "T": trial["time_on_study"],
+                    "E": trial["event"],
+                    "x": (trial["arm"] == "treatment").astype(float),
+                }
+            )
+            CoxPHFitter().fit(frame, "T", "E")
+
+    per_trial = replicates / subset  # lifelines times scaled to the same 10^4 trials
+    theirs = best_of(lifelines_logrank, 1) * per_trial
+    theirs_cox = best_of(lifelines_cox, 1) * per_trial
+    record(
+        "log-rank, 10^4 trials of 2 x 300",
+        ours,
+        theirs,
+        "lifelines loop (100, scaled)",
+        ">= 100x faster",
+    )
+    record(
+        "Cox (Efron), 10^4 trials of 2 x 300",
+        ours_cox,
+        theirs_cox,
+        "CoxPHFitter loop (100, scaled)",
+        ">= 100x faster",
+    )
+    record(
+        "log-rank + Cox power incl. data, 10^4 x 600",
+        both + simulated,
+        None,
+        f"(stand-in data {simulated:.1f} s)",
+        "< 10 s",
+    )
+    patients, visits = _two_arm_trials(rng, 1000, 300, 0.75, visits=True)
+    record(
+        f"all 5 endpoints, 10^3 trials, {len(visits):,} visits",
+        best_of(lambda: analyse(patients, visits), 1),
+        None,
+        "",
+        "< 60 s",
+    )
+    if grid:
+        cells = [
+            {"n_per_arm": n, "hazard_ratio": hr, "missing": m}
+            for n in (100, 200, 300)
+            for hr in (0.6, 0.75, 0.9)
+            for m in ("complete_case", "locf", "worst_rank")
+        ]
+        record(
+            "3x3x3 grid x 10^3 trials (log-rank, ANCOVA)",
+            best_of(lambda: run_grid(_grid_cell, cells, seed=1), 1),
+            best_of(lambda: run_grid(_grid_cell, cells, seed=1, scheduler="serial"), 1),
+            "the same grid serially",
+            "< 60 s, 2 workers",
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -322,8 +456,15 @@ def main() -> int:
     )
     parser.add_argument("--rows", type=int, default=100_000, help="rows for the fit benchmark")
     parser.add_argument("--stream", type=int, default=10_000_000, help="patients to stream")
+    parser.add_argument(
+        "--only", choices=["trials"], help="run one group of benchmarks (trials: the trial wing)"
+    )
+    parser.add_argument("--no-grid", action="store_true", help="skip the Dask grid benchmark")
     args = parser.parse_args()
     print(f"{'what':<46} {'alsprog':>11} {'other':>11} {'ratio':>9}")
+    if args.only == "trials":
+        trials(grid=not args.no_grid)
+        return 0
     start_up()
     calibration()
     evaluation()
@@ -336,6 +477,7 @@ def main() -> int:
         print("fit benchmarks skipped: alsprog.estimation.fitting is not available")
     else:
         fitting(args.rows, slow=not args.quick)
+    trials(grid=not args.no_grid)
     return 0
 
 

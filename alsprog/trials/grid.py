@@ -1,0 +1,124 @@
+"""``run_grid``: a function evaluated over a grid of cells on Dask, reproducibly.
+
+Each cell i gets its own seed, ``np.random.SeedSequence(seed, spawn_key=(i,))``, so a cell's
+result depends only on the cell, its index and ``seed``: never on the number of workers, on
+which worker ran it or on the order in which cells finished.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from alsprog.errors import InputError
+
+LOCAL_WORKERS = 2
+CONNECT_TIMEOUT_SECONDS = 5.0
+
+
+def cell_seeds(seed: int, count: int) -> list[np.random.SeedSequence]:
+    """The seed of each of ``count`` cells: SeedSequence(seed, spawn_key=(cell_index,))."""
+    return [np.random.SeedSequence(seed, spawn_key=(index,)) for index in range(count)]
+
+
+def _connect(scheduler: str, timeout: float) -> Any:
+    from distributed import Client
+
+    try:
+        return Client(scheduler, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as err:
+        detail = (str(err).strip().splitlines() or [type(err).__name__])[0]
+        raise InputError(
+            f"scheduler: cannot reach {scheduler!r} within {timeout:g} s ({detail}); start a "
+            "Dask scheduler there, or pass scheduler=None for a local cluster"
+        ) from None
+
+
+def _evaluate(client: Any, function: Callable, cells: list, seeds: list) -> list:
+    futures = client.map(function, cells, seeds, pure=False)
+    return client.gather(futures)
+
+
+def _assemble(cells: list, results: list) -> pd.DataFrame | list:
+    if not results or not all(isinstance(r, pd.DataFrame) for r in results):
+        return results
+    frames = []
+    for index, (cell, frame) in enumerate(zip(cells, results, strict=True)):
+        frame = frame.copy()
+        labels = dict(cell) if isinstance(cell, dict) else {}
+        for position, (name, value) in enumerate([("cell", index), *labels.items()]):
+            frame.insert(position, name, value)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def run_grid(
+    cell_function: Callable[[Any, np.random.SeedSequence], Any],
+    cells: Sequence[Any],
+    seed: int,
+    scheduler: str | None = None,
+    *,
+    connect_timeout: float = CONNECT_TIMEOUT_SECONDS,
+) -> pd.DataFrame | list:
+    """Evaluate ``cell_function(cell, seed_sequence)`` for every cell, on Dask.
+
+    Parameters
+    ----------
+    cell_function : a picklable function of (cell, numpy SeedSequence); make its generator
+        with ``np.random.default_rng(seed_sequence)``. It runs in worker processes, so it must
+        be importable there (a module-level function of an installed package, or a closure
+        cloudpickle can carry).
+    cells : the grid, e.g. a list of dicts of design parameters.
+    seed : the grid's seed; cell i is seeded by ``SeedSequence(seed, spawn_key=(i,))``.
+    scheduler : None (default) starts a ``distributed.LocalCluster`` of two single-threaded
+        worker processes and closes it afterwards; an address such as "tcp://host:8786" uses
+        that running cluster; "serial" runs the cells in this process, in order (no Dask).
+    connect_timeout : seconds to wait for an existing scheduler before failing.
+
+    Returns
+    -------
+    When every cell returns a DataFrame: one DataFrame, the cells' frames stacked in cell
+    order with the columns ``cell`` (its index) and, for dict cells, the cell's items put
+    first. Otherwise the list of results in cell order.
+
+    Raises
+    ------
+    InputError : an unreachable scheduler (one line, after ``connect_timeout`` seconds).
+    """
+    cells = list(cells)
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InputError(f"run_grid: seed must be a non-negative integer (got {seed!r})")
+    if not callable(cell_function):
+        raise InputError(f"run_grid: cell_function {cell_function!r} is not callable")
+    if not cells:
+        raise InputError("run_grid: cells is empty; pass at least one cell")
+    seeds = cell_seeds(int(seed), len(cells))
+    if scheduler == "serial":
+        results = [cell_function(cell, s) for cell, s in zip(cells, seeds, strict=True)]
+    elif scheduler is None:
+        from distributed import Client, LocalCluster
+
+        with (
+            LocalCluster(
+                n_workers=LOCAL_WORKERS,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            ) as cluster,
+            Client(cluster, set_as_default=False) as client,
+        ):
+            results = _evaluate(client, cell_function, cells, seeds)
+    elif isinstance(scheduler, str):
+        with _connect(scheduler, connect_timeout) as client:
+            results = _evaluate(client, cell_function, cells, seeds)
+    else:
+        raise InputError(
+            f"run_grid: scheduler {scheduler!r} is not an address; pass None, 'serial' or "
+            "'tcp://host:port'"
+        )
+    return _assemble(cells, results)
