@@ -39,7 +39,7 @@ _LAZY = {
     "Targets": "alsprog.estimation.targets",
     "phenotype": "alsprog.disease.library",
     "phenotypes": "alsprog.disease.library",
-    "prognosis": "alsprog.disease.prognosis",
+    "prognosis": "alsprog.effects.outlook",
     "background_survival": "alsprog.population.background_mortality",
     "life_table": "alsprog.population.lifetable",
 }

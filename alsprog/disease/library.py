@@ -15,16 +15,18 @@ done once per process and cached.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from alsprog.disease import draw_cache
 from alsprog.disease.phenotype import Phenotype
-from alsprog.errors import FitError, InputError
+from alsprog.errors import InputError
 from alsprog.estimation.calibration import LandmarkProblem, landmark_table, starting_summary
+from alsprog.estimation.redraws import recalibrated, redrawn_targets
 from alsprog.estimation.targets import Landmark, Targets
 from alsprog.models.base import SurvivalModel
 from alsprog.models.fit_info import FitInfo
@@ -79,7 +81,9 @@ def _phenotype(name: str, table: LifeTable | None) -> Phenotype:
     spec = _spec(name)
     if spec.get("structure") == "scaled":
         return _scaled(name, spec, _phenotype(spec["scaled_from"], table))
-    return _calibrate(name, spec, table)
+    shipped = draw_cache.cached(name, table)
+    solved = None if shipped is None else draw_cache.as_vector(shipped["point"])
+    return _calibrate(name, spec, table, solved=solved)
 
 
 def _population_for(spec: dict) -> tuple[Population, CovariateEffects]:
@@ -106,8 +110,10 @@ def _site_structure(spec: dict) -> tuple:
     return free, lambda theta: {"": (1.0, free.build(theta))}
 
 
+@cache
 def _profiles(population: Population, effects: CovariateEffects) -> dict[str, tuple]:
-    """The population's quadrature points with each one's hazard ratio, as model fields."""
+    """The population's quadrature points with each one's hazard ratio, as model fields
+    (cached: the redrawn versions of a phenotype share them)."""
     nodes = population.nodes()
     hazard_ratios = effects.hazard_ratio(
         nodes["age_at_onset"].to_numpy(), nodes["delay_months"].to_numpy()
@@ -117,6 +123,7 @@ def _profiles(population: Population, effects: CovariateEffects) -> dict[str, tu
         "sexes": tuple(nodes["sex"]),
         "hazard_ratios": tuple(hazard_ratios),
         "weights": tuple(nodes["weight"]),
+        "delay_months": tuple(nodes["delay_months"]),
     }
 
 
@@ -139,9 +146,11 @@ def _calibrate(
     table: LifeTable | None,
     targets: Targets | None = None,
     start: np.ndarray | None = None,
+    solved: np.ndarray | None = None,
 ) -> Phenotype:
     """Calibrate ``name`` to its figures (or to ``targets``), from the family's starting points
-    (or from ``start`` alone, for a quick refit near a known solution)."""
+    (or from ``start`` alone, for a quick refit near a known solution); ``solved`` is a known
+    solution (from ``draw_cache``), taken as it is."""
     targets = _targets(name, spec) if targets is None else targets
     population, effects = _population_for(spec)
     free, sites = _site_structure(spec)
@@ -150,10 +159,15 @@ def _calibrate(
     def model_of(theta: np.ndarray) -> PopulationModel:
         return _population_model(sites(theta), profiles, table)
 
-    starts = free.starts(*starting_summary(targets)) if start is None else [start]
-    best = LandmarkProblem(model_of, targets).solve(
-        starts, f"phenotype {name}: no model reproduces its figures; check data/phenotypes.toml"
-    )
+    problem = LandmarkProblem(model_of, targets)
+    if solved is not None:
+        best = _Known(x=solved, fun=problem.objective(solved), success=True)
+    else:
+        starts = free.starts(*starting_summary(targets)) if start is None else [start]
+        best = problem.solve(
+            starts,
+            f"phenotype {name}: no model reproduces its figures; check data/phenotypes.toml",
+        )
     model = model_of(best.x)
     n = targets.effective_sample_size
     landmarks = landmark_table(model, targets)
@@ -187,6 +201,15 @@ def _calibrate(
         targets=targets,
         sources=_sources(spec),
     )
+
+
+@dataclass(frozen=True)
+class _Known:
+    """A solution taken from the shipped cache, shaped like an optimiser's result."""
+
+    x: np.ndarray
+    fun: float
+    success: bool
 
 
 def _sources(spec: dict) -> dict[str, str]:
@@ -285,8 +308,13 @@ def uncertainty_draws(
 ) -> tuple[Phenotype, ...]:
     """``n`` versions of phenotype ``name`` recalibrated to redrawn figures (parameter uncertainty).
 
-    A derived phenotype (als_limb, als_bulbar, ppbp) is rebuilt from redrawn versions of the one
-    it derives from. Deterministic for a given seed; cached per process.
+    The versions are ``n`` distinct members, chosen by ``seed``, of a fixed pool of
+    recalibrations (``draw_cache``: member i is the recalibration to the figures redrawn from
+    its own stream, ``estimation.redraws``); the pool ships with the package, and members are
+    computed when a shipped file is missing or stale. A derived phenotype (als_limb,
+    als_bulbar, ppbp) is rebuilt from redrawn versions of the one it derives from. A redrawn
+    set that no model of the family reaches is skipped, so fewer may come back. Cached per
+    process.
     """
     return _uncertainty_draws(check_phenotype(name), _table_key(background), int(n), int(seed))
 
@@ -303,15 +331,30 @@ def _uncertainty_draws(
         return tuple(
             _scaled(name, spec, p) for p in _uncertainty_draws(spec["scaled_from"], table, n, seed)
         )
-    point = _phenotype(name, table)
-    rng = np.random.default_rng(np.random.SeedSequence(seed))
     draws = []
-    for _ in range(n):
-        targets = point.targets.redrawn(rng)
-        try:
-            draws.append(
-                _calibrate(name, spec, table, targets, start=point.model.fit_info.unconstrained)
-            )
-        except FitError:
-            continue  # a redrawn set no model of this family reaches: skip it
+    for index in draw_cache.pool_indices(n, seed):
+        member = _pool_member(name, table, int(index))
+        if member is not None:
+            draws.append(member)
     return tuple(draws)
+
+
+def pool_solution(
+    name: str, table: LifeTable | None, index: int
+) -> tuple[Targets, np.ndarray | None]:
+    """Pool member ``index`` of a calibrated phenotype: its redrawn figures and its parameter
+    vector (None when no model of the family reaches them), from the shipped pool if fresh."""
+    point = _phenotype(name, table)
+    targets = redrawn_targets(point.targets, draw_cache.POOL_SEED, index)
+    shipped = draw_cache.cached(name, table)
+    if shipped is not None and index < len(shipped["draws"]):
+        return targets, draw_cache.as_vector(shipped["draws"][index])
+    info = point.model.fit_info
+    return targets, recalibrated(info.build, targets, info.unconstrained)
+
+
+def _pool_member(name: str, table: LifeTable | None, index: int) -> Phenotype | None:
+    targets, theta = pool_solution(name, table, index)
+    if theta is None:
+        return None
+    return _calibrate(name, _spec(name), table, targets, solved=theta)
