@@ -7,6 +7,9 @@ Models (``alsprog.models``): Exponential, Weibull, Gompertz, LogNormal, LogLogis
 GeneralizedGamma, PiecewiseExponential, Spline, Mixture, with one interface: survival,
 cumulative_hazard, hazard, quantile, median, mean, rmst, conditional, sample.
 
+Effects (``alsprog.effects``): HazardRatio, TimeRatio, SlopeReduction (combine with ``&`` or a
+list), presets riluzole() and edaravone(); ``model.with_effect(effect)`` applies one.
+
 Functions:
     fit                 maximum likelihood on individual (right-censored, left-truncated) data
     kaplan_meier        lifelines' Kaplan-Meier estimate as a model with the same interface
@@ -17,7 +20,13 @@ Functions:
     phenotype           a calibrated phenotype (als, als_limb, als_bulbar, als_flail, pbp, pma,
                         pls, ppbp): .model is its population model, .patient(...) one patient
     phenotypes          every phenotype in a table (median, survival at 1-25 years, sources)
-    prognosis           one patient's outlook from today, with a 90% uncertainty band
+    prognosis           one patient's outlook from today, with a 90% uncertainty band; a
+                        treatment by preset name ('riluzole', 'edaravone') or effect object
+    translate           one effect on every scale (hazard ratio, time ratio, median, mean and
+                        RMST gains, survival differences, ALSFRS-R and staging from simulation)
+    parameter_draws     models drawn from an estimate's uncertainty (fit, calibration, phenotype)
+    survival_draws      survival, hazard and cumulative hazard per draw and time (a long table)
+    rmst_draws          restricted mean survival per draw and horizon (a long table)
     background_survival survival from ordinary mortality alone (life table)
     life_table          a shipped or user life table
 """
@@ -40,10 +49,14 @@ _LAZY = {
     "phenotype": "alsprog.disease.library",
     "phenotypes": "alsprog.disease.library",
     "prognosis": "alsprog.effects.outlook",
+    "translate": "alsprog.effects.translate",
+    "parameter_draws": "alsprog.effects.draws",
+    "survival_draws": "alsprog.effects.draws",
+    "rmst_draws": "alsprog.effects.draws",
     "background_survival": "alsprog.population.background_mortality",
     "life_table": "alsprog.population.lifetable",
 }
-_SUBPACKAGES = ("models", "population", "estimation", "disease", "plots", "report")
+_SUBPACKAGES = ("models", "population", "estimation", "disease", "effects", "plots", "report")
 
 __all__ = ["__version__", *_LAZY, *_SUBPACKAGES]
 

@@ -13,11 +13,11 @@ import json
 import sys
 
 from alsprog import __version__
-from alsprog.cli import calibrate, phenotypes, prognosis
+from alsprog.cli import calibrate, effect, phenotypes, prognosis
 from alsprog.cli.common import ArgumentParser, json_safe
 from alsprog.errors import AlsprogError
 
-COMMANDS = (calibrate, phenotypes, prognosis)
+COMMANDS = (calibrate, phenotypes, prognosis, effect)
 
 
 def build_parser() -> ArgumentParser:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -38,7 +39,7 @@ COLUMNS = ["measure", "horizon_years", "value", "lower", "upper", "unit", "monte
 RMST_HORIZONS = (2.0, 5.0, 10.0)
 SURVIVAL_HORIZONS = (1.0, 3.0, 5.0, 10.0)
 LEVEL = 0.90
-SIMULATION_PATIENTS = 4000  # per arm, common random numbers: see course_measures
+SIMULATION_PATIENTS = 2000  # per arm and cohort, common random numbers: see course_measures
 
 
 def _baseline(baseline: Any) -> tuple[SurvivalModel, Any]:
@@ -97,11 +98,18 @@ def survival_measures(
 
 
 def simulation_available() -> bool:
-    """True when the cohort-simulation wing (``alsprog.simulation``) is installed."""
-    return importlib.util.find_spec("alsprog.simulation") is not None
+    """True when the cohort-simulation wing (``alsprog.simulation``) is installed alongside
+    this package (a copy found elsewhere on the path, say another checkout's, does not count:
+    its data files would not match)."""
+    spec = importlib.util.find_spec("alsprog.simulation")
+    if spec is None or spec.origin is None:
+        return False
+    return Path(spec.origin).resolve().is_relative_to(Path(__file__).resolve().parents[1])
 
 
-def translate(effect: Any, baseline: Any = "als", *, draws: int = 0, seed: int = 0) -> pd.DataFrame:
+def translate(
+    effect: Any, baseline: Any = "als", *, draws: int = 0, seed: int = 0, course: bool = True
+) -> pd.DataFrame:
     """The effect on every scale, one row per measure and horizon.
 
     Parameters
@@ -111,6 +119,8 @@ def translate(effect: Any, baseline: Any = "als", *, draws: int = 0, seed: int =
     baseline : a phenotype name, a ``Phenotype``, or any model (years from onset).
     draws : parameter draws behind the 90% intervals (0: no intervals).
     seed : the draws' and the simulation's seed; the same seed gives the same table.
+    course : add the simulated measures (ALSFRS-R, King's stages) when ``alsprog.simulation``
+        is installed; False keeps to the survival scales (exact, and fast).
 
     Returns
     -------
@@ -139,7 +149,9 @@ def translate(effect: Any, baseline: Any = "als", *, draws: int = 0, seed: int =
         table["lower"] = [b[0] for b in bounds]
         table["upper"] = [b[1] for b in bounds]
     notes = []
-    if not simulation_available():
+    if not course:
+        notes.append("simulated measures not asked for (course=False)")
+    elif not simulation_available():
         notes.append(
             "alsfrs_r_difference and months_gained_before_kings_stage_* are left out: they "
             "come from cohort simulation, and alsprog.simulation is not installed"
@@ -153,8 +165,8 @@ def translate(effect: Any, baseline: Any = "als", *, draws: int = 0, seed: int =
         from alsprog.effects.course_measures import course_rows
 
         name = baseline if isinstance(baseline, str) else baseline.name
-        course = pd.DataFrame(course_rows(effect, name, seed, SIMULATION_PATIENTS))
-        table = pd.concat([table, course], ignore_index=True)
+        simulated = pd.DataFrame(course_rows(effect, name, seed, SIMULATION_PATIENTS))
+        table = pd.concat([table, simulated], ignore_index=True)
     table = table[COLUMNS].reset_index(drop=True)
     table.attrs["notes"] = notes
     return table

@@ -10,7 +10,7 @@ import alsprog
 from alsprog.disease.library import phenotype
 from alsprog.effects import edaravone, preset, riluzole
 from alsprog.effects.presets import effect_data, sources
-from alsprog.effects.translate import translate
+from alsprog.effects.translate import simulation_available, translate
 from alsprog.errors import InputError
 
 
@@ -69,8 +69,8 @@ def test_an_unknown_intervention_is_refused():
         preset("aspirin")
 
 
+@pytest.mark.skipif(not simulation_available(), reason="alsprog.simulation is not installed here")
 def test_edaravone_reproduces_the_pivotal_trial_in_its_selected_population():
-    pytest.importorskip("alsprog.simulation")
     from alsprog.effects.course_measures import selected_trial_difference
 
     difference, se = selected_trial_difference(edaravone(), n=3000, seed=11)

@@ -9,8 +9,8 @@ import pytest
 from scipy import integrate, stats
 
 from alsprog.disease.library import phenotype
-from alsprog.effects import HazardRatio, SlopeReduction, TimeRatio, riluzole
-from alsprog.effects.translate import COLUMNS, translate
+from alsprog.effects import HazardRatio, SlopeReduction, TimeRatio, edaravone, riluzole
+from alsprog.effects.translate import COLUMNS, simulation_available, translate
 from alsprog.errors import InputError
 from alsprog.models import Weibull
 
@@ -110,16 +110,29 @@ def test_a_slope_reduction_changes_no_survival_measure():
     assert value(table, "median_gain_months") == 0.0
 
 
-def test_simulation_rows_follow_the_interface_or_are_left_out_with_a_note():
+def test_simulation_rows_are_left_out_with_a_note_when_simulation_is_absent():
     table = translate(riluzole(), "als")
-    try:
-        import alsprog.simulation  # noqa: F401
-    except ImportError:
-        assert any("alsprog.simulation is not installed" in n for n in table.attrs["notes"])
-        assert "alsfrs_r_difference" not in set(table["measure"])
-    else:
+    if simulation_available():
         measures = set(table["measure"])
         assert {"alsfrs_r_difference", "months_gained_before_kings_stage_2"} <= measures
+    else:
+        assert any("alsprog.simulation is not installed" in n for n in table.attrs["notes"])
+        assert "alsfrs_r_difference" not in set(table["measure"])
+
+
+@pytest.mark.skipif(not simulation_available(), reason="alsprog.simulation is not installed here")
+def test_simulated_rows_have_horizons_units_and_monte_carlo_errors():
+    table = translate(edaravone(), "als", seed=2)
+    alsfrs = table[table["measure"] == "alsfrs_r_difference"]
+    np.testing.assert_allclose(alsfrs["horizon_years"], [24 / 52, 48 / 52])
+    assert (alsfrs["unit"] == "points").all() and (alsfrs["value"] > 0).all()
+    stages = table[table["measure"].str.startswith("months_gained_before_kings_stage_")]
+    assert stages["measure"].tolist() == [
+        f"months_gained_before_kings_stage_{k}" for k in (2, 3, 4)
+    ]
+    assert stages["horizon_years"].isna().all() and (stages["monte_carlo_se"] > 0).all()
+    # common random numbers: the same seed, the same table
+    pd.testing.assert_frame_equal(table, translate(edaravone(), "als", seed=2))
 
 
 @pytest.mark.parametrize(
