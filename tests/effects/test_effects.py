@@ -91,6 +91,17 @@ def test_from_diagnosis_on_a_phenotype_uses_each_profiles_delay():
     np.testing.assert_array_equal(treated.survival(early), als.survival(early))
 
 
+def test_an_effect_applies_to_a_phenotype_as_to_its_model():
+    als = phenotype("als")
+    t = np.array([1.0, 4.0])
+    np.testing.assert_array_equal(
+        riluzole().apply(als).survival(t), als.model.with_effect(riluzole()).survival(t)
+    )
+    np.testing.assert_array_equal(
+        als.with_effect(riluzole()).survival(t), riluzole().apply(als).survival(t)
+    )
+
+
 def test_a_hazard_ratio_for_life_from_onset_is_proportional_hazards():
     treated = WEIBULL.with_effect(HazardRatio(0.7))
     t = np.array([0.5, 2.0, 6.0])
