@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from alsprog.effects.core import Combined
+
 WEEKS_PER_YEAR = 52.0
 VISIT_WEEKS = 12.0  # visits every 12 weeks from entry: weeks 24 and 48 are visits 2 and 4
 ALSFRS_WEEKS = (24.0, 48.0)
@@ -113,12 +115,14 @@ def selected_trial_difference(effect: Any, n: int, seed: int) -> tuple[float, fl
     from alsprog.simulation.settings import ITEMS
 
     observation = VISIT_WEEKS / WEEKS_PER_YEAR
-    moved = [
-        replace(c, start_years=observation, from_diagnosis=True)
-        if c.kind == "slope_reduction"
-        else c
-        for c in effect.components
-    ]
+    moved = Combined(
+        tuple(
+            replace(c, start_years=observation, from_diagnosis=True)
+            if c.kind == "slope_reduction"
+            else c
+            for c in effect.components
+        )
+    )
     options = {"entry": "diagnosis", "visit_interval_months": _visit_months(VISIT_WEEKS)}
     control_cohort = _simulate(n, seed, "als", None, **options)
     treated = _simulate(n, seed, "als", moved, **options).visits

@@ -65,6 +65,9 @@ def test_a_hazard_ratio_acts_on_the_disease_only():
     disease = WEIBULL.with_effect(effect).hazard(t)
     np.testing.assert_allclose(treated.hazard(t), disease + other, rtol=1e-10)
     assert isinstance(treated, WithBackground)
+    # its RMST (Gauss-Legendre split at the window's edges) against scipy's quad
+    reference, _ = integrate.quad(treated.survival, 0, 6.0, points=[0.5, 3.5, 1, 2, 3, 4, 5])
+    assert treated.rmst(6.0) == pytest.approx(reference, rel=1e-9)
 
 
 def test_from_diagnosis_on_a_phenotype_uses_each_profiles_delay():
