@@ -3,11 +3,12 @@
 Calibrating ALS takes about a second and each redrawn version another tenth, so a cold
 ``alsprog prognosis`` spent 3-10 s before answering. The parameter vectors are stored once,
 by ``scripts/build_draw_sets.py``, in ``data/draws_<phenotype>_<table>.json``, each file
-stamped with a fingerprint of everything its numbers depend on (the phenotype's figures, the
-default population, the prognostic factors, the life table's death probabilities and
-``CACHE_VERSION``). A file whose stamp does not match is ignored and the numbers are computed,
-so a cache can make alsprog faster but never different: pool draw i is always the
-recalibration to the figures redrawn from its own stream (``estimation.redraws``).
+stamped with a fingerprint of everything its numbers depend on (every phenotype's figures, as
+one may borrow a parameter from another; the default population; the prognostic factors; the
+life table's death probabilities; ``CACHE_VERSION``). A file whose stamp does not match is
+ignored and the numbers are computed, so a cache can make alsprog faster but never different:
+pool draw i is always the recalibration to the figures redrawn from its own stream
+(``estimation.redraws``).
 
 A request for n draws with a seed takes n distinct pool members, chosen by the seed.
 """
@@ -39,7 +40,8 @@ def fingerprint(name: str, table: LifeTable | None) -> str:
     parts = {
         "version": CACHE_VERSION,
         "pool": [POOL_SIZE, POOL_SEED],
-        "phenotype": data["phenotype"][name],
+        "name": name,
+        "phenotypes": data["phenotype"],  # all of them: a phenotype may borrow from another
         "population": data["population"],
         "covariates": data["covariates"],
         "table": None if table is None else [table.name, np.asarray(table.qx).round(12).tolist()],

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alsprog.disease.library import DEFAULT_TABLE, uncertainty_draws
+from alsprog.disease.library import DEFAULT_TABLE, check_phenotype, uncertainty_draws
 from alsprog.disease.phenotype import Phenotype
 from alsprog.effects.integrals import restricted_means
 from alsprog.errors import InputError, as_times
@@ -59,6 +59,9 @@ def parameter_draws(model_or_phenotype: Any, n: int, seed: int = 0) -> list[Surv
     """
     n = check_count("parameter_draws", "n", n)
     seed = check_seed("parameter_draws", seed)
+    if n == 0:
+        _baseline_check(model_or_phenotype)
+        return []
     if isinstance(model_or_phenotype, str):
         return [p.model for p in uncertainty_draws(model_or_phenotype, DEFAULT_TABLE, n, seed)]
     if isinstance(model_or_phenotype, Phenotype):
@@ -77,11 +80,21 @@ def parameter_draws(model_or_phenotype: Any, n: int, seed: int = 0) -> list[Surv
             "(fit_info is None); pass the model alsprog.fit or alsprog.calibrate returned, "
             "before any transform"
         )
-    if n == 0:
-        return []
     if info.method == "individual":
         return info.draw_models(n, np.random.default_rng(np.random.SeedSequence(seed)))
     return calibration_draws(model_or_phenotype, n, seed)
+
+
+def _baseline_check(model_or_phenotype: Any) -> None:
+    """Refuse what parameter_draws could never draw from, even when no draw is asked for."""
+    if isinstance(model_or_phenotype, str):
+        check_phenotype(model_or_phenotype)
+    elif not isinstance(model_or_phenotype, SurvivalModel | Phenotype):
+        raise InputError(
+            f"parameter_draws: a {type(model_or_phenotype).__name__} has no uncertainty to "
+            "draw from; pass a phenotype name, a Phenotype, or a model from alsprog.fit or "
+            "alsprog.calibrate"
+        )
 
 
 def _models(model: Any, n: int, seed: int) -> list[SurvivalModel]:
