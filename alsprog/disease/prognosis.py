@@ -82,8 +82,9 @@ def _treatment_hazard_ratio(treatment: object | None) -> float:
         return 1.0
     if not hasattr(treatment, "apply"):
         raise InputError(
-            f"prognosis: treatment {treatment!r} is not an effect; pass alsprog.effects.riluzole() "
-            "or edaravone() (alsprog.prognosis also takes their names)"
+            f"prognosis: treatment {treatment!r} is unknown; pass an effect such as "
+            "alsprog.effects.riluzole() (alsprog.prognosis also takes the names riluzole, "
+            "edaravone)"
         )
     ratios = [c.value for c in treatment.components if c.kind == "hazard_ratio"]
     return float(math.prod(ratios))

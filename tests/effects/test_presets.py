@@ -62,6 +62,18 @@ def test_prognosis_takes_the_preset_by_name():
     assert by_name.inputs["treatment"] == "riluzole"
 
 
+def test_a_treatment_that_is_not_an_effect_is_refused_by_name():
+    from alsprog.disease.prognosis import prognosis as disease_prognosis
+
+    for bad in (["riluzole"], "riluzole", 0.84):
+        with pytest.raises(InputError, match=rf"treatment {bad!r} is unknown".replace("[", r"\[")):
+            disease_prognosis("pls", age_at_onset=53, years_since_onset=1.0, treatment=bad)
+    with pytest.raises(
+        InputError, match="treatment 'magic' is unknown; choose one of riluzole, edaravone"
+    ):
+        alsprog.prognosis("pls", age_at_onset=53, years_since_onset=1.0, treatment="magic")
+
+
 def test_an_unknown_intervention_is_refused():
     with pytest.raises(
         InputError, match="intervention 'aspirin' is unknown; choose one of riluzole, edaravone"
