@@ -26,7 +26,6 @@ from alsprog.disease import draw_cache
 from alsprog.disease.phenotype import Phenotype
 from alsprog.errors import InputError
 from alsprog.estimation.calibration import LandmarkProblem, landmark_table, starting_summary
-from alsprog.estimation.redraws import recalibrated, redrawn_targets
 from alsprog.estimation.targets import Landmark, Targets
 from alsprog.models.base import SurvivalModel
 from alsprog.models.fit_info import FitInfo
@@ -300,61 +299,11 @@ def phenotypes(background: str | Path | LifeTable | None = DEFAULT_TABLE) -> pd.
     return pd.DataFrame(rows)
 
 
-def uncertainty_draws(
-    name: str,
-    background: str | Path | LifeTable | None = DEFAULT_TABLE,
-    n: int = 60,
-    seed: int = 20261124,
-) -> tuple[Phenotype, ...]:
-    """``n`` versions of phenotype ``name`` recalibrated to redrawn figures (parameter uncertainty).
+def __getattr__(name: str):
+    """``uncertainty_draws`` lives in ``alsprog.disease.draws`` (it builds on this module);
+    reached through here for the callers that import it from the library."""
+    if name == "uncertainty_draws":
+        from alsprog.disease.draws import uncertainty_draws
 
-    The versions are ``n`` distinct members, chosen by ``seed``, of a fixed pool of
-    recalibrations (``draw_cache``: member i is the recalibration to the figures redrawn from
-    its own stream, ``estimation.redraws``); the pool ships with the package, and members are
-    computed when a shipped file is missing or stale. A derived phenotype (als_limb,
-    als_bulbar, ppbp) is rebuilt from redrawn versions of the one it derives from. A redrawn
-    set that no model of the family reaches is skipped, so fewer may come back. Cached per
-    process.
-    """
-    return _uncertainty_draws(check_phenotype(name), _table_key(background), int(n), int(seed))
-
-
-@cache
-def _uncertainty_draws(
-    name: str, table: LifeTable | None, n: int, seed: int
-) -> tuple[Phenotype, ...]:
-    if name in DERIVED:
-        parent, site = DERIVED[name]
-        return tuple(_site_of(p, name, site) for p in _uncertainty_draws(parent, table, n, seed))
-    spec = _spec(name)
-    if spec.get("structure") == "scaled":
-        return tuple(
-            _scaled(name, spec, p) for p in _uncertainty_draws(spec["scaled_from"], table, n, seed)
-        )
-    draws = []
-    for index in draw_cache.pool_indices(n, seed):
-        member = _pool_member(name, table, int(index))
-        if member is not None:
-            draws.append(member)
-    return tuple(draws)
-
-
-def pool_solution(
-    name: str, table: LifeTable | None, index: int
-) -> tuple[Targets, np.ndarray | None]:
-    """Pool member ``index`` of a calibrated phenotype: its redrawn figures and its parameter
-    vector (None when no model of the family reaches them), from the shipped pool if fresh."""
-    point = _phenotype(name, table)
-    targets = redrawn_targets(point.targets, draw_cache.POOL_SEED, index)
-    shipped = draw_cache.cached(name, table)
-    if shipped is not None and index < len(shipped["draws"]):
-        return targets, draw_cache.as_vector(shipped["draws"][index])
-    info = point.model.fit_info
-    return targets, recalibrated(info.build, targets, info.unconstrained)
-
-
-def _pool_member(name: str, table: LifeTable | None, index: int) -> Phenotype | None:
-    targets, theta = pool_solution(name, table, index)
-    if theta is None:
-        return None
-    return _calibrate(name, _spec(name), table, targets, solved=theta)
+        return uncertainty_draws
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

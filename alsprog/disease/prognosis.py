@@ -4,7 +4,7 @@ The patient's model is the calibrated phenotype with the patient's hazard ratio 
 diagnostic delay, ALSFRS-R progression rate, FVC, frontotemporal dementia), ordinary mortality
 for their age and sex, and an optional treatment; conditioned on being alive
 ``years_since_onset`` years after onset. The uncertainty band comes from recalibrating the
-phenotype to its figures redrawn within their uncertainty (``phenotype_library.uncertainty_draws``).
+phenotype to its figures redrawn within their uncertainty (``disease.draws.uncertainty_draws``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from alsprog.disease.library import DEFAULT_TABLE, phenotype, uncertainty_draws
+from alsprog.disease.draws import uncertainty_draws
+from alsprog.disease.library import DEFAULT_TABLE, phenotype
 from alsprog.disease.phenotype import Phenotype
 from alsprog.errors import InputError
 from alsprog.models.base import SurvivalModel

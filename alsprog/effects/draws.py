@@ -3,7 +3,7 @@
 ``parameter_draws`` is the one mechanism for every model alsprog makes:
 
 - a phenotype (by name or ``Phenotype``): its versions recalibrated to redrawn figures
-  (``alsprog.disease.library.uncertainty_draws``, the same draws as the prognosis band);
+  (``alsprog.disease.draws.uncertainty_draws``, the same draws as the prognosis band);
 - a model from ``alsprog.calibrate``: recalibrated to its landmarks redrawn
   (``alsprog.estimation.redraws``): the spread grows as the effective sample size shrinks;
 - a model from ``alsprog.fit``: parameters drawn from the normal approximation of the
@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alsprog.disease.library import DEFAULT_TABLE, check_phenotype, uncertainty_draws
+from alsprog.disease.draws import uncertainty_draws
+from alsprog.disease.library import DEFAULT_TABLE, check_phenotype
 from alsprog.disease.phenotype import Phenotype
 from alsprog.effects.integrals import restricted_means
 from alsprog.errors import InputError, as_times

@@ -6,7 +6,7 @@ import pytest
 from scipy import stats
 
 import alsprog
-from alsprog.disease.library import uncertainty_draws
+from alsprog.disease.draws import uncertainty_draws
 from alsprog.effects.draws import parameter_draws, rmst_draws, survival_draws
 from alsprog.errors import InputError
 from alsprog.estimation.targets import Landmark, Targets
