@@ -7,6 +7,9 @@ Models (``alsprog.models``): Exponential, Weibull, Gompertz, LogNormal, LogLogis
 GeneralizedGamma, PiecewiseExponential, Spline, Mixture, with one interface: survival,
 cumulative_hazard, hazard, quantile, median, mean, rmst, conditional, sample.
 
+Effects (``alsprog.effects``): HazardRatio, TimeRatio, SlopeReduction (combine with ``&`` or a
+list), presets riluzole() and edaravone(); ``model.with_effect(effect)`` applies one.
+
 Functions:
     fit                 maximum likelihood on individual (right-censored, left-truncated) data
     kaplan_meier        Kaplan-Meier estimate as R's survfit reports it, as a model with the same
@@ -21,7 +24,13 @@ Functions:
     phenotypes          every phenotype in a table (median, survival at 1-25 years, what pins
                         each curve and what is assumed, sources)
     identification      per phenotype and parameter: pinned by which figures, free, or borrowed
-    prognosis           one patient's outlook from today, with a 90% uncertainty band
+    prognosis           one patient's outlook from today, with a 90% uncertainty band; a
+                        treatment by preset name ('riluzole', 'edaravone') or effect object
+    translate           one effect on every scale (hazard ratio, time ratio, median, mean and
+                        RMST gains, survival differences, ALSFRS-R and staging from simulation)
+    parameter_draws     models drawn from an estimate's uncertainty (fit, calibration, phenotype)
+    survival_draws      survival, hazard and cumulative hazard per draw and time (a long table)
+    rmst_draws          restricted mean survival per draw and horizon (a long table)
     background_survival survival from ordinary mortality alone (life table)
     life_table          a shipped or user life table
     simulate_cohort     a cohort of patients: death times, ALSFRS-R course, stages, visits
@@ -55,7 +64,11 @@ _LAZY = {
     "phenotype": "alsprog.disease.library",
     "phenotypes": "alsprog.disease.library",
     "identification": "alsprog.disease.library",
-    "prognosis": "alsprog.disease.prognosis",
+    "prognosis": "alsprog.effects.outlook",
+    "translate": "alsprog.effects.translate",
+    "parameter_draws": "alsprog.effects.draws",
+    "survival_draws": "alsprog.effects.draws",
+    "rmst_draws": "alsprog.effects.draws",
     "background_survival": "alsprog.population.background_mortality",
     "life_table": "alsprog.population.lifetable",
     "simulate_cohort": "alsprog.simulation.cohort",
@@ -71,6 +84,7 @@ _SUBPACKAGES = (
     "estimation",
     "disease",
     "simulation",
+    "effects",
     "trials",
     "plots",
     "report",

@@ -447,6 +447,50 @@ def trials(grid: bool) -> None:
         )
 
 
+PROGNOSIS_ARGS = (
+    "prognosis", "--phenotype", "als", "--age-at-onset", "58", "--years-since-onset", "1.5",
+    "--sex", "male",
+)  # fmt: skip
+NO_SHIPPED_DRAWS = (
+    "import sys, alsprog.disease.draw_cache as c; c.cached = lambda *a: None; "
+    "from alsprog.cli import main; sys.exit(main(sys.argv[1:]))"
+)
+
+
+def effects() -> None:
+    """translate with and without draws, and the prognosis CLI from a cold process."""
+    import alsprog
+    from alsprog.effects import riluzole
+    from alsprog.effects.translate import translate
+
+    def run(*args: str) -> Callable[[], object]:
+        return lambda: subprocess.run(args, check=True, capture_output=True)
+
+    cold = best_of(run(sys.executable, "-m", "alsprog.cli", *PROGNOSIS_ARGS), 3)
+    recalibrating = best_of(run(sys.executable, "-c", NO_SHIPPED_DRAWS, *PROGNOSIS_ARGS), 1)
+    record(
+        "alsprog prognosis --phenotype als (cold)", cold, recalibrating,
+        "recalibrating (no shipped)", "< 2 s",
+    )  # fmt: skip
+    als = alsprog.phenotype("als").model
+    translate(riluzole(), "als", course=False)  # the phenotype is built once per process
+
+    def by_quad() -> None:  # the same survival measures through SurvivalModel's quad
+        treated = als.with_effect(riluzole())
+        for model in (treated, als):
+            model.median(), model.mean(), model.rmst([2.0, 5.0, 10.0])
+
+    record(
+        "translate(riluzole(), 'als'), no draws",
+        best_of(lambda: translate(riluzole(), "als", course=False)),
+        best_of(by_quad, 1),
+        "median/mean/rmst by quad",
+        "< 1 s",
+    )
+    ours = best_of(lambda: translate(riluzole(), "als", draws=200, seed=1, course=False), 1)
+    record("translate(riluzole(), 'als', draws=200)", ours, None, "", "< 10 s")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -471,6 +515,7 @@ def main() -> int:
     background()
     checks()
     simulation(args.stream)
+    effects()
     try:
         import alsprog.estimation.fitting  # noqa: F401
     except ImportError:

@@ -293,6 +293,16 @@ CLI_CASES = [
     ),
     ("simulate-entry", [*SIM, "--entry", "clinic"], "invalid choice: 'clinic'"),
     ("simulate-targets", [*SIM, "--targets", "{rising.csv}"], "rise"),
+    # effect
+    ("effect-hr-0", ["effect", "--hazard-ratio", "0"], "hazard_ratio must be a finite number"),
+    ("effect-hr-negative", ["effect", "--hazard-ratio", "-1"], "above 0 (got -1)"),
+    ("effect-tr-nan", ["effect", "--time-ratio", "nan"], "time_ratio is NaN"),
+    ("effect-fraction", ["effect", "--slope-reduction", "1.2"], "fraction must lie in [0, 1)"),
+    ("effect-preset", ["effect", "--intervention", "magic"], "intervention 'magic' is unknown"),
+    ("effect-baseline", ["effect", "--hazard-ratio", "0.8", "--baseline", "alss"], "'alss'"),
+    ("effect-draws", ["effect", "--hazard-ratio", "0.8", "--draws", "-1"], "draws must be"),
+    ("effect-none", ["effect"], "one of the arguments"),
+    ("effect-start", ["effect", "--hazard-ratio", "0.8", "--start-years", "-1"], "start_years"),
     # report
     ("report-seed", ["report", "--out", "{r}", "--seed", "-1"], "seed must be a whole number"),
     ("report-n", ["report", "--out", "{r}", "--n", "5"], "n must be a whole number >= 100"),

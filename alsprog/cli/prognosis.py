@@ -33,7 +33,7 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--treatment",
         metavar="NAME",
-        help="a treatment preset from data/phenotypes.toml (riluzole, edaravone)",
+        help="a treatment preset from data/effects.toml (riluzole, edaravone), from diagnosis",
     )
     add_background_flags(p)
     p.add_argument(
@@ -47,7 +47,7 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> dict:
-    from alsprog.disease.prognosis import prognosis
+    from alsprog.effects.outlook import prognosis
 
     result = prognosis(
         args.phenotype,

@@ -15,17 +15,17 @@ it is borrowed from a sourced relative (``borrow``: flail takes PMA's spread). C
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from tqdm import tqdm
 
+from alsprog.disease import draw_cache
 from alsprog.disease import identification as audits
 from alsprog.disease.phenotype import Phenotype
-from alsprog.errors import FitError, InputError, check_whole
+from alsprog.errors import InputError
 from alsprog.estimation.calibration import LandmarkProblem, landmark_table, starting_summary
 from alsprog.estimation.targets import Landmark, Targets
 from alsprog.models.base import SurvivalModel
@@ -84,7 +84,9 @@ def _phenotype(name: str, table: LifeTable | None) -> Phenotype:
     spec = _spec(name)
     if spec.get("structure") == "scaled":
         return _scaled(name, spec, _phenotype(spec["scaled_from"], table))
-    return _calibrate(name, spec, table)
+    shipped = draw_cache.cached(name, table)
+    solved = None if shipped is None else draw_cache.as_vector(shipped["point"])
+    return _calibrate(name, spec, table, solved=solved)
 
 
 def _population_for(spec: dict) -> tuple[Population, CovariateEffects]:
@@ -127,8 +129,10 @@ def _borrowed(spec: dict, table: LifeTable | None) -> tuple[audits.Borrowed, ...
     return tuple(out)
 
 
+@cache
 def _profiles(population: Population, effects: CovariateEffects) -> dict[str, tuple]:
-    """The population's quadrature points with each one's hazard ratio, as model fields."""
+    """The population's quadrature points with each one's hazard ratio, as model fields
+    (cached: the redrawn versions of a phenotype share them)."""
     nodes = population.nodes()
     hazard_ratios = effects.hazard_ratio(
         nodes["age_at_onset"].to_numpy(), nodes["delay_months"].to_numpy()
@@ -138,6 +142,7 @@ def _profiles(population: Population, effects: CovariateEffects) -> dict[str, tu
         "sexes": tuple(nodes["sex"]),
         "hazard_ratios": tuple(hazard_ratios),
         "weights": tuple(nodes["weight"]),
+        "delay_months": tuple(nodes["delay_months"]),
     }
 
 
@@ -160,9 +165,11 @@ def _calibrate(
     table: LifeTable | None,
     targets: Targets | None = None,
     start: np.ndarray | None = None,
+    solved: np.ndarray | None = None,
 ) -> Phenotype:
     """Calibrate ``name`` to its figures (or to ``targets``), from the family's starting points
-    (or from ``start`` alone, for a quick refit near a known solution)."""
+    (or from ``start`` alone, for a quick refit near a known solution); ``solved`` is a known
+    solution (from ``draw_cache``), taken as it is."""
     targets = _targets(name, spec) if targets is None else targets
     population, effects = _population_for(spec)
     free, sites, _ = _site_structure(spec, table)
@@ -171,10 +178,15 @@ def _calibrate(
     def model_of(theta: np.ndarray) -> PopulationModel:
         return _population_model(sites(theta), profiles, table)
 
-    starts = free.starts(*starting_summary(targets)) if start is None else [start]
-    best = LandmarkProblem(model_of, targets).solve(
-        starts, f"phenotype {name}: no model reproduces its figures; check data/phenotypes.toml"
-    )
+    problem = LandmarkProblem(model_of, targets)
+    if solved is not None:
+        best = _Known(x=solved, fun=problem.objective(solved), success=True)
+    else:
+        starts = free.starts(*starting_summary(targets)) if start is None else [start]
+        best = problem.solve(
+            starts,
+            f"phenotype {name}: no model reproduces its figures; check data/phenotypes.toml",
+        )
     model = model_of(best.x)
     n = targets.effective_sample_size
     landmarks = landmark_table(model, targets)
@@ -208,6 +220,15 @@ def _calibrate(
         targets=targets,
         sources=_sources(spec),
     )
+
+
+@dataclass(frozen=True)
+class _Known:
+    """A solution taken from the shipped cache, shaped like an optimiser's result."""
+
+    x: np.ndarray
+    fun: float
+    success: bool
 
 
 def _sources(spec: dict) -> dict[str, str]:
@@ -355,44 +376,11 @@ def _identification(name: str, table: LifeTable | None) -> pd.DataFrame:
     return audits.audit(info.build, info.unconstrained, item.targets, free, borrowed)
 
 
-def uncertainty_draws(
-    name: str,
-    background: str | Path | LifeTable | None = DEFAULT_TABLE,
-    n: int = 60,
-    seed: int = 20261124,
-) -> tuple[Phenotype, ...]:
-    """``n`` versions of phenotype ``name`` recalibrated to redrawn figures (parameter uncertainty).
+def __getattr__(name: str):
+    """``uncertainty_draws`` lives in ``alsprog.disease.draws`` (it builds on this module);
+    reached through here for the callers that import it from the library."""
+    if name == "uncertainty_draws":
+        from alsprog.disease.draws import uncertainty_draws
 
-    A derived phenotype (als_limb, als_bulbar, ppbp) is rebuilt from redrawn versions of the one
-    it derives from. Deterministic for a given seed; cached per process.
-    """
-    n = check_whole("uncertainty_draws: n", n, 1, MAX_DRAWS)
-    seed = check_whole("uncertainty_draws: seed", seed)
-    return _uncertainty_draws(check_phenotype(name), _table_key(background), n, seed)
-
-
-@cache
-def _uncertainty_draws(
-    name: str, table: LifeTable | None, n: int, seed: int
-) -> tuple[Phenotype, ...]:
-    if name in DERIVED:
-        parent, site = DERIVED[name]
-        return tuple(_site_of(p, name, site) for p in _uncertainty_draws(parent, table, n, seed))
-    spec = _spec(name)
-    if spec.get("structure") == "scaled":
-        return tuple(
-            _scaled(name, spec, p) for p in _uncertainty_draws(spec["scaled_from"], table, n, seed)
-        )
-    point = _phenotype(name, table)
-    rng = np.random.default_rng(np.random.SeedSequence(seed))
-    draws = []
-    # a progress bar on a terminal only (disable=None): 60 draws of ALS take about 10 s
-    for _ in tqdm(range(n), desc=f"{name}: recalibrating", leave=False, disable=None):
-        targets = point.targets.redrawn(rng)
-        try:
-            draws.append(
-                _calibrate(name, spec, table, targets, start=point.model.fit_info.unconstrained)
-            )
-        except FitError:
-            continue  # a redrawn set no model of this family reaches: skip it
-    return tuple(draws)
+        return uncertainty_draws
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

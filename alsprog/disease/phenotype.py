@@ -116,4 +116,8 @@ class Phenotype:
             weights=weights,
             table=self.table,
             names=tuple(self.disease),
+            delay_months=(
+                self.effects.reference_delay_months if delay_months is None else delay_months,
+            )
+            * len(sexes),
         )

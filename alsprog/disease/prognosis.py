@@ -4,7 +4,7 @@ The patient's model is the calibrated phenotype with the patient's hazard ratio 
 diagnostic delay, ALSFRS-R progression rate, FVC, frontotemporal dementia), ordinary mortality
 for their age and sex, and an optional treatment; conditioned on being alive
 ``years_since_onset`` years after onset. The uncertainty band comes from recalibrating the
-phenotype to its figures redrawn within their uncertainty (``phenotype_library.uncertainty_draws``).
+phenotype to its figures redrawn within their uncertainty (``disease.draws.uncertainty_draws``).
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from alsprog.disease.library import DEFAULT_TABLE, MAX_DRAWS, phenotype, uncertainty_draws
+from alsprog.disease.draws import uncertainty_draws
+from alsprog.disease.library import DEFAULT_TABLE, MAX_DRAWS, phenotype
 from alsprog.disease.phenotype import Phenotype
 from alsprog.errors import InputError, check_flag, check_range, check_whole
 from alsprog.models.base import SurvivalModel
-from alsprog.population.covariates import phenotype_data
 from alsprog.population.lifetable import LifeTable
 
 BAND_LEVEL = 0.90
@@ -64,6 +64,10 @@ class Prognosis:
         }
 
 
+def _label(treatment: object | None) -> str | None:
+    return None if treatment is None else repr(treatment)
+
+
 def _check_range(name: str, value: float | None, low: float, high: float, fix: str) -> None:
     if value is not None:
         check_range(f"prognosis: {name}", value, low, high, fix)
@@ -78,15 +82,19 @@ def band_limits(curves: np.ndarray, level: float = BAND_LEVEL) -> tuple[np.ndarr
     )
 
 
-def _treatment_hazard_ratio(treatment: str | None) -> float:
+def _treatment_hazard_ratio(treatment: object | None) -> float:
+    """The product of the treatment's hazard ratios (1 without one): a label, the effect itself
+    acts through ``model.with_effect``."""
     if treatment is None:
         return 1.0
-    known = phenotype_data()["treatments"]
-    if not isinstance(treatment, str) or treatment not in known:
+    if not hasattr(treatment, "apply"):
         raise InputError(
-            f"prognosis: treatment {treatment!r} is unknown; choose one of {', '.join(known)}"
+            f"prognosis: treatment {treatment!r} is unknown; pass an effect such as "
+            "alsprog.effects.riluzole() (alsprog.prognosis also takes the names riluzole, "
+            "edaravone)"
         )
-    return float(known[treatment]["hazard_ratio"])
+    ratios = [c.value for c in treatment.components if c.kind == "hazard_ratio"]
+    return float(math.prod(ratios))
 
 
 def patient_model(
@@ -97,10 +105,11 @@ def patient_model(
     progression_rate: float | None,
     fvc_percent: float | None,
     ftd: bool,
-    treatment_hr: float,
+    treatment: object | None,
 ) -> SurvivalModel:
+    """The patient's all-cause model from onset, under ``treatment`` (an effect, or None)."""
     model = item.patient(age_at_onset, sex, delay_months, progression_rate, fvc_percent, ftd)
-    return model if treatment_hr == 1 else model.with_hazard_ratio(treatment_hr)
+    return model if treatment is None else model.with_effect(treatment)
 
 
 def prognosis(
@@ -113,10 +122,11 @@ def prognosis(
     alsfrs_r: float | None = None,
     fvc_percent: float | None = None,
     ftd: bool = False,
-    treatment: str | None = None,
+    treatment: object | None = None,
     background: str | Path | LifeTable | None = DEFAULT_TABLE,
     horizon_years: float = 10.0,
     band_draws: int = 60,
+    treatment_name: str | None = None,
 ) -> Prognosis:
     """The outlook of a patient alive ``years_since_onset`` years after symptom onset.
 
@@ -131,7 +141,11 @@ def prognosis(
         (48 - ALSFRS-R) / months since onset.
     fvc_percent : forced vital capacity, % of predicted (0-150).
     ftd : frontotemporal dementia.
-    treatment : None, 'riluzole' (hazard ratio 0.84) or 'edaravone' (no survival effect).
+    treatment : None or an effect (``alsprog.effects.riluzole()``: hazard ratio 0.84 from
+        diagnosis; ``edaravone()``: no survival effect); ``alsprog.prognosis`` also takes the
+        presets' names. It acts from the patient's diagnosis (``diagnosis_delay_months``, or
+        the median delay when not given).
+    treatment_name : the treatment's name for ``inputs`` (the caller's label).
     background : life table for ordinary mortality, or None for the disease alone.
     horizon_years : length of the returned curve (years from now).
     band_draws : recalibrated phenotype versions behind the 90% band.
@@ -180,7 +194,7 @@ def prognosis(
             f"prognosis: onset at {age_at_onset:g} plus {years_since_onset:g} years is past the "
             f"oldest age in the life table ({oldest:g}); check the ages"
         )
-    args = (age_at_onset, sex, diagnosis_delay_months, progression, fvc_percent, ftd, treatment_hr)
+    args = (age_at_onset, sex, diagnosis_delay_months, progression, fvc_percent, ftd, treatment)
     model = patient_model(item, *args)
     alive_today = float(model.survival(years_since_onset))
     if not alive_today > 1e-12:
@@ -229,7 +243,7 @@ def prognosis(
         "alsfrs_r": alsfrs_r,
         "fvc_percent": fvc_percent,
         "ftd": ftd,
-        "treatment": treatment,
+        "treatment": treatment_name if treatment_name is not None else _label(treatment),
         "background": None if item.table is None else item.table.name,
         "progression_rate_points_per_month": progression,
         "hazard_ratio_vs_reference": hazard_ratio,

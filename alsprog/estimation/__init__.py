@@ -2,6 +2,7 @@
 
 ``likelihood`` (log-likelihoods and gradients of every family), ``fitting`` (``fit``: maximum
 likelihood on right-censored, left-truncated, weighted data), ``targets`` (landmark figures read
-from TOML or CSV), ``calibration`` (``calibrate``: landmarks as grouped data). Uses population and
-models.
+from TOML or CSV), ``calibration`` (``calibrate``: landmarks as grouped data), ``redraws``
+(a calibration's parameter uncertainty: recalibration to redrawn figures). Uses population
+and models.
 """

@@ -277,11 +277,12 @@ def _fit_info(
 def landmark_table(model: SurvivalModel, targets: Targets) -> pd.DataFrame:
     """Fitted against target at each landmark: columns t (years), target, fitted (survival),
     kind (equal, upper, lower) and error (fitted - target)."""
+    times = np.array([lm.t for lm in targets.landmarks], dtype=float)
     table = pd.DataFrame(
         {
-            "t": [lm.t for lm in targets.landmarks],
+            "t": times,
             "target": [lm.survival for lm in targets.landmarks],
-            "fitted": [float(model.survival(lm.t)) for lm in targets.landmarks],
+            "fitted": np.atleast_1d(model.survival(times)).astype(float),
             "kind": [lm.kind for lm in targets.landmarks],
         }
     )

@@ -23,6 +23,7 @@ from alsprog.models.base import SurvivalModel
 from alsprog.models.mixture import Mixture
 from alsprog.models.piecewise_exponential import PiecewiseExponential
 from alsprog.models.transforms import Conditional, ProportionalHazards, TimeScaled
+from alsprog.models.windows import HazardWindows
 from alsprog.population.background_mortality import _check_ages, _check_alive
 from alsprog.population.lifetable import SEXES, LifeTable, _sex_rows, _shown, life_table
 
@@ -210,11 +211,14 @@ class WithBackground(SurvivalModel):
 
 def hazard_jumps(model: SurvivalModel) -> np.ndarray:
     """Times (years, > 0) where a model's hazard jumps, for quadrature: piecewise-exponential
-    breakpoints, followed through conditioning, hazard ratios, time scaling and mixtures."""
+    breakpoints and treatment windows' edges, followed through conditioning, hazard ratios,
+    time scaling and mixtures."""
     if isinstance(model, PiecewiseExponential):
         return np.asarray(model.breakpoints, dtype=float)
     if isinstance(model, ProportionalHazards):
         return hazard_jumps(model.base)
+    if isinstance(model, HazardWindows):  # a treatment window's edges
+        return np.concatenate([np.asarray(model.points, dtype=float), hazard_jumps(model.base)])
     if isinstance(model, TimeScaled):
         return model.time_ratio * hazard_jumps(model.base)
     if isinstance(model, Conditional):

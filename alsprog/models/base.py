@@ -25,7 +25,6 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
-from scipy import integrate
 
 from alsprog.errors import InputError, as_probabilities, as_times, check_positive, check_whole
 
@@ -207,7 +206,13 @@ class SurvivalModel:
         return WithBackground(disease=self, age_at_onset=age_at_onset, sex=sex, table=table)
 
     def with_effect(self, effect: Any) -> SurvivalModel:
-        """Apply an effect object (anything with ``apply(model) -> model``) to this model."""
+        """Apply an effect object (anything with ``apply(model) -> model``), or a list or tuple
+        of them in order, to this model."""
+        if isinstance(effect, list | tuple):
+            model = self
+            for item in effect:
+                model = model.with_effect(item)
+            return model
         apply = getattr(effect, "apply", None)
         if apply is None:
             raise InputError(
@@ -256,6 +261,8 @@ class SurvivalModel:
         return out
 
     def _mean(self) -> float:
+        from scipy import integrate  # here, not at the top: it costs a cold start 0.3 s
+
         # Break the half-line at quantiles so quadrature sees where the mass is.
         points = [q for q in np.atleast_1d(self.quantile([0.1, 0.5, 0.9, 0.99])) if np.isfinite(q)]
         edges = [0.0, *sorted(set(points)), np.inf]
@@ -268,6 +275,8 @@ class SurvivalModel:
         return total
 
     def _rmst(self, horizon: np.ndarray) -> np.ndarray:
+        from scipy import integrate
+
         order = np.argsort(horizon)
         out = np.empty_like(horizon)
         total, previous = 0.0, 0.0

@@ -4,8 +4,11 @@ S(t) = sum_j share_j sum_k weight_k * S_j(t) ** hr_k * S_pop,k(t)
 
 with S_j the disease survival of subgroup j (onset site, say), hr_k the hazard ratio of patient
 profile k (age, delay, ...), and S_pop,k the life-table survival from that profile's age at onset
-and sex (1 when ``table`` is None). With one profile it is a single patient's all-cause model;
-with quadrature points of a population it is the population average that calibration targets.
+and sex (1 when ``table`` is None). A treatment over time windows (``windows``) multiplies the
+disease hazard of each profile by a piecewise-constant factor (``alsprog.models.windows``); a
+window that starts at diagnosis starts at each profile's own diagnostic delay. With one
+profile it is a single patient's all-cause model; with quadrature points of a population it is
+the population average that calibration targets.
 """
 
 from __future__ import annotations
@@ -19,7 +22,18 @@ import numpy as np
 
 from alsprog.errors import InputError, as_numbers, as_times, check_positive
 from alsprog.models.base import SurvivalModel
+from alsprog.models.windows import (
+    default_delay_years,
+    multiplier_at,
+    schedule,
+    windowed_cumulative,
+    windowed_times,
+)
 from alsprog.population.lifetable import SEXES, LifeTable
+
+# A treatment window on the disease hazard: (hazard ratio, start in years, duration in years,
+# from diagnosis); the start counts from onset, or from each profile's diagnosis when True.
+TreatmentWindow = tuple[float, float, float, bool]
 
 
 def _as_tuple(values: object) -> tuple:
@@ -35,6 +49,11 @@ class PopulationModel(SurvivalModel):
         'male'/'female', hazard ratio on the disease hazard, weight (summing to 1).
     table : the life table for ordinary mortality, or None for disease-only survival.
     names : optional labels of the components.
+    delay_months : optional diagnostic delay of each profile, months from onset (where a
+        window "from diagnosis" starts); None puts diagnosis at the default population's
+        median delay.
+    windows : hazard ratios on the disease hazard over time windows, each (hazard ratio,
+        start years, duration years, from diagnosis); empty for an untreated population.
     """
 
     components: tuple[SurvivalModel, ...]
@@ -45,6 +64,8 @@ class PopulationModel(SurvivalModel):
     weights: tuple[float, ...]
     table: LifeTable | None = None
     names: tuple[str, ...] | None = None
+    delay_months: tuple[float, ...] | None = None
+    windows: tuple[TreatmentWindow, ...] = ()
     family: ClassVar[str] = "population"
 
     def __post_init__(self) -> None:
@@ -83,6 +104,15 @@ class PopulationModel(SurvivalModel):
                 f"PopulationModel: age at onset {bad[0]!r} is outside 0-{oldest:g} years; "
                 "give ages the life table covers"
             )
+        if self.delay_months is not None:
+            object.__setattr__(self, "delay_months", _as_tuple(self.delay_months))
+            if len(self.delay_months) != k or not all(
+                math.isfinite(d) and d >= 0 for d in self.delay_months
+            ):
+                raise InputError(
+                    "PopulationModel: give one finite delay_months >= 0 per profile, or none"
+                )
+        object.__setattr__(self, "windows", tuple(tuple(w) for w in self.windows))
         unknown = sorted(set(self.sexes) - set(SEXES))
         if unknown:
             raise InputError(
@@ -102,11 +132,55 @@ class PopulationModel(SurvivalModel):
             return np.zeros((ages.size, t.size))
         return self.table._cumulative_hazard_between(ages[:, None], t[None, :], rows[:, None])
 
+    @cached_property
+    def _schedules(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """The treatment schedules: (profile indices, change points, multipliers) per group of
+        profiles that share one (profiles differ only through their diagnostic delays)."""
+        k = len(self.ages)
+        if not self.windows:
+            return [(np.arange(k), np.empty(0), np.ones(1))]
+        if self.delay_months is None:
+            delays = np.full(k, default_delay_years())
+        else:
+            delays = np.asarray(self.delay_months, dtype=float) / 12.0
+        groups = []
+        from_diagnosis = any(w[3] for w in self.windows)
+        keys = delays if from_diagnosis else np.zeros(k)
+        for key in np.unique(keys):
+            shifted = [(v, a + (key if fd else 0.0), d) for v, a, d, fd in self.windows]
+            points, multipliers = schedule(shifted)
+            groups.append((np.flatnonzero(keys == key), points, multipliers))
+        return groups
+
+    def _disease_cumulative(self, t: np.ndarray) -> np.ndarray:
+        """hr_k times the (treated) disease cumulative hazard, shape (components, profiles, T)."""
+        _, _, hr, _ = self._profile
+        out = np.empty((len(self.components), hr.size, t.size))
+        for j, c in enumerate(self.components):
+
+            def cumulative(x: np.ndarray, c: SurvivalModel = c) -> np.ndarray:
+                x = np.asarray(x, dtype=float)
+                return np.where(x > 0, c._cumulative_hazard(np.maximum(x, 1e-300)), 0.0)
+
+            at_t = cumulative(t)
+            for index, points, multipliers in self._schedules:
+                value = windowed_cumulative(cumulative, t, points, multipliers, at_t)
+                out[j, index] = value[None, :]
+        return hr[None, :, None] * out
+
+    def _disease_hazard(self, t: np.ndarray) -> np.ndarray:
+        """hr_k times the (treated) disease hazard, shape (components, profiles, T)."""
+        _, _, hr, _ = self._profile
+        factor = np.empty((hr.size, t.size))
+        for index, points, multipliers in self._schedules:
+            factor[index] = multiplier_at(t, points, multipliers)[None, :]
+        base = np.stack([c._hazard(t) for c in self.components])  # (J, T)
+        return (hr[:, None] * factor)[None] * base[:, None, :]
+
     def _terms(self, t: np.ndarray) -> np.ndarray:
-        """share_j * weight_k * S_j(t) ** hr_k * S_pop,k(t), shape (components, profiles, times)."""
-        _, _, hr, w = self._profile
-        cum = np.stack([c._cumulative_hazard(t) for c in self.components])  # (J, T)
-        exponent = hr[None, :, None] * cum[:, None, :] + self._background_cumulative(t)[None]
+        """share_j * weight_k * S_jk(t) * S_pop,k(t), shape (components, profiles, times)."""
+        _, _, _, w = self._profile
+        exponent = self._disease_cumulative(t) + self._background_cumulative(t)[None]
         return np.asarray(self.shares)[:, None, None] * w[None, :, None] * np.exp(-exponent)
 
     # ----------------------------------------------------------------- formulas
@@ -117,11 +191,10 @@ class PopulationModel(SurvivalModel):
         self, t: np.ndarray, terms: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Death densities by cause (disease, other causes), each shape (times,)."""
-        ages, rows, hr, _ = self._profile
+        ages, rows, _, _ = self._profile
         terms = self._terms(t) if terms is None else terms
-        disease_hazard = np.stack([c._hazard(t) for c in self.components])  # (J, T)
         with np.errstate(invalid="ignore"):
-            disease = np.nan_to_num(terms * hr[None, :, None] * disease_hazard[:, None, :])
+            disease = np.nan_to_num(terms * self._disease_hazard(t))
         if self.table is None:
             return disease.sum(axis=(0, 1)), np.zeros_like(t)
         other_hazard = self.table._hazard_at(ages[:, None] + t[None, :], rows[:, None])
@@ -142,6 +215,8 @@ class PopulationModel(SurvivalModel):
             return 0.0
         _, _, hr, w = self._profile
         cured = np.array([c.cure_fraction() for c in self.components])
+        if self.windows and (cured > 0).any():
+            return float(self._survival(np.array([1e6]))[0])  # the windows have all closed
         return float(np.sum(np.asarray(self.shares)[:, None] * w[None, :] * cured[:, None] ** hr))
 
     def _sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -154,10 +229,25 @@ class PopulationModel(SurvivalModel):
         component, profile = np.divmod(cell, ages.size)
         e_disease, u_other = rng.standard_exponential(n), rng.standard_exponential(n)
         out = np.empty(n)
+        group_of = np.empty(ages.size, dtype=int)
+        for g, (index, _, _) in enumerate(self._schedules):
+            group_of[index] = g
         for j, model in enumerate(self.components):
-            mine = component == j
-            # PH inverse transform on the H scale: H_j(T) = E / hr with E ~ Exp(1)
-            out[mine] = model._time_at_cumulative_hazard(e_disease[mine] / hr[profile[mine]])
+
+            def cumulative(x: np.ndarray, model: SurvivalModel = model) -> np.ndarray:
+                x = np.asarray(x, dtype=float)
+                return np.where(x > 0, model._cumulative_hazard(np.maximum(x, 1e-300)), 0.0)
+
+            for g, (_, points, multipliers) in enumerate(self._schedules):
+                mine = (component == j) & (group_of[profile] == g)
+                # inverse transform on the H scale: H_jk(T) = E / hr_k with E ~ Exp(1)
+                out[mine] = windowed_times(
+                    cumulative,
+                    model._time_at_cumulative_hazard,
+                    e_disease[mine] / hr[profile[mine]],
+                    points,
+                    multipliers,
+                )
         if self.table is not None:
             start = self.table._cumulative_hazard_between(0.0, ages, rows)  # birth to onset
             other = np.empty(n)

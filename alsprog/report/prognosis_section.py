@@ -3,9 +3,8 @@
 ``prognosis_section(context)`` is registered last in ``alsprog.report.SECTIONS``. It
 presents ``alsprog.prognosis`` for a few made-up profiles (``PROFILES``), with their uncertainty
 bands, and shows how the median remaining survival of the first profile moves with age at onset
-and with the ALSFRS-R progression rate. The frames are built by ``profile_table``,
-``profile_curves`` and ``factor_medians``; every figure quoted in the text is read from
-``data/phenotypes.toml`` (``alsprog.population.covariates.phenotype_data``) or computed here.
+and with the ALSFRS-R progression rate (frames: ``profile_table``, ``profile_curves``,
+``factor_medians``). Figures quoted come from ``data/phenotypes.toml`` and ``effects.toml``.
 """
 
 from __future__ import annotations
@@ -18,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from alsprog.disease.library import DERIVED, phenotype
-from alsprog.disease.prognosis import HORIZONS, Prognosis, patient_model, prognosis
+from alsprog.disease.prognosis import HORIZONS, Prognosis, patient_model
+from alsprog.effects.outlook import effect_data, prognosis, treatment_effect
 from alsprog.population.background_mortality import background_survival
 from alsprog.population.covariates import phenotype_data
 from alsprog.population.lifetable import life_table
@@ -137,6 +137,7 @@ def factor_medians(
     """
     inputs = outlook.inputs
     item = phenotype(inputs["phenotype"], inputs["background"])
+    treatment = treatment_effect(inputs["treatment"])
     base = {
         "age_at_onset": float(inputs["age_at_onset"]),
         "progression_rate": inputs["progression_rate_points_per_month"],
@@ -150,7 +151,7 @@ def factor_medians(
             at = {**base, factor: float(value)}
             age, rate = at["age_at_onset"], at["progression_rate"]
             rest = (inputs["diagnosis_delay_months"], rate, inputs["fvc_percent"], inputs["ftd"])
-            model = patient_model(item, age, inputs["sex"], *rest, inputs["treatment_hazard_ratio"])
+            model = patient_model(item, age, inputs["sex"], *rest, treatment)
             median = model.conditional(inputs["years_since_onset"]).median()
             hazard_ratio = float(item.effects.hazard_ratio(age, *rest))
             rows.append((factor, float(value), hazard_ratio, median, bool(value == base[factor])))
@@ -322,7 +323,7 @@ def _band_text(level: float) -> str:
 
 
 def _factors_text(data: dict) -> str:
-    covariates, riluzole = data["covariates"], data["treatments"]["riluzole"]
+    covariates, riluzole = data["covariates"], effect_data()["riluzole"]
     als, pls, population = data["phenotype"]["als"], data["phenotype"]["pls"], data["population"]
     low, high = riluzole["interval"]
     items = [

@@ -1,0 +1,53 @@
+"""The shipped calibrations: fresh, and identical to what alsprog computes without them."""
+
+import numpy as np
+import pytest
+
+from alsprog.disease import draw_cache, library
+from alsprog.estimation.redraws import recalibrated, redrawn_targets
+from alsprog.population.lifetable import DEFAULT_TABLE, life_table
+
+TABLE = life_table(DEFAULT_TABLE)
+CALIBRATED = [
+    n
+    for n in library.NAMES
+    if n not in library.DERIVED and library._spec(n).get("structure") != "scaled"
+]
+STALE = "is stale or missing: run `PYTHONPATH=. python scripts/build_draw_sets.py`"
+
+
+@pytest.mark.parametrize("name", CALIBRATED)
+def test_each_shipped_file_is_fresh_and_holds_the_computed_point(name):
+    shipped = draw_cache.cached(name, TABLE)
+    assert shipped is not None, f"{draw_cache.file_name(name, TABLE)} {STALE}"
+    point = library._calibrate(name, library._spec(name), TABLE)  # computed, not the cache
+    np.testing.assert_allclose(
+        shipped["point"], point.model.fit_info.unconstrained, rtol=1e-6, atol=1e-8, err_msg=STALE
+    )
+    assert len(shipped["draws"]) == draw_cache.POOL_SIZE
+
+
+def test_pool_members_are_the_recalibrations_they_stand_for():
+    shipped = draw_cache.cached("als", TABLE)
+    point = library.phenotype("als")
+    info = point.model.fit_info
+    for index in (0, 17, draw_cache.POOL_SIZE - 1):
+        targets = redrawn_targets(point.targets, draw_cache.POOL_SEED, index)
+        computed = recalibrated(info.build, targets, info.unconstrained)
+        np.testing.assert_allclose(shipped["draws"][index], computed, rtol=1e-6, atol=1e-8)
+
+
+def test_a_request_takes_distinct_pool_members_chosen_by_the_seed():
+    a, b = draw_cache.pool_indices(60, 1), draw_cache.pool_indices(60, 2)
+    assert len(set(a)) == 60 and set(a) != set(b)
+    assert np.array_equal(a, draw_cache.pool_indices(60, 1))
+    assert set(draw_cache.pool_indices(draw_cache.POOL_SIZE + 5, 3)) == set(
+        range(draw_cache.POOL_SIZE + 5)
+    )
+
+
+def test_a_changed_input_makes_the_file_stale(monkeypatch):
+    before = draw_cache.fingerprint("als", TABLE)
+    data = library.phenotype_data()
+    monkeypatch.setitem(data["phenotype"]["als"], "effective_sample_size", 499)
+    assert draw_cache.fingerprint("als", TABLE) != before

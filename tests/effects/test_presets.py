@@ -1,0 +1,90 @@
+"""The riluzole and edaravone presets against the reference document and the trials."""
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+import alsprog
+from alsprog.disease.library import phenotype
+from alsprog.effects import edaravone, preset, riluzole
+from alsprog.effects.presets import effect_data, sources
+from alsprog.effects.translate import simulation_available, translate
+from alsprog.errors import InputError
+
+
+def test_riluzole_is_the_cochrane_hazard_ratio_from_diagnosis():
+    effect = riluzole()
+    # Miller et al., Cochrane 2012 (facts.md): HR 0.84 (0.698-0.997)
+    assert (effect.value, effect.interval) == (0.84, (0.698, 0.997))
+    assert effect.from_diagnosis and effect.start_years == 0 and math.isinf(effect.duration_years)
+    assert "Cochrane" in sources("riluzole")["source"]
+
+
+def test_riluzole_adds_two_to_three_months_of_median_survival_to_als():
+    # MSD Manual (2019): riluzole "may provide limited improvement in survival (by 2 to 3 months)"
+    als = phenotype("als").model
+    from_diagnosis = 12 * (als.with_effect(riluzole()).median() - als.median())
+    from_onset = 12 * (
+        als.with_effect(replace(riluzole(), from_diagnosis=False)).median() - als.median()
+    )
+    assert 2.0 < from_diagnosis < 3.0  # the preset: from each patient's diagnosis (2.1 months)
+    assert 2.0 < from_onset < 3.0  # from onset the months before diagnosis are treated too (2.7)
+    assert from_diagnosis < from_onset
+
+
+def test_edaravone_fraction_is_the_pivotal_trials_ratio_of_changes():
+    spec = effect_data()["edaravone"]
+    # MCI186-19: -5.01 (edaravone) vs -7.50 (placebo) over 24 weeks
+    assert (spec["treated_change_24_weeks"], spec["control_change_24_weeks"]) == (-5.01, -7.50)
+    assert edaravone().fraction == pytest.approx(1 - 5.01 / 7.50, abs=1e-12)
+    assert not edaravone().survival_link
+
+
+def test_edaravone_has_no_survival_effect():
+    table = translate(edaravone())
+    survival = table[
+        table["measure"].isin(["median_gain_months", "rmst_gain_months", "survival_difference"])
+    ]
+    np.testing.assert_allclose(survival["value"], 0.0, atol=1e-12)
+    assert table.loc[table["measure"] == "hazard_ratio", "value"].item() == pytest.approx(1.0)
+
+
+def test_prognosis_takes_the_preset_by_name():
+    by_name = alsprog.prognosis("als", age_at_onset=55, years_since_onset=1.0, treatment="riluzole")
+    by_object = alsprog.prognosis(
+        "als", age_at_onset=55, years_since_onset=1.0, treatment=riluzole()
+    )
+    assert by_name.median_remaining_years == by_object.median_remaining_years
+    patient = phenotype("als").patient(55).with_effect(riluzole()).conditional(1.0)
+    assert by_name.median_remaining_years == pytest.approx(patient.median(), rel=1e-12)
+    assert by_name.inputs["treatment"] == "riluzole"
+
+
+def test_a_treatment_that_is_not_an_effect_is_refused_by_name():
+    from alsprog.disease.prognosis import prognosis as disease_prognosis
+
+    for bad in (["riluzole"], "riluzole", 0.84):
+        with pytest.raises(InputError, match=rf"treatment {bad!r} is unknown".replace("[", r"\[")):
+            disease_prognosis("pls", age_at_onset=53, years_since_onset=1.0, treatment=bad)
+    with pytest.raises(
+        InputError, match="treatment 'magic' is unknown; choose one of riluzole, edaravone"
+    ):
+        alsprog.prognosis("pls", age_at_onset=53, years_since_onset=1.0, treatment="magic")
+
+
+def test_an_unknown_intervention_is_refused():
+    with pytest.raises(
+        InputError, match="intervention 'aspirin' is unknown; choose one of riluzole, edaravone"
+    ):
+        preset("aspirin")
+
+
+@pytest.mark.skipif(not simulation_available(), reason="alsprog.simulation is not installed here")
+def test_edaravone_reproduces_the_pivotal_trial_in_its_selected_population():
+    from alsprog.effects.course_measures import selected_trial_difference
+
+    difference, se = selected_trial_difference(edaravone(), n=3000, seed=11)
+    # MCI186-19: difference 2.49 points at 24 weeks; trial SE sqrt(0.64^2 + 0.66^2) = 0.92
+    assert abs(difference - 2.49) < math.hypot(0.64, 0.66) + 3 * se
