@@ -9,6 +9,7 @@ never by ``import alsprog``.
 
 from alsprog.plots.cohort import alsfrs_trajectories, cohort_survival, kings_stage_time
 from alsprog.plots.demographics import onset_age_by_sex, onset_age_counts
+from alsprog.plots.effects import alsfrs_r_by_arm
 from alsprog.plots.kaplan_meier import kaplan_meier_plot, risk_tables
 from alsprog.plots.prognosis import alsfrs_r_projection_plot, prognosis_curves, prognosis_factors
 from alsprog.plots.style import PALETTE
@@ -22,6 +23,7 @@ from alsprog.plots.survival import (
 
 __all__ = [
     "PALETTE",
+    "alsfrs_r_by_arm",
     "alsfrs_r_projection_plot",
     "alsfrs_trajectories",
     "background_comparison",

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from alsprog.report.cohort_section import cohort_section
+from alsprog.report.interventions_section import interventions_section
 from alsprog.report.page import (
     Context,
     Figure,
@@ -40,6 +41,7 @@ SECTIONS: tuple[SectionFunction, ...] = (
     background_section,
     phenotypes_section,
     cohort_section,
+    interventions_section,
     prognosis_section,
 )
 
