@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from alsprog.report.page import DEFAULT_PATIENTS, DEFAULT_REPLICATES, DEFAULT_SEED
+from alsprog.report.defaults import DEFAULT_PATIENTS, DEFAULT_REPLICATES, DEFAULT_SEED
 
 
 def add(sub: argparse._SubParsersAction) -> None:

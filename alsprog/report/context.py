@@ -10,15 +10,16 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from alsprog.errors import InputError
+from alsprog.report.defaults import (
+    COHORT_FOLLOWUP_YEARS,
+    DEFAULT_PATIENTS,
+    DEFAULT_REPLICATES,
+    DEFAULT_SEED,
+)
 
 if TYPE_CHECKING:
     from alsprog.estimation.targets import Targets
     from alsprog.models.base import SurvivalModel
-
-DEFAULT_SEED = 1
-DEFAULT_PATIENTS = 20_000  # simulated cohort size: Monte Carlo error of a KM curve about 0.004
-COHORT_FOLLOWUP_YEARS = 12.0  # long enough for ALS, short enough to read the first decade
-DEFAULT_REPLICATES = 200  # simulated trials per design point: power SE at most 0.035
 
 
 class Context:
