@@ -23,7 +23,12 @@ def onset_age_counts(patients: pd.DataFrame, width_years: float = 5.0) -> pd.Dat
     require_columns(patients, ("sex", "age_at_onset"), "onset_age_counts: patients")
     start = np.floor(patients["age_at_onset"].to_numpy() / width_years) * width_years
     frame = pd.DataFrame({"sex": patients["sex"].map(SEX_LABELS), "age_band_start": start})
-    counts = frame.groupby(["sex", "age_band_start"]).size().rename("patients").reset_index()
+    counts = (
+        frame.groupby(["sex", "age_band_start"], observed=True)
+        .size()
+        .rename("patients")
+        .reset_index()
+    )
     counts["age_band_mid"] = counts["age_band_start"] + width_years / 2
     counts["share"] = counts["patients"] / len(patients)
     return counts[["sex", "age_band_start", "age_band_mid", "patients", "share"]]
