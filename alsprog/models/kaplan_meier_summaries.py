@@ -12,7 +12,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from alsprog.errors import InputError, check_probability
 from alsprog.models.survival_data import SurvivalData
@@ -187,7 +187,7 @@ def confidence_limits(
     std_err is the standard error of log survival (Greenwood or robust). NaN where R gives NA:
     where survival is 0. Where survival is 1 (no death yet) the band is [1, 1].
     """
-    z = stats.norm.ppf(1 - (1 - level) / 2)
+    z = special.ndtri(1 - (1 - level) / 2)  # the normal quantile, without loading scipy.stats
     s = np.asarray(survival, dtype=float)
     se = np.asarray(std_err, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
