@@ -139,6 +139,20 @@ def _censored(name: str, curve: KaplanMeier) -> pd.DataFrame:
     )
 
 
+def _model_lines(models: dict[str, SurvivalModel], t_end: float) -> pd.DataFrame:
+    """Each model's survival on an even grid from 0 to ``t_end``, in the curves' panel."""
+    grid = np.linspace(0.0, t_end, 401)
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {"curve": n, "t": grid, "survival": m.survival(grid), "panel": CURVE_PANEL}
+            )
+            for n, m in models.items()
+        ],
+        ignore_index=True,
+    )
+
+
 def _count(value: float) -> str:
     return f"{value:.0f}" if abs(value - round(value)) < 1e-9 else f"{value:.1f}"
 
@@ -246,30 +260,11 @@ def kaplan_meier_plot(
     if len(marks):
         plot += geom_point(data=marks, shape="+", size=3.5, stroke=0.8, show_legend=False)
     if models:
-        grid = np.linspace(0.0, t_end, 401)
-        lines = pd.concat(
-            [
-                pd.DataFrame(
-                    {"curve": n, "t": grid, "survival": m.survival(grid), "panel": CURVE_PANEL}
-                )
-                for n, m in models.items()
-            ],
-            ignore_index=True,
-        )
-        lines = _ordered(lines, names)
+        lines = _ordered(_model_lines(models, t_end), names)
         plot += geom_line(lines, aes(linetype="curve"), size=0.8)
     if matched:
-        grid = np.linspace(0.0, t_end, 401)
-        own = pd.concat(
-            [
-                pd.DataFrame(
-                    {"curve": n, "t": grid, "survival": m.survival(grid), "panel": CURVE_PANEL}
-                )
-                for n, m in matched.items()
-            ],
-            ignore_index=True,
-        )
-        plot += geom_line(_ordered(own, names), linetype="dashed", size=0.6)
+        own = _ordered(_model_lines(matched, t_end), names)
+        plot += geom_line(own, linetype="dashed", size=0.6)
 
     limits = pd.DataFrame({"t": 0.0, "survival": [0.0, 1.0], "panel": CURVE_PANEL})
     labels = {float(b): f"{b:.0%}" for b in PROBABILITY_BREAKS}
