@@ -186,20 +186,24 @@ def simulate_trial(
     quota = {False: design.n_control, True: design.n_treatment}
     taken = {False: [], True: []}  # (block, rows) of each arm
     screened = alive = eligible = 0
+    screened_blocks: dict = {}
     block_index = 0
     while len(taken[False]) < quota[False] or len(taken[True]) < quota[True]:
         need = sum(quota[k] - len(taken[k]) for k in quota)
-        size = min(BLOCK, max(FIRST_SIZE, 16 * need))
+        size = min(BLOCK, max(FIRST_SIZE, 12 * need))
         while True:
             block = make_block(base, block_index, size, first_id=1, keep_at_most=size)
             draws = _trial_draws(seed, block_index, size)
             enrolled, d, _ = _screen(design, block, draws, interval_months, base)
             arms = draws["u_arm"][enrolled] < share
             room = {k: quota[k] - len(taken[k]) for k in quota}
-            enough = (~arms).sum() >= room[False] and arms.sum() >= room[True]
+            found = {False: int((~arms).sum()), True: int(arms.sum())}
+            enough = all(found[k] >= room[k] for k in quota)
             if enough or size == BLOCK:
                 break
-            size = BLOCK
+            short = max(room[k] / max(found[k], 1) for k in quota)
+            size = min(BLOCK, int(size * min(short * 1.25, 8.0)) + 1)
+        screened_blocks[block_index] = block
         # the candidates needed: each arm its first 'room' (positions beyond are not used)
         cut = size
         if enough:
@@ -217,7 +221,9 @@ def simulate_trial(
         _check_share(eligible, alive, block_index)
         block_index += 1
     counts = {"screened": screened, "alive_and_diagnosed": alive, "eligible": eligible}
-    return _assemble(design, seed, base, treated_plan, taken, interval_months, counts, visits)
+    return _assemble(
+        design, seed, (screened_blocks, treated_plan), taken, interval_months, counts, visits
+    )
 
 
 def _count_below(block, d: np.ndarray, cut: int) -> int:
@@ -238,7 +244,8 @@ def _check_share(eligible: int, alive: int, block_index: int) -> None:
         )
 
 
-def _assemble(design, seed, base, treated_plan, taken, interval_months, counts, with_visits):
+def _assemble(design, seed, plans, taken, interval_months, counts, with_visits):
+    screened_blocks, treated_plan = plans
     order = sorted(
         [(b, r, False) for b, r in taken[False]] + [(b, r, True) for b, r in taken[True]]
     )
@@ -248,22 +255,23 @@ def _assemble(design, seed, base, treated_plan, taken, interval_months, counts, 
     patient_frames, visit_frames = [], []
     next_id = 1
     for b, members in by_block.items():
-        size = max(r for r, _ in members) + 1
+        control = screened_blocks[b]
+        size = len(control.patients)
         draws = _trial_draws(seed, b, size)
         d = draws["u_screen"] * design.criteria.pool_horizon_years
         for treated in (False, True):
             rows = np.array([r for r, t in members if t == treated], dtype=np.intp)
             if not rows.size:
                 continue
-            if treated:
+            if treated and treated_plan.parts:
                 block = make_block(treated_plan, b, size, 1, size, reference=d)
             else:
-                block = make_block(base, b, size, 1, size)
+                block = control
             ids = np.array(
                 [next_id + i for i, (r, t) in enumerate(members) if t == treated], dtype=np.int64
             )
             frame, visits = _arm_rows(
-                design, block, rows, ids, d, draws, interval_months, base, with_visits
+                design, block, rows, ids, d, draws, interval_months, treated_plan, with_visits
             )
             frame.insert(len(frame.columns), "arm", ARMS[int(treated)])
             visits["arm"] = ARMS[int(treated)]
