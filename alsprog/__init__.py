@@ -39,6 +39,14 @@ Functions:
     schoenfeld_sample_size  patients per arm from those deaths and the chance of dying
     power_from_results  Monte Carlo power of each endpoint from analysed replicates
     run_grid            a function over a grid of cells on Dask, each cell seeded by its index
+    TrialDesign         a two-arm trial: n per arm, effect, follow-up, visits, eligibility, alpha
+    Eligibility         inclusion criteria: disease duration, ALSFRS-R, every item, dFS range
+    simulate_trial      one trial enrolled from the simulated prevalent population (a Trial)
+    Trial               what simulate_trial returns: .patients, .visits (with arm, on-study times)
+    analyse_trial       every endpoint of one trial (estimate, interval, p-value, deaths)
+    power               Monte Carlo power of each endpoint from simulated trials
+    sample_size         the smallest n per arm reaching a power, beside Schoenfeld's
+    power_grid          power over a grid of designs on Dask
 
 Trial analysis (``alsprog.trials``): analyse (log-rank, Cox, week-24 ANCOVA, ALSFRS-R slope,
 CAFS, batched across replicates) and each endpoint on its own.
@@ -77,6 +85,14 @@ _LAZY = {
     "schoenfeld_sample_size": "alsprog.trials.power",
     "power_from_results": "alsprog.trials.power",
     "run_grid": "alsprog.trials.grid",
+    "TrialDesign": "alsprog.trials.design",
+    "Eligibility": "alsprog.trials.design",
+    "simulate_trial": "alsprog.trials.simulate",
+    "Trial": "alsprog.trials.simulate",
+    "analyse_trial": "alsprog.trials.power_api",
+    "power": "alsprog.trials.power_api",
+    "sample_size": "alsprog.trials.power_api",
+    "power_grid": "alsprog.trials.power_api",
 }
 _SUBPACKAGES = (
     "models",

@@ -165,9 +165,14 @@ def blocks(p: Plan) -> Iterator[Block]:
         yield block
 
 
-def make_block(p: Plan, index: int, size: int, first_id: int, keep_at_most: int) -> Block:
-    draws = draw_block(p.arms, p.seed, index, size, p.settings, p.correlation, p.parts)
-    course = Course.build(draws, p.settings, p.parts)
+def make_block(
+    p: Plan, index: int, size: int, first_id: int, keep_at_most: int, reference=None
+) -> Block:
+    """Block ``index`` cut to its first ``size`` patients. ``reference`` (optional, one time
+    per patient, years from onset) is what ``from_diagnosis`` effects count from instead of
+    each diagnosis (see ``draw_block``); trials pass each candidate's enrolment."""
+    draws = draw_block(p.arms, p.seed, index, size, p.settings, p.correlation, p.parts, reference)
+    course = Course.build(draws, p.settings, p.parts, reference)
     disease, other = draws["disease_time"], draws["other_time"]
     death = np.minimum(disease, other)
     latent_dx = draws["latent_diagnosis_time"]

@@ -90,7 +90,9 @@ class Course:
     settings: CourseSettings
 
     @classmethod
-    def build(cls, block: dict, settings: CourseSettings, parts: tuple) -> Course:
+    def build(cls, block: dict, settings: CourseSettings, parts: tuple, reference=None) -> Course:
+        """``reference`` (optional, per patient, years from onset): what ``from_diagnosis``
+        slope reductions count from instead of the diagnosis (a trial's enrolment)."""
         s = settings
         jitter = s.spread_jitter_log_sd
         cap = s.last_involvement_fraction
@@ -111,7 +113,8 @@ class Course:
         involvement = np.take_along_axis(fractions, ranks, axis=1)
         rate = block["progression_rate"]
         region_rate = rate[:, None] * np.where(ranks == 0, 1.0, s.spread_rate_factor)
-        slope = multiplier(parts, "slope_reduction", block["latent_diagnosis_time"])
+        start = block["latent_diagnosis_time"] if reference is None else reference
+        slope = multiplier(parts, "slope_reduction", start)
         return cls(
             death=block["disease_time"],
             rate=rate,

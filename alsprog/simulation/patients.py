@@ -74,8 +74,15 @@ def draw_block(
     settings: CourseSettings,
     correlation: float,
     parts: tuple,
+    reference: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
-    """The first ``size`` patients of block ``block``: a dict of per-patient arrays."""
+    """The first ``size`` patients of block ``block``: a dict of per-patient arrays.
+
+    ``reference`` (optional, years from onset, one per patient) replaces each patient's
+    diagnosis as the time ``from_diagnosis`` effect components count from (a trial's
+    enrolment), and makes a time ratio act on the time left after it: T' = r + ratio (T - r)
+    for T > r. None (default): diagnosis, and a time ratio on the whole disease time.
+    """
     _, rng, key = generators(seed, block)
     draws = {
         name: values[:size]
@@ -127,14 +134,17 @@ def draw_block(
     base = DiseaseHazard(cell_of, tuple(cells), hazard_ratio, 1.0)
     rows = np.arange(size)
     untreated = base.inverse(draws["e_disease"], rows)
-    hazard = DiseaseHazard(cell_of, tuple(cells), hazard_ratio, time_ratio(parts))
-    pieces = multiplier(parts, "hazard_ratio", diagnosis)
+    ratio = time_ratio(parts)
+    hazard = DiseaseHazard(cell_of, tuple(cells), hazard_ratio, ratio if reference is None else 1.0)
+    pieces = multiplier(parts, "hazard_ratio", diagnosis if reference is None else reference)
     if pieces is not None:
         disease = pieces.inverse(draws["e_disease"], hazard.cumulative, hazard.inverse)
     elif hazard.time_ratio != 1.0:
         disease = hazard.time_ratio * untreated
     else:
         disease = untreated
+    if reference is not None and ratio != 1.0:
+        disease = np.where(disease > reference, reference + ratio * (disease - reference), disease)
     other = _other_cause_times(arms, arm_of, age, sex, draws["e_other"])
 
     rate = _progression_rate(

@@ -6,9 +6,11 @@ ALSFRS-R slopes), ``mixed`` (the MixedLM slope reference for one trial), ``cafs`
 assessment of function and survival), ``analysis`` (``analyse``: every endpoint at once),
 ``power`` (``power_from_results``, Schoenfeld's events, power and sample size, the
 bisection ``smallest_sample_size``), ``grid``
-(``run_grid`` on a Dask LocalCluster or an existing scheduler). Uses only numpy, scipy,
-pandas, statsmodels and distributed so far; trial design and simulation (from the simulation
-and effects folders) plug in on top.
+(``run_grid`` on a Dask LocalCluster or an existing scheduler), ``design`` (``TrialDesign``,
+``Eligibility``), ``simulate`` (``simulate_trial``: enrolment from the simulated prevalent
+population, randomisation, follow-up, visits) and ``power_api`` (``analyse_trial``,
+``power``, ``sample_size``, ``power_grid``). Uses numpy, scipy, pandas, statsmodels,
+distributed, and the simulation folder (blocks, visits) and effects (through the protocol).
 """
 
 from alsprog.trials.analysis import ENDPOINTS, analyse

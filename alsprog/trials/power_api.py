@@ -1,0 +1,268 @@
+"""Simulated trials analysed: ``analyse_trial``, ``power``, ``sample_size``, ``power_grid``.
+
+Replicate r of ``power(design, R, seed)`` is ``simulate_trial(design, SeedSequence(seed,
+spawn_key=(r,)))``: it depends only on the seed and r, so R replicates are the first R of any
+larger run, and two designs with the same seed share their patients (common random numbers:
+the same control arms whatever the effect, and larger trials extend smaller ones).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import partial
+from itertools import product
+
+import numpy as np
+import pandas as pd
+
+from alsprog.errors import InputError, check_probability, check_whole
+from alsprog.trials.analysis import SURVIVAL_ENDPOINTS, analyse, check_endpoints
+from alsprog.trials.design import TrialDesign
+from alsprog.trials.grid import run_grid
+from alsprog.trials.power import (
+    power_from_results,
+    schoenfeld_events,
+    schoenfeld_sample_size,
+    smallest_sample_size,
+)
+from alsprog.trials.simulate import Trial, simulate_trial
+
+TRIAL_COLUMNS = ("endpoint", "estimate", "lower", "upper", "statistic", "p_value", "n_events")
+MAX_REPLICATES = 1_000_000
+
+
+def analyse_trial(trial: Trial, endpoints: Sequence[str] | str | None = None) -> pd.DataFrame:
+    """Every endpoint of one simulated trial (the slope by MixedLM, the reference method).
+
+    Returns
+    -------
+    DataFrame, one row per endpoint: endpoint, estimate, lower, upper (1 - alpha interval at
+    the design's alpha), statistic, p_value (two-sided), n_events (deaths), n_analysed.
+    """
+    if not isinstance(trial, Trial):
+        raise InputError(
+            f"analyse_trial: {type(trial).__name__} is not a Trial; pass simulate_trial(...)"
+        )
+    has_visits = len(trial.visits) > 0
+    result = analyse(
+        trial.patients,
+        trial.visits if has_visits else None,
+        check_endpoints(endpoints, has_visits),
+        slope_method="mixed",
+        alpha=trial.design.alpha,
+    )
+    return result.drop(columns="replicate")
+
+
+def _seed_sequence(seed: object) -> np.random.SeedSequence:
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InputError(f"power seed: {seed!r} is not a whole number >= 0")
+    return np.random.SeedSequence(int(seed))
+
+
+def replicate_seed(seed: np.random.SeedSequence, replicate: int) -> np.random.SeedSequence:
+    """Replicate r's seed: SeedSequence(seed's entropy, spawn_key=seed's key + (r,))."""
+    return np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, replicate))
+
+
+def power(
+    design: TrialDesign,
+    replicates: int = 1000,
+    seed: int | np.random.SeedSequence = 0,
+    *,
+    endpoints: Sequence[str] | str | None = None,
+    scheduler: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> pd.DataFrame:
+    """Monte Carlo power of each endpoint from ``replicates`` simulated trials of ``design``.
+
+    Parameters
+    ----------
+    design : a ``TrialDesign``. replicates : trials to simulate (>= 1).
+    seed : a whole number >= 0 or a numpy SeedSequence; replicate r is seeded by
+        SeedSequence(seed, spawn_key=(r,)).
+    endpoints : any of logrank, cox, ancova_24w, slope (two-stage), cafs; default all five.
+    scheduler : None or 'serial' (default: this process), 'local' (a two-worker Dask
+        LocalCluster) or 'tcp://host:port': replicates go in chunks of CHUNK, the same
+        whatever the workers, so the result is too.
+    progress : optional callback, called with 1 after each replicate (serial runs).
+
+    Returns
+    -------
+    DataFrame, one row per endpoint: endpoint, power (the share of replicates with p < alpha),
+    power_se (Monte Carlo), mean_events (deaths per trial), mean_estimate, replicates.
+    """
+    if not isinstance(design, TrialDesign):
+        raise InputError(f"power design: {type(design).__name__} is not a TrialDesign")
+    replicates = check_whole("power replicates", replicates, low=1, high=MAX_REPLICATES)
+    chosen = check_endpoints(endpoints, True)
+    root = _seed_sequence(seed)
+    if scheduler is None or scheduler == "serial":
+        results = _analysed(design, chosen, root, range(replicates), progress)
+    else:
+        chunks = [range(s, min(s + CHUNK, replicates)) for s in range(0, replicates, CHUNK)]
+        cells = [{"first": c.start, "stop": c.stop} for c in chunks]
+        where = None if scheduler == "local" else scheduler
+        parts = run_grid(partial(_chunk_cell, design, chosen, root), cells, 0, where)
+        results = parts.drop(columns=["cell", "first", "stop"])
+    return power_from_results(results, design.alpha)
+
+
+CHUNK = 50  # replicates per Dask task
+
+
+def _chunk_cell(design, chosen, root, cell, _seed) -> pd.DataFrame:
+    return _analysed(design, chosen, root, range(cell["first"], cell["stop"]), None)
+
+
+def _analysed(design, chosen, root, which: range, progress) -> pd.DataFrame:
+    visits = any(e not in SURVIVAL_ENDPOINTS for e in chosen)
+    frames_p, frames_v = [], []
+    for r in which:
+        trial = simulate_trial(design, replicate_seed(root, r), visits=visits)
+        p = trial.patients[["patient_id", "arm", "time_on_study", "event"]].copy()
+        p.insert(0, "replicate", r)
+        frames_p.append(p)
+        if visits:
+            v = trial.visits[["patient_id", "arm", "weeks_on_study", "alsfrs_r"]].copy()
+            v.insert(0, "replicate", r)
+            frames_v.append(v)
+        if progress is not None:
+            progress(1)
+    patients = pd.concat(frames_p, ignore_index=True)
+    visit_table = pd.concat(frames_v, ignore_index=True) if visits else None
+    return analyse(patients, visit_table, chosen, alpha=design.alpha)
+
+
+@dataclass(frozen=True)
+class SampleSize:
+    """The smallest n per arm whose simulated power reaches the target, with Schoenfeld's.
+
+    n_per_arm, power : the simulated answer and its power. endpoint, target_power.
+    evaluated : DataFrame n_per_arm, power (every n the bisection simulated).
+    schoenfeld_n_per_arm : Schoenfeld's closed form for the log-rank test, from the hazard
+        ratio and the event probability seen in the simulated trials at ``n_per_arm``
+        (None unless the endpoint is a survival one and the effect a single hazard ratio).
+    schoenfeld_events : the deaths Schoenfeld's formula needs (None likewise).
+    """
+
+    endpoint: str
+    target_power: float
+    n_per_arm: int
+    power: float
+    evaluated: pd.DataFrame
+    schoenfeld_n_per_arm: int | None
+    schoenfeld_events: float | None
+
+
+def sample_size(
+    design: TrialDesign,
+    target_power: float = 0.8,
+    endpoint: str = "logrank",
+    *,
+    replicates: int = 200,
+    seed: int = 0,
+    n_min: int = 10,
+    n_max: int = 2000,
+) -> SampleSize:
+    """The smallest n per arm with simulated power >= ``target_power`` (bisection on n).
+
+    Every n uses the same seed, so larger trials extend smaller ones (common random numbers)
+    and the power curve is monotone up to the rare patient whose arm swap changes a test.
+    """
+    check_probability("sample_size target_power", target_power, open_interval=True)
+    (chosen,) = check_endpoints(endpoint, True)
+    search = smallest_sample_size(
+        lambda n: power(replace(design, n_per_arm=n), replicates, seed, endpoints=[chosen])[
+            "power"
+        ].iloc[0],
+        target_power,
+        n_min=n_min,
+        n_max=n_max,
+    )
+    s_n, s_events = _schoenfeld(design, chosen, search.n_per_arm, replicates, seed, target_power)
+    return SampleSize(
+        chosen, target_power, search.n_per_arm, search.power, search.evaluated, s_n, s_events
+    )
+
+
+def _schoenfeld(design, endpoint, n, replicates, seed, target_power):
+    parts = getattr(design.effect, "components", ())
+    if endpoint not in SURVIVAL_ENDPOINTS or len(parts) != 1 or parts[0].kind != "hazard_ratio":
+        return None, None
+    ratio = float(parts[0].value)
+    if ratio == 1:
+        return None, None
+    at_n = power(replace(design, n_per_arm=n), replicates, seed, endpoints=[endpoint])
+    total = n + replace(design, n_per_arm=n).n_treatment
+    probability = float(at_n["mean_events"].iloc[0]) / total
+    if not probability > 0:
+        return None, None
+    size = schoenfeld_sample_size(ratio, probability, design.alpha, target_power, design.allocation)
+    events = schoenfeld_events(ratio, design.alpha, target_power, design.allocation)
+    return size.n_control, events
+
+
+def _power_cell(design, replicates, endpoints, cell, seed) -> pd.DataFrame:
+    return power(replace(design, **cell), replicates, seed, endpoints=endpoints)
+
+
+def power_grid(
+    design: TrialDesign,
+    vary: dict[str, Sequence],
+    replicates: int,
+    seed: int,
+    scheduler: str | None = None,
+    *,
+    endpoints: Sequence[str] | str | None = None,
+) -> pd.DataFrame:
+    """Power over a grid of designs, one Dask task per cell.
+
+    Parameters
+    ----------
+    design : the base design. vary : {TrialDesign field: values}, e.g. {"n_per_arm":
+        [100, 200], "effect": [HazardRatio(0.8), riluzole()]}; cells are their product.
+    replicates, seed : per cell; cell i is seeded by SeedSequence(seed, spawn_key=(i,)).
+    scheduler : None (a two-worker LocalCluster), 'tcp://host:port', or 'serial'.
+
+    Returns
+    -------
+    DataFrame, one row per cell and endpoint: cell, the varied fields, then ``power``'s
+    columns. A cell's rows depend only on its design and seed, never on the workers.
+    """
+    if not isinstance(design, TrialDesign):
+        raise InputError(f"power_grid design: {type(design).__name__} is not a TrialDesign")
+    if not isinstance(vary, dict) or not vary:
+        raise InputError("power_grid vary: pass a dict {design field: [values]}")
+    fields = set(TrialDesign.__dataclass_fields__)
+    for name, values in vary.items():
+        if name not in fields:
+            raise InputError(
+                f"power_grid vary: {name!r} is not a TrialDesign field; use one of "
+                f"{', '.join(sorted(fields))}"
+            )
+        if isinstance(values, str) or not isinstance(values, Sequence) or not values:
+            raise InputError(f"power_grid vary[{name!r}]: pass a non-empty list of values")
+    replicates = check_whole("power_grid replicates", replicates, low=1, high=MAX_REPLICATES)
+    chosen = check_endpoints(endpoints, True)
+    cells = [dict(zip(vary, v, strict=True)) for v in product(*vary.values())]
+    for cell in cells:
+        replace(design, **cell)  # check every cell up front (one-line InputError)
+    table = run_grid(partial(_power_cell, design, replicates, chosen), cells, seed, scheduler)
+    if "effect" in vary:
+        table["effect"] = table["effect"].map(_label)
+    return table
+
+
+def _label(effect: object) -> str:
+    parts = getattr(effect, "components", ())
+    if effect is None or not parts:
+        return "none"
+    names = []
+    for p in parts:
+        value = p.fraction if p.kind == "slope_reduction" else p.value
+        names.append(f"{p.kind}={value:.3g}")
+    return " & ".join(names)
