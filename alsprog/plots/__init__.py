@@ -9,7 +9,7 @@ never by ``import alsprog``.
 
 from alsprog.plots.cohort import alsfrs_trajectories, cohort_survival, kings_stage_time
 from alsprog.plots.demographics import onset_age_by_sex, onset_age_counts
-from alsprog.plots.effects import alsfrs_r_by_arm
+from alsprog.plots.effects import alsfrs_r_by_arm, power_by_size
 from alsprog.plots.kaplan_meier import kaplan_meier_plot, risk_tables
 from alsprog.plots.prognosis import alsfrs_r_projection_plot, prognosis_curves, prognosis_factors
 from alsprog.plots.style import PALETTE
@@ -35,6 +35,7 @@ __all__ = [
     "model_curves",
     "onset_age_by_sex",
     "onset_age_counts",
+    "power_by_size",
     "prognosis_curves",
     "prognosis_factors",
     "risk_tables",

@@ -3,5 +3,5 @@ them without loading the report (pandas, plotnine)."""
 
 DEFAULT_SEED = 1
 DEFAULT_PATIENTS = 20_000  # simulated cohort size: Monte Carlo error of a KM curve about 0.004
-DEFAULT_REPLICATES = 200  # simulated trials per design point: power SE at most 0.035
+DEFAULT_REPLICATES = 100  # simulated trials per design point: power SE at most 0.05
 COHORT_FOLLOWUP_YEARS = 12.0  # long enough for ALS, short enough to read the first decade
