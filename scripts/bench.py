@@ -447,6 +447,93 @@ def trials(grid: bool) -> None:
         )
 
 
+def simulated_trials(replicates: int, grid: bool) -> None:
+    """The whole pipeline on simulated trials: ``alsprog.power`` (enrolment from the simulated
+    population, both arms, analysis) and ``power_grid``; timed at ``replicates`` trials and
+    scaled to the issue's sizes when fewer were asked for (the label says so)."""
+    import pandas as pd
+    from lifelines.statistics import logrank_test
+
+    from alsprog.effects import HazardRatio, edaravone, riluzole
+    from alsprog.trials import analyse
+    from alsprog.trials.design import TrialDesign
+    from alsprog.trials.inputs import WEEKS_PER_YEAR
+    from alsprog.trials.power_api import power, power_grid, replicate_seed
+    from alsprog.trials.simulate import simulate_trial
+
+    design = TrialDesign(300, effect=riluzole())
+    root = np.random.SeedSequence(1)
+    start = time.perf_counter()
+    trials = [
+        simulate_trial(design, replicate_seed(root, r), visits=False) for r in range(replicates)
+    ]
+    simulated = time.perf_counter() - start
+    frames = []
+    for r, t in enumerate(trials):
+        frame = t.patients[["patient_id", "arm", "time_on_study", "event"]].copy()
+        frame.insert(0, "replicate", r)
+        frames.append(frame)
+    patients = pd.concat(frames, ignore_index=True)
+    analysed = best_of(lambda: analyse(patients, endpoints=["logrank", "cox"]), 1)
+
+    def lifelines_loop() -> None:
+        for t in trials:
+            p = t.patients
+            arm = p["arm"] == "treatment"
+            tt, e = p["time_on_study"], p["event"]
+            logrank_test(tt[arm], tt[~arm], e[arm], e[~arm])
+
+    theirs = best_of(lifelines_loop, 1)
+    scale = 10_000 / replicates
+    label = "" if scale == 1 else f" ({replicates} run, x{scale:g})"
+    record(
+        f"simulated log-rank+Cox power, 10^4 x 600{label}",
+        (simulated + analysed) * scale,
+        (simulated + theirs) * scale,
+        f"sim {simulated * scale:.0f} s + lifelines log-rank",
+        "< 10 s",
+    )
+    record(
+        f"  analysis alone{label}",
+        analysed * scale,
+        theirs * scale,
+        "lifelines log-rank loop",
+        ">= 100x faster",
+    )
+    few = max(1, replicates // 10)
+    weeks48 = TrialDesign(300, effect=edaravone(), followup_years=48 / WEEKS_PER_YEAR)
+    start = time.perf_counter()
+    table = power(weeks48, few, 1)
+    took = time.perf_counter() - start
+    scale5 = 1000 / few
+    label5 = "" if scale5 == 1 else f" ({few} run, x{scale5:g})"
+    record(
+        f"simulated 5 endpoints, 10^3 x 600, 48 w{label5}",
+        took * scale5,
+        None,
+        f"edaravone: power {table['power'].iloc[2]:.2f} (ANCOVA)",
+        "< 60 s",
+    )
+    if grid:
+        cells = max(1, replicates // 100)
+        vary = {
+            "n_per_arm": [100, 200, 300],
+            "effect": [HazardRatio(0.6), HazardRatio(0.75), HazardRatio(0.9)],
+            "followup_years": [1.0, 1.5, 2.0],
+        }
+        start = time.perf_counter()
+        power_grid(TrialDesign(100), vary, cells, 1, endpoints=["logrank", "ancova_24w"])
+        took = time.perf_counter() - start
+        scale_grid = 1000 / cells
+        record(
+            f"simulated 3x3x3 grid x 10^3, 2 workers ({cells} run, x{scale_grid:g})",
+            took * scale_grid,
+            None,
+            "",
+            "< 60 s, 2 workers",
+        )
+
+
 PROGNOSIS_ARGS = (
     "prognosis", "--phenotype", "als", "--age-at-onset", "58", "--years-since-onset", "1.5",
     "--sex", "male",
@@ -504,10 +591,17 @@ def main() -> int:
         "--only", choices=["trials"], help="run one group of benchmarks (trials: the trial wing)"
     )
     parser.add_argument("--no-grid", action="store_true", help="skip the Dask grid benchmark")
+    parser.add_argument(
+        "--trial-replicates",
+        type=int,
+        default=10_000,
+        help="simulated trials for the whole-pipeline benchmarks (fewer: timed and scaled)",
+    )
     args = parser.parse_args()
     print(f"{'what':<46} {'alsprog':>11} {'other':>11} {'ratio':>9}")
     if args.only == "trials":
         trials(grid=not args.no_grid)
+        simulated_trials(args.trial_replicates, grid=not args.no_grid)
         return 0
     start_up()
     calibration()
@@ -523,6 +617,7 @@ def main() -> int:
     else:
         fitting(args.rows, slow=not args.quick)
     trials(grid=not args.no_grid)
+    simulated_trials(args.trial_replicates, grid=not args.no_grid)
     return 0
 
 

@@ -158,6 +158,7 @@ def _filled(values: list[str], root: Path) -> list[str]:
 # --------------------------------------------------------------------------- command line
 PROG = ["prognosis", "--age-at-onset", "60", "--years-since-onset", "1"]
 SIM = ["simulate", "--n", "10", "--seed", "1", "--out", "{sim.csv}"]
+TRIAL = ["trial", "--hazard-ratio", "0.8", "--seed", "1"]
 CLI_CASES = [
     # calibrate: names, flags
     ("family-typo", ["calibrate", "--family", "weibul"], "family 'weibul' is unknown"),
@@ -309,6 +310,30 @@ CLI_CASES = [
     ("report-replicates", ["report", "--out", "{r}", "--replicates", "0"], "replicates must"),
     ("report-targets", ["report", "--out", "{r}", "--targets", "{nowhere.csv}"], "does not exist"),
     ("report-out-file", ["report", "--out", "{rising.csv}"], "is a file"),
+    # trial
+    ("trial-n-1", [*TRIAL, "--n-per-arm", "1"], "n_per_arm must be at least 2"),
+    ("trial-no-n", ["trial", "--hazard-ratio", "0.8"], "--n-per-arm is missing"),
+    ("trial-replicates-0", [*TRIAL, "--n-per-arm", "20", "--replicates", "0"], "at least 1"),
+    ("trial-alpha", [*TRIAL, "--n-per-arm", "20", "--alpha", "1.5"], "alpha must lie"),
+    ("trial-endpoint", [*TRIAL, "--n-per-arm", "20", "--endpoint", "os"], "'os' is not an"),
+    ("trial-preset", ["trial", "--intervention", "magic", "--n-per-arm", "20"], "'magic'"),
+    ("trial-hr-0", ["trial", "--hazard-ratio", "0", "--n-per-arm", "20"], "hazard_ratio must"),
+    ("trial-none", ["trial", "--n-per-arm", "20"], "one of the arguments"),
+    (
+        "trial-nobody-eligible",
+        [*TRIAL, "--n-per-arm", "20", "--replicates", "1", "--dfs-range", "30", "40"],
+        "only 0.000% of",
+    ),
+    (
+        "trial-scheduler",
+        [*TRIAL, "--n-per-arm", "20", "--replicates", "1", "--scheduler", "tcp://127.0.0.1:9"],
+        "cannot reach 'tcp://127.0.0.1:9'",
+    ),
+    (
+        "trial-sample-size-endpoints",
+        [*TRIAL, "--sample-size", "--endpoint", "logrank", "--endpoint", "cox"],
+        "give one --endpoint",
+    ),
 ]
 # every command, including those added later: an unknown flag and a stray argument are refused
 # (by argparse, or first by a missing required argument: either way one line and status 2)

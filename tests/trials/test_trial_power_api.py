@@ -128,3 +128,11 @@ def test_a_two_by_two_grid_on_a_local_cluster_equals_the_serial_run():
 def test_bad_requests_are_refused(call, message):
     with pytest.raises(InputError, match=message):
         call()
+
+
+def test_power_on_a_local_cluster_equals_the_serial_run():
+    design = TrialDesign(15, effect=HazardRatio(0.6))
+    serial = power(design, 60, 9, endpoints=["logrank"])  # two chunks of replicates
+    pd.testing.assert_frame_equal(
+        power(design, 60, 9, endpoints=["logrank"], scheduler="local"), serial
+    )
