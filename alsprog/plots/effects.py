@@ -62,7 +62,7 @@ def power_by_size(curves: pd.DataFrame, title: str | None = None) -> ggplot:
         + geom_hline(yintercept=0.8, linetype="dashed", color="#777777")
         + geom_line(size=0.9)
         + geom_point(size=1.8)
-        + facet_wrap("intervention")
+        + facet_wrap("intervention", scales="free_x")
         + scale_color_manual(values=list(PALETTE[:6]), name="")
         + scale_y_continuous(
             limits=(0, 1), breaks=[0, 0.2, 0.4, 0.6, 0.8, 1.0], labels=percent_labels

@@ -19,6 +19,7 @@ from alsprog.report.sections import (
     landmarks_section,
     phenotypes_section,
 )
+from alsprog.report.trials_section import trials_section
 
 SECTIONS: tuple[SectionFunction, ...] = (
     landmarks_section,
@@ -28,6 +29,7 @@ SECTIONS: tuple[SectionFunction, ...] = (
     phenotypes_section,
     cohort_section,
     interventions_section,
+    trials_section,
     prognosis_section,
 )
 

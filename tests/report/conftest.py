@@ -14,7 +14,7 @@ def made(tmp_path_factory) -> tuple[Path, list[str]]:
     """The report written by the script, as `make report` does; its stdout lines."""
     out = tmp_path_factory.mktemp("report")
     done = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "make_report.py"), "--out", str(out), "--n", "3000"],
+        [sys.executable, str(ROOT / "scripts" / "make_report.py"), "--out", str(out), "--n", "3000", "--replicates", "10"],
         capture_output=True, text=True, timeout=300, cwd=ROOT,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr

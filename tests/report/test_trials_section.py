@@ -32,3 +32,19 @@ def test_a_dip_from_monte_carlo_error_does_not_move_the_size_back():
     )  # fmt: skip
     size = sizes_for_target(curves, target=0.8)["n_per_arm_for_target"].iloc[0]
     assert size == pytest.approx(50 + (0.8 - 0.6) / (0.85 - 0.6) * 50)
+
+
+def test_the_report_has_the_trials_figure_and_sizes_with_schoenfeld_beside_the_log_rank(made):
+    out, _ = made
+    assert (out / "figures" / "trial_power.png").stat().st_size > 1000
+    sizes = pd.read_csv(out / "tables" / "trial_sizes.csv")
+    assert list(sizes.columns) == [
+        "intervention", "endpoint", "n_per_arm_for_target", "power_at_largest",
+        "schoenfeld_n_per_arm",
+    ]  # fmt: skip
+    assert set(sizes["intervention"]) == {"riluzole", "edaravone"}
+    assert set(sizes["endpoint"]) == {"logrank", "cox", "ancova_24w", "slope", "cafs"}
+    logrank = sizes[(sizes.intervention == "riluzole") & (sizes.endpoint == "logrank")]
+    assert logrank["schoenfeld_n_per_arm"].iloc[0] > 600  # beyond every simulated size
+    power = pd.read_csv(out / "tables" / "trial_power.csv")
+    assert (power["replicates"] == 10).all()  # the settings the shared report ran with
