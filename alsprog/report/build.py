@@ -8,6 +8,7 @@ from typing import Any
 
 from alsprog.report.cohort_section import cohort_section
 from alsprog.report.interventions_section import interventions_section
+from alsprog.report.methods_section import methods_section
 from alsprog.report.page import (
     SectionFunction,
 )
@@ -31,6 +32,7 @@ SECTIONS: tuple[SectionFunction, ...] = (
     interventions_section,
     trials_section,
     prognosis_section,
+    methods_section,
 )
 
 

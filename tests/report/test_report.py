@@ -1,5 +1,6 @@
 """The report as the Makefile runs it: files, columns, figures, determinism, extensibility."""
 
+import html
 import subprocess
 import sys
 from io import BytesIO
@@ -120,9 +121,39 @@ def test_csv_values_agree_with_the_models_and_the_life_table(made):
     )  # fmt: skip
 
 
-def test_prognosis_section_comes_last_and_says_its_patients_are_made_up(made):
+SECTION_TITLES = (
+    "The figures the models reproduce", "Which survival families reproduce the figures",
+    "How far each family misses each figure", "ALS and ordinary mortality", "Phenotypes",
+    "A simulated cohort", "Interventions", "Trials", "Individual prognosis",
+    "Methods, assumptions and sources",
+)  # fmt: skip
+
+
+def test_every_section_is_on_the_page_in_order_with_its_contents_link(made):
     page = (made[0] / "index.html").read_text("utf-8")
-    last = page[page.rindex("<section") :]
+    headings = [page.index(f". {title}</h2>") for title in SECTION_TITLES]
+    assert headings == sorted(headings)
+    for number in range(1, len(SECTION_TITLES) + 1):
+        assert f'href="#section-{number}"' in page and f'id="section-{number}"' in page
+
+
+def test_methods_section_lists_every_assumption_and_source_of_the_data_files(made):
+    from alsprog.report.methods_section import data_texts
+
+    texts = data_texts()
+    assumptions = pd.read_csv(made[0] / "tables" / "assumptions.csv")
+    assert len(assumptions) == (texts["kind"] == "assumption").sum() > 20
+    assert all("assumption" in text.lower() for text in assumptions["text"])
+    page = (made[0] / "index.html").read_text("utf-8")
+    methods = page[page.rindex("<section") :]
+    for source in set(texts.loc[texts["kind"] == "source", "text"]):
+        assert html.escape(source) in methods
+
+
+def test_prognosis_section_comes_before_methods_and_says_its_patients_are_made_up(made):
+    page = (made[0] / "index.html").read_text("utf-8")
+    sections = page.split("<section")
+    last = "<section" + sections[-2]
     assert ". Individual prognosis</h2>" in last
     assert "illustrative" in last and "not real patients" in last
     for text in ("Cochrane", "Rooney et al., PLoS One 2013", "Elamin et al.", "us_ssa_2007"):
