@@ -28,8 +28,8 @@ notebooks: install
 	$(BIN)/jupyter lab notebooks
 
 lint: install
-	$(BIN)/ruff check alsprog tests scripts
-	$(BIN)/ruff format --check alsprog tests scripts
+	$(BIN)/ruff check alsprog tests scripts notebooks
+	$(BIN)/ruff format --check alsprog tests scripts notebooks
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
