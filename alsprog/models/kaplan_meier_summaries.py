@@ -85,11 +85,14 @@ def estimate_checked(data: SurvivalData, truncated: bool) -> dict[str, np.ndarra
     curve = estimate(exit, died, start if truncated else None, w, robust)
     zero = np.flatnonzero(curve["estimate"] == 0)
     if truncated and zero.size and zero[0] < curve["times"].size - 1:
-        raise InputError(
+        # R's survfit returns this curve as it is (0 from then on); so do we, with a warning
+        warnings.warn(
             f"kaplan_meier: with these entry times the risk set empties at "
             f"{curve['times'][zero[0]]:g}: everyone at risk dies there while others enter "
-            "later, so the curve is 0 from then on; start the curve later (condition on "
-            "survival to a later time) or fit a parametric family with alsprog.fit"
+            "later, so the curve is 0 from then on (as in R's survfit); start the curve later "
+            "(condition on survival to a later time) or fit a parametric family with alsprog.fit",
+            UserWarning,
+            stacklevel=3,
         )
     return curve | {"robust": robust}
 
