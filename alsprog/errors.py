@@ -13,6 +13,8 @@ read, is not text, or is a CSV with the wrong separator gets one line naming the
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import numbers
 import re
@@ -274,3 +276,18 @@ def decimal_comma_hint(value: str) -> str:
     if DECIMAL_COMMA.match(value):
         return f"; write {value.strip().replace(',', '.')} with a decimal point"
     return ""
+
+
+def csv_rows(text: str, where: str, columns: str, empty_fix: str) -> list[tuple[int, list[str]]]:
+    """The non-blank rows of a CSV as (line number, fields), the header first; refused (one
+    line naming the fix) when the separator is not a comma, a quote is unclosed, or nothing is
+    there (``empty_fix`` says what to give)."""
+    check_csv_text(text, where, columns)
+    try:
+        lines = list(csv.reader(io.StringIO(text), strict=True))
+    except csv.Error as err:
+        raise InputError(f"{where}: not a readable CSV ({err}); check the quotes") from None
+    numbered = [(n, row) for n, row in enumerate(lines, start=1) if any(c.strip() for c in row)]
+    if not numbered:
+        raise InputError(f"{where}: {empty_fix}")
+    return numbered

@@ -8,8 +8,6 @@ kind and source).
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import math
 import re
@@ -22,9 +20,9 @@ import numpy as np
 
 from alsprog.errors import (
     InputError,
-    check_csv_text,
     check_number,
     check_positive,
+    csv_rows,
     decimal_comma_hint,
     read_text,
 )
@@ -307,14 +305,12 @@ def _from_toml_dict(data: dict, default_name: str, where: str | None = None) -> 
 
 def _from_csv(text: str, path: Path) -> Targets:
     where = f"targets file {path.name}"
-    check_csv_text(text, where, "time,survival[,kind,source]")
-    try:
-        lines = list(csv.reader(io.StringIO(text), strict=True))
-    except csv.Error as err:
-        raise InputError(f"{where}: not a readable CSV ({err}); check the quotes") from None
-    numbered = [(n, row) for n, row in enumerate(lines, start=1) if any(c.strip() for c in row)]
-    if not numbered:
-        raise InputError(f"{where}: empty; give a header time,survival and one row per landmark")
+    numbered = csv_rows(
+        text,
+        where,
+        "time,survival[,kind,source]",
+        "empty; give a header time,survival and one row per landmark",
+    )
     _, header = numbered[0]
     columns = [c.strip() for c in header]
     missing = [c for c in ("time", "survival") if c not in columns]

@@ -22,10 +22,8 @@ The default table, ``us_ssa_2007``, is listed with its source in ``data/life_tab
 
 from __future__ import annotations
 
-import csv
 import functools
 import importlib.resources
-import io
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from alsprog.errors import InputError, check_csv_text, decimal_comma_hint, read_text
+from alsprog.errors import InputError, csv_rows, decimal_comma_hint, read_text
 
 SEXES = ("male", "female")
 DEFAULT_TABLE = "us_ssa_2007"
@@ -280,14 +278,9 @@ def _file_table(path: str, mtime_ns: int) -> LifeTable:  # mtime_ns: re-read a c
 def _csv_frame(text: str, where: str) -> pd.DataFrame:
     """The CSV's cells as text, one column per header field; refused (with the fix) when the
     separator is not a comma, a row has more or fewer fields than the header, or it is empty."""
-    check_csv_text(text, where, "age,sex,qx")
-    try:
-        lines = list(csv.reader(io.StringIO(text), strict=True))
-    except csv.Error as err:
-        raise InputError(f"{where}: not a readable CSV ({err}); check the quotes") from None
-    numbered = [(n, row) for n, row in enumerate(lines, start=1) if any(c.strip() for c in row)]
-    if not numbered:
-        raise InputError(f"{where}: the file is empty; give a header age,sex,qx and rows")
+    numbered = csv_rows(
+        text, where, "age,sex,qx", "the file is empty; give a header age,sex,qx and rows"
+    )
     header = [c.strip() for c in numbered[0][1]]
     for line, row in numbered[1:]:
         if len(row) != len(header):
