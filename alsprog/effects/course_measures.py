@@ -104,47 +104,97 @@ def _row(measure: str, horizon: float, value: float, unit: str, se: float) -> di
 def selected_trial_difference(effect: Any, n: int, seed: int) -> tuple[float, float]:
     """Treated-minus-untreated ALSFRS-R change over 24 weeks of treatment in a population
     selected as the edaravone pivotal trial (MCI186-19) selected it (``data/effects.toml``,
-    ``[edaravone] selection``): a 12-week observation period from diagnosis with an ALSFRS-R
-    decline of 1 to 4 points, then at randomisation (12 weeks after diagnosis) within 2 years
-    of onset, every item >= 2 and, standing in for FVC >= 80% (the simulation has no FVC;
-    assumption), a full respiratory domain. Treatment starts at randomisation: the effect's
-    slope reductions are moved to start 12 weeks after diagnosis. Returns (difference in
-    points, its Monte Carlo standard error)."""
+    ``[edaravone] selection``).
+
+    Patients are found as a trial finds them: each simulated ALS patient is screened at a
+    time d uniform on the first 2 years from onset (so the pool is the prevalent one, each
+    patient counted in proportion to the time spent in it), after a 12-week observation period
+    (d - 12 weeks to d) begun after diagnosis. They enter when, at d, they are alive, every
+    measured item is >= 2, the respiratory domain is full (12 of 12, standing in for FVC >= 80%:
+    the simulation has no FVC; assumption), and the measured ALSFRS-R fell by 1 to 4 points
+    over the observation period. Treatment starts at d (the effect's start counts from d).
+    Visits at d - 12, d, d + 12 and d + 24 weeks share their noise between the arms.
+
+    Returns (mean difference in points over the patients alive at week 24, its Monte Carlo
+    standard error); also see ``selected_trial_population``.
+    """
+    chosen = selected_trial_population(effect, n, seed)
+    return _paired(chosen["treated_change"].to_numpy() - chosen["control_change"].to_numpy())
+
+
+def selected_trial_population(effect: Any, n: int, seed: int) -> pd.DataFrame:
+    """The first ``n`` patients of the MCI186-19-style selection (``selected_trial_difference``)
+    with their measured ALSFRS-R totals: one row per patient, columns disease_duration_years
+    (at d), before_observation and baseline (at d - 12 weeks and at d), control_change and
+    treated_change (week 24 minus baseline, points), treated_baseline (the treated arm's
+    ALSFRS-R at d: the same as baseline, since treatment starts there)."""
     from dataclasses import replace
 
+    from alsprog.simulation.blocks import make_block, plan
+    from alsprog.simulation.patients import BLOCK
     from alsprog.simulation.settings import ITEMS
+    from alsprog.simulation.visits import block_visits
 
     observation = VISIT_WEEKS / WEEKS_PER_YEAR
-    moved = Combined(
-        tuple(
-            replace(c, start_years=observation, from_diagnosis=True)
-            if c.kind == "slope_reduction"
-            else c
-            for c in effect.components
+    interval_months = _visit_months(VISIT_WEEKS)
+    control_plan = plan(BLOCK, seed, entry="onset", visit_interval_months=interval_months)
+    treated_plan = replace(control_plan, parts=Combined(tuple(effect.components)).components)
+
+    def visits(block, rows, start):  # d - 12, d, d + 12, d + 24 weeks
+        return block_visits(
+            block.course,
+            rows,
+            rows,
+            start[rows],
+            start[rows] + 3 * observation,
+            np.zeros(rows.size, dtype=bool),
+            interval_months,
+            block.key,
+            control_plan.settings,
         )
-    )
-    options = {"entry": "diagnosis", "visit_interval_months": _visit_months(VISIT_WEEKS)}
-    control_cohort = _simulate(n, seed, "als", None, **options)
-    treated = _simulate(n, seed, "als", moved, **options).visits
-    control, patients = control_cohort.visits, control_cohort.patients
-    duration = patients.set_index("patient_id")["diagnosis_delay_months"] + _visit_months(12.0)
-    at_entry = _visit_scores(control, 0.0)
-    at_start = control[
-        np.isclose(control["months_since_entry"].to_numpy(float), _visit_months(VISIT_WEEKS))
-    ].set_index("patient_id")
-    decline = (at_entry - at_start["alsfrs_r"]).dropna()
-    eligible = at_start.index[
-        (at_start[list(ITEMS)] >= 2).all(axis=1).to_numpy()
-        & (at_start["respiratory"] == 12).to_numpy()
-    ]
-    chosen = (
-        pd.Index(eligible)
-        .intersection(decline.index[(decline >= 1) & (decline <= 4)])
-        .intersection(duration.index[duration <= 24.0])
-    )
-    changes = [
-        _visit_scores(v, VISIT_WEEKS + 24.0) - _visit_scores(v, VISIT_WEEKS)
-        for v in (treated, control)
-    ]
-    both = chosen.intersection(changes[0].dropna().index).intersection(changes[1].dropna().index)
-    return _paired((changes[0][both] - changes[1][both]).to_numpy())
+
+    frames, found, index = [], 0, 0
+    while found < n:
+        if index >= SELECTION_MAX_BLOCKS:
+            raise RuntimeError("selected_trial_population: too few patients met the criteria")
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(index, 4)))
+        screen = SELECTION_MAX_DURATION_YEARS * rng.random(BLOCK)
+        start = screen - observation
+        control = make_block(control_plan, index, BLOCK, 1, BLOCK)
+        p = control.patients
+        with np.errstate(invalid="ignore"):
+            rows = np.flatnonzero(
+                (start >= 0)
+                & (p["diagnosis_time"].to_numpy() <= start)
+                & (p["death_time"].to_numpy() > screen + 2 * observation)
+            )
+        seen = visits(control, rows, start)
+        at_screen = seen.iloc[1::4]
+        totals = seen["alsfrs_r"].to_numpy(float).reshape(rows.size, 4)
+        ok = (at_screen[list(ITEMS)].to_numpy() >= 2).all(axis=1)
+        ok &= at_screen["respiratory"].to_numpy() == 12
+        decline = totals[:, 0] - totals[:, 1]
+        ok &= (decline >= 1) & (decline <= 4)
+        rows, totals = rows[ok], totals[ok]
+        treated_block = make_block(treated_plan, index, BLOCK, 1, BLOCK, reference=screen)
+        treated = visits(treated_block, rows, start)["alsfrs_r"].to_numpy(float)
+        treated = treated.reshape(rows.size, 4)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "disease_duration_years": screen[rows],
+                    "before_observation": totals[:, 0],
+                    "baseline": totals[:, 1],
+                    "control_change": totals[:, 3] - totals[:, 1],
+                    "treated_change": treated[:, 3] - treated[:, 1],
+                    "treated_baseline": treated[:, 1],
+                }
+            )
+        )
+        found += rows.size
+        index += 1
+    return pd.concat(frames, ignore_index=True).iloc[:n]
+
+
+SELECTION_MAX_DURATION_YEARS = 2.0  # MCI186-19: disease duration <= 2 years at enrolment
+SELECTION_MAX_BLOCKS = 64

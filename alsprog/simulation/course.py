@@ -171,10 +171,10 @@ class Course:
     def losses(self, t: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """Latent (continuous) points lost on each item, shape (len, 12), ITEMS order."""
         s = self.settings
-        knots = item_knots(s.item_weights)
         progress = self.progress(t, rows)
         out = np.empty((t.size, len(ITEMS)))
         for d, domain in enumerate(DOMAINS):
+            knots = item_knots(s.item_weights[domain])
             for k, item in enumerate(s.item_order[domain]):
                 out[:, ITEMS.index(item)] = _item_loss(progress[:, d], k, knots)
         j = ITEMS.index("respiratory_insufficiency")
@@ -192,9 +192,9 @@ class Course:
         rounded half up); inf if never."""
         s = self.settings
         items = (items,) if isinstance(items, str) else tuple(items)
-        knots = item_knots(s.item_weights)
         level = POINTS - score - 0.5
         (domain,) = {dom for dom in DOMAINS for item in items if item in s.item_order[dom]}
+        knots = item_knots(s.item_weights[domain])
         d = DOMAINS.index(domain)
         # the domain's progress is monotone in time: the first item there is the one needing
         # the least progress

@@ -53,7 +53,7 @@ class CourseSettings:
     upper_limb_first_share: float
     region_orders: dict
     item_order: dict
-    item_weights: tuple
+    item_weights: dict  # domain -> the shares of its three items, in their spread order
     visit_noise_sd: float
     gastrostomy_at_most: int
     niv_at_most: int
@@ -91,7 +91,7 @@ class CourseSettings:
                 "bulbar": tuple(course["order_after_bulbar"]),
             },
             item_order={domain: tuple(items[domain]) for domain in DOMAINS},
-            item_weights=tuple(items["item_weights"]),
+            item_weights={domain: tuple(items["weights"][domain]) for domain in DOMAINS},
             visit_noise_sd=items["visit_noise_sd"],
             gastrostomy_at_most=milestones["gastrostomy_swallowing_at_most"],
             niv_at_most=milestones["niv_respiratory_insufficiency_at_most"],
