@@ -11,6 +11,8 @@ paired differences, reported with its Monte Carlo standard error (SD of the pair
 - ``months_gained_before_kings_stage_k`` (k = 2, 3, 4): patients from onset; mean extra months
   before reaching King's stage k or dying, whichever comes first (everyone has one of the two,
   so no patient drops out of the mean).
+- ``selected_trial_difference``: the 24-week difference in a population found and selected as
+  the edaravone pivotal trial found and selected it (the check of the edaravone preset).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ WEEKS_PER_YEAR = 52.0
 VISIT_WEEKS = 12.0  # visits every 12 weeks from entry: weeks 24 and 48 are visits 2 and 4
 ALSFRS_WEEKS = (24.0, 48.0)
 KINGS_STAGES = (2, 3, 4)
+SELECTION_MAX_DURATION_YEARS = 2.0  # MCI186-19: disease duration <= 2 years at enrolment
+SELECTION_MAX_BLOCKS = 64  # candidate blocks tried before giving up
 
 
 def _simulate(n: int, seed: int, phenotype: str, effect: Any, **options: Any) -> Any:
@@ -194,7 +198,3 @@ def selected_trial_population(effect: Any, n: int, seed: int) -> pd.DataFrame:
         found += rows.size
         index += 1
     return pd.concat(frames, ignore_index=True).iloc[:n]
-
-
-SELECTION_MAX_DURATION_YEARS = 2.0  # MCI186-19: disease duration <= 2 years at enrolment
-SELECTION_MAX_BLOCKS = 64
