@@ -39,12 +39,12 @@ SMALLEST_BRACKET = 1e-6  # below this cumulative hazard, H is evaluated (roundin
 def hashed_uniform(key: np.ndarray, index: np.ndarray, stream: int) -> np.ndarray:
     """Uniform draws on (0, 1) from a SplitMix64 hash of (key, index, stream), elementwise.
 
-    key, index : uint64 arrays (broadcastable); stream : which draw of the candidate.
+    key, index, stream : uint64 arrays or numbers (broadcastable). The same hash as the visit
+    noise (``visits.standard_normal_hash`` is the normal quantile of it).
     """
     with np.errstate(over="ignore"):
-        z = np.asarray(index, dtype=np.uint64) * GOLDEN
-        z ^= np.asarray(key, dtype=np.uint64)
-        z ^= np.uint64(stream) * STREAM
+        z = np.asarray(index, dtype=np.uint64) * GOLDEN ^ np.asarray(key, dtype=np.uint64)
+        z = z ^ (np.asarray(stream, dtype=np.uint64) * STREAM)  # broadcast to the full shape
         z += GOLDEN
         z ^= z >> np.uint64(30)
         z *= MIX_1

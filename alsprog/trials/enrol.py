@@ -35,7 +35,8 @@ TRIAL_STREAM = 3  # spawn_key (..., 3, k): the trial's sources; 0-2 are the coho
 PILOT = 16_384  # candidates screened once per design to size the first round
 SHARE_CHECK = 32_768  # candidates screened before the eligible share is judged
 MAX_CANDIDATES = 256 * 16_384  # per trial; beyond, eligibility is taken to be unmeetable
-MAX_ROUND = 1 << 18  # candidates per trial and round (memory)
+MAX_ROUND = 1 << 18  # candidates per trial and round
+CHUNK = 16_384  # candidates screened together (their arrays stay in cache)
 U_ARM = 6  # counter-based stream of the randomisation draw (see followup.HASHED)
 
 
@@ -176,24 +177,43 @@ def enrol(context: Context, seeds: list) -> Enrolled:
         need = np.maximum(room_c / (1 - context.share), room_t / context.share)
         wanted = (need + 2.5 * np.sqrt(need) + 8) / rate * 1.02
         sizes = np.minimum(np.ceil(wanted), MAX_ROUND).astype(np.int64)
-        pairs = zip(pending, sizes, strict=True)
-        draws = [sources[t].generator.random((m, CANDIDATE_UNIFORMS)) for t, m in pairs]
-        u = np.concatenate([block.T for block in draws], axis=1)
-        trial = np.repeat(pending, sizes)
-        starts = np.repeat(drawn[pending], sizes)
-        offsets = np.arange(trial.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-        screened = _screen(context, u, trial, starts + offsets, sources)
-        parts.append(screened)
+        for screened in _drawn_and_screened(context, sources, pending, drawn[pending], sizes):
+            parts.append(screened)
+            ok = screened.eligible
+            np.add.at(alive_n, screened.trial, 1)
+            np.add.at(eligible_n, screened.trial[ok], 1)
+            np.add.at(found[:, 1], screened.trial[ok & screened.treated], 1)
+            np.add.at(found[:, 0], screened.trial[ok & ~screened.treated], 1)
         drawn[pending] += sizes
-        ok = screened.eligible
-        np.add.at(alive_n, screened.trial, 1)
-        np.add.at(eligible_n, screened.trial[ok], 1)
-        np.add.at(found[:, 1], screened.trial[ok & screened.treated], 1)
-        np.add.at(found[:, 0], screened.trial[ok & ~screened.treated], 1)
         full = (found[pending, 0] >= n_c) & (found[pending, 1] >= n_t)
         _check_share(drawn[pending], alive_n[pending], eligible_n[pending])
         pending = pending[~full]
     return _select(context, parts, sources, count)
+
+
+def _drawn_and_screened(context, sources, trials, starts, sizes):
+    """Draw ``sizes[i]`` more candidates of each trial (from candidate ``starts[i]``) and
+    screen them, CHUNK candidates at a time (arrays that stay in cache)."""
+    buffer = np.empty((CHUNK, CANDIDATE_UNIFORMS))  # candidate j: row j
+    fill, pieces = 0, []
+    for t, start, size in zip(trials, starts, sizes, strict=True):
+        left = int(size)
+        while left:
+            take = min(left, CHUNK - fill)
+            sources[t].generator.random(out=buffer[fill : fill + take])
+            pieces.append((t, start, take))
+            fill, start, left = fill + take, start + take, left - take
+            if fill == CHUNK:
+                yield _screen_pieces(context, buffer, pieces, sources)
+                fill, pieces = 0, []
+    if fill:
+        yield _screen_pieces(context, buffer[:fill], pieces, sources)
+
+
+def _screen_pieces(context, rows, pieces, sources) -> Screened:
+    trial = np.repeat([t for t, _, _ in pieces], [m for _, _, m in pieces])
+    position = np.concatenate([np.arange(start, start + m) for _, start, m in pieces])
+    return _screen(context, np.ascontiguousarray(rows.T), trial, position, sources)
 
 
 def _check_share(drawn: np.ndarray, alive: np.ndarray, eligible: np.ndarray) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import ndtr, ndtri
 
 from alsprog.simulation.course import Course
 from alsprog.simulation.patients import (
@@ -33,8 +34,8 @@ from alsprog.simulation.screening import (
     hashed_uniform,
 )
 from alsprog.simulation.settings import ITEMS
-from alsprog.simulation.visits import standard_normal_hash
 
+VISIT_CHUNK = 4096  # visits scored together (arrays that stay in cache)
 HASHED = (
     "z_rate",
     "u_shape",
@@ -74,13 +75,45 @@ def course_of(context, people: Candidates, disease_time, keys, parts=(), referen
 
 
 def measured(course: Course, rows, t, k, visit_key, position, noise_sd: float) -> np.ndarray:
-    """Integer item scores (0-4) measured at visit k (time t) of the patients at ``rows``."""
+    """Integer item scores (0-4) measured at visit k (time t) of the patients at ``rows``:
+    the latent score plus normal noise (``visits.standard_normal_hash``), rounded, in 0-4.
+
+    An item still at 4 (or already at 0) keeps it unless its noise is below -0.5 / sd (above
+    0.5 / sd), a comparison on the noise's uniform; the normal quantile is computed only for
+    the other items (most items are at 4 or 0: three times faster, the same scores)."""
+    if t.size > VISIT_CHUNK:  # in pieces whose arrays stay in cache
+        return np.concatenate(
+            [
+                measured(
+                    course,
+                    *(a[s : s + VISIT_CHUNK] for a in (rows, t, k, visit_key, position)),
+                    noise_sd,
+                )
+                for s in range(0, t.size, VISIT_CHUNK)
+            ]
+        )
     latent = 4.0 - course.losses(t, rows)
     counter = k.astype(np.uint64)[:, None] * np.uint64(len(ITEMS)) + np.arange(
         len(ITEMS), dtype=np.uint64
     )
-    noise = standard_normal_hash(visit_key[:, None], position[:, None], counter)
-    return np.clip(np.floor(latent + noise_sd * noise + 0.5), 0, 4).astype(np.int8)
+    u = hashed_uniform(visit_key[:, None], position[:, None], counter)
+    low, high = _noise_bounds(noise_sd)
+    scores = np.empty(latent.shape, dtype=np.int8)
+    top, bottom = latent == 4.0, latent == 0.0
+    scores[top], scores[bottom] = 4, 0
+    unsure = np.flatnonzero(~((top & (u >= low)) | (bottom & (u <= high))))
+    z = ndtri(u.ravel()[unsure])
+    value = np.floor(latent.ravel()[unsure] + noise_sd * z + 0.5)
+    scores.ravel()[unsure] = np.clip(value, 0, 4)
+    return scores
+
+
+def _noise_bounds(noise_sd: float) -> tuple[float, float]:
+    """Uniforms beyond which the noise cannot move an item off 4 (below) or 0 (above),
+    with a relative margin far above the rounding of the normal quantile."""
+    with np.errstate(divide="ignore"):
+        edge = 0.5 / noise_sd if noise_sd > 0 else np.inf
+    return float(ndtr(-edge)) * (1 + 1e-9) + 1e-300, float(ndtr(edge)) * (1 - 1e-9)
 
 
 def baseline_eligible(context, people: Candidates, d, untreated, keys) -> np.ndarray:
@@ -210,9 +243,10 @@ class VisitArrays:
     scores: np.ndarray
 
 
-def visit_arrays(context, enrolled, follow: FollowUp) -> VisitArrays:
+def visit_arrays(context, enrolled, follow: FollowUp, weeks=None) -> VisitArrays:
     """The visits every interval from enrolment, while alive and followed (``block_visits``'
-    schedule): visits strictly before a death, up to and including a censoring time."""
+    schedule): visits strictly before a death, up to and including a censoring time.
+    ``weeks`` (optional): only the visits in these weeks on study (e.g. (0, 24))."""
     e, d = enrolled, enrolled.d
     step = context.interval_months / 12.0
     span = (follow.exit_time - d) / step
@@ -220,6 +254,9 @@ def visit_arrays(context, enrolled, follow: FollowUp) -> VisitArrays:
     count = np.maximum(count.astype(np.int64), 1)
     which = np.repeat(np.arange(d.size), count)
     k = np.arange(which.size) - np.repeat(np.cumsum(count) - count, count)
+    if weeks is not None:
+        keep = np.isin(k * context.design.visit_interval_weeks, np.asarray(weeks))
+        which, k = which[keep], k[keep]
     t = d[which] + k * step
     scores = np.empty((which.size, len(ITEMS)), dtype=np.int8)
     treated = e.treated & bool(follow.parts)

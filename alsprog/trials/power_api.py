@@ -18,7 +18,7 @@ import pandas as pd
 
 from alsprog.errors import InputError, check_probability, check_whole
 from alsprog.trials.analysis import SURVIVAL_ENDPOINTS, analyse, analyse_arrays, check_endpoints
-from alsprog.trials.batched import BATCH, simulate_arrays
+from alsprog.trials.batched import BATCH, simulate_arrays, weeks_needed
 from alsprog.trials.design import TrialDesign
 from alsprog.trials.enrol import make_context
 from alsprog.trials.grid import run_grid
@@ -131,7 +131,9 @@ def _analysed(design, chosen, root, which: range, progress) -> pd.DataFrame:
     for start in range(0, len(replicates), BATCH):
         labels = np.asarray(replicates[start : start + BATCH], dtype=np.int64)
         seeds = [replicate_seed(root, int(r)) for r in labels]
-        patients, visit_arrays = simulate_arrays(context, seeds, labels, visits=visits)
+        patients, visit_arrays = simulate_arrays(
+            context, seeds, labels, visits=visits, weeks=weeks_needed(chosen)
+        )
         frames.append(analyse_arrays(patients, visit_arrays, chosen, alpha=design.alpha))
         if progress is not None:
             progress(labels.size)
