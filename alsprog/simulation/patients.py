@@ -155,13 +155,10 @@ def phenotype_cells(arms, arm_of, u_site, age, delay) -> tuple:
     for j, arm in enumerate(arms):
         mine = slice(None) if len(arms) == 1 else arm_of == j  # a slice: no copies
         pick = _choose(u_site[mine], [s for _, s, _ in arm.sites])
-        site_mine = np.empty(pick.size, dtype=np.int8)
-        cell_mine = np.empty(pick.size, dtype=np.intp)
-        for k, (onset, _, model) in enumerate(arm.sites):
-            chosen = pick == k
-            site_mine[chosen] = SITES.index(onset)
-            cell_mine[chosen] = len(cells)
-            cells.append(model)
+        onsets = np.array([SITES.index(onset) for onset, _, _ in arm.sites], dtype=np.int8)
+        site_mine = onsets.take(pick)
+        cell_mine = pick + len(cells)
+        cells.extend(model for _, _, model in arm.sites)
         site[mine], cell_of[mine] = site_mine, cell_mine
         if arm.effects is not None:
             hazard_ratio[mine] = arm.effects.hazard_ratio(age[mine], delay[mine])

@@ -57,7 +57,7 @@ def trial_sources(seed: int | np.random.SeedSequence) -> TrialSources:
         return np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, TRIAL_STREAM, k))
 
     keys = child(1).generate_state(2, np.uint64)
-    return TrialSources(np.random.Generator(np.random.PCG64(child(0))), keys[0], keys[1])
+    return TrialSources(np.random.Generator(np.random.SFC64(child(0))), keys[0], keys[1])
 
 
 @dataclass(frozen=True)
@@ -175,15 +175,15 @@ def enrol(context: Context, seeds: list) -> Enrolled:
         room_c = np.maximum(n_c - found[pending, 0], 0)
         room_t = np.maximum(n_t - found[pending, 1], 0)
         need = np.maximum(room_c / (1 - context.share), room_t / context.share)
-        wanted = (need + 2.5 * np.sqrt(need) + 8) / rate * 1.02
+        wanted = (need + np.sqrt(need) + 8) / rate
         sizes = np.minimum(np.ceil(wanted), MAX_ROUND).astype(np.int64)
         for screened in _drawn_and_screened(context, sources, pending, drawn[pending], sizes):
             parts.append(screened)
-            ok = screened.eligible
-            np.add.at(alive_n, screened.trial, 1)
-            np.add.at(eligible_n, screened.trial[ok], 1)
-            np.add.at(found[:, 1], screened.trial[ok & screened.treated], 1)
-            np.add.at(found[:, 0], screened.trial[ok & ~screened.treated], 1)
+            ok, trial = screened.eligible, screened.trial
+            alive_n += np.bincount(trial, minlength=count)
+            eligible_n += np.bincount(trial[ok], minlength=count)
+            found[:, 1] += np.bincount(trial[ok & screened.treated], minlength=count)
+            found[:, 0] += np.bincount(trial[ok & ~screened.treated], minlength=count)
         drawn[pending] += sizes
         full = (found[pending, 0] >= n_c) & (found[pending, 1] >= n_t)
         _check_share(drawn[pending], alive_n[pending], eligible_n[pending])

@@ -114,7 +114,7 @@ def power(
     return power_from_results(results, design.alpha)
 
 
-CHUNK = 50  # replicates per Dask task
+CHUNK = 250  # replicates per Dask task
 
 
 def _chunk_cell(design, chosen, root, cell, _seed) -> pd.DataFrame:
