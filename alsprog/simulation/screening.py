@@ -10,12 +10,12 @@ E falls inside the bracket need H evaluated; the life table is asked only about 
 the disease spared. Exact death times, the course and the visits are then computed for the
 survivors alone (``patients.treated_disease_times``, ``course.Course``).
 
-Draws. Candidate j of a stream takes the j-th row of ``CANDIDATE_UNIFORMS`` uniforms from one
-``np.random.Generator`` (rows drawn in order, so any number of candidates drawn in any number
-of calls gives the same rows: prefix-stable), turned into normals (Box-Muller) and
-exponentials (-log(1 - u)). Draws needed only by the few survivors are counter-based
-(``hashed_uniform``: a SplitMix64 hash of the stream's key, j and a counter), so they cost
-nothing for the candidates screened out and never depend on how many were drawn.
+Draws. A candidate's screening needs ``CANDIDATE_UNIFORMS`` uniforms (``candidates`` takes
+them as one row per draw), turned into normals (Box-Muller) and exponentials (-log(1 - u));
+the caller draws them in fixed blocks so that they never depend on how many candidates are
+drawn (``trials.enrol``). Draws needed only by the few survivors are counter-based
+(``hashed_uniform``: a SplitMix64 hash of the stream's key, the candidate's index and a
+counter), so they cost nothing for the candidates screened out.
 """
 
 from __future__ import annotations
@@ -162,6 +162,62 @@ class DiseaseBrackets:
             h = people.disease().cumulative(d[unsure], unsure)
             alive[unsure] = h < e[unsure]
         return alive
+
+
+@dataclass(frozen=True)
+class Prefilter:
+    """A cheap first look that sets aside candidates the disease has surely killed by d.
+
+    From the Box-Muller radius r alone, |z_age| <= r and |z_delay| <= r, which bound the onset
+    age and the delay, hence (log-linear in both) the prognostic hazard ratio from below; with
+    the smallest of the disease models' brackets, hr_low * H_low(d) >= E_disease means dead,
+    whatever the site and the exact covariates. Only the others get ``candidates``. For one
+    phenotype whose hazard ratio is log-linear in age and delay (checked when built; else no
+    prefilter, ``build`` returns None).
+    """
+
+    slopes: tuple[float, float]  # d log hr / d age (per year), d log hr / d delay (per month)
+    offset: float  # log hr at age 0 and delay 0
+    age: tuple[float, float]  # mean, sd (years)
+    delay: tuple[float, float]  # median (months), log sd
+    step: float
+    low: np.ndarray  # min over the disease models of the bracket table
+
+    @classmethod
+    def build(cls, arms: tuple[Arm, ...], brackets: DiseaseBrackets) -> Prefilter | None:
+        if len(arms) != 1 or arms[0].effects is None:
+            return None
+        effects, pop = arms[0].effects, arms[0].population
+        ages = np.array([30.0, 60.0, 30.0, 90.0, 45.0])
+        delays = np.array([10.0, 10.0, 40.0, 3.0, 100.0])
+        log_hr = np.log(effects.hazard_ratio(ages, delays))
+        slope_age = (log_hr[1] - log_hr[0]) / 30.0
+        slope_delay = (log_hr[2] - log_hr[0]) / 30.0
+        offset = log_hr[0] - 30.0 * slope_age - 10.0 * slope_delay
+        linear = offset + slope_age * ages + slope_delay * delays
+        if not np.allclose(linear, log_hr, rtol=0, atol=1e-9):
+            return None
+        age = (pop.onset_age_mean, pop.onset_age_sd)
+        delay = (pop.delay_median_months, pop.delay_log_sd)
+        low = brackets.table.min(axis=0)
+        return cls((slope_age, slope_delay), offset, age, delay, brackets.step, low)
+
+    def maybe_alive(self, u: np.ndarray, d: np.ndarray) -> np.ndarray:
+        """Indices of the candidates (uniforms ``u`` as ``candidates`` takes them, screening
+        times d) not surely dead of the disease by d."""
+        radius = np.sqrt(-2.0 * np.log(1.0 - u[3]))  # as in candidates, bit for bit
+        slope_age, slope_delay = self.slopes
+        mean, sd = self.age
+        # the age and the delay at the end of their range that lowers the hazard ratio
+        age = np.clip(mean - np.copysign(sd, slope_age) * radius, MIN_AGE, MAX_AGE)
+        median, log_sd = self.delay
+        delay = median * np.exp(-np.copysign(log_sd, slope_delay) * radius)
+        hr_low = np.exp(self.offset + slope_age * age + slope_delay * delay - 1e-9)
+        k = np.minimum((d / self.step).astype(np.intp), GRID)
+        h_low = self.low.take(np.maximum(k - 1, 0))
+        e_disease = -np.log(1.0 - u[6])
+        dead = (hr_low * h_low * (1.0 - MARGIN) >= e_disease) & (h_low >= SMALLEST_BRACKET)
+        return np.flatnonzero(~dead)
 
 
 def alive_other_cause(arms: tuple[Arm, ...], people: Candidates, d: np.ndarray) -> np.ndarray:

@@ -1,8 +1,9 @@
 """Enrolment of many trials at once: candidates screened first, the few survivors kept.
 
 Each trial has its own sources of randomness (``TrialSources``, from its seed alone): a
-generator whose j-th row of uniforms is candidate j (``simulation.screening``), and two keys
-for the counter-based draws of candidate j (its course, arm, accrual, dropout) and its visit
+generator drawn in blocks of BLOCK candidates, block after block (``candidate_uniforms``: an
+array of CANDIDATE_UNIFORMS rows, one per draw, ``simulation.screening``), and two keys for
+the counter-based draws of candidate j (its course, arm, accrual, dropout) and its visit
 noise. A candidate is screened at d = u * horizon years from onset and enrolled if diagnosed,
 alive (forward hazards, no inversion) and eligible at d, the ALSFRS-R criteria on the
 baseline visit measured at d. Enrolled candidates, in order, are randomised (treatment when
@@ -24,6 +25,7 @@ from alsprog.simulation.screening import (
     CANDIDATE_UNIFORMS,
     Candidates,
     DiseaseBrackets,
+    Prefilter,
     alive_other_cause,
     candidates,
 )
@@ -37,6 +39,7 @@ SHARE_CHECK = 32_768  # candidates screened before the eligible share is judged
 MAX_CANDIDATES = 256 * 16_384  # per trial; beyond, eligibility is taken to be unmeetable
 MAX_ROUND = 1 << 18  # candidates per trial and round
 CHUNK = 16_384  # candidates screened together (their arrays stay in cache)
+BLOCK = 512  # candidates drawn together from a trial's stream: (CANDIDATE_UNIFORMS, BLOCK)
 U_ARM = 6  # counter-based stream of the randomisation draw (see followup.HASHED)
 
 
@@ -60,6 +63,14 @@ def trial_sources(seed: int | np.random.SeedSequence) -> TrialSources:
     return TrialSources(np.random.Generator(np.random.SFC64(child(0))), keys[0], keys[1])
 
 
+def candidate_uniforms(sources: TrialSources, count: int) -> np.ndarray:
+    """The uniforms of a trial's next ``count`` candidates, shape (CANDIDATE_UNIFORMS, count),
+    drawn in whole blocks of BLOCK (the rest of the last block is dropped)."""
+    blocks = -(-count // BLOCK)
+    draws = [sources.generator.random((CANDIDATE_UNIFORMS, BLOCK)) for _ in range(blocks)]
+    return np.concatenate(draws, axis=1)[:, :count]
+
+
 @dataclass(frozen=True)
 class Context:
     """A design resolved once for any number of trials."""
@@ -71,6 +82,7 @@ class Context:
     share: float
     quota: tuple[int, int]  # control, treatment
     brackets: DiseaseBrackets
+    prefilter: Prefilter | None
     needs_course: bool  # ALSFRS-R eligibility criteria
     rate: float  # pilot: eligible per candidate screened
 
@@ -94,11 +106,12 @@ def make_context(design: TrialDesign) -> Context:
         share,
         (design.n_control, design.n_treatment),
         brackets,
+        Prefilter.build(base.arms, brackets),
         needs_course,
         1.0,
     )
     pilot = trial_sources(np.random.SeedSequence(0, spawn_key=(TRIAL_STREAM, 99)))
-    u = np.ascontiguousarray(pilot.generator.random((PILOT, CANDIDATE_UNIFORMS)).T)
+    u = candidate_uniforms(pilot, PILOT)
     found = _screen(context, u, np.zeros(PILOT, np.intp), np.arange(PILOT), [pilot])
     rate = max(float(found.eligible.sum()), 1.0) / PILOT
     return replace(context, rate=rate)
@@ -119,6 +132,10 @@ class Screened:
 
 def _screen(context: Context, u, trial, position, sources) -> Screened:
     d = u[0] * context.horizon
+    first = None
+    if context.prefilter is not None:
+        first = context.prefilter.maybe_alive(u, d)
+        u, d = u[:, first], d[first]
     people = candidates(context.plan.arms, u)
     alive = (people.diagnosis_time <= d) & context.brackets.alive(people, d)
     rows = np.flatnonzero(alive)
@@ -126,6 +143,8 @@ def _screen(context: Context, u, trial, position, sources) -> Screened:
     kept = np.flatnonzero(alive_other_cause(context.plan.arms, people, d))
     people, d = people.take(kept), d[kept]
     rows = rows[kept]
+    if first is not None:
+        rows = first[rows]
     trial, position = trial[rows], position[rows].astype(np.uint64)
     draw_key = np.array([s.draw_key for s in sources], dtype=np.uint64)[trial]
     untreated = None
@@ -176,7 +195,8 @@ def enrol(context: Context, seeds: list) -> Enrolled:
         room_t = np.maximum(n_t - found[pending, 1], 0)
         need = np.maximum(room_c / (1 - context.share), room_t / context.share)
         wanted = (need + np.sqrt(need) + 8) / rate
-        sizes = np.minimum(np.ceil(wanted), MAX_ROUND).astype(np.int64)
+        blocks = np.ceil(np.minimum(wanted, MAX_ROUND) / BLOCK).astype(np.int64)
+        sizes = blocks * BLOCK
         for screened in _drawn_and_screened(context, sources, pending, drawn[pending], sizes):
             parts.append(screened)
             ok, trial = screened.eligible, screened.trial
@@ -192,28 +212,26 @@ def enrol(context: Context, seeds: list) -> Enrolled:
 
 
 def _drawn_and_screened(context, sources, trials, starts, sizes):
-    """Draw ``sizes[i]`` more candidates of each trial (from candidate ``starts[i]``) and
-    screen them, CHUNK candidates at a time (arrays that stay in cache)."""
-    buffer = np.empty((CHUNK, CANDIDATE_UNIFORMS))  # candidate j: row j
-    fill, pieces = 0, []
+    """Draw ``sizes[i]`` more candidates (whole blocks) of each trial, from candidate
+    ``starts[i]``, and screen them CHUNK candidates at a time (arrays that stay in cache)."""
+    per_chunk = CHUNK // BLOCK
+    blocks, where = [], []
     for t, start, size in zip(trials, starts, sizes, strict=True):
-        left = int(size)
-        while left:
-            take = min(left, CHUNK - fill)
-            sources[t].generator.random(out=buffer[fill : fill + take])
-            pieces.append((t, start, take))
-            fill, start, left = fill + take, start + take, left - take
-            if fill == CHUNK:
-                yield _screen_pieces(context, buffer, pieces, sources)
-                fill, pieces = 0, []
-    if fill:
-        yield _screen_pieces(context, buffer[:fill], pieces, sources)
+        for first in range(int(start), int(start + size), BLOCK):
+            blocks.append(sources[t].generator.random((CANDIDATE_UNIFORMS, BLOCK)))
+            where.append((t, first))
+            if len(blocks) == per_chunk:
+                yield _screen_blocks(context, blocks, where, sources)
+                blocks, where = [], []
+    if blocks:
+        yield _screen_blocks(context, blocks, where, sources)
 
 
-def _screen_pieces(context, rows, pieces, sources) -> Screened:
-    trial = np.repeat([t for t, _, _ in pieces], [m for _, _, m in pieces])
-    position = np.concatenate([np.arange(start, start + m) for _, start, m in pieces])
-    return _screen(context, np.ascontiguousarray(rows.T), trial, position, sources)
+def _screen_blocks(context, blocks, where, sources) -> Screened:
+    trial = np.repeat([t for t, _ in where], BLOCK)
+    position = (np.array([first for _, first in where])[:, None] + np.arange(BLOCK)).ravel()
+    u = np.concatenate(blocks, axis=1) if len(blocks) > 1 else blocks[0]
+    return _screen(context, u, trial, position, sources)
 
 
 def _check_share(drawn: np.ndarray, alive: np.ndarray, eligible: np.ndarray) -> None:
@@ -232,7 +250,7 @@ def _check_share(drawn: np.ndarray, alive: np.ndarray, eligible: np.ndarray) -> 
 def _select(context: Context, parts: list[Screened], sources, count: int) -> Enrolled:
     trial = np.concatenate([p.trial for p in parts])
     position = np.concatenate([p.position for p in parts])
-    order = np.lexsort((position, trial))
+    order = np.argsort(trial, kind="stable")  # each trial's candidates came in order
     trial, position = trial[order], position[order]
     eligible = np.concatenate([p.eligible for p in parts])[order]
     treated = np.concatenate([p.treated for p in parts])[order]

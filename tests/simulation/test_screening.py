@@ -13,6 +13,7 @@ from alsprog.simulation.patients import _other_cause_times
 from alsprog.simulation.screening import (
     CANDIDATE_UNIFORMS,
     DiseaseBrackets,
+    Prefilter,
     alive_other_cause,
     candidates,
     hashed_uniform,
@@ -43,6 +44,16 @@ def test_the_forward_alive_check_agrees_with_the_inverted_death_times(phenotype,
     evaluated = people.disease().cumulative(d, rows) < people.e_disease
     assert np.array_equal(forward_disease, evaluated)
     assert 0.02 < forward_disease.mean() < 0.98  # both outcomes are well represented
+    # the prefilter sets aside only candidates the disease has killed
+    prefilter = Prefilter.build(arms, DiseaseBrackets.build(cells, horizon))
+    if phenotype == "als":
+        kept = np.zeros(d.size, dtype=bool)
+        kept[prefilter.maybe_alive(u, d)] = True
+        assert not (exact_disease & ~kept).any()
+        if horizon > 10:
+            assert kept.mean() < 0.6  # it sets most of the dead aside
+    else:
+        assert prefilter is None  # several phenotypes: no prefilter
 
 
 def test_candidates_have_the_population_demographics():

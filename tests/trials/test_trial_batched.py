@@ -12,13 +12,13 @@ import pytest
 
 from alsprog.effects import HazardRatio, SlopeReduction, TimeRatio, edaravone, riluzole
 from alsprog.simulation.patients import _other_cause_times
-from alsprog.simulation.screening import CANDIDATE_UNIFORMS, candidates
+from alsprog.simulation.screening import candidates
 from alsprog.simulation.settings import ITEMS
 from alsprog.simulation.visits import standard_normal_hash
 from alsprog.trials.analysis import ENDPOINTS, analyse, analyse_arrays
 from alsprog.trials.batched import simulate_arrays, weeks_needed
 from alsprog.trials.design import Eligibility, TrialDesign
-from alsprog.trials.enrol import enrol, make_context, trial_sources
+from alsprog.trials.enrol import candidate_uniforms, enrol, make_context, trial_sources
 from alsprog.trials.followup import course_of, follow_up, hashed, visit_arrays
 from alsprog.trials.power_api import replicate_seed
 from alsprog.trials.simulate import enrolment_parts, simulate_trial
@@ -30,7 +30,7 @@ def _reference_enrolment(design: TrialDesign, seed: int, count: int) -> pd.DataF
     eligible at d, randomised, each arm its first n."""
     context = make_context(design)
     sources = trial_sources(seed)
-    u = sources.generator.random((count, CANDIDATE_UNIFORMS)).T.copy()
+    u = candidate_uniforms(sources, count)
     people = candidates(context.plan.arms, u)
     d = u[0] * context.horizon
     rows = np.arange(count)
