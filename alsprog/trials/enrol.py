@@ -16,6 +16,7 @@ drawn per round (prefix-stable), and a larger trial extends a smaller one.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -88,6 +89,20 @@ class Context:
 
 
 def make_context(design: TrialDesign) -> Context:
+    """The design resolved for simulation (cached for hashable designs: a context is
+    immutable and costs about 10 ms to build)."""
+    try:
+        return _cached_context(design)
+    except TypeError:  # an unhashable part (a phenotype given as a dict of shares)
+        return _context(design)
+
+
+@lru_cache(maxsize=16)
+def _cached_context(design: TrialDesign) -> Context:
+    return _context(design)
+
+
+def _context(design: TrialDesign) -> Context:
     criteria = design.criteria
     interval = design.visit_interval_weeks / WEEKS_PER_MONTH
     base = plan(1, 0, phenotype=design.phenotype, entry="onset", visit_interval_months=interval)

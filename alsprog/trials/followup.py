@@ -35,7 +35,7 @@ from alsprog.simulation.screening import (
 )
 from alsprog.simulation.settings import ITEMS
 
-VISIT_CHUNK = 4096  # visits scored together (arrays that stay in cache)
+PATIENT_CHUNK = 384  # patients whose visits are scored together (arrays that stay in cache)
 HASHED = (
     "z_rate",
     "u_shape",
@@ -81,17 +81,6 @@ def measured(course: Course, rows, t, k, visit_key, position, noise_sd: float) -
     An item still at 4 (or already at 0) keeps it unless its noise is below -0.5 / sd (above
     0.5 / sd), a comparison on the noise's uniform; the normal quantile is computed only for
     the other items (most items are at 4 or 0: three times faster, the same scores)."""
-    if t.size > VISIT_CHUNK:  # in pieces whose arrays stay in cache
-        return np.concatenate(
-            [
-                measured(
-                    course,
-                    *(a[s : s + VISIT_CHUNK] for a in (rows, t, k, visit_key, position)),
-                    noise_sd,
-                )
-                for s in range(0, t.size, VISIT_CHUNK)
-            ]
-        )
     latent = 4.0 - course.losses(t, rows)
     counter = k.astype(np.uint64)[:, None] * np.uint64(len(ITEMS)) + np.arange(
         len(ITEMS), dtype=np.uint64
@@ -261,28 +250,25 @@ def visit_arrays(context, enrolled, follow: FollowUp, weeks=None) -> VisitArrays
     scores = np.empty((which.size, len(ITEMS)), dtype=np.int8)
     treated = e.treated & bool(follow.parts)
     sd = context.plan.settings.visit_noise_sd
+    first = np.searchsorted(which, np.arange(d.size))  # each patient's visits: a run
+    runs = np.diff(np.r_[first, which.size])
     for arm in (False, True):
-        rows = np.flatnonzero(treated == arm)
-        if not rows.size:
-            continue
-        keys = (e.draw_key[rows], e.position[rows])
-        people = e.people.take(rows)
-        disease = follow.disease_time[rows]
-        if arm:
-            course = course_of(context, people, disease, keys, follow.parts, d[rows])
-        else:
-            course = course_of(context, people, disease, keys)
-        local = np.full(d.size, -1, dtype=np.intp)
-        local[rows] = np.arange(rows.size)
-        visits = np.flatnonzero(treated[which] == arm)
-        patient = which[visits]
-        scores[visits] = measured(
-            course,
-            local[patient],
-            t[visits],
-            k[visits],
-            e.visit_key[patient],
-            e.position[patient],
-            sd,
-        )
+        mine = np.flatnonzero(treated == arm)
+        # patients a few hundred at a time: their course's arrays (and a slope reduction's
+        # per-patient breakpoints) stay small, so every piece costs its own size
+        for rows in np.array_split(mine, -(-mine.size // PATIENT_CHUNK)) if mine.size else ():
+            keys = (e.draw_key[rows], e.position[rows])
+            people = e.people.take(rows)
+            disease = follow.disease_time[rows]
+            if arm:
+                course = course_of(context, people, disease, keys, follow.parts, d[rows])
+            else:
+                course = course_of(context, people, disease, keys)
+            local = np.repeat(np.arange(rows.size), runs[rows])
+            visits = np.repeat(first[rows] - np.cumsum(runs[rows]) + runs[rows], runs[rows])
+            visits += np.arange(visits.size)
+            patient = rows[local]
+            scores[visits] = measured(
+                course, local, t[visits], k[visits], e.visit_key[patient], e.position[patient], sd
+            )
     return VisitArrays(which, k, t, scores)
