@@ -35,7 +35,7 @@ from alsprog.simulation.screening import (
 )
 from alsprog.simulation.settings import ITEMS
 
-PATIENT_CHUNK = 384  # patients whose visits are scored together (arrays that stay in cache)
+VISIT_CHUNK = 4096  # visits scored together (arrays that stay in cache)
 HASHED = (
     "z_rate",
     "u_shape",
@@ -252,11 +252,12 @@ def visit_arrays(context, enrolled, follow: FollowUp, weeks=None) -> VisitArrays
     sd = context.plan.settings.visit_noise_sd
     first = np.searchsorted(which, np.arange(d.size))  # each patient's visits: a run
     runs = np.diff(np.r_[first, which.size])
+    chunk = int(np.clip(VISIT_CHUNK * d.size / max(which.size, 1), 64, 8192))  # patients
     for arm in (False, True):
         mine = np.flatnonzero(treated == arm)
         # patients a few hundred at a time: their course's arrays (and a slope reduction's
         # per-patient breakpoints) stay small, so every piece costs its own size
-        for rows in np.array_split(mine, -(-mine.size // PATIENT_CHUNK)) if mine.size else ():
+        for rows in np.array_split(mine, -(-mine.size // chunk)) if mine.size else ():
             keys = (e.draw_key[rows], e.position[rows])
             people = e.people.take(rows)
             disease = follow.disease_time[rows]
