@@ -1,28 +1,36 @@
 """``simulate_trial``: a two-arm trial enrolled from a simulated prevalent population.
 
 How patients are enrolled (the length-biased prevalent pool). Candidates are simulated from
-symptom onset in the cohort simulation's fixed blocks. Each candidate gets a screening time
-d, uniform on [0, D] years from onset (D: the maximum disease duration, else the pool horizon
-of ``data/trials.toml``), and is enrolled at d if diagnosed by d, alive at d and eligible at
-d (the ALSFRS-R criteria on the baseline visit measured at d). Under a steady incidence, the
-patients a trial finds in clinic at a random calendar time are distributed exactly so: a
-patient's chance of being in the pool is proportional to the time spent diagnosed, alive
-and eligible. So the trial population is left-truncated (nobody dies before enrolment) and
-length-biased toward slower courses, as real trial populations are. A uniform screening
-window after diagnosis would instead over-represent fast progressors.
+symptom onset, each from the trial's own streams (``enrol``). Each candidate gets a
+screening time d, uniform on [0, D] years from onset (D: the maximum disease duration, else
+the pool horizon of ``data/trials.toml``), and is enrolled at d if diagnosed by d, alive at d
+and eligible at d (the ALSFRS-R criteria on the baseline visit measured at d). Under a steady
+incidence, the patients a trial finds in clinic at a random calendar time are distributed
+exactly so: a patient's chance of being in the pool is proportional to the time spent
+diagnosed, alive and eligible. So the trial population is left-truncated (nobody dies before
+enrolment) and length-biased toward slower courses, as real trial populations are. A uniform
+screening window after diagnosis would instead over-represent fast progressors.
 
-Randomisation. Each enrolled candidate, in block order, is assigned treatment with
-probability allocation / (1 + allocation); each arm takes its first n candidates and later
-ones of a full arm are passed over. So arm sizes are exact, and a larger trial extends a
-smaller one with the same seed (common random numbers across n).
+Screened first. Most candidates are dead or undiagnosed at d; whether one is alive is decided
+by the forward cumulative hazards (``simulation.screening``), and only the survivors get
+their death times, course and baseline visit, only the enrolled their follow-up
+(``followup``). The result is the same as simulating every candidate in full (tested).
+
+Randomisation. Each enrolled candidate, in order, is assigned treatment with probability
+allocation / (1 + allocation); each arm takes its first n candidates and later ones of a full
+arm are passed over. So arm sizes are exact, and a larger trial extends a smaller one with
+the same seed (common random numbers across n).
 
 Common random numbers across effects. Screening, eligibility and arms are decided on the
-untreated draws; the treatment arm is the same candidates simulated again with the effect
-starting at each patient's enrolment (``make_block(reference=...)``). The control arm does
+untreated draws; the treatment arm is the same candidates with the effect starting at each
+patient's enrolment (``reference``: the same draws, the effect from d). The control arm does
 not depend on the effect at all. Caveat of the course model: the ALSFRS-R course is keyed to
 the disease death time, so a survival effect (hazard or time ratio) that moves the death time
 also nudges the course before enrolment; the treatment arm's baseline can then differ
 slightly from what screening saw. Slope reductions leave everything before enrolment as is.
+
+``power`` does not build these tables: ``batched.simulate_arrays`` gives the analysis the
+same trials as arrays, many at once.
 """
 
 from __future__ import annotations
@@ -93,8 +101,8 @@ class Trial:
     visits : one row per visit: the cohort's visit columns, then arm and weeks_on_study
         (integer; 0 is the baseline at enrolment), every ``visit_interval_weeks`` while
         alive and followed.
-    design : the design. settings : seed, candidates screened, alive and diagnosed at
-        screening, eligible, blocks used.
+    design : the design. settings : seed, candidates screened (up to the last one needed),
+        alive and diagnosed at screening, eligible, eligible_share, effect (component kinds).
     """
 
     patients: pd.DataFrame
