@@ -181,8 +181,18 @@ def treated_disease_times(
     """
     ratio = time_ratio(parts)
     hazard = replace(base, time_ratio=ratio if reference is None else 1.0)
+    constant = None if reference is None else constant_ratio_from_reference(parts)
     pieces = multiplier(parts, "hazard_ratio", diagnosis if reference is None else reference)
-    if pieces is not None:
+    if constant is not None:  # what pieces.inverse computes, without its open end
+        rows = np.arange(e_disease.size)
+        at_reference = hazard.cumulative(reference, rows)
+        target = np.where(
+            at_reference < e_disease,
+            at_reference + (e_disease - at_reference) / constant,
+            e_disease,
+        )
+        disease = hazard.inverse(target, rows)
+    elif pieces is not None:
         disease = pieces.inverse(e_disease, hazard.cumulative, hazard.inverse)
     elif hazard.time_ratio != 1.0:
         disease = hazard.time_ratio * untreated
@@ -191,6 +201,19 @@ def treated_disease_times(
     if reference is not None and ratio != 1.0:
         disease = np.where(disease > reference, reference + ratio * (disease - reference), disease)
     return disease
+
+
+def constant_ratio_from_reference(parts: tuple) -> float | None:
+    """The disease hazard ratio when the effect on it is one constant ratio from the
+    reference time on (start 0, no end: the usual trial effect), else None."""
+    ratios = [p for p in parts if p.kind == "hazard_ratio" and float(p.value) != 1.0]
+    if len(ratios) != 1:
+        return None
+    (part,) = ratios
+    start = float(getattr(part, "start_years", 0.0))
+    if start != 0.0 or math.isfinite(float(getattr(part, "duration_years", math.inf))):
+        return None
+    return float(part.value)
 
 
 def _choose(u: np.ndarray, shares: list[float]) -> np.ndarray:

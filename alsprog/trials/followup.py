@@ -23,6 +23,7 @@ from alsprog.simulation.course import Course
 from alsprog.simulation.patients import (
     _other_cause_times,
     _progression_rate,
+    constant_ratio_from_reference,
     treated_disease_times,
 )
 from alsprog.simulation.piecewise import multiplier, time_ratio
@@ -212,9 +213,13 @@ def _alive_treated(parts: tuple, people: Candidates, d, t) -> np.ndarray:
     at = d + (t - d) / ratio if ratio != 1.0 else t
     hazard = people.disease()
     rows = np.arange(t.size)
-    pieces = multiplier(parts, "hazard_ratio", d)
+    constant = constant_ratio_from_reference(parts)
+    pieces = None if constant is not None else multiplier(parts, "hazard_ratio", d)
     with np.errstate(invalid="ignore"):
-        if pieces is None:
+        if constant is not None:  # what pieces.integral computes, without its open end
+            at_enrolment = hazard.cumulative(d, rows)
+            g = at_enrolment + constant * (hazard.cumulative(at, rows) - at_enrolment)
+        elif pieces is None:
             g = hazard.cumulative(at, rows)
         else:
             g = pieces.integral(at, rows, hazard.cumulative)

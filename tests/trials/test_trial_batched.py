@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from alsprog.effects import HazardRatio, SlopeReduction, TimeRatio, edaravone, riluzole
-from alsprog.simulation.patients import _other_cause_times
+from alsprog.simulation.patients import _other_cause_times, treated_disease_times
+from alsprog.simulation.piecewise import multiplier
 from alsprog.simulation.screening import candidates
 from alsprog.simulation.settings import ITEMS
 from alsprog.simulation.visits import standard_normal_hash
@@ -19,7 +20,7 @@ from alsprog.trials.analysis import ENDPOINTS, analyse, analyse_arrays
 from alsprog.trials.batched import simulate_arrays, weeks_needed
 from alsprog.trials.design import Eligibility, TrialDesign
 from alsprog.trials.enrol import candidate_uniforms, enrol, make_context, trial_sources
-from alsprog.trials.followup import course_of, follow_up, hashed, visit_arrays
+from alsprog.trials.followup import _alive_treated, course_of, follow_up, hashed, visit_arrays
 from alsprog.trials.power_api import replicate_seed
 from alsprog.trials.simulate import enrolment_parts, simulate_trial
 
@@ -191,3 +192,21 @@ def test_the_arrays_power_analyses_are_simulate_trials_tables(design, endpoints)
     # the forward-hazard follow-up gives the exact death times' outcome
     assert np.array_equal(patients.event, table["event"].to_numpy() == 1)
     assert np.array_equal(patients.time, table["time_on_study"].to_numpy())
+
+
+def test_a_constant_ratio_from_enrolment_is_the_piecewise_computation_bit_for_bit():
+    design = TrialDesign(200, effect=riluzole())
+    context = make_context(design)
+    enrolled = enrol(context, [4, 5])
+    people, d = enrolled.people, enrolled.d
+    parts = enrolment_parts(design.effect)
+    hazard = people.disease()
+    rows = np.arange(d.size)
+    untreated = hazard.inverse(people.e_disease, rows)
+    pieces = multiplier(parts, "hazard_ratio", d)
+    fast = treated_disease_times(hazard, people.e_disease, untreated, parts, d * 0, d)
+    assert np.array_equal(fast, pieces.inverse(people.e_disease, hazard.cumulative, hazard.inverse))
+    assert (fast > untreated).all()  # a ratio below 1 from enrolment: later deaths
+    t = d + 0.7
+    expected = pieces.integral(t, rows, hazard.cumulative) < people.e_disease
+    assert np.array_equal(_alive_treated(parts, people, d, t), expected)
