@@ -5,7 +5,8 @@ exactly from the calibrated models (``alsprog.disease``), with demographics from
 ``Population`` the phenotypes were calibrated over. Modules: ``settings`` (the figures of
 ``data/simulation.toml``), ``piecewise`` (time-varying multipliers: hazard ratios, slowed
 clocks), ``arms`` (which phenotypes and models a cohort draws from), ``patients`` (demographics,
-death times, the copula-linked progression rate), ``course`` (the ALSFRS-R items over time),
+death times, the copula-linked progression rate), ``screening`` (who is diagnosed and alive
+at a time, from forward hazards, for trials), ``course`` (the ALSFRS-R items over time),
 ``staging`` (King's, MiToS, milestones), ``visits``, ``blocks`` (checked requests, fixed blocks,
 follow-up), ``cohort`` (``simulate_cohort``, the Cohort), ``stream`` (Parquet/CSV files in fixed
 blocks), ``parallel`` (blocks from worker processes) and ``calibration`` (the copula

@@ -12,7 +12,7 @@ time inverts the life table's cumulative hazard from the age at onset, and the e
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -113,38 +113,16 @@ def draw_block(
         sex[mine] = (frame["sex"].to_numpy() != SEXES[0])[mine]
         delay[mine] = frame["delay_months"].to_numpy()[mine]
 
-    cells, cell_of, site = [], np.empty(size, dtype=np.intp), np.empty(size, dtype=np.int8)
-    hazard_ratio, rate_median = np.ones(size), np.empty(size)
-    for j, arm in enumerate(arms):
-        mine = arm_of == j
-        pick = _choose(draws["u_site"][mine], [s for _, s, _ in arm.sites])
-        site_mine = np.empty(mine.sum(), dtype=np.int8)
-        cell_mine = np.empty(mine.sum(), dtype=np.intp)
-        for k, (onset, _, model) in enumerate(arm.sites):
-            site_mine[pick == k] = SITES.index(onset)
-            cell_mine[pick == k] = len(cells)
-            cells.append(model)
-        site[mine], cell_of[mine] = site_mine, cell_mine
-        if arm.effects is not None:
-            hazard_ratio[mine] = arm.effects.hazard_ratio(age[mine], delay[mine])
-        rate_median[mine] = arm.rate_median
+    cell_of, cells, site, hazard_ratio, rate_median = phenotype_cells(
+        arms, arm_of, draws["u_site"], age, delay
+    )
     diagnosis = delay / 12.0
 
     # disease death: untreated, then with the effect's time ratio and hazard-ratio pieces
-    base = DiseaseHazard(cell_of, tuple(cells), hazard_ratio, 1.0)
-    rows = np.arange(size)
-    untreated = base.inverse(draws["e_disease"], rows)
-    ratio = time_ratio(parts)
-    hazard = DiseaseHazard(cell_of, tuple(cells), hazard_ratio, ratio if reference is None else 1.0)
-    pieces = multiplier(parts, "hazard_ratio", diagnosis if reference is None else reference)
-    if pieces is not None:
-        disease = pieces.inverse(draws["e_disease"], hazard.cumulative, hazard.inverse)
-    elif hazard.time_ratio != 1.0:
-        disease = hazard.time_ratio * untreated
-    else:
-        disease = untreated
-    if reference is not None and ratio != 1.0:
-        disease = np.where(disease > reference, reference + ratio * (disease - reference), disease)
+    base = DiseaseHazard(cell_of, cells, hazard_ratio, 1.0)
+    untreated = base.inverse(draws["e_disease"], np.arange(size))
+    e = draws["e_disease"]
+    disease = treated_disease_times(base, e, untreated, parts, diagnosis, reference)
     other = _other_cause_times(arms, arm_of, age, sex, draws["e_other"])
 
     rate = _progression_rate(
@@ -167,11 +145,87 @@ def draw_block(
     }
 
 
+def phenotype_cells(arms, arm_of, u_site, age, delay) -> tuple:
+    """Each patient's onset site and disease model (a cell of ``cells``), hazard ratio from the
+    prognostic factors and median progression rate: (cell_of, cells, site, hazard_ratio,
+    rate_median)."""
+    size = arm_of.size
+    cells, cell_of, site = [], np.empty(size, dtype=np.intp), np.empty(size, dtype=np.int8)
+    hazard_ratio, rate_median = np.ones(size), np.empty(size)
+    for j, arm in enumerate(arms):
+        mine = slice(None) if len(arms) == 1 else arm_of == j  # a slice: no copies
+        pick = _choose(u_site[mine], [s for _, s, _ in arm.sites])
+        onsets = np.array([SITES.index(onset) for onset, _, _ in arm.sites], dtype=np.int8)
+        site_mine = onsets.take(pick)
+        cell_mine = pick + len(cells)
+        cells.extend(model for _, _, model in arm.sites)
+        site[mine], cell_of[mine] = site_mine, cell_mine
+        if arm.effects is not None:
+            hazard_ratio[mine] = arm.effects.hazard_ratio(age[mine], delay[mine])
+        rate_median[mine] = arm.rate_median
+    return cell_of, tuple(cells), site, hazard_ratio, rate_median
+
+
+def treated_disease_times(
+    base: DiseaseHazard,
+    e_disease: np.ndarray,
+    untreated: np.ndarray,
+    parts: tuple,
+    diagnosis: np.ndarray,
+    reference: np.ndarray | None = None,
+) -> np.ndarray:
+    """Disease death times under the effect ``parts`` (``untreated`` when it has none).
+
+    ``base`` is the untreated hazard of the same patients (rows 0..n-1), ``untreated`` its
+    inversion of ``e_disease``; ``reference`` as in ``draw_block``.
+    """
+    ratio = time_ratio(parts)
+    hazard = replace(base, time_ratio=ratio if reference is None else 1.0)
+    constant = None if reference is None else constant_ratio_from_reference(parts)
+    pieces = multiplier(parts, "hazard_ratio", diagnosis if reference is None else reference)
+    if constant is not None:  # what pieces.inverse computes, without its open end
+        rows = np.arange(e_disease.size)
+        at_reference = hazard.cumulative(reference, rows)
+        target = np.where(
+            at_reference < e_disease,
+            at_reference + (e_disease - at_reference) / constant,
+            e_disease,
+        )
+        disease = hazard.inverse(target, rows)
+    elif pieces is not None:
+        disease = pieces.inverse(e_disease, hazard.cumulative, hazard.inverse)
+    elif hazard.time_ratio != 1.0:
+        disease = hazard.time_ratio * untreated
+    else:
+        disease = untreated
+    if reference is not None and ratio != 1.0:
+        disease = np.where(disease > reference, reference + ratio * (disease - reference), disease)
+    return disease
+
+
+def constant_ratio_from_reference(parts: tuple) -> float | None:
+    """The disease hazard ratio when the effect on it is one constant ratio from the
+    reference time on (start 0, no end: the usual trial effect), else None."""
+    ratios = [p for p in parts if p.kind == "hazard_ratio" and float(p.value) != 1.0]
+    if len(ratios) != 1:
+        return None
+    (part,) = ratios
+    start = float(getattr(part, "start_years", 0.0))
+    if start != 0.0 or math.isfinite(float(getattr(part, "duration_years", math.inf))):
+        return None
+    return float(part.value)
+
+
 def _choose(u: np.ndarray, shares: list[float]) -> np.ndarray:
+    """Index of the share each uniform falls in (the count of cumulative shares <= u)."""
     cumulative = np.cumsum(shares)
-    return np.minimum(
-        np.searchsorted(cumulative / cumulative[-1], u, side="right"), len(shares) - 1
-    )
+    edges = cumulative / cumulative[-1]
+    if len(shares) <= 4:  # a few comparisons beat a binary search
+        out = np.zeros(u.shape, dtype=np.intp)
+        for edge in edges[:-1]:
+            out += u >= edge
+        return out  # u < 1 = the last edge, so never past the last share
+    return np.minimum(np.searchsorted(edges, u, side="right"), len(shares) - 1)
 
 
 def _other_cause_times(arms, arm_of, age, sex, e_other) -> np.ndarray:

@@ -7,10 +7,13 @@ assessment of function and survival), ``analysis`` (``analyse``: every endpoint 
 ``power`` (``power_from_results``, Schoenfeld's events, power and sample size, the
 bisection ``smallest_sample_size``), ``grid``
 (``run_grid`` on a Dask LocalCluster or an existing scheduler), ``design`` (``TrialDesign``,
-``Eligibility``), ``simulate`` (``simulate_trial``: enrolment from the simulated prevalent
-population, randomisation, follow-up, visits) and ``power_api`` (``analyse_trial``,
-``power``, ``sample_size``, ``power_grid``). Uses numpy, scipy, pandas, statsmodels,
-distributed, and the simulation folder (blocks, visits) and effects (through the protocol).
+``Eligibility``), ``enrol`` (many trials enrolled at once, screened first), ``followup``
+(deaths, censoring, course and visits of the enrolled), ``simulate`` (``simulate_trial``:
+enrolment from the simulated prevalent population, randomisation, follow-up, visits, as
+tables), ``batched`` (many trials as the analysis' arrays, for ``power``) and ``power_api``
+(``analyse_trial``, ``power``, ``sample_size``, ``power_grid``). Uses numpy, scipy, pandas,
+statsmodels, distributed, and the simulation folder (screening, patients, course, visits) and
+effects (through the protocol).
 """
 
 from alsprog.trials.analysis import ENDPOINTS, analyse

@@ -9,7 +9,7 @@ import pandas as pd
 from alsprog.errors import InputError, check_probability
 from alsprog.trials.cafs import cafs_arrays
 from alsprog.trials.function import ancova_arrays, check_ancova_options, slope_arrays
-from alsprog.trials.inputs import patients_arrays, visits_arrays
+from alsprog.trials.inputs import Patients, Visits, patients_arrays, visits_arrays
 from alsprog.trials.mixed import slope_mixed_arrays
 from alsprog.trials.results import RESULT_COLUMNS
 from alsprog.trials.survival import TIES, cox_arrays, logrank_arrays
@@ -88,6 +88,33 @@ def analyse(
     arrays = patients_arrays(patients)
     needs_visits = any(e not in SURVIVAL_ENDPOINTS for e in chosen)
     visit_arrays = visits_arrays(visits, arrays) if needs_visits else None
+    return analyse_arrays(
+        arrays,
+        visit_arrays,
+        chosen,
+        alpha=alpha,
+        ties=ties,
+        week=week,
+        window_weeks=window_weeks,
+        missing=missing,
+        slope_method=slope_method,
+    )
+
+
+def analyse_arrays(
+    arrays: Patients,
+    visit_arrays: Visits | None,
+    chosen: tuple[str, ...],
+    *,
+    alpha: float = 0.05,
+    ties: str = "efron",
+    week: float = 24.0,
+    window_weeks: float = 0.0,
+    missing: str = "complete_case",
+    slope_method: str = "two_stage",
+) -> pd.DataFrame:
+    """``analyse`` on data already checked and in arrays (``Patients``, ``Visits``), with
+    ``chosen`` endpoints in canonical order (``check_endpoints``); the same output."""
     slopes = slope_arrays if slope_method == "two_stage" else slope_mixed_arrays
     engines = {
         "logrank": lambda: logrank_arrays(arrays, alpha),

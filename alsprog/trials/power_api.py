@@ -17,8 +17,10 @@ import numpy as np
 import pandas as pd
 
 from alsprog.errors import InputError, check_probability, check_whole
-from alsprog.trials.analysis import SURVIVAL_ENDPOINTS, analyse, check_endpoints
+from alsprog.trials.analysis import SURVIVAL_ENDPOINTS, analyse, analyse_arrays, check_endpoints
+from alsprog.trials.batched import BATCH, simulate_arrays, weeks_needed
 from alsprog.trials.design import TrialDesign
+from alsprog.trials.enrol import make_context
 from alsprog.trials.grid import run_grid
 from alsprog.trials.power import (
     power_from_results,
@@ -26,7 +28,7 @@ from alsprog.trials.power import (
     schoenfeld_sample_size,
     smallest_sample_size,
 )
-from alsprog.trials.simulate import Trial, simulate_trial
+from alsprog.trials.simulate import Trial
 
 TRIAL_COLUMNS = ("endpoint", "estimate", "lower", "upper", "statistic", "p_value", "n_events")
 MAX_REPLICATES = 1_000_000
@@ -88,7 +90,8 @@ def power(
     scheduler : None or 'serial' (default: this process), 'local' (a two-worker Dask
         LocalCluster) or 'tcp://host:port': replicates go in chunks of CHUNK, the same
         whatever the workers, so the result is too.
-    progress : optional callback, called with 1 after each replicate (serial runs).
+    progress : optional callback, called after each batch of replicates with their number
+        (serial runs).
 
     Returns
     -------
@@ -111,7 +114,7 @@ def power(
     return power_from_results(results, design.alpha)
 
 
-CHUNK = 50  # replicates per Dask task
+CHUNK = 250  # replicates per Dask task
 
 
 def _chunk_cell(design, chosen, root, cell, _seed) -> pd.DataFrame:
@@ -119,22 +122,22 @@ def _chunk_cell(design, chosen, root, cell, _seed) -> pd.DataFrame:
 
 
 def _analysed(design, chosen, root, which: range, progress) -> pd.DataFrame:
+    """Replicates ``which`` simulated in batches as arrays and analysed batch by batch (the
+    same as analysing ``simulate_trial``'s tables of the same seeds)."""
     visits = any(e not in SURVIVAL_ENDPOINTS for e in chosen)
-    frames_p, frames_v = [], []
-    for r in which:
-        trial = simulate_trial(design, replicate_seed(root, r), visits=visits)
-        p = trial.patients[["patient_id", "arm", "time_on_study", "event"]].copy()
-        p.insert(0, "replicate", r)
-        frames_p.append(p)
-        if visits:
-            v = trial.visits[["patient_id", "arm", "weeks_on_study", "alsfrs_r"]].copy()
-            v.insert(0, "replicate", r)
-            frames_v.append(v)
+    context = make_context(design)
+    frames = []
+    replicates = list(which)
+    for start in range(0, len(replicates), BATCH):
+        labels = np.asarray(replicates[start : start + BATCH], dtype=np.int64)
+        seeds = [replicate_seed(root, int(r)) for r in labels]
+        patients, visit_arrays = simulate_arrays(
+            context, seeds, labels, visits=visits, weeks=weeks_needed(chosen)
+        )
+        frames.append(analyse_arrays(patients, visit_arrays, chosen, alpha=design.alpha))
         if progress is not None:
-            progress(1)
-    patients = pd.concat(frames_p, ignore_index=True)
-    visit_table = pd.concat(frames_v, ignore_index=True) if visits else None
-    return analyse(patients, visit_table, chosen, alpha=design.alpha)
+            progress(labels.size)
+    return pd.concat(frames, ignore_index=True)
 
 
 @dataclass(frozen=True)

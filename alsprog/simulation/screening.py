@@ -1,0 +1,235 @@
+"""Candidates screened cheaply: who is diagnosed, and alive, at a time d after onset.
+
+A prevalent pool is mostly empty: of patients drawn from onset and looked at a random time d
+after it, most are dead or not yet diagnosed. So screening never inverts a death time: a
+patient is alive at d when the FORWARD cumulative hazards are below their draws, hr_i *
+H_site(d) < E_disease (``DiseaseHazard.cumulative``) and the life table's hazard from the age
+at onset to age + d < E_other, which is exactly "death time > d". The disease check first
+brackets H_site(d) between its values on a fine grid (monotone), so only the few patients whose
+E falls inside the bracket need H evaluated; the life table is asked only about the patients
+the disease spared. Exact death times, the course and the visits are then computed for the
+survivors alone (``patients.treated_disease_times``, ``course.Course``).
+
+Draws. A candidate's screening needs ``CANDIDATE_UNIFORMS`` uniforms (``candidates`` takes
+them as one row per draw), turned into normals (Box-Muller) and exponentials (-log(1 - u));
+the caller draws them in fixed blocks so that they never depend on how many candidates are
+drawn (``trials.enrol``). Draws needed only by the few survivors are counter-based
+(``hashed_uniform``: a SplitMix64 hash of the stream's key, the candidate's index and a
+counter), so they cost nothing for the candidates screened out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import ndtri
+
+from alsprog.population.covariates import MAX_AGE, MIN_AGE
+from alsprog.simulation.arms import Arm
+from alsprog.simulation.patients import DiseaseHazard, _choose, phenotype_cells
+from alsprog.simulation.visits import GOLDEN, MIX_1, MIX_2, STREAM
+
+CANDIDATE_UNIFORMS = 8  # per candidate: screen, phenotype, site, 2 for normals, sex, 2 deaths
+GRID = 8192  # points bracketing each disease cumulative hazard over the screening horizon
+MARGIN = 1e-9  # relative: a bracket decides only when it clears the draw by this much
+SMALLEST_BRACKET = 1e-6  # below this cumulative hazard, H is evaluated (rounding near 0)
+
+
+def hashed_uniform(key: np.ndarray, index: np.ndarray, stream: int) -> np.ndarray:
+    """Uniform draws on (0, 1) from a SplitMix64 hash of (key, index, stream), elementwise.
+
+    key, index, stream : uint64 arrays or numbers (broadcastable). The same hash as the visit
+    noise (``visits.standard_normal_hash`` is the normal quantile of it).
+    """
+    with np.errstate(over="ignore"):
+        z = np.asarray(index, dtype=np.uint64) * GOLDEN ^ np.asarray(key, dtype=np.uint64)
+        z = z ^ (np.asarray(stream, dtype=np.uint64) * STREAM)  # broadcast to the full shape
+        z += GOLDEN
+        z ^= z >> np.uint64(30)
+        z *= MIX_1
+        z ^= z >> np.uint64(27)
+        z *= MIX_2
+        z ^= z >> np.uint64(31)
+    return ((z >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0**-53
+
+
+def hashed_normal(key: np.ndarray, index: np.ndarray, stream: int) -> np.ndarray:
+    """Standard normal draws (the normal quantile of ``hashed_uniform``)."""
+    return ndtri(hashed_uniform(key, index, stream))
+
+
+def hashed_exponential(key: np.ndarray, index: np.ndarray, stream: int) -> np.ndarray:
+    """Standard exponential draws (-log of ``hashed_uniform``)."""
+    return -np.log(hashed_uniform(key, index, stream))
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Candidates drawn from onset (arrays over candidates, years from onset).
+
+    arm : index into the arms (phenotype). age_at_onset (years), sex (0 male, 1 female),
+    diagnosis_delay_months, onset_site (index into SITES), cell (index into ``cells``, the
+    disease model), hazard_ratio (prognostic factors), rate_median (points per month),
+    e_disease, e_other (the Exp(1) draws the death times invert).
+    """
+
+    arm: np.ndarray
+    age_at_onset: np.ndarray
+    sex: np.ndarray
+    diagnosis_delay_months: np.ndarray
+    onset_site: np.ndarray
+    cell: np.ndarray
+    cells: tuple
+    hazard_ratio: np.ndarray
+    rate_median: np.ndarray
+    e_disease: np.ndarray
+    e_other: np.ndarray
+
+    def take(self, rows: np.ndarray) -> Candidates:
+        """The candidates at ``rows``."""
+        fields = {n: getattr(self, n)[rows] for n in self.__dataclass_fields__ if n != "cells"}
+        return Candidates(cells=self.cells, **fields)
+
+    @property
+    def diagnosis_time(self) -> np.ndarray:
+        return self.diagnosis_delay_months / 12.0
+
+    def disease(self) -> DiseaseHazard:
+        """The untreated disease hazard of these candidates (rows 0..n-1)."""
+        return DiseaseHazard(self.cell, self.cells, self.hazard_ratio, 1.0)
+
+
+def candidates(arms: tuple[Arm, ...], uniforms: np.ndarray) -> Candidates:
+    """Candidates from their uniforms, shape (CANDIDATE_UNIFORMS, n) (one row per draw; row 0
+    is the caller's, the screening time). Demographics follow ``Population.sample``: onset age
+    normal kept in [15, 100], a share of men, log-normal diagnostic delay; every phenotype
+    transforms the same draws (common random numbers)."""
+    u = uniforms
+    radius = np.sqrt(-2.0 * np.log(1.0 - u[3]))  # 1 - u is exact for u on the 2^-53 grid
+    cos = np.cos((2.0 * np.pi) * u[4])
+    sin = np.sqrt(np.maximum(1.0 - cos * cos, 0.0))
+    z_age, z_delay = radius * cos, np.copysign(radius, 0.5 - u[4]) * sin  # sin < 0 past pi
+    arm_of = _choose(u[1], [a.share for a in arms])
+    n = u.shape[1]
+    age, sex, delay = np.empty(n), np.empty(n, dtype=np.int8), np.empty(n)
+    for j, arm in enumerate(arms):
+        mine = slice(None) if len(arms) == 1 else arm_of == j
+        pop = arm.population
+        age[mine] = np.clip(pop.onset_age_mean + pop.onset_age_sd * z_age[mine], MIN_AGE, MAX_AGE)
+        sex[mine] = u[5][mine] >= pop.male_share
+        delay[mine] = pop.delay_median_months * np.exp(pop.delay_log_sd * z_delay[mine])
+    cell, cells, site, hazard_ratio, rate_median = phenotype_cells(arms, arm_of, u[2], age, delay)
+    e_disease, e_other = -np.log(1.0 - u[6]), -np.log(1.0 - u[7])
+    return Candidates(
+        arm_of, age, sex, delay, site, cell, cells, hazard_ratio, rate_median, e_disease, e_other
+    )
+
+
+@dataclass(frozen=True)
+class DiseaseBrackets:
+    """Each disease model's cumulative hazard on a grid of [0, horizon] years: H at k * step."""
+
+    step: float
+    table: np.ndarray  # (cells, GRID + 3)
+
+    @classmethod
+    def build(cls, cells: tuple, horizon: float) -> DiseaseBrackets:
+        step = float(horizon) / GRID
+        grid = np.arange(GRID + 3) * step
+        table = np.empty((len(cells), grid.size))
+        for c, model in enumerate(cells):
+            with np.errstate(all="ignore"):
+                table[c] = np.maximum.accumulate(np.nan_to_num(model.cumulative_hazard(grid)))
+        return cls(step, table)
+
+    def alive(self, people: Candidates, d: np.ndarray) -> np.ndarray:
+        """True where the untreated disease has not killed by ``d``: hr H_site(d) < E_disease.
+
+        The grid brackets H(d) (one step of slack each side against rounding of d / step);
+        H itself is evaluated only where the bracket cannot decide.
+        """
+        k = np.minimum((d / self.step).astype(np.intp), GRID)
+        width = self.table.shape[1]
+        flat = self.table.ravel()
+        low = flat.take(people.cell * width + np.maximum(k - 1, 0))
+        high = flat.take(people.cell * width + k + 2)
+        hr, e = people.hazard_ratio, people.e_disease
+        alive = hr * high * (1.0 + MARGIN) < e
+        dead = hr * low * (1.0 - MARGIN) >= e
+        unsure = np.flatnonzero(~alive & (~dead | (low < SMALLEST_BRACKET)))
+        if unsure.size:
+            h = people.disease().cumulative(d[unsure], unsure)
+            alive[unsure] = h < e[unsure]
+        return alive
+
+
+@dataclass(frozen=True)
+class Prefilter:
+    """A cheap first look that sets aside candidates the disease has surely killed by d.
+
+    From the Box-Muller radius r alone, |z_age| <= r and |z_delay| <= r, which bound the onset
+    age and the delay, hence (log-linear in both) the prognostic hazard ratio from below; with
+    the smallest of the disease models' brackets, hr_low * H_low(d) >= E_disease means dead,
+    whatever the site and the exact covariates. Only the others get ``candidates``. For one
+    phenotype whose hazard ratio is log-linear in age and delay (checked when built; else no
+    prefilter, ``build`` returns None).
+    """
+
+    slopes: tuple[float, float]  # d log hr / d age (per year), d log hr / d delay (per month)
+    offset: float  # log hr at age 0 and delay 0
+    age: tuple[float, float]  # mean, sd (years)
+    delay: tuple[float, float]  # median (months), log sd
+    step: float
+    low: np.ndarray  # min over the disease models of the bracket table
+
+    @classmethod
+    def build(cls, arms: tuple[Arm, ...], brackets: DiseaseBrackets) -> Prefilter | None:
+        if len(arms) != 1 or arms[0].effects is None:
+            return None
+        effects, pop = arms[0].effects, arms[0].population
+        ages = np.array([30.0, 60.0, 30.0, 90.0, 45.0])
+        delays = np.array([10.0, 10.0, 40.0, 3.0, 100.0])
+        log_hr = np.log(effects.hazard_ratio(ages, delays))
+        slope_age = (log_hr[1] - log_hr[0]) / 30.0
+        slope_delay = (log_hr[2] - log_hr[0]) / 30.0
+        offset = log_hr[0] - 30.0 * slope_age - 10.0 * slope_delay
+        linear = offset + slope_age * ages + slope_delay * delays
+        if not np.allclose(linear, log_hr, rtol=0, atol=1e-9):
+            return None
+        age = (pop.onset_age_mean, pop.onset_age_sd)
+        delay = (pop.delay_median_months, pop.delay_log_sd)
+        low = brackets.table.min(axis=0)
+        return cls((slope_age, slope_delay), offset, age, delay, brackets.step, low)
+
+    def maybe_alive(self, u: np.ndarray, d: np.ndarray) -> np.ndarray:
+        """Indices of the candidates (uniforms ``u`` as ``candidates`` takes them, screening
+        times d) not surely dead of the disease by d."""
+        radius = np.sqrt(-2.0 * np.log(1.0 - u[3]))  # as in candidates, bit for bit
+        slope_age, slope_delay = self.slopes
+        mean, sd = self.age
+        # the age and the delay at the end of their range that lowers the hazard ratio
+        age = np.clip(mean - np.copysign(sd, slope_age) * radius, MIN_AGE, MAX_AGE)
+        median, log_sd = self.delay
+        delay = median * np.exp(-np.copysign(log_sd, slope_delay) * radius)
+        hr_low = np.exp(self.offset + slope_age * age + slope_delay * delay - 1e-9)
+        k = np.minimum((d / self.step).astype(np.intp), GRID)
+        h_low = self.low.take(np.maximum(k - 1, 0))
+        e_disease = -np.log(1.0 - u[6])
+        dead = (hr_low * h_low * (1.0 - MARGIN) >= e_disease) & (h_low >= SMALLEST_BRACKET)
+        return np.flatnonzero(~dead)
+
+
+def alive_other_cause(arms: tuple[Arm, ...], people: Candidates, d: np.ndarray) -> np.ndarray:
+    """True where ordinary causes have not killed by ``d``: the life table's cumulative hazard
+    from the age at onset over d years is below E_other (always, without a life table)."""
+    alive = np.ones(d.size, dtype=bool)
+    for j, arm in enumerate(arms):
+        if arm.table is None:
+            continue
+        mine = np.flatnonzero(people.arm == j) if len(arms) > 1 else slice(None)
+        age, sex = people.age_at_onset[mine], people.sex[mine].astype(np.intp)
+        with np.errstate(invalid="ignore"):
+            h = arm.table._cumulative_hazard_between(age, d[mine], sex)
+        alive[mine] = h < people.e_other[mine]
+    return alive

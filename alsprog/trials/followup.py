@@ -1,0 +1,280 @@
+"""Follow-up of enrolled patients: censoring, deaths, the ALSFRS-R course and the visits.
+
+Each patient is followed from enrolment d to the end of follow-up or dropout, c. Whether they
+die by c is again decided by the forward hazards (untreated: hr H_site(c) < E_disease; treated:
+the effect's cumulative hazard, from enrolment, at c), so only the patients who die need their
+death time inverted, unless every death time is wanted (the public table, or the course that
+the visits follow, which is keyed to the disease death time).
+
+The draws a candidate needs only once screened are counter-based (``HASHED``, hashed from the
+trial's key and the candidate's index), and the visit noise is hashed from the trial's visit
+key, the candidate's index, the visit and the item, so the treated and the untreated versions
+of a patient share every draw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import ndtr, ndtri
+
+from alsprog.simulation.course import Course
+from alsprog.simulation.patients import (
+    _other_cause_times,
+    _progression_rate,
+    constant_ratio_from_reference,
+    treated_disease_times,
+)
+from alsprog.simulation.piecewise import multiplier, time_ratio
+from alsprog.simulation.screening import (
+    Candidates,
+    alive_other_cause,
+    hashed_exponential,
+    hashed_normal,
+    hashed_uniform,
+)
+from alsprog.simulation.settings import ITEMS
+
+VISIT_CHUNK = 4096  # visits scored together (arrays that stay in cache)
+HASHED = (
+    "z_rate",
+    "u_shape",
+    "z_spread_2",
+    "z_spread_3",
+    "u_tracheostomy",
+    "u_upper_limb",
+    "u_arm",
+    "u_accrual",
+    "e_dropout",
+)
+
+
+def hashed(key: np.ndarray, position: np.ndarray, name: str) -> np.ndarray:
+    """Candidate draw ``name`` (z_: normal, e_: exponential, u_: uniform) of each candidate."""
+    stream = HASHED.index(name)
+    draw = {"z": hashed_normal, "e": hashed_exponential}.get(name[0], hashed_uniform)
+    return draw(key, position, stream)
+
+
+def course_of(context, people: Candidates, disease_time, keys, parts=(), reference=None) -> Course:
+    """The course of ``people`` (rows 0..n-1) with disease death times ``disease_time``."""
+    draw_key, position = keys
+    settings = context.plan.settings
+    block = {
+        name: hashed(draw_key, position, name)
+        for name in ("z_spread_2", "z_spread_3", "u_upper_limb", "u_shape", "u_tracheostomy")
+    }
+    z_rate = hashed(draw_key, position, "z_rate")
+    block["progression_rate"] = _progression_rate(
+        people.e_disease, z_rate, people.rate_median, context.plan.correlation, settings
+    )
+    block["onset_site"] = people.onset_site
+    block["latent_diagnosis_time"] = people.diagnosis_time
+    block["disease_time"] = disease_time
+    return Course.build(block, settings, parts, reference)
+
+
+def measured(course: Course, rows, t, k, visit_key, position, noise_sd: float) -> np.ndarray:
+    """Integer item scores (0-4) measured at visit k (time t) of the patients at ``rows``:
+    the latent score plus normal noise (``visits.standard_normal_hash``), rounded, in 0-4.
+
+    An item still at 4 (or already at 0) keeps it unless its noise is below -0.5 / sd (above
+    0.5 / sd), a comparison on the noise's uniform; the normal quantile is computed only for
+    the other items (most items are at 4 or 0: three times faster, the same scores)."""
+    latent = 4.0 - course.losses(t, rows)
+    counter = k.astype(np.uint64)[:, None] * np.uint64(len(ITEMS)) + np.arange(
+        len(ITEMS), dtype=np.uint64
+    )
+    u = hashed_uniform(visit_key[:, None], position[:, None], counter)
+    low, high = _noise_bounds(noise_sd)
+    scores = np.empty(latent.shape, dtype=np.int8)
+    top, bottom = latent == 4.0, latent == 0.0
+    scores[top], scores[bottom] = 4, 0
+    unsure = np.flatnonzero(~((top & (u >= low)) | (bottom & (u <= high))))
+    z = ndtri(u.ravel()[unsure])
+    value = np.floor(latent.ravel()[unsure] + noise_sd * z + 0.5)
+    scores.ravel()[unsure] = np.clip(value, 0, 4)
+    return scores
+
+
+def _noise_bounds(noise_sd: float) -> tuple[float, float]:
+    """Uniforms beyond which the noise cannot move an item off 4 (below) or 0 (above),
+    with a relative margin far above the rounding of the normal quantile."""
+    with np.errstate(divide="ignore"):
+        edge = 0.5 / noise_sd if noise_sd > 0 else np.inf
+    return float(ndtr(-edge)) * (1 + 1e-9) + 1e-300, float(ndtr(edge)) * (1 - 1e-9)
+
+
+def baseline_eligible(context, people: Candidates, d, untreated, keys) -> np.ndarray:
+    """The ALSFRS-R criteria on the baseline visit (untreated course, measured at d)."""
+    criteria = context.design.criteria
+    draw_key, visit_key, position = keys
+    course = course_of(context, people, untreated, (draw_key, position))
+    rows = np.arange(d.size)
+    scores = measured(
+        course,
+        rows,
+        d,
+        np.zeros(d.size, np.int64),
+        visit_key,
+        position,
+        context.plan.settings.visit_noise_sd,
+    )
+    total = scores.sum(axis=1, dtype=np.int64).astype(float)
+    ok = np.ones(d.size, dtype=bool)
+    if criteria.min_alsfrs_r is not None:
+        ok &= total >= criteria.min_alsfrs_r
+    if criteria.min_item_score is not None:
+        ok &= (scores >= criteria.min_item_score).all(axis=1)
+    if criteria.dfs_range is not None:
+        low, high = criteria.dfs_range
+        with np.errstate(divide="ignore"):
+            dfs = (48.0 - total) / (d * 12.0)
+        ok &= (dfs >= low) & (dfs <= high)
+    return ok
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Per enrolled patient: censor (end of follow-up or dropout, years from onset), event
+    (died by then), exit_time (death or censor), accrual_time (calendar years), and where
+    computed (all, or the deaths) disease_time (with the effect for the treated),
+    death_time, other_cause (bool); NaN / False elsewhere."""
+
+    censor: np.ndarray
+    event: np.ndarray
+    exit_time: np.ndarray
+    accrual_time: np.ndarray
+    disease_time: np.ndarray
+    death_time: np.ndarray
+    other_cause: np.ndarray
+    parts: tuple
+
+
+def follow_up(context, enrolled, parts: tuple, *, exact: bool) -> FollowUp:
+    """Follow every enrolled patient; ``exact``: every death time (else only the deaths')."""
+    design = context.design
+    e, people, d = enrolled, enrolled.people, enrolled.d
+    n = d.size
+    with np.errstate(divide="ignore"):
+        dropout = d + hashed(e.draw_key, e.position, "e_dropout") / design.dropout_per_year
+    censor = np.minimum(d + design.followup_years, dropout)
+    treated = e.treated & bool(parts)
+    alive = np.empty(n, dtype=bool)
+    control = np.flatnonzero(~treated)
+    alive[control] = _alive_untreated(people.take(control), censor[control])
+    trt = np.flatnonzero(treated)
+    if trt.size:
+        alive[trt] = _alive_treated(parts, people.take(trt), d[trt], censor[trt])
+    alive &= alive_other_cause(context.plan.arms, people, censor)
+    event = ~alive
+    need = np.arange(n) if exact else np.flatnonzero(event)
+    sub = people.take(need)
+    if e.untreated is not None:
+        disease = e.untreated[need]
+    else:
+        disease = sub.disease().inverse(sub.e_disease, np.arange(need.size))
+    mine = np.flatnonzero(treated[need])
+    if mine.size:
+        group = sub.take(mine)
+        disease = disease.copy()
+        disease[mine] = treated_disease_times(
+            group.disease(),
+            group.e_disease,
+            disease[mine],
+            parts,
+            group.diagnosis_time,
+            d[need][mine],
+        )
+    other = _other_cause_times(context.plan.arms, sub.arm, sub.age_at_onset, sub.sex, sub.e_other)
+    full = {name: np.full(n, np.nan) for name in ("disease", "death")}
+    full["disease"][need], full["death"][need] = disease, np.minimum(disease, other)
+    other_cause = np.zeros(n, dtype=bool)
+    other_cause[need] = disease > other
+    exit_time = censor.copy()
+    died = event[need]
+    exit_time[need[died]] = np.clip(full["death"][need[died]], d[need[died]], censor[need[died]])
+    accrual = hashed(e.draw_key, e.position, "u_accrual") * design.accrual_years
+    return FollowUp(
+        censor, event, exit_time, accrual, full["disease"], full["death"], other_cause, parts
+    )
+
+
+def _alive_untreated(people: Candidates, t: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return people.disease().cumulative(t, np.arange(t.size)) < people.e_disease
+
+
+def _alive_treated(parts: tuple, people: Candidates, d, t) -> np.ndarray:
+    """Not dead of the disease by t under the effect from enrolment d: the effect's cumulative
+    hazard at t (a time ratio stretches the time after d) below E_disease."""
+    ratio = time_ratio(parts)
+    at = d + (t - d) / ratio if ratio != 1.0 else t
+    hazard = people.disease()
+    rows = np.arange(t.size)
+    constant = constant_ratio_from_reference(parts)
+    pieces = None if constant is not None else multiplier(parts, "hazard_ratio", d)
+    with np.errstate(invalid="ignore"):
+        if constant is not None:  # what pieces.integral computes, without its open end
+            at_enrolment = hazard.cumulative(d, rows)
+            g = at_enrolment + constant * (hazard.cumulative(at, rows) - at_enrolment)
+        elif pieces is None:
+            g = hazard.cumulative(at, rows)
+        else:
+            g = pieces.integral(at, rows, hazard.cumulative)
+    return g < people.e_disease
+
+
+@dataclass(frozen=True)
+class VisitArrays:
+    """One row per visit: patient (row of the enrolled), k (visit number, 0 = baseline),
+    time (years from onset), scores (items, int8, shape (visits, 12))."""
+
+    patient: np.ndarray
+    k: np.ndarray
+    time: np.ndarray
+    scores: np.ndarray
+
+
+def visit_arrays(context, enrolled, follow: FollowUp, weeks=None) -> VisitArrays:
+    """The visits every interval from enrolment, while alive and followed (``block_visits``'
+    schedule): visits strictly before a death, up to and including a censoring time.
+    ``weeks`` (optional): only the visits in these weeks on study (e.g. (0, 24))."""
+    e, d = enrolled, enrolled.d
+    step = context.interval_months / 12.0
+    span = (follow.exit_time - d) / step
+    count = np.where(follow.event, np.ceil(span - 1e-9), np.floor(span + 1e-9) + 1)
+    count = np.maximum(count.astype(np.int64), 1)
+    which = np.repeat(np.arange(d.size), count)
+    k = np.arange(which.size) - np.repeat(np.cumsum(count) - count, count)
+    if weeks is not None:
+        keep = np.isin(k * context.design.visit_interval_weeks, np.asarray(weeks))
+        which, k = which[keep], k[keep]
+    t = d[which] + k * step
+    scores = np.empty((which.size, len(ITEMS)), dtype=np.int8)
+    treated = e.treated & bool(follow.parts)
+    sd = context.plan.settings.visit_noise_sd
+    first = np.searchsorted(which, np.arange(d.size))  # each patient's visits: a run
+    runs = np.diff(np.r_[first, which.size])
+    chunk = int(np.clip(VISIT_CHUNK * d.size / max(which.size, 1), 64, 8192))  # patients
+    for arm in (False, True):
+        mine = np.flatnonzero(treated == arm)
+        # patients a few hundred at a time: their course's arrays (and a slope reduction's
+        # per-patient breakpoints) stay small, so every piece costs its own size
+        for rows in np.array_split(mine, -(-mine.size // chunk)) if mine.size else ():
+            keys = (e.draw_key[rows], e.position[rows])
+            people = e.people.take(rows)
+            disease = follow.disease_time[rows]
+            if arm:
+                course = course_of(context, people, disease, keys, follow.parts, d[rows])
+            else:
+                course = course_of(context, people, disease, keys)
+            local = np.repeat(np.arange(rows.size), runs[rows])
+            visits = np.repeat(first[rows] - np.cumsum(runs[rows]) + runs[rows], runs[rows])
+            visits += np.arange(visits.size)
+            patient = rows[local]
+            scores[visits] = measured(
+                course, local, t[visits], k[visits], e.visit_key[patient], e.position[patient], sd
+            )
+    return VisitArrays(which, k, t, scores)

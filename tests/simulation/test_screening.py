@@ -1,0 +1,91 @@
+"""Screening by forward hazards: the same answer as the inverted death times, and candidates'
+draws with the distributions ``Population.sample`` and the cohort blocks give."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+from scipy.special import ndtri
+
+from alsprog.simulation.blocks import plan
+from alsprog.simulation.patients import _other_cause_times
+from alsprog.simulation.screening import (
+    CANDIDATE_UNIFORMS,
+    DiseaseBrackets,
+    Prefilter,
+    alive_other_cause,
+    candidates,
+    hashed_uniform,
+)
+from alsprog.simulation.visits import standard_normal_hash
+
+
+def _draw(phenotype, n, seed):
+    arms = plan(1, 0, phenotype=phenotype).arms
+    u = np.random.default_rng(seed).random((CANDIDATE_UNIFORMS, n))
+    return arms, u, candidates(arms, u)
+
+
+@pytest.mark.parametrize("phenotype, horizon", [("als", 30.0), ("mnd", 30.0), ("als", 2.0)])
+def test_the_forward_alive_check_agrees_with_the_inverted_death_times(phenotype, horizon):
+    arms, u, people = _draw(phenotype, 200_000, 1)
+    d = u[0] * horizon
+    cells = people.cells
+    rows = np.arange(d.size)
+    disease = people.disease().inverse(people.e_disease, rows)
+    other = _other_cause_times(arms, people.arm, people.age_at_onset, people.sex, people.e_other)
+    exact_disease, exact_other = disease > d, other > d
+    forward_disease = DiseaseBrackets.build(cells, horizon).alive(people, d)
+    forward_other = alive_other_cause(arms, people, d)
+    assert np.array_equal(forward_disease, exact_disease)
+    assert np.array_equal(forward_other, exact_other)
+    # the brackets decide the same as evaluating every hazard
+    evaluated = people.disease().cumulative(d, rows) < people.e_disease
+    assert np.array_equal(forward_disease, evaluated)
+    assert 0.02 < forward_disease.mean() < 0.98  # both outcomes are well represented
+    # the prefilter sets aside only candidates the disease has killed
+    prefilter = Prefilter.build(arms, DiseaseBrackets.build(cells, horizon))
+    if phenotype == "als":
+        kept = np.zeros(d.size, dtype=bool)
+        kept[prefilter.maybe_alive(u, d)] = True
+        assert not (exact_disease & ~kept).any()
+        if horizon > 10:
+            assert kept.mean() < 0.6  # it sets most of the dead aside
+    else:
+        assert prefilter is None  # several phenotypes: no prefilter
+
+
+def test_candidates_have_the_population_demographics():
+    arms, _, people = _draw("als", 100_000, 2)
+    pop = arms[0].population
+    z_age = (people.age_at_onset - pop.onset_age_mean) / pop.onset_age_sd
+    inside = (people.age_at_onset > 15) & (people.age_at_onset < 100)
+    z_delay = np.log(people.diagnosis_delay_months / pop.delay_median_months) / pop.delay_log_sd
+    # Box-Muller: two independent standard normals (the age is clipped to 15-100 years)
+    assert stats.kstest(z_delay, "norm").pvalue > 1e-3
+    assert (
+        stats.kstest(z_age[inside & (np.abs(z_age) < 2)], stats.truncnorm(-2, 2).cdf).pvalue > 1e-3
+    )
+    assert abs(np.corrcoef(z_age, z_delay)[0, 1]) < 4 / np.sqrt(z_age.size)
+    male = people.sex == 0
+    assert abs(male.mean() - pop.male_share) < 4 * np.sqrt(0.25 / male.size)
+    # the exponential draws
+    for e in (people.e_disease, people.e_other):
+        assert stats.kstest(e, "expon").pvalue > 1e-3
+
+
+def test_mnd_candidates_split_by_phenotype_share():
+    arms, _, people = _draw("mnd", 100_000, 3)
+    for j, arm in enumerate(arms):
+        share = (people.arm == j).mean()
+        assert abs(share - arm.share) < 4 * np.sqrt(arm.share * (1 - arm.share) / people.arm.size)
+
+
+def test_the_hashed_uniform_is_the_visit_noise_hash():
+    key = np.uint64(0x1234_5678_9ABC_DEF0)
+    index = np.arange(5000, dtype=np.uint64)[:, None]
+    counter = np.arange(12, dtype=np.uint64)
+    u = hashed_uniform(key, index, counter)
+    assert np.array_equal(ndtri(u), standard_normal_hash(key, index, counter))
+    assert stats.kstest(u.ravel(), "uniform").pvalue > 1e-3
