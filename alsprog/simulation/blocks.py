@@ -4,8 +4,9 @@ need. Shared by ``simulate_cohort`` (in memory) and ``stream`` (to files)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -61,28 +62,55 @@ class Plan:
 
 @dataclass(frozen=True)
 class Block:
-    """One block's patients (a DataFrame in PATIENT_COLUMNS) and its visit inputs."""
+    """One block's patients and its visit inputs.
+
+    columns : the patients table as arrays, PATIENT_COLUMNS; the categorical columns
+        (``categories``) as codes. ``patients`` is the DataFrame, made on first use.
+    """
 
     index: int
-    patients: pd.DataFrame
+    columns: dict[str, np.ndarray]
+    categories: dict[str, tuple[str, ...]]
     course: Course
     rows: np.ndarray  # positions in the block of the patients kept
     key: int
     drawn: int
 
+    @cached_property
+    def patients(self) -> pd.DataFrame:
+        """The block's patients table (PATIENT_COLUMNS)."""
+        return patients_frame([self])
+
     def visits(self, plan: Plan) -> pd.DataFrame:
-        p = self.patients
+        c = self.columns
         return block_visits(
             self.course,
             self.rows,
-            p["patient_id"].to_numpy(),
-            p["entry_time"].to_numpy(),
-            p["time"].to_numpy(),
-            p["event"].to_numpy() == 1,
+            c["patient_id"],
+            c["entry_time"],
+            c["time"],
+            c["event"] == 1,
             plan.visit_interval_months,
             self.key,
             plan.settings,
         )
+
+
+def patients_frame(parts: Sequence[Block]) -> pd.DataFrame:
+    """One patients table (PATIENT_COLUMNS) from the columns of blocks, in their order.
+
+    The arrays are joined first and the DataFrame is made once, without copying them again
+    (a DataFrame per block and ``pd.concat`` cost several times as much).
+    """
+    categories = parts[0].categories
+    columns = {}
+    for name in PATIENT_COLUMNS:
+        values = [b.columns[name] for b in parts]
+        joined = values[0] if len(values) == 1 else np.concatenate(values)
+        if name in categories:
+            joined = pd.Categorical.from_codes(joined, categories[name])
+        columns[name] = joined
+    return pd.DataFrame(columns, copy=False)
 
 
 def plan(
@@ -191,16 +219,16 @@ def make_block(
     milestones = milestone_times(course, death)
     columns = {
         "patient_id": np.arange(first_id, first_id + rows.size, dtype=np.int64),
-        "sex": pd.Categorical.from_codes(draws["sex"][rows], SEXES),
+        "sex": draws["sex"][rows],
         "age_at_onset": draws["age_at_onset"][rows],
-        "phenotype": pd.Categorical.from_codes(draws["arm"][rows], [a.name for a in p.arms]),
-        "onset_site": pd.Categorical.from_codes(draws["onset_site"][rows], SITES),
+        "phenotype": draws["arm"][rows],
+        "onset_site": draws["onset_site"][rows],
         "diagnosis_delay_months": draws["diagnosis_delay_months"][rows],
         "diagnosis_time": np.where(diagnosed, latent_dx, np.nan)[rows],
         "progression_rate": draws["progression_rate"][rows],
         "alsfrs_r_at_diagnosis": alsfrs_dx,
         "death_time": death[rows],
-        "death_cause": pd.Categorical.from_codes((disease > other)[rows].astype(np.int8), CAUSES),
+        "death_cause": (disease > other)[rows].astype(np.int8),
         "entry_time": entry,
         "time": np.where(died, death[rows], censor),
         "event": died.astype(np.int64),
@@ -208,4 +236,11 @@ def make_block(
     columns.update({name: milestones[name][rows] for name in MILESTONE_COLUMNS})
     # with entry at diagnosis, the draws after the last patient needed were not needed
     drawn = size if rows.size < keep_at_most or not rows.size else int(rows[-1]) + 1
-    return Block(index, pd.DataFrame(columns), course, rows, int(draws["noise_key"][0]), drawn)
+    categories = {
+        "sex": SEXES,
+        "phenotype": tuple(a.name for a in p.arms),
+        "onset_site": SITES,
+        "death_cause": CAUSES,
+    }
+    key = int(draws["noise_key"][0])
+    return Block(index, columns, categories, course, rows, key, drawn)
