@@ -19,6 +19,7 @@ bulbar and limb domains (their spread too); the respiratory course stays keyed t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 
@@ -63,6 +64,18 @@ def _progress_at_loss(level: float, k: int, knots) -> float:
     ps, losses = knots
     upto = int(np.argmax(losses[k] >= POINTS)) + 1
     return float(np.interp(level, losses[k][:upto], ps[:upto]))
+
+
+@cache
+def _progress_at_most(
+    weights: tuple[float, ...], order: tuple[str, ...], items: tuple[str, ...], score: int
+) -> float:
+    """Domain progress at which the first of ``items`` (of a domain whose items spread in
+    ``order``) has a true score of ``score`` or less: the domain's progress is monotone in
+    time, so the first item there is the one needing the least progress."""
+    level = POINTS - score - 0.5
+    knots = item_knots(weights)
+    return min(_progress_at_loss(level, order.index(item), knots) for item in items)
 
 
 @dataclass(frozen=True)
@@ -190,36 +203,67 @@ class Course:
         """First time (years) each patient's true score on ``items`` (one item, or the first
         of several items of one domain to get there) is ``score`` or less (true score = latent
         rounded half up); inf if never."""
-        s = self.settings
-        items = (items,) if isinstance(items, str) else tuple(items)
-        knots = item_knots(s.item_weights)
-        level = POINTS - score - 0.5
-        (domain,) = {dom for dom in DOMAINS for item in items if item in s.item_order[dom]}
-        d = DOMAINS.index(domain)
-        # the domain's progress is monotone in time: the first item there is the one needing
-        # the least progress
-        p = min(_progress_at_loss(level, s.item_order[domain].index(i), knots) for i in items)
-        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        return self.times_at_most([(items, score)])[0]
+
+    def times_at_most(self, requests: Sequence[tuple[str | tuple[str, ...], int]]) -> np.ndarray:
+        """``time_at_most`` for several (items, score) requests at once: shape
+        (len(requests), patients), the requests of one domain computed together."""
+        out = np.empty((len(requests), self.death.size))
+        by_domain: dict[int, list[tuple[int, tuple[str, ...], int, float]]] = {}
+        for j, (items, score) in enumerate(requests):
+            items = (items,) if isinstance(items, str) else tuple(items)
+            d, p = self._progress_needed(items, score)
+            by_domain.setdefault(d, []).append((j, items, score, p))
+        for d, group in by_domain.items():
+            where = [j for j, *_ in group]
             if d == 3:
-                start = self.respiratory_start
-                out = self.death * (start + p * (1.0 - start))
-                if items == ("respiratory_insufficiency",):
-                    rows = np.arange(self.death.size)
-                    out = np.where(level < self._insufficiency_cap(rows), out, np.inf)
-                elif "respiratory_insufficiency" in items:
-                    raise ValueError("time_at_most: ask for respiratory_insufficiency alone")
-                return np.where(np.isnan(out), np.inf, out)
-            x = _sigmoid_inverse(p, s.sigmoid_steepness) if self.sigmoid.any() else p
-            x = np.where(self.sigmoid, x, p)
-            by_rate = self.involved_clock[:, d] + x / self.region_rate[:, d]
-            if p <= s.terminal_share:
-                start = self.involvement[:, d]
-                by_floor = self.death * (start + p * (1.0 - start) / s.terminal_share)
-                clock = np.fmin(by_rate, by_floor)
+                out[where] = self._respiratory_times(group)
             else:
-                clock = by_rate
-            clock = np.where(np.isnan(clock), np.inf, clock)
-        return self._clock_inverse(clock)
+                out[where] = self._region_times(d, [p for *_, p in group])
+        return out
+
+    def _progress_needed(self, items: tuple[str, ...], score: int) -> tuple[int, float]:
+        """The domain of ``items`` and the progress at which the first of them is at
+        ``score`` or less."""
+        s = self.settings
+        (domain,) = {dom for dom in DOMAINS for item in items if item in s.item_order[dom]}
+        if domain == DOMAINS[3] and "respiratory_insufficiency" in items and len(items) > 1:
+            raise ValueError("time_at_most: ask for respiratory_insufficiency alone")
+        order = s.item_order[domain]
+        return DOMAINS.index(domain), _progress_at_most(s.item_weights, order, items, score)
+
+    def _respiratory_times(self, group: list) -> np.ndarray:
+        """Times at which the respiratory progress reaches each p of ``group``, (len, n);
+        respiratory insufficiency only down to its cap (``_insufficiency_cap``)."""
+        start = self.respiratory_start
+        cap = self._insufficiency_cap(np.arange(self.death.size))
+        out = np.empty((len(group), self.death.size))
+        with np.errstate(invalid="ignore", over="ignore"):
+            for row, (_, items, score, p) in enumerate(group):
+                out[row] = self.death * (start + p * (1.0 - start))
+                if items == ("respiratory_insufficiency",):
+                    out[row] = np.where(POINTS - score - 0.5 < cap, out[row], np.inf)
+        return np.where(np.isnan(out), np.inf, out)
+
+    def _region_times(self, d: int, ps: list[float]) -> np.ndarray:
+        """Times at which bulbar/limb region ``d`` reaches each progress in ``ps``, (len, n):
+        by the patient's rate (linear or sigmoid shape), or by the floor if that is earlier."""
+        s = self.settings
+        p = np.array(ps)[:, None]
+        shaped = np.array([_sigmoid_inverse(q, s.sigmoid_steepness) for q in ps])[:, None]
+        # each patient's threshold on its own shape: column 0 linear, column 1 sigmoid
+        x = np.take(np.concatenate([p, shaped], axis=1), self.sigmoid.astype(np.intp), axis=1)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            clock = self.involved_clock[:, d] + x / self.region_rate[:, d]
+            floored = p[:, 0] <= s.terminal_share
+            if floored.any():
+                start = self.involvement[:, d]
+                by_floor = self.death * (start + p[floored] * (1.0 - start) / s.terminal_share)
+                clock[floored] = np.fmin(clock[floored], by_floor)
+        clock[np.isnan(clock)] = np.inf
+        if self.clock is None:
+            return clock
+        return np.array([self._clock_inverse(row) for row in clock])
 
 
 def _identity(t: np.ndarray, rows: np.ndarray) -> np.ndarray:
