@@ -214,8 +214,8 @@ def make_block(
         dropout = entry + draws["e_dropout"][rows] / p.dropout_per_year
     censor = np.minimum(end, dropout)
     died = death[rows] <= censor
-    dx_scores = true_scores(course, np.where(diagnosed, latent_dx, 0.0)[rows], rows)
-    alsfrs_dx = np.where(diagnosed[rows], dx_scores.sum(axis=1), np.nan)
+    dx_scores = true_scores(course, np.where(diagnosed, latent_dx, 0.0))  # every patient's
+    alsfrs_dx = np.where(diagnosed, dx_scores.sum(axis=1), np.nan)[rows]
     milestones = milestone_times(course, death)
     columns = {
         "patient_id": np.arange(first_id, first_id + rows.size, dtype=np.int64),

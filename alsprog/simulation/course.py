@@ -54,9 +54,30 @@ def item_knots(weights: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray]:
     return np.array(ps) / ps[-1], np.array(losses).T
 
 
-def _item_loss(p: np.ndarray, k: int, knots) -> np.ndarray:
-    ps, losses = knots
-    return np.interp(p, ps, losses[k])
+@cache
+def _item_slopes(weights: tuple[float, ...]) -> np.ndarray:
+    """Each item's loss per unit of domain progress on each segment between knots, as
+    ``np.interp`` computes it, (3, knots); a 0 after the last knot."""
+    ps, losses = item_knots(weights)
+    slopes = (losses[:, 1:] - losses[:, :-1]) / (ps[1:] - ps[:-1])
+    return np.concatenate([slopes, np.zeros((losses.shape[0], 1))], axis=1)
+
+
+def _item_losses(p: np.ndarray, weights: tuple[float, ...]) -> list[np.ndarray]:
+    """Each item's loss at domain progress ``p`` (in [0, 1]), in spread order.
+
+    The same numbers as ``np.interp(p, knots, losses[k])``, bit for bit (its formula: the
+    segment's slope times p minus the segment's knot, plus the loss there), but the segment
+    is found by comparing p with the few knots, not by np.interp's binary search, which for
+    three segments costs most of its time.
+    """
+    knots, losses = item_knots(weights)
+    slopes = _item_slopes(weights)
+    segment = np.zeros(p.shape, dtype=np.intp)
+    for knot in knots[1:]:
+        segment += p >= knot
+    offset = p - np.take(knots, segment)
+    return [np.take(slopes[k], segment) * offset + np.take(losses[k], segment) for k in range(3)]
 
 
 def _progress_at_loss(level: float, k: int, knots) -> float:
@@ -115,17 +136,19 @@ class Course:
         )
         bulbar = block["onset_site"] == SITES.index("bulbar")
         upper = block["u_upper_limb"] < s.upper_limb_first_share
-        order = np.where(bulbar, 0, np.where(upper, 1, 2))  # which spread order
-        ranks = np.array(
+        order = np.where(bulbar, 0, 2 - upper)  # which spread order: bulbar, upper, lower
+        by_order = np.array(
             [
                 [s.region_orders[key].index(domain) for domain in DOMAINS[:3]]
                 for key in ("bulbar", "upper", "lower")
             ]
-        )[order]  # (n, 3): the rank of each region in the patient's spread
+        )  # the rank of each region in each spread order
+        ranks = np.take(by_order, order, axis=0)  # (n, 3): in the patient's spread
         fractions = np.column_stack([np.zeros(second.size), second, third])
         involvement = np.take_along_axis(fractions, ranks, axis=1)
         rate = block["progression_rate"]
-        region_rate = rate[:, None] * np.where(ranks == 0, 1.0, s.spread_rate_factor)
+        factor = np.where(by_order == 0, 1.0, s.spread_rate_factor)  # the onset region's is 1
+        region_rate = rate[:, None] * np.take(factor, order, axis=0)
         start = block["latent_diagnosis_time"] if reference is None else reference
         slope = multiplier(parts, "slope_reduction", start)
         return cls(
@@ -141,18 +164,16 @@ class Course:
         )
 
     # ----------------------------------------------------------------- the clock
-    def _clock(self, t: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    def _clock(self, t: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
         if self.clock is None:
             return t
-        return self.clock.integral(t, rows, _identity)
+        every = np.arange(self.death.size) if rows is None else rows
+        return self.clock.integral(t, every, _identity)
 
     def _clock_inverse(self, c: np.ndarray) -> np.ndarray:
         if self.clock is None:
             return c
         return self.clock.inverse(c, _identity, _identity)
-
-    def _involved_at(self, d: int, rows: np.ndarray) -> np.ndarray:
-        return self.involved_clock[rows, d]
 
     @cached_property
     def involved_clock(self) -> np.ndarray:
@@ -161,42 +182,47 @@ class Course:
             return np.where(self.involvement == 0, 0.0, self.involvement * self.death[:, None])
 
     # ----------------------------------------------------------------- forward
-    def progress(self, t: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """Domain progress (0-1) at times ``t`` of patients ``rows``, shape (len, 4)."""
+    def progress(self, t: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Domain progress (0-1) at times ``t`` of patients ``rows`` (None: t[i] is patient
+        i's, for every patient), shape (len, 4)."""
         s = self.settings
         out = np.empty((t.size, 4))
         clock = self._clock(t, rows)
-        death = self.death[rows]
+        death = _of(self.death, rows)
         with np.errstate(invalid="ignore", divide="ignore"):
-            normalised = np.where(np.isinf(death), 0.0, clock / death)
-            for d in range(3):
-                x = self.region_rate[rows, d] * np.maximum(clock - self._involved_at(d, rows), 0)
-                x = np.minimum(x, 1.0)
-                shaped = np.where(self.sigmoid[rows], _sigmoid(x, s.sigmoid_steepness), x)
-                start = self.involvement[rows, d]
-                floor = s.terminal_share * np.maximum(normalised - start, 0.0) / (1.0 - start)
-                out[:, d] = np.clip(np.maximum(shaped, floor), 0.0, 1.0)
+            normalised = np.where(np.isinf(death), 0.0, clock / death)[:, None]
+            # the three regions at once, (len, 3): by the rate, or the floor if higher
+            x = np.maximum(clock[:, None] - _of(self.involved_clock, rows), 0)
+            x *= _of(self.region_rate, rows)
+            np.minimum(x, 1.0, out=x)
+            shaped = np.where(_of(self.sigmoid, rows)[:, None], _sigmoid(x, s.sigmoid_steepness), x)
+            start = _of(self.involvement, rows)
+            floor = np.maximum(normalised - start, 0.0)
+            floor *= s.terminal_share
+            floor /= 1.0 - start
+            np.clip(np.maximum(shaped, floor, out=shaped), 0.0, 1.0, out=out[:, :3])
             real = np.where(np.isinf(death), 0.0, t / death)
-            start = self.respiratory_start[rows]
+            start = _of(self.respiratory_start, rows)
             out[:, 3] = np.clip((real - start) / (1.0 - start), 0.0, 1.0)
         return out
 
-    def losses(self, t: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """Latent (continuous) points lost on each item, shape (len, 12), ITEMS order."""
+    def losses(self, t: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Latent (continuous) points lost on each item, shape (len, 12), ITEMS order
+        (``rows`` as for ``progress``)."""
         s = self.settings
-        knots = item_knots(s.item_weights)
         progress = self.progress(t, rows)
         out = np.empty((t.size, len(ITEMS)))
         for d, domain in enumerate(DOMAINS):
-            for k, item in enumerate(s.item_order[domain]):
-                out[:, ITEMS.index(item)] = _item_loss(progress[:, d], k, knots)
+            items = _item_losses(progress[:, d], s.item_weights)
+            for item, loss in zip(s.item_order[domain], items, strict=True):
+                out[:, ITEMS.index(item)] = loss
         j = ITEMS.index("respiratory_insufficiency")
-        out[:, j] = np.minimum(out[:, j], self._insufficiency_cap(rows))
+        np.minimum(out[:, j], self._insufficiency_cap(rows), out=out[:, j])
         return out
 
-    def _insufficiency_cap(self, rows: np.ndarray) -> np.ndarray:
+    def _insufficiency_cap(self, rows: np.ndarray | None) -> np.ndarray:
         floor = self.settings.insufficiency_floor
-        return np.where(self.tracheostomy[rows], POINTS, POINTS - floor)
+        return np.where(_of(self.tracheostomy, rows), POINTS, POINTS - floor)
 
     # ----------------------------------------------------------------- inverse
     def time_at_most(self, items: str | tuple[str, ...], score: int) -> np.ndarray:
@@ -236,7 +262,7 @@ class Course:
         """Times at which the respiratory progress reaches each p of ``group``, (len, n);
         respiratory insufficiency only down to its cap (``_insufficiency_cap``)."""
         start = self.respiratory_start
-        cap = self._insufficiency_cap(np.arange(self.death.size))
+        cap = self._insufficiency_cap(None)
         out = np.empty((len(group), self.death.size))
         with np.errstate(invalid="ignore", over="ignore"):
             for row, (_, items, score, p) in enumerate(group):
@@ -264,6 +290,11 @@ class Course:
         if self.clock is None:
             return clock
         return np.array([self._clock_inverse(row) for row in clock])
+
+
+def _of(values: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
+    """The values of patients ``rows`` (None: every patient, in order)."""
+    return values if rows is None else values[rows]
 
 
 def _identity(t: np.ndarray, rows: np.ndarray) -> np.ndarray:

@@ -43,9 +43,12 @@ def standard_normal_hash(key: np.ndarray, position: np.ndarray, counter: np.ndar
     return ndtri(u)
 
 
-def true_scores(course: Course, t: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Noise-free integer item scores (0-4) at times ``t``, shape (len, 12)."""
-    return np.clip(np.floor(4.0 - course.losses(t, rows) + 0.5), 0, 4).astype(np.int8)
+def true_scores(course: Course, t: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """Noise-free integer item scores (0-4) at times ``t`` of patients ``rows`` (None: t[i]
+    is patient i's, for every patient), shape (len, 12)."""
+    score = 4.0 - course.losses(t, rows)
+    score += 0.5
+    return np.clip(np.floor(score, out=score), 0, 4, out=score).astype(np.int8)
 
 
 def block_visits(
