@@ -183,7 +183,7 @@ def blocks(p: Plan) -> Iterator[Block]:
     while entered < p.n:
         size = min(BLOCK, p.n - entered) if p.entry == "onset" else BLOCK
         block = make_block(p, index, size, first_id=entered + 1, keep_at_most=p.n - entered)
-        entered += len(block.patients)
+        entered += block.rows.size
         index += 1
         if entered == 0 and index >= EMPTY_BLOCKS:
             raise InputError(
