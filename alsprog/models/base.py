@@ -349,9 +349,13 @@ def invert_cumulative_hazard(model: SurvivalModel, target: np.ndarray) -> np.nda
         # the bracket's edge; otherwise a step leaving the bracket (or not finite) is replaced
         # by bisection.
         tiny = np.abs(step - u) < tolerance
-        bad = ~((step > lo) & (step < hi))
-        new_u = np.where(bad & ~tiny, 0.5 * (lo + hi), step)
-        converged = tiny | (g == 0) | (np.abs(new_u - u) < tolerance)
+        bisect = ~(((step > lo) & (step < hi)) | tiny)
+        if bisect.any():
+            new_u = np.where(bisect, 0.5 * (lo + hi), step)
+            converged = tiny | (g == 0) | (np.abs(new_u - u) < tolerance)
+        else:  # Newton steps only: converged where the step was below the tolerance
+            new_u = step
+            converged = tiny | (g == 0)
         u = new_u
         if converged.any():
             solved[index[converged]] = u[converged]

@@ -20,7 +20,7 @@ from alsprog.simulation.patients import BLOCK, draw_block
 from alsprog.simulation.piecewise import effect_components
 from alsprog.simulation.settings import SITES, CourseSettings, default_visit_interval_months
 from alsprog.simulation.staging import MILESTONE_COLUMNS, milestone_times
-from alsprog.simulation.visits import block_visits, true_scores
+from alsprog.simulation.visits import block_visits, domain_scores, total_score, true_scores
 
 PATIENT_COLUMNS = (
     "patient_id",
@@ -215,7 +215,7 @@ def make_block(
     censor = np.minimum(end, dropout)
     died = death[rows] <= censor
     dx_scores = true_scores(course, np.where(diagnosed, latent_dx, 0.0))  # every patient's
-    alsfrs_dx = np.where(diagnosed, dx_scores.sum(axis=1), np.nan)[rows]
+    alsfrs_dx = np.where(diagnosed, total_score(domain_scores(dx_scores)), np.nan)[rows]
     milestones = milestone_times(course, death)
     columns = {
         "patient_id": np.arange(first_id, first_id + rows.size, dtype=np.int64),

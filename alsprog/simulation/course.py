@@ -231,21 +231,24 @@ class Course:
         rounded half up); inf if never."""
         return self.times_at_most([(items, score)])[0]
 
-    def times_at_most(self, requests: Sequence[tuple[str | tuple[str, ...], int]]) -> np.ndarray:
-        """``time_at_most`` for several (items, score) requests at once: shape
-        (len(requests), patients), the requests of one domain computed together."""
-        out = np.empty((len(requests), self.death.size))
+    def times_at_most(
+        self, requests: Sequence[tuple[str | tuple[str, ...], int]]
+    ) -> list[np.ndarray]:
+        """``time_at_most`` for several (items, score) requests at once, in their order; the
+        requests of one domain are computed together."""
+        out: list = [None] * len(requests)
         by_domain: dict[int, list[tuple[int, tuple[str, ...], int, float]]] = {}
         for j, (items, score) in enumerate(requests):
             items = (items,) if isinstance(items, str) else tuple(items)
             d, p = self._progress_needed(items, score)
             by_domain.setdefault(d, []).append((j, items, score, p))
         for d, group in by_domain.items():
-            where = [j for j, *_ in group]
             if d == 3:
-                out[where] = self._respiratory_times(group)
+                times = self._respiratory_times(group)
             else:
-                out[where] = self._region_times(d, [p for *_, p in group])
+                times = self._region_times(d, [p for *_, p in group])
+            for (j, *_), row in zip(group, times, strict=True):
+                out[j] = row
         return out
 
     def _progress_needed(self, items: tuple[str, ...], score: int) -> tuple[int, float]:

@@ -51,6 +51,17 @@ def true_scores(course: Course, t: np.ndarray, rows: np.ndarray | None = None) -
     return np.clip(np.floor(score, out=score), 0, 4, out=score).astype(np.int8)
 
 
+def domain_scores(scores: np.ndarray) -> np.ndarray:
+    """The four domain scores (0-12) of rows of item scores (ITEMS order: three items per
+    domain), int8, shape (len, 4)."""
+    return scores[:, 0::3] + scores[:, 1::3] + scores[:, 2::3]  # faster than a sum by rows
+
+
+def total_score(domains: np.ndarray) -> np.ndarray:
+    """ALSFRS-R (0-48) of rows of domain scores, int8."""
+    return domains[:, 0] + domains[:, 1] + domains[:, 2] + domains[:, 3]
+
+
 def block_visits(
     course: Course,
     rows: np.ndarray,
@@ -89,9 +100,9 @@ def block_visits(
         "months_since_entry": k * float(interval_months),
     }
     columns.update({item: scores[:, i] for i, item in enumerate(ITEMS)})
-    domains = scores.reshape(-1, 4, 3).sum(axis=2, dtype=np.int8)
+    domains = domain_scores(scores)
     columns.update({domain: domains[:, d] for d, domain in enumerate(DOMAINS)})
-    columns["alsfrs_r"] = domains.sum(axis=1, dtype=np.int8)
+    columns["alsfrs_r"] = total_score(domains)
     columns["kings_stage"] = running_max(kings_stage(scores, settings), which).astype(np.int8)
     columns["mitos_stage"] = running_max(mitos_stage(scores), which).astype(np.int8)
     return pd.DataFrame(columns)
