@@ -106,8 +106,9 @@ class Course:
     death : the disease death time T (years; inf when the disease never kills).
     rate : ALSFRS-R points per month (r), the onset region's linear slope.
     sigmoid : True for a sigmoid (D50) shape.
-    involvement : (n, 3) fraction of T at which bulbar, fine motor, gross motor are involved.
-    region_rate : (n, 3) their rates, domains per year.
+    involvement : (3, n) fraction of T at which bulbar, fine motor, gross motor are involved
+        (region by region: numpy's loops run along patients).
+    region_rate : (3, n) their rates, domains per year.
     respiratory_start : fraction of T at which the respiratory decline starts.
     tracheostomy : True when the patient takes a tracheostomy.
     clock : slowed time of the bulbar and limb domains (slope reductions), or None.
@@ -143,12 +144,12 @@ class Course:
                 for key in ("bulbar", "upper", "lower")
             ]
         )  # the rank of each region in each spread order
-        ranks = np.take(by_order, order, axis=0)  # (n, 3): in the patient's spread
-        fractions = np.column_stack([np.zeros(second.size), second, third])
-        involvement = np.take_along_axis(fractions, ranks, axis=1)
+        ranks = np.take(by_order.T, order, axis=1)  # (3, n): in the patient's spread
+        fractions = np.stack([np.zeros(second.size), second, third])  # by rank
+        involvement = np.take_along_axis(fractions, ranks, axis=0)
         rate = block["progression_rate"]
         factor = np.where(by_order == 0, 1.0, s.spread_rate_factor)  # the onset region's is 1
-        region_rate = rate[:, None] * np.take(factor, order, axis=0)
+        region_rate = rate * np.take(factor.T, order, axis=1)
         start = block["latent_diagnosis_time"] if reference is None else reference
         slope = multiplier(parts, "slope_reduction", start)
         return cls(
@@ -177,48 +178,48 @@ class Course:
 
     @cached_property
     def involved_clock(self) -> np.ndarray:
-        """(n, 3) clock time at which each region becomes involved (0 for the onset region)."""
+        """(3, n) clock time at which each region becomes involved (0 for the onset region)."""
         with np.errstate(invalid="ignore"):
-            return np.where(self.involvement == 0, 0.0, self.involvement * self.death[:, None])
+            return np.where(self.involvement == 0, 0.0, self.involvement * self.death)
 
     # ----------------------------------------------------------------- forward
     def progress(self, t: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         """Domain progress (0-1) at times ``t`` of patients ``rows`` (None: t[i] is patient
         i's, for every patient), shape (len, 4)."""
         s = self.settings
-        out = np.empty((t.size, 4))
+        out = np.empty((4, t.size))  # domain by domain: long rows for numpy's loops
         clock = self._clock(t, rows)
         death = _of(self.death, rows)
         with np.errstate(invalid="ignore", divide="ignore"):
-            normalised = np.where(np.isinf(death), 0.0, clock / death)[:, None]
-            # the three regions at once, (len, 3): by the rate, or the floor if higher
-            x = np.maximum(clock[:, None] - _of(self.involved_clock, rows), 0)
+            normalised = np.where(np.isinf(death), 0.0, clock / death)
+            # the three regions at once, (3, len): by the rate, or the floor if higher
+            x = np.maximum(clock - _of(self.involved_clock, rows), 0)
             x *= _of(self.region_rate, rows)
             np.minimum(x, 1.0, out=x)
-            shaped = np.where(_of(self.sigmoid, rows)[:, None], _sigmoid(x, s.sigmoid_steepness), x)
+            shaped = np.where(_of(self.sigmoid, rows), _sigmoid(x, s.sigmoid_steepness), x)
             start = _of(self.involvement, rows)
             floor = np.maximum(normalised - start, 0.0)
             floor *= s.terminal_share
             floor /= 1.0 - start
-            np.clip(np.maximum(shaped, floor, out=shaped), 0.0, 1.0, out=out[:, :3])
+            np.clip(np.maximum(shaped, floor, out=shaped), 0.0, 1.0, out=out[:3])
             real = np.where(np.isinf(death), 0.0, t / death)
             start = _of(self.respiratory_start, rows)
-            out[:, 3] = np.clip((real - start) / (1.0 - start), 0.0, 1.0)
-        return out
+            np.clip((real - start) / (1.0 - start), 0.0, 1.0, out=out[3])
+        return out.T
 
     def losses(self, t: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         """Latent (continuous) points lost on each item, shape (len, 12), ITEMS order
         (``rows`` as for ``progress``)."""
         s = self.settings
         progress = self.progress(t, rows)
-        out = np.empty((t.size, len(ITEMS)))
+        out = np.empty((len(ITEMS), t.size))  # item by item, returned transposed
         for d, domain in enumerate(DOMAINS):
             items = _item_losses(progress[:, d], s.item_weights)
             for item, loss in zip(s.item_order[domain], items, strict=True):
-                out[:, ITEMS.index(item)] = loss
+                out[ITEMS.index(item)] = loss
         j = ITEMS.index("respiratory_insufficiency")
-        np.minimum(out[:, j], self._insufficiency_cap(rows), out=out[:, j])
-        return out
+        np.minimum(out[j], self._insufficiency_cap(rows), out=out[j])
+        return out.T
 
     def _insufficiency_cap(self, rows: np.ndarray | None) -> np.ndarray:
         floor = self.settings.insufficiency_floor
@@ -283,12 +284,14 @@ class Course:
         # each patient's threshold on its own shape: column 0 linear, column 1 sigmoid
         x = np.take(np.concatenate([p, shaped], axis=1), self.sigmoid.astype(np.intp), axis=1)
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-            clock = self.involved_clock[:, d] + x / self.region_rate[:, d]
-            floored = p[:, 0] <= s.terminal_share
-            if floored.any():
-                start = self.involvement[:, d]
-                by_floor = self.death * (start + p[floored] * (1.0 - start) / s.terminal_share)
-                clock[floored] = np.fmin(clock[floored], by_floor)
+            clock = x / self.region_rate[d]
+            clock += self.involved_clock[d]
+            start = self.involvement[d]
+            rest = 1.0 - start
+            for row, q in enumerate(ps):
+                if q <= s.terminal_share:
+                    by_floor = self.death * (start + q * rest / s.terminal_share)
+                    np.fmin(clock[row], by_floor, out=clock[row])
         clock[np.isnan(clock)] = np.inf
         if self.clock is None:
             return clock
@@ -296,8 +299,9 @@ class Course:
 
 
 def _of(values: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
-    """The values of patients ``rows`` (None: every patient, in order)."""
-    return values if rows is None else values[rows]
+    """The values of patients ``rows`` (None: every patient, in order); patients on the
+    last axis."""
+    return values if rows is None else values[..., rows]
 
 
 def _identity(t: np.ndarray, rows: np.ndarray) -> np.ndarray:

@@ -70,10 +70,10 @@ MITOS_AT_MOST = {
 }
 
 
-def _mitos_domains_lost(lost) -> np.ndarray:
+def _mitos_domains_lost(lost) -> np.ndarray | list[np.ndarray]:
     """The four MiToS domains; ``lost(item)`` is (for scores) a boolean array, or (for
-    times) the time the item reaches its MITOS_AT_MOST score. Returns a (n, 4) array of
-    either."""
+    times) the time the item reaches its MITOS_AT_MOST score. Returns a (n, 4) boolean
+    array, or the four domains' times."""
     swallowing = lost("swallowing")
     movement = (lost("walking"), lost("dressing"))
     communication = (lost("speech"), lost("handwriting"))
@@ -88,15 +88,12 @@ def _mitos_domains_lost(lost) -> np.ndarray:
             ],
             axis=1,
         )
-    return np.stack(
-        [
-            swallowing,
-            np.minimum(*movement),
-            np.maximum(*communication),
-            np.minimum(*breathing),
-        ],
-        axis=1,
-    )
+    return [
+        swallowing,
+        np.minimum(*movement),
+        np.maximum(*communication),
+        np.minimum(*breathing),
+    ]
 
 
 def milestone_times(course: Course, death_time: np.ndarray) -> dict[str, np.ndarray]:
@@ -118,32 +115,32 @@ def milestone_times(course: Course, death_time: np.ndarray) -> dict[str, np.ndar
     distinct = list(dict.fromkeys(requests.values()))  # gastrostomy and MiToS may share one
     times = dict(zip(distinct, course.times_at_most(distinct), strict=True))
     at = {name: times[request] for name, request in requests.items()}
-    involved = _sorted_rows(np.column_stack([at["bulbar"], at["upper_limb"], at["lower_limb"]]))
+    involved = _sorted([at["bulbar"], at["upper_limb"], at["lower_limb"]])
     stage_4 = np.minimum(np.minimum(at["gastrostomy"], at["niv"]), at["dyspnea_0"])
-    mitos = _sorted_rows(_mitos_domains_lost(lambda item: at[f"mitos_{item}"]))
+    mitos = _sorted(_mitos_domains_lost(lambda item: at[f"mitos_{item}"]))
     times = {
         "gastrostomy_time": at["gastrostomy"],
         "niv_time": at["niv"],
         "tracheostomy_time": at["tracheostomy"],
-        "kings_stage_2_time": np.minimum(involved[:, 1], stage_4),
-        "kings_stage_3_time": np.minimum(involved[:, 2], stage_4),
+        "kings_stage_2_time": np.minimum(involved[1], stage_4),
+        "kings_stage_3_time": np.minimum(involved[2], stage_4),
         "kings_stage_4_time": stage_4,
-        **{f"mitos_stage_{k + 1}_time": mitos[:, k] for k in range(4)},
+        **{f"mitos_stage_{k + 1}_time": mitos[k] for k in range(4)},
     }
     return {name: np.where(v < death_time, v, np.nan) for name, v in times.items()}
 
 
-def _sorted_rows(values: np.ndarray) -> np.ndarray:
-    """Each row sorted (3 or 4 columns), by a compare-exchange network: exact, and much
-    faster than np.sort along short rows."""
-    columns = [values[:, j] for j in range(values.shape[1])]
+def _sorted(columns: list[np.ndarray]) -> list[np.ndarray]:
+    """Three or four columns sorted row by row (column k holds each row's k-th smallest), by
+    a compare-exchange network: exact, and much faster than np.sort along short rows."""
+    columns = list(columns)
     pairs = {3: ((0, 1), (1, 2), (0, 1)), 4: ((0, 1), (2, 3), (0, 2), (1, 3), (1, 2))}
     for i, j in pairs[len(columns)]:
         columns[i], columns[j] = (
             np.minimum(columns[i], columns[j]),
             np.maximum(columns[i], columns[j]),
         )
-    return np.column_stack(columns)
+    return columns
 
 
 def running_max(values: np.ndarray, patient: np.ndarray) -> np.ndarray:
