@@ -4,8 +4,8 @@ need. Shared by ``simulate_cohort`` (in memory) and ``stream`` (to files)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -79,7 +79,7 @@ class Block:
     @cached_property
     def patients(self) -> pd.DataFrame:
         """The block's patients table (PATIENT_COLUMNS)."""
-        return patients_frame([self])
+        return patients_frame(self.columns, self.categories)
 
     def visits(self, plan: Plan) -> pd.DataFrame:
         c = self.columns
@@ -96,21 +96,36 @@ class Block:
         )
 
 
-def patients_frame(parts: Sequence[Block]) -> pd.DataFrame:
-    """One patients table (PATIENT_COLUMNS) from the columns of blocks, in their order.
+def patients_frame(columns: dict[str, np.ndarray], categories: dict) -> pd.DataFrame:
+    """The patients table (PATIENT_COLUMNS) on the arrays ``columns`` (not copied), the
+    ``categories`` columns made categorical from their codes."""
+    frame = {
+        name: pd.Categorical.from_codes(columns[name], categories[name])
+        if name in categories
+        else columns[name]
+        for name in PATIENT_COLUMNS
+    }
+    return pd.DataFrame(frame, copy=False)
 
-    The arrays are joined first and the DataFrame is made once, without copying them again
-    (a DataFrame per block and ``pd.concat`` cost several times as much).
+
+def collect(p: Plan) -> tuple[pd.DataFrame, tuple[Block, ...]]:
+    """The cohort's patients table and its blocks, made one block at a time.
+
+    Each block's columns are copied into the table's arrays as soon as it is made, and the
+    block kept holds views of them: the table is written once, and no block's own copy
+    outlives it (a DataFrame per block and ``pd.concat`` cost several times as much).
     """
-    categories = parts[0].categories
-    columns = {}
-    for name in PATIENT_COLUMNS:
-        values = [b.columns[name] for b in parts]
-        joined = values[0] if len(values) == 1 else np.concatenate(values)
-        if name in categories:
-            joined = pd.Categorical.from_codes(joined, categories[name])
-        columns[name] = joined
-    return pd.DataFrame(columns, copy=False)
+    table: dict[str, np.ndarray] = {}
+    kept, start = [], 0
+    for block in blocks(p):
+        stop = start + block.rows.size
+        for name, values in block.columns.items():
+            if name not in table:
+                table[name] = np.empty(p.n, dtype=values.dtype)
+            table[name][start:stop] = values
+        kept.append(replace(block, columns={name: table[name][start:stop] for name in table}))
+        start = stop
+    return patients_frame(table, kept[0].categories), tuple(kept)
 
 
 def plan(

@@ -12,7 +12,7 @@ from alsprog.errors import InputError
 from alsprog.models.base import SurvivalModel
 from alsprog.models.kaplan_meier import KaplanMeier, kaplan_meier
 from alsprog.population.lifetable import DEFAULT_TABLE
-from alsprog.simulation.blocks import Block, Plan, blocks, patients_frame, plan
+from alsprog.simulation.blocks import Block, Plan, collect, plan
 from alsprog.simulation.visits import VISIT_COLUMNS
 
 
@@ -174,8 +174,7 @@ def simulate_cohort(
         background=background,
         effect=effect,
     )
-    parts = tuple(blocks(request))
-    patients = patients_frame(parts)
+    patients, parts = collect(request)
     settings = {
         "n": request.n,
         "n_drawn": int(sum(b.drawn for b in parts)),
