@@ -39,6 +39,7 @@ PATIENT_COLUMNS = (
     "event",
     *MILESTONE_COLUMNS,
 )
+VISIT_INPUTS = ("patient_id", "entry_time", "time", "event")  # the columns Block.visits reads
 ENTRIES = ("onset", "diagnosis")
 CAUSES = ("disease", "other")
 EMPTY_BLOCKS = 4  # with entry at diagnosis, give up after this many blocks without an entrant
@@ -65,7 +66,9 @@ class Block:
     """One block's patients and its visit inputs.
 
     columns : the patients table as arrays, PATIENT_COLUMNS; the categorical columns
-        (``categories``) as codes. ``patients`` is the DataFrame, made on first use.
+        (``categories``) as codes. ``patients`` is the DataFrame, made on first use. The
+        arrays may be the block's draws themselves (progression_rate is the course's rate):
+        read them, do not write to them.
     """
 
     index: int
@@ -112,8 +115,9 @@ def collect(p: Plan) -> tuple[pd.DataFrame, tuple[Block, ...]]:
     """The cohort's patients table and its blocks, made one block at a time.
 
     Each block's columns are copied into the table's arrays as soon as it is made, and the
-    block kept holds views of them: the table is written once, and no block's own copy
-    outlives it (a DataFrame per block and ``pd.concat`` cost several times as much).
+    block kept holds views of them (copies of what its visits read, which a change to the
+    table must not move): the table is written once, and no block's own copy outlives it (a
+    DataFrame per block and ``pd.concat`` cost several times as much).
     """
     table: dict[str, np.ndarray] = {}
     kept, start = [], 0
@@ -123,7 +127,9 @@ def collect(p: Plan) -> tuple[pd.DataFrame, tuple[Block, ...]]:
             if name not in table:
                 table[name] = np.empty(p.n, dtype=values.dtype)
             table[name][start:stop] = values
-        kept.append(replace(block, columns={name: table[name][start:stop] for name in table}))
+        columns = {name: table[name][start:stop] for name in table}
+        columns.update({name: block.columns[name] for name in VISIT_INPUTS})
+        kept.append(replace(block, columns=columns))
         start = stop
     return patients_frame(table, kept[0].categories), tuple(kept)
 
@@ -223,32 +229,33 @@ def make_block(
     rows = np.arange(size)
     if p.entry == "diagnosis":
         rows = rows[diagnosed][:keep_at_most]
-    entry = latent_dx[rows] if p.entry == "diagnosis" else np.zeros(rows.size)
+    keep = rows if p.entry == "diagnosis" else slice(None)  # everyone: no copies
+    entry = latent_dx[keep] if p.entry == "diagnosis" else np.zeros(rows.size)
     end = entry + p.followup_years
     with np.errstate(divide="ignore"):
-        dropout = entry + draws["e_dropout"][rows] / p.dropout_per_year
+        dropout = entry + draws["e_dropout"][keep] / p.dropout_per_year
     censor = np.minimum(end, dropout)
-    died = death[rows] <= censor
+    died = death[keep] <= censor
     dx_scores = true_scores(course, np.where(diagnosed, latent_dx, 0.0))  # every patient's
-    alsfrs_dx = np.where(diagnosed, total_score(domain_scores(dx_scores)), np.nan)[rows]
+    alsfrs_dx = np.where(diagnosed, total_score(domain_scores(dx_scores)), np.nan)[keep]
     milestones = milestone_times(course, death)
     columns = {
         "patient_id": np.arange(first_id, first_id + rows.size, dtype=np.int64),
-        "sex": draws["sex"][rows],
-        "age_at_onset": draws["age_at_onset"][rows],
-        "phenotype": draws["arm"][rows],
-        "onset_site": draws["onset_site"][rows],
-        "diagnosis_delay_months": draws["diagnosis_delay_months"][rows],
-        "diagnosis_time": np.where(diagnosed, latent_dx, np.nan)[rows],
-        "progression_rate": draws["progression_rate"][rows],
+        "sex": draws["sex"][keep],
+        "age_at_onset": draws["age_at_onset"][keep],
+        "phenotype": draws["arm"][keep],
+        "onset_site": draws["onset_site"][keep],
+        "diagnosis_delay_months": draws["diagnosis_delay_months"][keep],
+        "diagnosis_time": np.where(diagnosed, latent_dx, np.nan)[keep],
+        "progression_rate": draws["progression_rate"][keep],
         "alsfrs_r_at_diagnosis": alsfrs_dx,
-        "death_time": death[rows],
-        "death_cause": (disease > other)[rows].astype(np.int8),
+        "death_time": death[keep],
+        "death_cause": (disease > other)[keep].astype(np.int8),
         "entry_time": entry,
-        "time": np.where(died, death[rows], censor),
+        "time": np.where(died, death[keep], censor),
         "event": died.astype(np.int64),
     }
-    columns.update({name: milestones[name][rows] for name in MILESTONE_COLUMNS})
+    columns.update({name: milestones[name][keep] for name in MILESTONE_COLUMNS})
     # with entry at diagnosis, the draws after the last patient needed were not needed
     drawn = size if rows.size < keep_at_most or not rows.size else int(rows[-1]) + 1
     categories = {
