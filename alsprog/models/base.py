@@ -130,11 +130,14 @@ class SurvivalModel:
         """Time (years) by which a fraction p has died; inf where p exceeds the ever-dying share."""
         arr = as_probabilities(p)
         flat = arr.ravel()
-        out = np.full(flat.shape, np.inf)
         dying = 1.0 - self.cure_fraction()
         inside = flat < dying if dying < 1 else flat < 1
         with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-            out[inside] = self._quantile(flat[inside])
+            if inside.all():  # the usual case, without a gather and a scatter
+                out = np.array(self._quantile(flat), dtype=float)
+            else:
+                out = np.full(flat.shape, np.inf)
+                out[inside] = self._quantile(flat[inside])
         out[flat == 0] = 0.0
         return _shaped(out, arr)
 
@@ -262,11 +265,12 @@ class SurvivalModel:
         large target (a small hazard ratio, a conditional far in the tail) keeps its precision."""
         target = np.asarray(target, dtype=float)
         p = -np.expm1(-target)
-        out = np.empty_like(target)
         closed = p < 1 - 1e-9
+        if closed.all():  # the usual case
+            return np.asarray(self.quantile(p), dtype=float)
+        out = np.empty_like(target)
         out[closed] = np.asarray(self.quantile(p[closed]))
-        if not closed.all():
-            out[~closed] = invert_cumulative_hazard(self, target[~closed])
+        out[~closed] = invert_cumulative_hazard(self, target[~closed])
         return out
 
     def _mean(self) -> float:
@@ -324,7 +328,8 @@ def invert_cumulative_hazard(model: SurvivalModel, target: np.ndarray) -> np.nda
     solve = reachable & ~below
     if not solve.any():
         return out
-    goal = log_target[solve]
+    every = solve.all()  # the usual case, without a gather and a scatter
+    goal = log_target.ravel() if every else log_target[solve]
     upper_index = np.searchsorted(grid_log_h, goal, side="left").clip(1, grid_u.size - 1)
     lo, hi = grid_u[upper_index - 1], grid_u[upper_index]
     span = grid_log_h[upper_index] - grid_log_h[upper_index - 1]
@@ -364,5 +369,7 @@ def invert_cumulative_hazard(model: SurvivalModel, target: np.ndarray) -> np.nda
             if index.size == 0:
                 break
     solved[index] = u  # any left after the last step
+    if every:
+        return np.exp(solved).reshape(target.shape)
     out[solve] = np.exp(solved)
     return out
