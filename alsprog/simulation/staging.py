@@ -32,6 +32,16 @@ MILESTONE_COLUMNS = (
     "mitos_stage_3_time",
     "mitos_stage_4_time",
 )
+# MiToS (Chio et al. 2015): an item counts towards its domain's loss at this score or less
+MITOS_AT_MOST = {
+    "swallowing": 1,
+    "walking": 1,
+    "dressing": 1,
+    "speech": 1,
+    "handwriting": 1,
+    "dyspnea": 1,
+    "respiratory_insufficiency": 2,
+}
 
 
 def _at(scores: np.ndarray, item: str) -> np.ndarray:
@@ -56,18 +66,6 @@ def kings_stage(scores: np.ndarray, settings: CourseSettings) -> np.ndarray:
 def mitos_stage(scores: np.ndarray) -> np.ndarray:
     """MiToS stage (0-4) of each row of integer item scores (ITEMS order)."""
     return _mitos_domains_lost(lambda item: _at(scores, item) <= MITOS_AT_MOST[item]).sum(axis=1)
-
-
-# MiToS: an item counts towards its domain's loss at this score or less
-MITOS_AT_MOST = {
-    "swallowing": 1,
-    "walking": 1,
-    "dressing": 1,
-    "speech": 1,
-    "handwriting": 1,
-    "dyspnea": 1,
-    "respiratory_insufficiency": 2,
-}
 
 
 def _mitos_domains_lost(lost) -> np.ndarray | list[np.ndarray]:
