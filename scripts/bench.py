@@ -253,6 +253,29 @@ def checks(n: int = 200_000) -> None:
         )
 
 
+def _simulation_parts(n: int) -> tuple[float, float]:
+    """Seconds spent, over the blocks of an n-patient cohort, on the draws with the death
+    times, and on the course with the milestones (and the ALSFRS-R at diagnosis)."""
+    from alsprog.simulation.blocks import plan
+    from alsprog.simulation.course import Course
+    from alsprog.simulation.patients import BLOCK, draw_block
+    from alsprog.simulation.staging import milestone_times
+    from alsprog.simulation.visits import true_scores
+
+    p = plan(n, 1)
+    draws = course = 0.0
+    for index in range(-(-n // BLOCK)):
+        size = min(BLOCK, n - index * BLOCK)
+        start = time.perf_counter()
+        block = draw_block(p.arms, p.seed, index, size, p.settings, p.correlation, p.parts)
+        middle = time.perf_counter()
+        built = Course.build(block, p.settings, p.parts)
+        true_scores(built, block["latent_diagnosis_time"])
+        milestone_times(built, np.minimum(block["disease_time"], block["other_time"]))
+        draws, course = draws + middle - start, course + time.perf_counter() - middle
+    return draws, course
+
+
 def simulation(stream_n: int) -> None:
     import resource
     import tempfile
@@ -264,8 +287,8 @@ def simulation(stream_n: int) -> None:
     als = alsprog.phenotype("als")
     simulate_cohort(1_000, 0)  # warm: calibration and imports
     rng = np.random.default_rng(5)
-    ours = best_of(lambda: simulate_cohort(1_000_000, 1), 1)
-    floor = best_of(lambda: als.model.sample(1_000_000, rng), 1)
+    ours = best_of(lambda: simulate_cohort(1_000_000, 1), 2)
+    floor = best_of(lambda: als.model.sample(1_000_000, rng), 2)
     record(
         "simulate_cohort 10^6 (patients table)",
         ours,
@@ -273,6 +296,14 @@ def simulation(stream_n: int) -> None:
         "numpy death times only (floor)",
         "< 2 s",
     )
+    draws, course = _simulation_parts(1_000_000)
+    parts = (
+        ("draws and death times", draws),
+        ("course, milestones, ALSFRS-R at diagnosis", course),
+        ("the table (follow-up, columns, DataFrame)", max(ours - draws - course, 0.0)),
+    )
+    for what, seconds in parts:
+        record(f"  {what}", seconds, floor, "numpy death times only (floor)", "part")
     people = als.population.sample(200, rng)
 
     def loop() -> None:  # one patient at a time: their own model, one draw each
@@ -666,7 +697,9 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=100_000, help="rows for the fit benchmark")
     parser.add_argument("--stream", type=int, default=10_000_000, help="patients to stream")
     parser.add_argument(
-        "--only", choices=["trials"], help="run one group of benchmarks (trials: the trial wing)"
+        "--only",
+        choices=["trials", "simulation"],
+        help="run one group of benchmarks (trials: the trial wing; simulation: cohorts)",
     )
     parser.add_argument("--no-grid", action="store_true", help="skip the Dask grid benchmark")
     parser.add_argument(
@@ -677,6 +710,9 @@ def main() -> int:
     )
     args = parser.parse_args()
     print(f"{'what':<46} {'alsprog':>11} {'other':>11} {'ratio':>9}")
+    if args.only == "simulation":
+        simulation(args.stream)
+        return 0
     if args.only == "trials":
         trials(grid=not args.no_grid)
         simulated_trials(args.trial_replicates, grid=not args.no_grid)

@@ -41,6 +41,14 @@ ArrayLike = float | np.ndarray | list[float]
 LOG_T_MIN, LOG_T_MAX = -30.0, 12.0
 
 
+def nan_to_number(values: np.ndarray, nan: float = 0.0) -> np.ndarray:
+    """``np.nan_to_num(values, nan=nan)``, without its passes when every value is finite
+    (the usual case, in the solvers' inner loops)."""
+    if np.isfinite(values).all():
+        return values
+    return np.nan_to_num(values, nan=nan)
+
+
 def _shaped(values: np.ndarray, like: np.ndarray) -> float | np.ndarray:
     """Return a float for a 0-d input, else an array of the input's shape."""
     values = np.asarray(values, dtype=float).reshape(like.shape)
@@ -122,11 +130,14 @@ class SurvivalModel:
         """Time (years) by which a fraction p has died; inf where p exceeds the ever-dying share."""
         arr = as_probabilities(p)
         flat = arr.ravel()
-        out = np.full(flat.shape, np.inf)
         dying = 1.0 - self.cure_fraction()
         inside = flat < dying if dying < 1 else flat < 1
         with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-            out[inside] = self._quantile(flat[inside])
+            if inside.all():  # the usual case, without a gather and a scatter
+                out = np.array(self._quantile(flat), dtype=float)
+            else:
+                out = np.full(flat.shape, np.inf)
+                out[inside] = self._quantile(flat[inside])
         out[flat == 0] = 0.0
         return _shaped(out, arr)
 
@@ -254,8 +265,10 @@ class SurvivalModel:
         large target (a small hazard ratio, a conditional far in the tail) keeps its precision."""
         target = np.asarray(target, dtype=float)
         p = -np.expm1(-target)
-        out = np.empty_like(target)
         closed = p < 1 - 1e-9
+        if closed.all():  # the usual case
+            return np.asarray(self.quantile(p), dtype=float)
+        out = np.empty_like(target)
         out[closed] = np.asarray(self.quantile(p[closed]))
         out[~closed] = invert_cumulative_hazard(self, target[~closed])
         return out
@@ -315,7 +328,8 @@ def invert_cumulative_hazard(model: SurvivalModel, target: np.ndarray) -> np.nda
     solve = reachable & ~below
     if not solve.any():
         return out
-    goal = log_target[solve]
+    every = solve.all()  # the usual case, without a gather and a scatter
+    goal = log_target.ravel() if every else log_target[solve]
     upper_index = np.searchsorted(grid_log_h, goal, side="left").clip(1, grid_u.size - 1)
     lo, hi = grid_u[upper_index - 1], grid_u[upper_index]
     span = grid_log_h[upper_index] - grid_log_h[upper_index - 1]
@@ -323,28 +337,39 @@ def invert_cumulative_hazard(model: SurvivalModel, target: np.ndarray) -> np.nda
         frac = np.where(
             np.isfinite(span) & (span > 0), (goal - grid_log_h[upper_index - 1]) / span, 0.5
         )
-    u = lo + np.clip(np.nan_to_num(frac, nan=0.5), 0.0, 1.0) * (hi - lo)
-    active = np.arange(goal.size)  # only points that have not converged are evaluated again
+    u = lo + np.clip(nan_to_number(frac, nan=0.5), 0.0, 1.0) * (hi - lo)
+    solved = np.empty(goal.size)
+    index = np.arange(goal.size)  # the points still sought, and their working values
     for _ in range(60):
-        ua, la, ha, ga = u[active], lo[active], hi[active], goal[active]
-        t = np.exp(ua)
+        t = np.exp(u)
         cum, hazard = model._cumulative_hazard_and_hazard(t)
-        g = np.log(cum) - ga
+        g = np.log(cum) - goal
         slope = t * hazard / cum
-        la = np.where(g < 0, ua, la)
-        ha = np.where(g > 0, ua, ha)
+        lo = np.where(g < 0, u, lo)
+        hi = np.where(g > 0, u, hi)
         with np.errstate(divide="ignore", invalid="ignore"):
-            step = ua - g / slope
-        tolerance = 1e-12 * np.maximum(1.0, np.abs(ua))
+            step = u - g / slope
+        tolerance = 1e-12 * np.maximum(1.0, np.abs(u))
         # A Newton step below the tolerance means converged, even when rounding puts it on
-        # the bracket's edge; otherwise a step leaving the bracket is replaced by bisection.
-        tiny = np.isfinite(step) & (np.abs(step - ua) < tolerance)
-        bad = ~np.isfinite(step) | (step <= la) | (step >= ha)
-        new_u = np.where(bad & ~tiny, 0.5 * (la + ha), step)
-        converged = tiny | (g == 0) | (np.abs(new_u - ua) < tolerance)
-        u[active], lo[active], hi[active] = new_u, la, ha
-        active = active[~converged]
-        if active.size == 0:
-            break
-    out[solve] = np.exp(u)
+        # the bracket's edge; otherwise a step leaving the bracket (or not finite) is replaced
+        # by bisection.
+        tiny = np.abs(step - u) < tolerance
+        bisect = ~(((step > lo) & (step < hi)) | tiny)
+        if bisect.any():
+            new_u = np.where(bisect, 0.5 * (lo + hi), step)
+            converged = tiny | (g == 0) | (np.abs(new_u - u) < tolerance)
+        else:  # Newton steps only: converged where the step was below the tolerance
+            new_u = step
+            converged = tiny | (g == 0)
+        u = new_u
+        if converged.any():
+            solved[index[converged]] = u[converged]
+            going = ~converged
+            index, u, lo, hi, goal = index[going], u[going], lo[going], hi[going], goal[going]
+            if index.size == 0:
+                break
+    solved[index] = u  # any left after the last step
+    if every:
+        return np.exp(solved).reshape(target.shape)
+    out[solve] = np.exp(solved)
     return out

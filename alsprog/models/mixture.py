@@ -8,7 +8,7 @@ from typing import ClassVar
 import numpy as np
 
 from alsprog.errors import InputError, as_sequence, check_probability
-from alsprog.models.base import SurvivalModel
+from alsprog.models.base import SurvivalModel, nan_to_number
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class Mixture(SurvivalModel):
             if w > 0:
                 s_k = c._survival(t)
                 survival += w * s_k
-                density += np.nan_to_num(w * c._hazard(t) * s_k, nan=0.0)
+                density += nan_to_number(w * c._hazard(t) * s_k)
         return -np.log(survival), density / survival
 
     def cure_fraction(self) -> float:

@@ -29,6 +29,7 @@ AGE_NODES, DELAY_NODES = 9, 5
 # Assumption: onset ages are kept in 15-100 years. MND onset before 15 is juvenile disease outside
 # these adult figures; the Normal(55, 10) default puts under 1e-4 of its mass beyond either end.
 MIN_AGE, MAX_AGE = 15.0, 100.0
+_SEXES = np.array(["male", "female"], dtype=object)  # as Python strings: no conversion later
 
 
 @cache
@@ -164,6 +165,6 @@ class Population:
     def sample(self, n: int, rng: np.random.Generator) -> pd.DataFrame:
         """``n`` patients: columns age_at_onset (years), sex, delay_months."""
         ages = np.clip(rng.normal(self.onset_age_mean, self.onset_age_sd, n), MIN_AGE, MAX_AGE)
-        sex = np.where(rng.random(n) < self.male_share, "male", "female")
+        sex = _SEXES[(rng.random(n) >= self.male_share).astype(np.intp)]  # male below the share
         delay = self.delay_median_months * np.exp(self.delay_log_sd * rng.standard_normal(n))
-        return pd.DataFrame({"age_at_onset": ages, "sex": sex, "delay_months": delay})
+        return pd.DataFrame({"age_at_onset": ages, "sex": sex, "delay_months": delay}, copy=False)

@@ -180,7 +180,7 @@ class LifeTable:
         """The age a (years) at which H from birth reaches ``target``, for one sex."""
         cumulative = self.cumulative_hazard_at_age[row]
         k = np.searchsorted(cumulative, target, side="right").clip(1, self.ages.size) - 1
-        return k + (target - cumulative[k]) / self.hazard[row, k]
+        return k + (target - cumulative.take(k)) / self.hazard[row].take(k)
 
 
 def _shown(value: object) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,7 @@ from alsprog.simulation.patients import BLOCK, draw_block
 from alsprog.simulation.piecewise import effect_components
 from alsprog.simulation.settings import SITES, CourseSettings, default_visit_interval_months
 from alsprog.simulation.staging import MILESTONE_COLUMNS, milestone_times
-from alsprog.simulation.visits import block_visits, true_scores
+from alsprog.simulation.visits import block_visits, domain_scores, total_score, true_scores
 
 PATIENT_COLUMNS = (
     "patient_id",
@@ -38,6 +39,7 @@ PATIENT_COLUMNS = (
     "event",
     *MILESTONE_COLUMNS,
 )
+VISIT_INPUTS = ("patient_id", "entry_time", "time", "event")  # the columns Block.visits reads
 ENTRIES = ("onset", "diagnosis")
 CAUSES = ("disease", "other")
 EMPTY_BLOCKS = 4  # with entry at diagnosis, give up after this many blocks without an entrant
@@ -61,28 +63,75 @@ class Plan:
 
 @dataclass(frozen=True)
 class Block:
-    """One block's patients (a DataFrame in PATIENT_COLUMNS) and its visit inputs."""
+    """One block's patients and its visit inputs.
+
+    columns : the patients table as arrays, PATIENT_COLUMNS; the categorical columns
+        (``categories``) as codes. ``patients`` is the DataFrame, made on first use. The
+        arrays may be the block's draws themselves (progression_rate is the course's rate):
+        read them, do not write to them.
+    """
 
     index: int
-    patients: pd.DataFrame
+    columns: dict[str, np.ndarray]
+    categories: dict[str, tuple[str, ...]]
     course: Course
     rows: np.ndarray  # positions in the block of the patients kept
     key: int
     drawn: int
 
+    @cached_property
+    def patients(self) -> pd.DataFrame:
+        """The block's patients table (PATIENT_COLUMNS)."""
+        return patients_frame(self.columns, self.categories)
+
     def visits(self, plan: Plan) -> pd.DataFrame:
-        p = self.patients
+        c = self.columns
         return block_visits(
             self.course,
             self.rows,
-            p["patient_id"].to_numpy(),
-            p["entry_time"].to_numpy(),
-            p["time"].to_numpy(),
-            p["event"].to_numpy() == 1,
+            c["patient_id"],
+            c["entry_time"],
+            c["time"],
+            c["event"] == 1,
             plan.visit_interval_months,
             self.key,
             plan.settings,
         )
+
+
+def patients_frame(columns: dict[str, np.ndarray], categories: dict) -> pd.DataFrame:
+    """The patients table (PATIENT_COLUMNS) on the arrays ``columns`` (not copied), the
+    ``categories`` columns made categorical from their codes."""
+    frame = {
+        name: pd.Categorical.from_codes(columns[name], categories[name])
+        if name in categories
+        else columns[name]
+        for name in PATIENT_COLUMNS
+    }
+    return pd.DataFrame(frame, copy=False)
+
+
+def collect(p: Plan) -> tuple[pd.DataFrame, tuple[Block, ...]]:
+    """The cohort's patients table and its blocks, made one block at a time.
+
+    Each block's columns are copied into the table's arrays as soon as it is made, and the
+    block kept holds views of them (copies of what its visits read, which a change to the
+    table must not move): the table is written once, and no block's own copy outlives it (a
+    DataFrame per block and ``pd.concat`` cost several times as much).
+    """
+    table: dict[str, np.ndarray] = {}
+    kept, start = [], 0
+    for block in blocks(p):
+        stop = start + block.rows.size
+        for name, values in block.columns.items():
+            if name not in table:
+                table[name] = np.empty(p.n, dtype=values.dtype)
+            table[name][start:stop] = values
+        columns = {name: table[name][start:stop] for name in table}
+        columns.update({name: block.columns[name] for name in VISIT_INPUTS})
+        kept.append(replace(block, columns=columns))
+        start = stop
+    return patients_frame(table, kept[0].categories), tuple(kept)
 
 
 def plan(
@@ -155,7 +204,7 @@ def blocks(p: Plan) -> Iterator[Block]:
     while entered < p.n:
         size = min(BLOCK, p.n - entered) if p.entry == "onset" else BLOCK
         block = make_block(p, index, size, first_id=entered + 1, keep_at_most=p.n - entered)
-        entered += len(block.patients)
+        entered += block.rows.size
         index += 1
         if entered == 0 and index >= EMPTY_BLOCKS:
             raise InputError(
@@ -180,32 +229,40 @@ def make_block(
     rows = np.arange(size)
     if p.entry == "diagnosis":
         rows = rows[diagnosed][:keep_at_most]
-    entry = latent_dx[rows] if p.entry == "diagnosis" else np.zeros(rows.size)
+    keep = rows if p.entry == "diagnosis" else slice(None)  # everyone: no copies
+    entry = latent_dx[keep] if p.entry == "diagnosis" else np.zeros(rows.size)
     end = entry + p.followup_years
     with np.errstate(divide="ignore"):
-        dropout = entry + draws["e_dropout"][rows] / p.dropout_per_year
+        dropout = entry + draws["e_dropout"][keep] / p.dropout_per_year
     censor = np.minimum(end, dropout)
-    died = death[rows] <= censor
-    dx_scores = true_scores(course, np.where(diagnosed, latent_dx, 0.0)[rows], rows)
-    alsfrs_dx = np.where(diagnosed[rows], dx_scores.sum(axis=1), np.nan)
+    died = death[keep] <= censor
+    dx_scores = true_scores(course, np.where(diagnosed, latent_dx, 0.0))  # every patient's
+    alsfrs_dx = np.where(diagnosed, total_score(domain_scores(dx_scores)), np.nan)[keep]
     milestones = milestone_times(course, death)
     columns = {
         "patient_id": np.arange(first_id, first_id + rows.size, dtype=np.int64),
-        "sex": pd.Categorical.from_codes(draws["sex"][rows], SEXES),
-        "age_at_onset": draws["age_at_onset"][rows],
-        "phenotype": pd.Categorical.from_codes(draws["arm"][rows], [a.name for a in p.arms]),
-        "onset_site": pd.Categorical.from_codes(draws["onset_site"][rows], SITES),
-        "diagnosis_delay_months": draws["diagnosis_delay_months"][rows],
-        "diagnosis_time": np.where(diagnosed, latent_dx, np.nan)[rows],
-        "progression_rate": draws["progression_rate"][rows],
+        "sex": draws["sex"][keep],
+        "age_at_onset": draws["age_at_onset"][keep],
+        "phenotype": draws["arm"][keep],
+        "onset_site": draws["onset_site"][keep],
+        "diagnosis_delay_months": draws["diagnosis_delay_months"][keep],
+        "diagnosis_time": np.where(diagnosed, latent_dx, np.nan)[keep],
+        "progression_rate": draws["progression_rate"][keep],
         "alsfrs_r_at_diagnosis": alsfrs_dx,
-        "death_time": death[rows],
-        "death_cause": pd.Categorical.from_codes((disease > other)[rows].astype(np.int8), CAUSES),
+        "death_time": death[keep],
+        "death_cause": (disease > other)[keep].astype(np.int8),
         "entry_time": entry,
-        "time": np.where(died, death[rows], censor),
+        "time": np.where(died, death[keep], censor),
         "event": died.astype(np.int64),
     }
-    columns.update({name: milestones[name][rows] for name in MILESTONE_COLUMNS})
+    columns.update({name: milestones[name][keep] for name in MILESTONE_COLUMNS})
     # with entry at diagnosis, the draws after the last patient needed were not needed
     drawn = size if rows.size < keep_at_most or not rows.size else int(rows[-1]) + 1
-    return Block(index, pd.DataFrame(columns), course, rows, int(draws["noise_key"][0]), drawn)
+    categories = {
+        "sex": SEXES,
+        "phenotype": tuple(a.name for a in p.arms),
+        "onset_site": SITES,
+        "death_cause": CAUSES,
+    }
+    key = int(draws["noise_key"][0])
+    return Block(index, columns, categories, course, rows, key, drawn)

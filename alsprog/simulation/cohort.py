@@ -12,7 +12,7 @@ from alsprog.errors import InputError
 from alsprog.models.base import SurvivalModel
 from alsprog.models.kaplan_meier import KaplanMeier, kaplan_meier
 from alsprog.population.lifetable import DEFAULT_TABLE
-from alsprog.simulation.blocks import PATIENT_COLUMNS, Block, Plan, blocks, plan
+from alsprog.simulation.blocks import Block, Plan, collect, plan
 from alsprog.simulation.visits import VISIT_COLUMNS
 
 
@@ -174,8 +174,7 @@ def simulate_cohort(
         background=background,
         effect=effect,
     )
-    parts = tuple(blocks(request))
-    patients = pd.concat([b.patients for b in parts], ignore_index=True)
+    patients, parts = collect(request)
     settings = {
         "n": request.n,
         "n_drawn": int(sum(b.drawn for b in parts)),
@@ -189,7 +188,7 @@ def simulate_cohort(
         "effect": [getattr(c, "kind", "?") for c in request.parts],
     }
     return Cohort(
-        patients=patients[list(PATIENT_COLUMNS)],
+        patients=patients,
         models={a.name: a.curve for a in request.arms},
         settings=settings,
         _plan=request,

@@ -32,6 +32,16 @@ MILESTONE_COLUMNS = (
     "mitos_stage_3_time",
     "mitos_stage_4_time",
 )
+# MiToS (Chio et al. 2015): an item counts towards its domain's loss at this score or less
+MITOS_AT_MOST = {
+    "swallowing": 1,
+    "walking": 1,
+    "dressing": 1,
+    "speech": 1,
+    "handwriting": 1,
+    "dyspnea": 1,
+    "respiratory_insufficiency": 2,
+}
 
 
 def _at(scores: np.ndarray, item: str) -> np.ndarray:
@@ -55,16 +65,17 @@ def kings_stage(scores: np.ndarray, settings: CourseSettings) -> np.ndarray:
 
 def mitos_stage(scores: np.ndarray) -> np.ndarray:
     """MiToS stage (0-4) of each row of integer item scores (ITEMS order)."""
-    return _mitos_domains_lost(lambda item, v: _at(scores, item) <= v).sum(axis=1)
+    return _mitos_domains_lost(lambda item: _at(scores, item) <= MITOS_AT_MOST[item]).sum(axis=1)
 
 
-def _mitos_domains_lost(at_most) -> np.ndarray:
-    """The four MiToS domains; ``at_most(item, v)`` is (for scores) a boolean array or (for
-    times) the time the item reaches v or less. Returns a (n, 4) array of either."""
-    swallowing = at_most("swallowing", 1)
-    movement = (at_most("walking", 1), at_most("dressing", 1))
-    communication = (at_most("speech", 1), at_most("handwriting", 1))
-    breathing = (at_most("dyspnea", 1), at_most("respiratory_insufficiency", 2))
+def _mitos_domains_lost(lost) -> np.ndarray | list[np.ndarray]:
+    """The four MiToS domains; ``lost(item)`` is (for scores) a boolean array, or (for
+    times) the time the item reaches its MITOS_AT_MOST score. Returns a (n, 4) boolean
+    array, or the four domains' times."""
+    swallowing = lost("swallowing")
+    movement = (lost("walking"), lost("dressing"))
+    communication = (lost("speech"), lost("handwriting"))
+    breathing = (lost("dyspnea"), lost("respiratory_insufficiency"))
     if swallowing.dtype == bool:
         return np.stack(
             [
@@ -75,15 +86,12 @@ def _mitos_domains_lost(at_most) -> np.ndarray:
             ],
             axis=1,
         )
-    return np.stack(
-        [
-            swallowing,
-            np.minimum(*movement),
-            np.maximum(*communication),
-            np.minimum(*breathing),
-        ],
-        axis=1,
-    )
+    return [
+        swallowing,
+        np.minimum(*movement),
+        np.maximum(*communication),
+        np.minimum(*breathing),
+    ]
 
 
 def milestone_times(course: Course, death_time: np.ndarray) -> dict[str, np.ndarray]:
@@ -92,39 +100,45 @@ def milestone_times(course: Course, death_time: np.ndarray) -> dict[str, np.ndar
     kings_stage_k_time and mitos_stage_k_time are the first times at stage k or higher.
     """
     s = course.settings
-    at = course.time_at_most
-    involved = np.column_stack(
-        [at(BULBAR_ITEMS, 3), at(UPPER_LIMB_ITEMS, 3), at(LOWER_LIMB_ITEMS, 3)]
-    )
-    involved = _sorted_rows(involved)
-    gastrostomy = at("swallowing", s.gastrostomy_at_most)
-    niv = at("respiratory_insufficiency", s.niv_at_most)
-    stage_4 = np.minimum(np.minimum(gastrostomy, niv), at("dyspnea", 0))
-    mitos = _mitos_domains_lost(at)
-    mitos = _sorted_rows(mitos)
+    requests = {
+        "bulbar": (BULBAR_ITEMS, 3),
+        "upper_limb": (UPPER_LIMB_ITEMS, 3),
+        "lower_limb": (LOWER_LIMB_ITEMS, 3),
+        "gastrostomy": ("swallowing", s.gastrostomy_at_most),
+        "niv": ("respiratory_insufficiency", s.niv_at_most),
+        "dyspnea_0": ("dyspnea", 0),
+        "tracheostomy": ("respiratory_insufficiency", 0),
+        **{f"mitos_{item}": (item, score) for item, score in MITOS_AT_MOST.items()},
+    }
+    distinct = list(dict.fromkeys(requests.values()))  # gastrostomy and MiToS may share one
+    times = dict(zip(distinct, course.times_at_most(distinct), strict=True))
+    at = {name: times[request] for name, request in requests.items()}
+    involved = _sorted([at["bulbar"], at["upper_limb"], at["lower_limb"]])
+    stage_4 = np.minimum(np.minimum(at["gastrostomy"], at["niv"]), at["dyspnea_0"])
+    mitos = _sorted(_mitos_domains_lost(lambda item: at[f"mitos_{item}"]))
     times = {
-        "gastrostomy_time": gastrostomy,
-        "niv_time": niv,
-        "tracheostomy_time": at("respiratory_insufficiency", 0),
-        "kings_stage_2_time": np.minimum(involved[:, 1], stage_4),
-        "kings_stage_3_time": np.minimum(involved[:, 2], stage_4),
+        "gastrostomy_time": at["gastrostomy"],
+        "niv_time": at["niv"],
+        "tracheostomy_time": at["tracheostomy"],
+        "kings_stage_2_time": np.minimum(involved[1], stage_4),
+        "kings_stage_3_time": np.minimum(involved[2], stage_4),
         "kings_stage_4_time": stage_4,
-        **{f"mitos_stage_{k + 1}_time": mitos[:, k] for k in range(4)},
+        **{f"mitos_stage_{k + 1}_time": mitos[k] for k in range(4)},
     }
     return {name: np.where(v < death_time, v, np.nan) for name, v in times.items()}
 
 
-def _sorted_rows(values: np.ndarray) -> np.ndarray:
-    """Each row sorted (3 or 4 columns), by a compare-exchange network: exact, and much
-    faster than np.sort along short rows."""
-    columns = [values[:, j] for j in range(values.shape[1])]
+def _sorted(columns: list[np.ndarray]) -> list[np.ndarray]:
+    """Three or four columns sorted row by row (column k holds each row's k-th smallest), by
+    a compare-exchange network: exact, and much faster than np.sort along short rows."""
+    columns = list(columns)
     pairs = {3: ((0, 1), (1, 2), (0, 1)), 4: ((0, 1), (2, 3), (0, 2), (1, 3), (1, 2))}
     for i, j in pairs[len(columns)]:
         columns[i], columns[j] = (
             np.minimum(columns[i], columns[j]),
             np.maximum(columns[i], columns[j]),
         )
-    return np.column_stack(columns)
+    return columns
 
 
 def running_max(values: np.ndarray, patient: np.ndarray) -> np.ndarray:

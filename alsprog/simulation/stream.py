@@ -62,7 +62,8 @@ class _Sink:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            table = pa.Table.from_pandas(frame, preserve_index=False)
+            # one thread: for a block, a pool's start-up costs more than it saves
+            table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
             if self.writer is None:  # dictionary pages for the categories only: floats and
                 # small integers gain little from them and cost most of the writing time
                 categorical = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]

@@ -43,9 +43,23 @@ def standard_normal_hash(key: np.ndarray, position: np.ndarray, counter: np.ndar
     return ndtri(u)
 
 
-def true_scores(course: Course, t: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Noise-free integer item scores (0-4) at times ``t``, shape (len, 12)."""
-    return np.clip(np.floor(4.0 - course.losses(t, rows) + 0.5), 0, 4).astype(np.int8)
+def true_scores(course: Course, t: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """Noise-free integer item scores (0-4) at times ``t`` of patients ``rows`` (None: t[i]
+    is patient i's, for every patient), shape (len, 12)."""
+    score = 4.0 - course.losses(t, rows)
+    score += 0.5
+    return np.clip(np.floor(score, out=score), 0, 4, out=score).astype(np.int8)
+
+
+def domain_scores(scores: np.ndarray) -> np.ndarray:
+    """The four domain scores (0-12) of rows of item scores (ITEMS order: three items per
+    domain), int8, shape (len, 4)."""
+    return scores[:, 0::3] + scores[:, 1::3] + scores[:, 2::3]  # faster than a sum by rows
+
+
+def total_score(domains: np.ndarray) -> np.ndarray:
+    """ALSFRS-R (0-48) of rows of domain scores, int8."""
+    return domains[:, 0] + domains[:, 1] + domains[:, 2] + domains[:, 3]
 
 
 def block_visits(
@@ -86,9 +100,9 @@ def block_visits(
         "months_since_entry": k * float(interval_months),
     }
     columns.update({item: scores[:, i] for i, item in enumerate(ITEMS)})
-    domains = scores.reshape(-1, 4, 3).sum(axis=2, dtype=np.int8)
+    domains = domain_scores(scores)
     columns.update({domain: domains[:, d] for d, domain in enumerate(DOMAINS)})
-    columns["alsfrs_r"] = domains.sum(axis=1, dtype=np.int8)
+    columns["alsfrs_r"] = total_score(domains)
     columns["kings_stage"] = running_max(kings_stage(scores, settings), which).astype(np.int8)
     columns["mitos_stage"] = running_max(mitos_stage(scores), which).astype(np.int8)
     return pd.DataFrame(columns)
