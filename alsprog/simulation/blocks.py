@@ -4,7 +4,9 @@ need. Shared by ``simulate_cohort`` (in memory) and ``stream`` (to files)."""
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -43,6 +45,7 @@ VISIT_INPUTS = ("patient_id", "entry_time", "time", "event")  # the columns Bloc
 ENTRIES = ("onset", "diagnosis")
 CAUSES = ("disease", "other")
 EMPTY_BLOCKS = 4  # with entry at diagnosis, give up after this many blocks without an entrant
+THREADS = min(2, os.cpu_count() or 1)  # blocks made at once in memory (see ``blocks``)
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,7 @@ def collect(p: Plan) -> tuple[pd.DataFrame, tuple[Block, ...]]:
     """
     table: dict[str, np.ndarray] = {}
     kept, start = [], 0
-    for block in blocks(p):
+    for block in blocks(p, THREADS):
         stop = start + block.rows.size
         for name, values in block.columns.items():
             if name not in table:
@@ -198,8 +201,24 @@ def _number(name: str, value: object) -> float:
     return float(value)
 
 
-def blocks(p: Plan) -> Iterator[Block]:
-    """The cohort's blocks in order; the last is cut so that exactly n patients enter."""
+def blocks(p: Plan, threads: int = 1) -> Iterator[Block]:
+    """The cohort's blocks in order; the last is cut so that exactly n patients enter.
+
+    ``threads`` > 1 makes blocks of a cohort entering at onset that many at a time (numpy
+    releases the GIL in its loops, so two threads take about 0.7 of the time on two cores).
+    Every block comes from its own streams, so the blocks are the same whatever the threads.
+    With entry at diagnosis a block's size depends on the blocks before it: made one by one.
+    """
+    if threads > 1 and p.entry == "onset":
+        starts = range(0, p.n, BLOCK)
+        with ThreadPoolExecutor(threads) as pool:
+            yield from pool.map(
+                lambda start: make_block(
+                    p, start // BLOCK, min(BLOCK, p.n - start), start + 1, p.n - start
+                ),
+                starts,
+            )
+        return
     entered, index = 0, 0
     while entered < p.n:
         size = min(BLOCK, p.n - entered) if p.entry == "onset" else BLOCK

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import dkw_gap
 from scipy import stats
@@ -165,3 +166,20 @@ def test_same_seed_same_cohort_and_block_structure_does_not_matter():
     small = simulate_cohort(500, 99)
     large = simulate_cohort(20_000, 99)
     assert small.patients.equals(large.patients.iloc[:500])
+
+
+def test_blocks_made_in_threads_are_the_blocks_made_one_by_one(monkeypatch):
+    import alsprog.simulation.blocks as blocks
+
+    monkeypatch.setattr(blocks, "THREADS", 2)
+    threaded = simulate_cohort(40_000, 5, visit_interval_months=6.0, effect=edaravone_like())
+    monkeypatch.setattr(blocks, "THREADS", 1)
+    serial = simulate_cohort(40_000, 5, visit_interval_months=6.0, effect=edaravone_like())
+    pd.testing.assert_frame_equal(threaded.patients, serial.patients, check_exact=True)
+    pd.testing.assert_frame_equal(threaded.visits, serial.visits, check_exact=True)
+
+
+def edaravone_like():
+    from alsprog.effects import HazardRatio, SlopeReduction
+
+    return SlopeReduction(0.3) & HazardRatio(0.8, start_years=0.5)
