@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from conftest import dkw_gap
+from dkw import dkw_gap
 
 from alsprog.errors import InputError
 from alsprog.models import Weibull

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import dkw_gap
+from dkw import dkw_gap
 from scipy import stats
 
 import alsprog
