@@ -34,6 +34,7 @@ CANDIDATE_UNIFORMS = 8  # per candidate: screen, phenotype, site, 2 for normals,
 GRID = 8192  # points bracketing each disease cumulative hazard over the screening horizon
 MARGIN = 1e-9  # relative: a bracket decides only when it clears the draw by this much
 SMALLEST_BRACKET = 1e-6  # below this cumulative hazard, H is evaluated (rounding near 0)
+RADIUS_BINS = 4096  # bins of the Box-Muller radius's uniform in the prefilter's table
 
 
 def hashed_uniform(key: np.ndarray, index: np.ndarray, stream: int) -> np.ndarray:
@@ -174,14 +175,16 @@ class Prefilter:
     whatever the site and the exact covariates. Only the others get ``candidates``. For one
     phenotype whose hazard ratio is log-linear in age and delay (checked when built; else no
     prefilter, ``build`` returns None).
+
+    Both bounds are tables made once per design, so a candidate costs two look-ups. hr_low
+    falls as r grows, and r grows with the uniform u it comes from (r = sqrt(-2 log(1 - u))):
+    bin i of u, [i / RADIUS_BINS, (i + 1) / RADIUS_BINS), holds hr_low at its upper end, the
+    lowest in the bin. H_low is indexed like the brackets' grid (one step of slack).
     """
 
-    slopes: tuple[float, float]  # d log hr / d age (per year), d log hr / d delay (per month)
-    offset: float  # log hr at age 0 and delay 0
-    age: tuple[float, float]  # mean, sd (years)
-    delay: tuple[float, float]  # median (months), log sd
+    hazard_ratio_low: np.ndarray  # (RADIUS_BINS,): hr_low over each bin of the radius's uniform
+    cumulative_low: np.ndarray  # (GRID + 1,): H_low (1 - MARGIN), -1 where too small to decide
     step: float
-    low: np.ndarray  # min over the disease models of the bracket table
 
     @classmethod
     def build(cls, arms: tuple[Arm, ...], brackets: DiseaseBrackets) -> Prefilter | None:
@@ -197,27 +200,26 @@ class Prefilter:
         linear = offset + slope_age * ages + slope_delay * delays
         if not np.allclose(linear, log_hr, rtol=0, atol=1e-9):
             return None
-        age = (pop.onset_age_mean, pop.onset_age_sd)
-        delay = (pop.delay_median_months, pop.delay_log_sd)
-        low = brackets.table.min(axis=0)
-        return cls((slope_age, slope_delay), offset, age, delay, brackets.step, low)
+        upper = np.arange(1, RADIUS_BINS + 1) / RADIUS_BINS
+        upper[-1] = np.nextafter(1.0, 0.0)  # the largest uniform drawn
+        radius = np.sqrt(-2.0 * np.log(1.0 - upper))  # as in candidates
+        # the age and the delay at the end of their range that lowers the hazard ratio
+        mean, sd = pop.onset_age_mean, pop.onset_age_sd
+        age = np.clip(mean - np.copysign(sd, slope_age) * radius, MIN_AGE, MAX_AGE)
+        median, log_sd = pop.delay_median_months, pop.delay_log_sd
+        delay = median * np.exp(-np.copysign(log_sd, slope_delay) * radius)
+        hr_low = np.exp(offset + slope_age * age + slope_delay * delay - 1e-9)
+        low = brackets.table.min(axis=0)[np.maximum(np.arange(GRID + 1) - 1, 0)]
+        cumulative_low = np.where(low >= SMALLEST_BRACKET, low * (1.0 - MARGIN), -1.0)
+        return cls(hr_low, cumulative_low, brackets.step)
 
     def maybe_alive(self, u: np.ndarray, d: np.ndarray) -> np.ndarray:
         """Indices of the candidates (uniforms ``u`` as ``candidates`` takes them, screening
         times d) not surely dead of the disease by d."""
-        radius = np.sqrt(-2.0 * np.log(1.0 - u[3]))  # as in candidates, bit for bit
-        slope_age, slope_delay = self.slopes
-        mean, sd = self.age
-        # the age and the delay at the end of their range that lowers the hazard ratio
-        age = np.clip(mean - np.copysign(sd, slope_age) * radius, MIN_AGE, MAX_AGE)
-        median, log_sd = self.delay
-        delay = median * np.exp(-np.copysign(log_sd, slope_delay) * radius)
-        hr_low = np.exp(self.offset + slope_age * age + slope_delay * delay - 1e-9)
+        hr_low = self.hazard_ratio_low.take((u[3] * RADIUS_BINS).astype(np.intp))
         k = np.minimum((d / self.step).astype(np.intp), GRID)
-        h_low = self.low.take(np.maximum(k - 1, 0))
-        e_disease = -np.log(1.0 - u[6])
-        dead = (hr_low * h_low * (1.0 - MARGIN) >= e_disease) & (h_low >= SMALLEST_BRACKET)
-        return np.flatnonzero(~dead)
+        bound = hr_low * self.cumulative_low.take(k)  # negative: too small to decide
+        return np.flatnonzero(bound < -np.log(1.0 - u[6]))  # E_disease, as in candidates
 
 
 def alive_other_cause(arms: tuple[Arm, ...], people: Candidates, d: np.ndarray) -> np.ndarray:
