@@ -34,6 +34,8 @@ CANDIDATE_UNIFORMS = 8  # per candidate: screen, phenotype, site, 2 for normals,
 GRID = 8192  # points bracketing each disease cumulative hazard over the screening horizon
 MARGIN = 1e-9  # relative: a bracket decides only when it clears the draw by this much
 SMALLEST_BRACKET = 1e-6  # below this cumulative hazard, H is evaluated (rounding near 0)
+RADIUS_BINS = 512  # prefilter table: bins of the Box-Muller radius's uniform (u3)
+ANGLE_BINS = 64  # and of its angle's (u4): a multiple of 4 (quarter turns)
 
 
 def hashed_uniform(key: np.ndarray, index: np.ndarray, stream: int) -> np.ndarray:
@@ -168,20 +170,21 @@ class DiseaseBrackets:
 class Prefilter:
     """A cheap first look that sets aside candidates the disease has surely killed by d.
 
-    From the Box-Muller radius r alone, |z_age| <= r and |z_delay| <= r, which bound the onset
-    age and the delay, hence (log-linear in both) the prognostic hazard ratio from below; with
-    the smallest of the disease models' brackets, hr_low * H_low(d) >= E_disease means dead,
-    whatever the site and the exact covariates. Only the others get ``candidates``. For one
-    phenotype whose hazard ratio is log-linear in age and delay (checked when built; else no
-    prefilter, ``build`` returns None).
+    The Box-Muller draws (u3, u4) give z_age = r cos(2 pi u4) and z_delay = r sin(2 pi u4)
+    with r = sqrt(-2 log(1 - u3)). Over a bin of (u3, u4) the two normals lie in intervals
+    (r grows with u3; a bin of u4 stays within a quarter turn, where cos and sin are
+    monotone), which bound the onset age and the delay, hence (log-linear in both) the
+    prognostic hazard ratio from below: hr_low. With the smallest of the disease models'
+    brackets, hr_low * H_low(d) >= E_disease means dead, whatever the site and the exact
+    covariates. Only the others get ``candidates``. Both bounds are tables made once per
+    design, so a candidate costs two look-ups. For one phenotype whose hazard ratio is
+    log-linear in age and delay (checked when built; else no prefilter, ``build`` returns
+    None).
     """
 
-    slopes: tuple[float, float]  # d log hr / d age (per year), d log hr / d delay (per month)
-    offset: float  # log hr at age 0 and delay 0
-    age: tuple[float, float]  # mean, sd (years)
-    delay: tuple[float, float]  # median (months), log sd
+    hazard_ratio_low: np.ndarray  # (RADIUS_BINS * ANGLE_BINS,): hr_low per bin of (u3, u4)
+    cumulative_low: np.ndarray  # (GRID + 1,): H_low (1 - MARGIN), -1 where too small to decide
     step: float
-    low: np.ndarray  # min over the disease models of the bracket table
 
     @classmethod
     def build(cls, arms: tuple[Arm, ...], brackets: DiseaseBrackets) -> Prefilter | None:
@@ -197,27 +200,51 @@ class Prefilter:
         linear = offset + slope_age * ages + slope_delay * delays
         if not np.allclose(linear, log_hr, rtol=0, atol=1e-9):
             return None
-        age = (pop.onset_age_mean, pop.onset_age_sd)
-        delay = (pop.delay_median_months, pop.delay_log_sd)
-        low = brackets.table.min(axis=0)
-        return cls((slope_age, slope_delay), offset, age, delay, brackets.step, low)
+        z_age, z_delay = _normal_ranges()
+        # in each bin, the ends of the two ranges that lower the hazard ratio
+        low_age = z_age[0] if slope_age > 0 else z_age[1]
+        low_delay = z_delay[0] if slope_delay > 0 else z_delay[1]
+        age = np.clip(pop.onset_age_mean + pop.onset_age_sd * low_age, MIN_AGE, MAX_AGE)
+        delay = pop.delay_median_months * np.exp(pop.delay_log_sd * low_delay)
+        with np.errstate(invalid="ignore", over="ignore"):
+            log_low = offset + slope_age * age + slope_delay * delay - 1e-9
+        hr_low = np.exp(np.nan_to_num(log_low, nan=-np.inf)).ravel()
+        low = brackets.table.min(axis=0)[np.maximum(np.arange(GRID + 1) - 1, 0)]
+        cumulative_low = np.where(low >= SMALLEST_BRACKET, low * (1.0 - MARGIN), -1.0)
+        return cls(hr_low, cumulative_low, brackets.step)
 
     def maybe_alive(self, u: np.ndarray, d: np.ndarray) -> np.ndarray:
         """Indices of the candidates (uniforms ``u`` as ``candidates`` takes them, screening
         times d) not surely dead of the disease by d."""
-        radius = np.sqrt(-2.0 * np.log(1.0 - u[3]))  # as in candidates, bit for bit
-        slope_age, slope_delay = self.slopes
-        mean, sd = self.age
-        # the age and the delay at the end of their range that lowers the hazard ratio
-        age = np.clip(mean - np.copysign(sd, slope_age) * radius, MIN_AGE, MAX_AGE)
-        median, log_sd = self.delay
-        delay = median * np.exp(-np.copysign(log_sd, slope_delay) * radius)
-        hr_low = np.exp(self.offset + slope_age * age + slope_delay * delay - 1e-9)
+        radius_bin = (u[3] * RADIUS_BINS).astype(np.intp)
+        angle_bin = (u[4] * ANGLE_BINS).astype(np.intp)
+        hr_low = self.hazard_ratio_low.take(radius_bin * ANGLE_BINS + angle_bin)
         k = np.minimum((d / self.step).astype(np.intp), GRID)
-        h_low = self.low.take(np.maximum(k - 1, 0))
-        e_disease = -np.log(1.0 - u[6])
-        dead = (hr_low * h_low * (1.0 - MARGIN) >= e_disease) & (h_low >= SMALLEST_BRACKET)
-        return np.flatnonzero(~dead)
+        bound = hr_low * self.cumulative_low.take(k)  # negative: too small to decide
+        return np.flatnonzero(bound < -np.log(1.0 - u[6]))  # E_disease, as in candidates
+
+
+def _normal_ranges() -> tuple[np.ndarray, np.ndarray]:
+    """(low, high) of z_age and of z_delay, as ``candidates`` computes them, over each bin
+    of (u3, u4): arrays (2, RADIUS_BINS, ANGLE_BINS), widened against rounding."""
+    u3 = np.arange(RADIUS_BINS + 1) / RADIUS_BINS
+    u3[-1] = np.nextafter(1.0, 0.0)  # the largest uniform drawn
+    with np.errstate(divide="ignore"):
+        radius = np.sqrt(-2.0 * np.log(1.0 - u3))
+    r_low, r_high = radius[:-1, None] * (1 - 1e-12), radius[1:, None] * (1 + 1e-12)
+    cos = np.cos((2.0 * np.pi) * np.arange(ANGLE_BINS + 1) / ANGLE_BINS)
+    c_low = np.minimum(cos[:-1], cos[1:]) - 1e-12
+    c_high = np.maximum(cos[:-1], cos[1:]) + 1e-12
+    # sin = sqrt(1 - cos^2), falling as |cos| grows; its sign is + for u4 < 1/2
+    smallest_abs = np.where(c_low * c_high <= 0, 0.0, np.minimum(abs(c_low), abs(c_high)))
+    s_high = np.sqrt(np.maximum(1.0 - smallest_abs**2, 0.0)) * (1 + 1e-12)
+    s_low = np.sqrt(np.maximum(1.0 - np.maximum(abs(c_low), abs(c_high)) ** 2, 0.0))
+    s_low = np.maximum(s_low * (1 - 1e-12) - 1e-12, 0.0)
+    ages = np.array([r * c for r in (r_low, r_high) for c in (c_low, c_high)])
+    z_age = np.array([ages.min(axis=0), ages.max(axis=0)])
+    upper = np.arange(ANGLE_BINS) < ANGLE_BINS // 2
+    z_delay = np.where(upper, [r_low * s_low, r_high * s_high], [-r_high * s_high, -r_low * s_low])
+    return z_age, z_delay
 
 
 def alive_other_cause(arms: tuple[Arm, ...], people: Candidates, d: np.ndarray) -> np.ndarray:

@@ -150,7 +150,7 @@ def _screen(context: Context, u, trial, position, sources) -> Screened:
     first = None
     if context.prefilter is not None:
         first = context.prefilter.maybe_alive(u, d)
-        u, d = u[:, first], d[first]
+        u, d = u.take(first, axis=1), d.take(first)  # take: faster than u[:, first]
     people = candidates(context.plan.arms, u)
     alive = (people.diagnosis_time <= d) & context.brackets.alive(people, d)
     rows = np.flatnonzero(alive)
@@ -228,13 +228,22 @@ def enrol(context: Context, seeds: list) -> Enrolled:
 
 def _drawn_and_screened(context, sources, trials, starts, sizes):
     """Draw ``sizes[i]`` more candidates (whole blocks) of each trial, from candidate
-    ``starts[i]``, and screen them CHUNK candidates at a time (arrays that stay in cache)."""
+    ``starts[i]``, and screen them CHUNK candidates at a time (arrays that stay in cache).
+
+    A trial's consecutive blocks are drawn in one call, shape (blocks, CANDIDATE_UNIFORMS,
+    BLOCK): the generator fills it in order, so block b is what the b-th call of shape
+    (CANDIDATE_UNIFORMS, BLOCK) would have drawn.
+    """
     per_chunk = CHUNK // BLOCK
     blocks, where = [], []
     for t, start, size in zip(trials, starts, sizes, strict=True):
-        for first in range(int(start), int(start + size), BLOCK):
-            blocks.append(sources[t].generator.random((CANDIDATE_UNIFORMS, BLOCK)))
-            where.append((t, first))
+        first, stop = int(start), int(start + size)
+        while first < stop:
+            count = min((stop - first) // BLOCK, per_chunk - len(blocks))
+            drawn = sources[t].generator.random((count, CANDIDATE_UNIFORMS, BLOCK))
+            blocks.extend(drawn)
+            where.extend((t, first + b * BLOCK) for b in range(count))
+            first += count * BLOCK
             if len(blocks) == per_chunk:
                 yield _screen_blocks(context, blocks, where, sources)
                 blocks, where = [], []
