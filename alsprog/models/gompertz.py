@@ -11,6 +11,11 @@ import numpy as np
 from alsprog.errors import check_finite, check_positive
 from alsprog.models.base import SurvivalModel
 
+# Below this |shape| (per year), shape * t is subnormal or lost in rounding for any time that
+# matters, and expm1(shape * t) / shape is quantised to a few ulps of the smallest float: the
+# exponential is then exact to double precision.
+TINY_SHAPE = 1e-200
+
 
 @dataclass(frozen=True)
 class Gompertz(SurvivalModel):
@@ -30,7 +35,7 @@ class Gompertz(SurvivalModel):
         object.__setattr__(self, "rate", check_positive("Gompertz rate (per year)", self.rate))
 
     def _cumulative_hazard(self, t: np.ndarray) -> np.ndarray:
-        if self.shape == 0:
+        if abs(self.shape) < TINY_SHAPE:
             return self.rate * t
         return self.rate * np.expm1(self.shape * t) / self.shape
 
@@ -42,7 +47,7 @@ class Gompertz(SurvivalModel):
 
     def _quantile(self, p: np.ndarray) -> np.ndarray:
         target = -np.log1p(-p)
-        if self.shape == 0:
+        if abs(self.shape) < TINY_SHAPE:
             return target / self.rate
         return np.log1p(self.shape * target / self.rate) / self.shape
 

@@ -74,6 +74,12 @@ def test_gompertz_nests_the_exponential_and_allows_a_cured_share():
     assert fading.survival(1e4) == pytest.approx(cured)
     assert fading.quantile(0.99) == np.inf and fading.mean() == np.inf
     assert fading.quantile(0.5 * (1 - cured)) < np.inf
+    # a subnormal shape (found by Hypothesis): shape * t would be quantised to a few ulps of
+    # the smallest float; the model is then the exponential, to double precision
+    for shape in (5e-324, -5e-324, 1e-250):
+        tiny = Gompertz(shape=shape, rate=0.5)
+        np.testing.assert_allclose(tiny.survival(T), Exponential(0.5).survival(T), rtol=1e-14)
+        assert tiny.quantile(1 - np.exp(-1.5)) == pytest.approx(3.0, rel=1e-12)
 
 
 def test_generalized_gamma_nests_weibull_and_lognormal():
