@@ -46,3 +46,15 @@ def add_background_flags(p: argparse.ArgumentParser) -> None:
 
 def background_argument(args: argparse.Namespace) -> str | None:
     return None if args.no_background else args.life_table
+
+
+def add_effect_flags(p: argparse.ArgumentParser, time_ratio_help: str) -> None:
+    """The one required choice of effect: a preset, a hazard ratio, a time ratio or a slope
+    reduction (``cli.effect.effect_of`` turns it into an effect object)."""
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--intervention", metavar="NAME", help="a preset: riluzole or edaravone")
+    which.add_argument("--hazard-ratio", type=float, metavar="X", help="on the disease hazard")
+    which.add_argument("--time-ratio", type=float, metavar="X", help=time_ratio_help)
+    which.add_argument(
+        "--slope-reduction", type=float, metavar="X", help="fraction of ALSFRS-R decline, 0-1"
+    )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import math
 
+from alsprog.cli.common import add_effect_flags
+
 
 def add(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -15,13 +17,7 @@ def add(sub: argparse._SubParsersAction) -> None:
         "gains (months), survival differences, and from cohort simulation the ALSFRS-R "
         "difference and months before each King's stage. Times from symptom onset.",
     )
-    which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--intervention", metavar="NAME", help="a preset: riluzole or edaravone")
-    which.add_argument("--hazard-ratio", type=float, metavar="X", help="on the disease hazard")
-    which.add_argument("--time-ratio", type=float, metavar="X", help="on the disease clock")
-    which.add_argument(
-        "--slope-reduction", type=float, metavar="X", help="fraction of ALSFRS-R decline, 0-1"
-    )
+    add_effect_flags(p, "on the disease clock")
     p.add_argument(
         "--start-years",
         type=float,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from alsprog.cli.common import add_effect_flags
+
 
 def add(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -15,13 +17,7 @@ def add(sub: argparse._SubParsersAction) -> None:
         "patient's enrolment, and analyse each with log-rank, Cox, week-24 ANCOVA, ALSFRS-R "
         "slope and CAFS: power with its Monte Carlo standard error. Same seed, same output.",
     )
-    which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--intervention", metavar="NAME", help="a preset: riluzole or edaravone")
-    which.add_argument("--hazard-ratio", type=float, metavar="X", help="on the disease hazard")
-    which.add_argument("--time-ratio", type=float, metavar="X", help="on the time left")
-    which.add_argument(
-        "--slope-reduction", type=float, metavar="X", help="fraction of ALSFRS-R decline, 0-1"
-    )
+    add_effect_flags(p, "on the time left")
     p.add_argument("--n-per-arm", type=int, metavar="N", help="control patients (>= 2)")
     p.add_argument("--replicates", type=int, default=1000, metavar="R", help="default: 1000")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="default: 0")
