@@ -168,22 +168,25 @@ class DiseaseBrackets:
 
 @dataclass(frozen=True)
 class Prefilter:
-    """A cheap first look that sets aside candidates the disease has surely killed by d.
+    """A cheap first look that sets aside the candidates surely dead of the disease, or surely
+    not yet diagnosed, at d.
 
     The Box-Muller draws (u3, u4) give z_age = r cos(2 pi u4) and z_delay = r sin(2 pi u4)
     with r = sqrt(-2 log(1 - u3)). Over a bin of (u3, u4) the two normals lie in intervals
     (r grows with u3; a bin of u4 stays within a quarter turn, where cos and sin are
     monotone), which bound the onset age and the delay, hence (log-linear in both) the
-    prognostic hazard ratio from below: hr_low. With the smallest of the disease models'
-    brackets, hr_low * H_low(d) >= E_disease means dead, whatever the site and the exact
-    covariates. Only the others get ``candidates``. Both bounds are tables made once per
-    design, so a candidate costs two look-ups. For one phenotype whose hazard ratio is
-    log-linear in age and delay (checked when built; else no prefilter, ``build`` returns
-    None).
+    prognostic hazard ratio from below (hr_low) and the diagnosis time from below. The onset
+    site is u2's alone, so with the site's bracket H_low(d), hr_low * H_low(d) >= E_disease
+    means dead, and a smallest diagnosis time beyond d means undiagnosed, whatever the exact
+    covariates. Only the others get ``candidates``. The bounds are tables made once per design,
+    so a candidate costs a few look-ups. For one phenotype whose hazard ratio is log-linear in
+    age and delay (checked when built; else no prefilter, ``build`` returns None).
     """
 
     hazard_ratio_low: np.ndarray  # (RADIUS_BINS * ANGLE_BINS,): hr_low per bin of (u3, u4)
-    cumulative_low: np.ndarray  # (GRID + 1,): H_low (1 - MARGIN), -1 where too small to decide
+    diagnosis_low: np.ndarray  # (RADIUS_BINS * ANGLE_BINS,): smallest diagnosis time, years
+    cumulative_low: np.ndarray  # (sites * (GRID + 1),): H_low (1 - MARGIN), -1: too small
+    site_shares: tuple[float, ...]  # u2 picks the site (and the disease model) by these
     step: float
 
     @classmethod
@@ -209,19 +212,24 @@ class Prefilter:
         with np.errstate(invalid="ignore", over="ignore"):
             log_low = offset + slope_age * age + slope_delay * delay - 1e-9
         hr_low = np.exp(np.nan_to_num(log_low, nan=-np.inf)).ravel()
-        low = brackets.table.min(axis=0)[np.maximum(np.arange(GRID + 1) - 1, 0)]
-        cumulative_low = np.where(low >= SMALLEST_BRACKET, low * (1.0 - MARGIN), -1.0)
-        return cls(hr_low, cumulative_low, brackets.step)
+        shortest = pop.delay_median_months * np.exp(pop.delay_log_sd * z_delay[0])
+        diagnosis_low = (shortest / 12.0 * (1.0 - 1e-9)).ravel()
+        low = brackets.table[:, np.maximum(np.arange(GRID + 1) - 1, 0)]
+        cumulative_low = np.where(low >= SMALLEST_BRACKET, low * (1.0 - MARGIN), -1.0).ravel()
+        shares = tuple(float(share) for _, share, _ in arms[0].sites)
+        return cls(hr_low, diagnosis_low, cumulative_low, shares, brackets.step)
 
     def maybe_alive(self, u: np.ndarray, d: np.ndarray) -> np.ndarray:
         """Indices of the candidates (uniforms ``u`` as ``candidates`` takes them, screening
-        times d) not surely dead of the disease by d."""
-        radius_bin = (u[3] * RADIUS_BINS).astype(np.intp)
-        angle_bin = (u[4] * ANGLE_BINS).astype(np.intp)
-        hr_low = self.hazard_ratio_low.take(radius_bin * ANGLE_BINS + angle_bin)
+        times d) not surely dead of the disease, nor surely undiagnosed, by d."""
+        bins = (u[3] * RADIUS_BINS).astype(np.intp) * ANGLE_BINS
+        bins += (u[4] * ANGLE_BINS).astype(np.intp)
         k = np.minimum((d / self.step).astype(np.intp), GRID)
-        bound = hr_low * self.cumulative_low.take(k)  # negative: too small to decide
-        return np.flatnonzero(bound < -np.log(1.0 - u[6]))  # E_disease, as in candidates
+        k += _choose(u[2], list(self.site_shares)) * (GRID + 1)  # the site's row, as cell
+        bound = self.hazard_ratio_low.take(bins) * self.cumulative_low.take(k)
+        maybe = bound < -np.log(1.0 - u[6])  # E_disease, as in candidates; bound < 0: unsure
+        maybe &= d >= self.diagnosis_low.take(bins)
+        return np.flatnonzero(maybe)
 
 
 def _normal_ranges() -> tuple[np.ndarray, np.ndarray]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import pandas as pd
 
@@ -12,7 +13,7 @@ from alsprog.trials.function import ancova_arrays, check_ancova_options, slope_a
 from alsprog.trials.inputs import Patients, Visits, patients_arrays, visits_arrays
 from alsprog.trials.mixed import slope_mixed_arrays
 from alsprog.trials.results import RESULT_COLUMNS
-from alsprog.trials.survival import TIES, cox_arrays, logrank_arrays
+from alsprog.trials.survival import TIES, cox_arrays, logrank_arrays, risk_sets
 
 ENDPOINTS = ("logrank", "cox", "ancova_24w", "slope", "cafs")
 SURVIVAL_ENDPOINTS = ("logrank", "cox")
@@ -116,9 +117,10 @@ def analyse_arrays(
     """``analyse`` on data already checked and in arrays (``Patients``, ``Visits``), with
     ``chosen`` endpoints in canonical order (``check_endpoints``); the same output."""
     slopes = slope_arrays if slope_method == "two_stage" else slope_mixed_arrays
+    shared = lru_cache(maxsize=1)(lambda: risk_sets(arrays))  # log-rank and Cox: one table
     engines = {
-        "logrank": lambda: logrank_arrays(arrays, alpha),
-        "cox": lambda: cox_arrays(arrays, alpha, ties),
+        "logrank": lambda: logrank_arrays(arrays, alpha, shared()),
+        "cox": lambda: cox_arrays(arrays, alpha, ties, shared()),
         "ancova_24w": lambda: ancova_arrays(
             arrays,
             visit_arrays,

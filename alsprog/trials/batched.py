@@ -18,13 +18,53 @@ from alsprog.trials.inputs import Patients, Visits
 from alsprog.trials.simulate import enrolment_parts
 
 BATCH = 64  # trials simulated together (memory: about 0.5 MB per trial while screening)
+# Trials analysed together: the analysis has a fixed cost per call (its frames), so it gains
+# from more trials than simulation does (0.30 ms a trial at 64, 0.21 at 256, measured).
+ANALYSED = 256
 
 
 def simulate_arrays(
     context: Context, seeds: list, labels: np.ndarray, *, visits: bool, weeks=None
 ) -> tuple[Patients, Visits | None]:
     """The trials of ``seeds`` (replicate labels ``labels``, sorted) as analysis arrays;
-    ``weeks`` (optional) keeps only the visits in those weeks on study."""
+    ``weeks`` (optional) keeps only the visits in those weeks on study. Simulated BATCH
+    trials at a time, the arrays joined."""
+    labels = np.asarray(labels)
+    parts = [
+        _simulate_batch(
+            context, seeds[i : i + BATCH], labels[i : i + BATCH], visits=visits, weeks=weeks
+        )
+        for i in range(0, len(seeds), BATCH)
+    ]
+    return parts[0] if len(parts) == 1 else _joined(parts)
+
+
+def _joined(parts: list) -> tuple[Patients, Visits | None]:
+    """Batches' arrays as one: replicate codes and visit patient rows offset."""
+    trials = np.cumsum([0] + [p.n_replicates for p, _ in parts])
+    rows = np.cumsum([0] + [p.time.size for p, _ in parts])
+    patients = Patients(
+        np.concatenate([p.replicates for p, _ in parts]),
+        np.concatenate([p.replicate + t for (p, _), t in zip(parts, trials, strict=False)]),
+        np.concatenate([p.treatment for p, _ in parts]),
+        np.concatenate([p.time for p, _ in parts]),
+        np.concatenate([p.event for p, _ in parts]),
+        np.concatenate([p.patient_id for p, _ in parts]),
+    )
+    if parts[0][1] is None:
+        return patients, None
+    visits = Visits(
+        np.concatenate([v.patient + r for (_, v), r in zip(parts, rows, strict=False)]),
+        np.concatenate([v.weeks for _, v in parts]),
+        np.concatenate([v.score for _, v in parts]),
+        np.concatenate([v.baseline for _, v in parts]),
+    )
+    return patients, visits
+
+
+def _simulate_batch(
+    context: Context, seeds: list, labels: np.ndarray, *, visits: bool, weeks
+) -> tuple[Patients, Visits | None]:
     enrolled = enrol(context, seeds)
     parts = enrolment_parts(context.design.effect)
     follow = follow_up(context, enrolled, parts, exact=visits)

@@ -171,11 +171,14 @@ def follow_up(context, enrolled, parts: tuple, *, exact: bool) -> FollowUp:
     event = ~alive
     need = np.arange(n) if exact else np.flatnonzero(event)
     sub = people.take(need)
+    mine = np.flatnonzero(treated[need])
     if e.untreated is not None:
         disease = e.untreated[need]
-    else:
-        disease = sub.disease().inverse(sub.e_disease, np.arange(need.size))
-    mine = np.flatnonzero(treated[need])
+    else:  # the treated need the untreated time only when the hazard is not changed
+        hazard_changed = multiplier(parts, "hazard_ratio", np.zeros(0)) is not None
+        rows = np.flatnonzero(~treated[need]) if hazard_changed else np.arange(need.size)
+        disease = np.full(need.size, np.nan)
+        disease[rows] = sub.disease().inverse(sub.e_disease[rows], rows)
     if mine.size:
         group = sub.take(mine)
         disease = disease.copy()

@@ -18,7 +18,7 @@ import pandas as pd
 
 from alsprog.errors import InputError, check_probability, check_whole
 from alsprog.trials.analysis import SURVIVAL_ENDPOINTS, analyse, analyse_arrays, check_endpoints
-from alsprog.trials.batched import BATCH, simulate_arrays, weeks_needed
+from alsprog.trials.batched import ANALYSED, simulate_arrays, weeks_needed
 from alsprog.trials.design import TrialDesign
 from alsprog.trials.enrol import make_context
 from alsprog.trials.grid import run_grid
@@ -128,8 +128,8 @@ def _analysed(design, chosen, root, which: range, progress) -> pd.DataFrame:
     context = make_context(design)
     frames = []
     replicates = list(which)
-    for start in range(0, len(replicates), BATCH):
-        labels = np.asarray(replicates[start : start + BATCH], dtype=np.int64)
+    for start in range(0, len(replicates), ANALYSED):
+        labels = np.asarray(replicates[start : start + ANALYSED], dtype=np.int64)
         seeds = [replicate_seed(root, int(r)) for r in labels]
         patients, visit_arrays = simulate_arrays(
             context, seeds, labels, visits=visits, weeks=weeks_needed(chosen)

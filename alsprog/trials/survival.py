@@ -72,10 +72,13 @@ def _per_replicate(sets: RiskSets, values: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(sets.replicate, weights=values, minlength=n)
 
 
-def logrank_arrays(patients: Patients, alpha: float = 0.05) -> pd.DataFrame:
-    """The log-rank test of every replicate; see ``logrank`` for the columns."""
+def logrank_arrays(
+    patients: Patients, alpha: float = 0.05, sets: RiskSets | None = None
+) -> pd.DataFrame:
+    """The log-rank test of every replicate; see ``logrank`` for the columns. ``sets``: the
+    patients' ``risk_sets``, when already built."""
     n = patients.n_replicates
-    sets = risk_sets(patients)
+    sets = risk_sets(patients) if sets is None else sets
     share = sets.at_risk_treated / sets.at_risk
     with np.errstate(invalid="ignore", divide="ignore"):
         # (n - d) / (n - 1) is 0/0 only when one patient is at risk, where share(1 - share) = 0
@@ -147,10 +150,13 @@ def _efron_rows(sets: RiskSets, ties: str) -> tuple[np.ndarray, ...]:
     )
 
 
-def cox_arrays(patients: Patients, alpha: float = 0.05, ties: str = "efron") -> pd.DataFrame:
-    """The Cox hazard ratio of every replicate; see ``cox`` for the columns."""
+def cox_arrays(
+    patients: Patients, alpha: float = 0.05, ties: str = "efron", sets: RiskSets | None = None
+) -> pd.DataFrame:
+    """The Cox hazard ratio of every replicate; see ``cox`` for the columns. ``sets``: the
+    patients' ``risk_sets``, when already built."""
     n = patients.n_replicates
-    sets = risk_sets(patients)
+    sets = risk_sets(patients) if sets is None else sets
     rep, weight, control, treated = _efron_rows(sets, ties)
     deaths_treated = _per_replicate(sets, sets.deaths_treated.astype(float), n)
     # The maximum exists only strictly between the score's limits at beta -> -inf and +inf.

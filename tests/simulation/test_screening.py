@@ -44,14 +44,16 @@ def test_the_forward_alive_check_agrees_with_the_inverted_death_times(phenotype,
     evaluated = people.disease().cumulative(d, rows) < people.e_disease
     assert np.array_equal(forward_disease, evaluated)
     assert 0.02 < forward_disease.mean() < 0.98  # both outcomes are well represented
-    # the prefilter sets aside only candidates the disease has killed
+    # the prefilter sets aside only candidates the disease has killed or not yet diagnosed
     prefilter = Prefilter.build(arms, DiseaseBrackets.build(cells, horizon))
     if phenotype == "als":
         kept = np.zeros(d.size, dtype=bool)
         kept[prefilter.maybe_alive(u, d)] = True
-        assert not (exact_disease & ~kept).any()
+        diagnosed = people.diagnosis_time <= d
+        assert not (exact_disease & diagnosed & ~kept).any()
+        assert (kept & ~diagnosed).mean() < 0.5 * (~diagnosed).mean()  # most undiagnosed go
         if horizon > 10:
-            assert kept.mean() < 0.6  # it sets most of the dead aside
+            assert kept.mean() < 1.1 * (exact_disease & diagnosed).mean()  # nearly all the dead
     else:
         assert prefilter is None  # several phenotypes: no prefilter
 
