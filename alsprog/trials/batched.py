@@ -17,7 +17,7 @@ from alsprog.trials.followup import follow_up, visit_arrays
 from alsprog.trials.inputs import Patients, Visits
 from alsprog.trials.simulate import enrolment_parts
 
-BATCH = 64  # trials simulated together (memory: about 0.5 MB per trial while screening)
+BATCH = 128  # trials simulated together (memory: about 0.5 MB per trial while screening)
 # Trials analysed together: the analysis has a fixed cost per call (its frames), so it gains
 # from more trials than simulation does (0.30 ms a trial at 64, 0.21 at 256, measured).
 ANALYSED = 256

@@ -39,7 +39,8 @@ PILOT = 16_384  # candidates screened once per design to size the first round
 SHARE_CHECK = 32_768  # candidates screened before the eligible share is judged
 MAX_CANDIDATES = 256 * 16_384  # per trial; beyond, eligibility is taken to be unmeetable
 MAX_ROUND = 1 << 18  # candidates per trial and round
-CHUNK = 16_384  # candidates screened together (their arrays stay in cache)
+CHUNK = 16_384  # candidates prefiltered together (their arrays stay in cache)
+SCREENED = 32_768  # prefiltered candidates screened together, about
 BLOCK = 512  # candidates drawn together from a trial's stream: (CANDIDATE_UNIFORMS, BLOCK)
 U_ARM = 6  # counter-based stream of the randomisation draw (see followup.HASHED)
 
@@ -126,9 +127,8 @@ def _context(design: TrialDesign) -> Context:
         1.0,
     )
     pilot = trial_sources(np.random.SeedSequence(0, spawn_key=(TRIAL_STREAM, 99)))
-    u = candidate_uniforms(pilot, PILOT)
-    found = _screen(context, u, np.zeros(PILOT, np.intp), np.arange(PILOT), [pilot])
-    rate = max(float(found.eligible.sum()), 1.0) / PILOT
+    parts = _drawn_and_screened(context, [pilot], [0], [0], [PILOT])
+    rate = max(float(sum(found.eligible.sum() for found in parts)), 1.0) / PILOT
     return replace(context, rate=rate)
 
 
@@ -145,12 +145,8 @@ class Screened:
     untreated: np.ndarray | None  # disease death times (computed for ALSFRS-R criteria)
 
 
-def _screen(context: Context, u, trial, position, sources) -> Screened:
-    d = u[0] * context.horizon
-    first = None
-    if context.prefilter is not None:
-        first = context.prefilter.maybe_alive(u, d)
-        u, d = u.take(first, axis=1), d.take(first)  # take: faster than u[:, first]
+def _screen_kept(context: Context, u, d, trial, position, sources) -> Screened:
+    """Screen candidates the prefilter kept (uniforms ``u``, screening times ``d``)."""
     people = candidates(context.plan.arms, u)
     alive = (people.diagnosis_time <= d) & context.brackets.alive(people, d)
     rows = np.flatnonzero(alive)
@@ -158,8 +154,6 @@ def _screen(context: Context, u, trial, position, sources) -> Screened:
     kept = np.flatnonzero(alive_other_cause(context.plan.arms, people, d))
     people, d = people.take(kept), d[kept]
     rows = rows[kept]
-    if first is not None:
-        rows = first[rows]
     trial, position = trial[rows], position[rows].astype(np.uint64)
     draw_key = np.array([s.draw_key for s in sources], dtype=np.uint64)[trial]
     untreated = None
@@ -228,34 +222,68 @@ def enrol(context: Context, seeds: list) -> Enrolled:
 
 def _drawn_and_screened(context, sources, trials, starts, sizes):
     """Draw ``sizes[i]`` more candidates (whole blocks) of each trial, from candidate
-    ``starts[i]``, and screen them CHUNK candidates at a time (arrays that stay in cache).
+    ``starts[i]``, prefilter them CHUNK at a time (arrays that stay in cache) and screen the
+    kept about SCREENED at a time (the screening's fixed cost per call is large).
 
-    A trial's consecutive blocks are drawn in one call, shape (blocks, CANDIDATE_UNIFORMS,
-    BLOCK): the generator fills it in order, so block b is what the b-th call of shape
-    (CANDIDATE_UNIFORMS, BLOCK) would have drawn.
+    The blocks are drawn straight into one buffer, shape (CHUNK // BLOCK, CANDIDATE_UNIFORMS,
+    BLOCK), a trial's consecutive blocks in one call: the generator fills it in order, so
+    block b is what the b-th call of shape (CANDIDATE_UNIFORMS, BLOCK) would have drawn.
     """
-    per_chunk = CHUNK // BLOCK
-    blocks, where = [], []
+    buffer = np.empty((CHUNK // BLOCK, CANDIDATE_UNIFORMS, BLOCK))
+    owner, origin, kept = [], [], []  # per block in the buffer: trial, first position
+
+    def prefilter() -> int:
+        kept.append(_prefiltered(context, buffer[: len(owner)], owner, origin))
+        owner.clear()
+        origin.clear()
+        return kept[-1][1].size
+
+    waiting = 0
     for t, start, size in zip(trials, starts, sizes, strict=True):
         first, stop = int(start), int(start + size)
         while first < stop:
-            count = min((stop - first) // BLOCK, per_chunk - len(blocks))
-            drawn = sources[t].generator.random((count, CANDIDATE_UNIFORMS, BLOCK))
-            blocks.extend(drawn)
-            where.extend((t, first + b * BLOCK) for b in range(count))
+            count = min((stop - first) // BLOCK, buffer.shape[0] - len(owner))
+            sources[t].generator.random(out=buffer[len(owner) : len(owner) + count])
+            owner.extend([t] * count)
+            origin.extend(range(first, first + count * BLOCK, BLOCK))
             first += count * BLOCK
-            if len(blocks) == per_chunk:
-                yield _screen_blocks(context, blocks, where, sources)
-                blocks, where = [], []
-    if blocks:
-        yield _screen_blocks(context, blocks, where, sources)
+            if len(owner) == buffer.shape[0]:
+                waiting += prefilter()
+                if waiting >= SCREENED:
+                    yield _screen_joined(context, kept, sources)
+                    kept, waiting = [], 0
+    if owner:
+        prefilter()
+    if kept:
+        yield _screen_joined(context, kept, sources)
 
 
-def _screen_blocks(context, blocks, where, sources) -> Screened:
-    trial = np.repeat([t for t, _ in where], BLOCK)
-    position = (np.array([first for _, first in where])[:, None] + np.arange(BLOCK)).ravel()
-    u = np.concatenate(blocks, axis=1) if len(blocks) > 1 else blocks[0]
-    return _screen(context, u, trial, position, sources)
+def _prefiltered(context: Context, blocks: np.ndarray, owner: list, origin: list) -> tuple:
+    """The candidates of ``blocks`` (drawn blocks, shape (count, CANDIDATE_UNIFORMS, BLOCK),
+    of trials ``owner`` from positions ``origin``) that the prefilter keeps, as (u, d, trial,
+    position) over them; u has one row per draw."""
+    count = blocks.shape[0]
+    rows = blocks.transpose(1, 0, 2)  # rows[r]: draw r of every candidate (a view)
+    d = rows[0] * context.horizon
+    if context.prefilter is None:
+        u, d = rows.reshape(CANDIDATE_UNIFORMS, count * BLOCK), d.ravel()
+        trial = np.repeat(owner, BLOCK)
+        position = (np.asarray(origin)[:, None] + np.arange(BLOCK)).ravel()
+        return u, d, trial, position
+    kept = context.prefilter.maybe_alive(rows, d)  # flat: block * BLOCK + j
+    block, j = np.divmod(kept, BLOCK)
+    at = (block * (CANDIDATE_UNIFORMS * BLOCK) + j)[None, :]
+    u = blocks.reshape(-1).take(at + (np.arange(CANDIDATE_UNIFORMS) * BLOCK)[:, None])
+    trial = np.asarray(owner).take(block)
+    return u, d.reshape(-1).take(kept), trial, np.asarray(origin).take(block) + j
+
+
+def _screen_joined(context, kept: list, sources) -> Screened:
+    if len(kept) == 1:
+        return _screen_kept(context, *kept[0], sources)
+    u = np.concatenate([k[0] for k in kept], axis=1)
+    d, trial, position = (np.concatenate([k[i] for k in kept]) for i in (1, 2, 3))
+    return _screen_kept(context, u, d, trial, position, sources)
 
 
 def _check_share(drawn: np.ndarray, alive: np.ndarray, eligible: np.ndarray) -> None:

@@ -92,6 +92,7 @@ def _reference_enrolment(design: TrialDesign, seed: int, count: int) -> pd.DataF
             ),
         ),
         TrialDesign(30, eligibility=Eligibility(dfs_range=(0.3, 1.0)), allocation=2.0),
+        TrialDesign(40, phenotype="mnd"),  # several phenotypes: no prefilter
     ],
 )
 def test_screened_first_enrolment_is_the_full_computation(design):
