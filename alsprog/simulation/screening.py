@@ -186,7 +186,7 @@ class Prefilter:
     hazard_ratio_low: np.ndarray  # (RADIUS_BINS * ANGLE_BINS,): hr_low per bin of (u3, u4)
     diagnosis_low: np.ndarray  # (RADIUS_BINS * ANGLE_BINS,): smallest diagnosis time, years
     cumulative_low: np.ndarray  # (sites * (GRID + 1),): H_low (1 - MARGIN), -1: too small
-    site_shares: tuple[float, ...]  # u2 picks the site (and the disease model) by these
+    site_edges: tuple[float, ...]  # u2 picks the site (and disease model) as ``_choose``
     step: float
 
     @classmethod
@@ -216,8 +216,9 @@ class Prefilter:
         diagnosis_low = (shortest / 12.0 * (1.0 - 1e-9)).ravel()
         low = brackets.table[:, np.maximum(np.arange(GRID + 1) - 1, 0)]
         cumulative_low = np.where(low >= SMALLEST_BRACKET, low * (1.0 - MARGIN), -1.0).ravel()
-        shares = tuple(float(share) for _, share, _ in arms[0].sites)
-        return cls(hr_low, diagnosis_low, cumulative_low, shares, brackets.step)
+        cumulative = np.cumsum([share for _, share, _ in arms[0].sites])
+        edges = tuple(float(e) for e in (cumulative / cumulative[-1])[:-1])
+        return cls(hr_low, diagnosis_low, cumulative_low, edges, brackets.step)
 
     def maybe_alive(self, u: np.ndarray, d: np.ndarray) -> np.ndarray:
         """Indices of the candidates (uniforms ``u`` as ``candidates`` takes them, screening
@@ -225,7 +226,8 @@ class Prefilter:
         bins = (u[3] * RADIUS_BINS).astype(np.intp) * ANGLE_BINS
         bins += (u[4] * ANGLE_BINS).astype(np.intp)
         k = np.minimum((d / self.step).astype(np.intp), GRID)
-        k += _choose(u[2], list(self.site_shares)) * (GRID + 1)  # the site's row, as cell
+        for edge in self.site_edges:  # the site's row: the count of edges <= u2, as cell
+            np.add(k, GRID + 1, out=k, where=u[2] >= edge)
         bound = self.hazard_ratio_low.take(bins) * self.cumulative_low.take(k)
         maybe = bound < -np.log(1.0 - u[6])  # E_disease, as in candidates; bound < 0: unsure
         maybe &= d >= self.diagnosis_low.take(bins)
