@@ -184,10 +184,9 @@ class Prefilter:
     """
 
     hazard_ratio_low: np.ndarray  # (RADIUS_BINS * ANGLE_BINS,): hr_low per bin of (u3, u4)
-    diagnosis_low: np.ndarray  # (RADIUS_BINS * ANGLE_BINS,): smallest diagnosis time, years
+    diagnosis_low: np.ndarray  # (RADIUS_BINS * ANGLE_BINS,): smallest diagnosis time, as u0
     cumulative_low: np.ndarray  # (sites * (GRID + 1),): H_low (1 - MARGIN), -1: too small
     site_edges: tuple[float, ...]  # u2 picks the site (and disease model) as ``_choose``
-    step: float
 
     @classmethod
     def build(cls, arms: tuple[Arm, ...], brackets: DiseaseBrackets) -> Prefilter | None:
@@ -213,24 +212,27 @@ class Prefilter:
             log_low = offset + slope_age * age + slope_delay * delay - 1e-9
         hr_low = np.exp(np.nan_to_num(log_low, nan=-np.inf)).ravel()
         shortest = pop.delay_median_months * np.exp(pop.delay_log_sd * z_delay[0])
-        diagnosis_low = (shortest / 12.0 * (1.0 - 1e-9)).ravel()
+        horizon = brackets.step * GRID  # d = u0 * horizon (GRID a power of 2: exact)
+        diagnosis_low = (shortest / 12.0 / horizon * (1.0 - 1e-9)).ravel()
         low = brackets.table[:, np.maximum(np.arange(GRID + 1) - 1, 0)]
         cumulative_low = np.where(low >= SMALLEST_BRACKET, low * (1.0 - MARGIN), -1.0).ravel()
         cumulative = np.cumsum([share for _, share, _ in arms[0].sites])
         edges = tuple(float(e) for e in (cumulative / cumulative[-1])[:-1])
-        return cls(hr_low, diagnosis_low, cumulative_low, edges, brackets.step)
+        return cls(hr_low, diagnosis_low, cumulative_low, edges)
 
-    def maybe_alive(self, u: np.ndarray, d: np.ndarray) -> np.ndarray:
-        """Indices of the candidates (uniforms ``u`` as ``candidates`` takes them, screening
-        times d) not surely dead of the disease, nor surely undiagnosed, by d."""
+    def maybe_alive(self, u: np.ndarray) -> np.ndarray:
+        """Indices (flat) of the candidates (uniforms ``u`` as ``candidates`` takes them: the
+        screening time is d = u0 * horizon) not surely dead of the disease, nor surely
+        undiagnosed, by d. The grid step is found from u0 alone, which may put it one step off
+        d / step: the bracket's step of slack covers it."""
         bins = (u[3] * RADIUS_BINS).astype(np.intp) * ANGLE_BINS
         bins += (u[4] * ANGLE_BINS).astype(np.intp)
-        k = np.minimum((d / self.step).astype(np.intp), GRID)
+        k = (u[0] * GRID).astype(np.intp)  # u0 < 1: at most GRID - 1
         for edge in self.site_edges:  # the site's row: the count of edges <= u2, as cell
             np.add(k, GRID + 1, out=k, where=u[2] >= edge)
         bound = self.hazard_ratio_low.take(bins) * self.cumulative_low.take(k)
         maybe = bound < -np.log(1.0 - u[6])  # E_disease, as in candidates; bound < 0: unsure
-        maybe &= d >= self.diagnosis_low.take(bins)
+        maybe &= u[0] >= self.diagnosis_low.take(bins)
         return np.flatnonzero(maybe)
 
 

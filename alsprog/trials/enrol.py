@@ -264,18 +264,17 @@ def _prefiltered(context: Context, blocks: np.ndarray, owner: list, origin: list
     position) over them; u has one row per draw."""
     count = blocks.shape[0]
     rows = blocks.transpose(1, 0, 2)  # rows[r]: draw r of every candidate (a view)
-    d = rows[0] * context.horizon
     if context.prefilter is None:
-        u, d = rows.reshape(CANDIDATE_UNIFORMS, count * BLOCK), d.ravel()
+        u = rows.reshape(CANDIDATE_UNIFORMS, count * BLOCK)  # a copy: the buffer is reused
         trial = np.repeat(owner, BLOCK)
         position = (np.asarray(origin)[:, None] + np.arange(BLOCK)).ravel()
-        return u, d, trial, position
-    kept = context.prefilter.maybe_alive(rows, d)  # flat: block * BLOCK + j
+        return u, u[0] * context.horizon, trial, position
+    kept = context.prefilter.maybe_alive(rows)  # flat: block * BLOCK + j
     block, j = np.divmod(kept, BLOCK)
     at = (block * (CANDIDATE_UNIFORMS * BLOCK) + j)[None, :]
     u = blocks.reshape(-1).take(at + (np.arange(CANDIDATE_UNIFORMS) * BLOCK)[:, None])
     trial = np.asarray(owner).take(block)
-    return u, d.reshape(-1).take(kept), trial, np.asarray(origin).take(block) + j
+    return u, u[0] * context.horizon, trial, np.asarray(origin).take(block) + j
 
 
 def _screen_joined(context, kept: list, sources) -> Screened:

@@ -48,7 +48,7 @@ def test_the_forward_alive_check_agrees_with_the_inverted_death_times(phenotype,
     prefilter = Prefilter.build(arms, DiseaseBrackets.build(cells, horizon))
     if phenotype == "als":
         kept = np.zeros(d.size, dtype=bool)
-        kept[prefilter.maybe_alive(u, d)] = True
+        kept[prefilter.maybe_alive(u)] = True
         diagnosed = people.diagnosis_time <= d
         assert not (exact_disease & diagnosed & ~kept).any()
         assert (kept & ~diagnosed).mean() < 0.5 * (~diagnosed).mean()  # most undiagnosed go
