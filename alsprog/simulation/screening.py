@@ -145,17 +145,25 @@ class DiseaseBrackets:
                 table[c] = np.maximum.accumulate(np.nan_to_num(model.cumulative_hazard(grid)))
         return cls(step, table)
 
+    def bounds(self, cell: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """H_site(t) of disease models ``cell`` bracketed: (low, high), one step of slack each
+        side against rounding of t / step; beyond the grid, low = high = NaN (undecided)."""
+        k = np.minimum(t / self.step, GRID).astype(np.intp)
+        base = cell * self.table.shape[1]
+        flat = self.table.ravel()
+        low = flat.take(base + np.maximum(k - 1, 0))
+        high = flat.take(base + k + 2)
+        beyond = ~(t < GRID * self.step)
+        if beyond.any():
+            low[beyond] = high[beyond] = np.nan
+        return low, high
+
     def alive(self, people: Candidates, d: np.ndarray) -> np.ndarray:
         """True where the untreated disease has not killed by ``d``: hr H_site(d) < E_disease.
 
-        The grid brackets H(d) (one step of slack each side against rounding of d / step);
-        H itself is evaluated only where the bracket cannot decide.
+        H itself is evaluated only where the bracket (``bounds``) cannot decide.
         """
-        k = np.minimum((d / self.step).astype(np.intp), GRID)
-        width = self.table.shape[1]
-        flat = self.table.ravel()
-        low = flat.take(people.cell * width + np.maximum(k - 1, 0))
-        high = flat.take(people.cell * width + k + 2)
+        low, high = self.bounds(people.cell, d)
         hr, e = people.hazard_ratio, people.e_disease
         alive = hr * high * (1.0 + MARGIN) < e
         dead = hr * low * (1.0 - MARGIN) >= e
@@ -164,6 +172,26 @@ class DiseaseBrackets:
             h = people.disease().cumulative(d[unsure], unsure)
             alive[unsure] = h < e[unsure]
         return alive
+
+    def alive_with_ratio(
+        self, people: Candidates, d: np.ndarray, t: np.ndarray, ratio: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Where hr [H_site(d) + ratio (H_site(t) - H_site(d))] < E_disease (the disease
+        hazard multiplied by ``ratio`` from d on, t >= d) is decided by the brackets: (alive,
+        unsure), unsure the indices left to evaluate."""
+        low_d, high_d = self.bounds(people.cell, d)
+        low_t, high_t = self.bounds(people.cell, t)
+        rest = 1.0 - ratio  # the weight of H(d), negative for a ratio above 1
+        hr, e = people.hazard_ratio, people.e_disease
+        if rest >= 0:
+            low, high = rest * low_d + ratio * low_t, rest * high_d + ratio * high_t
+        else:
+            low, high = rest * high_d + ratio * low_t, rest * low_d + ratio * high_t
+        slack = MARGIN * hr * (abs(rest) * high_d + ratio * high_t)  # against cancellation
+        alive = hr * high + slack < e
+        dead = hr * low - slack >= e
+        unsure = np.flatnonzero(~alive & (~dead | (low_d < SMALLEST_BRACKET)))
+        return alive, unsure
 
 
 @dataclass(frozen=True)

@@ -163,10 +163,10 @@ def follow_up(context, enrolled, parts: tuple, *, exact: bool) -> FollowUp:
     treated = e.treated & bool(parts)
     alive = np.empty(n, dtype=bool)
     control = np.flatnonzero(~treated)
-    alive[control] = _alive_untreated(people.take(control), censor[control])
+    alive[control] = _alive_untreated(context.brackets, people.take(control), censor[control])
     trt = np.flatnonzero(treated)
     if trt.size:
-        alive[trt] = _alive_treated(parts, people.take(trt), d[trt], censor[trt])
+        alive[trt] = _alive_treated(context.brackets, parts, people.take(trt), d[trt], censor[trt])
     alive &= alive_other_cause(context.plan.arms, people, censor)
     event = ~alive
     need = np.arange(n) if exact else np.flatnonzero(event)
@@ -204,25 +204,30 @@ def follow_up(context, enrolled, parts: tuple, *, exact: bool) -> FollowUp:
     )
 
 
-def _alive_untreated(people: Candidates, t: np.ndarray) -> np.ndarray:
-    with np.errstate(invalid="ignore"):
-        return people.disease().cumulative(t, np.arange(t.size)) < people.e_disease
+def _alive_untreated(brackets, people: Candidates, t: np.ndarray) -> np.ndarray:
+    return brackets.alive(people, t)
 
 
-def _alive_treated(parts: tuple, people: Candidates, d, t) -> np.ndarray:
+def _alive_treated(brackets, parts: tuple, people: Candidates, d, t) -> np.ndarray:
     """Not dead of the disease by t under the effect from enrolment d: the effect's cumulative
-    hazard at t (a time ratio stretches the time after d) below E_disease."""
+    hazard at t (a time ratio stretches the time after d) below E_disease. A constant hazard
+    ratio is decided on the brackets where they can (the same answer)."""
     ratio = time_ratio(parts)
     at = d + (t - d) / ratio if ratio != 1.0 else t
     hazard = people.disease()
-    rows = np.arange(t.size)
     constant = constant_ratio_from_reference(parts)
-    pieces = None if constant is not None else multiplier(parts, "hazard_ratio", d)
+    if constant is not None:  # what pieces.integral computes, without its open end
+        alive, rows = brackets.alive_with_ratio(people, d, at, constant)
+        if rows.size:
+            with np.errstate(invalid="ignore"):
+                at_enrolment = hazard.cumulative(d[rows], rows)
+                g = at_enrolment + constant * (hazard.cumulative(at[rows], rows) - at_enrolment)
+            alive[rows] = g < people.e_disease[rows]
+        return alive
+    rows = np.arange(t.size)
+    pieces = multiplier(parts, "hazard_ratio", d)
     with np.errstate(invalid="ignore"):
-        if constant is not None:  # what pieces.integral computes, without its open end
-            at_enrolment = hazard.cumulative(d, rows)
-            g = at_enrolment + constant * (hazard.cumulative(at, rows) - at_enrolment)
-        elif pieces is None:
+        if pieces is None:
             g = hazard.cumulative(at, rows)
         else:
             g = pieces.integral(at, rows, hazard.cumulative)

@@ -36,7 +36,10 @@ def test_the_forward_alive_check_agrees_with_the_inverted_death_times(phenotype,
     disease = people.disease().inverse(people.e_disease, rows)
     other = _other_cause_times(arms, people.arm, people.age_at_onset, people.sex, people.e_other)
     exact_disease, exact_other = disease > d, other > d
-    forward_disease = DiseaseBrackets.build(cells, horizon).alive(people, d)
+    brackets = DiseaseBrackets.build(cells, horizon)
+    forward_disease = brackets.alive(people, d)
+    later = d + horizon  # beyond the grid: evaluated, still exact
+    assert np.array_equal(brackets.alive(people, later), disease > later)
     forward_other = alive_other_cause(arms, people, d)
     assert np.array_equal(forward_disease, exact_disease)
     assert np.array_equal(forward_other, exact_other)

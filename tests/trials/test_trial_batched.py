@@ -11,7 +11,11 @@ import pandas as pd
 import pytest
 
 from alsprog.effects import HazardRatio, SlopeReduction, TimeRatio, edaravone, riluzole
-from alsprog.simulation.patients import _other_cause_times, treated_disease_times
+from alsprog.simulation.patients import (
+    _other_cause_times,
+    constant_ratio_from_reference,
+    treated_disease_times,
+)
 from alsprog.simulation.piecewise import multiplier
 from alsprog.simulation.screening import candidates
 from alsprog.simulation.settings import ITEMS
@@ -195,8 +199,9 @@ def test_the_arrays_power_analyses_are_simulate_trials_tables(design, endpoints)
     assert np.array_equal(patients.time, table["time_on_study"].to_numpy())
 
 
-def test_a_constant_ratio_from_enrolment_is_the_piecewise_computation_bit_for_bit():
-    design = TrialDesign(200, effect=riluzole())
+@pytest.mark.parametrize("effect", [riluzole(), HazardRatio(1.6)])
+def test_a_constant_ratio_from_enrolment_is_the_piecewise_computation_bit_for_bit(effect):
+    design = TrialDesign(200, effect=effect)
     context = make_context(design)
     enrolled = enrol(context, [4, 5])
     people, d = enrolled.people, enrolled.d
@@ -207,7 +212,12 @@ def test_a_constant_ratio_from_enrolment_is_the_piecewise_computation_bit_for_bi
     pieces = multiplier(parts, "hazard_ratio", d)
     fast = treated_disease_times(hazard, people.e_disease, untreated, parts, d * 0, d)
     assert np.array_equal(fast, pieces.inverse(people.e_disease, hazard.cumulative, hazard.inverse))
-    assert (fast > untreated).all()  # a ratio below 1 from enrolment: later deaths
-    t = d + 0.7
-    expected = pieces.integral(t, rows, hazard.cumulative) < people.e_disease
-    assert np.array_equal(_alive_treated(parts, people, d, t), expected)
+    ratio = constant_ratio_from_reference(parts)
+    assert ((fast > untreated) if ratio < 1 else (fast < untreated)).all()  # from enrolment
+    for t in (d + 0.7, d + 40.0):  # within the brackets' grid, and beyond it (evaluated)
+        expected = pieces.integral(t, rows, hazard.cumulative) < people.e_disease
+        assert np.array_equal(_alive_treated(context.brackets, parts, people, d, t), expected)
+        assert 0.05 < expected.mean() < 0.95 or t[0] > d[0] + 1
+    # within the grid the brackets decide nearly all
+    _, unsure = context.brackets.alive_with_ratio(people, d, d + 0.7, ratio)
+    assert unsure.size < 0.05 * d.size
