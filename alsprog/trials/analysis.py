@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from alsprog.errors import InputError, check_probability
@@ -133,7 +134,9 @@ def analyse_arrays(
         "cafs": lambda: cafs_arrays(arrays, visit_arrays, alpha),
     }
     frames = [engines[name]() for name in chosen]
-    result = pd.concat(frames, ignore_index=True)
-    result["order"] = result["endpoint"].map({e: i for i, e in enumerate(ENDPOINTS)})
-    result = result.sort_values(["replicate", "order"], kind="stable")
-    return result.drop(columns="order").reset_index(drop=True)[list(RESULT_COLUMNS)]
+    result = pd.concat(frames, ignore_index=True)[list(RESULT_COLUMNS)]
+    # every frame has a row per replicate, in replicate order: interleave them, replicate by
+    # replicate, endpoints in ENDPOINTS order (``chosen`` is in it)
+    n = arrays.n_replicates
+    order = (np.arange(n)[:, None] + n * np.arange(len(frames))[None, :]).ravel()
+    return result.take(order).reset_index(drop=True)

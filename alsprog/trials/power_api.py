@@ -109,6 +109,7 @@ def power(
         chunks = [range(s, min(s + CHUNK, replicates)) for s in range(0, replicates, CHUNK)]
         cells = [{"first": c.start, "stop": c.stop} for c in chunks]
         where = None if scheduler == "local" else scheduler
+        make_context(design)  # cached here first: forked local workers start with it
         parts = run_grid(partial(_chunk_cell, design, chosen, root), cells, 0, where)
         results = parts.drop(columns=["cell", "first", "stop"])
     return power_from_results(results, design.alpha)
