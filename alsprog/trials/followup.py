@@ -167,7 +167,8 @@ def follow_up(context, enrolled, parts: tuple, *, exact: bool) -> FollowUp:
     trt = np.flatnonzero(treated)
     if trt.size:
         alive[trt] = _alive_treated(context.brackets, parts, people.take(trt), d[trt], censor[trt])
-    alive &= alive_other_cause(context.plan.arms, people, censor)
+    other_alive = alive_other_cause(context.plan.arms, people, censor)
+    alive &= other_alive
     event = ~alive
     need = np.arange(n) if exact else np.flatnonzero(event)
     sub = people.take(need)
@@ -190,7 +191,13 @@ def follow_up(context, enrolled, parts: tuple, *, exact: bool) -> FollowUp:
             group.diagnosis_time,
             d[need][mine],
         )
-    other = _other_cause_times(context.plan.arms, sub.arm, sub.age_at_onset, sub.sex, sub.e_other)
+    # other-cause times where they can come first: everyone's when exact, else only those
+    # ordinary causes killed by the censoring time (for the rest it is later: inf here)
+    other = np.full(need.size, np.inf)
+    rows = np.arange(need.size) if exact else np.flatnonzero(~other_alive[need])
+    other[rows] = _other_cause_times(
+        context.plan.arms, sub.arm[rows], sub.age_at_onset[rows], sub.sex[rows], sub.e_other[rows]
+    )
     full = {name: np.full(n, np.nan) for name in ("disease", "death")}
     full["disease"][need], full["death"][need] = disease, np.minimum(disease, other)
     other_cause = np.zeros(n, dtype=bool)
