@@ -11,7 +11,7 @@ from scipy import stats
 
 from alsprog.effects import HazardRatio, edaravone
 from alsprog.errors import InputError
-from alsprog.trials import analyse
+from alsprog.trials import analyse, power_api
 from alsprog.trials.design import TrialDesign
 from alsprog.trials.power import schoenfeld_power
 from alsprog.trials.power_api import analyse_trial, power, power_grid, sample_size
@@ -130,9 +130,18 @@ def test_bad_requests_are_refused(call, message):
         call()
 
 
-def test_power_on_a_local_cluster_equals_the_serial_run():
+def test_power_on_a_local_cluster_equals_the_serial_run(monkeypatch):
+    monkeypatch.setattr(power_api, "CHUNK", 20)  # six chunks of 10 replicates
     design = TrialDesign(15, effect=HazardRatio(0.6))
-    serial = power(design, 60, 9, endpoints=["logrank"])  # two chunks of replicates
+    serial = power(design, 60, 9, endpoints=["logrank"])
     pd.testing.assert_frame_equal(
         power(design, 60, 9, endpoints=["logrank"], scheduler="local"), serial
     )
+
+
+@pytest.mark.parametrize("replicates", [1, 249, 250, 1001, 10_000])
+def test_power_chunks_cover_the_replicates_once_in_order(replicates):
+    chunks = power_api._chunks(replicates)
+    assert [r for chunk in chunks for r in chunk] == list(range(replicates))
+    assert max(len(c) for c in chunks) <= power_api.CHUNK
+    assert all(len(c) <= power_api.CHUNK // 2 for c in chunks[-min(4, len(chunks)) :])
