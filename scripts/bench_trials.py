@@ -148,7 +148,7 @@ def _simulated_pipeline(design, replicates: int, endpoints) -> tuple[float, floa
     visits, as arrays) and the batched analysis. Returns (simulation s, analysis s, the
     simulated batches)."""
     from alsprog.trials.analysis import analyse_arrays
-    from alsprog.trials.batched import BATCH, simulate_arrays, weeks_needed
+    from alsprog.trials.batched import ANALYSED, simulate_arrays, weeks_needed
     from alsprog.trials.enrol import make_context
     from alsprog.trials.power_api import replicate_seed
 
@@ -159,8 +159,8 @@ def _simulated_pipeline(design, replicates: int, endpoints) -> tuple[float, floa
     context = make_context(design)
     simulated += time.perf_counter() - start
     batches = []
-    for first in range(0, replicates, BATCH):
-        labels = np.arange(first, min(first + BATCH, replicates))
+    for first in range(0, replicates, ANALYSED):
+        labels = np.arange(first, min(first + ANALYSED, replicates))
         seeds = [replicate_seed(root, int(r)) for r in labels]
         start = time.perf_counter()
         arrays = simulate_arrays(
