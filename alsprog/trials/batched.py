@@ -45,7 +45,7 @@ def _joined(parts: list) -> tuple[Patients, Visits | None]:
     rows = np.cumsum([0] + [p.time.size for p, _ in parts])
     patients = Patients(
         np.concatenate([p.replicates for p, _ in parts]),
-        np.concatenate([p.replicate + t for (p, _), t in zip(parts, trials, strict=False)]),
+        np.concatenate([p.replicate + t for (p, _), t in zip(parts, trials[:-1], strict=True)]),
         np.concatenate([p.treatment for p, _ in parts]),
         np.concatenate([p.time for p, _ in parts]),
         np.concatenate([p.event for p, _ in parts]),
@@ -54,7 +54,7 @@ def _joined(parts: list) -> tuple[Patients, Visits | None]:
     if parts[0][1] is None:
         return patients, None
     visits = Visits(
-        np.concatenate([v.patient + r for (_, v), r in zip(parts, rows, strict=False)]),
+        np.concatenate([v.patient + r for (_, v), r in zip(parts, rows[:-1], strict=True)]),
         np.concatenate([v.weeks for _, v in parts]),
         np.concatenate([v.score for _, v in parts]),
         np.concatenate([v.baseline for _, v in parts]),

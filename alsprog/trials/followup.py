@@ -163,7 +163,7 @@ def follow_up(context, enrolled, parts: tuple, *, exact: bool) -> FollowUp:
     treated = e.treated & bool(parts)
     alive = np.empty(n, dtype=bool)
     control = np.flatnonzero(~treated)
-    alive[control] = _alive_untreated(context.brackets, people.take(control), censor[control])
+    alive[control] = context.brackets.alive(people.take(control), censor[control])
     trt = np.flatnonzero(treated)
     if trt.size:
         alive[trt] = _alive_treated(context.brackets, parts, people.take(trt), d[trt], censor[trt])
@@ -209,10 +209,6 @@ def follow_up(context, enrolled, parts: tuple, *, exact: bool) -> FollowUp:
     return FollowUp(
         censor, event, exit_time, accrual, full["disease"], full["death"], other_cause, parts
     )
-
-
-def _alive_untreated(brackets, people: Candidates, t: np.ndarray) -> np.ndarray:
-    return brackets.alive(people, t)
 
 
 def _alive_treated(brackets, parts: tuple, people: Candidates, d, t) -> np.ndarray:

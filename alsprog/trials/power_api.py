@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from itertools import product
+from itertools import pairwise, product
 
 import numpy as np
 import pandas as pd
@@ -122,7 +122,7 @@ def _chunks(replicates: int) -> list[range]:
     workers finish nearly together (a replicate's result never depends on its chunk)."""
     tail = max(replicates - 4 * CHUNK, 0) // CHUNK * CHUNK
     edges = [*range(0, tail, CHUNK), *range(tail, replicates, CHUNK // 2), replicates]
-    return [range(a, b) for a, b in zip(edges[:-1], edges[1:], strict=True) if b > a]
+    return [range(a, b) for a, b in pairwise(edges) if b > a]
 
 
 def _chunk_cell(design, chosen, root, cell, _seed) -> pd.DataFrame:
