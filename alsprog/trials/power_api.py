@@ -186,28 +186,27 @@ def sample_size(
     """
     check_probability("sample_size target_power", target_power, open_interval=True)
     (chosen,) = check_endpoints(endpoint, True)
-    search = smallest_sample_size(
-        lambda n: power(replace(design, n_per_arm=n), replicates, seed, endpoints=[chosen])[
-            "power"
-        ].iloc[0],
-        target_power,
-        n_min=n_min,
-        n_max=n_max,
-    )
-    s_n, s_events = _schoenfeld(design, chosen, search.n_per_arm, replicates, seed, target_power)
+    tried: dict[int, pd.DataFrame] = {}  # n -> power's frame (Schoenfeld reads its events)
+
+    def power_at(n: int) -> float:
+        tried[n] = power(replace(design, n_per_arm=n), replicates, seed, endpoints=[chosen])
+        return float(tried[n]["power"].iloc[0])
+
+    search = smallest_sample_size(power_at, target_power, n_min=n_min, n_max=n_max)
+    s_n, s_events = _schoenfeld(design, chosen, search.n_per_arm, tried, target_power)
     return SampleSize(
         chosen, target_power, search.n_per_arm, search.power, search.evaluated, s_n, s_events
     )
 
 
-def _schoenfeld(design, endpoint, n, replicates, seed, target_power):
+def _schoenfeld(design, endpoint, n, tried: dict, target_power):
     parts = getattr(design.effect, "components", ())
     if endpoint not in SURVIVAL_ENDPOINTS or len(parts) != 1 or parts[0].kind != "hazard_ratio":
         return None, None
     ratio = float(parts[0].value)
     if ratio == 1:
         return None, None
-    at_n = power(replace(design, n_per_arm=n), replicates, seed, endpoints=[endpoint])
+    at_n = tried[n]
     total = n + replace(design, n_per_arm=n).n_treatment
     probability = float(at_n["mean_events"].iloc[0]) / total
     if not probability > 0:
