@@ -20,6 +20,7 @@ from alsprog.simulation.piecewise import multiplier
 from alsprog.simulation.screening import candidates
 from alsprog.simulation.settings import ITEMS
 from alsprog.simulation.visits import standard_normal_hash
+from alsprog.trials import batched
 from alsprog.trials.analysis import ENDPOINTS, analyse, analyse_arrays
 from alsprog.trials.batched import simulate_arrays, weeks_needed
 from alsprog.trials.design import Eligibility, TrialDesign
@@ -180,6 +181,17 @@ def _tables(design, root, replicates, visits):
         (TrialDesign(60, effect=riluzole()), ("logrank", "cox")),
         (TrialDesign(30, effect=edaravone(), visit_interval_weeks=12), ENDPOINTS),
         (TrialDesign(30, effect=HazardRatio(0.7) & SlopeReduction(0.4)), ("logrank", "ancova_24w")),
+        # a short pool and a long follow-up (past the brackets' grid), a harmful hazard ratio
+        (
+            TrialDesign(
+                40,
+                effect=HazardRatio(1.4),
+                followup_years=2.0,
+                eligibility=Eligibility(max_disease_duration_years=1.5),
+            ),
+            ("logrank", "cox"),
+        ),
+        (TrialDesign(30, effect=TimeRatio(1.3), phenotype="mnd"), ("logrank",)),  # no prefilter
     ],
 )
 def test_the_arrays_power_analyses_are_simulate_trials_tables(design, endpoints):
@@ -221,3 +233,16 @@ def test_a_constant_ratio_from_enrolment_is_the_piecewise_computation_bit_for_bi
     # within the grid the brackets decide nearly all
     _, unsure = context.brackets.alive_with_ratio(people, d, d + 0.7, ratio)
     assert unsure.size < 0.05 * d.size
+
+
+def test_batches_joined_are_the_batch_simulated_whole(monkeypatch):
+    design = TrialDesign(20, effect=edaravone(), visit_interval_weeks=12)
+    context = make_context(design)
+    labels = np.arange(7)
+    seeds = [replicate_seed(np.random.SeedSequence(4), r) for r in labels]
+    whole = simulate_arrays(context, seeds, labels, visits=True)
+    monkeypatch.setattr(batched, "BATCH", 3)  # three batches, joined
+    joined = simulate_arrays(context, seeds, labels, visits=True)
+    for one, other in zip(whole, joined, strict=True):
+        for name in one.__dataclass_fields__:
+            assert np.array_equal(getattr(one, name), getattr(other, name), equal_nan=True), name
