@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from alsprog.errors import check_probability
 from alsprog.trials.inputs import Patients, Visits, patients_arrays, visits_arrays
@@ -119,7 +119,7 @@ def cafs_arrays(patients: Patients, visits: Visits | None, alpha: float = 0.05) 
         lower=np.full(n, np.nan),
         upper=np.full(n, np.nan),
         statistic=z,
-        p_value=2 * stats.norm.sf(np.abs(z)),
+        p_value=2 * special.ndtr(-np.abs(z)),
         n_events=patients.per_replicate(patients.event),
         n_analysed=size,
     )

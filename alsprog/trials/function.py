@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from alsprog.errors import InputError, check_finite, check_probability
 from alsprog.trials.inputs import (
@@ -111,8 +111,8 @@ def treatment_ols(
 def _t_summary(estimate: np.ndarray, se: np.ndarray, df: np.ndarray, alpha: float) -> tuple:
     with np.errstate(invalid="ignore", divide="ignore"):
         t = estimate / se
-        half = stats.t.isf(alpha / 2, df) * se
-    return estimate - half, estimate + half, t, 2 * stats.t.sf(np.abs(t), df)
+        half = -special.stdtrit(df, alpha / 2) * se  # t(df).isf
+    return estimate - half, estimate + half, t, 2 * special.stdtr(df, -np.abs(t))
 
 
 def ancova_arrays(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from alsprog.errors import FitError, check_probability
 from alsprog.trials.inputs import WEEKS_PER_MONTH, Patients, Visits, patients_arrays, visits_arrays
@@ -96,7 +96,7 @@ def fit_slope_mixed(
         )
     estimate, se = float(best.fe_params[3]), float(best.bse_fe[3])
     z = estimate / se
-    half = stats.norm.isf(alpha / 2) * se
+    half = -special.ndtri(alpha / 2) * se
     cov = np.asarray(best.cov_re)
     sd = np.sqrt(np.diag(cov))
     return MixedSlopeFit(
@@ -105,7 +105,7 @@ def fit_slope_mixed(
         lower=float(estimate - half),
         upper=float(estimate + half),
         z=float(z),
-        p_value=float(2 * stats.norm.sf(abs(z))),
+        p_value=float(2 * special.ndtr(-abs(z))),
         mean_slope_control=float(best.fe_params[1]),
         intercept_sd=float(sd[0]),
         slope_sd=float(sd[1]),

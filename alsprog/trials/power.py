@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from alsprog.errors import InputError, check_positive, check_probability
 
@@ -101,7 +101,7 @@ def schoenfeld_events(
     """
     spread = _check_schoenfeld(hazard_ratio, alpha, allocation)
     check_probability("schoenfeld_events: power", power, open_interval=True)
-    z = stats.norm.isf(alpha / 2) + stats.norm.ppf(power)
+    z = -special.ndtri(alpha / 2) + special.ndtri(power)
     return float(z**2 / (spread * math.log(hazard_ratio) ** 2))
 
 
@@ -112,7 +112,7 @@ def schoenfeld_power(
     spread = _check_schoenfeld(hazard_ratio, alpha, allocation)
     check_positive("schoenfeld_power: events", events)
     drift = abs(math.log(hazard_ratio)) * math.sqrt(events * spread)
-    return float(stats.norm.cdf(drift - stats.norm.isf(alpha / 2)))
+    return float(special.ndtr(drift + special.ndtri(alpha / 2)))
 
 
 @dataclass(frozen=True)
