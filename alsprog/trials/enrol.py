@@ -265,7 +265,8 @@ def _prefiltered(context: Context, blocks: np.ndarray, owner: list, origin: list
     count = blocks.shape[0]
     rows = blocks.transpose(1, 0, 2)  # rows[r]: draw r of every candidate (a view)
     if context.prefilter is None:
-        u = rows.reshape(CANDIDATE_UNIFORMS, count * BLOCK)  # a copy: the buffer is reused
+        u = np.empty((CANDIDATE_UNIFORMS, count * BLOCK))  # a copy: the buffer is reused
+        u.reshape(rows.shape)[...] = rows
         trial = np.repeat(owner, BLOCK)
         position = (np.asarray(origin)[:, None] + np.arange(BLOCK)).ravel()
         return u, u[0] * context.horizon, trial, position
