@@ -211,7 +211,9 @@ def test_the_arrays_power_analyses_are_simulate_trials_tables(design, endpoints)
     assert np.array_equal(patients.time, table["time_on_study"].to_numpy())
 
 
-@pytest.mark.parametrize("effect", [riluzole(), HazardRatio(1.6)])
+@pytest.mark.parametrize(
+    "effect", [riluzole(), HazardRatio(0.3), HazardRatio(1.6), HazardRatio(3.0)]
+)
 def test_a_constant_ratio_from_enrolment_is_the_piecewise_computation_bit_for_bit(effect):
     design = TrialDesign(200, effect=effect)
     context = make_context(design)
