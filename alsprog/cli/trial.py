@@ -83,14 +83,14 @@ def run(args: argparse.Namespace) -> list[dict] | dict:
     design = _design(args, args.n_per_arm)
     from alsprog.trials.power_api import power
 
-    with _bar(args.replicates if args.scheduler is None else 0) as bar:
+    with _bar(args.replicates) as bar:
         table = power(
             design,
             args.replicates,
             args.seed,
             endpoints=endpoints,
             scheduler=args.scheduler,
-            progress=bar.update if args.scheduler is None else None,
+            progress=bar.update,
         )
     return table.to_dict(orient="records")
 

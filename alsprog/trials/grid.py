@@ -50,9 +50,19 @@ def _connect(scheduler: str, timeout: float) -> Any:
         ) from None
 
 
-def _evaluate(client: Any, function: Callable, cells: list, seeds: list) -> list:
+def _evaluate(client: Any, function: Callable, cells: list, seeds: list, progress) -> list:
     futures = client.map(function, cells, seeds, pure=False)
-    return client.gather(futures)
+    if progress is None:
+        return client.gather(futures)
+    from distributed import as_completed
+
+    where = {future.key: index for index, future in enumerate(futures)}
+    results: list = [None] * len(futures)
+    for future in as_completed(futures, loop=client.loop):  # not a default client
+        index = where[future.key]
+        results[index] = future.result()  # a failed cell raises here, as gather would
+        progress(index)
+    return results
 
 
 def _assemble(cells: list, results: list) -> pd.DataFrame | list:
@@ -75,6 +85,7 @@ def run_grid(
     scheduler: str | None = None,
     *,
     connect_timeout: float = CONNECT_TIMEOUT_SECONDS,
+    progress: Callable[[int], None] | None = None,
 ) -> pd.DataFrame | list:
     """Evaluate ``cell_function(cell, seed_sequence)`` for every cell, on Dask.
 
@@ -90,6 +101,7 @@ def run_grid(
         worker processes and closes it afterwards; an address such as "tcp://host:8786" uses
         that running cluster; "serial" runs the cells in this process, in order (no Dask).
     connect_timeout : seconds to wait for an existing scheduler before failing.
+    progress : optional, called with a cell's index as each cell finishes (in any order).
 
     Returns
     -------
@@ -110,7 +122,11 @@ def run_grid(
         raise InputError("run_grid: cells is empty; pass at least one cell")
     seeds = cell_seeds(int(seed), len(cells))
     if scheduler == "serial":
-        results = [cell_function(cell, s) for cell, s in zip(cells, seeds, strict=True)]
+        results = []
+        for index, (cell, cell_seed) in enumerate(zip(cells, seeds, strict=True)):
+            results.append(cell_function(cell, cell_seed))
+            if progress is not None:
+                progress(index)
     elif scheduler is None:
         import dask
         from distributed import Client, LocalCluster
@@ -126,10 +142,10 @@ def run_grid(
             ) as cluster,
             Client(cluster, set_as_default=False) as client,
         ):
-            results = _evaluate(client, cell_function, cells, seeds)
+            results = _evaluate(client, cell_function, cells, seeds, progress)
     elif isinstance(scheduler, str):
         with _connect(scheduler, connect_timeout) as client:
-            results = _evaluate(client, cell_function, cells, seeds)
+            results = _evaluate(client, cell_function, cells, seeds, progress)
     else:
         raise InputError(
             f"run_grid: scheduler {scheduler!r} is not an address; pass None, 'serial' or "

@@ -90,8 +90,8 @@ def power(
     scheduler : None or 'serial' (default: this process), 'local' (a two-worker Dask
         LocalCluster) or 'tcp://host:port': replicates go in chunks of CHUNK, the same
         whatever the workers, so the result is too.
-    progress : optional callback, called after each batch of replicates with their number
-        (serial runs).
+    progress : optional callback, called with a number of replicates as each batch (serial)
+        or chunk (on workers) is done.
 
     Returns
     -------
@@ -106,10 +106,12 @@ def power(
     if scheduler is None or scheduler == "serial":
         results = _analysed(design, chosen, root, range(replicates), progress)
     else:
-        cells = [{"first": c.start, "stop": c.stop} for c in _chunks(replicates)]
+        chunks = _chunks(replicates)
+        cells = [{"first": c.start, "stop": c.stop} for c in chunks]
         where = None if scheduler == "local" else scheduler
         make_context(design)  # cached here first: forked local workers start with it
-        parts = run_grid(partial(_chunk_cell, design, chosen, root), cells, 0, where)
+        done = None if progress is None else (lambda index: progress(len(chunks[index])))
+        parts = run_grid(partial(_chunk_cell, design, chosen, root), cells, 0, where, progress=done)
         results = parts.drop(columns=["cell", "first", "stop"])
     return power_from_results(results, design.alpha)
 

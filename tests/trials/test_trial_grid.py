@@ -31,8 +31,12 @@ def power_cell(cell: dict, seed: np.random.SeedSequence) -> pd.DataFrame:
 
 
 def test_a_grid_on_a_local_cluster_equals_the_serial_run():
-    distributed = run_grid(power_cell, CELLS, seed=8)
-    serial = run_grid(power_cell, CELLS, seed=8, scheduler="serial")
+    finished: list[int] = []  # each cell's index as it finishes, in any order
+    distributed = run_grid(power_cell, CELLS, seed=8, progress=finished.append)
+    assert sorted(finished) == [0, 1, 2, 3]
+    in_order: list[int] = []
+    serial = run_grid(power_cell, CELLS, seed=8, scheduler="serial", progress=in_order.append)
+    assert in_order == [0, 1, 2, 3]
     pd.testing.assert_frame_equal(distributed, serial)
     # and each cell is what its own seed gives, computed here by hand
     by_hand = [power_cell(c, s) for c, s in zip(CELLS, cell_seeds(8, 4), strict=True)]

@@ -134,9 +134,10 @@ def test_power_on_a_local_cluster_equals_the_serial_run(monkeypatch):
     monkeypatch.setattr(power_api, "CHUNK", 20)  # six chunks of 10 replicates
     design = TrialDesign(15, effect=HazardRatio(0.6))
     serial = power(design, 60, 9, endpoints=["logrank"])
-    pd.testing.assert_frame_equal(
-        power(design, 60, 9, endpoints=["logrank"], scheduler="local"), serial
-    )
+    done: list[int] = []  # replicates reported as each chunk finishes
+    local = power(design, 60, 9, endpoints=["logrank"], scheduler="local", progress=done.append)
+    pd.testing.assert_frame_equal(local, serial)
+    assert done == [10] * 6
 
 
 @pytest.mark.parametrize("replicates", [1, 249, 250, 1001, 10_000])
