@@ -64,9 +64,9 @@ def _uncertainty_draws(
         parent, site = DERIVED[name]
         return tuple(_site_of(p, name, site) for p in _uncertainty_draws(parent, table, n, seed))
     spec = _spec(name)
-    if spec.get("structure") == "scaled":
+    if spec.structure == "scaled":
         return tuple(
-            _scaled(name, spec, p) for p in _uncertainty_draws(spec["scaled_from"], table, n, seed)
+            _scaled(name, spec, p) for p in _uncertainty_draws(spec.scaled_from, table, n, seed)
         )
     draws = []
     for index in draw_cache.pool_indices(n, seed):

@@ -29,12 +29,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from alsprog import data
 from alsprog.errors import InputError
 from alsprog.estimation.calibration import LandmarkProblem, bound_gaps
 from alsprog.estimation.targets import Landmark, Targets
 from alsprog.models.base import SurvivalModel
 from alsprog.models.registry import FamilySpec
-from alsprog.population.covariates import phenotype_data
 
 COLUMNS = (
     "parameter",
@@ -61,8 +61,8 @@ class Borrowed:
 
 def settings() -> tuple[float, float]:
     """(figure precision, survival 0-1; range factor) from data/phenotypes.toml."""
-    data = phenotype_data()["identification"]
-    return float(data["figure_precision"]), float(data["range_factor"])
+    figures = data.phenotypes().identification
+    return figures.figure_precision, figures.range_factor
 
 
 def with_fixed(

@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from alsprog import data
+from alsprog.data.records import PhenotypeSpec
 from alsprog.disease import draw_cache
 from alsprog.disease import identification as audits
 from alsprog.disease.phenotype import Phenotype
@@ -33,7 +35,7 @@ from alsprog.models.fit_info import FitInfo
 from alsprog.models.mixture import Mixture
 from alsprog.models.population import PopulationModel
 from alsprog.models.registry import family_spec
-from alsprog.population.covariates import MAX_AGE, CovariateEffects, Population, phenotype_data
+from alsprog.population.covariates import MAX_AGE, CovariateEffects, Population
 from alsprog.population.lifetable import DEFAULT_TABLE, LifeTable, life_table, require_ages
 
 NAMES = ("als", "als_limb", "als_bulbar", "als_flail", "pbp", "pma", "pls", "ppbp")
@@ -41,8 +43,8 @@ MAX_DRAWS = 1000  # limit: each draw is a recalibration (60 of ALS take about 10
 DERIVED = {"als_limb": ("als", 0), "als_bulbar": ("als", 1)}  # (calibrated parent, site index)
 
 
-def _spec(name: str) -> dict:
-    return phenotype_data()["phenotype"][name]
+def _spec(name: str) -> PhenotypeSpec:
+    return data.phenotypes().phenotype[name]
 
 
 def check_phenotype(name: str) -> str:
@@ -51,13 +53,9 @@ def check_phenotype(name: str) -> str:
     return name
 
 
-def _targets(name: str, spec: dict) -> Targets:
-    rows = spec.get("landmark", [])
-    landmarks = tuple(
-        Landmark(float(r["t"]), float(r["survival"]), r.get("kind", "equal"), r["source"])
-        for r in rows
-    )
-    return Targets(name, landmarks, float(spec["effective_sample_size"]), spec["description"])
+def _targets(name: str, spec: PhenotypeSpec) -> Targets:
+    landmarks = tuple(Landmark(r.t, r.survival, r.kind, r.source) for r in spec.landmark)
+    return Targets(name, landmarks, spec.effective_sample_size, spec.description)
 
 
 def _table_key(background: str | Path | LifeTable | None) -> LifeTable | None:
@@ -82,31 +80,31 @@ def _phenotype(name: str, table: LifeTable | None) -> Phenotype:
         parent, site = DERIVED[name]
         return _site_of(_phenotype(parent, table), name, site)
     spec = _spec(name)
-    if spec.get("structure") == "scaled":
-        return _scaled(name, spec, _phenotype(spec["scaled_from"], table))
+    if spec.structure == "scaled":
+        return _scaled(name, spec, _phenotype(spec.scaled_from, table))
     shipped = draw_cache.cached(name, table)
     solved = None if shipped is None else draw_cache.as_vector(shipped["point"])
     return _calibrate(name, spec, table, solved=solved)
 
 
-def _population_for(spec: dict) -> tuple[Population, CovariateEffects]:
-    population = Population.default(spec.get("onset_age_mean_years"))
+def _population_for(spec: PhenotypeSpec) -> tuple[Population, CovariateEffects]:
+    population = Population.default(spec.onset_age_mean_years)
     return population, CovariateEffects.default(population.onset_age_mean)
 
 
-def _site_structure(spec: dict, table: LifeTable | None) -> tuple:
+def _site_structure(spec: PhenotypeSpec, table: LifeTable | None) -> tuple:
     """The free-parameter structure: (spec of the free parameters, function theta -> sites
     dict, the borrowed parameters). A borrowed parameter is fixed at a relative's calibrated
     value (``borrow`` in data/phenotypes.toml) and left out of theta."""
-    if spec.get("structure") == "sites":
-        full = family_spec("mixture", components=tuple(spec["limb_components"]))
+    if spec.structure == "sites":
+        full = family_spec("mixture", components=spec.limb_components)
     else:
-        full = family_spec(spec["family"])
+        full = family_spec(spec.family)
     borrowed = _borrowed(spec, table)
     free, expand = audits.with_fixed(full, borrowed)
-    if spec.get("structure") != "sites":
+    if spec.structure != "sites":
         return free, lambda theta: {"": (1.0, free.build(theta))}, borrowed
-    bulbar_share, bulbar_hr = spec["bulbar_onset_share"], spec["bulbar_hazard_ratio"]
+    bulbar_share, bulbar_hr = spec.bulbar_onset_share, spec.bulbar_hazard_ratio
 
     def sites(theta: np.ndarray) -> dict[str, tuple[float, SurvivalModel]]:
         limb = full.build(expand(theta))
@@ -119,13 +117,13 @@ def _site_structure(spec: dict, table: LifeTable | None) -> tuple:
     return free, sites, borrowed
 
 
-def _borrowed(spec: dict, table: LifeTable | None) -> tuple[audits.Borrowed, ...]:
+def _borrowed(spec: PhenotypeSpec, table: LifeTable | None) -> tuple[audits.Borrowed, ...]:
     """Each ``borrow`` entry of ``spec`` with the relative's calibrated value."""
     out = []
-    for item in spec.get("borrow", []):
-        info = _phenotype(item["from"], table).model.fit_info
-        value = info.estimates[info.parameter_names.index(item["from_parameter"])]
-        out.append(audits.Borrowed(item["parameter"], float(value), item["from"], item["source"]))
+    for item in spec.borrow:
+        info = _phenotype(item.from_phenotype, table).model.fit_info
+        value = info.estimates[info.parameter_names.index(item.from_parameter)]
+        out.append(audits.Borrowed(item.parameter, float(value), item.from_phenotype, item.source))
     return tuple(out)
 
 
@@ -161,7 +159,7 @@ def _population_model(
 
 def _calibrate(
     name: str,
-    spec: dict,
+    spec: PhenotypeSpec,
     table: LifeTable | None,
     targets: Targets | None = None,
     start: np.ndarray | None = None,
@@ -210,7 +208,7 @@ def _calibrate(
     shares = {(key or name): s for key, (s, _) in parts.items()}
     return Phenotype(
         name=name,
-        description=spec["description"],
+        description=spec.description,
         model=model,
         disease=disease,
         site_shares=shares,
@@ -231,14 +229,12 @@ class _Known:
     success: bool
 
 
-def _sources(spec: dict) -> dict[str, str]:
-    out = {k: str(v) for k, v in spec.items() if k.endswith(("source", "note"))}
-    for i, lm in enumerate(spec.get("landmark", [])):
-        out[f"landmark {i + 1}: S({lm['t']:g}) {lm.get('kind', 'equal')} {lm['survival']:g}"] = lm[
-            "source"
-        ]
-    for item in spec.get("borrow", []):
-        out[f"borrowed: {item['parameter']} from {item['from']}"] = item["source"]
+def _sources(spec: PhenotypeSpec) -> dict[str, str]:
+    out = dict(spec.notes)
+    for i, lm in enumerate(spec.landmark):
+        out[f"landmark {i + 1}: S({lm.t:g}) {lm.kind} {lm.survival:g}"] = lm.source
+    for item in spec.borrow:
+        out[f"borrowed: {item.parameter} from {item.from_phenotype}"] = item.source
     return out
 
 
@@ -263,17 +259,17 @@ def _site_of(parent: Phenotype, name: str, site: int) -> Phenotype:
     )
 
 
-def _scaled(name: str, spec: dict, parent: Phenotype) -> Phenotype:
+def _scaled(name: str, spec: PhenotypeSpec, parent: Phenotype) -> Phenotype:
     """A phenotype whose disease hazard is the parent's times a hazard ratio (an assumption)."""
     population, effects = _population_for(spec)
     (parent_disease,) = parent.disease.values()
-    disease = {name: parent_disease.with_hazard_ratio(spec["hazard_ratio"])}
+    disease = {name: parent_disease.with_hazard_ratio(spec.hazard_ratio)}
     model = _population_model(
         {name: (1.0, disease[name])}, _profiles(population, effects), parent.table
     )
     return Phenotype(
         name=name,
-        description=spec["description"],
+        description=spec.description,
         model=model,
         disease=disease,
         site_shares={name: 1.0},
@@ -330,7 +326,7 @@ def _read_figures(name: str, background) -> list[str]:
     """The figures ``name`` is calibrated to (its own, or those of the phenotype it derives
     from) whose source marks them as an assumption, such as a reading of words."""
     while phenotype(name, background).targets is None:
-        name = DERIVED[name][0] if name in DERIVED else _spec(name)["scaled_from"]
+        name = DERIVED[name][0] if name in DERIVED else _spec(name).scaled_from
     targets = phenotype(name, background).targets
     return [
         audits.figure_label(lm) for lm in targets.landmarks if "assumption" in lm.source.lower()
@@ -364,11 +360,9 @@ def _identification(name: str, table: LifeTable | None) -> pd.DataFrame:
     if name in DERIVED:
         return _identification(DERIVED[name][0], table)
     spec = _spec(name)
-    if spec.get("structure") == "scaled":
-        ratio = audits.Borrowed(
-            "hazard_ratio", float(spec["hazard_ratio"]), "", spec["hazard_ratio_source"]
-        )
-        parent = _identification(spec["scaled_from"], table)
+    if spec.structure == "scaled":
+        ratio = audits.Borrowed("hazard_ratio", spec.hazard_ratio, "", spec.hazard_ratio_source)
+        parent = _identification(spec.scaled_from, table)
         return pd.concat([parent, audits.borrowed_rows([ratio])], ignore_index=True)
     item = _phenotype(name, table)
     info = item.model.fit_info
