@@ -10,9 +10,7 @@ from alsprog.population.lifetable import DEFAULT_TABLE, life_table
 
 TABLE = life_table(DEFAULT_TABLE)
 CALIBRATED = [
-    n
-    for n in library.NAMES
-    if n not in library.DERIVED and library._spec(n).structure != "scaled"
+    n for n in library.NAMES if n not in library.DERIVED and library._spec(n).structure != "scaled"
 ]
 STALE = "is stale or missing: run `PYTHONPATH=. python scripts/build_draw_sets.py`"
 
