@@ -70,8 +70,6 @@ def with_fixed(
 ) -> tuple[FamilySpec, Callable[[np.ndarray], np.ndarray]]:
     """``spec`` with the ``borrowed`` parameters fixed: the spec of the remaining ones and the
     map from their theta to the full theta."""
-    if not borrowed:
-        return spec, lambda theta: np.asarray(theta, dtype=float)
     fixed: dict[int, float] = {}
     for item in borrowed:
         if item.parameter not in spec.parameter_names:
@@ -83,24 +81,8 @@ def with_fixed(
         if i < spec.n_logits or not spec.log_scale[i]:
             raise InputError(f"borrow: {item.parameter!r} is not a positive parameter")
         fixed[i] = math.log(item.value)
-    keep = [i for i in range(spec.n_parameters) if i not in fixed]
-
-    def expand(theta: np.ndarray) -> np.ndarray:
-        full = np.empty(spec.n_parameters)
-        full[keep] = theta
-        for i, value in fixed.items():
-            full[i] = value
-        return full
-
-    reduced = FamilySpec(
-        spec.name,
-        tuple(spec.parameter_names[i] for i in keep),
-        lambda theta: spec.build(expand(theta)),
-        lambda med, spread: [np.asarray(s)[keep] for s in spec.starts(med, spread)],
-        tuple(spec.log_scale[i] for i in keep),
-        spec.n_logits,
-    )
-    return reduced, expand
+    reduced = spec.with_fixed(fixed)
+    return reduced, reduced.expand
 
 
 def figure_label(landmark: Landmark) -> str:

@@ -23,18 +23,17 @@ import numpy as np
 import pandas as pd
 
 from alsprog import data
+from alsprog.data.frozen import FrozenDict
 from alsprog.data.records import PhenotypeSpec
 from alsprog.disease import draw_cache
 from alsprog.disease import identification as audits
 from alsprog.disease.phenotype import Phenotype
+from alsprog.disease.structure import PopulationOf, Sites, population_model
 from alsprog.errors import InputError
 from alsprog.estimation.calibration import LandmarkProblem, landmark_table, starting_summary
 from alsprog.estimation.targets import Landmark, Targets
-from alsprog.models.base import SurvivalModel
-from alsprog.models.fit_info import FitInfo
-from alsprog.models.mixture import Mixture
-from alsprog.models.population import PopulationModel
-from alsprog.models.registry import family_spec
+from alsprog.models.fit_info import fit_info
+from alsprog.models.registry import FamilySpec, family_spec
 from alsprog.population.covariates import MAX_AGE, CovariateEffects, Population
 from alsprog.population.lifetable import DEFAULT_TABLE, LifeTable, life_table, require_ages
 
@@ -92,7 +91,9 @@ def _population_for(spec: PhenotypeSpec) -> tuple[Population, CovariateEffects]:
     return population, CovariateEffects.default(population.onset_age_mean)
 
 
-def _site_structure(spec: PhenotypeSpec, table: LifeTable | None) -> tuple:
+def _site_structure(
+    spec: PhenotypeSpec, table: LifeTable | None
+) -> tuple[FamilySpec, Sites, tuple[audits.Borrowed, ...]]:
     """The free-parameter structure: (spec of the free parameters, function theta -> sites
     dict, the borrowed parameters). A borrowed parameter is fixed at a relative's calibrated
     value (``borrow`` in data/phenotypes.toml) and left out of theta."""
@@ -101,20 +102,10 @@ def _site_structure(spec: PhenotypeSpec, table: LifeTable | None) -> tuple:
     else:
         full = family_spec(spec.family)
     borrowed = _borrowed(spec, table)
-    free, expand = audits.with_fixed(full, borrowed)
+    free, _ = audits.with_fixed(full, borrowed)
     if spec.structure != "sites":
-        return free, lambda theta: {"": (1.0, free.build(theta))}, borrowed
-    bulbar_share, bulbar_hr = spec.bulbar_onset_share, spec.bulbar_hazard_ratio
-
-    def sites(theta: np.ndarray) -> dict[str, tuple[float, SurvivalModel]]:
-        limb = full.build(expand(theta))
-        limb = Mixture(limb.components, limb.weights, names=("typical", "slower"))
-        return {
-            "als_limb": (1 - bulbar_share, limb),
-            "als_bulbar": (bulbar_share, limb.with_hazard_ratio(bulbar_hr)),
-        }
-
-    return free, sites, borrowed
+        return free, Sites(full, free), borrowed
+    return free, Sites(full, free, spec.bulbar_onset_share, spec.bulbar_hazard_ratio), borrowed
 
 
 def _borrowed(spec: PhenotypeSpec, table: LifeTable | None) -> tuple[audits.Borrowed, ...]:
@@ -128,32 +119,21 @@ def _borrowed(spec: PhenotypeSpec, table: LifeTable | None) -> tuple[audits.Borr
 
 
 @cache
-def _profiles(population: Population, effects: CovariateEffects) -> dict[str, tuple]:
+def _profiles(population: Population, effects: CovariateEffects) -> FrozenDict[str, tuple]:
     """The population's quadrature points with each one's hazard ratio, as model fields
     (cached: the redrawn versions of a phenotype share them)."""
     nodes = population.nodes()
     hazard_ratios = effects.hazard_ratio(
         nodes["age_at_onset"].to_numpy(), nodes["delay_months"].to_numpy()
     )
-    return {
-        "ages": tuple(nodes["age_at_onset"]),
-        "sexes": tuple(nodes["sex"]),
-        "hazard_ratios": tuple(hazard_ratios),
-        "weights": tuple(nodes["weight"]),
-        "delay_months": tuple(nodes["delay_months"]),
-    }
-
-
-def _population_model(
-    parts: dict[str, tuple[float, SurvivalModel]], profiles: dict[str, tuple], table
-) -> PopulationModel:
-    """The population average of disease sites ``parts`` (name -> (share, model))."""
-    return PopulationModel(
-        components=tuple(m for _, m in parts.values()),
-        shares=tuple(share for share, _ in parts.values()),
-        table=table,
-        names=tuple(parts),
-        **profiles,
+    return FrozenDict(
+        {
+            "ages": tuple(nodes["age_at_onset"]),
+            "sexes": tuple(nodes["sex"]),
+            "hazard_ratios": tuple(hazard_ratios),
+            "weights": tuple(nodes["weight"]),
+            "delay_months": tuple(nodes["delay_months"]),
+        }
     )
 
 
@@ -171,11 +151,7 @@ def _calibrate(
     targets = _targets(name, spec) if targets is None else targets
     population, effects = _population_for(spec)
     free, sites, _ = _site_structure(spec, table)
-    profiles = _profiles(population, effects)
-
-    def model_of(theta: np.ndarray) -> PopulationModel:
-        return _population_model(sites(theta), profiles, table)
-
+    model_of = PopulationOf(sites, _profiles(population, effects), table)
     problem = LandmarkProblem(model_of, targets)
     if solved is not None:
         best = _Known(x=solved, fun=problem.objective(solved), success=True)
@@ -188,19 +164,16 @@ def _calibrate(
     model = model_of(best.x)
     n = targets.effective_sample_size
     landmarks = landmark_table(model, targets)
-    info = FitInfo(
-        method="landmarks",
-        parameter_names=free.parameter_names,
-        estimates=tuple(float(v) for v in free.natural(best.x)[0]),
-        standard_errors=tuple(math.nan for _ in best.x),
-        log_likelihood=-n * best.fun,
-        aic=2 * free.n_parameters + 2 * n * best.fun,
-        n_observations=n,
-        n_events=n * (1 - targets.equal[-1].survival),
+    info = fit_info(
+        "landmarks",
+        free,
+        best.x,
+        -n * best.fun,
+        n,
+        n * (1 - targets.equal[-1].survival),
+        build=model_of,
         converged=bool(best.success),
         landmarks=landmarks,
-        unconstrained=np.asarray(best.x),
-        build=lambda theta: model_of(theta),
     )
     model = replace(model, fit_info=info)
     parts = sites(best.x)
@@ -264,7 +237,7 @@ def _scaled(name: str, spec: PhenotypeSpec, parent: Phenotype) -> Phenotype:
     population, effects = _population_for(spec)
     (parent_disease,) = parent.disease.values()
     disease = {name: parent_disease.with_hazard_ratio(spec.hazard_ratio)}
-    model = _population_model(
+    model = population_model(
         {name: (1.0, disease[name])}, _profiles(population, effects), parent.table
     )
     return Phenotype(

@@ -9,6 +9,7 @@ import numpy as np
 
 from alsprog.errors import InputError, as_sequence, check_probability
 from alsprog.models.base import SurvivalModel, nan_to_number
+from alsprog.models.parameters import Parameter
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,9 @@ class Mixture(SurvivalModel):
     weights: tuple[float, ...]
     names: tuple[str, ...] | None = None
     family: ClassVar[str] = "mixture"
+    declared_parameters: ClassVar[tuple[Parameter, ...]] = (
+        Parameter("weight", "real", "dimensionless"),  # logits of weights 1.., then the parts'
+    )
 
     def __post_init__(self) -> None:
         components = as_sequence("Mixture components", self.components)
