@@ -93,6 +93,8 @@ class FitInfo:
                 same = same and np.array_equal(mine, theirs, equal_nan=True)
             elif item.name in ("estimates", "standard_errors", "log_likelihood", "aic"):
                 same = np.array_equal(mine, theirs, equal_nan=True)
+            elif item.name == "build":
+                same = _same_callable(mine, theirs)
             else:
                 same = bool(mine == theirs)
             if not same:
@@ -129,6 +131,14 @@ class FitInfo:
             )
         draws = rng.multivariate_normal(self.unconstrained, self.covariance, size=n, method="eigh")
         return [self.build(theta) for theta in draws]
+
+
+def _same_callable(a: object, b: object) -> bool:
+    """Equal callables; a bound method by its function and its (equal, not identical) owner."""
+    func_a, func_b = getattr(a, "__func__", None), getattr(b, "__func__", None)
+    if func_a is not None and func_b is not None:
+        return func_a is func_b and bool(getattr(a, "__self__", a) == getattr(b, "__self__", b))
+    return bool(a == b)
 
 
 def fit_info(

@@ -115,6 +115,10 @@ class LifeTable:
     def __hash__(self) -> int:
         return hash((self.name, self.source, self.qx.tobytes()))
 
+    def __reduce__(self) -> tuple[type, tuple[str, str, np.ndarray, np.ndarray, str]]:
+        """Pickled as its inputs: unpickling checks them again and freezes the arrays."""
+        return (LifeTable, (self.name, self.source, self.ages, self.qx, self.notes))
+
     @property
     def max_age(self) -> int:
         """The last whole age in the table (years)."""
