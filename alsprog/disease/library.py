@@ -32,7 +32,7 @@ from alsprog.disease.structure import PopulationOf, Sites, population_model
 from alsprog.errors import InputError
 from alsprog.estimation.calibration import LandmarkProblem, landmark_table, starting_summary
 from alsprog.estimation.targets import Landmark, Targets
-from alsprog.models.fit_info import fit_info
+from alsprog.models.fit_info import FitInfo, fit_info
 from alsprog.models.registry import FamilySpec, family_spec
 from alsprog.population.covariates import MAX_AGE, CovariateEffects, Population
 from alsprog.population.lifetable import DEFAULT_TABLE, LifeTable, life_table, require_ages
@@ -112,7 +112,7 @@ def _borrowed(spec: PhenotypeSpec, table: LifeTable | None) -> tuple[audits.Borr
     """Each ``borrow`` entry of ``spec`` with the relative's calibrated value."""
     out = []
     for item in spec.borrow:
-        info = _phenotype(item.from_phenotype, table).model.fit_info
+        info = calibration(_phenotype(item.from_phenotype, table))[0]
         value = info.estimates[info.parameter_names.index(item.from_parameter)]
         out.append(audits.Borrowed(item.parameter, float(value), item.from_phenotype, item.source))
     return tuple(out)
@@ -193,6 +193,14 @@ def _calibrate(
     )
 
 
+def calibration(item: Phenotype) -> tuple[FitInfo, Targets]:
+    """A calibrated (not derived) phenotype's fit and figures."""
+    info, targets = item.model.fit_info, item.targets
+    if info is None or targets is None:
+        raise ValueError(f"phenotype {item.name} is derived from another, not calibrated")
+    return info, targets
+
+
 @dataclass(frozen=True)
 class _Known:
     """A solution taken from the shipped cache, shaped like an optimiser's result."""
@@ -271,7 +279,7 @@ def phenotypes(background: str | Path | LifeTable | None = DEFAULT_TABLE) -> pd.
         item = phenotype(name, background)
         audit_table = identification(name, background)
         model = item.model
-        survival = model.survival(np.array([1.0, 3.0, 5.0, 10.0, 25.0]))
+        survival = np.asarray(model.survival(np.array([1.0, 3.0, 5.0, 10.0, 25.0])))
         causes = model.cause_of_death(np.array([10.0, 25.0]))
         died = causes["disease"] + causes["other"]
         info = model.fit_info
@@ -300,7 +308,7 @@ def _read_figures(name: str, background) -> list[str]:
     from) whose source marks them as an assumption, such as a reading of words."""
     while phenotype(name, background).targets is None:
         name = DERIVED[name][0] if name in DERIVED else _spec(name).scaled_from
-    targets = phenotype(name, background).targets
+    targets = calibration(phenotype(name, background))[1]
     return [
         audits.figure_label(lm) for lm in targets.landmarks if "assumption" in lm.source.lower()
     ]
@@ -337,10 +345,9 @@ def _identification(name: str, table: LifeTable | None) -> pd.DataFrame:
         ratio = audits.Borrowed("hazard_ratio", spec.hazard_ratio, "", spec.hazard_ratio_source)
         parent = _identification(spec.scaled_from, table)
         return pd.concat([parent, audits.borrowed_rows([ratio])], ignore_index=True)
-    item = _phenotype(name, table)
-    info = item.model.fit_info
+    info, targets = calibration(_phenotype(name, table))
     free, _, borrowed = _site_structure(spec, table)
-    return audits.audit(info.build, info.unconstrained, item.targets, free, borrowed)
+    return audits.audit(info.rebuild, info.unconstrained_estimate, targets, free, borrowed)
 
 
 def __getattr__(name: str):

@@ -107,6 +107,8 @@ class Phenotype:
                 age_at_onset, delay_months, progression_rate, fvc_percent, ftd
             )
         )
+        sexes: tuple[str, ...]
+        weights: tuple[float, ...]
         if sex is None:
             sexes, weights = (
                 ("male", "female"),

@@ -330,7 +330,12 @@ def _median_and_spread(
 
 
 def _starts(
-    family: str, spec: FamilySpec, data: tuple, options: dict, median: float, spread: float
+    family: str,
+    spec: FamilySpec,
+    data: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    options: dict,
+    median: float,
+    spread: float,
 ) -> list[np.ndarray]:
     """Starting points: the spec's; for the generalised gamma and the spline, the nested fits
     instead (Weibull: q = 1, or zero interior coefficients; log-normal: q near 0), best first,

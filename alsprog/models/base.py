@@ -313,7 +313,7 @@ class SurvivalModel:
         return out
 
     def _sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
-        return self.quantile(rng.random(n))
+        return np.asarray(self.quantile(rng.random(n)))
 
 
 def invert_cumulative_hazard(model: SurvivalModel, target: np.ndarray) -> np.ndarray:

@@ -103,6 +103,20 @@ class FitInfo:
 
     __hash__ = None  # type: ignore[assignment]
 
+    @property
+    def rebuild(self) -> Callable[[np.ndarray], SurvivalModel]:
+        """``build``, or ValueError when the fit did not keep one."""
+        if self.build is None:
+            raise ValueError(f"this {self.method} fit keeps no map from theta to a model")
+        return self.build
+
+    @property
+    def unconstrained_estimate(self) -> np.ndarray:
+        """``unconstrained``, or ValueError when the fit did not keep it."""
+        if self.unconstrained is None:
+            raise ValueError(f"this {self.method} fit keeps no estimate on its unbounded scale")
+        return self.unconstrained
+
     def summary(self) -> pd.DataFrame:
         """One row per parameter: parameter, estimate, standard_error."""
         return pd.DataFrame(

@@ -147,7 +147,7 @@ class LifeTable:
 
     # ----------------------------------------------------------------- vectorised formulas
     # ``row`` is a sex row (0 male, 1 female), an int or an int array broadcastable with the ages.
-    def _whole_age(self, age: np.ndarray) -> np.ndarray:
+    def _whole_age(self, age: np.ndarray | float) -> np.ndarray:
         """Index of the table row that holds each age's hazard; the last one past max_age."""
         # for age >= 0, truncating min(age, last) is min(floor(age), last), and inf is safe
         return np.minimum(age, self.ages.size - 1).astype(np.intp)
@@ -162,7 +162,7 @@ class LifeTable:
         return self._take(self.hazard, row, self._whole_age(age))
 
     def _cumulative_hazard_between(
-        self, age: np.ndarray, t: np.ndarray, row: np.ndarray | int
+        self, age: np.ndarray | float, t: np.ndarray, row: np.ndarray | int
     ) -> np.ndarray:
         """H(age + t) - H(age): ordinary-cause cumulative hazard over t years from ``age``.
 
