@@ -34,11 +34,12 @@ FITTED: dict[str, str] = {
     "second_region_points": "log",
     "third_region_points": "log",
     "respiratory_points": "log",
-    "end_stage_months": "log",
     "niv_share": "logit",
     "gastrostomy_share": "logit",
     "tracheostomy_share": "logit",
     "tracheostomy_survival_months": "log",
+    "niv_delay_months": "log",
+    "gastrostomy_delay_months": "log",
     "rate_median_pls": "log",
     "rate_median_pma": "log",
 }

@@ -162,3 +162,28 @@ def stage_times(course: ClockCourse, done: Procedures) -> dict[str, np.ndarray]:
         **{f"mitos_stage_{k + 1}_time": mitos[k] for k in range(4)},
     }
     return {name: np.where(v < course.death, v, np.nan) for name, v in times.items()}
+
+
+def domain_time_at_most(
+    course: ClockCourse, done: Procedures, domain: int, level: int, *, tolerance: float = 1e-4
+) -> np.ndarray:
+    """First time (years) the observed score of domain ``domain`` (index into DOMAINS: the sum
+    of its three items, 0-12) is ``level`` or less; inf if not by death (or by 100 years when
+    the disease never kills). Bisection per patient (the score never rises), to ``tolerance``
+    years."""
+    items = slice(3 * domain, 3 * domain + 3)
+    high = np.where(np.isfinite(course.death), course.death, 100.0) * (1 - 1e-12)
+    low = np.zeros(course.size)
+
+    def at_most(t: np.ndarray) -> np.ndarray:
+        scores = item_scores(course, done, t[:, None])[:, 0, items]
+        return scores.sum(axis=1) <= level
+
+    reached = at_most(high)
+    already = at_most(low)
+    while (high - low).max(initial=0.0) > tolerance:
+        middle = 0.5 * (low + high)
+        below = at_most(middle)
+        high = np.where(below, middle, high)
+        low = np.where(below, low, middle)
+    return np.where(already, 0.0, np.where(reached, high, np.inf))

@@ -165,7 +165,6 @@ def test_involved_domains_are_not_piled_at_0_and_12(cohort):
     scores = item_scores(course, done, np.where(alive, t, 0.0))
     domains = scores.reshape(*scores.shape[:2], 4, 3).sum(axis=-1)[alive]
     involved = domains < 12
-    print((domains[involved] == 0).mean(), ((domains > 0) & (domains < 12)).mean())
     assert (domains[involved] == 0).mean() < 0.5
     assert ((domains > 0) & (domains < 12)).mean() > 0.3
 
@@ -209,3 +208,19 @@ def test_same_draws_same_course():
     first, second = harness_draws(10, 3), harness_draws(10, 3)
     assert set(first) == set(DRAWS)
     assert all(np.array_equal(first[k], second[k]) for k in DRAWS)
+
+
+def test_domain_time_at_most_matches_the_scores(cohort):
+    from alsprog.simulation.uptake import domain_time_at_most
+
+    course, done, _ = cohort
+    t = _grid(course, 3000)
+    step = t[:, 1] - t[:, 0]
+    scores = item_scores(course, done, t)
+    for domain, level in ((0, 9), (2, 6), (3, 10)):
+        at = scores[:, :, 3 * domain : 3 * domain + 3].sum(axis=-1) <= level
+        first = np.where(at.any(axis=1), t[np.arange(len(t)), at.argmax(axis=1)], np.inf)
+        found = domain_time_at_most(course, done, domain, level)
+        inside = np.isfinite(first) & (first < t[:, -1] - step)
+        assert inside.sum() > 50
+        assert (np.abs(first[inside] - found[inside]) <= step[inside] + 1e-3).all()
