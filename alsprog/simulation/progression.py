@@ -196,6 +196,7 @@ def build_course(
     draws: dict[str, np.ndarray],
     bulbar_end: np.ndarray | None = None,
     slowing: Slowing | None = None,
+    untreated_death: np.ndarray | None = None,
 ) -> ClockCourse:
     """The course of n patients.
 
@@ -206,6 +207,13 @@ def build_course(
     bulbar_end : (n,) True for bulbar forms (PBP, PPBP), whose end stage is bulbar failure;
         default: none.
     slowing : a slope reduction (``Slowing``) or None.
+    untreated_death : (n,) the disease death time without the effect (default ``death``): the
+        rate cap reads it, so a survival effect moves only the end stage.
+
+    The rate cap: no patient's clock exhausts the bulbar and limb items more than
+    ``floor_years_max`` before the end stage of their untreated course (a patient does not live
+    for years totally paralysed without ventilation; the copula alone leaves a few long
+    survivors with a fast clock). The cap only lowers the rate of those patients.
     """
     s = settings
     rate = np.asarray(rate, dtype=float)
@@ -248,6 +256,17 @@ def build_course(
         / 12.0
         * np.exp(s.tracheostomy_survival_log_sd * draws["z_tracheostomy_survival"])
     )
+    rate = _capped_rate(
+        s,
+        rate,
+        bulbar_end,
+        item_start,
+        item_span,
+        draws,
+        survival,
+        end_length,
+        death if untreated_death is None else np.asarray(untreated_death, float),
+    )
     # a tracheostomy comes `survival` before death, for those who take one, when the end stage
     # it ends can start after onset (so the all-cause death time is untouched)
     takes = (draws["u_tracheostomy"] < s.tracheostomy_share) & (death - survival > end_length)
@@ -272,3 +291,18 @@ def build_course(
         tracheostomy_time=tracheostomy,
         slowing=slowing,
     )
+
+
+def _capped_rate(s, rate, bulbar_end, item_start, item_span, draws, survival, end_length, death):
+    """The rate, lowered where the clock would exhaust the items outside the end domain more
+    than ``floor_years_max`` before the untreated end stage (see ``build_course``)."""
+    finish = item_start + item_span  # clock points at which each item reaches 0
+    end_items = np.zeros(finish.shape, dtype=bool)
+    end_items[:, list(s.item_order[RESPIRATORY])] = ~bulbar_end[:, None]
+    end_items[:, list(s.item_order[BULBAR])] = bulbar_end[:, None]
+    exhausted = np.where(end_items, 0.0, finish).max(axis=1)
+    takes = (draws["u_tracheostomy"] < s.tracheostomy_share) & (death - survival > end_length)
+    with np.errstate(invalid="ignore"):
+        latest = death - np.where(takes, survival, 0.0) - end_length - s.floor_years_max
+        cap = np.where(np.isfinite(latest) & (latest > 0), exhausted / (12.0 * latest), np.inf)
+    return np.minimum(rate, cap)

@@ -67,6 +67,7 @@ class ProgressionSettings:
     end_stage_months: float
     end_stage_log_sd: float
     end_domain_clock_cap: float
+    floor_years_max: float
     niv_share: float
     gastrostomy_share: float
     tracheostomy_share: float
@@ -109,6 +110,7 @@ class ProgressionSettings:
             end_stage_months=e["median_months"],
             end_stage_log_sd=e["log_sd"],
             end_domain_clock_cap=e["clock_cap"],
+            floor_years_max=e["floor_years_max"],
             niv_share=u["niv_share"],
             gastrostomy_share=u["gastrostomy_share"],
             tracheostomy_share=u["tracheostomy_share"],

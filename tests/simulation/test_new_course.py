@@ -30,12 +30,21 @@ def _cohort(n=N, seed=5, death_scale=1.0, slowing=None, hazard_ratio=1.0):
     # a hazard ratio on survival: S'(t) = S(t) ** hr, the same uniform u
     p = 1.0 - (1.0 - u) ** (1.0 / hazard_ratio)
     death = np.where(site == 1, disease["als_bulbar"].quantile(p), disease["als_limb"].quantile(p))
+    untreated = np.where(
+        site == 1, disease["als_bulbar"].quantile(u), disease["als_limb"].quantile(u)
+    )
     rho = SETTINGS.copula_correlation
     z = rho * ndtri(u) + math.sqrt(1 - rho * rho) * rng.standard_normal(n)
     rate = SETTINGS.rate_median * np.exp(SETTINGS.rate_log_sd * z)
     draws = harness_draws(n, seed)
     course = build_course(
-        SETTINGS, rate=rate, site=site, death=death * death_scale, draws=draws, slowing=slowing
+        SETTINGS,
+        rate=rate,
+        site=site,
+        death=death * death_scale,
+        draws=draws,
+        slowing=slowing,
+        untreated_death=untreated * death_scale,
     )
     return course, procedures(course, draws), draws
 
@@ -224,3 +233,14 @@ def test_domain_time_at_most_matches_the_scores(cohort):
         inside = np.isfinite(first) & (first < t[:, -1] - step)
         assert inside.sum() > 50
         assert (np.abs(first[inside] - found[inside]) <= step[inside] + 1e-3).all()
+
+
+def test_no_one_sits_at_the_floor_for_years_before_the_end_stage(cohort):
+    """The rate cap: the bulbar and limb items are all at 0 no earlier than floor_years_max
+    before the end stage (tracheostomised patients: before their tracheostomy's end stage)."""
+    course, _, _ = cohort
+    outside = [i for i in range(12) if i not in SETTINGS.item_order[3]]  # ALS: respiratory end
+    exhausted = np.max([course.time_of_loss(i, 4.0) for i in outside], axis=0)
+    ends = np.isfinite(course.end_start) & (course.end_start > 0)
+    assert (exhausted[ends] >= course.end_start[ends] - SETTINGS.floor_years_max - 1e-6).all()
+    assert (course.rate <= _cohort()[0].rate + 1e-12).all()
