@@ -18,7 +18,7 @@ from alsprog.simulation.settings import ITEMS, CourseSettings
 from alsprog.simulation.staging import kings_stage, mitos_stage
 from alsprog.simulation.uptake import item_scores, procedures, stage_times, time_at_most
 
-N = 400
+N = 300
 SETTINGS = ProgressionSettings.default()
 
 
@@ -54,6 +54,14 @@ def cohort():
     return _cohort()
 
 
+@pytest.fixture(scope="module")
+def fine(cohort):
+    """Scores of the cohort on a fine grid from onset to death: (t, step, scores)."""
+    course, done, _ = cohort
+    t = _grid(course, 1500)
+    return t, t[:, 1] - t[:, 0], item_scores(course, done, t)
+
+
 def _grid(course, points=240):
     horizon = np.minimum(course.death, 30.0)
     return np.linspace(0.0, 1.0, points)[None, :] * horizon[:, None] * (1 - 1e-9)
@@ -73,11 +81,10 @@ def test_items_never_rise(cohort):
     assert scores.min() >= 0 and scores.max() <= 4
 
 
-def test_items_pass_through_3_2_1(cohort):
+def test_items_pass_through_3_2_1(fine):
     """Gradual at item level: an item falling from 4 to 0 on a fine grid visits 3, 2 and 1
     (the latent score is continuous in time), for the items driven by the disease."""
-    course, done, _ = cohort
-    scores = item_scores(course, done, _grid(course, 2000))
+    scores = fine[2]
     disease_items = [
         i for i, item in enumerate(ITEMS) if item not in ("swallowing", "respiratory_insufficiency")
     ]
@@ -97,11 +104,10 @@ def test_stages_never_go_back(cohort):
     assert (np.diff(mitos, axis=1) >= 0).all()
 
 
-def test_stage_times_match_the_scores_on_a_grid(cohort):
+def test_stage_times_match_the_scores_on_a_grid(cohort, fine):
     course, done, _ = cohort
-    t = _grid(course, 3000)
-    step = t[:, 1] - t[:, 0]
-    kings = kings_stage(item_scores(course, done, t).reshape(-1, 12), CourseSettings.default())
+    t, step, scores = fine
+    kings = kings_stage(scores.reshape(-1, 12), CourseSettings.default())
     kings = kings.reshape(t.shape)
     times = stage_times(course, done)
     for k in (2, 3, 4):
@@ -114,11 +120,9 @@ def test_stage_times_match_the_scores_on_a_grid(cohort):
         assert (first[both] <= analytic[both] + step[both] + 1e-9).all()
 
 
-def test_time_at_most_matches_the_scores(cohort):
+def test_time_at_most_matches_the_scores(cohort, fine):
     course, done, _ = cohort
-    t = _grid(course, 3000)
-    step = t[:, 1] - t[:, 0]
-    scores = item_scores(course, done, t)
+    t, step, scores = fine
     for item in ("speech", "walking", "swallowing", "dyspnea", "respiratory_insufficiency"):
         for score in (3, 1):
             at = scores[:, :, ITEMS.index(item)] <= score
@@ -219,13 +223,11 @@ def test_same_draws_same_course():
     assert all(np.array_equal(first[k], second[k]) for k in DRAWS)
 
 
-def test_domain_time_at_most_matches_the_scores(cohort):
+def test_domain_time_at_most_matches_the_scores(cohort, fine):
     from alsprog.simulation.uptake import domain_time_at_most
 
     course, done, _ = cohort
-    t = _grid(course, 3000)
-    step = t[:, 1] - t[:, 0]
-    scores = item_scores(course, done, t)
+    t, step, scores = fine
     for domain, level in ((0, 9), (2, 6), (3, 10)):
         at = scores[:, :, 3 * domain : 3 * domain + 3].sum(axis=-1) <= level
         first = np.where(at.any(axis=1), t[np.arange(len(t)), at.argmax(axis=1)], np.inf)
