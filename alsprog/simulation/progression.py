@@ -14,6 +14,11 @@ to failure, item by item; before it, the clock takes that domain's items at most
 ``end_domain_clock_cap`` of the way (no one lives for years in untreated respiratory failure).
 A hazard ratio on survival moves the end stage and nothing before it.
 Figures: ``data/course.toml``; draws: ``progression_settings.DRAWS``.
+
+For the patient sampler: ``build_course(settings, rate=, site=, death=, draws=,
+untreated_death=, bulbar_end=, slowing=)`` then ``uptake.procedures(course, draws)``; scores
+at any times with ``uptake.item_scores``, milestones with ``uptake.time_at_most`` and
+``uptake.stage_times``. Not yet wired into ``simulate_cohort`` (issue 26).
 """
 
 from __future__ import annotations

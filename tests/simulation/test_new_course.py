@@ -246,3 +246,14 @@ def test_no_one_sits_at_the_floor_for_years_before_the_end_stage(cohort):
     ends = np.isfinite(course.end_start) & (course.end_start > 0)
     assert (exhausted[ends] >= course.end_start[ends] - SETTINGS.floor_years_max - 1e-6).all()
     assert (course.rate <= _cohort()[0].rate + 1e-12).all()
+
+
+def test_uptake_shares_can_be_set_by_onset_site():
+    course, _, draws = _cohort(n=3000, seed=6)
+    rng = np.random.default_rng(6)  # the onset sites _cohort drew
+    rng.random(3000)
+    bulbar = rng.random(3000) < 0.3
+    done = procedures(course, draws, {"gastrostomy_share": np.where(bulbar, 0.9, 0.1)})
+    needs = ~np.isnan(done.gastrostomy_need_time)
+    taken = ~np.isnan(done.gastrostomy_time)
+    assert taken[needs & bulbar].mean() > 0.6 > 0.2 > taken[needs & ~bulbar].mean()
