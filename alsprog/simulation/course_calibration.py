@@ -43,6 +43,7 @@ FITTED: dict[str, str] = {
     "rate_median_pls": "log",
     "rate_median_pma": "log",
 }
+STEP = 0.25  # the initial simplex's step in the free coordinates (log: about 28%)
 TABLE_COLUMNS = ("target", "quantity", "published", "se", "simulated", "z", "source")
 
 
@@ -185,11 +186,18 @@ def calibrate_course(
 
     x, value, evaluations = _to_free(base, names), math.inf, 0
     for _ in range(rounds):
+        simplex = np.vstack([x, x + STEP * np.eye(x.size)])  # scipy's default is 5% of x, 0 at 0
         result = minimize(
             objective,
             x,
             method="Nelder-Mead",
-            options={"maxfev": max_evaluations, "adaptive": True, "xatol": 1e-4, "fatol": 1e-3},
+            options={
+                "maxfev": max_evaluations,
+                "adaptive": True,
+                "xatol": 1e-4,
+                "fatol": 1e-3,
+                "initial_simplex": simplex,
+            },
         )
         evaluations += int(result.nfev)
         if result.fun < value:

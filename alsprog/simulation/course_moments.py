@@ -70,13 +70,14 @@ def _rate(draws: dict, median: float, settings: ProgressionSettings) -> np.ndarr
     return median * np.exp(settings.rate_log_sd * z)
 
 
-def _cohort(settings: ProgressionSettings, draws: dict, median: float):
+def _cohort(settings: ProgressionSettings, draws: dict, median: float, floor_cap: bool = True):
     course = build_course(
         settings,
         rate=_rate(draws, median, settings),
         site=draws["site"],
         death=draws["death"],
         draws=draws,
+        floor_cap=np.full(draws["death"].size, floor_cap),
     )
     return course, procedures(course, draws)
 
@@ -114,7 +115,7 @@ def simulated_moments(settings: ProgressionSettings, cohorts: dict) -> dict[str,
     ):
         other = cohorts[name]
         median = settings.rate_median_pls if name == "pls" else settings.rate_median_pma
-        c, d = _cohort(settings, other, median)
+        c, d = _cohort(settings, other, median, floor_cap=name != "pls")
         alive = other["delay"] + years < c.death
         tt = np.stack([other["delay"], other["delay"] + years], axis=1)[alive]
         sub = _subset(c, d, alive)

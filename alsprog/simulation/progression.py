@@ -202,6 +202,7 @@ def build_course(
     bulbar_end: np.ndarray | None = None,
     slowing: Slowing | None = None,
     untreated_death: np.ndarray | None = None,
+    floor_cap: np.ndarray | None = None,
 ) -> ClockCourse:
     """The course of n patients.
 
@@ -219,6 +220,9 @@ def build_course(
     ``floor_years_max`` before the end stage of their untreated course (a patient does not live
     for years totally paralysed without ventilation; the copula alone leaves a few long
     survivors with a fast clock). The cap only lowers the rate of those patients.
+    floor_cap : (n,) True where the cap applies (default: everyone); False for PLS, whose
+        patients live for years with severe disability (MSD Manual: several years to total
+        disability) and die mostly of other causes.
     """
     s = settings
     rate = np.asarray(rate, dtype=float)
@@ -261,7 +265,7 @@ def build_course(
         / 12.0
         * np.exp(s.tracheostomy_survival_log_sd * draws["z_tracheostomy_survival"])
     )
-    rate = _capped_rate(
+    capped = _capped_rate(
         s,
         rate,
         bulbar_end,
@@ -272,6 +276,7 @@ def build_course(
         end_length,
         death if untreated_death is None else np.asarray(untreated_death, float),
     )
+    rate = capped if floor_cap is None else np.where(np.asarray(floor_cap, bool), capped, rate)
     # a tracheostomy comes `survival` before death, for those who take one, when the end stage
     # it ends can start after onset (so the all-cause death time is untouched)
     takes = (draws["u_tracheostomy"] < s.tracheostomy_share) & (death - survival > end_length)
