@@ -121,8 +121,8 @@ def calibrate_course(
     targets: str | pd.DataFrame | None = None,
     *,
     seed: int = 2026,
-    n: int = 10_000,
-    max_evaluations: int = 2000,
+    n: int = 8_000,
+    max_evaluations: int = 1500,
     rounds: int = 1,
     start: ProgressionSettings | None = None,
     fit: tuple[str, ...] | None = None,
@@ -155,7 +155,7 @@ def calibrate_course(
         table = load_course_targets(targets)
     if isinstance(n, bool) or not isinstance(n, int) or n < 500:
         raise InputError(
-            f"calibrate_course: n must be a whole number >= 500 (got {n!r}); pass n=10_000"
+            f"calibrate_course: n must be a whole number >= 500 (got {n!r}); pass n=8_000"
         )
     if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:
         raise InputError(
@@ -168,7 +168,7 @@ def calibrate_course(
     ):
         raise InputError(
             "calibrate_course: max_evaluations must be a whole number >= 1 "
-            f"(got {max_evaluations!r}); pass 2000"
+            f"(got {max_evaluations!r}); pass 1500"
         )
     fitted = table[table["calibrate"]]
     if fitted.empty:
