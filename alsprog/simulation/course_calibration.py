@@ -29,6 +29,7 @@ FITTED: dict[str, str] = {
     "rate_log_sd": "log",
     "copula_correlation": "corr",
     "curvature": "id",
+    "clock_deceleration": "log",
     "domain_span_points": "log",
     "later_span_factor": "log",
     "second_region_points": "log",

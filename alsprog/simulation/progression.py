@@ -1,8 +1,9 @@
 """Each patient's progression clock and the latent (disease) ALSFRS-R items it drives.
 
-The clock runs at the patient's own rate r (ALSFRS-R points per month), in clock points:
-C(t) = 12 r (t - s (min(t, t1) - t0)+), t in years from onset, so a slope reduction s from t0
-to t1 slows it by the share s. Domains become involved at clock positions (the onset region at
+The clock's time is u(t) = t - s (min(t, t1) - t0)+ (t years from onset; a slope reduction s
+from t0 to t1 slows it by the share s); its position, in clock points, is C = 12 r F(u) with r
+the patient's rate (ALSFRS-R points per month) and F(u) = ((1 + u)^a - 1) / a (a <= 1: the
+patient's decline slows as the years pass, never stopping; a = 1 linear). Domains become involved at clock positions (the onset region at
 0, the next ones after log-normal gaps, in the order of the onset site); item j of a domain
 starts a little after it (its stagger, jittered) and loses its 4 points over its own span of
 clock along g(x) = (1 - exp(-k x)) / (1 - exp(-k)) (k > 0: faster early, slower late). So a
@@ -50,6 +51,29 @@ def shape_inverse(y: np.ndarray | float, k: float) -> np.ndarray:
     return -np.log1p(y * np.expm1(-k)) / k
 
 
+PACE_SCALE_YEARS = 1.0  # see data/course.toml [shape] clock_deceleration
+
+
+def pace(u: np.ndarray, a: float) -> np.ndarray:
+    """F(u) = s ((1 + u / s)^a - 1) / a (s = PACE_SCALE_YEARS): clock progress after u clock
+    years, in years at the starting pace; u itself when a = 1, slower and slower when a < 1
+    (F'(u) = (1 + u / s)^(a - 1)), never stopping."""
+    u = np.asarray(u, dtype=float)
+    if abs(a - 1.0) < 1e-12:
+        return u
+    with np.errstate(invalid="ignore", over="ignore"):
+        return PACE_SCALE_YEARS * (np.power(1.0 + u / PACE_SCALE_YEARS, a) - 1.0) / a
+
+
+def pace_inverse(y: np.ndarray, a: float) -> np.ndarray:
+    """u with F(u) = y."""
+    y = np.asarray(y, dtype=float)
+    if abs(a - 1.0) < 1e-12:
+        return y
+    with np.errstate(invalid="ignore", over="ignore"):
+        return PACE_SCALE_YEARS * (np.power(1.0 + a * y / PACE_SCALE_YEARS, 1.0 / a) - 1.0)
+
+
 @dataclass(frozen=True)
 class Slowing:
     """A slope reduction: the clock runs at (1 - share) of its pace from ``start`` to ``end``
@@ -92,7 +116,11 @@ class ClockCourse:
         """Clock points at times ``t`` (years from onset; shape (n,) or (n, m))."""
         t = np.asarray(t, dtype=float)
         rate = self.rate.reshape((-1,) + (1,) * (t.ndim - 1))
-        return 12.0 * rate * self._slowed(t)
+        return 12.0 * rate * pace(self._slowed(t), self.settings.clock_deceleration)
+
+    def clock_years(self, t: np.ndarray) -> np.ndarray:
+        """The clock's own time at ``t``: years from onset, slowed by the slope reduction."""
+        return self._slowed(np.asarray(t, dtype=float))
 
     def _slowed(self, t: np.ndarray) -> np.ndarray:
         if self.slowing is None:
@@ -105,7 +133,7 @@ class ClockCourse:
         c = np.asarray(c, dtype=float)
         rate = self.rate.reshape((-1,) + (1,) * (c.ndim - 1))
         with np.errstate(divide="ignore", invalid="ignore"):
-            u = c / (12.0 * rate)  # unslowed years
+            u = pace_inverse(c / (12.0 * rate), self.settings.clock_deceleration)  # clock years
         if self.slowing is None:
             return u
         s, t0, t1 = (_column(v, c.ndim) for v in _parts(self.slowing))
@@ -314,5 +342,6 @@ def _capped_rate(s, rate, bulbar_end, item_start, item_span, draws, survival, en
     takes = (draws["u_tracheostomy"] < s.tracheostomy_share) & (death - survival > end_length)
     with np.errstate(invalid="ignore"):
         latest = death - np.where(takes, survival, 0.0) - end_length - s.floor_years_max
-        cap = np.where(np.isfinite(latest) & (latest > 0), exhausted / (12.0 * latest), np.inf)
+        years = pace(np.where(latest > 0, latest, 1.0), s.clock_deceleration)
+        cap = np.where(np.isfinite(latest) & (latest > 0), exhausted / (12.0 * years), np.inf)
     return np.minimum(rate, cap)

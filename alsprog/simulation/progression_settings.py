@@ -53,6 +53,7 @@ class ProgressionSettings:
     rate_median_pma: float
     copula_correlation: float
     curvature: float
+    clock_deceleration: float
     domain_span_points: float
     later_span_factor: float
     respiratory_span_factor: float
@@ -96,6 +97,7 @@ class ProgressionSettings:
             rate_median_pma=r["pma"],
             copula_correlation=d["copula"]["correlation"],
             curvature=s["curvature"],
+            clock_deceleration=s["clock_deceleration"],
             domain_span_points=s["domain_span_points"],
             later_span_factor=s["later_span_factor"],
             respiratory_span_factor=s["respiratory_span_factor"],
