@@ -3,8 +3,9 @@
 The clock's time is u(t) = t - s (min(t, t1) - t0)+ (t years from onset; a slope reduction s
 from t0 to t1 slows it by the share s); its position, in clock points, is C = 12 r F(u) with r
 the patient's rate (ALSFRS-R points per month) and F(u) = ((1 + u)^a - 1) / a (a <= 1: the
-patient's decline slows as the years pass, never stopping; a = 1 linear). Domains become involved at clock positions (the onset region at
-0, the next ones after log-normal gaps, in the order of the onset site); item j of a domain
+patient's decline slows as the years pass, never stopping; a = 1 linear). Domains become
+involved at clock positions (the onset region at 0, the next ones after log-normal gaps, in
+the order of the onset site); item j of a domain
 starts a little after it (its stagger, jittered) and loses its 4 points over its own span of
 clock along g(x) = (1 - exp(-k x)) / (1 - exp(-k)) (k > 0: faster early, slower late). So a
 slow patient declines slowly and continuously, and every item passes through 3, 2 and 1.
