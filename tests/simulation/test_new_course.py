@@ -5,6 +5,7 @@ uptake, and the first-passage times agree with the scores on a fine grid."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -22,7 +23,8 @@ N = 300
 SETTINGS = ProgressionSettings.default()
 
 
-def _cohort(n=N, seed=5, death_scale=1.0, slowing=None, hazard_ratio=1.0):
+def _cohort(n=N, seed=5, death_scale=1.0, slowing=None, hazard_ratio=1.0, settings=None):
+    settings = SETTINGS if settings is None else settings
     rng = np.random.default_rng(seed)
     u = rng.random(n)
     site = (rng.random(n) < 0.3).astype(np.int8)
@@ -38,7 +40,7 @@ def _cohort(n=N, seed=5, death_scale=1.0, slowing=None, hazard_ratio=1.0):
     rate = SETTINGS.rate_median * np.exp(SETTINGS.rate_log_sd * z)
     draws = harness_draws(n, seed)
     course = build_course(
-        SETTINGS,
+        settings,
         rate=rate,
         site=site,
         death=death * death_scale,
@@ -132,15 +134,17 @@ def test_time_at_most_matches_the_scores(cohort, fine):
             assert (np.abs(first[inside] - analytic[inside]) <= step[inside] + 1e-9).all()
 
 
-def test_a_slope_reduction_of_a_third_slows_the_clock_by_a_third():
+@pytest.mark.parametrize("deceleration", [1.0, 0.6])
+def test_a_slope_reduction_of_a_third_slows_the_clock_by_a_third(deceleration):
     start = 0.5
-    never = _cohort(n=200, death_scale=np.inf)  # no end stage: the clock alone
-    slowed = _cohort(n=200, death_scale=np.inf, slowing=Slowing(1 / 3, start))
+    settings = dataclasses.replace(SETTINGS, clock_deceleration=deceleration)
+    never = _cohort(n=200, death_scale=np.inf, settings=settings)  # no end stage: the clock
+    slowed = _cohort(n=200, death_scale=np.inf, slowing=Slowing(1 / 3, start), settings=settings)
     base, slow = never[0], slowed[0]
-    t = np.array([start, start + 1.0, start + 2.0])
-    c0, c1 = base.clock(np.tile(t, (200, 1))), slow.clock(np.tile(t, (200, 1)))
-    assert np.allclose(c1[:, 0], c0[:, 0])
-    assert np.allclose(np.diff(c1, axis=1), np.diff(c0, axis=1) * 2 / 3)
+    t = np.tile(np.array([start, start + 1.0, start + 2.0]), (200, 1))
+    u0, u1 = base.clock_years(t), slow.clock_years(t)
+    assert np.allclose(u1[:, 0], u0[:, 0])
+    assert np.allclose(np.diff(u1, axis=1), np.diff(u0, axis=1) * 2 / 3)
     # every milestone after the start comes 1.5 times as long after it
     for item in ("walking", "speech", "dressing"):
         a = time_at_most(base, never[1], item, 2)
@@ -149,6 +153,15 @@ def test_a_slope_reduction_of_a_third_slows_the_clock_by_a_third():
         assert after.sum() > 50
         assert np.allclose(b[after] - start, 1.5 * (a[after] - start))
         assert np.allclose(b[~after & np.isfinite(a)], a[~after & np.isfinite(a)])
+
+
+def test_the_decelerating_clock_slows_with_the_years():
+    settings = dataclasses.replace(SETTINGS, clock_deceleration=0.5)
+    course = _cohort(n=50, death_scale=np.inf, settings=settings)[0]
+    c = course.clock(np.tile(np.array([0.0, 1.0, 2.0, 3.0]), (50, 1)))
+    steps = np.diff(c, axis=1)
+    assert (steps[:, 1:] < steps[:, :-1]).all() and (steps > 0).all()
+    assert np.allclose(course.time_at_clock(c), [0.0, 1.0, 2.0, 3.0])
 
 
 def test_a_survival_hazard_ratio_leaves_the_course_before_the_end_stage_unchanged():
