@@ -60,7 +60,7 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY = {
-    "fit": "alsprog.estimation.fitting",
+    "fit": "alsprog.estimation.regression",
     "kaplan_meier": "alsprog.models.kaplan_meier",
     "kaplan_meier_plot": "alsprog.plots.kaplan_meier",
     "calibrate": "alsprog.estimation.calibration",

@@ -1,0 +1,190 @@
+"""The log-likelihood of a survival regression, its gradient, its maximum and its curvature.
+
+Rows are right-censored, left-truncated and weighted as in ``alsprog.estimation.likelihood``:
+
+    sum_i w_i [d_i log f(t_i | x_i) + (1 - d_i) log S(t_i | x_i) - log S(e_i | x_i)],
+
+with f and S from ``RegressionSpec.bind``. The optimiser works on a centred and scaled design
+(each covariate column minus its mean, over its standard deviation), a linear change of
+coordinates that leaves the maximum unchanged and keeps the problem well conditioned; the
+estimate and its covariance are mapped back to the caller's columns.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize
+
+from alsprog.estimation.fitting import GRADIENT_TOLERANCE, OPTIONS, _curvature_scale
+from alsprog.estimation.likelihood import INVALID
+from alsprog.estimation.regression_families import RegressionSpec
+
+HESSIAN_STEP = 1e-5  # relative step of the central differences of the analytic gradient
+NEWTON_STEPS = 3  # polishing steps after the quasi-Newton search
+
+
+class RegressionLikelihood:
+    """Minus the log-likelihood per unit weight of theta = (ancillary, beta), with its gradient.
+
+    Parameters
+    ----------
+    spec : the family on its scale.
+    t, died, entry, weights : years, death flags, entry years, frequency weights (one per row).
+    x : design matrix (rows x coefficients), in the coordinates the optimiser uses.
+    """
+
+    def __init__(
+        self,
+        spec: RegressionSpec,
+        t: np.ndarray,
+        died: np.ndarray,
+        entry: np.ndarray,
+        weights: np.ndarray,
+        x: np.ndarray,
+    ) -> None:
+        keep = weights > 0
+        self.total_weight = float(weights.sum())
+        self._parts = []
+        for mask, times, which, sign in (
+            (keep & died, t, 0, 1.0),
+            (keep & ~died & (t > 0), t, 1, 1.0),
+            (keep & (entry > 0), entry, 1, -1.0),
+        ):
+            if mask.any():
+                rows = spec.bind(times[mask], x[mask], which)
+                self._parts.append((rows, weights[mask], sign))
+
+    def __call__(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
+        """(value, gradient) per unit weight; INVALID and a zero gradient where undefined."""
+        value, gradient = self.evaluate(np.asarray(theta, dtype=float), jac=True)
+        if value is None:
+            return INVALID, np.zeros(len(theta))
+        return -value / self.total_weight, -gradient / self.total_weight
+
+    def value(self, theta: np.ndarray) -> float:
+        """Minus the total log-likelihood; inf where undefined."""
+        value, _ = self.evaluate(np.asarray(theta, dtype=float), jac=False)
+        return math.inf if value is None else -value
+
+    def evaluate(self, theta: np.ndarray, jac: bool) -> tuple[float | None, np.ndarray]:
+        """The total log-likelihood and its gradient (None where undefined)."""
+        value, gradient = 0.0, np.zeros(theta.size)
+        with np.errstate(all="ignore"):
+            for rows, weights, sign in self._parts:
+                v, d = rows(theta, jac)
+                value += sign * float(weights @ v)
+                if jac:
+                    if d is None:
+                        return None, gradient
+                    gradient += sign * (weights @ d)
+        if not (math.isfinite(value) and np.all(np.isfinite(gradient))):
+            return None, gradient
+        return value, gradient
+
+
+@dataclass(frozen=True)
+class Maximum:
+    """Where the search stopped: theta, minus the log-likelihood there, the Hessian of minus the
+    log-likelihood (None if not finite), whether the gradient vanished, and a note."""
+
+    theta: np.ndarray
+    minus_log_likelihood: float
+    hessian: np.ndarray | None
+    converged: bool
+    message: str
+    iterations: int
+
+
+def maximise(nll: RegressionLikelihood, starts: list[np.ndarray]) -> Maximum | None:
+    """The first converged (else the best) L-BFGS-B search over ``starts`` (curvature-scaled, as
+    ``fit`` does), polished by
+    Newton steps on the finite-difference Hessian of the analytic gradient; None when no start
+    gives a finite likelihood."""
+    best: optimize.OptimizeResult | None = None
+    for start in starts:
+        if nll(start)[0] >= INVALID:
+            continue
+        scale = _curvature_scale(nll, start)  # type: ignore[arg-type]
+
+        def scaled(
+            z: np.ndarray, start: np.ndarray = start, scale: np.ndarray = scale
+        ) -> tuple[float, np.ndarray]:
+            value, gradient = nll(start + scale * z)
+            return value, gradient * scale
+
+        result = optimize.minimize(
+            scaled, np.zeros(start.size), jac=True, method="L-BFGS-B", options=OPTIONS
+        )
+        result.x = start + scale * result.x
+        if result.fun < INVALID and (best is None or result.fun < best.fun):
+            best = result
+        if result.success and result.fun < INVALID:
+            break  # the design is centred and scaled: the first start that converges will do
+    if best is None:
+        return None
+    theta = np.asarray(best.x, dtype=float)
+    hessian = hessian_of(nll, theta)
+    for _ in range(NEWTON_STEPS):
+        if hessian is None:
+            break
+        _, gradient = nll(theta)
+        try:
+            step = np.linalg.solve(hessian / nll.total_weight, gradient)
+        except np.linalg.LinAlgError:
+            break
+        trial = theta - step
+        if not nll.value(trial) <= nll.value(theta) + 1e-9 * abs(nll.value(theta)):
+            break
+        theta = trial
+        hessian = hessian_of(nll, theta)
+    _, gradient = nll(theta)
+    converged = bool(np.max(np.abs(gradient), initial=0.0) < GRADIENT_TOLERANCE)
+    converged = converged and hessian is not None and _positive_definite(hessian)
+    message = str(best.message) if not converged else "converged"
+    return Maximum(theta, nll.value(theta), hessian, converged, message, int(best.nit))
+
+
+def hessian_of(nll: RegressionLikelihood, theta: np.ndarray) -> np.ndarray | None:
+    """Hessian of minus the total log-likelihood by central differences of its gradient."""
+    k = theta.size
+    hessian = np.empty((k, k))
+    for i in range(k):
+        h = HESSIAN_STEP * max(1.0, abs(theta[i]))
+        up, down = theta.copy(), theta.copy()
+        up[i] += h
+        down[i] -= h
+        value_up, grad_up = nll.evaluate(up, jac=True)
+        value_down, grad_down = nll.evaluate(down, jac=True)
+        if value_up is None or value_down is None:
+            return None
+        hessian[:, i] = -(grad_up - grad_down) / (2 * h)
+    hessian = (hessian + hessian.T) / 2
+    return hessian if np.all(np.isfinite(hessian)) else None
+
+
+def _positive_definite(matrix: np.ndarray) -> bool:
+    try:
+        np.linalg.cholesky(matrix)
+    except np.linalg.LinAlgError:
+        return False
+    return True
+
+
+def standardising_map(x: np.ndarray, n_ancillary: int) -> tuple[np.ndarray, np.ndarray]:
+    """(z, a): the centred, scaled design z (intercept column 0 unchanged) and the matrix a
+    with theta_original = a @ theta_standardised (ancillary entries unchanged)."""
+    mean = x[:, 1:].mean(axis=0)
+    sd = x[:, 1:].std(axis=0)
+    sd = np.where(sd > 0, sd, 1.0)
+    z = x.copy()
+    z[:, 1:] = (x[:, 1:] - mean) / sd
+    p = x.shape[1]
+    coefficients = np.eye(p)
+    coefficients[1:, 1:] = np.diag(1 / sd)
+    coefficients[0, 1:] = -mean / sd
+    a = np.eye(n_ancillary + p)
+    a[n_ancillary:, n_ancillary:] = coefficients
+    return z, a
