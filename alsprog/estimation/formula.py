@@ -10,6 +10,7 @@ the same columns for new rows (``matrix(new_data)``), as predictions need.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from formulaic import Formula, model_matrix
-from formulaic.errors import FormulaicError
+from formulaic.errors import DataMismatchWarning, FormulaicError
 
 from alsprog.errors import InputError
 
@@ -46,8 +47,10 @@ class Design:
         for name in self.variables:
             _check_column(caller, frame, name, allow_constant=True)
         try:
-            built = self.spec.get_model_matrix(frame, na_action="raise")
-        except FormulaicError as error:
+            with warnings.catch_warnings():  # a level the fit never saw: refuse, not NaN
+                warnings.simplefilter("error", DataMismatchWarning)
+                built = self.spec.get_model_matrix(frame, na_action="raise")
+        except (FormulaicError, DataMismatchWarning) as error:
             raise InputError(
                 f"{caller}: the covariates do not match the fitted model ({_first_line(error)}); "
                 "give the columns and levels the model was fitted with"
@@ -193,7 +196,7 @@ def _check_column(caller: str, frame: pd.DataFrame, name: str, *, allow_constant
         )
     if not allow_constant and column.nunique() < 2:
         raise InputError(
-            f"{caller}: column {name!r} is constant ({column.iloc[0]!r} in every row), so its "
+            f"{caller}: column {name!r} is constant ({column.iloc[0]} in every row), so its "
             "effect cannot be estimated; drop it from the covariates"
         )
 

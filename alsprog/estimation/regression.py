@@ -28,7 +28,7 @@ from alsprog.estimation.fitting import (
     _options,
 )
 from alsprog.estimation.formula import Design, as_frame, design
-from alsprog.estimation.regression_families import RegressionSpec, regression_spec
+from alsprog.estimation.regression_families import RegressionSpec, check_scale, regression_spec
 from alsprog.estimation.regression_likelihood import (
     RegressionLikelihood,
     maximise,
@@ -177,6 +177,7 @@ def fit_regression(
     ConvergenceWarning
         When the search stops before the gradient vanishes; ``fit_info.converged`` is False.
     """
+    check_scale(family, scale)
     frame = as_frame("fit", data)
     spec_design = design("fit", frame, covariates, formula, reference)
     t = _column(frame, duration, "duration")

@@ -206,14 +206,8 @@ def _odds_rows(
     return rows
 
 
-def regression_spec(
-    family: str,
-    scale: str | None,
-    *,
-    knots: Sequence[float] = (),
-    breakpoints: Sequence[float] = (),
-) -> RegressionSpec:
-    """The ``RegressionSpec`` of ``family`` on ``scale`` (its natural scale when None)."""
+def check_scale(family: str, scale: str | None) -> str:
+    """The scale ``family``'s covariates act on, or InputError if it has none such."""
     if family not in SCALES:
         raise InputError(
             f"fit: family {family!r} takes no covariates; choose one of {', '.join(SCALES)}"
@@ -224,6 +218,18 @@ def regression_spec(
             f"fit: scale {chosen!r} does not suit the {family} family; choose "
             f"{' or '.join(repr(s) for s in SCALES[family])} (or leave scale=None)"
         )
+    return chosen
+
+
+def regression_spec(
+    family: str,
+    scale: str | None,
+    *,
+    knots: Sequence[float] = (),
+    breakpoints: Sequence[float] = (),
+) -> RegressionSpec:
+    """The ``RegressionSpec`` of ``family`` on ``scale`` (its natural scale when None)."""
+    chosen = check_scale(family, scale)
     options: dict = {}
     if family == "spline":
         options["knots"] = tuple(knots)
