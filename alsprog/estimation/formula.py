@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -23,6 +23,7 @@ from formulaic.errors import DataMismatchWarning, FormulaicError
 from alsprog.errors import InputError
 
 INTERCEPT = "Intercept"
+LEVELS_CHECKED = 1000  # distinct values of a text column tried as numbers
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,6 +41,7 @@ class Design:
     names: tuple[str, ...]
     variables: tuple[str, ...]
     spec: Any
+    fitted: np.ndarray | None = field(default=None, repr=False)  # the fitted rows' matrix
 
     def matrix(self, data: pd.DataFrame, caller: str = "predict") -> np.ndarray:
         """The design matrix (rows x ``names``) of new rows, from the fitted levels."""
@@ -121,7 +123,8 @@ def design(
             "remove '- 1' or '+ 0'"
         )
     spec = built.model_spec
-    return Design(str(spec.formula), names, tuple(variables), spec)
+    matrix = np.asarray(built, dtype=float)
+    return Design(str(spec.formula), names, tuple(variables), spec, matrix)
 
 
 def _term(name: str, level: str | None) -> str:
@@ -180,10 +183,11 @@ def _check_column(caller: str, frame: pd.DataFrame, name: str, *, allow_constant
             f"{i}); drop or impute those rows first"
         )
     if column.dtype.kind in "OSUT" or isinstance(column.dtype, pd.StringDtype):
-        as_numbers = pd.to_numeric(column, errors="coerce")
-        parsed = as_numbers.notna().to_numpy()
+        levels = pd.Series(column.unique()[:LEVELS_CHECKED])
+        parsed = pd.to_numeric(levels, errors="coerce").notna().to_numpy()
         if parsed.mean() >= 0.5:
-            i = int(np.flatnonzero(~parsed)[0]) if not parsed.all() else 0
+            odd = levels[~parsed] if not parsed.all() else levels
+            i = int(np.flatnonzero((column == odd.iloc[0]).to_numpy())[0])
             raise InputError(
                 f"{caller}: column {name!r} holds numbers stored as text (e.g. "
                 f"{column.iloc[i]!r} at row {i}); convert it with pandas.to_numeric, or wrap it "

@@ -33,7 +33,7 @@ from alsprog.models.base import SurvivalModel
 from alsprog.models.registry import FamilySpec, family_spec
 from alsprog.models.spline import spline_basis
 
-Rows = tuple[np.ndarray, np.ndarray | None]
+Rows = tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]
 BoundRows = Callable[[np.ndarray, bool], Rows]
 
 # family -> {scale: (slot, sign)}; the first scale listed is the family's natural one.
@@ -129,7 +129,9 @@ class RegressionSpec:
 
     def bind(self, t: np.ndarray, x: np.ndarray, which: int) -> BoundRows:
         """log f (``which`` 0) or log S (1) at times ``t`` for covariate rows ``x``, as a function
-        of theta = (ancillary, beta), with the Jacobian (rows x theta) when asked."""
+        of theta = (ancillary, beta). With ``jac`` it also gives the derivatives as two parts,
+        d/d ancillary (rows x ancillary) and d/d eta (one per row): the Jacobian in beta is
+        d/d eta times x (``full_jacobian``), which the gradient never needs to form."""
         t = np.asarray(t, dtype=float)
         m = len(self.ancillary)
         anc_cols = list(self.ancillary)
@@ -147,13 +149,10 @@ class RegressionSpec:
                     value = value - eta
                 if not jac or d is None:
                     return value, None
-                return value, np.hstack(
-                    [d[:, anc_cols], (self.sign * d[:, self.slot])[:, None] * x]
-                )
+                return value, (d[:, anc_cols], self.sign * d[:, self.slot])
 
             return aft
-        log_s_rows = family_rows(self.family, t, **self.options)[1]
-        log_f_rows = family_rows(self.family, t, **self.options)[0]
+        log_s_rows, log_f_rows = family_rows(self.family, t, **self.options)[::-1]
 
         def ph(theta: np.ndarray, jac: bool = True) -> Rows:
             eta = x @ theta[m:]
@@ -165,17 +164,21 @@ class RegressionSpec:
             if which == 1:
                 if not jac or d_s is None:
                     return ratio * log_s, None
-                return ratio * log_s, np.hstack(
-                    [ratio[:, None] * d_s[:, anc_cols], (ratio * log_s)[:, None] * x]
-                )
+                return ratio * log_s, (ratio[:, None] * d_s[:, anc_cols], ratio * log_s)
             log_f, d_f = log_f_rows(base, jac)
             value = log_f - log_s + eta + ratio * log_s
             if not jac or d_s is None or d_f is None:
                 return value, None
             d_anc = d_f[:, anc_cols] + (ratio - 1)[:, None] * d_s[:, anc_cols]
-            return value, np.hstack([d_anc, (1 + ratio * log_s)[:, None] * x])
+            return value, (d_anc, 1 + ratio * log_s)
 
         return ph
+
+
+def full_jacobian(parts: tuple[np.ndarray, np.ndarray], x: np.ndarray) -> np.ndarray:
+    """The Jacobian (rows x theta) from the two parts ``bind`` returns."""
+    d_anc, d_eta = parts
+    return np.hstack([d_anc, d_eta[:, None] * x])
 
 
 def _odds_rows(
@@ -183,25 +186,24 @@ def _odds_rows(
 ) -> BoundRows:
     log_t = np.log(t)
     basis, slope_basis = spline_basis(log_t, np.log(np.asarray(knots, dtype=float)))
+    basis_anc, slope_anc = basis[:, anc_cols], slope_basis[:, anc_cols]
     m = len(anc_cols)
 
     def rows(theta: np.ndarray, jac: bool = True) -> Rows:
-        gammas = np.zeros(m + 1)
-        gammas[anc_cols] = theta[:m]
-        u = basis @ gammas + x @ theta[m:]
-        soft = np.logaddexp(0.0, u)
-        p = special.expit(u)
+        u = basis_anc @ theta[:m] + x @ theta[m:]
+        small = np.exp(-np.abs(u))  # one exponential gives log(1 + e^u) and e^u / (1 + e^u)
+        soft = np.maximum(u, 0.0) + np.log1p(small)
         if which == 1:
             if not jac:
                 return -soft, None
-            return -soft, np.hstack([-p[:, None] * basis[:, anc_cols], -p[:, None] * x])
-        slope = slope_basis @ gammas
+            p = np.where(u >= 0, 1.0, small) / (1.0 + small)
+            return -soft, (-p[:, None] * basis_anc, -p)
+        slope = slope_anc @ theta[:m]
         value = u - 2 * soft + np.log(slope) - log_t
         if not jac:
             return value, None
-        tilt = (1 - 2 * p)[:, None]
-        d_anc = tilt * basis[:, anc_cols] + slope_basis[:, anc_cols] / slope[:, None]
-        return value, np.hstack([d_anc, tilt * x])
+        tilt = 1 - 2 * np.where(u >= 0, 1.0, small) / (1.0 + small)
+        return value, (tilt[:, None] * basis_anc + slope_anc / slope[:, None], tilt)
 
     return rows
 

@@ -24,6 +24,7 @@ from alsprog.estimation.regression_families import RegressionSpec
 
 HESSIAN_STEP = 1e-5  # relative step of the central differences of the analytic gradient
 NEWTON_STEPS = 3  # polishing steps after the quasi-Newton search
+POLISHED = 1e-10  # gradient per unit weight below which polishing stops
 
 
 class RegressionLikelihood:
@@ -46,6 +47,7 @@ class RegressionLikelihood:
         x: np.ndarray,
     ) -> None:
         keep = weights > 0
+        self._p = x.shape[1]
         self.total_weight = float(weights.sum())
         self._parts = []
         for mask, times, which, sign in (
@@ -55,7 +57,7 @@ class RegressionLikelihood:
         ):
             if mask.any():
                 rows = spec.bind(times[mask], x[mask], which)
-                self._parts.append((rows, weights[mask], sign))
+                self._parts.append((rows, weights[mask], x[mask], sign))
 
     def __call__(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
         """(value, gradient) per unit weight; INVALID and a zero gradient where undefined."""
@@ -73,13 +75,16 @@ class RegressionLikelihood:
         """The total log-likelihood and its gradient (None where undefined)."""
         value, gradient = 0.0, np.zeros(theta.size)
         with np.errstate(all="ignore"):
-            for rows, weights, sign in self._parts:
+            m = theta.size - self._p
+            for rows, weights, x, sign in self._parts:
                 v, d = rows(theta, jac)
                 value += sign * float(weights @ v)
                 if jac:
                     if d is None:
                         return None, gradient
-                    gradient += sign * (weights @ d)
+                    d_anc, d_eta = d
+                    gradient[:m] += sign * (weights @ d_anc)
+                    gradient[m:] += sign * ((weights * d_eta) @ x)
         if not (math.isfinite(value) and np.all(np.isfinite(gradient))):
             return None, gradient
         return value, gradient
@@ -127,10 +132,12 @@ def maximise(nll: RegressionLikelihood, starts: list[np.ndarray]) -> Maximum | N
         return None
     theta = np.asarray(best.x, dtype=float)
     hessian = hessian_of(nll, theta)
-    for _ in range(NEWTON_STEPS):
+    for _ in range(NEWTON_STEPS):  # polish: the Hessian barely moves over such small steps
         if hessian is None:
             break
         _, gradient = nll(theta)
+        if np.max(np.abs(gradient), initial=0.0) < POLISHED:
+            break
         try:
             step = np.linalg.solve(hessian / nll.total_weight, gradient)
         except np.linalg.LinAlgError:
@@ -139,7 +146,6 @@ def maximise(nll: RegressionLikelihood, starts: list[np.ndarray]) -> Maximum | N
         if not nll.value(trial) <= nll.value(theta) + 1e-9 * abs(nll.value(theta)):
             break
         theta = trial
-        hessian = hessian_of(nll, theta)
     _, gradient = nll(theta)
     converged = bool(np.max(np.abs(gradient), initial=0.0) < GRADIENT_TOLERANCE)
     converged = converged and hessian is not None and _positive_definite(hessian)

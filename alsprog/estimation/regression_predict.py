@@ -26,6 +26,7 @@ import pandas as pd
 from scipy import stats
 
 from alsprog.errors import InputError, as_probabilities, as_times
+from alsprog.estimation.regression_families import full_jacobian
 from alsprog.models.base import LOG_T_MAX, LOG_T_MIN, as_generator
 
 if TYPE_CHECKING:
@@ -36,8 +37,12 @@ NODES = 48  # Gauss-Legendre nodes of the RMST integral, on t = horizon * u**2
 COLUMNS = ["quantity", "time", "p", "estimate", "se", "lower", "upper"]
 
 
-def _rows(model: RegressionModel, t: np.ndarray, x: np.ndarray, which: int, jac: bool = True):
-    return model.spec.bind(t, x, which)(np.asarray(model.theta, dtype=float), jac)
+def _rows(
+    model: RegressionModel, t: np.ndarray, x: np.ndarray, which: int, jac: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """(values, Jacobian rows x theta); the Jacobian is empty when ``jac`` is False."""
+    value, parts = model.spec.bind(t, x, which)(np.asarray(model.theta, dtype=float), jac)
+    return value, (full_jacobian(parts, x) if parts is not None else np.empty((len(x), 0)))
 
 
 def _times(values: Any, name: str) -> np.ndarray:
