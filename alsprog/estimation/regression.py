@@ -252,7 +252,7 @@ def fit_regression(
             stacklevel=2,
         )
     info = _fit_info(spec, spec_design, theta, covariance, found, w, dead)
-    return RegressionModel(spec, spec_design, theta, info)
+    return RegressionModel(spec, spec_design, theta, info, (duration, event, entry, weights))
 
 
 def _fit_info(

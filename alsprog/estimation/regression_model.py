@@ -108,12 +108,14 @@ class RegressionFitInfo:
 @dataclass(frozen=True, eq=False)
 class RegressionModel:
     """A fitted survival regression (frozen). theta is (ancillary on the optimiser's scale,
-    coefficients); ``design`` rebuilds covariate columns for new rows."""
+    coefficients); ``design`` rebuilds covariate columns for new rows; ``columns`` names the
+    data's duration, event, entry and weights columns (entry, weights: None if not given)."""
 
     spec: RegressionSpec
     design: Design
     theta: np.ndarray = field(repr=False)
     fit_info: RegressionFitInfo
+    columns: tuple[str, str, str | None, str | None] = ("time", "event", None, None)
 
     def __post_init__(self) -> None:
         self.theta.setflags(write=False)
@@ -178,6 +180,12 @@ class RegressionModel:
         from alsprog.estimation.regression_predict import sample
 
         return sample(self, data, rng)
+
+    def marginal(self, data: pd.DataFrame) -> SurvivalModel:
+        """The population-averaged survival over ``data``'s rows, as an alsprog model."""
+        from alsprog.estimation.regression_predict import Marginal
+
+        return Marginal(self, self.design.matrix(data, caller="marginal"))
 
     def standardise(self, data: pd.DataFrame, **options: Any) -> pd.DataFrame:
         """Marginal survival and RMST over ``data``'s covariates, and contrasts; see

@@ -19,7 +19,8 @@ quantiles); ``p`` (the probability of having died, NaN otherwise); ``estimate``,
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,7 @@ from scipy import stats
 
 from alsprog.errors import InputError, as_probabilities, as_times
 from alsprog.estimation.regression_families import full_jacobian
-from alsprog.models.base import LOG_T_MAX, LOG_T_MIN, as_generator
+from alsprog.models.base import LOG_T_MAX, LOG_T_MIN, SurvivalModel, as_generator
 
 if TYPE_CHECKING:
     from alsprog.estimation.regression_model import RegressionModel
@@ -75,6 +76,28 @@ def sample(
     x = model.design.matrix(data, caller="sample")
     u = as_generator(rng).random(len(x))
     return solve_times(model, x, np.log1p(-u))
+
+
+@dataclass(frozen=True, eq=False)
+class Marginal(SurvivalModel):
+    """Population-averaged survival of a regression over covariate rows x (years from onset):
+    S(t) = mean_i S(t | x_i), hazard = mean_i f(t | x_i) / S(t)."""
+
+    regression: Any
+    x: np.ndarray = field(repr=False)
+    family: ClassVar[str] = "marginal"
+
+    def _log_rows(self, t: np.ndarray, which: int) -> np.ndarray:
+        n, m = len(self.x), t.size
+        times = np.repeat(np.maximum(t, 1e-300), n)
+        values, _ = _rows(self.regression, times, np.tile(self.x, (m, 1)), which, jac=False)
+        return values.reshape(m, n)
+
+    def _survival(self, t: np.ndarray) -> np.ndarray:
+        return np.where(t > 0, np.exp(self._log_rows(t, 1)).mean(axis=1), 1.0)
+
+    def _hazard(self, t: np.ndarray) -> np.ndarray:
+        return np.exp(self._log_rows(t, 0)).mean(axis=1) / self._survival(t)
 
 
 def _quantities(
