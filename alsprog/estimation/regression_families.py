@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 from scipy import special
@@ -71,6 +71,10 @@ class RegressionSpec:
     slot: int
     sign: float
     options: dict
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle by name (the family spec holds lambdas): rebuilt on loading."""
+        return _rebuild, (self.family, self.scale, self.options)
 
     @property
     def ancillary(self) -> tuple[int, ...]:
@@ -206,6 +210,10 @@ def _odds_rows(
         return value, (tilt[:, None] * basis_anc + slope_anc / slope[:, None], tilt)
 
     return rows
+
+
+def _rebuild(family: str, scale: str, options: dict) -> RegressionSpec:
+    return regression_spec(family, scale, **options)
 
 
 def check_scale(family: str, scale: str | None) -> str:
