@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 from bench_common import best_of, record
+from threadpoolctl import threadpool_limits
 
 
 def cohort(n: int, seed: int = 28) -> pd.DataFrame:
@@ -49,7 +50,11 @@ def regression(n: int) -> None:
             warnings.simplefilter("ignore")
             lifelines.WeibullAFTFitter().fit(dummies, "time", "event", entry_col="entry")
 
-    lifelines_time = best_of(theirs, 1)
+    def theirs_one_thread() -> None:  # the BLAS setting alsprog's fit uses, for a fair match
+        with threadpool_limits(limits=1, user_api="blas"):
+            theirs()
+
+    lifelines_time = min(best_of(theirs, 1), best_of(theirs_one_thread, 1))
     for scale in ("aft", "ph"):
         ours = best_of(
             lambda scale=scale: alsprog.fit(
@@ -61,7 +66,7 @@ def regression(n: int) -> None:
             f"fit weibull {scale} + 5 covariates, {n:,} rows",
             ours,
             lifelines_time,
-            "lifelines WeibullAFTFitter",
+            "lifelines WeibullAFTFitter (faster BLAS setting)",
             ">= 2x faster",
         )
     ours = best_of(
