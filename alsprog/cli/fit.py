@@ -26,6 +26,9 @@ def add(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--formula", default=None, metavar="TEXT", help="e.g. '~ age + C(site)'")
     p.add_argument("--scale", default=None, choices=("aft", "ph", "odds"))
+    p.add_argument(
+        "--anc", default=None, metavar="TEXT", help="covariates on an AFT family's spread: '~ sex'"
+    )
     p.add_argument("--duration", default="time", metavar="COLUMN", help="default: time")
     p.add_argument("--event", default="event", metavar="COLUMN", help="default: event")
     p.add_argument("--entry", default=None, metavar="COLUMN", help="left-truncation times")
@@ -65,6 +68,7 @@ def run(args: argparse.Namespace) -> dict:
         formula=args.formula,
         scale=args.scale,
         weights=args.weights,
+        anc=args.anc,
     )
     info = model.fit_info
     return {

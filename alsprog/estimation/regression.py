@@ -63,6 +63,7 @@ def fit(
     knots: Sequence[float] | None = None,
     breakpoints: Sequence[float] | None = None,
     components: Sequence[str] = ("weibull", "weibull"),
+    anc: str | None = None,
 ) -> Any:
     """``alsprog.fit``: a family fitted by maximum likelihood, with or without covariates.
 
@@ -91,10 +92,11 @@ def fit(
             reference=reference,
             knots=knots,
             breakpoints=breakpoints,
+            anc=anc,
         )
-    if covariates is not None or formula is not None or scale is not None:
+    if covariates is not None or formula is not None or scale is not None or anc is not None:
         raise InputError(
-            "fit: covariates, formula and scale need the data as a DataFrame; pass "
+            "fit: covariates, formula, scale and anc need the data as a DataFrame; pass "
             "fit(family, frame, covariates=[...])"
         )
     from alsprog.estimation.fitting import fit as fit_arrays
@@ -145,6 +147,7 @@ def fit_regression(
     reference: Mapping[str, str] | None = None,
     knots: Sequence[float] | None = None,
     breakpoints: Sequence[float] | None = None,
+    anc: str | None = None,
 ) -> RegressionModel:
     """Fit ``family`` with covariates by maximum likelihood to one row per patient.
 
@@ -163,6 +166,9 @@ def fit_regression(
     weights : column of frequency weights (>= 0).
     reference : reference level per text column, ``{"site": "limb"}``.
     knots, breakpoints : for the spline and piecewise exponential, as in ``fit``.
+    anc : a formula for covariates on the spread of an AFT family (flexsurv's ``anc``), e.g.
+        ``"~ sex"``: the log of the Weibull or log-logistic shape, or of the log-normal or
+        generalised gamma sigma, is linear in them; their rows are named ``shape:sex[T.male]``.
 
     Returns
     -------
@@ -209,23 +215,29 @@ def fit_regression(
             "or infinite at onset, so drop the row or give its time (e.g. 1 day)"
         )
     options = _options(family, t[dead & (w > 0)], w[dead & (w > 0)], knots, breakpoints, ())
+    spread_design = None if anc is None else design("fit (anc)", frame, formula=anc)
+    n_spread = 0 if spread_design is None else len(spread_design.names) - 1
     spec = regression_spec(
         family,
         scale,
         knots=options.get("knots", ()),
         breakpoints=options.get("breakpoints", ()),
+        spread_covariates=n_spread,
     )
     x = spec_design.fitted if spec_design.fitted is not None else spec_design.matrix(frame)
     _check_separation(spec_design.names, x, dead, w)
-    z, to_original = standardising_map(x, len(spec.ancillary))
+    if spread_design is not None:
+        x = np.hstack([x, spread_design.matrix(frame, caller="fit")[:, 1:]])
+    position = spec.spread_position if n_spread else 0
+    z, to_original = standardising_map(x, len(spec.ancillary), n_spread, position)
     nll = RegressionLikelihood(spec, t, dead, e, w, z)
     median, spread = _median_and_spread(t, dead, e, w)
     starts = []
     for theta in spec.base.starts(median, spread):
-        anc, intercept = spec.split_start(theta)
-        beta = np.zeros(x.shape[1])
+        start_anc, intercept = spec.split_start(theta)
+        beta = np.zeros(x.shape[1])  # design coefficients, then spread ones
         beta[0] = intercept
-        starts.append(np.concatenate([anc, beta]))
+        starts.append(np.concatenate([start_anc, beta]))
     with threadpool_limits(limits=1, user_api="blas"):  # see ONE_BLAS_THREAD
         found = maximise(nll, starts)
     if found is None:
@@ -242,7 +254,8 @@ def fit_regression(
             covariance = None
     if covariance is not None and not np.all(np.diag(covariance) > 0):
         covariance = None
-    _check_identified(spec_design.names, len(spec.ancillary), found.hessian)
+    names = (*spec_design.names, *_spread_names(spec, spread_design))
+    _check_identified(names, len(spec.ancillary), found.hessian)
     if not found.converged:
         warnings.warn(
             f"fit: the {family} regression did not converge ({found.message}); "
@@ -251,13 +264,22 @@ def fit_regression(
             ConvergenceWarning,
             stacklevel=2,
         )
-    info = _fit_info(spec, spec_design, theta, covariance, found, w, dead)
-    return RegressionModel(spec, spec_design, theta, info, (duration, event, entry, weights))
+    info = _fit_info(spec, names, theta, covariance, found, w, dead)
+    columns = (duration, event, entry, weights)
+    return RegressionModel(spec, spec_design, theta, info, columns, spread_design)
+
+
+def _spread_names(spec: RegressionSpec, spread: Design | None) -> tuple[str, ...]:
+    """The spread covariates' names: the spread entry's name and the column's, ``shape:sex``."""
+    if spread is None:
+        return ()
+    entry = spec.base.parameter_names[spec.ancillary[spec.spread_position]]
+    return tuple(f"{entry}:{name}" for name in spread.names[1:])
 
 
 def _fit_info(
     spec: RegressionSpec,
-    spec_design: Design,
+    names: tuple[str, ...],
     theta: np.ndarray,
     covariance: np.ndarray | None,
     found: Any,
@@ -275,11 +297,11 @@ def _fit_info(
     return RegressionFitInfo(
         family=spec.family,
         scale=spec.scale,
-        parameter_names=(*spec_design.names, *spec.ancillary_names),
+        parameter_names=(*names, *spec.ancillary_names),
         estimates=(*map(float, theta[m:]), *map(float, anc)),
         standard_errors=(*map(float, se[m:]), *map(float, anc_se)),
         log_scale=(False,) * (k - m) + tuple(bool(b) for b in logged),
-        n_coefficients=k - m,
+        n_coefficients=k - m - spec.n_spread_covariates,
         log_likelihood=log_likelihood,
         aic=2 * k - 2 * log_likelihood,
         bic=k * math.log(n) - 2 * log_likelihood,

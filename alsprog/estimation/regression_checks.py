@@ -49,7 +49,7 @@ def cox_snell(model: RegressionModel, data: pd.DataFrame) -> pd.DataFrame:
     from lifelines import NelsonAalenFitter
 
     t, died, e, w = _survival_columns(model, data, "cox_snell")
-    x = model.design.matrix(data, caller="cox_snell")
+    x = model.matrix(data, caller="cox_snell")
     theta = np.asarray(model.theta, dtype=float)
     exit_log_s, _ = model.spec.bind(np.maximum(t, 1e-300), x, 1)(theta, False)
     entry_log_s, _ = model.spec.bind(np.maximum(e, 1e-300), x, 1)(theta, False)

@@ -12,6 +12,10 @@ design matrix X (intercept first). The linear predictor eta = X beta takes the s
 - ``odds`` (spline): the cumulative odds of death are exp(s(log t) + eta), a Royston-Parmar
   odds-scale spline (as the ENCALS model), so exp(beta) is an odds ratio.
 
+With ``anc=`` (flexsurv's name) an AFT family's spread takes covariates too: the entry of theta
+that is log sigma up to sign (the Weibull's log shape, the log-normal's log sigma) becomes
+a0 + z alpha per row, and rows are evaluated at the standardised log time (log t - eta) / sigma.
+
 ``RegressionSpec.bind`` returns, for fixed times and covariate rows, the log density (or log
 survival) at every row as a function of theta with its Jacobian, from the family's own rows in
 ``alsprog.estimation.likelihood`` (AFT: at the rescaled times; PH: raised to exp(eta)).
@@ -33,7 +37,7 @@ from alsprog.models.base import SurvivalModel
 from alsprog.models.registry import FamilySpec, family_spec
 from alsprog.models.spline import spline_basis
 
-Rows = tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]
+Rows = tuple[np.ndarray, tuple[np.ndarray, ...] | None]
 BoundRows = Callable[[np.ndarray, bool], Rows]
 
 # family -> {scale: (slot, sign)}; the first scale listed is the family's natural one.
@@ -46,6 +50,14 @@ SCALES: dict[str, dict[str, tuple[int, float]]] = {
     "generalized_gamma": {"aft": (0, 1.0)},
     "piecewise_exponential": {"ph": (0, 1.0)},
     "spline": {"ph": (0, 1.0), "odds": (0, 1.0)},
+}
+# AFT families whose spread may take covariates (flexsurv's anc=): the entry of theta that is
+# log sigma up to sign (Weibull and log-logistic: log shape = -log sigma).
+SPREAD_ENTRY: dict[str, tuple[int, float]] = {
+    "weibull": (0, -1.0),
+    "lognormal": (1, 1.0),
+    "loglogistic": (0, -1.0),
+    "generalized_gamma": (1, 1.0),
 }
 RATIO_NAMES = {"aft": "time ratio", "ph": "hazard ratio", "odds": "odds ratio"}
 ETA_LIMIT = 700.0  # |eta| beyond this overflows exp; such a theta scores as invalid
@@ -71,10 +83,11 @@ class RegressionSpec:
     slot: int
     sign: float
     options: dict
+    n_spread_covariates: int = 0
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Pickle by name (the family spec holds lambdas): rebuilt on loading."""
-        return _rebuild, (self.family, self.scale, self.options)
+        return _rebuild, (self.family, self.scale, self.options, self.n_spread_covariates)
 
     @property
     def ancillary(self) -> tuple[int, ...]:
@@ -87,6 +100,21 @@ class RegressionSpec:
         if self.family == "piecewise_exponential":  # rates relative to the first piece's
             return tuple(f"{n}/rate_0" for n in names)
         return tuple(names)
+
+    @property
+    def spread_position(self) -> int:
+        """Where the spread entry sits in the ancillary vector (AFT with spread covariates)."""
+        return self.ancillary.index(SPREAD_ENTRY[self.family][0])
+
+    def split(self, theta: np.ndarray, xz: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per row: the ancillary vector's spread entry moved by the spread covariates (rows x
+        ancillary), and the linear predictor eta; xz is the design then the spread columns."""
+        m, r = len(self.ancillary), self.n_spread_covariates
+        p = xz.shape[1] - r
+        ancillary = np.tile(theta[:m], (len(xz), 1))
+        if r:
+            ancillary[:, self.spread_position] += xz[:, p:] @ theta[m + p :]
+        return ancillary, xz[:, :p] @ theta[m : m + p]
 
     @property
     def ancillary_log_scale(self) -> tuple[bool, ...]:
@@ -139,6 +167,8 @@ class RegressionSpec:
         t = np.asarray(t, dtype=float)
         m = len(self.ancillary)
         anc_cols = list(self.ancillary)
+        if self.n_spread_covariates:
+            return self._spread_rows(t, x, which)
         if self.scale == "odds":
             return _odds_rows(t, x, which, self.options["knots"], anc_cols)
         if self.scale == "aft":
@@ -178,11 +208,49 @@ class RegressionSpec:
 
         return ph
 
+    def _spread_rows(self, t: np.ndarray, xz: np.ndarray, which: int) -> BoundRows:
+        """AFT rows with covariates on the spread too: w = (log t - eta) / sigma per row, and the
+        family's standard rows (location 0, spread 1) at exp(w); then d/dw = minus the
+        location's derivative there, and the chain rule through eta and log sigma."""
+        m, r = len(self.ancillary), self.n_spread_covariates
+        p = xz.shape[1] - r
+        x, z = xz[:, :p], xz[:, p:]
+        entry, to_log_sigma = SPREAD_ENTRY[self.family]
+        k = self.spread_position
+        anc_cols = list(self.ancillary)
+        log_t = np.log(t)
 
-def full_jacobian(parts: tuple[np.ndarray, np.ndarray], x: np.ndarray) -> np.ndarray:
-    """The Jacobian (rows x theta) from the two parts ``bind`` returns."""
-    d_anc, d_eta = parts
-    return np.hstack([d_anc, d_eta[:, None] * x])
+        def rows(theta: np.ndarray, jac: bool = True) -> Rows:
+            eta = x @ theta[m : m + p]
+            log_sigma = to_log_sigma * (theta[k] + z @ theta[m + p :])
+            if np.abs(log_sigma).max(initial=0.0) > ETA_LIMIT / 10:
+                return np.full(t.size, np.nan), None
+            sigma = np.exp(log_sigma)
+            w = np.clip((log_t - eta) / sigma, -ETA_LIMIT, ETA_LIMIT)
+            standard = self.baseline(theta[:m])
+            standard[entry] = 0.0
+            value, d = family_rows(self.family, np.exp(w), **self.options)[which](standard, jac)
+            if which == 0:
+                value = value + w - log_sigma - log_t
+            if not jac or d is None:
+                return value, None
+            slope = -d[:, self.slot]  # d/dw of log S, or of log f0 + w
+            d_zeta = to_log_sigma * (-w * slope - (1.0 if which == 0 else 0.0))
+            d_anc = d[:, anc_cols].copy()
+            d_anc[:, k] = d_zeta
+            return value, (d_anc, -slope / sigma, d_zeta)
+
+        return rows
+
+
+def full_jacobian(parts: tuple[np.ndarray, ...], xz: np.ndarray, n_spread: int = 0) -> np.ndarray:
+    """The Jacobian (rows x theta) from the parts ``bind`` returns (xz: design, then the
+    spread covariates' columns)."""
+    p = xz.shape[1] - n_spread
+    columns = [parts[0], parts[1][:, None] * xz[:, :p]]
+    if n_spread:
+        columns.append(parts[2][:, None] * xz[:, p:])
+    return np.hstack(columns)
 
 
 def _odds_rows(
@@ -212,8 +280,8 @@ def _odds_rows(
     return rows
 
 
-def _rebuild(family: str, scale: str, options: dict) -> RegressionSpec:
-    return regression_spec(family, scale, **options)
+def _rebuild(family: str, scale: str, options: dict, spread: int) -> RegressionSpec:
+    return regression_spec(family, scale, spread_covariates=spread, **options)
 
 
 def check_scale(family: str, scale: str | None) -> str:
@@ -237,9 +305,16 @@ def regression_spec(
     *,
     knots: Sequence[float] = (),
     breakpoints: Sequence[float] = (),
+    spread_covariates: int = 0,
 ) -> RegressionSpec:
-    """The ``RegressionSpec`` of ``family`` on ``scale`` (its natural scale when None)."""
+    """The ``RegressionSpec`` of ``family`` on ``scale`` (its natural scale when None), with
+    ``spread_covariates`` columns acting on the spread (AFT families only)."""
     chosen = check_scale(family, scale)
+    if spread_covariates and (chosen != "aft" or family not in SPREAD_ENTRY):
+        raise InputError(
+            f"fit: anc= (covariates on the spread) suits the AFT {', '.join(SPREAD_ENTRY)} "
+            f"families, not {family} on the {chosen} scale; drop anc= or change family"
+        )
     options: dict = {}
     if family == "spline":
         options["knots"] = tuple(knots)
@@ -247,7 +322,7 @@ def regression_spec(
         options["breakpoints"] = tuple(breakpoints)
     base = family_spec(family, **options)
     slot, sign = SCALES[family][chosen]
-    return RegressionSpec(family, chosen, base, slot, sign, options)
+    return RegressionSpec(family, chosen, base, slot, sign, options, spread_covariates)
 
 
 @dataclass(frozen=True)

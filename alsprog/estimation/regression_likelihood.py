@@ -47,7 +47,8 @@ class RegressionLikelihood:
         x: np.ndarray,
     ) -> None:
         keep = weights > 0
-        self._p = x.shape[1]
+        self._r = spec.n_spread_covariates
+        self._p = x.shape[1] - self._r
         self.total_weight = float(weights.sum())
         self._parts = []
         for mask, times, which, sign in (
@@ -75,16 +76,18 @@ class RegressionLikelihood:
         """The total log-likelihood and its gradient (None where undefined)."""
         value, gradient = 0.0, np.zeros(theta.size)
         with np.errstate(all="ignore"):
-            m = theta.size - self._p
+            p, r = self._p, self._r
+            m = theta.size - p - r
             for rows, weights, x, sign in self._parts:
                 v, d = rows(theta, jac)
                 value += sign * float(weights @ v)
                 if jac:
                     if d is None:
                         return None, gradient
-                    d_anc, d_eta = d
-                    gradient[:m] += sign * (weights @ d_anc)
-                    gradient[m:] += sign * ((weights * d_eta) @ x)
+                    gradient[:m] += sign * (weights @ d[0])
+                    gradient[m : m + p] += sign * ((weights * d[1]) @ x[:, :p])
+                    if r:
+                        gradient[m + p :] += sign * ((weights * d[2]) @ x[:, p:])
         if not (math.isfinite(value) and np.all(np.isfinite(gradient))):
             return None, gradient
         return value, gradient
@@ -179,18 +182,22 @@ def _positive_definite(matrix: np.ndarray) -> bool:
     return True
 
 
-def standardising_map(x: np.ndarray, n_ancillary: int) -> tuple[np.ndarray, np.ndarray]:
-    """(z, a): the centred, scaled design z (intercept column 0 unchanged) and the matrix a
-    with theta_original = a @ theta_standardised (ancillary entries unchanged)."""
-    mean = x[:, 1:].mean(axis=0)
-    sd = x[:, 1:].std(axis=0)
+def standardising_map(
+    x: np.ndarray, n_ancillary: int, n_spread: int = 0, spread_position: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """(z, a): the centred, scaled design z and the matrix a with theta_original =
+    a @ theta_standardised. x is the design (intercept first) then ``n_spread`` columns acting
+    on the ancillary entry at ``spread_position`` (its intercept); each intercept absorbs its
+    columns' means."""
+    p = x.shape[1] - n_spread
+    mean = x.mean(axis=0)
+    sd = x.std(axis=0)
     sd = np.where(sd > 0, sd, 1.0)
-    z = x.copy()
-    z[:, 1:] = (x[:, 1:] - mean) / sd
-    p = x.shape[1]
-    coefficients = np.eye(p)
-    coefficients[1:, 1:] = np.diag(1 / sd)
-    coefficients[0, 1:] = -mean / sd
-    a = np.eye(n_ancillary + p)
-    a[n_ancillary:, n_ancillary:] = coefficients
+    mean[0], sd[0] = 0.0, 1.0
+    z = (x - mean) / sd
+    a = np.eye(n_ancillary + x.shape[1])
+    columns = np.arange(n_ancillary, n_ancillary + x.shape[1])
+    a[columns, columns] = 1 / sd
+    a[n_ancillary, n_ancillary + 1 : n_ancillary + p] = -mean[1:p] / sd[1:p]
+    a[spread_position, n_ancillary + p :] = -mean[p:] / sd[p:]
     return z, a

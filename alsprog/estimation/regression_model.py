@@ -109,13 +109,15 @@ class RegressionFitInfo:
 class RegressionModel:
     """A fitted survival regression (frozen). theta is (ancillary on the optimiser's scale,
     coefficients); ``design`` rebuilds covariate columns for new rows; ``columns`` names the
-    data's duration, event, entry and weights columns (entry, weights: None if not given)."""
+    data's duration, event, entry and weights columns (entry, weights: None if not given);
+    ``spread_design`` the covariates on an AFT family's spread (``anc=``), if any."""
 
     spec: RegressionSpec
     design: Design
     theta: np.ndarray = field(repr=False)
     fit_info: RegressionFitInfo
     columns: tuple[str, str, str | None, str | None] = ("time", "event", None, None)
+    spread_design: Design | None = None
 
     def __post_init__(self) -> None:
         self.theta.setflags(write=False)
@@ -130,26 +132,32 @@ class RegressionModel:
 
     @property
     def coefficients(self) -> pd.Series:
-        """Coefficients by column name (linear-predictor scale)."""
-        m = len(self.spec.ancillary)
-        return pd.Series(self.theta[m:], index=list(self.design.names), name="coefficient")
+        """Coefficients by column name (linear-predictor scale), not the spread's."""
+        m, p = len(self.spec.ancillary), len(self.design.names)
+        return pd.Series(self.theta[m : m + p], index=list(self.design.names), name="coefficient")
+
+    def matrix(self, data: pd.DataFrame, caller: str = "predict") -> np.ndarray:
+        """The design of ``data``'s rows, then the spread covariates' columns (if any)."""
+        x = self.design.matrix(data, caller=caller)
+        if self.spread_design is None:
+            return x
+        return np.hstack([x, self.spread_design.matrix(data, caller=caller)[:, 1:]])
 
     def linear_predictor(self, data: pd.DataFrame) -> np.ndarray:
         """eta = X beta for each row of ``data``."""
-        m = len(self.spec.ancillary)
-        return self.design.matrix(data) @ self.theta[m:]
+        return self.spec.split(np.asarray(self.theta), self.matrix(data))[1]
 
     def at(self, profile: Mapping[str, Any] | pd.Series | pd.DataFrame) -> SurvivalModel:
         """The ordinary alsprog model (Weibull, LogNormal, ... or ``OddsSpline``) of one covariate
         profile, e.g. ``{"age": 60, "sex": "male"}``; its ``fit_info`` carries the fit's
         covariance, so ``parameter_draws`` works on it."""
         frame = _profile_frame(profile)
-        x = self.design.matrix(frame, caller="at")[0]
-        m = len(self.spec.ancillary)
+        xz = self.matrix(frame, caller="at")
         spec = self.spec
 
         def build(theta: np.ndarray) -> SurvivalModel:
-            return spec.model(theta[:m], float(x @ theta[m:]))
+            ancillary, eta = spec.split(theta, xz)
+            return spec.model(ancillary[0], float(eta[0]))
 
         model = build(np.asarray(self.theta))
         info = FitInfo(
@@ -185,7 +193,7 @@ class RegressionModel:
         """The population-averaged survival over ``data``'s rows, as an alsprog model."""
         from alsprog.estimation.regression_predict import Marginal
 
-        return Marginal(self, self.design.matrix(data, caller="marginal"))
+        return Marginal(self, self.matrix(data, caller="marginal"))
 
     def standardise(self, data: pd.DataFrame, **options: Any) -> pd.DataFrame:
         """Marginal survival and RMST over ``data``'s covariates, and contrasts; see

@@ -43,7 +43,9 @@ def _rows(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(values, Jacobian rows x theta); the Jacobian is empty when ``jac`` is False."""
     value, parts = model.spec.bind(t, x, which)(np.asarray(model.theta, dtype=float), jac)
-    return value, (full_jacobian(parts, x) if parts is not None else np.empty((len(x), 0)))
+    if parts is None:
+        return value, np.empty((len(x), 0))
+    return value, full_jacobian(parts, x, model.spec.n_spread_covariates)
 
 
 def _times(values: Any, name: str) -> np.ndarray:
@@ -73,7 +75,7 @@ def sample(
 ) -> np.ndarray:
     """One death time (years from onset) per row of ``data``, each from its own covariate
     profile, by inverse transform of one uniform per row (in row order)."""
-    x = model.design.matrix(data, caller="sample")
+    x = model.matrix(data, caller="sample")
     u = as_generator(rng).random(len(x))
     return solve_times(model, x, np.log1p(-u))
 
@@ -173,7 +175,7 @@ def predict(
 
     Returns a tidy frame: row (position in ``data``) and the module's columns.
     """
-    x = model.design.matrix(data)
+    x = model.matrix(data)
     crit = float(stats.norm.ppf(0.5 + level / 2))
     frames = []
     for name, t, p, value, grad, how in _quantities(
@@ -232,13 +234,14 @@ def standardise(
     for label, setting in chosen.items():
         frame = data.copy()
         for column, value in setting.items():
-            if column not in model.design.variables:
+            known = (*model.design.variables, *getattr(model.spread_design, "variables", ()))
+            if column not in known:
                 raise InputError(
                     f"standardise: setting {label!r} names {column!r}, which is not a covariate "
                     f"of the model ({', '.join(model.design.variables)}); name a covariate"
                 )
             frame[column] = value
-        x = model.design.matrix(frame, caller="standardise")
+        x = model.matrix(frame, caller="standardise")
         rows = []
         for name, t, p, value, grad, _ in _quantities(model, x, t_arr, np.array([]), h_arr):
             if name == "hazard":

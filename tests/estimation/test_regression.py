@@ -22,6 +22,9 @@ and the R figures below came from (R 4.2, survival 3.5.3):
       print(sprintf("%.8f", sqrt(diag(vcov(f)))))      # the last is Log(scale)'s
       print(sprintf("%.8f", c(f$scale, logLik(f))))
     }
+    # one scale per sex (alsprog's anc = "~ sex"), Weibull and log-normal:
+    f <- survreg(Surv(time, event) ~ age + sex + site + strata(sex), data = d, dist = dist)
+    # the same three prints; f$scale is (female, male), the last two SEs are their log scales'
 """
 
 from __future__ import annotations
@@ -63,6 +66,43 @@ SURVREG = {
         -369.27355574,
     ),
 }
+
+
+# family: (coefficients, their SEs, SEs of log scale (female, male), scales, log-likelihood)
+SURVREG_STRATA = {
+    "weibull": (
+        [2.68200678, -0.02958340, -0.26253154, 0.27245052, 0.34924847],
+        [0.27411533, 0.00406800, 0.08410161, 0.09350662, 0.15084449],
+        [0.08075049, 0.07556638],
+        [0.59871218, 0.58474370],
+        -358.25398177,
+    ),
+    "lognormal": (
+        [2.24181334, -0.02681525, -0.26586674, 0.24243677, 0.30633704],
+        [0.35097590, 0.00532341, 0.10972963, 0.11984118, 0.19041569],
+        [0.07368689, 0.06851656],
+        [0.88472647, 0.81948488],
+        -377.47181608,
+    ),
+}
+
+
+@pytest.mark.parametrize("family", sorted(SURVREG_STRATA))
+def test_covariates_on_the_spread_match_survreg_strata(family: str) -> None:
+    coefficients, errors, log_scale_errors, scales, log_likelihood = SURVREG_STRATA[family]
+    model = alsprog.fit(family, COHORT, covariates=["age", "sex", "site"], anc="~ sex")
+    table = model.fit_info.summary().set_index("parameter")
+    np.testing.assert_allclose(table["estimate"].iloc[:5], coefficients, rtol=0, atol=1e-4)
+    np.testing.assert_allclose(table["se"].iloc[:5], errors, rtol=1e-3)
+    assert model.fit_info.log_likelihood == pytest.approx(log_likelihood, abs=1e-4)
+    spread = {}  # each sex's own model: sigma = 1 / shape for the Weibull
+    for sex in ("female", "male"):
+        own = model.at({"age": 60.0, "sex": sex, "site": "limb"})
+        spread[sex] = 1 / own.shape if family == "weibull" else own.sigma
+    np.testing.assert_allclose([spread["female"], spread["male"]], scales, rtol=1e-4)
+    base = table.iloc[-1]  # the reference level's (female) spread, natural scale
+    assert base["se"] / base["estimate"] == pytest.approx(log_scale_errors[0], rel=1e-3)
+    assert table.index[5] in ("shape:sex[T.male]", "sigma:sex[T.male]")
 
 
 @pytest.mark.parametrize("family", sorted(SURVREG))

@@ -108,9 +108,12 @@ def test_frequency_weights_are_repeated_rows(family: str, scale: str | None) -> 
     assert weighted.fit_info.log_likelihood == pytest.approx(repeated.fit_info.log_likelihood)
 
 
-@pytest.mark.parametrize(("family", "scale"), [("weibull", "ph"), ("spline", "odds")])
-def test_a_fitted_regression_pickles_and_predicts_the_same(family: str, scale: str) -> None:
-    model = alsprog.fit(family, COHORT, covariates=COVARIATES, scale=scale)
+@pytest.mark.parametrize(
+    ("family", "scale", "anc"),
+    [("weibull", "ph", None), ("spline", "odds", None), ("lognormal", "aft", "~ age")],
+)
+def test_a_fitted_regression_pickles_and_predicts_the_same(family, scale, anc) -> None:
+    model = alsprog.fit(family, COHORT, covariates=COVARIATES, scale=scale, anc=anc)
     again = pickle.loads(pickle.dumps(model))
     rows = COHORT.iloc[:7]
     assert again.predict(rows, times=[1.0, 3.0]).equals(model.predict(rows, times=[1.0, 3.0]))

@@ -24,11 +24,17 @@ PROFILES = pd.DataFrame(
 
 @pytest.fixture(
     scope="module",
-    params=[("weibull", "ph"), ("lognormal", None), ("spline", "odds"), ("gompertz", None)],
+    params=[
+        ("weibull", "ph", None),
+        ("lognormal", None, None),
+        ("spline", "odds", None),
+        ("gompertz", None, None),
+        ("loglogistic", None, "~ sex + age"),  # covariates on the shape too
+    ],
 )
 def model(request):
-    family, scale = request.param
-    return alsprog.fit(family, COHORT, covariates=["age", "sex", "site"], scale=scale)
+    family, scale, anc = request.param
+    return alsprog.fit(family, COHORT, covariates=["age", "sex", "site"], scale=scale, anc=anc)
 
 
 def test_each_row_is_its_profile_model(model) -> None:
