@@ -189,6 +189,15 @@ class RegressionModel:
 
         return sample(self, data, rng)
 
+    def quantile_rows(
+        self, data: pd.DataFrame, p: np.ndarray, alive_at: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Per row, the time (years from onset) by which a fraction p has died (given alive at
+        ``alive_at`` years, if given): the vectorised inverse a simulation samples with."""
+        from alsprog.estimation.regression_predict import quantile_rows
+
+        return quantile_rows(self, data, p, alive_at)
+
     def marginal(self, data: pd.DataFrame) -> SurvivalModel:
         """The population-averaged survival over ``data``'s rows, as an alsprog model."""
         from alsprog.estimation.regression_predict import Marginal

@@ -70,14 +70,40 @@ def solve_times(model: RegressionModel, x: np.ndarray, log_s: np.ndarray) -> np.
     return np.where(beyond, np.inf, np.exp((lo + hi) / 2))
 
 
+def quantile_rows(
+    model: RegressionModel,
+    data: pd.DataFrame,
+    p: np.ndarray,
+    alive_at: np.ndarray | None = None,
+) -> np.ndarray:
+    """Per row of ``data``, the time (years from onset) by which a fraction ``p`` of such
+    patients has died; with ``alive_at`` (years, per row), among those alive then (the time
+    still counts from onset). Feeding uniforms as ``p`` samples one death time per row: the
+    simulation's sampler supplies its own stream's uniforms this way."""
+    x = model.matrix(data, caller="quantile_rows")
+    p = np.broadcast_to(np.asarray(p, dtype=float), (len(x),))
+    if not ((p >= 0) & (p < 1)).all():
+        raise InputError("quantile_rows: p must be in [0, 1) per row; pass uniforms in [0, 1)")
+    target = np.log1p(-p)
+    if alive_at is not None:
+        start = np.broadcast_to(np.asarray(alive_at, dtype=float), (len(x),))
+        if not (np.isfinite(start) & (start >= 0)).all():
+            raise InputError("quantile_rows: alive_at must be finite times >= 0 years per row")
+        late = start > 0
+        log_s = np.zeros(len(x))
+        log_s[late] = _rows(model, start[late], x[late], 1, jac=False)[0]
+        target = target + log_s
+    times = solve_times(model, x, target)
+    return times if alive_at is None else np.maximum(times, start)
+
+
 def sample(
     model: RegressionModel, data: pd.DataFrame, rng: np.random.Generator | int
 ) -> np.ndarray:
     """One death time (years from onset) per row of ``data``, each from its own covariate
     profile, by inverse transform of one uniform per row (in row order)."""
-    x = model.matrix(data, caller="sample")
-    u = as_generator(rng).random(len(x))
-    return solve_times(model, x, np.log1p(-u))
+    u = as_generator(rng).random(len(data))
+    return quantile_rows(model, data, u)
 
 
 @dataclass(frozen=True, eq=False)

@@ -96,3 +96,15 @@ def test_sampled_times_follow_each_rows_model(model) -> None:
     own = model.at(profile)
     result = stats.kstest(times, lambda t: 1 - own.survival(t))
     assert result.pvalue > 1e-3
+
+
+def test_quantile_rows_conditional_on_being_alive(model) -> None:
+    profile = PROFILES.iloc[2].to_dict()
+    rows = pd.DataFrame([profile] * 3)
+    p = np.array([0.1, 0.5, 0.9])
+    own = model.at(profile)
+    later = own.conditional(1.0)
+    np.testing.assert_allclose(model.quantile_rows(rows, p), own.quantile(p), rtol=1e-8)
+    np.testing.assert_allclose(
+        model.quantile_rows(rows, p, alive_at=np.full(3, 1.0)), 1.0 + later.quantile(p), rtol=1e-7
+    )
