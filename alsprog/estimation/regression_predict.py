@@ -18,6 +18,7 @@ quantiles); ``p`` (the probability of having died, NaN otherwise); ``estimate``,
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -155,18 +156,29 @@ def _quantities(
         hazard = np.exp(log_f - log_s)
         grad = np.where(finite[:, None], d_s / hazard[:, None], np.nan)
         out.append(("quantile", np.nan, p, q, grad, "log"))
-    nodes, weights = np.polynomial.legendre.leggauss(NODES)
-    u = (nodes + 1) / 2
     for horizon in horizons:
-        t = horizon * u**2
-        jacobian = 2 * horizon * u * weights / 2  # dt = 2 h u du, du = dnode / 2
-        xs = np.repeat(x, NODES, axis=0)
+        t, jacobian = _rmst_nodes(horizon, model.spec.options.get("breakpoints", ()))
+        xs = np.repeat(x, t.size, axis=0)
         log_s, d_s = _rows(model, np.tile(t, n), xs, 1)
-        surv = np.exp(log_s).reshape(n, NODES)
+        surv = np.exp(log_s).reshape(n, t.size)
         value = surv @ jacobian
-        grad = np.einsum("ij,ijk->ik", surv * jacobian, d_s.reshape(n, NODES, -1))
+        grad = np.einsum("ij,ijk->ik", surv * jacobian, d_s.reshape(n, t.size, -1))
         out.append(("rmst", horizon, np.nan, value, grad, "log"))
     return out
+
+
+def _rmst_nodes(horizon: float, kinks: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes (years) and weights for the integral of survival over [0, horizon]:
+    one panel per stretch between the kinks of a piecewise hazard, the first on t = b u**2
+    (smooth where a hazard is infinite at 0)."""
+    nodes, weights = np.polynomial.legendre.leggauss(NODES)
+    u, half = (nodes + 1) / 2, weights / 2
+    edges = [0.0, *(k for k in kinks if 0 < k < horizon), horizon]
+    times, factors = [edges[1] * u**2], [2 * edges[1] * u * half]
+    for a, b in itertools.pairwise(edges[1:]):
+        times.append(a + (b - a) * u)
+        factors.append((b - a) * half)
+    return np.concatenate(times), np.concatenate(factors)
 
 
 def _interval(

@@ -29,6 +29,7 @@ PROFILES = pd.DataFrame(
         ("lognormal", None, None),
         ("spline", "odds", None),
         ("gompertz", None, None),
+        ("piecewise_exponential", None, None),  # kinks: RMST integrated piece by piece
         ("loglogistic", None, "~ sex + age"),  # covariates on the shape too
     ],
 )
@@ -61,7 +62,9 @@ def test_delta_intervals_agree_with_parameter_draws(model) -> None:
     survival = np.array([m.survival(1.5) for m in draws])
     median = np.array([m.median() for m in draws])
     assert table.loc["survival", "se"] == pytest.approx(survival.std(), rel=0.1)
-    assert table.loc["quantile", "se"] == pytest.approx(median.std(), rel=0.1)
+    if model.family != "piecewise_exponential":  # its median sits by a jump in the hazard,
+        # where the delta method's local slope does not describe draws on both sides
+        assert table.loc["quantile", "se"] == pytest.approx(median.std(), rel=0.1)
     for name in ("survival", "quantile", "rmst"):
         row = table.loc[name]
         assert row["lower"] < row["estimate"] < row["upper"]
