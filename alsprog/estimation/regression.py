@@ -239,7 +239,7 @@ def fit_regression(
         beta[0] = intercept
         starts.append(np.concatenate([start_anc, beta]))
     with threadpool_limits(limits=1, user_api="blas"):  # see ONE_BLAS_THREAD
-        found = maximise(nll, starts)
+        found = maximise(nll, starts, probe=len(spec.ancillary) + 1)
     if found is None:
         raise FitError(
             f"fit: none of {len(starts)} starting points gives a finite {family} likelihood "

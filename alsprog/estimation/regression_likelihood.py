@@ -22,7 +22,7 @@ from alsprog.estimation.fitting import GRADIENT_TOLERANCE, OPTIONS, _curvature_s
 from alsprog.estimation.likelihood import INVALID
 from alsprog.estimation.regression_families import RegressionSpec
 
-HESSIAN_STEP = 1e-5  # relative step of the central differences of the analytic gradient
+HESSIAN_STEP = 1e-6  # relative step of the forward differences of the analytic gradient
 NEWTON_STEPS = 3  # polishing steps after the quasi-Newton search
 POLISHED = 1e-10  # gradient per unit weight below which polishing stops
 
@@ -106,16 +106,19 @@ class Maximum:
     iterations: int
 
 
-def maximise(nll: RegressionLikelihood, starts: list[np.ndarray]) -> Maximum | None:
-    """The first converged (else the best) L-BFGS-B search over ``starts`` (curvature-scaled, as
-    ``fit`` does), polished by
-    Newton steps on the finite-difference Hessian of the analytic gradient; None when no start
-    gives a finite likelihood."""
+def maximise(
+    nll: RegressionLikelihood, starts: list[np.ndarray], probe: int | None = None
+) -> Maximum | None:
+    """The first converged (else the best) L-BFGS-B search over ``starts``, each on a scale set
+    by the curvature at the start (as ``fit`` does; only the first ``probe`` coordinates are
+    probed, the ancillary ones and the intercept, and the standardised covariates take the
+    intercept's), polished by Newton steps on the finite-difference Hessian of the analytic
+    gradient; None when no start gives a finite likelihood."""
     best: optimize.OptimizeResult | None = None
     for start in starts:
         if nll(start)[0] >= INVALID:
             continue
-        scale = _curvature_scale(nll, start)  # type: ignore[arg-type]
+        scale = _scale(nll, start, start.size if probe is None else probe)
 
         def scaled(
             z: np.ndarray, start: np.ndarray = start, scale: np.ndarray = scale
@@ -134,42 +137,59 @@ def maximise(nll: RegressionLikelihood, starts: list[np.ndarray]) -> Maximum | N
     if best is None:
         return None
     theta = np.asarray(best.x, dtype=float)
-    hessian = hessian_of(nll, theta)
+    value, gradient = nll(theta)
+    hessian = hessian_of(nll, theta, gradient)
     for _ in range(NEWTON_STEPS):  # polish: the Hessian barely moves over such small steps
-        if hessian is None:
-            break
-        _, gradient = nll(theta)
-        if np.max(np.abs(gradient), initial=0.0) < POLISHED:
+        if hessian is None or np.max(np.abs(gradient), initial=0.0) < POLISHED:
             break
         try:
             step = np.linalg.solve(hessian / nll.total_weight, gradient)
         except np.linalg.LinAlgError:
             break
-        trial = theta - step
-        if not nll.value(trial) <= nll.value(theta) + 1e-9 * abs(nll.value(theta)):
+        trial_value, trial_gradient = nll(theta - step)
+        if not trial_value <= value + 1e-9 * abs(value):
             break
-        theta = trial
-    _, gradient = nll(theta)
+        theta, value, gradient = theta - step, trial_value, trial_gradient
     converged = bool(np.max(np.abs(gradient), initial=0.0) < GRADIENT_TOLERANCE)
     converged = converged and hessian is not None and _positive_definite(hessian)
     message = str(best.message) if not converged else "converged"
     return Maximum(theta, nll.value(theta), hessian, converged, message, int(best.nit))
 
 
-def hessian_of(nll: RegressionLikelihood, theta: np.ndarray) -> np.ndarray | None:
-    """Hessian of minus the total log-likelihood by central differences of its gradient."""
+def _scale(nll: RegressionLikelihood, theta: np.ndarray, probe: int) -> np.ndarray:
+    """``_curvature_scale`` of the first ``probe`` coordinates; the rest take the last probed
+    one's (the intercept's: standardised covariates have its spread)."""
+    if probe >= theta.size:
+        return _curvature_scale(nll, theta)  # type: ignore[arg-type]
+
+    class Leading:  # the likelihood as a function of the probed coordinates only
+        total_weight = nll.total_weight
+
+        @staticmethod
+        def value(head: np.ndarray) -> float:
+            return nll.value(np.concatenate([head, theta[probe:]]))
+
+    head = _curvature_scale(Leading(), theta[:probe])  # type: ignore[arg-type]
+    return np.concatenate([head, np.full(theta.size - probe, head[-1])])
+
+
+def hessian_of(
+    nll: RegressionLikelihood, theta: np.ndarray, gradient: np.ndarray
+) -> np.ndarray | None:
+    """Hessian of minus the total log-likelihood by forward differences of its analytic
+    gradient (``gradient``: per unit weight at theta, as ``nll`` returns it); forward steps of
+    HESSIAN_STEP keep the error near 1e-6 relative, far below what standard errors need."""
     k = theta.size
     hessian = np.empty((k, k))
+    base = gradient * nll.total_weight
     for i in range(k):
         h = HESSIAN_STEP * max(1.0, abs(theta[i]))
-        up, down = theta.copy(), theta.copy()
+        up = theta.copy()
         up[i] += h
-        down[i] -= h
         value_up, grad_up = nll.evaluate(up, jac=True)
-        value_down, grad_down = nll.evaluate(down, jac=True)
-        if value_up is None or value_down is None:
+        if value_up is None:
             return None
-        hessian[:, i] = -(grad_up - grad_down) / (2 * h)
+        hessian[:, i] = (-grad_up - base) / h
     hessian = (hessian + hessian.T) / 2
     return hessian if np.all(np.isfinite(hessian)) else None
 
