@@ -17,8 +17,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from formulaic import Formula, model_matrix
-from formulaic.errors import DataMismatchWarning, FormulaicError
 
 from alsprog.errors import InputError
 
@@ -45,6 +43,8 @@ class Design:
 
     def matrix(self, data: pd.DataFrame, caller: str = "predict") -> np.ndarray:
         """The design matrix (rows x ``names``) of new rows, from the fitted levels."""
+        from formulaic.errors import DataMismatchWarning, FormulaicError
+
         frame = as_frame(caller, data)
         for name in self.variables:
             _check_column(caller, frame, name, allow_constant=True)
@@ -81,6 +81,9 @@ def design(
     -------
     Design
     """
+    from formulaic import Formula, model_matrix  # here: formulaic costs an import 0.5 s
+    from formulaic.errors import FormulaicError
+
     frame = as_frame(caller, data)
     if covariates is not None and formula is not None:
         raise InputError(f"{caller}: pass covariates= or formula=, not both; drop one")

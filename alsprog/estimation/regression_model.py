@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from alsprog.errors import InputError
 from alsprog.estimation.formula import Design
@@ -70,7 +70,7 @@ class RegressionFitInfo:
         test of 0; for ancillary parameters on a log scale, of 1 on the log scale)."""
         est = np.asarray(self.estimates)
         se = np.asarray(self.standard_errors)
-        crit = stats.norm.ppf(0.5 + level / 2)
+        crit = special.ndtri(0.5 + level / 2)
         logged = np.asarray(self.log_scale)
         with np.errstate(divide="ignore", invalid="ignore"):
             log_se = np.where(logged, se / np.abs(est), se)
@@ -86,7 +86,7 @@ class RegressionFitInfo:
                 "lower": lower,
                 "upper": upper,
                 "z": z,
-                "p": 2 * stats.norm.sf(np.abs(z)),
+                "p": 2 * special.ndtr(-np.abs(z)),
             }
         )
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from alsprog.errors import InputError, as_probabilities, as_times
 from alsprog.estimation.regression_families import full_jacobian
@@ -214,7 +214,7 @@ def predict(
     Returns a tidy frame: row (position in ``data``) and the module's columns.
     """
     x = model.matrix(data)
-    crit = float(stats.norm.ppf(0.5 + level / 2))
+    crit = float(special.ndtri(0.5 + level / 2))
     frames = []
     for name, t, p, value, grad, how in _quantities(
         model, x, _times(times, "times"), _probabilities(quantiles), _times(rmst, "rmst")
@@ -265,7 +265,7 @@ def standardise(
     chosen = {"observed": {}} if settings is None else dict(settings)
     if not chosen:
         raise InputError("standardise: settings is empty; pass None or at least one setting")
-    crit = float(stats.norm.ppf(0.5 + level / 2))
+    crit = float(special.ndtri(0.5 + level / 2))
     covariance = model.fit_info.covariance
     t_arr, h_arr = _times(times, "times"), _times(rmst, "rmst")
     frames, kept = [], {}
