@@ -122,6 +122,16 @@ class RegressionModel:
     def __post_init__(self) -> None:
         self.theta.setflags(write=False)
 
+    def __repr__(self) -> str:
+        info = self.fit_info
+        spread = "" if self.spread_design is None else f", spread ~ {self.spread_design.formula}"
+        return (
+            f"RegressionModel({self.family}, {self.scale} scale, ~ {self.design.formula}{spread}; "
+            f"{info.n_observations:g} rows, {info.n_events:g} deaths, "
+            f"log-likelihood {info.log_likelihood:.3f}"
+            f"{'' if info.converged else ', NOT CONVERGED'})"
+        )
+
     @property
     def family(self) -> str:
         return self.spec.family

@@ -253,3 +253,4 @@ def test_positional_form_still_returns_the_plain_family() -> None:
     empty = alsprog.fit("weibull", COHORT)  # a DataFrame with no covariates: the same fit
     assert empty.fit_info.log_likelihood == pytest.approx(model.fit_info.log_likelihood, abs=1e-6)
     assert empty.at({}).shape == pytest.approx(model.shape, rel=1e-5)
+    assert repr(empty).startswith("RegressionModel(weibull, aft scale, ~ 1; 300 rows, 205 deaths")
