@@ -192,6 +192,27 @@ CLI_CASES = [
         "give one --endpoint",
     ),
 ]
+# fit: a user's own cohort (reused target files stand in for cohorts)
+CLI_CASES += [
+    ("fit-no-data", ["fit", "--family", "weibull"], "the following arguments are required: --data"),
+    ("fit-missing", ["fit", "--data", "{nowhere.csv}"], "does not exist"),
+    ("fit-folder", ["fit", "--data", "{folder.csv}"], "is a folder, not a file"),
+    ("fit-latin1", ["fit", "--data", "{latin1.csv}"], "is not UTF-8 text"),
+    ("fit-utf16", ["fit", "--data", "{utf16.csv}"], "is UTF-16 text"),
+    ("fit-binary", ["fit", "--data", "{binary.csv}"], "binary file, not text"),
+    ("fit-semicolon", ["fit", "--data", "{semicolon.csv}"], "separated by ';'"),
+    ("fit-empty", ["fit", "--data", "{empty.csv}"], "is not a readable CSV"),
+    ("fit-bad-quote", ["fit", "--data", "{bad_quote.csv}"], "is not a readable CSV"),
+    ("fit-header-only", ["fit", "--data", "{header_only.csv}"], "data has no rows"),
+    ("fit-no-event", ["fit", "--data", "{text.csv}"], "event='event' is not a column"),
+    (
+        "fit-event-text",
+        ["fit", "--data", "{text.csv}", "--event", "survival"],
+        "column 'survival' (event) has 'half'",
+    ),
+    ("fit-scale", ["fit", "--data", "{text.csv}", "--scale", "log"], "invalid choice"),
+    ("fit-family", ["fit", "--data", "{rising.csv}", "--family", "weibul"], "'weibul'"),
+]
 # every command, including those added later: an unknown flag and a stray argument are refused
 # (by argparse, or first by a missing required argument: either way one line and status 2)
 for _command in COMMANDS:
