@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pandas as pd
 
 from alsprog.errors import InputError
+from alsprog.report.bibliography import link_citations
 from alsprog.report.context import (
     DEFAULT_PATIENTS,
     DEFAULT_REPLICATES,
@@ -149,7 +150,7 @@ def render(sections: Sequence[Section], footer: str = "") -> dict[str, bytes]:
             files[path] = csv_bytes(table.data)
             blocks["table", name] = _table_html(path, table)
         bodies.append(_section_html(number, section, blocks))
-    files["index.html"] = _page(sections, bodies, footer).encode("utf-8")
+    files["index.html"] = link_citations(_page(sections, bodies, footer)).encode("utf-8")
     return files
 
 
