@@ -3,7 +3,8 @@
 Every figure alsprog uses sits in ``alsprog/data/*.toml`` beside its source, or marked as an
 assumption with its reason. This section walks those files: each text whose key names a source
 goes to the sources CSV (its citations to the reference list), each text that says
-"assumption" to the assumptions table, so the report can never disagree with the data it was made from.
+"assumption" to the assumptions table, so the report can never disagree with the data it was
+made from.
 """
 
 from __future__ import annotations
@@ -90,7 +91,9 @@ def methods_section(context: Context) -> Section:
         "<!-- table:assumptions -->\n"
         "<h3>References</h3>\n<p>Every published source of the data files: those cited on this "
         "page first, numbered in order of first citation, then the rest. The reference "
-        "document is the MSD Manual (Rubin, 2019) [@rubin2019].</p>\n" + LIST_MARK + "\n<!-- table:references -->\n"
+        "document is the MSD Manual (Rubin, 2019) [@rubin2019].</p>\n"
+        + LIST_MARK
+        + "\n<!-- table:references -->\n"
     )
     return Section(
         "Methods, assumptions and references",
