@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 from alsprog.cli.common import add_background_flags, background_argument
+from alsprog.cli.flags import flag_errors
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -20,28 +21,50 @@ def add(sub: argparse._SubParsersAction) -> None:
         "--phenotype",
         default="als",
         metavar="NAME",
-        help="als, als_limb, als_bulbar, als_flail, pbp, pma, pls or ppbp",
+        help="als, als_limb, als_bulbar, als_flail, pbp, pma, pls or ppbp (default als)",
     )
-    p.add_argument("--age-at-onset", type=float, required=True, metavar="YEARS")
-    p.add_argument("--years-since-onset", type=float, required=True, metavar="YEARS")
-    p.add_argument("--sex", choices=["male", "female"], help="default: averaged")
-    p.add_argument("--alsfrs-r", type=float, metavar="SCORE", help="today's ALSFRS-R (0-48)")
+    p.add_argument("--age-at-onset", type=float, required=True, metavar="YEARS", help="required")
     p.add_argument(
-        "--delay-months", type=float, metavar="MONTHS", help="months from onset to diagnosis"
+        "--years-since-onset",
+        type=float,
+        required=True,
+        metavar="YEARS",
+        help="years from symptom onset to today (required)",
     )
-    p.add_argument("--fvc", type=float, metavar="PERCENT", help="FVC, %% of predicted")
-    p.add_argument("--ftd", action="store_true", help="frontotemporal dementia")
+    p.add_argument("--sex", choices=["male", "female"], help="default: averaged over men and women")
+    p.add_argument(
+        "--alsfrs-r",
+        type=float,
+        metavar="SCORE",
+        help="today's ALSFRS-R (0-48); gives the progression rate (default: the reference "
+        "patient's rate)",
+    )
+    p.add_argument(
+        "--delay-months",
+        type=float,
+        metavar="MONTHS",
+        help="months from onset to diagnosis (default: the reference patient's)",
+    )
+    p.add_argument(
+        "--fvc",
+        type=float,
+        metavar="PERCENT",
+        help="FVC, %% of predicted (default: the reference patient's)",
+    )
+    p.add_argument("--ftd", action="store_true", help="frontotemporal dementia (default: none)")
     p.add_argument(
         "--treatment",
         metavar="NAME",
-        help="a treatment preset from data/effects.toml (riluzole, edaravone), from diagnosis",
+        help="a treatment preset from data/effects.toml (riluzole, edaravone), from "
+        "diagnosis; the card then shows the outlook without it too (default: none)",
     )
     add_background_flags(p)
     p.add_argument(
         "--html",
         type=Path,
         metavar="FILE",
-        help="also write a one-page patient card (self-contained HTML, printable on A4)",
+        help="also write a one-page patient card (self-contained HTML, printable on A4; "
+        "default: none)",
     )
     p.add_argument(
         "--date",
@@ -49,7 +72,9 @@ def add(sub: argparse._SubParsersAction) -> None:
         help="the date printed on the card (default: from SOURCE_DATE_EPOCH if set, else "
         "today, UTC); give it to make a rerun byte-identical",
     )
-    p.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    p.add_argument(
+        "--json", action="store_true", help="machine-readable output on stdout (default: text)"
+    )
     p.set_defaults(run=run, show=show)
 
 
@@ -91,7 +116,8 @@ def run(args: argparse.Namespace) -> dict:
         ftd=args.ftd,
         background=background_argument(args),
     )
-    result = prognosis(args.phenotype, treatment=args.treatment, **profile)
+    with flag_errors():
+        result = prognosis(args.phenotype, treatment=args.treatment, **profile)
     # the curve reaches past the time by which 75% have died (the card's chart shows it)
     horizon = HORIZON_YEARS
     q75 = result.quartiles_remaining_years[1]

@@ -300,7 +300,7 @@ def test_page_ends_with_a_reproducibility_footer(made):
     footer = page[page.index("<footer>") : page.index("</footer>")]
     from importlib.metadata import version
 
-    assert f"alsprog {alsprog.__version__}" in footer and "seed 1;" in footer
+    assert f"alsprog {alsprog.__version__}" in footer and "seed 0;" in footer
     for name in ("numpy", "lifelines", "plotnine"):
         assert f"{name} {version(name)}" in footer
 
