@@ -54,8 +54,11 @@ def run(args: argparse.Namespace) -> list[dict]:
     with flag_errors():
         table = translate(effect_of(args), args.baseline, draws=args.draws, seed=args.seed)
     rows = table.to_dict(orient="records")
-    run.notes = table.attrs.get("notes", [])
+    NOTES[:] = table.attrs.get("notes", [])
     return rows
+
+
+NOTES: list[str] = []  # the last run's notes, for show()
 
 
 def show(rows: list[dict]) -> str:
@@ -72,7 +75,7 @@ def show(rows: list[dict]) -> str:
             f"{measure(r['measure']):<50} {horizon(r['horizon_years']):>9} {cells[0]:>10} "
             f"{interval:>21}  {unit or r['unit']}"
         )
-    lines += [f"note: {n}" for n in getattr(run, "notes", [])]
+    lines += [f"note: {n}" for n in NOTES]
     return "\n".join(lines)
 
 

@@ -169,7 +169,7 @@ def _count(value: float) -> str:
 
 def _table_rows(named: dict[str, KaplanMeier], times: np.ndarray) -> tuple[pd.DataFrame, dict]:
     """The risk table as text at y = -1, -2, ... (one row per group and count), and its labels."""
-    table = risk_tables(named, times)
+    table = risk_tables(named, [float(t) for t in times])
     one = len(named) == 1
     rows, labels = [], {}
     for g, name in enumerate(named):

@@ -112,7 +112,7 @@ def prognosis_factors(table: pd.DataFrame, title: str | None = None) -> ggplot:
         )
     return (
         plot
-        + scale_y_continuous(limits=(0, None), expand=(0, 0, 0.05, 0))
+        + scale_y_continuous(limits=(0, None), expand=(0, 0, 0.05, 0))  # type: ignore[arg-type]
         + labs(
             x="Value of the factor (unit in the panel heading)",
             y=MEDIAN_REMAINING_LABEL,

@@ -8,11 +8,16 @@ The effects are the presets of ``alsprog.effects`` (figures and sources in
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from alsprog.report.labels import horizon, measure
 from alsprog.report.page import Context, Figure, Section, Table, number
+
+if TYPE_CHECKING:
+    from alsprog.simulation.cohort import Cohort
 
 TRANSLATION_DRAWS = 100  # parameter draws behind each 90% interval
 COURSE_PATIENTS = 3000  # patients simulated per arm for the ALSFRS-R figure
@@ -20,7 +25,7 @@ COURSE_MONTHS = 24  # months from diagnosis shown in the ALSFRS-R figure
 TRIAL_PATIENTS = 2000  # patients of the simulated MCI186-19-style selection
 
 
-def mean_course(cohorts: dict[str, object], months: float = COURSE_MONTHS) -> pd.DataFrame:
+def mean_course(cohorts: dict[str, Cohort], months: float = COURSE_MONTHS) -> pd.DataFrame:
     """Mean ALSFRS-R of the patients alive at each visit, by arm, months from diagnosis.
 
     cohorts : arm name -> a Cohort simulated with entry at diagnosis.

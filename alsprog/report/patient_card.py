@@ -146,7 +146,8 @@ def _profile_words(inputs: dict) -> str:
 def _given_and_assumed(inputs: dict) -> tuple[list[str], list[str]]:
     """The prognostic factors entered, and those left at the reference patient's values."""
     reference = inputs.get("reference_profile") or {}
-    given, assumed = ["age at onset"], []
+    given: list[str] = ["age at onset"]
+    assumed: list[str] = []
     checks = (
         ("diagnostic delay", inputs.get("diagnosis_delay_months") is not None,
          f"diagnostic delay {reference.get('diagnosis_delay_months', float('nan')):g} months"),

@@ -122,7 +122,9 @@ def profile_curves(outlooks: Mapping[Profile, Prognosis]) -> pd.DataFrame:
 
 
 def factor_medians(
-    outlook: Prognosis, ages: Sequence[float] = AGES, rates: Sequence[float] = RATES
+    outlook: Prognosis,
+    ages: Sequence[float] | np.ndarray = AGES,
+    rates: Sequence[float] | np.ndarray = RATES,
 ) -> pd.DataFrame:
     """Median remaining survival of ``outlook``'s patient as one factor moves, the others fixed.
 
