@@ -8,6 +8,8 @@ error); the log-rank result is shown beside Schoenfeld's closed form.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -116,11 +118,12 @@ def trials_section(context: Context) -> Section:
         "standard errors in the CSV).</p>\n"
         "<!-- figure:trial_power -->\n"
         f"<p>For a riluzole-sized hazard ratio of {hr:g}, Schoenfeld's formula asks for about "
-        f"{events:,.0f} deaths for {percent(TARGET_POWER)} power, and in simulated trials the "
-        "hazard ratio is diluted further by deaths from other causes and untreated time: no "
-        "trial of a few hundred patients per arm sees it reliably, which is why the original "
-        "trials were pooled. An edaravone-sized slowing of decline, in patients selected as "
-        "its pivotal trial selected them, is seen by the functional endpoints (and CAFS) with "
+        f"{math.ceil(events):,} deaths for {percent(TARGET_POWER)} power, and in simulated "
+        "trials the hazard ratio is diluted further by deaths from other causes and "
+        "untreated time: no trial of a few hundred patients per arm sees it reliably, which "
+        "is why the original trials were pooled. An edaravone-sized slowing of decline, in "
+        "patients selected as its pivotal trial selected them, is seen by the functional "
+        "endpoints (and CAFS) with "
         "far fewer patients, and not at all by the survival endpoints.</p>\n"
         "<!-- table:trial_sizes -->\n"
     )
