@@ -84,7 +84,7 @@ def power_by_size(curves: pd.DataFrame, title: str | None = None) -> ggplot:
         + scale_y_continuous(
             limits=(0, 1), breaks=[0, 0.2, 0.4, 0.6, 0.8, 1.0], labels=percent_labels
         )
-        + labs(x="Patients per arm", y="Power", title=title)
+        + labs(x="Patients per arm", y="Power", title=title, color="", linetype="", shape="")
         + house_theme()
         + theme(figure_size=(8.5, 4.0), legend_position="bottom")
     )

@@ -101,8 +101,8 @@ def cohort_section(context: Context) -> Section:
         "its phenotype's calibrated model (dashed), with the numbers at risk, deaths and "
         "censorings below. Patients are followed from onset for "
         f"{cohort.settings['followup_years']:g} years; those alive then are "
-        "censored. Each curve follows its model within sampling error: that is how the "
-        "simulation is built and tested.</p>\n"
+        "censored. Each curve follows its model to within about two percentage points, with "
+        "its 95% band shaded.</p>\n"
         "<!-- figure:cohort_survival -->\n"
         "<p>Function declines from the region where the disease starts and spreads; the "
         "ALSFRS-R total falls from 48 towards 0, faster in the faster phenotypes. Thin lines "
@@ -138,10 +138,12 @@ def cohort_section(context: Context) -> Section:
                 survival,
                 "Kaplan-Meier survival from onset by phenotype (simulated, alsprog; solid, "
                 "with its 95% band, shaded) against each phenotype's calibrated model "
-                "(dashed), with the risk table. What to conclude: each simulated curve stays "
-                "within its band around its model, so the simulation reproduces the "
-                "calibration; the bands widen where few patients remain (the rarer "
-                "phenotypes, late times).",
+                "(dashed), with the risk table. What to conclude: the simulated curves follow "
+                "their models to within about two percentage points, so the simulation "
+                "reproduces the calibration; the bands widen where few patients remain (the "
+                "rarer phenotypes, late times). Late in the slower phenotypes (PMA, the flail "
+                "variants) a dashed line can sit just outside its band: a small real gap "
+                "between simulation and model, not sampling error.",
             ),
             "cohort_alsfrs": Figure(
                 trajectories,

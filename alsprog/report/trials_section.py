@@ -141,8 +141,8 @@ def trials_section(context: Context) -> Section:
                 "the same hypothesis and nearly coincide (the Cox line is drawn dashed over "
                 "the log-rank line). What to conclude: for the riluzole-sized effect no "
                 "endpoint reaches 80% at the sizes simulated; for the edaravone-sized slowing "
-                "the functional endpoints do, the survival endpoints stay at the 5% of a null "
-                "effect. Effects as in the interventions section (data/effects.toml).",
+                "the functional endpoints do, the survival endpoints stay at or below the 5% of "
+                "a null effect. Effects as in the interventions section (data/effects.toml).",
             )
         },
         {
