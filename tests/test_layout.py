@@ -30,7 +30,7 @@ FLOW = (
     "report",
     "cli",
 )
-GROUND = {"errors"}
+GROUND = {"errors", "data"}
 MAX_LINES = 400
 
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import html
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from alsprog import data
 from alsprog.errors import InputError
 
 CITATION = re.compile(r"\[@([a-z0-9_]+(?:\s*;\s*@[a-z0-9_]+)*)\]")
@@ -79,9 +78,8 @@ class Reference:
 @cache
 def references() -> dict[str, Reference]:
     """Every entry of ``data/references.toml`` by key, in file order."""
-    text = resources.files("alsprog.data").joinpath("references.toml").read_text("utf-8")
     out = {}
-    for key, entry in tomllib.loads(text).items():
+    for key, entry in data.thaw(data.table("references.toml")).items():
         unknown = set(entry) - set(FIELDS)
         if unknown:
             raise InputError(f"references.toml [{key}]: unknown fields {sorted(unknown)}")

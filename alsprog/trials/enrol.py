@@ -20,6 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from alsprog import data
 from alsprog.errors import InputError
 from alsprog.simulation.blocks import Plan, plan
 from alsprog.simulation.screening import (
@@ -30,7 +31,7 @@ from alsprog.simulation.screening import (
     alive_other_cause,
     candidates,
 )
-from alsprog.trials.design import TrialDesign, trial_data
+from alsprog.trials.design import TrialDesign
 from alsprog.trials.followup import baseline_eligible, hashed
 from alsprog.trials.inputs import WEEKS_PER_MONTH
 
@@ -287,7 +288,7 @@ def _screen_joined(context, kept: list, sources) -> Screened:
 
 
 def _check_share(drawn: np.ndarray, alive: np.ndarray, eligible: np.ndarray) -> None:
-    minimum = float(trial_data()["enrolment"]["min_eligible_share"])
+    minimum = data.trials().enrolment.min_eligible_share
     share = np.where(alive > 0, eligible / np.maximum(alive, 1), 0.0)
     bad = ((drawn >= SHARE_CHECK) & (share < minimum)) | (drawn >= MAX_CANDIDATES)
     if bad.any():
