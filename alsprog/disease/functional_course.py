@@ -1,8 +1,8 @@
 """A patient's expected ALSFRS-R course over the coming months, from their decline so far.
 
 The projection continues the *pre-slope*, (48 - ALSFRS-R today) / months since onset, in a straight
-line: decline is roughly linear over the span of a trial (Atassi et al., Neurology 2014, PRO-ACT;
-see ``../shared/facts.md``), curved over the whole disease, so the projection stops at
+line: decline is roughly linear over the span of a trial (Atassi et al., Neurology 2014,
+PRO-ACT), curved over the whole disease, so the projection stops at
 ``MAX_PROJECTION_MONTHS``. It is the expectation for patients with this pre-slope, not a forecast
 for one person: individual slopes vary widely (SD 2.3 points per month in PRO-ACT).
 """
