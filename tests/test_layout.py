@@ -30,7 +30,7 @@ FLOW = (
     "report",
     "cli",
 )
-GROUND = {"errors"}
+GROUND = {"errors", "files", "interrupts"}
 MAX_LINES = 400
 
 
