@@ -30,7 +30,7 @@ FLOW = (
     "report",
     "cli",
 )
-GROUND = {"errors", "files", "interrupts"}
+GROUND = {"errors", "files", "interrupts", "resources"}
 MAX_LINES = 400
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 from alsprog.errors import InputError
 from alsprog.files import naming, real_target, written_together
 from alsprog.simulation.blocks import PATIENT_COLUMNS, blocks, plan
+from alsprog.simulation.patients import BLOCK
 
 FORMATS = (".parquet", ".csv")
 
@@ -125,6 +126,7 @@ def write_cohort(
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise InputError(f"simulate {name}: {value!r} must be a whole number >= 1")
     request = plan(n, seed, **options)
+    _check_resources(request, out, visits_path, blocks_per_write * max(workers, 1))
     paths = [out] + ([visits_path] if visits_path is not None else [])
     with written_together(paths, "simulate") as temporaries:
         sinks = [_Sink(p, t) for p, t in zip(paths, temporaries, strict=True)]
@@ -177,6 +179,47 @@ def _write_all(request, options: dict, sinks: list, progress, blocks_per_write, 
     finally:
         bar.close()
     return totals
+
+
+# Sizes measured on the default ALS cohort (onset entry, no end of study), for the up-front
+# checks; estimates, not limits.
+VISIT_YEARS = 6.0  # years of visits per patient: 5.1 on average, rounded up
+VISIT_ROW_MEMORY = 520  # bytes of peak memory per visit row while a block is made
+FILE_BYTES = {  # bytes per row in the files: (patients, visits)
+    ".parquet": (140, 20),
+    ".csv": (320, 60),
+}
+
+
+def _check_resources(request, out: Path, visits: Path | None, blocks_in_memory: int) -> None:
+    """Refuse a request whose visits cannot fit in memory, or whose files cannot fit on disk."""
+    from alsprog.resources import check_disk, check_memory
+
+    years = min(request.followup_years, VISIT_YEARS)
+    per_patient = years * 12 / request.visit_interval_months + 1
+    if visits is not None:
+        patients = min(request.n, BLOCK) * min(blocks_in_memory, -(-request.n // BLOCK))
+        check_memory(
+            f"simulate --visit-interval-months {request.visit_interval_months:g} (with --visits)",
+            patients * per_patient * VISIT_ROW_MEMORY,
+            "choose a longer interval between visits (e.g. 1 month), a shorter --followup-years, "
+            "or leave out --visits",
+        )
+    folders: dict[Path, float] = {}
+    for path, column in ((out, 0), (visits, 1)):
+        if path is not None:
+            rows = request.n * (per_patient if column else 1)
+            folder = real_target(path).parent
+            folders[folder] = (
+                folders.get(folder, 0.0) + rows * FILE_BYTES[path.suffix.lower()][column]
+            )
+    for folder, size in folders.items():
+        check_disk(
+            f"simulate --n {request.n:,}",
+            folder,
+            size,
+            "ask for fewer patients, or write to a disk with more free space",
+        )
 
 
 def _made(request, options: dict, workers: int, with_visits: bool):
