@@ -28,6 +28,7 @@ from alsprog.trials.power import (
     schoenfeld_sample_size,
     smallest_sample_size,
 )
+from alsprog.trials.scheduler import scheduler_choice
 from alsprog.trials.simulate import Trial
 
 TRIAL_COLUMNS = ("endpoint", "estimate", "lower", "upper", "statistic", "p_value", "n_events")
@@ -103,6 +104,7 @@ def power(
     replicates = check_whole("power replicates", replicates, low=1, high=MAX_REPLICATES)
     chosen = check_endpoints(endpoints, True)
     root = _seed_sequence(seed)
+    scheduler = scheduler_choice(scheduler)
     if scheduler is None or scheduler == "serial":
         results = _analysed(design, chosen, root, range(replicates), progress)
     else:
