@@ -56,6 +56,24 @@ def _kind(value: object) -> str:
     return f"{shown}, {'an' if kind[0] in 'aeiou' else 'a'} {kind}"
 
 
+def _unwrapped(value: object) -> object:
+    return value[()] if isinstance(value, np.ndarray) and value.ndim == 0 else value
+
+
+def is_real(value: object) -> bool:
+    """True for one real number of any type (int, float, numpy scalars, 0-d arrays, any
+    ``numbers.Real``); False for booleans, text, None and arrays of several values."""
+    value = _unwrapped(value)
+    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+
+
+def is_whole(value: object) -> bool:
+    """True for one integer of any type (int, numpy integers, 0-d integer arrays); False for
+    booleans, floats (even 3.0), text and None."""
+    value = _unwrapped(value)
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
+
+
 def check_number(name: str, value: object, *, finite: bool = True) -> float:
     """``value`` as a float if it is one real number, else InputError naming ``name``.
 

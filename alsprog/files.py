@@ -285,3 +285,44 @@ def exchange(first: Path, second: Path) -> None:
     if status != 0:
         code = ctypes.get_errno()
         raise OSError(code, os.strerror(code), str(first), None, str(second))
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(frame):
+    """A copy of a DataFrame whose text cells a spreadsheet will not run as formulas.
+
+    CSV injection (OWASP): a cell such as ``=cmd|'/C calc'!A0`` in a user's text (a targets
+    file's ``source``, say) is a formula to Excel or LibreOffice when the CSV is opened. As
+    OWASP recommends, a text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return gets a leading single quote, which spreadsheets show as text; the CSV writer quotes
+    the cell as needed. Numbers (numeric columns) are untouched. Returns ``frame`` itself when
+    nothing needs changing.
+    """
+    import pandas as pd
+
+    changed = {}
+    for name in frame.columns:
+        column = frame[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            categories = column.cat.categories
+            if any(_risky(c) for c in categories):  # the categories only: cheap
+                changed[name] = column.astype(object).map(_quoted)
+        elif column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+            if any(_risky(v) for v in column):
+                changed[name] = column.map(_quoted)
+    if not changed:
+        return frame
+    safe = frame.copy(deep=False)
+    for name, column in changed.items():
+        safe[name] = column
+    return safe
+
+
+def _risky(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def _quoted(value: object) -> object:
+    return "'" + value if _risky(value) else value  # type: ignore[operator]

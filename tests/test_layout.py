@@ -30,7 +30,7 @@ FLOW = (
     "report",
     "cli",
 )
-GROUND = {"errors", "files", "interrupts", "resources"}
+GROUND = {"errors", "files", "interrupts", "resources", "threads"}
 MAX_LINES = 400
 
 

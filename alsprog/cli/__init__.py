@@ -17,9 +17,12 @@ from __future__ import annotations
 
 from alsprog import interrupts
 
-interrupts.install(
-    command_line=True
-)  # first: from here on Ctrl-C, SIGTERM and SIGHUP end in one line
+# First: from here on Ctrl-C, SIGTERM and SIGHUP end in one line.
+interrupts.install(command_line=True)
+
+from alsprog.threads import one_blas_thread, thread_variables  # noqa: E402
+
+thread_variables()  # before numpy loads: the same bytes whatever the machine's thread count
 
 import argparse  # noqa: E402
 import json  # noqa: E402
@@ -88,7 +91,7 @@ def _main(argv: list[str] | None) -> int:
         parser.error(f"choose a command: {names}")
     quiet_environment()
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), one_blas_thread():
             one_line_warnings()
             result = args.run(args)
             text = (

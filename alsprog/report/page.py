@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pandas as pd
 
 from alsprog.errors import InputError
+from alsprog.files import spreadsheet_safe
 from alsprog.report.context import (
     DEFAULT_PATIENTS,
     DEFAULT_REPLICATES,
@@ -164,8 +165,13 @@ def png_bytes(plot: ggplot) -> bytes:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A frame as UTF-8 CSV with '\\n' line ends, no index, floats to 10 significant digits."""
-    return frame.to_csv(index=False, lineterminator="\n", float_format="%.10g").encode("utf-8")
+    """A frame as UTF-8 CSV with '\\n' line ends, no index, floats to 10 significant digits;
+    text a spreadsheet would run as a formula is quoted (``alsprog.files.spreadsheet_safe``)."""
+    return (
+        spreadsheet_safe(frame)
+        .to_csv(index=False, lineterminator="\n", float_format="%.10g")
+        .encode("utf-8")
+    )
 
 
 # --------------------------------------------------------------------------- HTML pieces

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from alsprog.errors import InputError
-from alsprog.files import naming, real_target, written_together
+from alsprog.files import naming, real_target, spreadsheet_safe, written_together
 from alsprog.simulation.blocks import PATIENT_COLUMNS, blocks, plan
 from alsprog.simulation.patients import BLOCK
 
@@ -77,7 +77,7 @@ class _Sink:
             self.writer.write_table(table, row_group_size=max(len(frame), 1))
         else:
             with self.temporary.open("a", encoding="utf-8", newline="") as handle:
-                frame.to_csv(handle, header=self.first, index=False)
+                spreadsheet_safe(frame).to_csv(handle, header=self.first, index=False)
         self.first = False
 
     def close(self, empty: pd.DataFrame) -> None:

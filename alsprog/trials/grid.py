@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alsprog.errors import InputError
+from alsprog.errors import InputError, is_whole
 from alsprog.trials.scheduler import connect, scheduler_choice
 
 LOCAL_WORKERS = 2
@@ -103,7 +103,7 @@ def run_grid(
         workers (one line, within about 20 seconds; ``alsprog.trials.scheduler``).
     """
     cells = list(cells)
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+    if not is_whole(seed) or seed < 0:
         raise InputError(f"run_grid: seed must be a non-negative integer (got {seed!r})")
     if not callable(cell_function):
         raise InputError(f"run_grid: cell_function {cell_function!r} is not callable")

@@ -16,7 +16,7 @@ from itertools import pairwise, product
 import numpy as np
 import pandas as pd
 
-from alsprog.errors import InputError, check_probability, check_whole
+from alsprog.errors import InputError, check_probability, check_whole, is_whole
 from alsprog.trials.analysis import SURVIVAL_ENDPOINTS, analyse, analyse_arrays, check_endpoints
 from alsprog.trials.batched import ANALYSED, simulate_arrays, weeks_needed
 from alsprog.trials.design import TrialDesign
@@ -61,7 +61,7 @@ def analyse_trial(trial: Trial, endpoints: Sequence[str] | str | None = None) ->
 def _seed_sequence(seed: object) -> np.random.SeedSequence:
     if isinstance(seed, np.random.SeedSequence):
         return seed
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+    if not is_whole(seed) or seed < 0:
         raise InputError(f"power seed: {seed!r} is not a whole number >= 0")
     return np.random.SeedSequence(int(seed))
 
