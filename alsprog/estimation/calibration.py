@@ -159,6 +159,11 @@ def calibrate(
                 check_positive(f"calibrate: {name} {j} (years)", v)
                 for j, v in enumerate(as_sequence(f"calibrate: {name}", given))
             ]
+            if any(b <= a for a, b in zip(options[name], options[name][1:], strict=False)):
+                raise InputError(
+                    f"calibrate: {name} {options[name]} must be strictly increasing (years); "
+                    f"sort them and drop repeats"
+                )
     if family == "mixture":
         options["components"] = tuple(as_sequence("calibrate: components", components))
         unusable = [c for c in options["components"] if c not in LOG_SCALE]
