@@ -20,6 +20,7 @@ import numbers
 import re
 import stat
 from pathlib import Path
+from typing import TypeGuard
 
 import numpy as np
 
@@ -60,14 +61,14 @@ def _unwrapped(value: object) -> object:
     return value[()] if isinstance(value, np.ndarray) and value.ndim == 0 else value
 
 
-def is_real(value: object) -> bool:
+def is_real(value: object) -> TypeGuard[numbers.Real]:
     """True for one real number of any type (int, float, numpy scalars, 0-d arrays, any
     ``numbers.Real``); False for booleans, text, None and arrays of several values."""
     value = _unwrapped(value)
     return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
 
 
-def is_whole(value: object) -> bool:
+def is_whole(value: object) -> TypeGuard[numbers.Integral]:
     """True for one integer of any type (int, numpy integers, 0-d integer arrays); False for
     booleans, floats (even 3.0), text and None."""
     value = _unwrapped(value)

@@ -102,7 +102,7 @@ def _shares(spec: object, settings: CourseSettings) -> dict[str, float]:
         )
     for name, share in spec.items():
         _known(name)
-        if not is_real(share) or not share >= 0:
+        if not is_real(share) or not float(share) >= 0:
             raise InputError(
                 f"simulate_cohort phenotype: share of {name!r} is {share!r}; shares must be "
                 "numbers >= 0 that sum to 1"
