@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 import numbers
 import re
@@ -164,6 +165,17 @@ def as_sequence(name: str, values: object) -> tuple:
             f"{name} must be a list or tuple (got {_kind(values)}); pass e.g. (1.0, 2.0)"
         )
     return tuple(values)
+
+
+def increasing_times(name: str, values: object) -> list[float]:
+    """``values`` as a list of positive times in years, strictly increasing (knots,
+    breakpoints); InputError naming ``name`` and the position otherwise."""
+    times = [
+        check_positive(f"{name} {j} (years)", v) for j, v in enumerate(as_sequence(name, values))
+    ]
+    if any(later <= earlier for earlier, later in itertools.pairwise(times)):
+        raise InputError(f"{name} {times} must be strictly increasing (years); sort them")
+    return times
 
 
 def as_numbers(values: object, name: str) -> np.ndarray:
