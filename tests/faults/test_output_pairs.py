@@ -188,14 +188,18 @@ def test_a_symbolic_link_target_is_written_through(tmp_path, reference):
     assert hidden(tmp_path) == [] and hidden(real) == []
 
 
-def test_a_full_small_disk_keeps_the_old_pair(tiny_disk):
+def test_a_full_small_disk_keeps_the_old_pair(tiny_disk, monkeypatch, capsys):
     out, visits = pair(tiny_disk, 1, n=20)
     before = seeds_of(out, visits)
     args = ["--out", str(out), "--visits", str(visits), "--visit-interval-months", "0.5"]
-    done = run("simulate", "--n", "3000", "--seed", "2", *args)
-    assert done.returncode == 2
-    line = one_line(done.stderr)
-    assert "no space left on device" in line and str(tiny_disk) in line, line
+    refused = run("simulate", "--n", "3000", "--seed", "2", *args)  # refused up front
+    assert refused.returncode == 2
+    line = one_line(refused.stderr)
+    assert "simulate --n 3,000: the files would take about" in line and "free in" in line
+    monkeypatch.setattr(stream, "_check_resources", lambda *a: None)  # now let the disk fill
+    assert main(["simulate", "--n", "3000", "--seed", "2", *args]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert "no space left on device; the disk is full" in line and str(tiny_disk) in line, line
     assert seeds_of(out, visits) == before
     assert hidden(tiny_disk) == []
 
