@@ -28,7 +28,6 @@ from alsprog.estimation.targets import Targets, default_targets, load_targets
 from alsprog.models.base import SurvivalModel
 from alsprog.models.fit_info import FitInfo
 from alsprog.models.registry import FAMILIES, LOG_SCALE, FamilySpec, check_family, family_spec
-from alsprog.threads import one_blas_thread
 
 PENALTY = 1e6  # objective value for parameters that give no valid model
 MAX_PARAMETERS = 25  # limit: knots or breakpoints; 20 spline knots take 2 s, 40 10 s, 200 minutes
@@ -90,7 +89,7 @@ def maximise(objective, constraint, starts: Sequence[np.ndarray]) -> optimize.Op
     constraints = [{"type": "ineq", "fun": constraint}] if constraint is not None else []
     best: optimize.OptimizeResult | None = None
     for start in starts:
-        with warnings.catch_warnings(), np.errstate(all="ignore"), one_blas_thread():
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             # Unconstrained first (fast); only when a bound is broken, SLSQP from there.
             result = optimize.minimize(objective, start, method="BFGS")

@@ -23,7 +23,6 @@ from alsprog.models.base import SurvivalModel
 from alsprog.models.fit_info import FitInfo
 from alsprog.models.registry import LOG_SCALE, FamilySpec, check_family, family_spec
 from alsprog.models.survival_data import check_survival_data
-from alsprog.threads import one_blas_thread
 
 # Families whose log hazard is finite at t = 0, so a death at exactly 0 years is usable.
 FINITE_HAZARD_AT_ZERO = ("exponential", "gompertz", "piecewise_exponential")
@@ -293,10 +292,9 @@ def _solve(nll: NegativeLogLikelihood, starts: list[np.ndarray]) -> optimize.Opt
             value, gradient = nll(start + scale * z)
             return value, gradient * scale
 
-        with one_blas_thread():  # the same fit whatever the thread count (alsprog.threads)
-            result = optimize.minimize(
-                scaled, np.zeros(start.size), jac=True, method="L-BFGS-B", options=OPTIONS
-            )
+        result = optimize.minimize(
+            scaled, np.zeros(start.size), jac=True, method="L-BFGS-B", options=OPTIONS
+        )
         converged = result.success or np.max(np.abs(result.jac)) < GRADIENT_TOLERANCE
         if converged and result.fun < INVALID and (best is None or result.fun < best.fun):
             result.x = start + scale * result.x

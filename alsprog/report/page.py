@@ -34,6 +34,7 @@ from alsprog.report.context import (
     reproducibility_footer,
 )
 from alsprog.report.folder import write_folder
+from alsprog.threads import one_blas_thread
 
 if TYPE_CHECKING:
     from plotnine import ggplot
@@ -120,12 +121,13 @@ def write_report(
         raise InputError(f"report: {out_dir} is a file, not a folder; choose another --out")
     context = Context(targets, seed=seed, n_patients=n_patients, replicates=replicates)
     built = []
-    for done, function in enumerate(sections):
-        if progress is not None:
-            progress(done, len(sections), getattr(function, "__name__", "section"))
-        section = function(context)
-        if section is not None:
-            built.append(section)
+    with one_blas_thread():  # the same bytes whatever the thread count (alsprog.threads)
+        for done, function in enumerate(sections):
+            if progress is not None:
+                progress(done, len(sections), getattr(function, "__name__", "section"))
+            section = function(context)
+            if section is not None:
+                built.append(section)
     if progress is not None:
         progress(len(sections), len(sections), "writing files")
     files = render(built, footer=reproducibility_footer(context))

@@ -29,16 +29,3 @@ def test_calibration_is_byte_identical_across_thread_counts():
     cores = str(max(2, os.cpu_count() or 2))  # more threads than one, even on one core
     one = _calibrate(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     assert one == _calibrate(OPENBLAS_NUM_THREADS=cores, OMP_NUM_THREADS=cores)
-
-
-def test_calibration_in_python_ignores_the_callers_thread_count():
-    from threadpoolctl import threadpool_limits
-
-    from alsprog.estimation.calibration import calibrate
-    from alsprog.estimation.targets import default_targets
-
-    fitted = []
-    for threads in (1, 2):
-        with threadpool_limits(limits=threads):
-            fitted.append(repr(calibrate(default_targets(), family="spline")))
-    assert fitted[0] == fitted[1]
