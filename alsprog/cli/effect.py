@@ -32,9 +32,22 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run, show=show)
 
 
+RATIO_RANGE = (0.01, 100.0)  # ratios the simulations answer; real treatments lie well within
+
+
 def effect_of(args: argparse.Namespace):
     from alsprog.effects import HazardRatio, SlopeReduction, TimeRatio, preset
+    from alsprog.errors import check_range
 
+    for flag in ("hazard_ratio", "time_ratio"):
+        value = getattr(args, flag)
+        if value is not None and math.isfinite(value) and value > 0:  # the rest: the effect's
+            check_range(
+                f"--{flag.replace('_', '-')}",
+                getattr(args, flag),
+                *RATIO_RANGE,
+                "pass a ratio a treatment could have, e.g. 0.8",
+            )
     if args.intervention is not None:
         return preset(args.intervention)
     if args.hazard_ratio is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from alsprog.errors import InputError
+from alsprog.errors import InputError, is_real
 
 MAX_PROJECTION_MONTHS = (
     18.0  # assumption: about the longest trial span over which decline is near-linear
@@ -38,7 +38,7 @@ def alsfrs_r_projection(
     slope_points_per_month (the pre-slope used, the same on every row).
     """
     for name, value in (("alsfrs_r", alsfrs_r), ("years_since_onset", years_since_onset)):
-        if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        if not is_real(value):
             raise InputError(f"alsfrs_r_projection: {name} must be a number (got {value!r})")
     if not 0 <= alsfrs_r <= ALSFRS_R_MAX:
         raise InputError(f"alsfrs_r_projection: alsfrs_r {alsfrs_r:g} is outside 0-48")

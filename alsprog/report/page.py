@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pandas as pd
 
 from alsprog.errors import InputError
+from alsprog.files import spreadsheet_safe
 from alsprog.report.bibliography import cite_plain, link_citations
 from alsprog.report.context import (
     DEFAULT_PATIENTS,
@@ -35,6 +36,7 @@ from alsprog.report.context import (
 )
 from alsprog.report.folder import write_folder
 from alsprog.report.labels import label
+from alsprog.threads import one_blas_thread
 
 if TYPE_CHECKING:
     from plotnine import ggplot
@@ -124,12 +126,13 @@ def write_report(
         raise InputError(f"report: {out_dir} is a file, not a folder; choose another --out")
     context = Context(targets, seed=seed, n_patients=n_patients, replicates=replicates)
     built = []
-    for done, function in enumerate(sections):
-        if progress is not None:
-            progress(done, len(sections), getattr(function, "__name__", "section"))
-        section = function(context)
-        if section is not None:
-            built.append(section)
+    with one_blas_thread():  # the same bytes whatever the thread count (alsprog.threads)
+        for done, function in enumerate(sections):
+            if progress is not None:
+                progress(done, len(sections), getattr(function, "__name__", "section"))
+            section = function(context)
+            if section is not None:
+                built.append(section)
     if progress is not None:
         progress(len(sections), len(sections), "writing files")
     files = render(built, footer=reproducibility_footer(context))
@@ -169,8 +172,13 @@ def png_bytes(plot: ggplot) -> bytes:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A frame as UTF-8 CSV with '\\n' line ends, no index, floats to 10 significant digits."""
-    return frame.to_csv(index=False, lineterminator="\n", float_format="%.10g").encode("utf-8")
+    """A frame as UTF-8 CSV with '\\n' line ends, no index, floats to 10 significant digits;
+    text a spreadsheet would run as a formula is quoted (``alsprog.files.spreadsheet_safe``)."""
+    return (
+        spreadsheet_safe(frame)
+        .to_csv(index=False, lineterminator="\n", float_format="%.10g")
+        .encode("utf-8")
+    )
 
 
 # --------------------------------------------------------------------------- HTML pieces

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import html
-import os
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +20,7 @@ import numpy as np
 from alsprog.disease.functional_course import alsfrs_r_projection
 from alsprog.disease.prognosis import Prognosis
 from alsprog.errors import InputError
+from alsprog.files import write_bytes
 from alsprog.report.page import png_bytes
 
 PHENOTYPE_WORDS = {
@@ -317,13 +317,7 @@ def write_patient_card(
     if not path.parent.is_dir():
         raise InputError(f"patient card: folder {path.parent} does not exist; create it first")
     page = patient_card_html(outlook, untreated=untreated, date=date).encode("utf-8")
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_bytes(page)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return path
+    return write_bytes(path, page, "patient card")  # whole, through a symbolic link
 
 
 def _size(width: float, height: float):

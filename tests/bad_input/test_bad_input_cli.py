@@ -192,7 +192,7 @@ CLI_CASES = [
     (
         "trial-scheduler",
         [*TRIAL, "--n-per-arm", "20", "--replicates", "1", "--scheduler", "tcp://127.0.0.1:9"],
-        "cannot reach 'tcp://127.0.0.1:9'",
+        "--scheduler 'tcp://127.0.0.1:9': cannot connect",
     ),
     (
         "trial-sample-size-endpoints",

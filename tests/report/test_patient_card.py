@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 import alsprog
+from alsprog import files
 from alsprog.cli import main
 from alsprog.errors import InputError
 from alsprog.report import patient_card
@@ -73,7 +74,7 @@ def test_failed_write_leaves_the_previous_card(outlook, tmp_path, monkeypatch):
     def broken(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(patient_card.os, "replace", broken)
+    monkeypatch.setattr(files.os, "replace", broken)
     with pytest.raises(OSError):
         patient_card.write_patient_card(outlook, card)
     assert card.read_text() == "previous" and [p.name for p in tmp_path.iterdir()] == ["card.html"]
