@@ -248,7 +248,8 @@ def written_together(paths: Sequence[str | Path], what: str) -> Iterator[list[Pa
             for requested, target in zip(paths, targets, strict=True):
                 with naming(requested):
                     recover(target)
-                    temporaries.append(temporary_beside(target))
+                    with held():  # a signal between creating the file and listing it would leak it
+                        temporaries.append(temporary_beside(target))
             yield temporaries
             with naming(paths[0]):
                 commit(list(zip(temporaries, targets, strict=True)))

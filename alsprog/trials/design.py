@@ -147,7 +147,7 @@ class TrialDesign:
                 f"TrialDesign: n_per_arm {n} and allocation {self.allocation:g} enrol "
                 f"{self.n_control + self.n_treatment:,} patients per trial, above the limit of "
                 f"{MAX_TRIAL_PATIENTS:,} (what the candidates one trial screens can supply); "
-                "lower n_per_arm (--n-per-arm) or allocation (--allocation)"
+                "lower n_per_arm or allocation"
             )
         if self.eligibility is not None and not isinstance(self.eligibility, Eligibility):
             raise InputError(

@@ -68,7 +68,7 @@ def test_the_memory_limit_is_half_the_machine(monkeypatch):
         (["--n-per-arm", "240000"], "enrol 480,000 patients per trial, above the limit of 200,000"),
         (
             ["--n-per-arm", "10", "--allocation", "1e9"],
-            "lower n_per_arm (--n-per-arm) or allocation",
+            "lower --n-per-arm or --allocation",
         ),
     ],
 )
