@@ -1,0 +1,6 @@
+"""Outcomes: what a simulated course means for patients and payers.
+
+``states`` summarises a cohort's stage course (occupancy, time in each stage, first passage),
+``discounting`` integrates in continuous time, ``economic_inputs`` reads and checks utility and
+cost tables, ``economics`` runs strategies on common random numbers to a cost-effectiveness result.
+"""
