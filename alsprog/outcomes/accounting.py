@@ -9,6 +9,7 @@ half-cycle correction.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ import pandas as pd
 
 from alsprog.errors import InputError, check_number
 from alsprog.outcomes.discounting import continuous_rate, discount_factor, discounted_years
-from alsprog.outcomes.economic_inputs import EconomicInputs
+from alsprog.outcomes.economic_inputs import EVENTS, STAGES, EconomicInputs
 from alsprog.outcomes.states import _horizon, _patients, stage_times
 
 OUTCOME_COLUMNS = (
@@ -54,54 +55,103 @@ def patient_outcomes(
     DataFrame, one row per patient: patient_id, life_years (years), qalys, costs (currency
     units), discounted_life_years, discounted_qalys, discounted_costs.
     """
-    delta = continuous_rate(discount_rate)
     drug = check_number("drug_cost_per_year", drug_cost_per_year)
     if drug < 0:
         raise InputError(f"drug_cost_per_year is {drug:g}, negative; pass 0 or more")
-    h = _horizon(horizon_years)
-    st = stage_times(cohort, inputs.staging)
-    if set(st.stages) != set(inputs.utilities):
-        raise InputError(
-            f"inputs are for stages {', '.join(inputs.utilities)} but the cohort's "
-            f"{st.staging} stages are {', '.join(st.stages)}; give a value for every stage"
-        )
-    u = np.array([inputs.utilities[s] for s in st.stages])
-    c = np.array([inputs.stage_costs[s] for s in st.stages])
-    start, end = st.sojourns(h)
-    stay, stay_d = end - start, discounted_years(start, end, delta)
-    alive_end = np.minimum(st.death, h)
-    alive_d = discounted_years(np.zeros_like(alive_end), alive_end, delta)
-    events, events_d = _one_off_costs(_patients(cohort), inputs, alive_end, delta)
+    parts = components(cohort, inputs, discount_rate=discount_rate, horizon_years=horizon_years)
+    u, c, e = inputs_vectors(inputs)
     return pd.DataFrame(
         {
             "patient_id": _patients(cohort)["patient_id"].to_numpy(),
-            "life_years": alive_end,
-            "qalys": stay @ u,
-            "costs": stay @ c + events + drug * alive_end,
-            "discounted_life_years": alive_d,
-            "discounted_qalys": stay_d @ u,
-            "discounted_costs": stay_d @ c + events_d + drug * alive_d,
+            "life_years": parts.alive,
+            "qalys": parts.stay @ u,
+            "costs": parts.stay @ c + parts.events @ e + drug * parts.alive,
+            "discounted_life_years": parts.alive_d,
+            "discounted_qalys": parts.stay_d @ u,
+            "discounted_costs": parts.stay_d @ c + parts.events_d @ e + drug * parts.alive_d,
         }
     )
 
 
-def _one_off_costs(
+@dataclass(frozen=True)
+class Components:
+    """Per patient, what utilities and costs multiply (rows patients; discounted ``_d``).
+
+    stay : (n, stages) years in each stage (stages in ``STAGES[staging]`` order).
+    events : (n, EVENTS) 1 if the milestone happens after entry, before death and horizon.
+    alive : (n,) years alive.
+    """
+
+    stay: np.ndarray
+    stay_d: np.ndarray
+    events: np.ndarray
+    events_d: np.ndarray
+    alive: np.ndarray
+    alive_d: np.ndarray
+
+    def means(self) -> Components:
+        """The same, averaged over patients (one row)."""
+        return Components(
+            *(getattr(self, f.name).mean(axis=0, keepdims=True) for f in fields(self))
+        )
+
+
+def inputs_vectors(inputs: EconomicInputs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Utilities and costs per year by stage (``STAGES`` order), one-off costs (``EVENTS``)."""
+    stages = STAGES[inputs.staging]
+    return (
+        np.array([inputs.utilities[s] for s in stages]),
+        np.array([inputs.stage_costs[s] for s in stages]),
+        np.array([inputs.event_costs[e] for e in EVENTS]),
+    )
+
+
+def components(
+    cohort: Any,
+    inputs: EconomicInputs,
+    *,
+    discount_rate: float = 0.035,
+    horizon_years: float | None = None,
+) -> Components:
+    """Each patient's stays, milestones and time alive, undiscounted and discounted."""
+    delta = continuous_rate(discount_rate)
+    h = _horizon(horizon_years)
+    st = stage_times(cohort, inputs.staging)
+    if st.stages != STAGES[inputs.staging]:
+        raise InputError(
+            f"inputs are for stages {', '.join(STAGES[inputs.staging])} but the cohort's "
+            f"{st.staging} stages are {', '.join(st.stages)}; give a value for every stage"
+        )
+    start, end = st.sojourns(h)
+    alive = np.minimum(st.death, h)
+    events, events_d = _milestones(_patients(cohort), inputs, alive, delta)
+    return Components(
+        stay=end - start,
+        stay_d=discounted_years(start, end, delta),
+        events=events,
+        events_d=events_d,
+        alive=alive,
+        alive_d=discounted_years(np.zeros_like(alive), alive, delta),
+    )
+
+
+def _milestones(
     p: pd.DataFrame, inputs: EconomicInputs, alive_end: np.ndarray, delta: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Undiscounted and discounted one-off costs per patient, milestones in [entry, end)."""
-    total, total_d = np.zeros(len(p)), np.zeros(len(p))
+    """(n, EVENTS) indicators of each milestone in [entry, end), and their discount factors."""
+    hits, factors = np.zeros((len(p), len(EVENTS))), np.zeros((len(p), len(EVENTS)))
     origin = p["entry_time"].to_numpy(dtype=float)
-    for event, cost in inputs.event_costs.items():
-        if cost == 0:
-            continue
+    for j, event in enumerate(EVENTS):
         column = f"{event}_time"
         if column not in p.columns:
+            if inputs.event_costs[event] == 0:
+                continue
             raise InputError(
                 f"cohort has no {column} column for the one-off cost of {event}; set that "
                 "cost to 0 or simulate the cohort with alsprog.simulate_cohort"
             )
         t = p[column].to_numpy(dtype=float) - origin
         happens = ~np.isnan(t) & (t >= 0) & (t < alive_end)
-        total += np.where(happens, cost, 0.0)
-        total_d += np.where(happens, cost * discount_factor(np.where(happens, t, 0.0), delta), 0)
-    return total, total_d
+        hits[:, j] = happens
+        factors[:, j] = np.where(happens, discount_factor(np.where(happens, t, 0.0), delta), 0.0)
+    return hits, factors

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,9 @@ class EconomicInputs:
     event_costs : {milestone: one-off cost when it happens} for gastrostomy, niv, tracheostomy.
     instrument : the utility instrument ('EQ-5D-5L', 'EQ-5D-3L', 'standard_gamble').
     assumptions : the entries that are illustrative assumptions, not sourced figures.
+    intervals : {entry: (low, high)} 95% intervals of the sourced entries (costs per year),
+        keyed like ``assumptions`` ('utility 1', 'stage_cost 4', 'event_cost niv'); the
+        probabilistic sensitivity analysis varies these entries only.
     """
 
     staging: str
@@ -40,6 +43,7 @@ class EconomicInputs:
     event_costs: FrozenDict[str, float]
     instrument: str = "EQ-5D-5L"
     assumptions: tuple[str, ...] = ()
+    intervals: FrozenDict[str, tuple[float, float]] = field(default_factory=FrozenDict)
 
 
 def instrument_floors() -> dict[str, float]:
@@ -104,6 +108,7 @@ def _checked(
     instrument: str,
     assumptions: tuple[str, ...],
     where: str = "",
+    intervals: Mapping[str, tuple[float, float]] | None = None,
 ) -> EconomicInputs:
     """Inputs checked whole: every stage present, utilities in range, costs 0 or more."""
     stages = _staging(staging)
@@ -116,7 +121,7 @@ def _checked(
     _check_costs(events, "one-off cost")
     return EconomicInputs(
         staging, FrozenDict(u), FrozenDict(stage_costs), FrozenDict(events), instrument,
-        assumptions,
+        assumptions, FrozenDict(dict(intervals or {})),
     )  # fmt: skip
 
 
@@ -152,7 +157,12 @@ def economic_inputs(
     assumed = tuple(
         a for a in library.assumptions if (keep_u if a.startswith("utility") else keep_c)
     )
-    return _checked(staging, utilities, costs, instrument, assumed)
+    kept = {
+        k: v
+        for k, v in library.intervals.items()
+        if (keep_u if k.startswith("utility") else keep_c)
+    }
+    return _checked(staging, utilities, costs, instrument, assumed, intervals=kept)
 
 
 def _from_table(data: Mapping[str, Any], staging: str, where: str) -> EconomicInputs:
@@ -182,7 +192,22 @@ def _from_table(data: Mapping[str, Any], staging: str, where: str) -> EconomicIn
         for r in rows
         if r.get("assumption")
     )
-    return _checked(staging, u, {**c, **e}, instruments.pop(), assumptions, f"{where}: ")
+    intervals = {
+        f"utility {r['stage']}": (float(r["interval"][0]), float(r["interval"][1]))
+        for r in rows_u
+        if "interval" in r
+    }
+    for r in rows_c:  # a reported interval scaled as the reported mean was to a cost per year
+        if "reported_interval" in r:
+            scale = float(r["value_per_year"]) / float(r["reported"])
+            low, high = r["reported_interval"]
+            intervals[f"stage_cost {r['stage']}"] = (scale * float(low), scale * float(high))
+    intervals |= {
+        f"event_cost {r['event']}": (float(r["interval"][0]), float(r["interval"][1]))
+        for r in rows_e
+        if "interval" in r
+    }
+    return _checked(staging, u, {**c, **e}, instruments.pop(), assumptions, f"{where}: ", intervals)
 
 
 def default_economic_inputs(staging: str = "kings") -> EconomicInputs:
