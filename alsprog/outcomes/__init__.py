@@ -2,5 +2,7 @@
 
 ``states`` summarises a cohort's stage course (occupancy, time in each stage, first passage),
 ``discounting`` integrates in continuous time, ``economic_inputs`` reads and checks utility and
-cost tables, ``economics`` runs strategies on common random numbers to a cost-effectiveness result.
+cost tables, ``accounting`` turns each patient's stays into life-years, QALYs and costs,
+``economics`` runs strategies on common random numbers to a cost-effectiveness result, and
+``uncertainty`` draws the inputs for the PSA (acceptability curve, EVPI).
 """

@@ -18,7 +18,7 @@ import pandas as pd
 from alsprog.errors import InputError, check_number
 from alsprog.outcomes.discounting import continuous_rate, discount_factor, discounted_years
 from alsprog.outcomes.economic_inputs import EVENTS, STAGES, EconomicInputs
-from alsprog.outcomes.states import _horizon, _patients, stage_times
+from alsprog.outcomes.states import check_horizon, cohort_patients, stage_times
 
 OUTCOME_COLUMNS = (
     "patient_id",
@@ -62,7 +62,7 @@ def patient_outcomes(
     u, c, e = inputs_vectors(inputs)
     return pd.DataFrame(
         {
-            "patient_id": _patients(cohort)["patient_id"].to_numpy(),
+            "patient_id": cohort_patients(cohort)["patient_id"].to_numpy(),
             "life_years": parts.alive,
             "qalys": parts.stay @ u,
             "costs": parts.stay @ c + parts.events @ e + drug * parts.alive,
@@ -115,7 +115,7 @@ def components(
 ) -> Components:
     """Each patient's stays, milestones and time alive, undiscounted and discounted."""
     delta = continuous_rate(discount_rate)
-    h = _horizon(horizon_years)
+    h = check_horizon(horizon_years)
     st = stage_times(cohort, inputs.staging)
     if st.stages != STAGES[inputs.staging]:
         raise InputError(
@@ -124,7 +124,7 @@ def components(
         )
     start, end = st.sojourns(h)
     alive = np.minimum(st.death, h)
-    events, events_d = _milestones(_patients(cohort), inputs, alive, delta)
+    events, events_d = _milestones(cohort_patients(cohort), inputs, alive, delta)
     return Components(
         stay=end - start,
         stay_d=discounted_years(start, end, delta),

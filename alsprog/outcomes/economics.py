@@ -18,10 +18,11 @@ import pandas as pd
 
 from alsprog.data import FrameField, FrozenDict
 from alsprog.errors import InputError, check_number, check_whole
-from alsprog.outcomes.accounting import OUTCOME_COLUMNS, patient_outcomes
+from alsprog.outcomes.accounting import OUTCOME_COLUMNS, Components, components, inputs_vectors
 from alsprog.outcomes.discounting import continuous_rate
 from alsprog.outcomes.economic_inputs import EconomicInputs, economic_inputs
-from alsprog.outcomes.states import _horizon
+from alsprog.outcomes.states import check_horizon
+from alsprog.outcomes.uncertainty import ceac, check_wtp, evpi, psa_draws
 from alsprog.simulation.cohort import simulate_cohort
 
 MEASURES = ("life_years", "qalys", "costs")
@@ -144,7 +145,7 @@ class CostEffectiveness:
         Columns: strategy, wtp (currency per QALY), net_benefit (wtp x QALYs - costs, per
         patient), incremental_net_benefit (against the comparator).
         """
-        w = _wtp(wtp)
+        w = check_wtp(wtp)
         s = self.summary.set_index("strategy")
         nmb = np.outer(s["discounted_qalys"], w) - s["discounted_costs"].to_numpy()[:, None]
         frame = pd.DataFrame(
@@ -157,6 +158,25 @@ class CostEffectiveness:
         )
         return frame
 
+    def _psa(self) -> pd.DataFrame:
+        d = self.draws
+        if d is None:
+            raise InputError(
+                "this result has no PSA draws; run cost_effectiveness(..., draws=1000)"
+            )
+        return d
+
+    def ceac(self, wtp: float | Sequence[float]) -> pd.DataFrame:
+        """Acceptability curve from the PSA draws: columns wtp, strategy, probability (share
+        of draws in which the strategy has the highest net benefit)."""
+        return ceac(self._psa(), self.strategies, wtp)
+
+    def evpi(self, wtp: float | Sequence[float], population: float | None = None) -> pd.DataFrame:
+        """Expected value of perfect information from the PSA draws: columns wtp, evpi (per
+        patient), population_evpi (when ``population``, the discounted number of patients
+        concerned, is given)."""
+        return evpi(self._psa(), self.strategies, wtp, population)
+
 
 def _status(dq: float, dc: float) -> str:
     if dq >= 0 and dc <= 0:
@@ -168,15 +188,6 @@ def _status(dq: float, dc: float) -> str:
 
 def _se(x: np.ndarray) -> float:
     return float(x.std(ddof=1) / np.sqrt(x.size)) if x.size > 1 else np.nan
-
-
-def _wtp(wtp: float | Sequence[float]) -> np.ndarray:
-    w = np.atleast_1d(np.asarray(wtp, dtype=float))
-    if w.ndim != 1 or w.size == 0 or not np.isfinite(w).all() or (w < 0).any():
-        raise InputError(
-            "wtp must be one or more finite amounts per QALY >= 0; pass e.g. [20000, 30000]"
-        )
-    return w
 
 
 def cost_effectiveness(
@@ -227,21 +238,15 @@ def cost_effectiveness(
     if inputs is None:
         inputs = economic_inputs(staging, utilities=utilities, costs=costs, instrument=instrument)
     continuous_rate(discount_rate)
-    _horizon(horizon_years)
+    check_horizon(horizon_years)
     n = check_whole("n_patients", n_patients, low=2, high=10_000_000)
     n_draws = check_whole("draws", draws, low=0, high=100_000)
-    frames = []
+    frames, means = [], {}
     for name, strategy in plan.items():
         cohort = simulate_cohort(n, seed, phenotype=phenotype, entry=entry, effect=strategy.effect)
-        out = patient_outcomes(
-            cohort,
-            inputs,
-            discount_rate=discount_rate,
-            horizon_years=horizon_years,
-            drug_cost_per_year=strategy.drug_cost_per_year,
-        )
-        out.insert(0, "strategy", name)
-        frames.append(out)
+        parts = components(cohort, inputs, discount_rate=discount_rate, horizon_years=horizon_years)
+        frames.append(_outcomes(name, cohort.patients["patient_id"], parts, inputs, strategy))
+        means[name] = parts.means()
     settings = FrozenDict(
         {
             "discount_rate": discount_rate,
@@ -258,13 +263,32 @@ def cost_effectiveness(
     )
     per_draw = None
     if n_draws:
-        from alsprog.outcomes.uncertainty import psa_draws
-
-        per_draw = psa_draws(plan, inputs, settings)
+        drug = {k: v.drug_cost_per_year for k, v in plan.items()}
+        per_draw = psa_draws(means, drug, inputs, n_draws, seed)
     return CostEffectiveness(
         patients=pd.concat(frames, ignore_index=True),
         draws=per_draw,
         strategies=tuple(plan),
         inputs=inputs,
         settings=settings,
+    )
+
+
+def _outcomes(
+    name: str, ids: pd.Series, parts: Components, inputs: EconomicInputs, strategy: Strategy
+) -> pd.DataFrame:
+    """Per-patient outcomes of one strategy (as ``accounting.patient_outcomes``)."""
+    u, c, e = inputs_vectors(inputs)
+    drug = strategy.drug_cost_per_year
+    return pd.DataFrame(
+        {
+            "strategy": name,
+            "patient_id": ids.to_numpy(),
+            "life_years": parts.alive,
+            "qalys": parts.stay @ u,
+            "costs": parts.stay @ c + parts.events @ e + drug * parts.alive,
+            "discounted_life_years": parts.alive_d,
+            "discounted_qalys": parts.stay_d @ u,
+            "discounted_costs": parts.stay_d @ c + parts.events_d @ e + drug * parts.alive_d,
+        }
     )

@@ -55,7 +55,7 @@ class StageTimes:
         return start, end
 
 
-def _patients(cohort: Any) -> pd.DataFrame:
+def cohort_patients(cohort: Any) -> pd.DataFrame:
     patients = getattr(cohort, "patients", cohort)
     if not isinstance(patients, pd.DataFrame):
         raise InputError(
@@ -85,7 +85,7 @@ def stage_columns(patients: pd.DataFrame, staging: str) -> tuple[tuple[str, ...]
 
 def stage_times(cohort: Any, staging: str = "kings") -> StageTimes:
     """Each patient's entry into each stage and death, years from entry (``StageTimes``)."""
-    p = _patients(cohort)
+    p = cohort_patients(cohort)
     labels, columns = stage_columns(p, staging)
     for name in ("death_time", "entry_time"):
         if name not in p.columns:
@@ -167,7 +167,7 @@ def _from_stage(st: StageTimes, from_stage: Any) -> StageTimes:
     return StageTimes(st.staging, st.stages, entry, st.death[keep] - start)
 
 
-def _horizon(horizon_years: Any) -> float:
+def check_horizon(horizon_years: Any) -> float:
     if horizon_years is None:
         return float(np.inf)
     h = float(horizon_years)
@@ -201,7 +201,7 @@ def time_in_stage(
     st = stage_times(cohort, staging)
     if from_stage is not None:
         st = _from_stage(st, from_stage)
-    h = _horizon(horizon_years)
+    h = check_horizon(horizon_years)
     start, end = st.sojourns(h)
     years = (end - start).mean(axis=0)
     return pd.DataFrame(
