@@ -3,8 +3,8 @@
 Each patient's stay in each stage (``states.StageTimes``) is weighted by the stage's utility
 (QALYs) and its cost per year; a milestone (gastrostomy, NIV, tracheostomy) adds its one-off
 cost when it happens after entry and before death and the horizon; a drug cost per year runs
-while the patient is alive. Discounting is continuous (``discounting``): no cycles, so no
-half-cycle correction.
+from diagnosis (or entry, if later) while the patient is alive. Discounting is continuous
+(``discounting``): no cycles, so no half-cycle correction.
 """
 
 from __future__ import annotations
@@ -48,7 +48,9 @@ def patient_outcomes(
     inputs : utilities and costs (``economic_inputs``).
     discount_rate : annual rate r in [0, 0.2]; continuous rate log(1 + r).
     horizon_years : years from entry; None for lifetime.
-    drug_cost_per_year : cost per year alive (from entry), e.g. a treatment's price.
+    drug_cost_per_year : cost per year alive on treatment, e.g. a drug's price; treatment
+        runs from diagnosis (``diagnosis_time``; from entry if that is later) to death or the
+        horizon, and a patient who dies undiagnosed is never treated.
 
     Returns
     -------
@@ -59,16 +61,24 @@ def patient_outcomes(
     if drug < 0:
         raise InputError(f"drug_cost_per_year is {drug:g}, negative; pass 0 or more")
     parts = components(cohort, inputs, discount_rate=discount_rate, horizon_years=horizon_years)
+    return outcome_table(cohort_patients(cohort)["patient_id"], parts, inputs, drug)
+
+
+def outcome_table(
+    ids: pd.Series, parts: Components, inputs: EconomicInputs, drug_cost_per_year: float
+) -> pd.DataFrame:
+    """Per-patient outcomes (columns ``OUTCOME_COLUMNS``) from the components and the prices."""
     u, c, e = inputs_vectors(inputs)
+    drug = drug_cost_per_year
     return pd.DataFrame(
         {
-            "patient_id": cohort_patients(cohort)["patient_id"].to_numpy(),
+            "patient_id": ids.to_numpy(),
             "life_years": parts.alive,
             "qalys": parts.stay @ u,
-            "costs": parts.stay @ c + parts.events @ e + drug * parts.alive,
+            "costs": parts.stay @ c + parts.events @ e + drug * parts.treated,
             "discounted_life_years": parts.alive_d,
             "discounted_qalys": parts.stay_d @ u,
-            "discounted_costs": parts.stay_d @ c + parts.events_d @ e + drug * parts.alive_d,
+            "discounted_costs": parts.stay_d @ c + parts.events_d @ e + drug * parts.treated_d,
         }
     )
 
@@ -80,6 +90,7 @@ class Components:
     stay : (n, stages) years in each stage (stages in ``STAGES[staging]`` order).
     events : (n, EVENTS) 1 if the milestone happens after entry, before death and horizon.
     alive : (n,) years alive.
+    treated : (n,) years alive after diagnosis (or entry, if later): when a drug is paid for.
     """
 
     stay: np.ndarray
@@ -88,6 +99,8 @@ class Components:
     events_d: np.ndarray
     alive: np.ndarray
     alive_d: np.ndarray
+    treated: np.ndarray
+    treated_d: np.ndarray
 
     def means(self) -> Components:
         """The same, averaged over patients (one row)."""
@@ -124,7 +137,13 @@ def components(
         )
     start, end = st.sojourns(h)
     alive = np.minimum(st.death, h)
-    events, events_d = _milestones(cohort_patients(cohort), inputs, alive, delta)
+    p = cohort_patients(cohort)
+    events, events_d = _milestones(p, inputs, alive, delta)
+    treat_from = np.zeros_like(alive)
+    if "diagnosis_time" in p.columns:  # NaN: died undiagnosed, never treated
+        since = p["diagnosis_time"].to_numpy(dtype=float) - p["entry_time"].to_numpy(dtype=float)
+        treat_from = np.where(np.isnan(since), np.inf, np.maximum(since, 0.0))
+    treat_from = np.minimum(treat_from, alive)
     return Components(
         stay=end - start,
         stay_d=discounted_years(start, end, delta),
@@ -132,6 +151,8 @@ def components(
         events_d=events_d,
         alive=alive,
         alive_d=discounted_years(np.zeros_like(alive), alive, delta),
+        treated=alive - treat_from,
+        treated_d=discounted_years(treat_from, alive, delta),
     )
 
 

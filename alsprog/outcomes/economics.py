@@ -18,9 +18,9 @@ import pandas as pd
 
 from alsprog.data import FrameField, FrozenDict
 from alsprog.errors import InputError, check_number, check_whole
-from alsprog.outcomes.accounting import OUTCOME_COLUMNS, Components, components, inputs_vectors
+from alsprog.outcomes.accounting import OUTCOME_COLUMNS, components, outcome_table
 from alsprog.outcomes.discounting import continuous_rate
-from alsprog.outcomes.economic_inputs import EconomicInputs, economic_inputs
+from alsprog.outcomes.economic_inputs import STAGES, EconomicInputs, economic_inputs
 from alsprog.outcomes.states import check_horizon
 from alsprog.outcomes.uncertainty import ceac, check_wtp, evpi, psa_draws
 from alsprog.simulation.cohort import simulate_cohort
@@ -34,7 +34,8 @@ class Strategy:
 
     effect : None or an effect object (``alsprog.effects``: HazardRatio, TimeRatio,
         SlopeReduction, presets such as ``riluzole()``), as ``simulate_cohort`` takes it.
-    drug_cost_per_year : currency units per year alive from entry (>= 0).
+    drug_cost_per_year : currency units per year on treatment (>= 0): from diagnosis (or
+        entry, if later) while alive.
     """
 
     effect: object = None
@@ -68,6 +69,8 @@ class CostEffectiveness:
         costs, discounted_life_years, discounted_qalys, discounted_costs.
     draws : per PSA draw and strategy (None without draws): draw, strategy, and the mean
         outcomes of that draw (same columns as ``summary`` without n_patients).
+    stage_years : mean years in each stage per strategy (base case): strategy, staging,
+        stage, horizon_years (inf for lifetime), value (years), discounted_value.
     strategies : names in order, the comparator first.
     inputs : the utilities and costs of the base case (``assumptions`` lists the illustrative
         entries in use).
@@ -76,6 +79,7 @@ class CostEffectiveness:
 
     patients: FrameField = FrameField()  # noqa: RUF009 (a descriptor: copies in and out)
     draws: FrameField = FrameField()  # noqa: RUF009
+    stage_years: FrameField = FrameField()  # noqa: RUF009
     strategies: tuple[str, ...] = ()
     inputs: EconomicInputs | None = None
     settings: FrozenDict[str, Any] = field(default_factory=lambda: FrozenDict({}))
@@ -245,7 +249,11 @@ def cost_effectiveness(
     for name, strategy in plan.items():
         cohort = simulate_cohort(n, seed, phenotype=phenotype, entry=entry, effect=strategy.effect)
         parts = components(cohort, inputs, discount_rate=discount_rate, horizon_years=horizon_years)
-        frames.append(_outcomes(name, cohort.patients["patient_id"], parts, inputs, strategy))
+        out = outcome_table(
+            cohort.patients["patient_id"], parts, inputs, strategy.drug_cost_per_year
+        )
+        out.insert(0, "strategy", name)
+        frames.append(out)
         means[name] = parts.means()
     settings = FrozenDict(
         {
@@ -265,30 +273,21 @@ def cost_effectiveness(
     if n_draws:
         drug = {k: v.drug_cost_per_year for k, v in plan.items()}
         per_draw = psa_draws(means, drug, inputs, n_draws, seed)
+    stays = pd.DataFrame(
+        {
+            "strategy": np.repeat(list(means), len(STAGES[inputs.staging])),
+            "staging": inputs.staging,
+            "stage": list(STAGES[inputs.staging]) * len(means),
+            "horizon_years": check_horizon(horizon_years),
+            "value": np.concatenate([m.stay[0] for m in means.values()]),
+            "discounted_value": np.concatenate([m.stay_d[0] for m in means.values()]),
+        }
+    )
     return CostEffectiveness(
         patients=pd.concat(frames, ignore_index=True),
+        stage_years=stays,
         draws=per_draw,
         strategies=tuple(plan),
         inputs=inputs,
         settings=settings,
-    )
-
-
-def _outcomes(
-    name: str, ids: pd.Series, parts: Components, inputs: EconomicInputs, strategy: Strategy
-) -> pd.DataFrame:
-    """Per-patient outcomes of one strategy (as ``accounting.patient_outcomes``)."""
-    u, c, e = inputs_vectors(inputs)
-    drug = strategy.drug_cost_per_year
-    return pd.DataFrame(
-        {
-            "strategy": name,
-            "patient_id": ids.to_numpy(),
-            "life_years": parts.alive,
-            "qalys": parts.stay @ u,
-            "costs": parts.stay @ c + parts.events @ e + drug * parts.alive,
-            "discounted_life_years": parts.alive_d,
-            "discounted_qalys": parts.stay_d @ u,
-            "discounted_costs": parts.stay_d @ c + parts.events_d @ e + drug * parts.alive_d,
-        }
     )

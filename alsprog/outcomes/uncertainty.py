@@ -86,12 +86,12 @@ def psa_draws(
                     "strategy": name,
                     "life_years": float(m.alive[0]),
                     "qalys": u @ m.stay[0],
-                    "costs": c @ m.stay[0] + e @ m.events[0] + drug * float(m.alive[0]),
+                    "costs": c @ m.stay[0] + e @ m.events[0] + drug * float(m.treated[0]),
                     "discounted_life_years": float(m.alive_d[0]),
                     "discounted_qalys": u @ m.stay_d[0],
                     "discounted_costs": c @ m.stay_d[0]
                     + e @ m.events_d[0]
-                    + drug * float(m.alive_d[0]),
+                    + drug * float(m.treated_d[0]),
                 }
             )
         )

@@ -51,15 +51,34 @@ def test_drug_costs_and_unit_utilities_are_life_years():
         seed=9,
     )
     s = r.summary.set_index("strategy")
-    assert s.loc["drug", "discounted_costs"] == pytest.approx(
-        1234.0 * s.loc["drug", "discounted_life_years"], rel=1e-12
-    )
+    # the drug is paid from diagnosis to death: 1234 x the mean of the discounted integral
+    p = simulate_cohort(2_000, 9, effect=HazardRatio(0.8)).patients
+    delta = np.log(1.035)
+    dx, death = p["diagnosis_time"].fillna(p["death_time"]), p["death_time"]
+    on_drug = (np.exp(-delta * dx) - np.exp(-delta * death)) / delta
+    assert s.loc["drug", "discounted_costs"] == pytest.approx(1234.0 * on_drug.mean(), rel=1e-9)
     assert s.loc["none", "costs"] == 0.0
     np.testing.assert_allclose(s["qalys"], s["life_years"], rtol=1e-12)
     inc = r.incremental.iloc[0]
     assert inc["delta_life_years"] > 0  # a hazard ratio below 1 lengthens life on every draw
     assert inc["icer"] == pytest.approx(inc["delta_costs"] / inc["delta_qalys"])
     assert inc["status"] == "costs more, gains more"
+
+
+def test_stage_years_are_time_in_stage_per_strategy(result):
+    from alsprog.outcomes.states import time_in_stage
+
+    cohort = simulate_cohort(N, 5, effect=HazardRatio(0.7))
+    expected = time_in_stage(cohort, "kings").set_index("stage")["value"]
+    got = result.stage_years.query("strategy == 'slower death'").set_index("stage")["value"]
+    np.testing.assert_allclose(got.to_numpy(), expected[["1", "2", "3", "4"]].to_numpy())
+
+
+def test_entry_at_diagnosis_starts_the_clock_at_diagnosis():
+    both = {"a": None, "b": None}
+    onset = cost_effectiveness(both, n_patients=1_000, seed=2).summary
+    diagnosis = cost_effectiveness(both, n_patients=1_000, seed=2, entry="diagnosis").summary
+    assert diagnosis["life_years"].iloc[0] < onset["life_years"].iloc[0]
 
 
 def test_net_benefit_is_wtp_times_qalys_minus_costs(result):
