@@ -1,7 +1,8 @@
 """The outcomes benchmarks: stage occupancy and time in stage for 10^6 simulated patients
 (target < 2 s together), against a per-time mask computation, a base-case
 cost-effectiveness run, and a PSA whose draws cover the utilities and costs (the survival and
-course draws the issue's < 6 s target includes are not there yet). Run alone with `python scripts/bench_outcomes.py`."""
+course draws the issue's < 6 s target includes are not there yet).
+Run alone with `python scripts/bench_outcomes.py`."""
 
 from __future__ import annotations
 
