@@ -4,5 +4,6 @@
 ``discounting`` integrates in continuous time, ``economic_inputs`` reads and checks utility and
 cost tables, ``accounting`` turns each patient's stays into life-years, QALYs and costs,
 ``economics`` runs strategies on common random numbers to a cost-effectiveness result, and
-``uncertainty`` draws the inputs for the PSA (acceptability curve, EVPI).
+``uncertainty`` draws the inputs for the PSA (acceptability curve, EVPI), and ``frontier``
+ranks strategies with sequential ICERs.
 """

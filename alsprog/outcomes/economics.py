@@ -21,6 +21,7 @@ from alsprog.errors import InputError, check_number, check_whole
 from alsprog.outcomes.accounting import OUTCOME_COLUMNS, components, outcome_table
 from alsprog.outcomes.discounting import continuous_rate
 from alsprog.outcomes.economic_inputs import STAGES, EconomicInputs, economic_inputs
+from alsprog.outcomes.frontier import efficient_frontier
 from alsprog.outcomes.states import check_horizon
 from alsprog.outcomes.uncertainty import ceac, check_wtp, evpi, psa_draws
 from alsprog.simulation.cohort import simulate_cohort
@@ -161,6 +162,14 @@ class CostEffectiveness:
             }
         )
         return frame
+
+    def frontier(self) -> pd.DataFrame:
+        """Sequential incremental analysis (discounted): strategies by cost, dominated and
+        extendedly dominated ones marked, ICERs along the frontier (``efficient_frontier``)."""
+        s = self.summary
+        return efficient_frontier(
+            list(s["strategy"]), list(s["discounted_qalys"]), list(s["discounted_costs"])
+        )
 
     def _psa(self) -> pd.DataFrame:
         d = self.draws

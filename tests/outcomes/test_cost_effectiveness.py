@@ -134,3 +134,10 @@ def test_a_longer_horizon_never_loses_and_discounting_never_gains(result):
 def test_bad_input_is_one_line(call, message):
     with pytest.raises(InputError, match=message):
         call()
+
+
+def test_with_two_strategies_the_frontier_icer_is_the_incremental_one(result):
+    front = result.frontier().set_index("strategy")
+    inc = result.incremental.iloc[0]
+    assert front.loc["slower death", "status"] == "frontier"
+    assert front.loc["slower death", "icer"] == pytest.approx(inc["icer"], rel=1e-9)
