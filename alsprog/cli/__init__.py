@@ -21,11 +21,11 @@ import sys
 import warnings
 
 from alsprog import __version__
-from alsprog.cli import calibrate, effect, phenotypes, prognosis, report, simulate, trial
+from alsprog.cli import calibrate, cea, effect, phenotypes, prognosis, report, simulate, trial
 from alsprog.cli.common import ArgumentParser, json_safe
 from alsprog.cli.edge import describe, one_line_warnings
 
-COMMANDS = (calibrate, phenotypes, prognosis, effect, report, simulate, trial)
+COMMANDS = (calibrate, phenotypes, prognosis, effect, cea, report, simulate, trial)
 DEBUG_HELP = "on an error, show the full traceback instead of one line"
 
 
