@@ -57,6 +57,8 @@ Functions:
     economic_inputs     utilities and costs by stage: the library's or a user's, checked
     load_economic_inputs  a user's TOML table of utilities and costs
     patient_outcomes    each patient's life-years, QALYs and costs, discounted in continuous time
+    markov_rates        constant stage-transition rates read off a simulated course
+    markov_occupancy    the occupancy those constant rates imply (to set beside the course's)
 
 Trial analysis (``alsprog.trials``): analyse (log-rank, Cox, week-24 ANCOVA, ALSFRS-R slope,
 CAFS, batched across replicates) and each endpoint on its own.
@@ -113,6 +115,8 @@ _LAZY = {
     "economic_inputs": "alsprog.outcomes.economic_inputs",
     "load_economic_inputs": "alsprog.outcomes.economic_inputs",
     "patient_outcomes": "alsprog.outcomes.accounting",
+    "markov_rates": "alsprog.outcomes.markov",
+    "markov_occupancy": "alsprog.outcomes.markov",
 }
 _SUBPACKAGES = (
     "models",
