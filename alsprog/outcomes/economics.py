@@ -9,8 +9,11 @@ time from each patient's entry (``accounting``), with continuous discounting.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -170,6 +173,27 @@ class CostEffectiveness:
         return efficient_frontier(
             list(s["strategy"]), list(s["discounted_qalys"]), list(s["discounted_costs"])
         )
+
+    def export(self, path: str | Path) -> Path:
+        """Write the per-draw results (``.draws``; the base case's ``summary`` without draws)
+        to ``path``: Parquet for a .parquet name, else CSV. Written under a temporary name in
+        the same folder, then renamed, so a failed write leaves nothing half-written."""
+        target = Path(path)
+        if not target.parent.is_dir():
+            raise InputError(f"export: folder {target.parent} does not exist; create it first")
+        table = self.draws if self.draws is not None else self.summary
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        os.close(handle)
+        try:
+            if target.suffix == ".parquet":
+                table.to_parquet(temporary, index=False)
+            else:
+                table.to_csv(temporary, index=False)
+            os.replace(temporary, target)
+        finally:
+            if os.path.exists(temporary):
+                os.remove(temporary)
+        return target
 
     def _psa(self) -> pd.DataFrame:
         d = self.draws

@@ -84,3 +84,15 @@ def test_psa_methods_need_draws():
         r.ceac([20_000])
     with pytest.raises(InputError, match="wtp must be one or more"):
         r.net_benefit([-1.0])
+
+
+@pytest.mark.parametrize("name", ["draws.csv", "draws.parquet"])
+def test_export_writes_the_draws(psa, tmp_path, name):
+    import pandas as pd
+
+    path = psa.export(tmp_path / name)
+    back = pd.read_parquet(path) if name.endswith("parquet") else pd.read_csv(path)
+    pd.testing.assert_frame_equal(back, psa.draws, check_dtype=False)
+    assert [p.name for p in tmp_path.iterdir()] == [name]  # no temporary left behind
+    with pytest.raises(InputError, match="does not exist"):
+        psa.export(tmp_path / "absent" / name)
