@@ -26,7 +26,7 @@ from alsprog.outcomes.discounting import continuous_rate
 from alsprog.outcomes.economic_inputs import STAGES, EconomicInputs, economic_inputs
 from alsprog.outcomes.frontier import efficient_frontier
 from alsprog.outcomes.states import check_horizon
-from alsprog.outcomes.uncertainty import ceac, check_wtp, evpi, psa_draws
+from alsprog.outcomes.uncertainty import ceac, ceaf, check_wtp, evpi, psa_draws
 from alsprog.simulation.cohort import simulate_cohort
 
 MEASURES = ("life_years", "qalys", "costs")
@@ -207,6 +207,11 @@ class CostEffectiveness:
         """Acceptability curve from the PSA draws: columns wtp, strategy, probability (share
         of draws in which the strategy has the highest net benefit)."""
         return ceac(self._psa(), self.strategies, wtp)
+
+    def ceaf(self, wtp: float | Sequence[float]) -> pd.DataFrame:
+        """Acceptability frontier from the PSA draws: columns wtp, strategy (highest expected
+        net benefit), probability (share of draws in which it is the best)."""
+        return ceaf(self._psa(), self.strategies, wtp)
 
     def evpi(self, wtp: float | Sequence[float], population: float | None = None) -> pd.DataFrame:
         """Expected value of perfect information from the PSA draws: columns wtp, evpi (per

@@ -133,6 +133,25 @@ def ceac(draws: pd.DataFrame, strategies: Sequence[str], wtp: Any) -> pd.DataFra
     )
 
 
+def ceaf(draws: pd.DataFrame, strategies: Sequence[str], wtp: Any) -> pd.DataFrame:
+    """Acceptability frontier: at each willingness to pay, the strategy with the highest
+    expected net benefit (the decision) and the probability that it is the best.
+
+    Columns: wtp, strategy, probability.
+    """
+    w = check_wtp(wtp)
+    nb = _net_benefit(draws, strategies, w)
+    chosen = nb.mean(axis=1).argmax(axis=1)
+    best = nb.argmax(axis=2)
+    return pd.DataFrame(
+        {
+            "wtp": w,
+            "strategy": [strategies[k] for k in chosen],
+            "probability": (best == chosen[:, None]).mean(axis=1),
+        }
+    )
+
+
 def evpi_from_net_benefit(nb: np.ndarray) -> np.ndarray:
     """EVPI from (..., draws, strategies) net benefits: E[max over strategies] minus the
     maximum over strategies of the expectation."""

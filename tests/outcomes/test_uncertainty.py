@@ -66,6 +66,14 @@ def test_ceac_is_the_share_of_draws_with_the_best_net_benefit(psa):
         got = curve.query("wtp == @w and strategy == 'treated'")["probability"].item()
         assert got == expected
     assert (psa.evpi(wtp)["evpi"] >= 0).all()
+    # the frontier picks the strategy of highest mean net benefit, with its CEAC probability
+    frontier = psa.ceaf(wtp)
+    means = psa.draws.groupby("strategy")[["discounted_qalys", "discounted_costs"]].mean()
+    for w, row in zip(wtp, frontier.itertuples(), strict=True):
+        expected_nb = w * means["discounted_qalys"] - means["discounted_costs"]
+        assert row.strategy == expected_nb.idxmax()
+        share = curve.query("wtp == @w and strategy == @row.strategy")["probability"].item()
+        assert row.probability == share
 
 
 def test_fixed_inputs_leave_nothing_to_learn():
