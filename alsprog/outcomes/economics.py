@@ -21,7 +21,7 @@ import pandas as pd
 
 from alsprog.data import FrameField, FrozenDict
 from alsprog.errors import InputError, check_number, check_whole
-from alsprog.outcomes.accounting import OUTCOME_COLUMNS, components, outcome_table
+from alsprog.outcomes.accounting import OUTCOME_COLUMNS, Components, components, outcome_table
 from alsprog.outcomes.discounting import continuous_rate
 from alsprog.outcomes.economic_inputs import STAGES, EconomicInputs, economic_inputs
 from alsprog.outcomes.frontier import efficient_frontier
@@ -220,6 +220,16 @@ class CostEffectiveness:
         return evpi(self._psa(), self.strategies, wtp, population)
 
 
+def _effect_values(effect: object, k: int, seed: int, index: int) -> list[object]:
+    """k values of an uncertain effect (``effect.drawn``), or [] when it is fixed or None."""
+    draw = getattr(effect, "drawn", None)
+    if draw is None:
+        return []
+    rng = np.random.default_rng([seed, 27, index])
+    values = [draw(rng) for _ in range(k)]
+    return [] if all(v == effect for v in values) else values
+
+
 def _status(dq: float, dc: float) -> str:
     if dq >= 0 and dc <= 0:
         return "dominant"
@@ -247,6 +257,7 @@ def cost_effectiveness(
     n_patients: int = 20_000,
     phenotype: str | dict[str, float] = "als",
     entry: str = "onset",
+    effect_draws: int = 20,
 ) -> CostEffectiveness:
     """Life-years, QALYs and costs of each strategy on the same simulated patients.
 
@@ -269,6 +280,9 @@ def cost_effectiveness(
     n_patients : patients simulated per strategy.
     phenotype, entry : passed to ``simulate_cohort`` (entry 'diagnosis' starts the clock at
         diagnosis).
+    effect_draws : with draws, how many values of each uncertain effect (one with a 95%
+        interval, as the riluzole preset) are drawn (``effect.drawn``) and simulated on the same
+        patients; PSA draw d uses effect value d mod effect_draws.
 
     Returns
     -------
@@ -309,8 +323,23 @@ def cost_effectiveness(
     )
     per_draw = None
     if n_draws:
+        k = check_whole("effect_draws", effect_draws, low=1, high=1_000)
+        nodes: dict[str, list[Components]] = {}
+        for index, (name, strategy) in enumerate(plan.items()):
+            nodes[name] = [means[name]]
+            drawn = _effect_values(strategy.effect, min(k, n_draws), seed, index)
+            if drawn:
+                nodes[name] = [
+                    components(
+                        simulate_cohort(n, seed, phenotype=phenotype, entry=entry, effect=e),
+                        inputs,
+                        discount_rate=discount_rate,
+                        horizon_years=horizon_years,
+                    ).means()
+                    for e in drawn
+                ]
         drug = {k: v.drug_cost_per_year for k, v in plan.items()}
-        per_draw = psa_draws(means, drug, inputs, n_draws, seed)
+        per_draw = psa_draws(nodes, drug, inputs, n_draws, seed)
     stays = pd.DataFrame(
         {
             "strategy": np.repeat(list(means), len(STAGES[inputs.staging])),

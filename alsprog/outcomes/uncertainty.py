@@ -4,16 +4,18 @@ the acceptability curve (CEAC) and the expected value of perfect information (EV
 What is drawn: every entry of the inputs with a 95% interval (``EconomicInputs.intervals``):
 a utility from a beta distribution, a cost from a gamma distribution, each with the point value
 as mean and (high - low) / 3.92 as standard error. Entries without an interval (the
-illustrative assumptions, a user's own table) stay fixed. Survival and course parameters are
-not drawn yet: every draw reuses the base case's simulated patients, so the PSA shows the
-uncertainty of the economic inputs only, without Monte Carlo noise between draws. Because
-QALYs and costs are linear in utilities and costs, each draw is a dot product with the
-strategy's mean (discounted) stays, milestones and time alive.
+illustrative assumptions, a user's own table) stay fixed. An effect with its own 95% interval
+(the riluzole preset's hazard ratio) is drawn too: a few values (``effect_draws``), each
+simulated on the same patients, cycled over the PSA draws. The baseline's survival and course
+parameters are not drawn yet: every draw reuses the same simulated patients, so there is no
+Monte Carlo noise between draws. QALYs and costs being linear in utilities and costs, each draw
+is a dot product with the strategy's mean (discounted) stays, milestones and time alive.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import fields
 from typing import Any
 
 import numpy as np
@@ -64,7 +66,7 @@ def input_draws(
 
 
 def psa_draws(
-    means: Mapping[str, Components],
+    nodes: Mapping[str, Sequence[Components]],
     drug_costs: Mapping[str, float],
     inputs: EconomicInputs,
     draws: int,
@@ -72,26 +74,36 @@ def psa_draws(
 ) -> pd.DataFrame:
     """Mean outcomes per draw and strategy.
 
+    nodes : per strategy, the mean components of each simulated effect value (one for a
+        fixed effect); draw d uses value d mod len.
+
     Columns: draw (1..draws), strategy, life_years, qalys, costs, discounted_life_years,
     discounted_qalys, discounted_costs (per patient).
     """
     u, c, e = input_draws(inputs, draws, seed)
     frames = []
-    for name, m in means.items():
+    for name, values in nodes.items():
+        pick = np.arange(draws) % len(values)
+        m = {
+            f.name: np.concatenate([getattr(v, f.name) for v in values])[pick]
+            for f in fields(Components)
+        }
         drug = drug_costs[name]
         frames.append(
             pd.DataFrame(
                 {
                     "draw": np.arange(1, draws + 1),
                     "strategy": name,
-                    "life_years": float(m.alive[0]),
-                    "qalys": u @ m.stay[0],
-                    "costs": c @ m.stay[0] + e @ m.events[0] + drug * float(m.treated[0]),
-                    "discounted_life_years": float(m.alive_d[0]),
-                    "discounted_qalys": u @ m.stay_d[0],
-                    "discounted_costs": c @ m.stay_d[0]
-                    + e @ m.events_d[0]
-                    + drug * float(m.treated_d[0]),
+                    "life_years": m["alive"],
+                    "qalys": (u * m["stay"]).sum(axis=1),
+                    "costs": (c * m["stay"]).sum(axis=1)
+                    + (e * m["events"]).sum(axis=1)
+                    + drug * m["treated"],
+                    "discounted_life_years": m["alive_d"],
+                    "discounted_qalys": (u * m["stay_d"]).sum(axis=1),
+                    "discounted_costs": (c * m["stay_d"]).sum(axis=1)
+                    + (e * m["events_d"]).sum(axis=1)
+                    + drug * m["treated_d"],
                 }
             )
         )

@@ -104,3 +104,27 @@ def test_export_writes_the_draws(psa, tmp_path, name):
     assert [p.name for p in tmp_path.iterdir()] == [name]  # no temporary left behind
     with pytest.raises(InputError, match="does not exist"):
         psa.export(tmp_path / "absent" / name)
+
+
+def test_an_effect_with_an_interval_is_drawn_on_the_same_patients():
+    uncertain = HazardRatio(0.84, interval=(0.698, 0.997))
+    r = cost_effectiveness(
+        {"usual care": None, "treated": Strategy(uncertain, 4000.0)},
+        n_patients=1_000,
+        seed=2,
+        draws=40,
+        effect_draws=8,
+    )
+    d = r.draws.pivot(index="draw", columns="strategy")["discounted_life_years"]
+    assert d["usual care"].nunique() == 1  # no effect, no Monte Carlo noise
+    assert d["treated"].nunique() == 8
+    np.testing.assert_array_equal(d["treated"].to_numpy()[:8], d["treated"].to_numpy()[8:16])
+    # each value is the simulation with that hazard ratio: between the interval's ends
+    low, high = (
+        cost_effectiveness({"a": None, "b": HazardRatio(hr)}, n_patients=1_000, seed=2)
+        .summary["discounted_life_years"]
+        .iloc[1]
+        for hr in (0.5, 1.2)
+    )
+    assert d["treated"].between(high, low).all()
+    assert (r.evpi([r.incremental["icer"].item()])["evpi"] > 0).all()
