@@ -1,7 +1,8 @@
 """The outcomes benchmarks: stage occupancy and time in stage for 10^6 simulated patients
 (target < 2 s together), against a per-time mask computation, a base-case
-cost-effectiveness run, and a PSA whose draws cover the utilities and costs (the survival and
-course draws the issue's < 6 s target includes are not there yet).
+cost-effectiveness run, and a PSA whose draws cover the utilities, costs and the effect's own
+interval, against a per-draw loop (the survival and course draws the issue's < 6 s target
+includes are not there yet).
 Run alone with `python scripts/bench_outcomes.py`."""
 
 from __future__ import annotations
@@ -47,13 +48,32 @@ def outcomes() -> None:
     base = best_of(lambda: cost_effectiveness(strategies, n_patients=100_000, seed=1), 2)
     record("cost_effectiveness base case, 2 x 10^5", base, None, "-", "fast")
     psa = best_of(lambda: cost_effectiveness(strategies, n_patients=1_000, seed=1, draws=1_000), 3)
+    loop = 20 * best_of(lambda: _per_draw_loop(strategies, 50), 1)  # 50 draws, scaled to 1,000
     record(
-        "PSA 1,000 draws (inputs only) x 10^3, 2 strat.",
+        "PSA 1,000 draws x 10^3 patients, 2 strategies",
         psa,
-        None,
-        "-",
+        loop,
+        "per-draw loop (50 draws x 20)",
         "< 6 s (course draws: to do)",
     )
+
+
+def _per_draw_loop(strategies: dict, draws: int) -> None:
+    """The same PSA done naively: every draw simulates and accounts both strategies anew."""
+    from alsprog.outcomes.accounting import patient_outcomes
+    from alsprog.outcomes.economic_inputs import economic_inputs
+    from alsprog.simulation.cohort import simulate_cohort
+
+    inputs = economic_inputs()
+    rng = np.random.default_rng(1)
+    for _ in range(draws):
+        for strategy in strategies.values():
+            effect = getattr(strategy, "effect", strategy)
+            effect = effect.drawn(rng) if effect is not None else None
+            cohort = simulate_cohort(1_000, 1, effect=effect)
+            patient_outcomes(
+                cohort, inputs, drug_cost_per_year=getattr(strategy, "drug_cost_per_year", 0.0)
+            ).mean(numeric_only=True)
 
 
 if __name__ == "__main__":
