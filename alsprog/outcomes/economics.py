@@ -79,6 +79,8 @@ class CostEffectiveness:
     inputs : the utilities and costs of the base case (``assumptions`` lists the illustrative
         entries in use).
     settings : the request (discount rate, horizon, seed, n_patients, draws, staging, ...).
+    effect_values : per strategy with an uncertain effect, the effect values of the PSA (draw d
+        used value d mod their number).
     """
 
     patients: FrameField = FrameField()  # noqa: RUF009 (a descriptor: copies in and out)
@@ -87,6 +89,7 @@ class CostEffectiveness:
     strategies: tuple[str, ...] = ()
     inputs: EconomicInputs | None = None
     settings: FrozenDict[str, Any] = field(default_factory=lambda: FrozenDict({}))
+    effect_values: FrozenDict[str, tuple[object, ...]] = field(default_factory=FrozenDict)
 
     @property
     def comparator(self) -> str:
@@ -194,6 +197,23 @@ class CostEffectiveness:
             if os.path.exists(temporary):
                 os.remove(temporary)
         return target
+
+    def evsi(
+        self,
+        design: Any,
+        wtp: float | Sequence[float],
+        *,
+        trials_per_value: int = 10,
+        endpoint: str = "cox",
+        seed: int = 0,
+    ) -> pd.DataFrame:
+        """Expected value of sample information of a trial ``design`` for this decision
+        (``alsprog.outcomes.evsi``): columns wtp, evsi, evpi (per patient)."""
+        from alsprog.outcomes.evsi import evsi
+
+        return evsi(
+            self, design, wtp, trials_per_value=trials_per_value, endpoint=endpoint, seed=seed
+        )
 
     def _psa(self) -> pd.DataFrame:
         d = self.draws
@@ -321,7 +341,7 @@ def cost_effectiveness(
             "accounting": "continuous time from entry, continuous discounting, no cycles",
         }
     )
-    per_draw = None
+    per_draw, values = None, {}
     if n_draws:
         k = check_whole("effect_draws", effect_draws, low=1, high=1_000)
         nodes: dict[str, list[Components]] = {}
@@ -329,6 +349,7 @@ def cost_effectiveness(
             nodes[name] = [means[name]]
             drawn = _effect_values(strategy.effect, min(k, n_draws), seed, index)
             if drawn:
+                values[name] = tuple(drawn)
                 nodes[name] = [
                     components(
                         simulate_cohort(n, seed, phenotype=phenotype, entry=entry, effect=e),
@@ -357,4 +378,5 @@ def cost_effectiveness(
         strategies=tuple(plan),
         inputs=inputs,
         settings=settings,
+        effect_values=FrozenDict(values),
     )

@@ -119,7 +119,7 @@ def check_wtp(wtp: float | Sequence[float]) -> np.ndarray:
     return w
 
 
-def _net_benefit(draws: pd.DataFrame, strategies: Sequence[str], w: np.ndarray) -> np.ndarray:
+def net_benefit_array(draws: pd.DataFrame, strategies: Sequence[str], w: np.ndarray) -> np.ndarray:
     """(wtp, draws, strategies) net monetary benefit, discounted."""
     wide = draws.pivot(index="draw", columns="strategy")
     q = wide["discounted_qalys"][list(strategies)].to_numpy()
@@ -133,7 +133,7 @@ def ceac(draws: pd.DataFrame, strategies: Sequence[str], wtp: Any) -> pd.DataFra
     Columns: wtp, strategy, probability (share of draws; sums to 1 over strategies).
     """
     w = check_wtp(wtp)
-    nb = _net_benefit(draws, strategies, w)
+    nb = net_benefit_array(draws, strategies, w)
     best = nb.argmax(axis=2)  # ties go to the earlier strategy (the comparator first)
     share = np.stack([(best == k).mean(axis=1) for k in range(len(strategies))], axis=1)
     return pd.DataFrame(
@@ -152,7 +152,7 @@ def ceaf(draws: pd.DataFrame, strategies: Sequence[str], wtp: Any) -> pd.DataFra
     Columns: wtp, strategy, probability.
     """
     w = check_wtp(wtp)
-    nb = _net_benefit(draws, strategies, w)
+    nb = net_benefit_array(draws, strategies, w)
     chosen = nb.mean(axis=1).argmax(axis=1)
     best = nb.argmax(axis=2)
     return pd.DataFrame(
@@ -180,7 +180,7 @@ def evpi(
     """
     w = check_wtp(wtp)
     frame = pd.DataFrame(
-        {"wtp": w, "evpi": evpi_from_net_benefit(_net_benefit(draws, strategies, w))}
+        {"wtp": w, "evpi": evpi_from_net_benefit(net_benefit_array(draws, strategies, w))}
     )
     if population is not None:
         if not np.isfinite(population) or population <= 0:
