@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from alsprog.errors import InputError
+from alsprog.errors import InputError, is_real
 from alsprog.models.background import WithBackground
 from alsprog.models.base import SurvivalModel
 from alsprog.models.mixture import Mixture
@@ -30,7 +30,7 @@ from alsprog.models.windows import HazardWindows, default_delay_years
 
 
 def _number(where: str, name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+    if not is_real(value):
         raise InputError(f"{where}: {name} must be a number (got {value!r}); pass a float")
     value = float(value)
     if math.isnan(value):

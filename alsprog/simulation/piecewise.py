@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alsprog.errors import InputError
+from alsprog.errors import InputError, is_real
 
 KINDS = ("hazard_ratio", "time_ratio", "slope_reduction")
 
@@ -56,7 +56,7 @@ def effect_components(effect: object) -> tuple:
 
 def _number(part: object, name: str, default: float | None = None) -> float:
     value = getattr(part, name, default)
-    if value is None or isinstance(value, bool) or not isinstance(value, int | float | np.number):
+    if value is None or not is_real(value):
         raise InputError(
             f"simulate_cohort effect: {part.kind} needs a number {name} (got {value!r})"
         )

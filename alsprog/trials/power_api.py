@@ -16,7 +16,7 @@ from itertools import pairwise, product
 import numpy as np
 import pandas as pd
 
-from alsprog.errors import InputError, check_probability, check_whole
+from alsprog.errors import InputError, check_probability, check_whole, is_whole
 from alsprog.trials.analysis import SURVIVAL_ENDPOINTS, analyse, analyse_arrays, check_endpoints
 from alsprog.trials.batched import ANALYSED, simulate_arrays, weeks_needed
 from alsprog.trials.design import TrialDesign
@@ -28,6 +28,7 @@ from alsprog.trials.power import (
     schoenfeld_sample_size,
     smallest_sample_size,
 )
+from alsprog.trials.scheduler import scheduler_choice
 from alsprog.trials.simulate import Trial
 
 TRIAL_COLUMNS = ("endpoint", "estimate", "lower", "upper", "statistic", "p_value", "n_events")
@@ -60,7 +61,7 @@ def analyse_trial(trial: Trial, endpoints: Sequence[str] | str | None = None) ->
 def _seed_sequence(seed: object) -> np.random.SeedSequence:
     if isinstance(seed, np.random.SeedSequence):
         return seed
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+    if not is_whole(seed) or seed < 0:
         raise InputError(f"power seed: {seed!r} is not a whole number >= 0")
     return np.random.SeedSequence(int(seed))
 
@@ -103,6 +104,7 @@ def power(
     replicates = check_whole("power replicates", replicates, low=1, high=MAX_REPLICATES)
     chosen = check_endpoints(endpoints, True)
     root = _seed_sequence(seed)
+    scheduler = scheduler_choice(scheduler)
     if scheduler is None or scheduler == "serial":
         results = _analysed(design, chosen, root, range(replicates), progress)
     else:
