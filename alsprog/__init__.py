@@ -50,6 +50,18 @@ Functions:
     power               Monte Carlo power of each endpoint from simulated trials
     sample_size         the smallest n per arm reaching a power, beside Schoenfeld's
     power_grid          power over a grid of designs on Dask
+    stage_occupancy     P(in each King's or MiToS stage, or dead, at t) from a simulated cohort
+    time_in_stage       expected (restricted) years in each stage, from entry or from a stage
+    first_passage       time to first reaching each stage (probability, mean, median)
+    stage_incidence     cumulative incidence of reaching each stage, death competing
+    cost_effectiveness  life-years, QALYs, costs, ICER and net benefit of strategies run on the
+                        same simulated patients (common random numbers); PSA with draws
+    Strategy            a strategy: an effect and its drug cost per year
+    economic_inputs     utilities and costs by stage: the library's or a user's, checked
+    load_economic_inputs  a user's TOML table of utilities and costs
+    patient_outcomes    each patient's life-years, QALYs and costs, discounted in continuous time
+    markov_rates        constant stage-transition rates read off a simulated course
+    markov_occupancy    the occupancy those constant rates imply (to set beside the course's)
 
 Trial analysis (``alsprog.trials``): analyse (log-rank, Cox, week-24 ANCOVA, ALSFRS-R slope,
 CAFS, batched across replicates) and each endpoint on its own.
@@ -98,6 +110,18 @@ _LAZY = {
     "power": "alsprog.trials.power_api",
     "sample_size": "alsprog.trials.power_api",
     "power_grid": "alsprog.trials.power_api",
+    "stage_occupancy": "alsprog.outcomes.states",
+    "time_in_stage": "alsprog.outcomes.states",
+    "first_passage": "alsprog.outcomes.states",
+    "stage_incidence": "alsprog.outcomes.states",
+    "cost_effectiveness": "alsprog.outcomes.economics",
+    "Strategy": "alsprog.outcomes.economics",
+    "CostEffectiveness": "alsprog.outcomes.economics",
+    "economic_inputs": "alsprog.outcomes.economic_inputs",
+    "load_economic_inputs": "alsprog.outcomes.economic_inputs",
+    "patient_outcomes": "alsprog.outcomes.accounting",
+    "markov_rates": "alsprog.outcomes.markov",
+    "markov_occupancy": "alsprog.outcomes.markov",
 }
 _SUBPACKAGES = (
     "models",
@@ -107,6 +131,7 @@ _SUBPACKAGES = (
     "simulation",
     "effects",
     "trials",
+    "outcomes",
     "plots",
     "report",
 )

@@ -26,6 +26,7 @@ FLOW = (
     "simulation",
     "effects",
     "trials",
+    "outcomes",
     "plots",
     "report",
     "cli",

@@ -32,6 +32,7 @@ import warnings  # noqa: E402
 from alsprog import __version__  # noqa: E402
 from alsprog.cli import (  # noqa: E402
     calibrate,
+    cea,
     effect,
     fit,
     phenotypes,
@@ -48,7 +49,7 @@ from alsprog.cli.edge import (  # noqa: E402
     quiet_environment,
 )
 
-COMMANDS = (calibrate, fit, phenotypes, prognosis, effect, report, simulate, trial)
+COMMANDS = (calibrate, fit, phenotypes, prognosis, effect, cea, report, simulate, trial)
 DEBUG_HELP = "on an error, show the full traceback instead of one line"
 
 

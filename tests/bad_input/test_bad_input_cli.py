@@ -16,6 +16,7 @@ from alsprog.cli import COMMANDS, main
 PROG = ["prognosis", "--age-at-onset", "60", "--years-since-onset", "1"]
 SIM = ["simulate", "--n", "10", "--seed", "1", "--out", "{sim.csv}"]
 TRIAL = ["trial", "--hazard-ratio", "0.8", "--seed", "1"]
+CEA = ["cea", "--hazard-ratio", "0.8", "--n-patients", "50"]
 CLI_CASES = [
     # calibrate: names, flags
     ("family-typo", ["calibrate", "--family", "weibul"], "family 'weibul' is unknown"),
@@ -168,6 +169,13 @@ CLI_CASES = [
     ("effect-baseline", ["effect", "--hazard-ratio", "0.8", "--baseline", "alss"], "'alss'"),
     ("effect-draws", ["effect", "--hazard-ratio", "0.8", "--draws", "-1"], "draws must be"),
     ("effect-none", ["effect"], "one of the arguments"),
+    ("cea-rate", [*CEA, "--discount-rate", "0.5"], "discount_rate 0.5 is outside"),
+    ("cea-drug-cost", [*CEA, "--drug-cost-per-year", "-1"], "drug_cost_per_year is -1"),
+    ("cea-draws", [*CEA, "--draws", "-1"], "draws must be at least 0"),
+    ("cea-patients", [*CEA, "--n-patients", "1"], "n_patients must be at least 2"),
+    ("cea-wtp", [*CEA, "--draws", "2", "--wtp", "-5"], "wtp must be one or more"),
+    ("cea-inputs", [*CEA, "--inputs", "absent.toml"], "cannot be read"),
+    ("cea-none", ["cea"], "one of the arguments"),
     ("effect-start", ["effect", "--hazard-ratio", "0.8", "--start-years", "-1"], "--start-years"),
     # report
     ("report-seed", ["report", "--out", "{r}", "--seed", "-1"], "seed must be a whole number"),

@@ -1,0 +1,108 @@
+"""Figures of the health-economic outputs; each takes a tidy frame from ``alsprog.outcomes``
+and returns a ggplot.
+
+=============================  ==============================================================
+plot                           what it shows
+=============================  ==============================================================
+``stage_occupancy_plot``       P(in each stage, or dead) over time, stacked (``stage_occupancy``)
+``ce_plane``                   incremental QALYs and costs per PSA draw against the comparator
+``ceac_plot``                  acceptability curve: P(cost-effective) against willingness to pay
+``evpi_plot``                  expected value of perfect information against willingness to pay
+=============================  ==============================================================
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from plotnine import (
+    aes,
+    geom_abline,
+    geom_area,
+    geom_hline,
+    geom_line,
+    geom_point,
+    geom_vline,
+    ggplot,
+    labs,
+    scale_fill_manual,
+)
+
+from alsprog.errors import InputError
+from alsprog.plots.style import PALETTE, house_theme, in_order, probability_axis, require_columns
+
+WTP_LABEL = "Willingness to pay per QALY"
+
+
+def stage_occupancy_plot(occupancy: pd.DataFrame) -> ggplot:
+    """Stacked areas of P(stage at t); ``occupancy`` from ``alsprog.stage_occupancy``
+    (columns staging, stage, t, value), t in years from entry."""
+    require_columns(occupancy, ("staging", "stage", "t", "value"), "stage_occupancy_plot")
+    frame = occupancy.assign(stage=in_order(occupancy["stage"]))
+    staging = "King's" if frame["staging"].iloc[0] == "kings" else "MiToS"
+    colours = [*PALETTE[1 : len(frame["stage"].cat.categories)], "#555555"]
+    return (
+        ggplot(frame, aes("t", "value", fill="stage"))
+        + geom_area(position="stack", alpha=0.85)
+        + scale_fill_manual(values=colours)
+        + probability_axis()
+        + labs(x="Years from entry", y="Share of patients", fill=f"{staging} stage")
+        + house_theme()
+    )
+
+
+def ce_plane(draws: pd.DataFrame, comparator: str, wtp: float | None = None) -> ggplot:
+    """Cost-effectiveness plane: each PSA draw's discounted incremental QALYs and costs of
+    every strategy against ``comparator`` (``CostEffectiveness.draws``); ``wtp`` adds the
+    threshold line through the origin."""
+    require_columns(draws, ("draw", "strategy", "discounted_qalys", "discounted_costs"), "ce_plane")
+    if comparator not in set(draws["strategy"]):
+        raise InputError(f"ce_plane: comparator {comparator!r} is not a strategy in draws")
+    base = draws[draws["strategy"] == comparator].set_index("draw")
+    rows = draws[draws["strategy"] != comparator].set_index("draw")
+    frame = pd.DataFrame(
+        {
+            "strategy": rows["strategy"].to_numpy(),
+            "delta_qalys": (rows["discounted_qalys"] - base["discounted_qalys"]).to_numpy(),
+            "delta_costs": (rows["discounted_costs"] - base["discounted_costs"]).to_numpy(),
+        }
+    )
+    plot = (
+        ggplot(frame, aes("delta_qalys", "delta_costs", colour="strategy"))
+        + geom_hline(yintercept=0, colour="#999999")
+        + geom_vline(xintercept=0, colour="#999999")
+        + geom_point(alpha=0.3, size=0.8)
+        + labs(
+            x=f"Incremental QALYs vs {comparator}",
+            y=f"Incremental costs vs {comparator}",
+            colour="Strategy",
+        )
+        + house_theme()
+    )
+    if wtp is not None:
+        plot = plot + geom_abline(slope=float(wtp), intercept=0, linetype="dashed")
+    return plot
+
+
+def ceac_plot(curve: pd.DataFrame) -> ggplot:
+    """Acceptability curves; ``curve`` from ``CostEffectiveness.ceac`` (wtp, strategy,
+    probability)."""
+    require_columns(curve, ("wtp", "strategy", "probability"), "ceac_plot")
+    frame = curve.assign(strategy=in_order(curve["strategy"]))
+    return (
+        ggplot(frame, aes("wtp", "probability", colour="strategy"))
+        + geom_line(size=1)
+        + probability_axis()
+        + labs(x=WTP_LABEL, y="Probability cost-effective", colour="Strategy")
+        + house_theme()
+    )
+
+
+def evpi_plot(evpi: pd.DataFrame) -> ggplot:
+    """EVPI per patient against willingness to pay; ``evpi`` from ``CostEffectiveness.evpi``."""
+    require_columns(evpi, ("wtp", "evpi"), "evpi_plot")
+    return (
+        ggplot(evpi, aes("wtp", "evpi"))
+        + geom_line(size=1)
+        + labs(x=WTP_LABEL, y="EVPI per patient")
+        + house_theme()
+    )

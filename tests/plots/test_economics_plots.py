@@ -1,0 +1,35 @@
+"""Health-economic figures draw from the outcomes' frames."""
+
+from __future__ import annotations
+
+import pytest
+from plotnine import ggplot
+
+from alsprog.effects.core import HazardRatio
+from alsprog.errors import InputError
+from alsprog.outcomes.economics import Strategy, cost_effectiveness
+from alsprog.outcomes.states import stage_occupancy
+from alsprog.plots.economics import ce_plane, ceac_plot, evpi_plot, stage_occupancy_plot
+from alsprog.simulation.cohort import simulate_cohort
+
+
+def test_the_four_figures_draw(tmp_path):
+    r = cost_effectiveness(
+        {"usual care": None, "treated": Strategy(HazardRatio(0.8), 3000.0)},
+        n_patients=500,
+        seed=1,
+        draws=200,
+    )
+    wtp = [0.0, 20_000.0, 50_000.0, 100_000.0]
+    figures = [
+        stage_occupancy_plot(stage_occupancy(simulate_cohort(500, 1), "mitos")),
+        ce_plane(r.draws, "usual care", wtp=30_000.0),
+        ceac_plot(r.ceac(wtp)),
+        evpi_plot(r.evpi(wtp)),
+    ]
+    for i, figure in enumerate(figures):
+        assert isinstance(figure, ggplot)
+        figure.save(tmp_path / f"f{i}.png", dpi=50, verbose=False)
+        assert (tmp_path / f"f{i}.png").stat().st_size > 1000
+    with pytest.raises(InputError, match="comparator 'nobody' is not a strategy"):
+        ce_plane(r.draws, "nobody")
