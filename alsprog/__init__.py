@@ -7,8 +7,10 @@ Models (``alsprog.models``): Exponential, Weibull, Gompertz, LogNormal, LogLogis
 GeneralizedGamma, PiecewiseExponential, Spline, Mixture, with one interface: survival,
 cumulative_hazard, hazard, quantile, median, mean, rmst, conditional, sample.
 
-Effects (``alsprog.effects``): HazardRatio, TimeRatio, SlopeReduction (combine with ``&`` or a
-list), presets riluzole() and edaravone(); ``model.with_effect(effect)`` applies one.
+Effects (``alsprog.effects``, defined in ``alsprog.interventions``): HazardRatio, TimeRatio,
+SlopeReduction (combine with ``&`` or a list), each anchored at onset, diagnosis or enrolment,
+presets riluzole() and edaravone(); ``model.with_effect(effect)`` applies one. What an effect
+does on every scale is in ``alsprog.outcomes`` (translate, draws).
 
 Functions:
     fit                 maximum likelihood on individual (right-censored, left-truncated) data
@@ -72,11 +74,11 @@ _LAZY = {
     "phenotype": "alsprog.disease.library",
     "phenotypes": "alsprog.disease.library",
     "identification": "alsprog.disease.library",
-    "prognosis": "alsprog.effects.outlook",
-    "translate": "alsprog.effects.translate",
-    "parameter_draws": "alsprog.effects.draws",
-    "survival_draws": "alsprog.effects.draws",
-    "rmst_draws": "alsprog.effects.draws",
+    "prognosis": "alsprog.disease.prognosis",
+    "translate": "alsprog.outcomes.translate",
+    "parameter_draws": "alsprog.outcomes.draws",
+    "survival_draws": "alsprog.outcomes.draws",
+    "rmst_draws": "alsprog.outcomes.draws",
     "background_survival": "alsprog.population.background_mortality",
     "life_table": "alsprog.population.lifetable",
     "simulate_cohort": "alsprog.simulation.cohort",
@@ -99,9 +101,11 @@ _SUBPACKAGES = (
     "population",
     "estimation",
     "disease",
-    "simulation",
+    "interventions",
     "effects",
+    "simulation",
     "trials",
+    "outcomes",
     "plots",
     "report",
 )

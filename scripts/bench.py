@@ -249,7 +249,7 @@ def effects() -> None:
     """translate with and without draws, and the prognosis CLI from a cold process."""
     import alsprog
     from alsprog.effects import riluzole
-    from alsprog.effects.translate import translate
+    from alsprog.outcomes.translate import translate
 
     def run(*args: str) -> Callable[[], object]:
         return lambda: subprocess.run(args, check=True, capture_output=True)

@@ -78,7 +78,7 @@ def cases() -> dict[str, Callable[[], dict[str, pd.DataFrame]]]:
         return lambda: {"power": alsprog.power(d, replicates, seed, **options)}
 
     def selection() -> dict[str, pd.DataFrame]:
-        from alsprog.effects.course_measures import selected_trial_population
+        from alsprog.outcomes.course_measures import selected_trial_population
 
         return {"selection": selected_trial_population(edaravone(), 300, 1)}
 

@@ -1,7 +1,7 @@
 """The folder tree is the flow: a module imports only from its own folder and the folders before it.
 
-Order (STYLE.md section 1): population -> models -> estimation -> disease -> simulation ->
-effects -> trials -> plots -> report -> cli. ``alsprog.errors`` and ``alsprog/data`` are the
+Order (STYLE.md section 1): population -> models -> interventions -> effects (its public name)
+-> estimation -> disease -> simulation -> trials -> outcomes -> plots -> report -> cli. ``alsprog.errors`` and ``alsprog/data`` are the
 ground floor, open to all. Every import counts, including those inside functions (a lazy
 import that goes upward is still an upward dependency). Module-level imports must also form no
 circle, so any module can be imported first.
@@ -21,11 +21,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "alsprog"
 FLOW = (
     "population",
     "models",
+    "interventions",
+    "effects",
     "estimation",
     "disease",
     "simulation",
-    "effects",
     "trials",
+    "outcomes",
     "plots",
     "report",
     "cli",

@@ -61,7 +61,7 @@ def effect_of(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> list[dict]:
-    from alsprog.effects.translate import translate
+    from alsprog.outcomes.translate import translate
 
     table = translate(effect_of(args), args.baseline, draws=args.draws, seed=args.seed)
     rows = table.to_dict(orient="records")

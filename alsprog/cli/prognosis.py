@@ -47,7 +47,7 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> dict:
-    from alsprog.effects.outlook import prognosis
+    from alsprog.disease.prognosis import prognosis
 
     result = prognosis(
         args.phenotype,

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alsprog.effects.core import Combined
+from alsprog.interventions.core import at_enrolment
 
 WEEKS_PER_YEAR = 52.0
 VISIT_WEEKS = 12.0  # visits every 12 weeks from entry: weeks 24 and 48 are visits 2 and 4
@@ -142,7 +142,7 @@ def selected_trial_population(effect: Any, n: int, seed: int) -> pd.DataFrame:
     observation = VISIT_WEEKS / WEEKS_PER_YEAR
     interval_months = _visit_months(VISIT_WEEKS)
     control_plan = plan(BLOCK, seed, entry="onset", visit_interval_months=interval_months)
-    treated_plan = replace(control_plan, parts=Combined(tuple(effect.components)).components)
+    treated_plan = replace(control_plan, parts=at_enrolment(effect))  # from d on
 
     def visits(block, rows, start):  # d - 12, d, d + 12, d + 24 weeks
         return block_visits(

@@ -49,7 +49,7 @@ def interventions_section(context: Context) -> Section:
     import alsprog
     from alsprog import plots
     from alsprog.effects import edaravone, riluzole
-    from alsprog.effects.course_measures import selected_trial_population
+    from alsprog.outcomes.course_measures import selected_trial_population
 
     als = alsprog.phenotype("als")
     ril, eda = riluzole(), edaravone()

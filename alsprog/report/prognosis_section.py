@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from alsprog.disease.library import DERIVED, phenotype
-from alsprog.disease.prognosis import HORIZONS, Prognosis, patient_model
-from alsprog.effects.outlook import effect_data, prognosis, treatment_effect
+from alsprog.disease.prognosis import HORIZONS, Prognosis, patient_model, prognosis
+from alsprog.interventions.presets import effect_data, treatment_effect
 from alsprog.population.background_mortality import background_survival
 from alsprog.population.covariates import phenotype_data
 from alsprog.population.lifetable import life_table

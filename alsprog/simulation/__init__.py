@@ -12,6 +12,6 @@ follow-up), ``cohort`` (``simulate_cohort``, the Cohort), ``stream`` (Parquet/CS
 blocks), ``parallel`` (blocks from worker processes) and ``calibration`` (the copula
 correlation).
 
-Uses population, models, estimation and disease; never effects (effects follow a duck-typed
-protocol, ``EFFECT_PROTOCOL``: see ``piecewise``).
+Uses population, models, interventions (the effect types, taken as they are), estimation and
+disease.
 """

@@ -145,8 +145,9 @@ def simulate_cohort(
         (default in ``data/simulation.toml``, chosen to reproduce the published dFS hazard
         ratio), strictly between -1 and 1.
     background : life table for ordinary mortality; None turns it off.
-    effect : None, or an effect (``EFFECT_PROTOCOL``: hazard ratio, time ratio, slope
-        reduction); with the same seed treated and untreated cohorts share every draw.
+    effect : None, or an effect of ``alsprog.interventions`` (hazard ratio, time ratio, slope
+        reduction, anchored at onset or diagnosis), or a list of them; with the same seed
+        treated and untreated cohorts share every draw.
 
     Returns
     -------

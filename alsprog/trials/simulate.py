@@ -41,10 +41,10 @@ import numpy as np
 import pandas as pd
 
 from alsprog.errors import InputError
+from alsprog.interventions.core import at_enrolment
 from alsprog.population.lifetable import SEXES
 from alsprog.simulation.blocks import CAUSES
 from alsprog.simulation.patients import _progression_rate
-from alsprog.simulation.piecewise import effect_components
 from alsprog.simulation.settings import DOMAINS, ITEMS, SITES
 from alsprog.simulation.staging import (
     MILESTONE_COLUMNS,
@@ -58,34 +58,6 @@ from alsprog.trials.design import TrialDesign
 from alsprog.trials.enrol import enrol, make_context
 from alsprog.trials.followup import course_of, follow_up, hashed, visit_arrays
 from alsprog.trials.inputs import ARMS
-
-
-@dataclass(frozen=True)
-class FromEnrolment:
-    """An elementary effect re-anchored to start ``start_years`` after enrolment."""
-
-    kind: str
-    value: float = 1.0
-    fraction: float = 0.0
-    start_years: float = 0.0
-    duration_years: float = float("inf")
-    from_diagnosis: bool = True
-
-
-def enrolment_parts(effect: object) -> tuple:
-    """The effect's components with every start counted from enrolment (``reference``)."""
-    out = []
-    for part in effect_components(effect):
-        out.append(
-            FromEnrolment(
-                part.kind,
-                value=float(getattr(part, "value", 1.0)),
-                fraction=float(getattr(part, "fraction", 0.0)),
-                start_years=float(getattr(part, "start_years", 0.0)),
-                duration_years=float(getattr(part, "duration_years", float("inf"))),
-            )
-        )
-    return tuple(out)
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,7 +117,7 @@ def simulate_trial(
     label = seed_integer(seed)
     context = make_context(design)
     enrolled = enrol(context, [seed])
-    parts = enrolment_parts(design.effect)
+    parts = at_enrolment(design.effect)
     follow = follow_up(context, enrolled, parts, exact=True)
     patients = _patients_frame(context, enrolled, follow)
     if visits:

@@ -8,7 +8,7 @@ import pytest
 
 from alsprog.cli import main
 from alsprog.effects import riluzole
-from alsprog.effects.translate import COLUMNS, translate
+from alsprog.outcomes.translate import COLUMNS, translate
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from alsprog.effects import HazardRatio, SlopeReduction, TimeRatio, edaravone, riluzole
+from alsprog.interventions.core import at_enrolment
 from alsprog.simulation.patients import (
     _other_cause_times,
     constant_ratio_from_reference,
@@ -27,7 +28,7 @@ from alsprog.trials.design import Eligibility, TrialDesign
 from alsprog.trials.enrol import candidate_uniforms, enrol, make_context, trial_sources
 from alsprog.trials.followup import _alive_treated, course_of, follow_up, hashed, visit_arrays
 from alsprog.trials.power_api import replicate_seed
-from alsprog.trials.simulate import enrolment_parts, simulate_trial
+from alsprog.trials.simulate import simulate_trial
 
 
 def _reference_enrolment(design: TrialDesign, seed: int, count: int) -> pd.DataFrame:
@@ -120,7 +121,7 @@ def test_every_visit_score_is_the_latent_score_plus_hashed_noise():
     design = TrialDesign(50, effect=edaravone(), visit_interval_weeks=4)
     context = make_context(design)
     enrolled = enrol(context, [5])
-    parts = enrolment_parts(design.effect)
+    parts = at_enrolment(design.effect)
     follow = follow_up(context, enrolled, parts, exact=True)
     visits = visit_arrays(context, enrolled, follow)
     control = ~enrolled.treated[visits.patient]
@@ -219,7 +220,7 @@ def test_a_constant_ratio_from_enrolment_is_the_piecewise_computation_bit_for_bi
     context = make_context(design)
     enrolled = enrol(context, [4, 5])
     people, d = enrolled.people, enrolled.d
-    parts = enrolment_parts(design.effect)
+    parts = at_enrolment(design.effect)
     hazard = people.disease()
     rows = np.arange(d.size)
     untreated = hazard.inverse(people.e_disease, rows)
