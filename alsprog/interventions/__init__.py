@@ -8,8 +8,8 @@ Each elementary effect carries its anchor, the time its ``start_years`` counts f
 trials and outcomes take these types as they are. Uses population and models only.
 """
 
+from alsprog.interventions.checks import ANCHORS
 from alsprog.interventions.core import (
-    ANCHORS,
     Combined,
     Effect,
     HazardRatio,

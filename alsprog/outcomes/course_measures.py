@@ -135,13 +135,16 @@ def selected_trial_population(effect: Any, n: int, seed: int) -> pd.DataFrame:
     from dataclasses import replace
 
     from alsprog.simulation.blocks import make_block, plan
-    from alsprog.simulation.patients import BLOCK
+    from alsprog.simulation.patients import PATIENTS_PER_BLOCK
+    from alsprog.simulation.random_streams import selection_generator
     from alsprog.simulation.settings import ITEMS
     from alsprog.simulation.visits import block_visits
 
     observation = VISIT_WEEKS / WEEKS_PER_YEAR
     interval_months = _visit_months(VISIT_WEEKS)
-    control_plan = plan(BLOCK, seed, entry="onset", visit_interval_months=interval_months)
+    control_plan = plan(
+        PATIENTS_PER_BLOCK, seed, entry="onset", visit_interval_months=interval_months
+    )
     treated_plan = replace(control_plan, parts=at_enrolment(effect))  # from d on
 
     def visits(block, rows, start):  # d - 12, d, d + 12, d + 24 weeks
@@ -161,10 +164,10 @@ def selected_trial_population(effect: Any, n: int, seed: int) -> pd.DataFrame:
     while found < n:
         if index >= SELECTION_MAX_BLOCKS:
             raise RuntimeError("selected_trial_population: too few patients met the criteria")
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(index, 4)))
-        screen = SELECTION_MAX_DURATION_YEARS * rng.random(BLOCK)
+        rng = selection_generator(seed, index)
+        screen = SELECTION_MAX_DURATION_YEARS * rng.random(PATIENTS_PER_BLOCK)
         start = screen - observation
-        control = make_block(control_plan, index, BLOCK, 1, BLOCK)
+        control = make_block(control_plan, index, PATIENTS_PER_BLOCK, 1, PATIENTS_PER_BLOCK)
         p = control.patients
         with np.errstate(invalid="ignore"):
             rows = np.flatnonzero(
@@ -180,7 +183,9 @@ def selected_trial_population(effect: Any, n: int, seed: int) -> pd.DataFrame:
         decline = totals[:, 0] - totals[:, 1]
         ok &= (decline >= 1) & (decline <= 4)
         rows, totals = rows[ok], totals[ok]
-        treated_block = make_block(treated_plan, index, BLOCK, 1, BLOCK, reference=screen)
+        treated_block = make_block(
+            treated_plan, index, PATIENTS_PER_BLOCK, 1, PATIENTS_PER_BLOCK, reference=screen
+        )
         treated = visits(treated_block, rows, start)["alsfrs_r"].to_numpy(float)
         treated = treated.reshape(rows.size, 4)
         frames.append(

@@ -2,7 +2,8 @@
 
 ``simulate_cohort`` draws a frozen ``Cohort`` of individual patients whose death times come
 exactly from the calibrated models (``alsprog.disease``), with demographics from the one
-``Population`` the phenotypes were calibrated over. Modules: ``settings`` (the figures of
+``Population`` the phenotypes were calibrated over. Modules: ``random_streams`` (every spawn key and the one counter-based hash, the stream order
+written down: part of the output contract), ``settings`` (the figures of
 ``data/simulation.toml``), ``piecewise`` (time-varying multipliers: hazard ratios, slowed
 clocks), ``arms`` (which phenotypes and models a cohort draws from), ``patients`` (demographics,
 death times, the copula-linked progression rate), ``screening`` (who is diagnosed and alive

@@ -18,7 +18,7 @@ from alsprog.models.base import SurvivalModel
 from alsprog.population.lifetable import DEFAULT_TABLE, SEXES
 from alsprog.simulation.arms import Arm, resolve_arms
 from alsprog.simulation.course import Course
-from alsprog.simulation.patients import BLOCK, draw_block
+from alsprog.simulation.patients import PATIENTS_PER_BLOCK, draw_block
 from alsprog.simulation.piecewise import effect_components
 from alsprog.simulation.settings import SITES, CourseSettings, default_visit_interval_months
 from alsprog.simulation.staging import MILESTONE_COLUMNS, milestone_times
@@ -210,25 +210,29 @@ def blocks(p: Plan, threads: int = 1) -> Iterator[Block]:
     With entry at diagnosis a block's size depends on the blocks before it: made one by one.
     """
     if threads > 1 and p.entry == "onset":
-        starts = range(0, p.n, BLOCK)
+        starts = range(0, p.n, PATIENTS_PER_BLOCK)
         with ThreadPoolExecutor(threads) as pool:
             yield from pool.map(
                 lambda start: make_block(
-                    p, start // BLOCK, min(BLOCK, p.n - start), start + 1, p.n - start
+                    p,
+                    start // PATIENTS_PER_BLOCK,
+                    min(PATIENTS_PER_BLOCK, p.n - start),
+                    start + 1,
+                    p.n - start,
                 ),
                 starts,
             )
         return
     entered, index = 0, 0
     while entered < p.n:
-        size = min(BLOCK, p.n - entered) if p.entry == "onset" else BLOCK
+        size = min(PATIENTS_PER_BLOCK, p.n - entered) if p.entry == "onset" else PATIENTS_PER_BLOCK
         block = make_block(p, index, size, first_id=entered + 1, keep_at_most=p.n - entered)
         entered += block.rows.size
         index += 1
         if entered == 0 and index >= EMPTY_BLOCKS:
             raise InputError(
-                f"simulate_cohort: nobody of {index * BLOCK:,} patients drawn was alive at "
-                "diagnosis; use entry='onset'"
+                f"simulate_cohort: nobody of {index * PATIENTS_PER_BLOCK:,} patients drawn was "
+                "alive at diagnosis; use entry='onset'"
             )
         yield block
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from alsprog.simulation.blocks import Plan, make_block, plan
-from alsprog.simulation.patients import BLOCK
+from alsprog.simulation.patients import PATIENTS_PER_BLOCK
 
 _PLAN: Plan | None = None
 
@@ -47,8 +47,12 @@ def parallel_blocks(
     ) as pool:
         queue: deque = deque()
         while entered < n:
-            while len(queue) < 2 * workers and not (onset and submitted * BLOCK >= n):
-                size = min(BLOCK, n - submitted * BLOCK) if onset else BLOCK
+            while len(queue) < 2 * workers and not (onset and submitted * PATIENTS_PER_BLOCK >= n):
+                size = (
+                    min(PATIENTS_PER_BLOCK, n - submitted * PATIENTS_PER_BLOCK)
+                    if onset
+                    else PATIENTS_PER_BLOCK
+                )
                 queue.append(pool.submit(_work, submitted, size, with_visits))
                 submitted += 1
             patients, visits, rows, size = queue.popleft().result()

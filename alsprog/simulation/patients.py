@@ -1,7 +1,7 @@
 """One block of patients: demographics, phenotype and onset site, exact death times by cause,
 and the progression rate linked to the disease death time by a Gaussian copula.
 
-Every draw comes from the block's own streams (``SeedSequence(seed, spawn_key=(block, k))``),
+Every draw comes from the block's own streams (``random_streams``: the order is listed there),
 always drawn for a whole block and then cut to the patients needed, so a patient's draws do
 not depend on the cohort size, on effects, or on how blocks are grouped. Death is sampled as
 ``PopulationModel`` samples it, one patient at a time in vectorised form: the disease time
@@ -21,9 +21,11 @@ from scipy.special import ndtri
 from alsprog.population.lifetable import SEXES
 from alsprog.simulation.arms import Arm
 from alsprog.simulation.piecewise import multiplier, time_ratio
+from alsprog.simulation.random_streams import block_draws, block_generators
 from alsprog.simulation.settings import SITES, CourseSettings
 
-BLOCK = 16_384  # patients per random-number block (fixed: output never depends on grouping)
+# patients per random-number block (fixed: the output never depends on how blocks are grouped)
+PATIENTS_PER_BLOCK = 16_384
 
 
 @dataclass(frozen=True)
@@ -58,14 +60,6 @@ class DiseaseHazard:
         return out
 
 
-def generators(seed: int, block: int) -> tuple[np.random.Generator, np.random.Generator, int]:
-    """The block's demographic and course streams, and its 64-bit key for visit noise."""
-    demographic = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block, 0)))
-    course = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block, 1)))
-    key = int(np.random.SeedSequence(seed, spawn_key=(block, 2)).generate_state(1, np.uint64)[0])
-    return demographic, course, key
-
-
 def draw_block(
     arms: tuple[Arm, ...],
     seed: int,
@@ -83,31 +77,18 @@ def draw_block(
     enrolment), and makes a time ratio act on the time left after it: T' = r + ratio (T - r)
     for T > r. None (default): diagnosis, and a time ratio on the whole disease time.
     """
-    _, rng, key = generators(seed, block)
-    draws = {
-        name: values[:size]
-        for name, values in (
-            ("u_arm", rng.random(BLOCK)),
-            ("u_site", rng.random(BLOCK)),
-            ("e_disease", rng.standard_exponential(BLOCK)),
-            ("e_other", rng.standard_exponential(BLOCK)),
-            ("z_rate", rng.standard_normal(BLOCK)),
-            ("u_shape", rng.random(BLOCK)),
-            ("z_spread_2", rng.standard_normal(BLOCK)),
-            ("z_spread_3", rng.standard_normal(BLOCK)),
-            ("u_tracheostomy", rng.random(BLOCK)),
-            ("u_upper_limb", rng.random(BLOCK)),
-            ("e_dropout", rng.standard_exponential(BLOCK)),
-        )
-    }
+    _, rng, key = block_generators(seed, block)
+    draws = block_draws(rng, PATIENTS_PER_BLOCK, size)
     arm_of = _choose(draws["u_arm"], [a.share for a in arms])
     age, sex, delay = np.empty(size), np.empty(size, dtype=np.int8), np.empty(size)
     populations: dict = {}
     for j, arm in enumerate(arms):  # each population from the same stream: common draws
         mine = arm_of == j
         if arm.population not in populations:
-            generator = generators(seed, block)[0]
-            populations[arm.population] = arm.population.sample(BLOCK, generator).iloc[:size]
+            generator = block_generators(seed, block)[0]
+            populations[arm.population] = arm.population.sample(PATIENTS_PER_BLOCK, generator).iloc[
+                :size
+            ]
         frame = populations[arm.population]
         age[mine] = frame["age_at_onset"].to_numpy()[mine]
         sex[mine] = (frame["sex"].to_numpy() != SEXES[0])[mine]

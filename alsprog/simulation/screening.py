@@ -23,47 +23,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import ndtri
 
 from alsprog.population.covariates import MAX_AGE, MIN_AGE
 from alsprog.simulation.arms import Arm
 from alsprog.simulation.patients import DiseaseHazard, _choose, phenotype_cells
-from alsprog.simulation.visits import GOLDEN, MIX_1, MIX_2, STREAM
 
-CANDIDATE_UNIFORMS = 8  # per candidate: screen, phenotype, site, 2 for normals, sex, 2 deaths
 GRID = 8192  # points bracketing each disease cumulative hazard over the screening horizon
 MARGIN = 1e-9  # relative: a bracket decides only when it clears the draw by this much
 SMALLEST_BRACKET = 1e-6  # below this cumulative hazard, H is evaluated (rounding near 0)
 RADIUS_BINS = 512  # prefilter table: bins of the Box-Muller radius's uniform (u3)
 ANGLE_BINS = 64  # and of its angle's (u4): a multiple of 4 (quarter turns)
-
-
-def hashed_uniform(key: np.ndarray, index: np.ndarray, stream: int) -> np.ndarray:
-    """Uniform draws on (0, 1) from a SplitMix64 hash of (key, index, stream), elementwise.
-
-    key, index, stream : uint64 arrays or numbers (broadcastable). The same hash as the visit
-    noise (``visits.standard_normal_hash`` is the normal quantile of it).
-    """
-    with np.errstate(over="ignore"):
-        z = np.asarray(index, dtype=np.uint64) * GOLDEN ^ np.asarray(key, dtype=np.uint64)
-        z = z ^ (np.asarray(stream, dtype=np.uint64) * STREAM)  # broadcast to the full shape
-        z += GOLDEN
-        z ^= z >> np.uint64(30)
-        z *= MIX_1
-        z ^= z >> np.uint64(27)
-        z *= MIX_2
-        z ^= z >> np.uint64(31)
-    return ((z >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0**-53
-
-
-def hashed_normal(key: np.ndarray, index: np.ndarray, stream: int) -> np.ndarray:
-    """Standard normal draws (the normal quantile of ``hashed_uniform``)."""
-    return ndtri(hashed_uniform(key, index, stream))
-
-
-def hashed_exponential(key: np.ndarray, index: np.ndarray, stream: int) -> np.ndarray:
-    """Standard exponential draws (-log of ``hashed_uniform``)."""
-    return -np.log(hashed_uniform(key, index, stream))
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Large cohorts written to Parquet or CSV block by block, so memory stays bounded.
 
-Each fixed block (``patients.BLOCK`` patients drawn, with its own random streams) is
+Each fixed block (``patients.PATIENTS_PER_BLOCK`` patients drawn, with its own random streams) is
 simulated on its own and written as its own Parquet row group (or appended to the CSV), so
 the file is a function of the request alone: the same seed gives the same bytes, however many
 blocks are buffered between writes. Files are written under a temporary name in the target

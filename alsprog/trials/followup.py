@@ -27,34 +27,11 @@ from alsprog.simulation.patients import (
     treated_disease_times,
 )
 from alsprog.simulation.piecewise import multiplier, time_ratio
-from alsprog.simulation.screening import (
-    Candidates,
-    alive_other_cause,
-    hashed_exponential,
-    hashed_normal,
-    hashed_uniform,
-)
+from alsprog.simulation.random_streams import hashed, hashed_uniform
+from alsprog.simulation.screening import Candidates, alive_other_cause
 from alsprog.simulation.settings import ITEMS
 
 VISIT_CHUNK = 4096  # visits scored together (arrays that stay in cache)
-HASHED = (
-    "z_rate",
-    "u_shape",
-    "z_spread_2",
-    "z_spread_3",
-    "u_tracheostomy",
-    "u_upper_limb",
-    "u_arm",
-    "u_accrual",
-    "e_dropout",
-)
-
-
-def hashed(key: np.ndarray, position: np.ndarray, name: str) -> np.ndarray:
-    """Candidate draw ``name`` (z_: normal, e_: exponential, u_: uniform) of each candidate."""
-    stream = HASHED.index(name)
-    draw = {"z": hashed_normal, "e": hashed_exponential}.get(name[0], hashed_uniform)
-    return draw(key, position, stream)
 
 
 def course_of(context, people: Candidates, disease_time, keys, parts=(), reference=None) -> Course:
@@ -77,7 +54,7 @@ def course_of(context, people: Candidates, disease_time, keys, parts=(), referen
 
 def measured(course: Course, rows, t, k, visit_key, position, noise_sd: float) -> np.ndarray:
     """Integer item scores (0-4) measured at visit k (time t) of the patients at ``rows``:
-    the latent score plus normal noise (``visits.standard_normal_hash``), rounded, in 0-4.
+    the latent score plus normal noise (``random_streams.hashed_normal``), rounded, in 0-4.
 
     An item still at 4 (or already at 0) keeps it unless its noise is below -0.5 / sd (above
     0.5 / sd), a comparison on the noise's uniform; the normal quantile is computed only for

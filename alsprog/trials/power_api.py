@@ -88,7 +88,7 @@ def power(
         SeedSequence(seed, spawn_key=(r,)).
     endpoints : any of logrank, cox, ancova_24w, slope (two-stage), cafs; default all five.
     scheduler : None or 'serial' (default: this process), 'local' (a two-worker Dask
-        LocalCluster) or 'tcp://host:port': replicates go in chunks of CHUNK, the same
+        LocalCluster) or 'tcp://host:port': replicates go in chunks of REPLICATES_PER_TASK, the same
         whatever the workers, so the result is too.
     progress : optional callback, called with a number of replicates as each batch (serial)
         or chunk (on workers) is done.
@@ -116,14 +116,19 @@ def power(
     return power_from_results(results, design.alpha)
 
 
-CHUNK = 250  # replicates per Dask task
+REPLICATES_PER_TASK = 250  # replicates per Dask task
 
 
 def _chunks(replicates: int) -> list[range]:
-    """Consecutive ranges of CHUNK replicates, the last 4 * CHUNK in halves, so that the
-    workers finish nearly together (a replicate's result never depends on its chunk)."""
-    tail = max(replicates - 4 * CHUNK, 0) // CHUNK * CHUNK
-    edges = [*range(0, tail, CHUNK), *range(tail, replicates, CHUNK // 2), replicates]
+    """Consecutive ranges of REPLICATES_PER_TASK replicates, the last 4 * REPLICATES_PER_TASK
+    in halves, so that the workers finish nearly together (a replicate's result never depends
+    on its chunk)."""
+    tail = max(replicates - 4 * REPLICATES_PER_TASK, 0) // REPLICATES_PER_TASK * REPLICATES_PER_TASK
+    edges = [
+        *range(0, tail, REPLICATES_PER_TASK),
+        *range(tail, replicates, REPLICATES_PER_TASK // 2),
+        replicates,
+    ]
     return [range(a, b) for a, b in pairwise(edges) if b > a]
 
 

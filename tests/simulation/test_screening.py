@@ -6,19 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy import stats
-from scipy.special import ndtri
 
 from alsprog.simulation.blocks import plan
 from alsprog.simulation.patients import _other_cause_times
-from alsprog.simulation.screening import (
-    CANDIDATE_UNIFORMS,
-    DiseaseBrackets,
-    Prefilter,
-    alive_other_cause,
-    candidates,
-    hashed_uniform,
-)
-from alsprog.simulation.visits import standard_normal_hash
+from alsprog.simulation.random_streams import CANDIDATE_UNIFORMS
+from alsprog.simulation.screening import DiseaseBrackets, Prefilter, alive_other_cause, candidates
 
 
 def _draw(phenotype, n, seed):
@@ -85,12 +77,3 @@ def test_mnd_candidates_split_by_phenotype_share():
     for j, arm in enumerate(arms):
         share = (people.arm == j).mean()
         assert abs(share - arm.share) < 4 * np.sqrt(arm.share * (1 - arm.share) / people.arm.size)
-
-
-def test_the_hashed_uniform_is_the_visit_noise_hash():
-    key = np.uint64(0x1234_5678_9ABC_DEF0)
-    index = np.arange(5000, dtype=np.uint64)[:, None]
-    counter = np.arange(12, dtype=np.uint64)
-    u = hashed_uniform(key, index, counter)
-    assert np.array_equal(ndtri(u), standard_normal_hash(key, index, counter))
-    assert stats.kstest(u.ravel(), "uniform").pvalue > 1e-3

@@ -18,22 +18,22 @@ from alsprog.simulation.patients import (
     treated_disease_times,
 )
 from alsprog.simulation.piecewise import multiplier
+from alsprog.simulation.random_streams import hashed, hashed_normal
 from alsprog.simulation.screening import candidates
 from alsprog.simulation.settings import ITEMS
-from alsprog.simulation.visits import standard_normal_hash
 from alsprog.trials import batched
 from alsprog.trials.analysis import ENDPOINTS, analyse, analyse_arrays
 from alsprog.trials.batched import simulate_arrays, weeks_needed
 from alsprog.trials.design import Eligibility, TrialDesign
 from alsprog.trials.enrol import candidate_uniforms, enrol, make_context, trial_sources
-from alsprog.trials.followup import _alive_treated, course_of, follow_up, hashed, visit_arrays
+from alsprog.trials.followup import _alive_treated, course_of, follow_up, visit_arrays
 from alsprog.trials.power_api import replicate_seed
 from alsprog.trials.simulate import simulate_trial
 
 
 def _reference_enrolment(design: TrialDesign, seed: int, count: int) -> pd.DataFrame:
     """The slow way: every one of ``count`` candidates gets exact death times, its course
-    and its baseline visit (noise by ``standard_normal_hash``); then alive, diagnosed and
+    and its baseline visit (noise by ``hashed_normal``); then alive, diagnosed and
     eligible at d, randomised, each arm its first n."""
     context = make_context(design)
     sources = trial_sources(seed)
@@ -49,7 +49,7 @@ def _reference_enrolment(design: TrialDesign, seed: int, count: int) -> pd.DataF
     keys = (np.full(count, sources.draw_key), position)
     course = course_of(context, people, disease, keys)
     latent = 4.0 - course.losses(d, rows)
-    noise = standard_normal_hash(
+    noise = hashed_normal(
         sources.visit_key, position[:, None], np.arange(len(ITEMS), dtype=np.uint64)
     )
     sd = context.plan.settings.visit_noise_sd
@@ -133,7 +133,7 @@ def test_every_visit_score_is_the_latent_score_plus_hashed_noise():
     counter = visits.k[control].astype(np.uint64)[:, None] * np.uint64(12) + np.arange(
         12, dtype=np.uint64
     )
-    noise = standard_normal_hash(
+    noise = hashed_normal(
         enrolled.visit_key[patient][:, None], enrolled.position[patient][:, None], counter
     )
     sd = context.plan.settings.visit_noise_sd
