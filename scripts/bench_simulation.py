@@ -27,9 +27,9 @@ def _simulation_parts(n: int) -> tuple[float, float]:
         start = time.perf_counter()
         block = draw_block(p.arms, p.seed, index, size, p.settings, p.correlation, p.parts)
         middle = time.perf_counter()
-        built = Course.build(block, p.settings, p.parts)
-        true_scores(built, block["latent_diagnosis_time"])
-        milestone_times(built, np.minimum(block["disease_time"], block["other_time"]))
+        built = Course.build(block.course, p.settings, p.parts)
+        true_scores(built, block.latent_diagnosis_time)
+        milestone_times(built, np.minimum(block.disease_time, block.other_time))
         draws, course = draws + middle - start, course + time.perf_counter() - middle
     return draws, course
 

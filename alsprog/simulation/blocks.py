@@ -244,10 +244,10 @@ def make_block(
     per patient, years from onset) is what ``from_diagnosis`` effects count from instead of
     each diagnosis (see ``draw_block``); trials pass each candidate's enrolment."""
     draws = draw_block(p.arms, p.seed, index, size, p.settings, p.correlation, p.parts, reference)
-    course = Course.build(draws, p.settings, p.parts, reference)
-    disease, other = draws["disease_time"], draws["other_time"]
+    course = Course.build(draws.course, p.settings, p.parts, reference)
+    disease, other = draws.disease_time, draws.other_time
     death = np.minimum(disease, other)
-    latent_dx = draws["latent_diagnosis_time"]
+    latent_dx = draws.latent_diagnosis_time
     diagnosed = latent_dx < death
     rows = np.arange(size)
     if p.entry == "diagnosis":
@@ -256,7 +256,7 @@ def make_block(
     entry = latent_dx[keep] if p.entry == "diagnosis" else np.zeros(rows.size)
     end = entry + p.followup_years
     with np.errstate(divide="ignore"):
-        dropout = entry + draws["e_dropout"][keep] / p.dropout_per_year
+        dropout = entry + draws.e_dropout[keep] / p.dropout_per_year
     censor = np.minimum(end, dropout)
     died = death[keep] <= censor
     dx_scores = true_scores(course, np.where(diagnosed, latent_dx, 0.0))  # every patient's
@@ -264,13 +264,13 @@ def make_block(
     milestones = milestone_times(course, death)
     columns = {
         "patient_id": np.arange(first_id, first_id + rows.size, dtype=np.int64),
-        "sex": draws["sex"][keep],
-        "age_at_onset": draws["age_at_onset"][keep],
-        "phenotype": draws["arm"][keep],
-        "onset_site": draws["onset_site"][keep],
-        "diagnosis_delay_months": draws["diagnosis_delay_months"][keep],
+        "sex": draws.sex[keep],
+        "age_at_onset": draws.age_at_onset[keep],
+        "phenotype": draws.phenotype[keep],
+        "onset_site": draws.onset_site[keep],
+        "diagnosis_delay_months": draws.diagnosis_delay_months[keep],
         "diagnosis_time": np.where(diagnosed, latent_dx, np.nan)[keep],
-        "progression_rate": draws["progression_rate"][keep],
+        "progression_rate": draws.progression_rate[keep],
         "alsfrs_r_at_diagnosis": alsfrs_dx,
         "death_time": death[keep],
         "death_cause": (disease > other)[keep].astype(np.int8),
@@ -287,5 +287,5 @@ def make_block(
         "onset_site": SITES,
         "death_cause": CAUSES,
     }
-    key = int(draws["noise_key"][0])
+    key = int(draws.noise_key)
     return Block(index, columns, categories, course, rows, key, drawn)

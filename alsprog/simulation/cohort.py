@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import pickle
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -43,6 +44,14 @@ class Cohort:
         if not frames:
             return pd.DataFrame(columns=list(VISIT_COLUMNS))
         return pd.concat(frames, ignore_index=True)
+
+    def __reduce__(self) -> tuple:
+        """Pickled as its tables (the visits computed first) and its models, so a Cohort
+        round-trips through the standard library's pickle; the unpickled one has no blocks
+        to recompute from, which it does not need. A model whose fitting record does not
+        pickle travels without it (``fit_info`` None; the parameters are what a cohort uses)."""
+        models = {name: _portable(model) for name, model in self.models.items()}
+        return (_restored, (self.patients, models, self.settings, self.visits))
 
     def kaplan_meier(self, by: str | None = None) -> KaplanMeier | dict[str, KaplanMeier]:
         """Kaplan-Meier of observed survival from onset with entry times (left truncation).
@@ -101,6 +110,20 @@ class Cohort:
                 }
             )
         return pd.DataFrame(rows)
+
+
+def _portable(model: SurvivalModel) -> SurvivalModel:
+    try:
+        pickle.dumps(model)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        return replace(model, fit_info=None)
+    return model
+
+
+def _restored(patients, models, settings, visits) -> Cohort:
+    cohort = Cohort(patients, models, settings, _plan=None, _blocks=())  # type: ignore[arg-type]
+    cohort.__dict__["visits"] = visits  # the cached property, already computed
+    return cohort
 
 
 def _km(p: pd.DataFrame, label: str | None) -> KaplanMeier:

@@ -15,11 +15,11 @@ import math
 from dataclasses import dataclass, replace
 
 import numpy as np
-import pandas as pd
 from scipy.special import ndtri
 
 from alsprog.population.lifetable import SEXES
 from alsprog.simulation.arms import Arm
+from alsprog.simulation.patient_draws import CourseDraws, PatientDraws
 from alsprog.simulation.piecewise import multiplier, time_ratio
 from alsprog.simulation.random_streams import block_draws, block_generators
 from alsprog.simulation.settings import SITES, CourseSettings
@@ -69,8 +69,8 @@ def draw_block(
     correlation: float,
     parts: tuple,
     reference: np.ndarray | None = None,
-) -> dict[str, np.ndarray]:
-    """The first ``size`` patients of block ``block``: a dict of per-patient arrays.
+) -> PatientDraws:
+    """The first ``size`` patients of block ``block`` (a frozen ``PatientDraws``).
 
     ``reference`` (optional, years from onset, one per patient) replaces each patient's
     diagnosis as the time ``from_diagnosis`` effect components count from (a trial's
@@ -109,21 +109,30 @@ def draw_block(
     rate = _progression_rate(
         draws["e_disease"], draws["z_rate"], rate_median, correlation, settings
     )
-    return {
-        **draws,
-        "arm": arm_of,
-        "age_at_onset": age,
-        "sex": sex,  # 0 male, 1 female (SEXES)
-        "diagnosis_delay_months": delay,
-        "latent_diagnosis_time": diagnosis,
-        "onset_site": site,  # index into SITES
-        "disease_time": disease,
-        "untreated_disease_time": untreated,
-        "other_time": other,
-        "progression_rate": rate,
-        "noise_key": np.full(size, key, dtype=np.uint64),
-        "position": np.arange(size, dtype=np.uint64),
-    }
+    course = CourseDraws(
+        onset_site=site,
+        latent_diagnosis_time=diagnosis,
+        disease_time=disease,
+        progression_rate=rate,
+        z_spread_2=draws["z_spread_2"],
+        z_spread_3=draws["z_spread_3"],
+        u_upper_limb=draws["u_upper_limb"],
+        u_shape=draws["u_shape"],
+        u_tracheostomy=draws["u_tracheostomy"],
+    )
+    return PatientDraws(
+        phenotype=arm_of,
+        age_at_onset=age,
+        sex=sex,
+        diagnosis_delay_months=delay,
+        disease_time=disease,
+        untreated_disease_time=untreated,
+        other_time=other,
+        e_dropout=draws["e_dropout"],
+        noise_key=key,
+        position=np.arange(size, dtype=np.uint64),
+        course=course,
+    )
 
 
 def phenotype_cells(arms, arm_of, u_site, age, delay) -> tuple:
@@ -238,7 +247,3 @@ def _progression_rate(e_disease, z_rate, rate_median, correlation, settings) -> 
     normal score of the untreated disease death time (negative: fast decliners die sooner)."""
     z = correlation * copula_normal_score(e_disease) + math.sqrt(1 - correlation**2) * z_rate
     return rate_median * np.exp(settings.rate_log_sd * z)
-
-
-def frame_of(block: dict[str, np.ndarray], names: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({name: block[name] for name in names})

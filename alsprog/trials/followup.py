@@ -20,6 +20,7 @@ import numpy as np
 from scipy.special import ndtr, ndtri
 
 from alsprog.simulation.course import Course
+from alsprog.simulation.patient_draws import CourseDraws
 from alsprog.simulation.patients import (
     _other_cause_times,
     _progression_rate,
@@ -38,18 +39,22 @@ def course_of(context, people: Candidates, disease_time, keys, parts=(), referen
     """The course of ``people`` (rows 0..n-1) with disease death times ``disease_time``."""
     draw_key, position = keys
     settings = context.plan.settings
-    block = {
-        name: hashed(draw_key, position, name)
-        for name in ("z_spread_2", "z_spread_3", "u_upper_limb", "u_shape", "u_tracheostomy")
-    }
     z_rate = hashed(draw_key, position, "z_rate")
-    block["progression_rate"] = _progression_rate(
+    rate = _progression_rate(
         people.e_disease, z_rate, people.rate_median, context.plan.correlation, settings
     )
-    block["onset_site"] = people.onset_site
-    block["latent_diagnosis_time"] = people.diagnosis_time
-    block["disease_time"] = disease_time
-    return Course.build(block, settings, parts, reference)
+    draws = CourseDraws(
+        onset_site=people.onset_site,
+        latent_diagnosis_time=people.diagnosis_time,
+        disease_time=disease_time,
+        progression_rate=rate,
+        z_spread_2=hashed(draw_key, position, "z_spread_2"),
+        z_spread_3=hashed(draw_key, position, "z_spread_3"),
+        u_upper_limb=hashed(draw_key, position, "u_upper_limb"),
+        u_shape=hashed(draw_key, position, "u_shape"),
+        u_tracheostomy=hashed(draw_key, position, "u_tracheostomy"),
+    )
+    return Course.build(draws, settings, parts, reference)
 
 
 def measured(course: Course, rows, t, k, visit_key, position, noise_sd: float) -> np.ndarray:
