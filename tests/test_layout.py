@@ -98,6 +98,20 @@ def test_no_import_goes_up_the_flow(module):
     assert not upward, f"{module} ({own}) imports from later stages: {upward}"
 
 
+@pytest.mark.parametrize(
+    "module", sorted(m for m in MODULES if m.startswith("alsprog.trials.analysis"))
+)
+def test_trial_analysis_imports_no_simulation(module):
+    # A user analysing real trial data reads only trials/analysis: it may use the ground floor
+    # and itself, nothing that simulates (alsprog.simulation, trials/simulation, the API).
+    found = [
+        f"line {line}: {target}"
+        for line, target in _imports(MODULES[module], top_level_only=False)
+        if not (target.startswith("alsprog.trials.analysis") or _stage(target) in GROUND)
+    ]
+    assert not found, f"{module} imports beyond the analysis half: {found}"
+
+
 def test_module_level_imports_form_no_circle():
     graph = {
         module: {

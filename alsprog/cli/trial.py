@@ -46,7 +46,7 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 def _design(args: argparse.Namespace, n: int):
     from alsprog.cli.effect import effect_of
-    from alsprog.trials.design import Eligibility, TrialDesign
+    from alsprog.trials.simulation.design import Eligibility, TrialDesign
 
     args.start_years, args.duration_years, args.from_diagnosis = 0.0, float("inf"), False
     rules = None
@@ -72,7 +72,7 @@ def _design(args: argparse.Namespace, n: int):
 
 def run(args: argparse.Namespace) -> list[dict] | dict:
     from alsprog.errors import InputError, check_whole
-    from alsprog.trials.analysis import check_endpoints
+    from alsprog.trials.analysis.endpoints import check_endpoints
 
     check_whole("trial --replicates", args.replicates, low=1, high=1_000_000)
     endpoints = check_endpoints(args.endpoint, True)

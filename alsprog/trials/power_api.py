@@ -17,18 +17,23 @@ import numpy as np
 import pandas as pd
 
 from alsprog.errors import InputError, check_probability, check_whole
-from alsprog.trials.analysis import SURVIVAL_ENDPOINTS, analyse, analyse_arrays, check_endpoints
-from alsprog.trials.batched import ANALYSED, simulate_arrays, weeks_needed
-from alsprog.trials.design import TrialDesign
-from alsprog.trials.enrol import make_context
-from alsprog.trials.grid import run_grid
-from alsprog.trials.power import (
+from alsprog.trials.analysis.endpoints import (
+    SURVIVAL_ENDPOINTS,
+    analyse,
+    analyse_arrays,
+    check_endpoints,
+)
+from alsprog.trials.analysis.power_results import (
     power_from_results,
     schoenfeld_events,
     schoenfeld_sample_size,
     smallest_sample_size,
 )
-from alsprog.trials.simulate import Trial
+from alsprog.trials.grid import run_grid
+from alsprog.trials.simulation.batched import ANALYSED, simulate_arrays, weeks_needed
+from alsprog.trials.simulation.design import TrialDesign
+from alsprog.trials.simulation.enrol import make_context
+from alsprog.trials.simulation.simulate import Trial
 
 TRIAL_COLUMNS = ("endpoint", "estimate", "lower", "upper", "statistic", "p_value", "n_events")
 MAX_REPLICATES = 1_000_000
@@ -88,8 +93,8 @@ def power(
         SeedSequence(seed, spawn_key=(r,)).
     endpoints : any of logrank, cox, ancova_24w, slope (two-stage), cafs; default all five.
     scheduler : None or 'serial' (default: this process), 'local' (a two-worker Dask
-        LocalCluster) or 'tcp://host:port': replicates go in chunks of REPLICATES_PER_TASK, the same
-        whatever the workers, so the result is too.
+        LocalCluster) or 'tcp://host:port', as everywhere in alsprog: replicates go in chunks
+        of REPLICATES_PER_TASK, the same whatever the workers, so the result is too.
     progress : optional callback, called with a number of replicates as each batch (serial)
         or chunk (on workers) is done.
 
@@ -108,10 +113,11 @@ def power(
     else:
         chunks = _chunks(replicates)
         cells = [{"first": c.start, "stop": c.stop} for c in chunks]
-        where = None if scheduler == "local" else scheduler
         make_context(design)  # cached here first: forked local workers start with it
         done = None if progress is None else (lambda index: progress(len(chunks[index])))
-        parts = run_grid(partial(_chunk_cell, design, chosen, root), cells, 0, where, progress=done)
+        parts = run_grid(
+            partial(_chunk_cell, design, chosen, root), cells, 0, scheduler, progress=done
+        )
         results = parts.drop(columns=["cell", "first", "stop"])
     return power_from_results(results, design.alpha)
 
@@ -232,7 +238,7 @@ def power_grid(
     vary: dict[str, Sequence],
     replicates: int,
     seed: int,
-    scheduler: str | None = None,
+    scheduler: str | None = "local",
     *,
     endpoints: Sequence[str] | str | None = None,
 ) -> pd.DataFrame:
@@ -243,7 +249,8 @@ def power_grid(
     design : the base design. vary : {TrialDesign field: values}, e.g. {"n_per_arm":
         [100, 200], "effect": [HazardRatio(0.8), riluzole()]}; cells are their product.
     replicates, seed : per cell; cell i is seeded by SeedSequence(seed, spawn_key=(i,)).
-    scheduler : None (a two-worker LocalCluster), 'tcp://host:port', or 'serial'.
+    scheduler : as in ``power`` and ``run_grid``: None or 'serial' (this process), 'local'
+        (default: a two-worker Dask LocalCluster) or 'tcp://host:port'.
 
     Returns
     -------

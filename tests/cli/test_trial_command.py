@@ -7,8 +7,8 @@ import json
 
 from alsprog.cli import main
 from alsprog.effects import riluzole
-from alsprog.trials.design import TrialDesign
 from alsprog.trials.power_api import power
+from alsprog.trials.simulation.design import TrialDesign
 
 ARGS = ["trial", "--intervention", "riluzole", "--n-per-arm", "30", "--replicates", "8"]
 

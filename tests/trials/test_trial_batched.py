@@ -21,14 +21,14 @@ from alsprog.simulation.piecewise import multiplier
 from alsprog.simulation.random_streams import hashed, hashed_normal
 from alsprog.simulation.screening import candidates
 from alsprog.simulation.settings import ITEMS
-from alsprog.trials import batched
-from alsprog.trials.analysis import ENDPOINTS, analyse, analyse_arrays
-from alsprog.trials.batched import simulate_arrays, weeks_needed
-from alsprog.trials.design import Eligibility, TrialDesign
-from alsprog.trials.enrol import candidate_uniforms, enrol, make_context, trial_sources
-from alsprog.trials.followup import _alive_treated, course_of, follow_up, visit_arrays
+from alsprog.trials.analysis.endpoints import ENDPOINTS, analyse, analyse_arrays
 from alsprog.trials.power_api import replicate_seed
-from alsprog.trials.simulate import simulate_trial
+from alsprog.trials.simulation import batched
+from alsprog.trials.simulation.batched import simulate_arrays, weeks_needed
+from alsprog.trials.simulation.design import Eligibility, TrialDesign
+from alsprog.trials.simulation.enrol import candidate_uniforms, enrol, make_context, trial_sources
+from alsprog.trials.simulation.followup import _alive_treated, course_of, follow_up, visit_arrays
+from alsprog.trials.simulation.simulate import simulate_trial
 
 
 def _reference_enrolment(design: TrialDesign, seed: int, count: int) -> pd.DataFrame:

@@ -10,9 +10,9 @@ from scipy import stats
 from alsprog.effects import HazardRatio, SlopeReduction, TimeRatio, edaravone, riluzole
 from alsprog.errors import InputError
 from alsprog.simulation.settings import ITEMS
-from alsprog.trials.design import Eligibility, TrialDesign
-from alsprog.trials.inputs import WEEKS_PER_YEAR
-from alsprog.trials.simulate import simulate_trial
+from alsprog.trials.analysis.inputs import WEEKS_PER_YEAR
+from alsprog.trials.simulation.design import Eligibility, TrialDesign
+from alsprog.trials.simulation.simulate import simulate_trial
 
 CONTROL_COLUMNS = [
     "enrolment_time",

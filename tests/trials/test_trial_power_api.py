@@ -12,10 +12,10 @@ from scipy import stats
 from alsprog.effects import HazardRatio, edaravone
 from alsprog.errors import InputError
 from alsprog.trials import analyse, power_api
-from alsprog.trials.design import TrialDesign
-from alsprog.trials.power import schoenfeld_power
+from alsprog.trials.analysis.power_results import schoenfeld_power
 from alsprog.trials.power_api import analyse_trial, power, power_grid, sample_size
-from alsprog.trials.simulate import simulate_trial
+from alsprog.trials.simulation.design import TrialDesign
+from alsprog.trials.simulation.simulate import simulate_trial
 
 
 def test_every_endpoint_holds_its_level_under_no_effect():

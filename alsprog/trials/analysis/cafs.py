@@ -28,8 +28,8 @@ import pandas as pd
 from scipy import special
 
 from alsprog.errors import check_probability
-from alsprog.trials.inputs import Patients, Visits, patients_arrays, visits_arrays
-from alsprog.trials.results import endpoint_frame
+from alsprog.trials.analysis.inputs import Patients, Visits, patients_arrays, visits_arrays
+from alsprog.trials.analysis.results import endpoint_frame
 
 
 def _change_ranks(patients: Patients, visits: Visits) -> tuple[np.ndarray, np.ndarray]:
@@ -132,7 +132,7 @@ def cafs(
 
     Parameters
     ----------
-    patients : survival data (columns in ``alsprog.trials.inputs``).
+    patients : survival data (columns in ``alsprog.trials.analysis.inputs``).
     visits : visit data; without it pairs are compared on survival alone (Gehan's test).
     alpha : kept for a uniform signature (the net benefit has no interval here).
 

@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 
 from alsprog.errors import InputError, check_probability
-from alsprog.trials.cafs import cafs_arrays
-from alsprog.trials.function import ancova_arrays, check_ancova_options, slope_arrays
-from alsprog.trials.inputs import Patients, Visits, patients_arrays, visits_arrays
-from alsprog.trials.mixed import slope_mixed_arrays
-from alsprog.trials.results import RESULT_COLUMNS
-from alsprog.trials.survival import TIES, cox_arrays, logrank_arrays, risk_sets
+from alsprog.trials.analysis.cafs import cafs_arrays
+from alsprog.trials.analysis.function import ancova_arrays, check_ancova_options, slope_arrays
+from alsprog.trials.analysis.inputs import Patients, Visits, patients_arrays, visits_arrays
+from alsprog.trials.analysis.mixed import slope_mixed_arrays
+from alsprog.trials.analysis.results import RESULT_COLUMNS
+from alsprog.trials.analysis.survival import TIES, cox_arrays, logrank_arrays, risk_sets
 
 ENDPOINTS = ("logrank", "cox", "ancova_24w", "slope", "cafs")
 SURVIVAL_ENDPOINTS = ("logrank", "cox")
@@ -62,9 +62,9 @@ def analyse(
     endpoints : any of "logrank", "cox", "ancova_24w", "slope", "cafs"; default all five with
         visits, the two survival endpoints without.
     alpha : two-sided level of every interval (power is computed later, at its own alpha).
-    ties : Cox ties, "efron" (lifelines, R) or "breslow". See ``alsprog.trials.survival.cox``.
+    ties : Cox ties, "efron" (lifelines, R) or "breslow". See ``survival.cox``.
     week, window_weeks, missing : the ANCOVA visit and its missing-data rule,
-        "complete_case", "locf" or "worst_rank". See ``alsprog.trials.function.ancova_24w``.
+        "complete_case", "locf" or "worst_rank". See ``function.ancova_24w``.
     slope_method : "two_stage" (batched per-patient slopes, Welch t; for power) or "mixed"
         (one statsmodels MixedLM per replicate: the reference, for a single trial).
 

@@ -3,7 +3,7 @@
 ``ancova_24w`` regresses the change from baseline at week 24 on treatment and baseline in each
 replicate (ordinary least squares, as statsmodels OLS). ``slope`` fits each patient's own
 least-squares line through their visits and compares the mean slopes of the two arms with
-Welch's t-test: the batched stand-in for the mixed model (``alsprog.trials.mixed``), which it
+Welch's t-test: the batched stand-in for the mixed model (``mixed``), which it
 equals on balanced, complete data.
 """
 
@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import special
 
 from alsprog.errors import InputError, check_finite, check_probability
-from alsprog.trials.inputs import (
+from alsprog.trials.analysis.inputs import (
     WEEKS_PER_MONTH,
     WEEKS_PER_YEAR,
     Patients,
@@ -23,7 +23,7 @@ from alsprog.trials.inputs import (
     patients_arrays,
     visits_arrays,
 )
-from alsprog.trials.results import endpoint_frame
+from alsprog.trials.analysis.results import endpoint_frame
 
 MISSING = ("complete_case", "locf", "worst_rank")
 
@@ -199,7 +199,7 @@ def ancova_24w(
 
     Parameters
     ----------
-    patients, visits : survival and visit data (columns in ``alsprog.trials.inputs``).
+    patients, visits : survival and visit data (columns in ``alsprog.trials.analysis.inputs``).
     week : the visit week analysed (weeks on study). window_weeks : tolerance around it.
     missing : "complete_case", "locf" or "worst_rank". alpha : two-sided level of the interval.
 
@@ -282,7 +282,7 @@ def slope(patients: pd.DataFrame, visits: pd.DataFrame, *, alpha: float = 0.05) 
     weeks / (365.25 / 12 / 7)); patients with fewer than two visits drop out. Stage two: the
     mean slopes of the arms compared by Welch's t-test. Patients who die early contribute
     noisier slopes with the same weight; the reference for one trial is the mixed model
-    (``alsprog.trials.mixed.slope_mixed``).
+    (``alsprog.trials.analysis.mixed.slope_mixed``).
 
     Returns
     -------

@@ -19,8 +19,14 @@ import pandas as pd
 from scipy import special
 
 from alsprog.errors import FitError, check_probability
-from alsprog.trials.inputs import WEEKS_PER_MONTH, Patients, Visits, patients_arrays, visits_arrays
-from alsprog.trials.results import endpoint_frame
+from alsprog.trials.analysis.inputs import (
+    WEEKS_PER_MONTH,
+    Patients,
+    Visits,
+    patients_arrays,
+    visits_arrays,
+)
+from alsprog.trials.analysis.results import endpoint_frame
 
 METHODS = ("powell", "lbfgs")
 LOGLIK_TOLERANCE = 1e-6  # REML log-likelihood a polishing refit may still gain at the optimum
@@ -152,7 +158,7 @@ def slope_mixed(
 ) -> pd.DataFrame:
     """ALSFRS-R slope difference from the linear mixed model, one MixedLM fit per replicate.
 
-    The reference for ``alsprog.trials.function.slope`` (far slower: use it for one trial).
+    The reference for ``alsprog.trials.analysis.function.slope`` (far slower: use it for one trial).
     Raises ``FitError`` when a fit does not converge (see the module docstring).
 
     Returns

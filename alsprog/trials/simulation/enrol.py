@@ -37,9 +37,9 @@ from alsprog.simulation.screening import (
     alive_other_cause,
     candidates,
 )
-from alsprog.trials.design import TrialDesign, trial_data
-from alsprog.trials.followup import baseline_eligible
-from alsprog.trials.inputs import WEEKS_PER_MONTH
+from alsprog.trials.analysis.inputs import WEEKS_PER_MONTH
+from alsprog.trials.simulation.design import TrialDesign, trial_data
+from alsprog.trials.simulation.followup import baseline_eligible
 
 PILOT = 16_384  # candidates screened once per design to size the first round
 SHARE_CHECK = 32_768  # candidates screened before the eligible share is judged

@@ -54,10 +54,10 @@ from alsprog.simulation.staging import (
     running_max,
 )
 from alsprog.simulation.visits import VISIT_COLUMNS, true_scores
-from alsprog.trials.design import TrialDesign
-from alsprog.trials.enrol import enrol, make_context
-from alsprog.trials.followup import course_of, follow_up, hashed, visit_arrays
-from alsprog.trials.inputs import ARMS
+from alsprog.trials.analysis.inputs import ARMS
+from alsprog.trials.simulation.design import TrialDesign
+from alsprog.trials.simulation.enrol import enrol, make_context
+from alsprog.trials.simulation.followup import course_of, follow_up, hashed, visit_arrays
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,7 +107,7 @@ def simulate_trial(
     Returns
     -------
     Trial, with ``patients`` and ``visits`` (see ``Trial``; enrolment is explained in the
-    module docstring and in ``alsprog.trials.enrol``).
+    module docstring and in ``alsprog.trials.simulation.enrol``).
     """
     if not isinstance(design, TrialDesign):
         raise InputError(
