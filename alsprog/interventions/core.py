@@ -47,7 +47,10 @@ from alsprog.models.windows import HazardWindows, default_delay_years
 class Effect:
     """What every effect shares: ``&`` composition and application to a model or phenotype."""
 
-    components: tuple
+    @property
+    def components(self) -> tuple:
+        """The elementary effects, in the order they act."""
+        raise NotImplementedError
 
     def __and__(self, other: Any) -> Combined:
         return Combined((*self.components, *combine(other).components))
@@ -131,7 +134,7 @@ class HazardRatio(Effect):
     def _apply_one(self, model: SurvivalModel) -> SurvivalModel:
         _no_enrolment(self)
         return _with_window(
-            model, (self.value, self.start_years, self.duration_years, self.from_diagnosis)
+            model, (self.value, self.start_years, self.duration_years, bool(self.from_diagnosis))
         )
 
 

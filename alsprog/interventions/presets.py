@@ -11,6 +11,7 @@ import math
 import tomllib
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from alsprog.errors import InputError
 from alsprog.interventions.core import Effect, HazardRatio, SlopeReduction
@@ -25,7 +26,7 @@ def effect_data() -> dict:
     return tomllib.loads(text)
 
 
-def _years(value: object) -> float:
+def _years(value: Any) -> float:
     return math.inf if value == "inf" else float(value)
 
 

@@ -29,6 +29,7 @@ def _start(n: int, seed: int, options: dict) -> None:
 
 
 def _work(index: int, size: int, with_visits: bool) -> tuple:
+    assert _PLAN is not None, "a worker runs _start first"
     block = make_block(_PLAN, index, size, first_id=1, keep_at_most=size)
     visits = block.visits(_PLAN) if with_visits else None
     return block.patients, visits, block.rows, size

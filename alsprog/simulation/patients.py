@@ -140,7 +140,8 @@ def phenotype_cells(arms, arm_of, u_site, age, delay) -> tuple:
     prognostic factors and median progression rate: (cell_of, cells, site, hazard_ratio,
     rate_median)."""
     size = arm_of.size
-    cells, cell_of, site = [], np.empty(size, dtype=np.intp), np.empty(size, dtype=np.int8)
+    cells: list = []
+    cell_of, site = np.empty(size, dtype=np.intp), np.empty(size, dtype=np.int8)
     hazard_ratio, rate_median = np.ones(size), np.empty(size)
     for j, arm in enumerate(arms):
         mine = slice(None) if len(arms) == 1 else arm_of == j  # a slice: no copies
@@ -174,6 +175,7 @@ def treated_disease_times(
     constant = None if reference is None else constant_ratio_from_reference(parts)
     pieces = multiplier(parts, "hazard_ratio", diagnosis if reference is None else reference)
     if constant is not None:  # what pieces.inverse computes, without its open end
+        assert reference is not None  # a constant ratio is one from the reference on
         rows = np.arange(e_disease.size)
         at_reference = hazard.cumulative(reference, rows)
         target = np.where(

@@ -40,6 +40,8 @@ before, so a treated and an untreated patient share every draw.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from scipy.special import ndtri
 
@@ -90,7 +92,11 @@ def block_generators(seed: int, block: int) -> tuple[np.random.Generator, np.ran
 def block_draws(rng: np.random.Generator, size: int, count: int) -> dict[str, np.ndarray]:
     """The patient stream's ``BLOCK_DRAWS``, ``size`` of each drawn (a whole block), the first
     ``count`` kept."""
-    draw = {"u": rng.random, "e": rng.standard_exponential, "z": rng.standard_normal}
+    draw: dict[str, Callable[[int], np.ndarray]] = {
+        "u": rng.random,
+        "e": rng.standard_exponential,
+        "z": rng.standard_normal,
+    }
     return {name: draw[name[0]](size)[:count] for name in BLOCK_DRAWS}
 
 
@@ -118,7 +124,7 @@ def pilot_seed() -> np.random.SeedSequence:
     return np.random.SeedSequence(0, spawn_key=PILOT_SPAWN_KEY)
 
 
-def hashed_uniform(key: np.ndarray, index: np.ndarray, stream: object) -> np.ndarray:
+def hashed_uniform(key: object, index: object, stream: object) -> np.ndarray:
     """Uniform draws on (0, 1) from a SplitMix64 hash of (key, index, stream), elementwise.
 
     key, index, stream : uint64 arrays or numbers (broadcastable). The one counter-based hash
@@ -136,17 +142,17 @@ def hashed_uniform(key: np.ndarray, index: np.ndarray, stream: object) -> np.nda
     return ((z >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0**-53
 
 
-def hashed_normal(key: np.ndarray, index: np.ndarray, stream: object) -> np.ndarray:
+def hashed_normal(key: object, index: object, stream: object) -> np.ndarray:
     """Standard normal draws (the normal quantile of ``hashed_uniform``)."""
     return ndtri(hashed_uniform(key, index, stream))
 
 
-def hashed_exponential(key: np.ndarray, index: np.ndarray, stream: object) -> np.ndarray:
+def hashed_exponential(key: object, index: object, stream: object) -> np.ndarray:
     """Standard exponential draws (-log of ``hashed_uniform``)."""
     return -np.log(hashed_uniform(key, index, stream))
 
 
-def hashed(key: np.ndarray, position: np.ndarray, name: str) -> np.ndarray:
+def hashed(key: object, position: object, name: str) -> np.ndarray:
     """A screened candidate's draw ``name`` (z_: normal, e_: exponential, u_: uniform), from
     stream ``HASHED.index(name)``."""
     stream = HASHED.index(name)

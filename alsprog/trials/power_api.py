@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from itertools import pairwise, product
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -118,7 +119,7 @@ def power(
         parts = run_grid(
             partial(_chunk_cell, design, chosen, root), cells, 0, scheduler, progress=done
         )
-        results = parts.drop(columns=["cell", "first", "stop"])
+        results = cast(pd.DataFrame, parts).drop(columns=["cell", "first", "stop"])
     return power_from_results(results, design.alpha)
 
 
@@ -213,7 +214,7 @@ def sample_size(
 
 
 def _schoenfeld(design, endpoint, n, tried: dict, target_power):
-    parts = getattr(design.effect, "components", ())
+    parts: tuple = getattr(design.effect, "components", ())
     if endpoint not in SURVIVAL_ENDPOINTS or len(parts) != 1 or parts[0].kind != "hazard_ratio":
         return None, None
     ratio = float(parts[0].value)
@@ -275,7 +276,10 @@ def power_grid(
     cells = [dict(zip(vary, v, strict=True)) for v in product(*vary.values())]
     for cell in cells:
         replace(design, **cell)  # check every cell up front (one-line InputError)
-    table = run_grid(partial(_power_cell, design, replicates, chosen), cells, seed, scheduler)
+    table = cast(
+        pd.DataFrame,
+        run_grid(partial(_power_cell, design, replicates, chosen), cells, seed, scheduler),
+    )
     if "effect" in vary:
         table["effect"] = table["effect"].map(_label)
     return table

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -118,20 +119,21 @@ def analyse_arrays(
     """``analyse`` on data already checked and in arrays (``Patients``, ``Visits``), with
     ``chosen`` endpoints in canonical order (``check_endpoints``); the same output."""
     slopes = slope_arrays if slope_method == "two_stage" else slope_mixed_arrays
+    seen = cast(Visits, visit_arrays)  # the function endpoints are chosen only with visits
     shared = lru_cache(maxsize=1)(lambda: risk_sets(arrays))  # log-rank and Cox: one table
     engines = {
         "logrank": lambda: logrank_arrays(arrays, alpha, shared()),
         "cox": lambda: cox_arrays(arrays, alpha, ties, shared()),
         "ancova_24w": lambda: ancova_arrays(
             arrays,
-            visit_arrays,
+            seen,
             week=week,
             window_weeks=window_weeks,
             missing=missing,
             alpha=alpha,
         ),
-        "slope": lambda: slopes(arrays, visit_arrays, alpha),
-        "cafs": lambda: cafs_arrays(arrays, visit_arrays, alpha),
+        "slope": lambda: slopes(arrays, seen, alpha),
+        "cafs": lambda: cafs_arrays(arrays, seen, alpha),
     }
     frames = [engines[name]() for name in chosen]
     result = pd.concat(frames, ignore_index=True)[list(RESULT_COLUMNS)]

@@ -126,7 +126,7 @@ def fit_slope_mixed(
 
 def slope_mixed_arrays(patients: Patients, visits: Visits, alpha: float = 0.05) -> pd.DataFrame:
     """The mixed-model slope difference of each replicate, one fit per replicate."""
-    rows = []
+    rows: list[tuple[float, ...]] = []
     replicate = patients.replicate[visits.patient]
     for code in range(patients.n_replicates):
         keep = replicate == code

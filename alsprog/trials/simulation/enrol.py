@@ -285,7 +285,8 @@ def _prefiltered(context: Context, blocks: np.ndarray, owner: list, origin: list
 
 def _screen_joined(context, kept: list, sources) -> Screened:
     if len(kept) == 1:
-        return _screen_kept(context, *kept[0], sources)
+        u, d, trial, position = kept[0]
+        return _screen_kept(context, u, d, trial, position, sources)
     u = np.concatenate([k[0] for k in kept], axis=1)
     d, trial, position = (np.concatenate([k[i] for k in kept]) for i in (1, 2, 3))
     return _screen_kept(context, u, d, trial, position, sources)
