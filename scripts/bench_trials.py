@@ -182,7 +182,7 @@ def simulated_trials(replicates: int, grid: bool) -> None:
 
     from alsprog.effects import HazardRatio, edaravone, riluzole
     from alsprog.simulation.cohort import simulate_cohort
-    from alsprog.trials.analysis.inputs import WEEKS_PER_YEAR
+    from alsprog.trials.analysis.inputs import CALENDAR_WEEKS_PER_YEAR
     from alsprog.trials.power_api import power, power_grid
     from alsprog.trials.simulation.design import TrialDesign
     from alsprog.trials.simulation.simulate import simulate_trial
@@ -254,7 +254,7 @@ def simulated_trials(replicates: int, grid: bool) -> None:
     n5 = max(1, replicates // 10)
     scale5 = 1000 / n5
     label5 = "" if scale5 == 1 else f" ({n5} run, x{scale5:g})"
-    weeks48 = TrialDesign(300, effect=edaravone(), followup_years=48 / WEEKS_PER_YEAR)
+    weeks48 = TrialDesign(300, effect=edaravone(), followup_years=48 / CALENDAR_WEEKS_PER_YEAR)
     endpoints = ("logrank", "cox", "ancova_24w", "slope", "cafs")
     simulated, analysed, _ = _simulated_pipeline(weeks48, n5, endpoints)
     record(

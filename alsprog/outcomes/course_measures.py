@@ -25,7 +25,9 @@ import pandas as pd
 
 from alsprog.interventions.core import at_enrolment
 
-WEEKS_PER_YEAR = 52.0
+WEEKS_PER_52_WEEK_YEAR = (
+    52.0  # the selection's weeks as years (12 weeks = 3 months), not 365.25 / 7
+)
 VISIT_WEEKS = 12.0  # visits every 12 weeks from entry: weeks 24 and 48 are visits 2 and 4
 ALSFRS_WEEKS = (24.0, 48.0)
 KINGS_STAGES = (2, 3, 4)
@@ -40,7 +42,7 @@ def _simulate(n: int, seed: int, phenotype: str, effect: Any, **options: Any) ->
 
 
 def _visit_months(weeks: float) -> float:
-    return 12.0 * weeks / WEEKS_PER_YEAR
+    return 12.0 * weeks / WEEKS_PER_52_WEEK_YEAR
 
 
 def _paired(values: np.ndarray) -> tuple[float, float]:
@@ -66,7 +68,9 @@ def alsfrs_r_rows(effect: Any, phenotype: str, seed: int, n: int) -> list[dict]:
         a, b = _visit_scores(treated, weeks), _visit_scores(control, weeks)
         both = a.index.intersection(b.index)
         value, se = _paired((a[both] - b[both]).to_numpy())
-        rows.append(_row("alsfrs_r_difference", weeks / WEEKS_PER_YEAR, value, "points", se))
+        rows.append(
+            _row("alsfrs_r_difference", weeks / WEEKS_PER_52_WEEK_YEAR, value, "points", se)
+        )
     return rows
 
 
@@ -140,7 +144,7 @@ def selected_trial_population(effect: Any, n: int, seed: int) -> pd.DataFrame:
     from alsprog.simulation.settings import ITEMS
     from alsprog.simulation.visits import block_visits
 
-    observation = VISIT_WEEKS / WEEKS_PER_YEAR
+    observation = VISIT_WEEKS / WEEKS_PER_52_WEEK_YEAR
     interval_months = _visit_months(VISIT_WEEKS)
     control_plan = plan(
         PATIENTS_PER_BLOCK, seed, entry="onset", visit_interval_months=interval_months

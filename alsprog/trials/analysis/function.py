@@ -15,8 +15,8 @@ from scipy import special
 
 from alsprog.errors import InputError, check_finite, check_probability
 from alsprog.trials.analysis.inputs import (
-    WEEKS_PER_MONTH,
-    WEEKS_PER_YEAR,
+    CALENDAR_WEEKS_PER_MONTH,
+    CALENDAR_WEEKS_PER_YEAR,
     Patients,
     Visits,
     group_sort,
@@ -127,7 +127,9 @@ def ancova_arrays(
     """ANCOVA of the change at ``week`` in every replicate; see ``ancova_24w``."""
     n = patients.n_replicates
     value = _value_at_week(patients, visits, week, window_weeks)
-    died_before = patients.event & (patients.time * WEEKS_PER_YEAR < week) & np.isnan(value)
+    died_before = (
+        patients.event & (patients.time * CALENDAR_WEEKS_PER_YEAR < week) & np.isnan(value)
+    )
     if missing == "locf":
         value = np.where(np.isnan(value), _last_before(patients, visits, week), value)
     change = value - visits.baseline
@@ -226,7 +228,7 @@ def ancova_24w(
 def patient_slopes(patients: Patients, visits: Visits) -> np.ndarray:
     """Each patient's least-squares ALSFRS-R slope (points per month); NaN with < 2 visits."""
     size = patients.time.size
-    months = visits.weeks / WEEKS_PER_MONTH
+    months = visits.weeks / CALENDAR_WEEKS_PER_MONTH
 
     def total(values: np.ndarray | None) -> np.ndarray:
         return np.bincount(visits.patient, values, minlength=size)

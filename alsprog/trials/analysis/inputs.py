@@ -21,8 +21,12 @@ import pandas as pd
 from alsprog.errors import InputError
 
 ARMS = ("control", "treatment")
-WEEKS_PER_YEAR = 365.25 / 7
-WEEKS_PER_MONTH = WEEKS_PER_YEAR / 12
+# Weeks on study against years on study: the calendar (Julian) year of 365.25 days, so 4.348
+# weeks a month. Not the 52-week year of population.covariates (4.333 weeks a month, how the
+# delay's hazard ratio per 12 weeks is read) or of outcomes.course_measures: unifying them would
+# change every trial or every covariate hazard ratio, so each is named by what it means.
+CALENDAR_WEEKS_PER_YEAR = 365.25 / 7
+CALENDAR_WEEKS_PER_MONTH = CALENDAR_WEEKS_PER_YEAR / 12
 SURVIVAL_COLUMNS = ("arm", "time_on_study", "event")
 VISIT_COLUMNS = ("patient_id", "arm", "weeks_on_study", "alsfrs_r")
 

@@ -20,7 +20,7 @@ from scipy import special
 
 from alsprog.errors import FitError, check_probability
 from alsprog.trials.analysis.inputs import (
-    WEEKS_PER_MONTH,
+    CALENDAR_WEEKS_PER_MONTH,
     Patients,
     Visits,
     patients_arrays,
@@ -132,7 +132,7 @@ def slope_mixed_arrays(patients: Patients, visits: Visits, alpha: float = 0.05) 
         keep = replicate == code
         result = fit_slope_mixed(
             visits.patient[keep],
-            visits.weeks[keep] / WEEKS_PER_MONTH,
+            visits.weeks[keep] / CALENDAR_WEEKS_PER_MONTH,
             visits.score[keep],
             patients.treatment[visits.patient[keep]],
             alpha=alpha,

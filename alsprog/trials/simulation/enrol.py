@@ -37,7 +37,7 @@ from alsprog.simulation.screening import (
     alive_other_cause,
     candidates,
 )
-from alsprog.trials.analysis.inputs import WEEKS_PER_MONTH
+from alsprog.trials.analysis.inputs import CALENDAR_WEEKS_PER_MONTH
 from alsprog.trials.simulation.design import TrialDesign, trial_data
 from alsprog.trials.simulation.followup import baseline_eligible
 
@@ -105,7 +105,7 @@ def _cached_context(design: TrialDesign) -> Context:
 
 def _context(design: TrialDesign) -> Context:
     criteria = design.criteria
-    interval = design.visit_interval_weeks / WEEKS_PER_MONTH
+    interval = design.visit_interval_weeks / CALENDAR_WEEKS_PER_MONTH
     base = plan(1, 0, phenotype=design.phenotype, entry="onset", visit_interval_months=interval)
     cells = tuple(model for arm in base.arms for _, _, model in arm.sites)
     needs_course = any(
