@@ -25,7 +25,7 @@ def _simulation_parts(n: int) -> tuple[float, float]:
     for index in range(-(-n // PATIENTS_PER_BLOCK)):
         size = min(PATIENTS_PER_BLOCK, n - index * PATIENTS_PER_BLOCK)
         start = time.perf_counter()
-        block = draw_block(p.arms, p.seed, index, size, p.settings, p.correlation, p.parts)
+        block = draw_block(p.subgroups, p.seed, index, size, p.settings, p.correlation, p.parts)
         middle = time.perf_counter()
         built = Course.build(block.course, p.settings, p.parts)
         true_scores(built, block.latent_diagnosis_time)

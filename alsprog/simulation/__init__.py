@@ -7,7 +7,7 @@ spawn key and the one counter-based hash, the stream order written down: part of
 contract), ``patient_draws`` (the frozen records of draws: ``CourseDraws``, what a course is
 built from, and ``PatientDraws``, a cohort block's patients), ``settings`` (the figures of
 ``data/simulation.toml``), ``piecewise`` (an effect's components as time-varying multipliers:
-hazard ratios, slowed clocks), ``arms`` (the phenotype mix a cohort draws from: each phenotype
+hazard ratios, slowed clocks), ``subgroups`` (the phenotype mix a cohort draws from: each phenotype
 with its share, sites and models), ``patients`` (demographics, death times, the
 copula-linked progression rate), ``screening`` (who is diagnosed and alive at a time, from
 forward hazards, for trials), ``course`` (the ALSFRS-R items over time), ``staging`` (King's,

@@ -16,12 +16,12 @@ import pandas as pd
 from alsprog.errors import InputError
 from alsprog.models.base import SurvivalModel
 from alsprog.population.lifetable import DEFAULT_TABLE, SEXES
-from alsprog.simulation.arms import Arm, resolve_arms
 from alsprog.simulation.course import Course
 from alsprog.simulation.patients import PATIENTS_PER_BLOCK, draw_block
 from alsprog.simulation.piecewise import effect_components
 from alsprog.simulation.settings import SITES, CourseSettings, default_visit_interval_months
 from alsprog.simulation.staging import MILESTONE_COLUMNS, milestone_times
+from alsprog.simulation.subgroups import Subgroup, resolve_subgroups
 from alsprog.simulation.visits import block_visits, domain_scores, total_score, true_scores
 
 PATIENT_COLUMNS = (
@@ -54,7 +54,7 @@ class Plan:
 
     n: int
     seed: int
-    arms: tuple[Arm, ...]
+    subgroups: tuple[Subgroup, ...]
     entry: str
     followup_years: float
     dropout_per_year: float
@@ -189,8 +189,10 @@ def plan(
             "pass a correlation strictly between -1 and 1"
         )
     parts = effect_components(effect)
-    arms = resolve_arms(phenotype, model, background, settings)
-    return Plan(int(n), int(seed), arms, entry, followup, dropout, interval, rho, parts, settings)
+    subgroups = resolve_subgroups(phenotype, model, background, settings)
+    return Plan(
+        int(n), int(seed), subgroups, entry, followup, dropout, interval, rho, parts, settings
+    )
 
 
 def _number(name: str, value: object) -> float:
@@ -243,7 +245,9 @@ def make_block(
     """Block ``index`` cut to its first ``size`` patients. ``reference`` (optional, one time
     per patient, years from onset) is what ``from_diagnosis`` effects count from instead of
     each diagnosis (see ``draw_block``); trials pass each candidate's enrolment."""
-    draws = draw_block(p.arms, p.seed, index, size, p.settings, p.correlation, p.parts, reference)
+    draws = draw_block(
+        p.subgroups, p.seed, index, size, p.settings, p.correlation, p.parts, reference
+    )
     course = Course.build(draws.course, p.settings, p.parts, reference)
     disease, other = draws.disease_time, draws.other_time
     death = np.minimum(disease, other)
@@ -283,7 +287,7 @@ def make_block(
     drawn = size if rows.size < keep_at_most or not rows.size else int(rows[-1]) + 1
     categories = {
         "sex": SEXES,
-        "phenotype": tuple(a.name for a in p.arms),
+        "phenotype": tuple(a.name for a in p.subgroups),
         "onset_site": SITES,
         "death_cause": CAUSES,
     }

@@ -203,7 +203,7 @@ def simulate_cohort(
         "n": request.n,
         "n_drawn": int(sum(b.drawn for b in parts)),
         "seed": request.seed,
-        "phenotypes": {a.name: a.share for a in request.arms},
+        "phenotypes": {a.name: a.share for a in request.subgroups},
         "entry": request.entry,
         "followup_years": request.followup_years,
         "dropout_per_year": request.dropout_per_year,
@@ -213,7 +213,7 @@ def simulate_cohort(
     }
     return Cohort(
         patients=patients,
-        models={a.name: a.curve for a in request.arms},
+        models={a.name: a.curve for a in request.subgroups},
         settings=settings,
         _plan=request,
         _blocks=parts,

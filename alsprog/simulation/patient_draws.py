@@ -52,7 +52,7 @@ class CourseDraws:
 class PatientDraws:
     """The first ``size`` patients of a cohort block (arrays over patients).
 
-    phenotype : index into the cohort's phenotype mix (``Plan.arms``).
+    phenotype : index into the cohort's phenotype mix (``Plan.subgroups``).
     age_at_onset : years. sex : int8, 0 male, 1 female (``SEXES``).
     diagnosis_delay_months : months from onset to diagnosis.
     disease_time, untreated_disease_time, other_time : death times by cause, years from

@@ -18,11 +18,11 @@ import numpy as np
 from scipy.special import ndtri
 
 from alsprog.population.lifetable import SEXES
-from alsprog.simulation.arms import Arm
 from alsprog.simulation.patient_draws import CourseDraws, PatientDraws
 from alsprog.simulation.piecewise import multiplier, time_ratio
 from alsprog.simulation.random_streams import block_draws, block_generators
 from alsprog.simulation.settings import SITES, CourseSettings
+from alsprog.simulation.subgroups import Subgroup
 
 # patients per random-number block (fixed: the output never depends on how blocks are grouped)
 PATIENTS_PER_BLOCK = 16_384
@@ -61,7 +61,7 @@ class DiseaseHazard:
 
 
 def draw_block(
-    arms: tuple[Arm, ...],
+    subgroups: tuple[Subgroup, ...],
     seed: int,
     block: int,
     size: int,
@@ -79,23 +79,23 @@ def draw_block(
     """
     _, rng, key = block_generators(seed, block)
     draws = block_draws(rng, PATIENTS_PER_BLOCK, size)
-    arm_of = _choose(draws["u_arm"], [a.share for a in arms])
+    subgroup_of = _choose(draws["u_phenotype"], [a.share for a in subgroups])
     age, sex, delay = np.empty(size), np.empty(size, dtype=np.int8), np.empty(size)
     populations: dict = {}
-    for j, arm in enumerate(arms):  # each population from the same stream: common draws
-        mine = arm_of == j
-        if arm.population not in populations:
+    for j, subgroup in enumerate(subgroups):  # each population from the same stream: common draws
+        mine = subgroup_of == j
+        if subgroup.population not in populations:
             generator = block_generators(seed, block)[0]
-            populations[arm.population] = arm.population.sample(PATIENTS_PER_BLOCK, generator).iloc[
-                :size
-            ]
-        frame = populations[arm.population]
+            populations[subgroup.population] = subgroup.population.sample(
+                PATIENTS_PER_BLOCK, generator
+            ).iloc[:size]
+        frame = populations[subgroup.population]
         age[mine] = frame["age_at_onset"].to_numpy()[mine]
         sex[mine] = (frame["sex"].to_numpy() != SEXES[0])[mine]
         delay[mine] = frame["delay_months"].to_numpy()[mine]
 
     cell_of, cells, site, hazard_ratio, rate_median = phenotype_cells(
-        arms, arm_of, draws["u_site"], age, delay
+        subgroups, subgroup_of, draws["u_site"], age, delay
     )
     diagnosis = delay / 12.0
 
@@ -104,7 +104,7 @@ def draw_block(
     untreated = base.inverse(draws["e_disease"], np.arange(size))
     e = draws["e_disease"]
     disease = treated_disease_times(base, e, untreated, parts, diagnosis, reference)
-    other = _other_cause_times(arms, arm_of, age, sex, draws["e_other"])
+    other = _other_cause_times(subgroups, subgroup_of, age, sex, draws["e_other"])
 
     rate = _progression_rate(
         draws["e_disease"], draws["z_rate"], rate_median, correlation, settings
@@ -121,7 +121,7 @@ def draw_block(
         u_tracheostomy=draws["u_tracheostomy"],
     )
     return PatientDraws(
-        phenotype=arm_of,
+        phenotype=subgroup_of,
         age_at_onset=age,
         sex=sex,
         diagnosis_delay_months=delay,
@@ -135,25 +135,25 @@ def draw_block(
     )
 
 
-def phenotype_cells(arms, arm_of, u_site, age, delay) -> tuple:
+def phenotype_cells(subgroups, subgroup_of, u_site, age, delay) -> tuple:
     """Each patient's onset site and disease model (a cell of ``cells``), hazard ratio from the
     prognostic factors and median progression rate: (cell_of, cells, site, hazard_ratio,
     rate_median)."""
-    size = arm_of.size
+    size = subgroup_of.size
     cells: list = []
     cell_of, site = np.empty(size, dtype=np.intp), np.empty(size, dtype=np.int8)
     hazard_ratio, rate_median = np.ones(size), np.empty(size)
-    for j, arm in enumerate(arms):
-        mine = slice(None) if len(arms) == 1 else arm_of == j  # a slice: no copies
-        pick = _choose(u_site[mine], [s for _, s, _ in arm.sites])
-        onsets = np.array([SITES.index(onset) for onset, _, _ in arm.sites], dtype=np.int8)
+    for j, subgroup in enumerate(subgroups):
+        mine = slice(None) if len(subgroups) == 1 else subgroup_of == j  # a slice: no copies
+        pick = _choose(u_site[mine], [s for _, s, _ in subgroup.sites])
+        onsets = np.array([SITES.index(onset) for onset, _, _ in subgroup.sites], dtype=np.int8)
         site_mine = onsets.take(pick)
         cell_mine = pick + len(cells)
-        cells.extend(model for _, _, model in arm.sites)
+        cells.extend(model for _, _, model in subgroup.sites)
         site[mine], cell_of[mine] = site_mine, cell_mine
-        if arm.effects is not None:
-            hazard_ratio[mine] = arm.effects.hazard_ratio(age[mine], delay[mine])
-        rate_median[mine] = arm.rate_median
+        if subgroup.effects is not None:
+            hazard_ratio[mine] = subgroup.effects.hazard_ratio(age[mine], delay[mine])
+        rate_median[mine] = subgroup.rate_median
     return cell_of, tuple(cells), site, hazard_ratio, rate_median
 
 
@@ -220,18 +220,18 @@ def _choose(u: np.ndarray, shares: list[float]) -> np.ndarray:
     return np.minimum(np.searchsorted(edges, u, side="right"), len(shares) - 1)
 
 
-def _other_cause_times(arms, arm_of, age, sex, e_other) -> np.ndarray:
+def _other_cause_times(subgroups, subgroup_of, age, sex, e_other) -> np.ndarray:
     """Deaths from ordinary causes (years from onset; inf without a life table)."""
     out = np.full(age.size, np.inf)
-    for j, arm in enumerate(arms):
-        if arm.table is None:
+    for j, subgroup in enumerate(subgroups):
+        if subgroup.table is None:
             continue
         for row in range(len(SEXES)):
-            mine = (arm_of == j) & (sex == row)
+            mine = (subgroup_of == j) & (sex == row)
             if not mine.any():
                 continue
-            start = arm.table._cumulative_hazard_between(0.0, age[mine], row)
-            at = arm.table._age_at_cumulative_hazard(start + e_other[mine], row)
+            start = subgroup.table._cumulative_hazard_between(0.0, age[mine], row)
+            at = subgroup.table._age_at_cumulative_hazard(start + e_other[mine], row)
             out[mine] = np.maximum(at - age[mine], 0.0)
     return out
 

@@ -56,7 +56,7 @@ CANDIDATE_UNIFORMS = 8  # per candidate: screen, phenotype, site, 2 for normals,
 CANDIDATES_PER_DRAW = 512  # trial candidates drawn together: (CANDIDATE_UNIFORMS, 512)
 
 BLOCK_DRAWS = (  # the patient stream of a cohort block, in drawing order (see above)
-    "u_arm",
+    "u_phenotype",
     "u_site",
     "e_disease",
     "e_other",

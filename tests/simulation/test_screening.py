@@ -14,7 +14,7 @@ from alsprog.simulation.screening import DiseaseBrackets, Prefilter, alive_other
 
 
 def _draw(phenotype, n, seed):
-    arms = plan(1, 0, phenotype=phenotype).arms
+    arms = plan(1, 0, phenotype=phenotype).subgroups
     u = np.random.default_rng(seed).random((CANDIDATE_UNIFORMS, n))
     return arms, u, candidates(arms, u)
 
@@ -26,7 +26,9 @@ def test_the_forward_alive_check_agrees_with_the_inverted_death_times(phenotype,
     cells = people.cells
     rows = np.arange(d.size)
     disease = people.disease().inverse(people.e_disease, rows)
-    other = _other_cause_times(arms, people.arm, people.age_at_onset, people.sex, people.e_other)
+    other = _other_cause_times(
+        arms, people.subgroup, people.age_at_onset, people.sex, people.e_other
+    )
     exact_disease, exact_other = disease > d, other > d
     brackets = DiseaseBrackets.build(cells, horizon)
     forward_disease = brackets.alive(people, d)
@@ -75,5 +77,7 @@ def test_candidates_have_the_population_demographics():
 def test_mnd_candidates_split_by_phenotype_share():
     arms, _, people = _draw("mnd", 100_000, 3)
     for j, arm in enumerate(arms):
-        share = (people.arm == j).mean()
-        assert abs(share - arm.share) < 4 * np.sqrt(arm.share * (1 - arm.share) / people.arm.size)
+        share = (people.subgroup == j).mean()
+        assert abs(share - arm.share) < 4 * np.sqrt(
+            arm.share * (1 - arm.share) / people.subgroup.size
+        )

@@ -38,12 +38,12 @@ def _reference_enrolment(design: TrialDesign, seed: int, count: int) -> pd.DataF
     context = make_context(design)
     sources = trial_sources(seed)
     u = candidate_uniforms(sources, count)
-    people = candidates(context.plan.arms, u)
+    people = candidates(context.plan.subgroups, u)
     d = u[0] * context.horizon
     rows = np.arange(count)
     disease = people.disease().inverse(people.e_disease, rows)
     other = _other_cause_times(
-        context.plan.arms, people.arm, people.age_at_onset, people.sex, people.e_other
+        context.plan.subgroups, people.subgroup, people.age_at_onset, people.sex, people.e_other
     )
     position = rows.astype(np.uint64)
     keys = (np.full(count, sources.draw_key), position)

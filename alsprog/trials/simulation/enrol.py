@@ -107,7 +107,7 @@ def _context(design: TrialDesign) -> Context:
     criteria = design.criteria
     interval = design.visit_interval_weeks / CALENDAR_WEEKS_PER_MONTH
     base = plan(1, 0, phenotype=design.phenotype, entry="onset", visit_interval_months=interval)
-    cells = tuple(model for arm in base.arms for _, _, model in arm.sites)
+    cells = tuple(model for group in base.subgroups for _, _, model in group.sites)
     needs_course = any(
         v is not None for v in (criteria.min_alsfrs_r, criteria.min_item_score, criteria.dfs_range)
     )
@@ -122,7 +122,7 @@ def _context(design: TrialDesign) -> Context:
         share,
         (design.n_control, design.n_treatment),
         brackets,
-        Prefilter.build(base.arms, brackets),
+        Prefilter.build(base.subgroups, brackets),
         needs_course,
         1.0,
     )
@@ -147,11 +147,11 @@ class Screened:
 
 def _screen_kept(context: Context, u, d, trial, position, sources) -> Screened:
     """Screen candidates the prefilter kept (uniforms ``u``, screening times ``d``)."""
-    people = candidates(context.plan.arms, u)
+    people = candidates(context.plan.subgroups, u)
     alive = (people.diagnosis_time <= d) & context.brackets.alive(people, d)
     rows = np.flatnonzero(alive)
     people, d = people.take(rows), d[rows]
-    kept = np.flatnonzero(alive_other_cause(context.plan.arms, people, d))
+    kept = np.flatnonzero(alive_other_cause(context.plan.subgroups, people, d))
     people, d = people.take(kept), d[kept]
     rows = rows[kept]
     trial, position = trial[rows], position[rows].astype(np.uint64)

@@ -149,7 +149,7 @@ def follow_up(context, enrolled, parts: tuple, *, exact: bool) -> FollowUp:
     trt = np.flatnonzero(treated)
     if trt.size:
         alive[trt] = _alive_treated(context.brackets, parts, people.take(trt), d[trt], censor[trt])
-    other_alive = alive_other_cause(context.plan.arms, people, censor)
+    other_alive = alive_other_cause(context.plan.subgroups, people, censor)
     alive &= other_alive
     event = ~alive
     need = np.arange(n) if exact else np.flatnonzero(event)
@@ -178,7 +178,11 @@ def follow_up(context, enrolled, parts: tuple, *, exact: bool) -> FollowUp:
     other = np.full(need.size, np.inf)
     rows = np.arange(need.size) if exact else np.flatnonzero(~other_alive[need])
     other[rows] = _other_cause_times(
-        context.plan.arms, sub.arm[rows], sub.age_at_onset[rows], sub.sex[rows], sub.e_other[rows]
+        context.plan.subgroups,
+        sub.subgroup[rows],
+        sub.age_at_onset[rows],
+        sub.sex[rows],
+        sub.e_other[rows],
     )
     full = {name: np.full(n, np.nan) for name in ("disease", "death")}
     full["disease"][need], full["death"][need] = disease, np.minimum(disease, other)

@@ -168,12 +168,12 @@ def _patients_frame(context, enrolled, follow) -> pd.DataFrame:
         times = milestone_times(course, follow.death_time[rows])
         for name in MILESTONE_COLUMNS:
             milestones[name][rows] = times[name]
-    arms = context.plan.arms
+    subgroups = context.plan.subgroups
     columns = {
         "patient_id": e.patient_id,
         "sex": pd.Categorical.from_codes(people.sex, SEXES),
         "age_at_onset": people.age_at_onset,
-        "phenotype": pd.Categorical.from_codes(people.arm, [a.name for a in arms]),
+        "phenotype": pd.Categorical.from_codes(people.subgroup, [a.name for a in subgroups]),
         "onset_site": pd.Categorical.from_codes(people.onset_site, SITES),
         "diagnosis_delay_months": people.diagnosis_delay_months,
         "diagnosis_time": dx,
