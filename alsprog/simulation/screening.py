@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from alsprog.population.covariates import MAX_AGE, MIN_AGE
-from alsprog.simulation.patients import DiseaseHazard, _choose, phenotype_cells
+from alsprog.simulation.sampler import DiseaseHazard, choose, phenotype_cells
 from alsprog.simulation.subgroups import Subgroup
 
 GRID = 8192  # points bracketing each disease cumulative hazard over the screening horizon
@@ -81,7 +81,7 @@ def candidates(subgroups: tuple[Subgroup, ...], uniforms: np.ndarray) -> Candida
     cos = np.cos((2.0 * np.pi) * u[4])
     sin = np.sqrt(np.maximum(1.0 - cos * cos, 0.0))
     z_age, z_delay = radius * cos, np.copysign(radius, 0.5 - u[4]) * sin  # sin < 0 past pi
-    subgroup_of = _choose(u[1], [a.share for a in subgroups])
+    subgroup_of = choose(u[1], [a.share for a in subgroups])
     n = u.shape[1]
     age, sex, delay = np.empty(n), np.empty(n, dtype=np.int8), np.empty(n)
     for j, subgroup in enumerate(subgroups):
@@ -195,7 +195,7 @@ class Prefilter:
     hazard_ratio_low: np.ndarray  # (RADIUS_BINS * ANGLE_BINS,): hr_low per bin of (u3, u4)
     diagnosis_low: np.ndarray  # (RADIUS_BINS * ANGLE_BINS,): smallest diagnosis time, as u0
     cumulative_low: np.ndarray  # (sites * (GRID + 1),): H_low (1 - MARGIN), -1: too small
-    site_edges: tuple[float, ...]  # u2 picks the site (and disease model) as ``_choose``
+    site_edges: tuple[float, ...]  # u2 picks the site (and disease model) as ``sampler.choose``
 
     @classmethod
     def build(cls, subgroups: tuple[Subgroup, ...], brackets: DiseaseBrackets) -> Prefilter | None:

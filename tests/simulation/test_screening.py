@@ -8,8 +8,8 @@ import pytest
 from scipy import stats
 
 from alsprog.simulation.blocks import plan
-from alsprog.simulation.patients import _other_cause_times
 from alsprog.simulation.random_streams import CANDIDATE_UNIFORMS
+from alsprog.simulation.sampler import other_cause_times
 from alsprog.simulation.screening import DiseaseBrackets, Prefilter, alive_other_cause, candidates
 
 
@@ -26,7 +26,7 @@ def test_the_forward_alive_check_agrees_with_the_inverted_death_times(phenotype,
     cells = people.cells
     rows = np.arange(d.size)
     disease = people.disease().inverse(people.e_disease, rows)
-    other = _other_cause_times(
+    other = other_cause_times(
         arms, people.subgroup, people.age_at_onset, people.sex, people.e_other
     )
     exact_disease, exact_other = disease > d, other > d

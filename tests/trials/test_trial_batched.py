@@ -12,13 +12,13 @@ import pytest
 
 from alsprog.effects import HazardRatio, SlopeReduction, TimeRatio, edaravone, riluzole
 from alsprog.interventions.core import at_enrolment
-from alsprog.simulation.patients import (
-    _other_cause_times,
-    constant_ratio_from_reference,
-    treated_disease_times,
-)
 from alsprog.simulation.piecewise import multiplier
 from alsprog.simulation.random_streams import hashed, hashed_normal
+from alsprog.simulation.sampler import (
+    constant_ratio_from_reference,
+    other_cause_times,
+    treated_disease_times,
+)
 from alsprog.simulation.screening import candidates
 from alsprog.simulation.settings import ITEMS
 from alsprog.trials.analysis.endpoints import ENDPOINTS, analyse, analyse_arrays
@@ -42,7 +42,7 @@ def _reference_enrolment(design: TrialDesign, seed: int, count: int) -> pd.DataF
     d = u[0] * context.horizon
     rows = np.arange(count)
     disease = people.disease().inverse(people.e_disease, rows)
-    other = _other_cause_times(
+    other = other_cause_times(
         context.plan.subgroups, people.subgroup, people.age_at_onset, people.sex, people.e_other
     )
     position = rows.astype(np.uint64)

@@ -21,14 +21,14 @@ from scipy.special import ndtr, ndtri
 
 from alsprog.simulation.course import Course
 from alsprog.simulation.patient_draws import CourseDraws
-from alsprog.simulation.patients import (
-    _other_cause_times,
-    _progression_rate,
-    constant_ratio_from_reference,
-    treated_disease_times,
-)
 from alsprog.simulation.piecewise import multiplier, time_ratio
 from alsprog.simulation.random_streams import hashed, hashed_uniform
+from alsprog.simulation.sampler import (
+    constant_ratio_from_reference,
+    other_cause_times,
+    progression_rate,
+    treated_disease_times,
+)
 from alsprog.simulation.screening import Candidates, alive_other_cause
 from alsprog.simulation.settings import ITEMS
 
@@ -40,7 +40,7 @@ def course_of(context, people: Candidates, disease_time, keys, parts=(), referen
     draw_key, position = keys
     settings = context.plan.settings
     z_rate = hashed(draw_key, position, "z_rate")
-    rate = _progression_rate(
+    rate = progression_rate(
         people.e_disease, z_rate, people.rate_median, context.plan.correlation, settings
     )
     draws = CourseDraws(
@@ -177,7 +177,7 @@ def follow_up(context, enrolled, parts: tuple, *, exact: bool) -> FollowUp:
     # ordinary causes killed by the censoring time (for the rest it is later: inf here)
     other = np.full(need.size, np.inf)
     rows = np.arange(need.size) if exact else np.flatnonzero(~other_alive[need])
-    other[rows] = _other_cause_times(
+    other[rows] = other_cause_times(
         context.plan.subgroups,
         sub.subgroup[rows],
         sub.age_at_onset[rows],

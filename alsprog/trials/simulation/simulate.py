@@ -44,7 +44,7 @@ from alsprog.errors import InputError
 from alsprog.interventions.core import at_enrolment
 from alsprog.population.lifetable import SEXES
 from alsprog.simulation.blocks import CAUSES
-from alsprog.simulation.patients import _progression_rate
+from alsprog.simulation.sampler import progression_rate
 from alsprog.simulation.settings import DOMAINS, ITEMS, SITES
 from alsprog.simulation.staging import (
     MILESTONE_COLUMNS,
@@ -197,7 +197,7 @@ def _rates(context, e) -> np.ndarray:
     z_rate = hashed(e.draw_key, e.position, "z_rate")
     people = e.people
     plan = context.plan
-    return _progression_rate(
+    return progression_rate(
         people.e_disease, z_rate, people.rate_median, plan.correlation, plan.settings
     )
 
