@@ -28,7 +28,7 @@ def calibrated_names() -> list[str]:
     return [
         n
         for n in library.NAMES
-        if n not in library.DERIVED and library._spec(n).get("structure") != "scaled"
+        if n not in library.DERIVED and library._spec(n).structure != "scaled"
     ]
 
 

@@ -32,7 +32,7 @@ FLOW = (
     "report",
     "cli",
 )
-GROUND = {"errors"}
+GROUND = {"errors", "data"}
 MAX_LINES = 400
 
 

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
 from functools import cache
-from importlib import resources
+from typing import Any
 
 import numpy as np
 
-from alsprog.population.covariates import phenotype_data
+from alsprog import data
 from alsprog.population.lifetable import LifeTable
 
 CACHE_VERSION = 1  # bump when calibration code changes what a phenotype's numbers are
@@ -36,14 +37,14 @@ def file_name(name: str, table: LifeTable | None) -> str:
 
 def fingerprint(name: str, table: LifeTable | None) -> str:
     """A digest of every input a phenotype's calibration depends on."""
-    data = phenotype_data()
+    figures = data.thaw(data.table("phenotypes.toml"))  # as parsed: the stamps stay valid
     parts = {
         "version": CACHE_VERSION,
         "pool": [POOL_SIZE, POOL_SEED],
         "name": name,
-        "phenotypes": data["phenotype"],  # all of them: a phenotype may borrow from another
-        "population": data["population"],
-        "covariates": data["covariates"],
+        "phenotypes": figures["phenotype"],  # all of them: a phenotype may borrow from another
+        "population": figures["population"],
+        "covariates": figures["covariates"],
         "table": None if table is None else [table.name, np.asarray(table.qx).round(12).tolist()],
     }
     text = json.dumps(parts, sort_keys=True, default=str)
@@ -51,13 +52,11 @@ def fingerprint(name: str, table: LifeTable | None) -> str:
 
 
 @cache
-def cached(name: str, table: LifeTable | None) -> dict | None:
-    """{"point": theta, "draws": [theta or None, ...]} when a fresh shipped file exists."""
-    path = resources.files("alsprog.data").joinpath(file_name(name, table))
-    if not path.is_file():
-        return None
-    content = json.loads(path.read_text("utf-8"))
-    if content.get("fingerprint") != fingerprint(name, table):
+def cached(name: str, table: LifeTable | None) -> Mapping[str, Any] | None:
+    """{"point": theta, "draws": (theta or None, ...)} when a fresh shipped file exists
+    (frozen: tuples in a FrozenDict)."""
+    content = data.json_file(file_name(name, table))
+    if content is None or content.get("fingerprint") != fingerprint(name, table):
         return None
     return content
 
@@ -68,7 +67,7 @@ def pool_indices(n: int, seed: int) -> np.ndarray:
     return rng.permutation(max(POOL_SIZE, n))[:n]
 
 
-def as_vector(values: list[float] | None) -> np.ndarray | None:
+def as_vector(values: Sequence[float] | None) -> np.ndarray | None:
     return None if values is None else np.array([float(v) for v in values])
 
 

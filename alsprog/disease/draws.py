@@ -26,6 +26,7 @@ from alsprog.disease.library import (
     _site_of,
     _spec,
     _table_key,
+    calibration,
     check_phenotype,
 )
 from alsprog.disease.phenotype import Phenotype
@@ -64,9 +65,9 @@ def _uncertainty_draws(
         parent, site = DERIVED[name]
         return tuple(_site_of(p, name, site) for p in _uncertainty_draws(parent, table, n, seed))
     spec = _spec(name)
-    if spec.get("structure") == "scaled":
+    if spec.structure == "scaled":
         return tuple(
-            _scaled(name, spec, p) for p in _uncertainty_draws(spec["scaled_from"], table, n, seed)
+            _scaled(name, spec, p) for p in _uncertainty_draws(spec.scaled_from, table, n, seed)
         )
     draws = []
     for index in draw_cache.pool_indices(n, seed):
@@ -81,13 +82,12 @@ def pool_solution(
 ) -> tuple[Targets, np.ndarray | None]:
     """Pool member ``index`` of a calibrated phenotype: its redrawn figures and its parameter
     vector (None when no model of the family reaches them), from the shipped pool if fresh."""
-    point = _phenotype(name, table)
-    targets = redrawn_targets(point.targets, draw_cache.POOL_SEED, index)
+    info, figures = calibration(_phenotype(name, table))
+    targets = redrawn_targets(figures, draw_cache.POOL_SEED, index)
     shipped = draw_cache.cached(name, table)
     if shipped is not None and index < len(shipped["draws"]):
         return targets, draw_cache.as_vector(shipped["draws"][index])
-    info = point.model.fit_info
-    return targets, recalibrated(info.build, targets, info.unconstrained)
+    return targets, recalibrated(info.rebuild, targets, info.unconstrained_estimate)
 
 
 def _pool_member(name: str, table: LifeTable | None, index: int) -> Phenotype | None:

@@ -29,12 +29,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from alsprog import data
 from alsprog.errors import InputError
 from alsprog.estimation.calibration import LandmarkProblem, bound_gaps
 from alsprog.estimation.targets import Landmark, Targets
 from alsprog.models.base import SurvivalModel
 from alsprog.models.registry import FamilySpec
-from alsprog.population.covariates import phenotype_data
 
 COLUMNS = (
     "parameter",
@@ -61,8 +61,8 @@ class Borrowed:
 
 def settings() -> tuple[float, float]:
     """(figure precision, survival 0-1; range factor) from data/phenotypes.toml."""
-    data = phenotype_data()["identification"]
-    return float(data["figure_precision"]), float(data["range_factor"])
+    figures = data.phenotypes().identification
+    return figures.figure_precision, figures.range_factor
 
 
 def with_fixed(
@@ -70,8 +70,6 @@ def with_fixed(
 ) -> tuple[FamilySpec, Callable[[np.ndarray], np.ndarray]]:
     """``spec`` with the ``borrowed`` parameters fixed: the spec of the remaining ones and the
     map from their theta to the full theta."""
-    if not borrowed:
-        return spec, lambda theta: np.asarray(theta, dtype=float)
     fixed: dict[int, float] = {}
     for item in borrowed:
         if item.parameter not in spec.parameter_names:
@@ -83,24 +81,8 @@ def with_fixed(
         if i < spec.n_logits or not spec.log_scale[i]:
             raise InputError(f"borrow: {item.parameter!r} is not a positive parameter")
         fixed[i] = math.log(item.value)
-    keep = [i for i in range(spec.n_parameters) if i not in fixed]
-
-    def expand(theta: np.ndarray) -> np.ndarray:
-        full = np.empty(spec.n_parameters)
-        full[keep] = theta
-        for i, value in fixed.items():
-            full[i] = value
-        return full
-
-    reduced = FamilySpec(
-        spec.name,
-        tuple(spec.parameter_names[i] for i in keep),
-        lambda theta: spec.build(expand(theta)),
-        lambda med, spread: [np.asarray(s)[keep] for s in spec.starts(med, spread)],
-        tuple(spec.log_scale[i] for i in keep),
-        spec.n_logits,
-    )
-    return reduced, expand
+    reduced = spec.with_fixed(fixed)
+    return reduced, reduced.expand
 
 
 def figure_label(landmark: Landmark) -> str:

@@ -22,18 +22,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from alsprog import data
+from alsprog.data.frozen import FrozenDict
+from alsprog.data.records import PhenotypeSpec
 from alsprog.disease import draw_cache
 from alsprog.disease import identification as audits
 from alsprog.disease.phenotype import Phenotype
+from alsprog.disease.structure import PopulationOf, Sites, population_model
 from alsprog.errors import InputError
 from alsprog.estimation.calibration import LandmarkProblem, landmark_table, starting_summary
 from alsprog.estimation.targets import Landmark, Targets
-from alsprog.models.base import SurvivalModel
-from alsprog.models.fit_info import FitInfo
-from alsprog.models.mixture import Mixture
-from alsprog.models.population import PopulationModel
-from alsprog.models.registry import family_spec
-from alsprog.population.covariates import MAX_AGE, CovariateEffects, Population, phenotype_data
+from alsprog.models.fit_info import FitInfo, fit_info
+from alsprog.models.registry import FamilySpec, family_spec
+from alsprog.population.covariates import MAX_AGE, CovariateEffects, Population
 from alsprog.population.lifetable import DEFAULT_TABLE, LifeTable, life_table, require_ages
 
 NAMES = ("als", "als_limb", "als_bulbar", "als_flail", "pbp", "pma", "pls", "ppbp")
@@ -41,8 +42,8 @@ MAX_DRAWS = 1000  # limit: each draw is a recalibration (60 of ALS take about 10
 DERIVED = {"als_limb": ("als", 0), "als_bulbar": ("als", 1)}  # (calibrated parent, site index)
 
 
-def _spec(name: str) -> dict:
-    return phenotype_data()["phenotype"][name]
+def _spec(name: str) -> PhenotypeSpec:
+    return data.phenotypes().phenotype[name]
 
 
 def check_phenotype(name: str) -> str:
@@ -51,13 +52,9 @@ def check_phenotype(name: str) -> str:
     return name
 
 
-def _targets(name: str, spec: dict) -> Targets:
-    rows = spec.get("landmark", [])
-    landmarks = tuple(
-        Landmark(float(r["t"]), float(r["survival"]), r.get("kind", "equal"), r["source"])
-        for r in rows
-    )
-    return Targets(name, landmarks, float(spec["effective_sample_size"]), spec["description"])
+def _targets(name: str, spec: PhenotypeSpec) -> Targets:
+    landmarks = tuple(Landmark(r.t, r.survival, r.kind, r.source) for r in spec.landmark)
+    return Targets(name, landmarks, spec.effective_sample_size, spec.description)
 
 
 def _table_key(background: str | Path | LifeTable | None) -> LifeTable | None:
@@ -82,86 +79,67 @@ def _phenotype(name: str, table: LifeTable | None) -> Phenotype:
         parent, site = DERIVED[name]
         return _site_of(_phenotype(parent, table), name, site)
     spec = _spec(name)
-    if spec.get("structure") == "scaled":
-        return _scaled(name, spec, _phenotype(spec["scaled_from"], table))
+    if spec.structure == "scaled":
+        return _scaled(name, spec, _phenotype(spec.scaled_from, table))
     shipped = draw_cache.cached(name, table)
     solved = None if shipped is None else draw_cache.as_vector(shipped["point"])
     return _calibrate(name, spec, table, solved=solved)
 
 
-def _population_for(spec: dict) -> tuple[Population, CovariateEffects]:
-    population = Population.default(spec.get("onset_age_mean_years"))
+def _population_for(spec: PhenotypeSpec) -> tuple[Population, CovariateEffects]:
+    population = Population.default(spec.onset_age_mean_years)
     return population, CovariateEffects.default(population.onset_age_mean)
 
 
-def _site_structure(spec: dict, table: LifeTable | None) -> tuple:
+def _site_structure(
+    spec: PhenotypeSpec, table: LifeTable | None
+) -> tuple[FamilySpec, Sites, tuple[audits.Borrowed, ...]]:
     """The free-parameter structure: (spec of the free parameters, function theta -> sites
     dict, the borrowed parameters). A borrowed parameter is fixed at a relative's calibrated
     value (``borrow`` in data/phenotypes.toml) and left out of theta."""
-    if spec.get("structure") == "sites":
-        full = family_spec("mixture", components=tuple(spec["limb_components"]))
+    if spec.structure == "sites":
+        full = family_spec("mixture", components=spec.limb_components)
     else:
-        full = family_spec(spec["family"])
+        full = family_spec(spec.family)
     borrowed = _borrowed(spec, table)
-    free, expand = audits.with_fixed(full, borrowed)
-    if spec.get("structure") != "sites":
-        return free, lambda theta: {"": (1.0, free.build(theta))}, borrowed
-    bulbar_share, bulbar_hr = spec["bulbar_onset_share"], spec["bulbar_hazard_ratio"]
-
-    def sites(theta: np.ndarray) -> dict[str, tuple[float, SurvivalModel]]:
-        limb = full.build(expand(theta))
-        limb = Mixture(limb.components, limb.weights, names=("typical", "slower"))
-        return {
-            "als_limb": (1 - bulbar_share, limb),
-            "als_bulbar": (bulbar_share, limb.with_hazard_ratio(bulbar_hr)),
-        }
-
-    return free, sites, borrowed
+    free, _ = audits.with_fixed(full, borrowed)
+    if spec.structure != "sites":
+        return free, Sites(full, free), borrowed
+    return free, Sites(full, free, spec.bulbar_onset_share, spec.bulbar_hazard_ratio), borrowed
 
 
-def _borrowed(spec: dict, table: LifeTable | None) -> tuple[audits.Borrowed, ...]:
+def _borrowed(spec: PhenotypeSpec, table: LifeTable | None) -> tuple[audits.Borrowed, ...]:
     """Each ``borrow`` entry of ``spec`` with the relative's calibrated value."""
     out = []
-    for item in spec.get("borrow", []):
-        info = _phenotype(item["from"], table).model.fit_info
-        value = info.estimates[info.parameter_names.index(item["from_parameter"])]
-        out.append(audits.Borrowed(item["parameter"], float(value), item["from"], item["source"]))
+    for item in spec.borrow:
+        info = calibration(_phenotype(item.from_phenotype, table))[0]
+        value = info.estimates[info.parameter_names.index(item.from_parameter)]
+        out.append(audits.Borrowed(item.parameter, float(value), item.from_phenotype, item.source))
     return tuple(out)
 
 
 @cache
-def _profiles(population: Population, effects: CovariateEffects) -> dict[str, tuple]:
+def _profiles(population: Population, effects: CovariateEffects) -> FrozenDict[str, tuple]:
     """The population's quadrature points with each one's hazard ratio, as model fields
     (cached: the redrawn versions of a phenotype share them)."""
     nodes = population.nodes()
     hazard_ratios = effects.hazard_ratio(
         nodes["age_at_onset"].to_numpy(), nodes["delay_months"].to_numpy()
     )
-    return {
-        "ages": tuple(nodes["age_at_onset"]),
-        "sexes": tuple(nodes["sex"]),
-        "hazard_ratios": tuple(hazard_ratios),
-        "weights": tuple(nodes["weight"]),
-        "delay_months": tuple(nodes["delay_months"]),
-    }
-
-
-def _population_model(
-    parts: dict[str, tuple[float, SurvivalModel]], profiles: dict[str, tuple], table
-) -> PopulationModel:
-    """The population average of disease sites ``parts`` (name -> (share, model))."""
-    return PopulationModel(
-        components=tuple(m for _, m in parts.values()),
-        shares=tuple(share for share, _ in parts.values()),
-        table=table,
-        names=tuple(parts),
-        **profiles,
+    return FrozenDict(
+        {
+            "ages": tuple(nodes["age_at_onset"]),
+            "sexes": tuple(nodes["sex"]),
+            "hazard_ratios": tuple(hazard_ratios),
+            "weights": tuple(nodes["weight"]),
+            "delay_months": tuple(nodes["delay_months"]),
+        }
     )
 
 
 def _calibrate(
     name: str,
-    spec: dict,
+    spec: PhenotypeSpec,
     table: LifeTable | None,
     targets: Targets | None = None,
     start: np.ndarray | None = None,
@@ -173,11 +151,7 @@ def _calibrate(
     targets = _targets(name, spec) if targets is None else targets
     population, effects = _population_for(spec)
     free, sites, _ = _site_structure(spec, table)
-    profiles = _profiles(population, effects)
-
-    def model_of(theta: np.ndarray) -> PopulationModel:
-        return _population_model(sites(theta), profiles, table)
-
+    model_of = PopulationOf(sites, _profiles(population, effects), table)
     problem = LandmarkProblem(model_of, targets)
     if solved is not None:
         best = _Known(x=solved, fun=problem.objective(solved), success=True)
@@ -190,19 +164,16 @@ def _calibrate(
     model = model_of(best.x)
     n = targets.effective_sample_size
     landmarks = landmark_table(model, targets)
-    info = FitInfo(
-        method="landmarks",
-        parameter_names=free.parameter_names,
-        estimates=tuple(float(v) for v in free.natural(best.x)[0]),
-        standard_errors=tuple(math.nan for _ in best.x),
-        log_likelihood=-n * best.fun,
-        aic=2 * free.n_parameters + 2 * n * best.fun,
-        n_observations=n,
-        n_events=n * (1 - targets.equal[-1].survival),
+    info = fit_info(
+        "landmarks",
+        free,
+        best.x,
+        -n * best.fun,
+        n,
+        n * (1 - targets.equal[-1].survival),
+        build=model_of,
         converged=bool(best.success),
         landmarks=landmarks,
-        unconstrained=np.asarray(best.x),
-        build=lambda theta: model_of(theta),
     )
     model = replace(model, fit_info=info)
     parts = sites(best.x)
@@ -210,7 +181,7 @@ def _calibrate(
     shares = {(key or name): s for key, (s, _) in parts.items()}
     return Phenotype(
         name=name,
-        description=spec["description"],
+        description=spec.description,
         model=model,
         disease=disease,
         site_shares=shares,
@@ -222,6 +193,14 @@ def _calibrate(
     )
 
 
+def calibration(item: Phenotype) -> tuple[FitInfo, Targets]:
+    """A calibrated (not derived) phenotype's fit and figures."""
+    info, targets = item.model.fit_info, item.targets
+    if info is None or targets is None:
+        raise ValueError(f"phenotype {item.name} is derived from another, not calibrated")
+    return info, targets
+
+
 @dataclass(frozen=True)
 class _Known:
     """A solution taken from the shipped cache, shaped like an optimiser's result."""
@@ -231,14 +210,12 @@ class _Known:
     success: bool
 
 
-def _sources(spec: dict) -> dict[str, str]:
-    out = {k: str(v) for k, v in spec.items() if k.endswith(("source", "note"))}
-    for i, lm in enumerate(spec.get("landmark", [])):
-        out[f"landmark {i + 1}: S({lm['t']:g}) {lm.get('kind', 'equal')} {lm['survival']:g}"] = lm[
-            "source"
-        ]
-    for item in spec.get("borrow", []):
-        out[f"borrowed: {item['parameter']} from {item['from']}"] = item["source"]
+def _sources(spec: PhenotypeSpec) -> dict[str, str]:
+    out = dict(spec.notes)
+    for i, lm in enumerate(spec.landmark):
+        out[f"landmark {i + 1}: S({lm.t:g}) {lm.kind} {lm.survival:g}"] = lm.source
+    for item in spec.borrow:
+        out[f"borrowed: {item.parameter} from {item.from_phenotype}"] = item.source
     return out
 
 
@@ -263,17 +240,17 @@ def _site_of(parent: Phenotype, name: str, site: int) -> Phenotype:
     )
 
 
-def _scaled(name: str, spec: dict, parent: Phenotype) -> Phenotype:
+def _scaled(name: str, spec: PhenotypeSpec, parent: Phenotype) -> Phenotype:
     """A phenotype whose disease hazard is the parent's times a hazard ratio (an assumption)."""
     population, effects = _population_for(spec)
     (parent_disease,) = parent.disease.values()
-    disease = {name: parent_disease.with_hazard_ratio(spec["hazard_ratio"])}
-    model = _population_model(
+    disease = {name: parent_disease.with_hazard_ratio(spec.hazard_ratio)}
+    model = population_model(
         {name: (1.0, disease[name])}, _profiles(population, effects), parent.table
     )
     return Phenotype(
         name=name,
-        description=spec["description"],
+        description=spec.description,
         model=model,
         disease=disease,
         site_shares={name: 1.0},
@@ -302,7 +279,7 @@ def phenotypes(background: str | Path | LifeTable | None = DEFAULT_TABLE) -> pd.
         item = phenotype(name, background)
         audit_table = identification(name, background)
         model = item.model
-        survival = model.survival(np.array([1.0, 3.0, 5.0, 10.0, 25.0]))
+        survival = np.asarray(model.survival(np.array([1.0, 3.0, 5.0, 10.0, 25.0])))
         causes = model.cause_of_death(np.array([10.0, 25.0]))
         died = causes["disease"] + causes["other"]
         info = model.fit_info
@@ -330,8 +307,8 @@ def _read_figures(name: str, background) -> list[str]:
     """The figures ``name`` is calibrated to (its own, or those of the phenotype it derives
     from) whose source marks them as an assumption, such as a reading of words."""
     while phenotype(name, background).targets is None:
-        name = DERIVED[name][0] if name in DERIVED else _spec(name)["scaled_from"]
-    targets = phenotype(name, background).targets
+        name = DERIVED[name][0] if name in DERIVED else _spec(name).scaled_from
+    targets = calibration(phenotype(name, background))[1]
     return [
         audits.figure_label(lm) for lm in targets.landmarks if "assumption" in lm.source.lower()
     ]
@@ -364,16 +341,13 @@ def _identification(name: str, table: LifeTable | None) -> pd.DataFrame:
     if name in DERIVED:
         return _identification(DERIVED[name][0], table)
     spec = _spec(name)
-    if spec.get("structure") == "scaled":
-        ratio = audits.Borrowed(
-            "hazard_ratio", float(spec["hazard_ratio"]), "", spec["hazard_ratio_source"]
-        )
-        parent = _identification(spec["scaled_from"], table)
+    if spec.structure == "scaled":
+        ratio = audits.Borrowed("hazard_ratio", spec.hazard_ratio, "", spec.hazard_ratio_source)
+        parent = _identification(spec.scaled_from, table)
         return pd.concat([parent, audits.borrowed_rows([ratio])], ignore_index=True)
-    item = _phenotype(name, table)
-    info = item.model.fit_info
+    info, targets = calibration(_phenotype(name, table))
     free, _, borrowed = _site_structure(spec, table)
-    return audits.audit(info.build, info.unconstrained, item.targets, free, borrowed)
+    return audits.audit(info.rebuild, info.unconstrained_estimate, targets, free, borrowed)
 
 
 def __getattr__(name: str):

@@ -3,8 +3,10 @@ patients it describes (``Phenotype.patient``). Built by ``alsprog.disease.librar
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from alsprog.data.frozen import FrozenDict
 from alsprog.errors import InputError, check_flag, check_number
 from alsprog.estimation.targets import Targets
 from alsprog.models.base import SurvivalModel
@@ -25,6 +27,7 @@ class Phenotype:
         ``background`` is None); its ``fit_info`` holds the landmark diagnostics.
     disease : the reference patient's disease-only model for each onset site, by site name.
     site_shares : the share of each site (summing to 1).
+    disease, site_shares and sources are read-only mappings (``FrozenDict``).
     population, effects : the default patients and the prognostic factors.
     table : the life table, or None.
     targets : the calibration figures (None for a phenotype derived from another).
@@ -34,13 +37,17 @@ class Phenotype:
     name: str
     description: str
     model: PopulationModel
-    disease: dict[str, SurvivalModel] = field(compare=False)
-    site_shares: dict[str, float] = field(compare=False)
+    disease: Mapping[str, SurvivalModel] = field(compare=False)
+    site_shares: Mapping[str, float] = field(compare=False)
     population: Population
     effects: CovariateEffects
     table: LifeTable | None
     targets: Targets | None
-    sources: dict[str, str] = field(compare=False, repr=False)
+    sources: Mapping[str, str] = field(compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for name in ("disease", "site_shares", "sources"):  # read-only: phenotypes are cached
+            object.__setattr__(self, name, FrozenDict(getattr(self, name)))
 
     _MODEL_INTERFACE = frozenset(
         {
@@ -100,6 +107,8 @@ class Phenotype:
                 age_at_onset, delay_months, progression_rate, fvc_percent, ftd
             )
         )
+        sexes: tuple[str, ...]
+        weights: tuple[float, ...]
         if sex is None:
             sexes, weights = (
                 ("male", "female"),

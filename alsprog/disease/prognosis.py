@@ -93,7 +93,8 @@ def _treatment_hazard_ratio(treatment: object | None) -> float:
             f"prognosis: treatment {treatment!r} is unknown; pass an effect such as "
             "alsprog.effects.riluzole() or a preset's name (riluzole, edaravone)"
         )
-    ratios = [c.value for c in treatment.components if c.kind == "hazard_ratio"]
+    parts = getattr(treatment, "components", ())  # an effect: its elementary parts
+    ratios = [c.value for c in parts if c.kind == "hazard_ratio"]
     return float(math.prod(ratios))
 
 
@@ -260,7 +261,7 @@ def prognosis(
         "probability_alive_today_from_onset": alive_today,
         "band_draws_used": len(curves),
     }
-    quartiles = residual.quantile(np.array([0.25, 0.75]))
+    quartiles = np.asarray(residual.quantile(np.array([0.25, 0.75])))
     return Prognosis(
         inputs=inputs,
         model=residual,

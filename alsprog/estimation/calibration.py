@@ -26,7 +26,7 @@ from scipy import optimize, special
 from alsprog.errors import FitError, InputError, as_sequence, check_positive
 from alsprog.estimation.targets import Targets, default_targets, load_targets
 from alsprog.models.base import SurvivalModel
-from alsprog.models.fit_info import FitInfo
+from alsprog.models.fit_info import FitInfo, fit_info
 from alsprog.models.registry import FAMILIES, LOG_SCALE, FamilySpec, check_family, family_spec
 
 PENALTY = 1e6  # objective value for parameters that give no valid model
@@ -250,27 +250,17 @@ def _fit_info(
             hessian = n * approx_hess3(result.x, objective)
         if np.all(np.isfinite(hessian)) and np.all(np.linalg.eigvalsh(hessian) > 1e-9):
             covariance = np.linalg.inv(hessian)
-    values, jacobian = spec.natural(result.x)
-    estimates = tuple(float(v) for v in values)
-    standard_errors = tuple(math.nan for _ in estimates)
-    if covariance is not None:
-        variance = np.einsum("ij,jk,ik->i", jacobian, covariance, jacobian)
-        standard_errors = tuple(float(math.sqrt(v)) if v >= 0 else math.nan for v in variance)
-    landmarks = landmark_table(model, targets)
-    return FitInfo(
-        method="landmarks",
-        parameter_names=spec.parameter_names,
-        estimates=estimates,
-        standard_errors=standard_errors,
-        log_likelihood=log_lik,
-        aic=2 * spec.n_parameters - 2 * log_lik,
-        n_observations=n,
-        n_events=n * (1 - targets.equal[-1].survival),
-        converged=bool(result.success),
-        landmarks=landmarks,
-        unconstrained=np.asarray(result.x),
-        covariance=covariance,
+    return fit_info(
+        "landmarks",
+        spec,
+        result.x,
+        log_lik,
+        n,
+        n * (1 - targets.equal[-1].survival),
         build=spec.build,
+        covariance=covariance,
+        converged=bool(result.success),
+        landmarks=landmark_table(model, targets),
     )
 
 

@@ -20,7 +20,7 @@ from statsmodels.tools.numdiff import approx_hess3
 from alsprog.errors import FitError, InputError, UnidentifiedFitWarning, as_times
 from alsprog.estimation.likelihood import INVALID, NegativeLogLikelihood
 from alsprog.models.base import SurvivalModel
-from alsprog.models.fit_info import FitInfo
+from alsprog.models.fit_info import fit_info
 from alsprog.models.registry import LOG_SCALE, FamilySpec, check_family, family_spec
 from alsprog.models.survival_data import check_survival_data
 
@@ -106,11 +106,7 @@ def fit(
         )
     theta = np.asarray(result.x, dtype=float)
     covariance = _covariance(nll, theta)
-    values, jacobian = spec.natural(theta)
-    if covariance is None:
-        errors = np.full(theta.size, np.nan)
-    else:
-        errors = np.sqrt(np.diag(jacobian @ covariance @ jacobian.T))
+    values, _ = spec.natural(theta)
     identified = covariance is not None and bool(np.all(np.sqrt(np.diag(covariance)) < SE_LIMIT))
     if not identified:
         warnings.warn(
@@ -121,19 +117,16 @@ def fit(
             stacklevel=2,
         )
     log_likelihood = -nll.value(theta)
-    info = FitInfo(
-        method="individual",
-        parameter_names=spec.parameter_names,
-        estimates=tuple(float(v) for v in values),
-        standard_errors=tuple(float(s) for s in errors),
-        log_likelihood=log_likelihood,
-        aic=2 * theta.size - 2 * log_likelihood,
-        n_observations=float(w.sum()),
-        n_events=float(w[dead].sum()),
-        converged=identified,
-        unconstrained=theta,
-        covariance=covariance,
+    info = fit_info(
+        "individual",
+        spec,
+        theta,
+        log_likelihood,
+        float(w.sum()),
+        float(w[dead].sum()),
         build=spec.build,
+        covariance=covariance,
+        converged=identified,
         identified=identified,
     )
     return dataclasses.replace(spec.build(theta), fit_info=info)
@@ -337,7 +330,12 @@ def _median_and_spread(
 
 
 def _starts(
-    family: str, spec: FamilySpec, data: tuple, options: dict, median: float, spread: float
+    family: str,
+    spec: FamilySpec,
+    data: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    options: dict,
+    median: float,
+    spread: float,
 ) -> list[np.ndarray]:
     """Starting points: the spec's; for the generalised gamma and the spline, the nested fits
     instead (Weibull: q = 1, or zero interior coefficients; log-normal: q near 0), best first,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import Any, cast
 
 import numpy as np
 from scipy import special
@@ -98,7 +99,7 @@ def _gompertz(t: np.ndarray) -> tuple[RowFunction, RowFunction]:
 
     def log_s(th: np.ndarray, jac: bool = True) -> Rows:
         cum, d_shape = parts(th, jac)
-        return _rows(-cum, jac, lambda: -d_shape, lambda: -cum)
+        return _rows(-cum, jac, lambda: -cast(np.ndarray, d_shape), lambda: -cum)
 
     def log_f(th: np.ndarray, jac: bool = True) -> Rows:
         cum, d_shape = parts(th, jac)
@@ -333,7 +334,7 @@ class NegativeLogLikelihood:
         censored: tuple[np.ndarray, np.ndarray],
         entries: tuple[np.ndarray, np.ndarray],
         total_weight: float,
-        **options: object,
+        **options: Any,
     ) -> None:
         self.spec = spec
         self.total_weight = float(total_weight)

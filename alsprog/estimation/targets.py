@@ -13,11 +13,11 @@ import math
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
+from alsprog import data as data_files
 from alsprog.errors import (
     InputError,
     check_number,
@@ -173,7 +173,7 @@ def validate(targets: Targets) -> None:
 
 def default_targets() -> Targets:
     """The reference document's ALS landmarks from onset (see data/als_landmarks.toml)."""
-    text = resources.files("alsprog.data").joinpath("als_landmarks.toml").read_text("utf-8")
+    text = data_files.read_text("als_landmarks.toml")
     return _from_toml_dict(tomllib.loads(text), "als")
 
 

@@ -220,11 +220,11 @@ class SlopeReduction(Effect):
 
     def linked_hazard_ratio(self) -> HazardRatio:
         """The hazard ratio the optional link implies (see the class docstring)."""
-        from alsprog.population.covariates import phenotype_data
+        from alsprog import data
 
-        data = phenotype_data()["covariates"]
-        per_point = float(data["progression_hazard_ratio_per_point_per_month"])
-        rate = float(data["reference_progression_points_per_month"])
+        factors = data.phenotypes().covariates
+        per_point = factors.progression_hazard_ratio_per_point_per_month
+        rate = factors.reference_progression_points_per_month
         return HazardRatio(
             per_point ** (-self.fraction * rate),
             self.start_years,

@@ -7,57 +7,49 @@ trial's two 24-week changes, with no survival effect.
 
 from __future__ import annotations
 
-import math
-import tomllib
-from functools import cache
-from importlib import resources
+from collections.abc import Mapping
 from typing import Any
 
+from alsprog import data
 from alsprog.errors import InputError
 from alsprog.interventions.core import Effect, HazardRatio, SlopeReduction
 
 PRESETS = ("riluzole", "edaravone")
 
 
-@cache
-def effect_data() -> dict:
-    """The parsed ``data/effects.toml``."""
-    text = resources.files("alsprog.data").joinpath("effects.toml").read_text("utf-8")
-    return tomllib.loads(text)
-
-
-def _years(value: Any) -> float:
-    return math.inf if value == "inf" else float(value)
+def effect_data() -> Mapping[str, Any]:
+    """``data/effects.toml`` whole, frozen (the presets' figures: ``alsprog.data.effects()``)."""
+    return data.table("effects.toml")
 
 
 def riluzole() -> HazardRatio:
     """Riluzole: disease hazard ratio 0.84 (95% CI 0.698-0.997; Miller et al., Cochrane 2012),
     from each patient's diagnosis, for life."""
-    spec = effect_data()["riluzole"]
+    spec = data.effects().riluzole
     return HazardRatio(
-        spec["hazard_ratio"],
-        start_years=_years(spec["start_years"]),
-        duration_years=_years(spec["duration_years"]),
-        from_diagnosis=bool(spec["from_diagnosis"]),
-        interval=tuple(spec["interval"]),
+        spec.hazard_ratio,
+        start_years=spec.start_years,
+        duration_years=spec.duration_years,
+        from_diagnosis=spec.from_diagnosis,
+        interval=spec.interval,
     )
 
 
 def edaravone_fraction() -> float:
     """1 - (treated change) / (control change) over 24 weeks in MCI186-19: 1 - 5.01/7.50."""
-    spec = effect_data()["edaravone"]
-    return 1.0 - spec["treated_change_24_weeks"] / spec["control_change_24_weeks"]
+    spec = data.effects().edaravone
+    return 1.0 - spec.treated_change_24_weeks / spec.control_change_24_weeks
 
 
 def edaravone() -> SlopeReduction:
     """Edaravone: ALSFRS-R decline slowed by 33.2% (MCI186-19, Lancet Neurol 2017), from
     diagnosis, no survival effect (none has been shown)."""
-    spec = effect_data()["edaravone"]
+    spec = data.effects().edaravone
     return SlopeReduction(
         edaravone_fraction(),
-        duration_years=_years(spec["duration_years"]),
-        start_years=_years(spec["start_years"]),
-        from_diagnosis=bool(spec["from_diagnosis"]),
+        duration_years=spec.duration_years,
+        start_years=spec.start_years,
+        from_diagnosis=spec.from_diagnosis,
     )
 
 
@@ -76,7 +68,7 @@ def preset(name: str) -> Effect:
 def sources(name: str) -> dict[str, str]:
     """The preset's figures' sources and notes, by key (from ``data/effects.toml``)."""
     preset(name)
-    spec = effect_data()[name]
+    spec = data.table("effects.toml")[name]
     return {k: str(v) for k, v in spec.items() if k.endswith(("source", "note", "arithmetic"))}
 
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, cast
 
 import numpy as np
 import pandas as pd
@@ -72,14 +72,20 @@ class WithBackground(SurvivalModel):
                 "WithBackground: the disease model already includes background mortality; "
                 "pass its .disease instead"
             )
-        object.__setattr__(self, "table", life_table(self.table))
+        table = life_table(self.table)
+        object.__setattr__(self, "table", table)
         check_finite("age_at_onset (years)", self.age_at_onset)
         object.__setattr__(self, "age_at_onset", float(self.age_at_onset))
         if not isinstance(self.sex, str):
             raise InputError(f"sex must be 'male' or 'female' (got {_shown(self.sex)})")
         rows = _sex_rows(self.sex)
-        ages = _check_ages(self.table, self.age_at_onset, "age_at_onset")
-        _check_alive(self.table, ages, rows, "age_at_onset")
+        ages = _check_ages(table, self.age_at_onset, "age_at_onset")
+        _check_alive(table, ages, rows, "age_at_onset")
+
+    @property
+    def _life(self) -> LifeTable:
+        """``table`` as ``__post_init__`` left it: always a LifeTable."""
+        return cast(LifeTable, self.table)
 
     # ----------------------------------------------------------------- ordinary mortality
     @cached_property
@@ -90,20 +96,20 @@ class WithBackground(SurvivalModel):
     def _start(self) -> float:
         """Cumulative hazard from birth to the age at onset."""
         return float(
-            self.table._cumulative_hazard_between(
+            self._life._cumulative_hazard_between(
                 np.zeros(1), np.array([self.age_at_onset]), self._row
             )[0]
         )
 
     def _population_cumulative_hazard(self, t: np.ndarray) -> np.ndarray:
-        return self.table._cumulative_hazard_between(self.age_at_onset, t, self._row)
+        return self._life._cumulative_hazard_between(self.age_at_onset, t, self._row)
 
     def _population_hazard(self, t: np.ndarray) -> np.ndarray:
-        return self.table._hazard_at(self.age_at_onset + t, self._row)
+        return self._life._hazard_at(self.age_at_onset + t, self._row)
 
     def _population_times(self, e: np.ndarray) -> np.ndarray:
         """Years from onset at which the ordinary-cause cumulative hazard reaches e (>= 0)."""
-        age = self.table._age_at_cumulative_hazard(self._start + e, self._row)
+        age = self._life._age_at_cumulative_hazard(self._start + e, self._row)
         return np.maximum(age - self.age_at_onset, 0.0)
 
     # ----------------------------------------------------------------- formulas
@@ -183,7 +189,7 @@ class WithBackground(SurvivalModel):
         Stays a WithBackground (at the later age) while that age is in the table.
         """
         survived = float(as_times(survived, "survived"))
-        if survived == 0 or self.age_at_onset + survived > self.table.max_age:
+        if survived == 0 or self.age_at_onset + survived > self._life.max_age:
             return super().conditional(survived)
         return replace(
             self,
@@ -250,20 +256,20 @@ def with_background_population(
     sexes = [sexes] if isinstance(sexes, str) else list(sexes)
     if weights is None:
         weights = [1.0] * len(ages)
-    weights = np.atleast_1d(as_numbers(weights, "with_background_population: weights"))
-    if not len(ages) == len(sexes) == weights.size or not ages:
+    shares = np.atleast_1d(as_numbers(weights, "with_background_population: weights"))
+    if not len(ages) == len(sexes) == shares.size or not ages:
         raise InputError(
             f"with_background_population: {len(ages)} ages, {len(sexes)} sexes and "
-            f"{weights.size} weights; give one of each per population point"
+            f"{shares.size} weights; give one of each per population point"
         )
-    if not np.isfinite(weights).all() or (weights < 0).any() or weights.sum() <= 0:
+    if not np.isfinite(shares).all() or (shares < 0).any() or shares.sum() <= 0:
         raise InputError(
             "with_background_population: weights must be finite, >= 0 and not all 0 "
-            f"(got {weights.tolist()})"
+            f"(got {shares.tolist()})"
         )
     table = life_table(table)
     components = tuple(
         WithBackground(disease, age, sex, table) for age, sex in zip(ages, sexes, strict=True)
     )
     names = tuple(f"{sex} {age:g}" for age, sex in zip(ages, sexes, strict=True))
-    return Mixture(components, tuple(weights / weights.sum()), names)
+    return Mixture(components, tuple(shares / shares.sum()), names)

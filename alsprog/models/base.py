@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from alsprog.errors import InputError, as_probabilities, as_times, check_positive, check_whole
+from alsprog.models.parameters import Parameter
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -77,6 +78,13 @@ class SurvivalModel:
 
     fit_info: FitInfo | None = field(default=None, compare=False, repr=False, kw_only=True)
     family: ClassVar[str] = "model"
+    # name, domain and unit of each parameter, for the registry (empty: not fitted by theta)
+    declared_parameters: ClassVar[tuple[Parameter, ...]] = ()
+
+    @staticmethod
+    def starts(median: float, spread: float) -> list[np.ndarray]:
+        """Starting points for fitting, on the scale of ``declared_parameters``."""
+        raise NotImplementedError("this family's starting points are in the registry")
 
     # ----------------------------------------------------------------- public interface
     def survival(self, t: ArrayLike) -> float | np.ndarray:
@@ -305,7 +313,7 @@ class SurvivalModel:
         return out
 
     def _sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
-        return self.quantile(rng.random(n))
+        return np.asarray(self.quantile(rng.random(n)))
 
 
 def invert_cumulative_hazard(model: SurvivalModel, target: np.ndarray) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -9,6 +10,7 @@ import numpy as np
 
 from alsprog.errors import check_positive
 from alsprog.models.base import SurvivalModel
+from alsprog.models.parameters import Parameter
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,15 @@ class Exponential(SurvivalModel):
 
     rate: float
     family: ClassVar[str] = "exponential"
+    declared_parameters: ClassVar[tuple[Parameter, ...]] = (
+        Parameter("rate", "positive", "per year"),
+    )
+
+    @staticmethod
+    def starts(median: float, spread: float) -> list[np.ndarray]:
+        """Starting points on the fitting scale (``declared_parameters``) from a median (years)
+        and the spread of log time."""
+        return [np.array([math.log(math.log(2) / median)])]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rate", check_positive("Exponential rate (per year)", self.rate))

@@ -12,6 +12,7 @@ from scipy import special
 from alsprog.errors import check_finite, check_positive
 from alsprog.models.base import SurvivalModel
 from alsprog.models.lognormal import LogNormal
+from alsprog.models.parameters import Parameter
 
 # Below this |q| the family is numerically the log-normal, its q -> 0 limit.
 Q_LOGNORMAL = 1e-5
@@ -69,6 +70,17 @@ class GeneralizedGamma(SurvivalModel):
     sigma: float
     q: float
     family: ClassVar[str] = "generalized_gamma"
+    declared_parameters: ClassVar[tuple[Parameter, ...]] = (
+        Parameter("mu", "real", "log years"),
+        Parameter("sigma", "positive", "log years"),
+        Parameter("q", "real", "dimensionless"),
+    )
+
+    @staticmethod
+    def starts(median: float, spread: float) -> list[np.ndarray]:
+        """Starting points on the fitting scale (``declared_parameters``) from a median (years)
+        and the spread of log time."""
+        return [np.array([math.log(median), math.log(spread), q]) for q in (0.5, 1.0, -0.5)]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "mu", check_finite("GeneralizedGamma mu (log years)", self.mu))

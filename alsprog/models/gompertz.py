@@ -10,6 +10,7 @@ import numpy as np
 
 from alsprog.errors import check_finite, check_positive
 from alsprog.models.base import SurvivalModel
+from alsprog.models.parameters import Parameter
 
 # Below this |shape| (per year), shape * t is subnormal or lost in rounding for any time that
 # matters, and expm1(shape * t) / shape is quantised to a few ulps of the smallest float: the
@@ -29,6 +30,20 @@ class Gompertz(SurvivalModel):
     shape: float
     rate: float
     family: ClassVar[str] = "gompertz"
+    declared_parameters: ClassVar[tuple[Parameter, ...]] = (
+        Parameter("shape", "real", "per year"),
+        Parameter("rate", "positive", "per year"),
+    )
+
+    @staticmethod
+    def starts(median: float, spread: float) -> list[np.ndarray]:
+        """Starting points on the fitting scale (``declared_parameters``) from a median (years)
+        and the spread of log time."""
+        out = []
+        for b in (-0.5 / median, 0.01 / median, 0.5 / median):
+            rate = math.log(2) * b / math.expm1(b * median)
+            out.append(np.array([b, math.log(rate)]))
+        return out
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "shape", check_finite("Gompertz shape (per year)", self.shape))

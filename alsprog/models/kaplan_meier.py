@@ -12,8 +12,8 @@ for weights that are not whole numbers, so it cannot give R's numbers throughout
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -75,6 +75,12 @@ class KaplanMeier(SurvivalModel):
     variance: str = "greenwood"
     label: str | None = None
     family: ClassVar[str] = "kaplan_meier"
+    if TYPE_CHECKING:  # derived in __post_init__, read-only
+        _edges: np.ndarray = field(init=False)
+        _values: np.ndarray = field(init=False)
+        _area: np.ndarray = field(init=False)
+        _lower: np.ndarray = field(init=False)
+        _upper: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         arrays = {}
@@ -218,7 +224,7 @@ class KaplanMeier(SurvivalModel):
 
     def quantile_ci(
         self, p: ArrayLike, level: float | None = None, conf_type: str | None = None
-    ) -> tuple[float, float] | tuple[np.ndarray, np.ndarray]:
+    ) -> tuple[Any, Any]:
         """Confidence limits (years) of ``quantile(p)``, as R's ``quantile(survfit, p)``.
 
         R's method: the lower limit is where the lower band first reaches 1 - p, the upper
@@ -387,7 +393,7 @@ def kaplan_meier(
     check_conf_type("kaplan_meier", conf_type)
     if label is not None and not isinstance(label, str):
         raise InputError(f"kaplan_meier: label must be a string or None (got {label!r})")
-    curve = estimate_checked(data, truncated=entry is not None)
+    curve: dict[str, Any] = estimate_checked(data, truncated=entry is not None)
     variance = "robust" if curve.pop("robust") else "greenwood"
     level = 1.0 - float(alpha)
     return KaplanMeier(**curve, level=level, conf_type=conf_type, variance=variance, label=label)

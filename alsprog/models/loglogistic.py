@@ -10,6 +10,7 @@ import numpy as np
 
 from alsprog.errors import check_positive
 from alsprog.models.base import SurvivalModel
+from alsprog.models.parameters import Parameter
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,16 @@ class LogLogistic(SurvivalModel):
     shape: float
     scale: float
     family: ClassVar[str] = "loglogistic"
+    declared_parameters: ClassVar[tuple[Parameter, ...]] = (
+        Parameter("shape", "positive", "dimensionless"),
+        Parameter("scale", "positive", "years"),
+    )
+
+    @staticmethod
+    def starts(median: float, spread: float) -> list[np.ndarray]:
+        """Starting points on the fitting scale (``declared_parameters``) from a median (years)
+        and the spread of log time."""
+        return [np.array([math.log(1.8 / spread), math.log(median)])]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "shape", check_positive("LogLogistic shape", self.shape))

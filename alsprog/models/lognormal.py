@@ -11,6 +11,7 @@ from scipy import special
 
 from alsprog.errors import check_finite, check_positive
 from alsprog.models.base import SurvivalModel
+from alsprog.models.parameters import Parameter
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,16 @@ class LogNormal(SurvivalModel):
     mu: float
     sigma: float
     family: ClassVar[str] = "lognormal"
+    declared_parameters: ClassVar[tuple[Parameter, ...]] = (
+        Parameter("mu", "real", "log years"),
+        Parameter("sigma", "positive", "log years"),
+    )
+
+    @staticmethod
+    def starts(median: float, spread: float) -> list[np.ndarray]:
+        """Starting points on the fitting scale (``declared_parameters``) from a median (years)
+        and the spread of log time."""
+        return [np.array([math.log(median), math.log(spread)])]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "mu", check_finite("LogNormal mu (log years)", self.mu))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, cast
 
 import numpy as np
 
 from alsprog.errors import InputError, as_sequence, check_probability
 from alsprog.models.base import SurvivalModel, nan_to_number
+from alsprog.models.parameters import Parameter
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,9 @@ class Mixture(SurvivalModel):
     weights: tuple[float, ...]
     names: tuple[str, ...] | None = None
     family: ClassVar[str] = "mixture"
+    declared_parameters: ClassVar[tuple[Parameter, ...]] = (
+        Parameter("weight", "real", "dimensionless"),  # logits of weights 1.., then the parts'
+    )
 
     def __post_init__(self) -> None:
         components = as_sequence("Mixture components", self.components)
@@ -53,7 +57,8 @@ class Mixture(SurvivalModel):
             raise InputError("Mixture: give one name per component, or none")
 
     def _survival(self, t: np.ndarray) -> np.ndarray:
-        return sum(w * c._survival(t) for w, c in zip(self.weights, self.components, strict=True))
+        total = sum(w * c._survival(t) for w, c in zip(self.weights, self.components, strict=True))
+        return cast(np.ndarray, total)
 
     def _density(self, t: np.ndarray) -> np.ndarray:
         parts = [
@@ -86,11 +91,12 @@ class Mixture(SurvivalModel):
         )
 
     def _rmst(self, horizon: np.ndarray) -> np.ndarray:
-        return sum(
+        total = sum(
             w * c._rmst(horizon)
             for w, c in zip(self.weights, self.components, strict=True)
             if w > 0
         )
+        return cast(np.ndarray, total)
 
     def _sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         label = rng.choice(len(self.components), size=n, p=np.asarray(self.weights))

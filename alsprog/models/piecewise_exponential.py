@@ -9,6 +9,7 @@ import numpy as np
 
 from alsprog.errors import InputError, as_sequence, check_positive
 from alsprog.models.base import SurvivalModel
+from alsprog.models.parameters import Parameter
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,9 @@ class PiecewiseExponential(SurvivalModel):
     breakpoints: tuple[float, ...]
     rates: tuple[float, ...]
     family: ClassVar[str] = "piecewise_exponential"
+    declared_parameters: ClassVar[tuple[Parameter, ...]] = (
+        Parameter("rate", "positive", "per year"),
+    )  # one per interval
 
     def __post_init__(self) -> None:
         object.__setattr__(

@@ -234,7 +234,7 @@ class PopulationModel(SurvivalModel):
             group_of[index] = g
         for j, model in enumerate(self.components):
 
-            def cumulative(x: np.ndarray, model: SurvivalModel = model) -> np.ndarray:
+            def disease_cumulative(x: np.ndarray, model: SurvivalModel = model) -> np.ndarray:
                 x = np.asarray(x, dtype=float)
                 return np.where(x > 0, model._cumulative_hazard(np.maximum(x, 1e-300)), 0.0)
 
@@ -242,7 +242,7 @@ class PopulationModel(SurvivalModel):
                 mine = (component == j) & (group_of[profile] == g)
                 # inverse transform on the H scale: H_jk(T) = E / hr_k with E ~ Exp(1)
                 out[mine] = windowed_times(
-                    cumulative,
+                    disease_cumulative,
                     model._time_at_cumulative_hazard,
                     e_disease[mine] / hr[profile[mine]],
                     points,

@@ -9,6 +9,7 @@ import numpy as np
 
 from alsprog.errors import InputError, as_sequence, check_finite, check_positive
 from alsprog.models.base import SurvivalModel
+from alsprog.models.parameters import Parameter
 
 MAX_KNOTS = 25  # limit: calibrating 20 knots takes seconds, 40 about 10 s, 200 minutes
 
@@ -47,6 +48,9 @@ class Spline(SurvivalModel):
     knots: tuple[float, ...]
     gammas: tuple[float, ...]
     family: ClassVar[str] = "spline"
+    declared_parameters: ClassVar[tuple[Parameter, ...]] = (
+        Parameter("gamma", "real", "dimensionless"),
+    )  # one per knot
 
     def __post_init__(self) -> None:
         knots = as_sequence("Spline knots", self.knots)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -10,6 +11,7 @@ from scipy import special
 
 from alsprog.errors import check_positive
 from alsprog.models.base import SurvivalModel
+from alsprog.models.parameters import Parameter
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,19 @@ class Weibull(SurvivalModel):
     shape: float
     scale: float
     family: ClassVar[str] = "weibull"
+    declared_parameters: ClassVar[tuple[Parameter, ...]] = (
+        Parameter("shape", "positive", "dimensionless"),
+        Parameter("scale", "positive", "years"),
+    )
+
+    @staticmethod
+    def starts(median: float, spread: float) -> list[np.ndarray]:
+        """Starting points on the fitting scale (``declared_parameters``) from a median (years)
+        and the spread of log time."""
+        return [
+            np.array([math.log(k), math.log(median / math.log(2) ** (1 / k))])
+            for k in (1.0 / max(spread, 0.2), 1.0, 2.0)
+        ]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "shape", check_positive("Weibull shape", self.shape))

@@ -34,9 +34,9 @@ Window = tuple[float, float, float]
 def default_delay_years() -> float:
     """The default population's median diagnostic delay, years (``data/phenotypes.toml``):
     where diagnosis falls for a model that does not know its patients' own delays."""
-    from alsprog.population.covariates import phenotype_data
+    from alsprog import data
 
-    return float(phenotype_data()["population"]["delay_median_months"]) / 12.0
+    return data.phenotypes().population.delay_median_months / 12.0
 
 
 def schedule(windows: Sequence[Window]) -> tuple[np.ndarray, np.ndarray]:

@@ -35,7 +35,7 @@ def _check_ages(table: LifeTable, age: object, name: str = "age") -> np.ndarray:
     return arr
 
 
-def _broadcast(*arrays: np.ndarray) -> list[np.ndarray]:
+def _broadcast(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
     try:
         return np.broadcast_arrays(*arrays)
     except ValueError:

@@ -13,15 +13,13 @@ average over patients is a short weighted sum; ``Population.sample`` draws real 
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass, replace
-from functools import cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
 from numpy.polynomial.hermite_e import hermegauss
 
+from alsprog import data as data_files
 from alsprog.errors import InputError, check_finite, check_positive, check_probability
 
 # 4.333: months of delay to the weeks of the published hazard ratio per 12 weeks, a 52-week year
@@ -32,13 +30,6 @@ AGE_NODES, DELAY_NODES = 9, 5
 # these adult figures; the Normal(55, 10) default puts under 1e-4 of its mass beyond either end.
 MIN_AGE, MAX_AGE = 15.0, 100.0
 _SEXES = np.array(["male", "female"], dtype=object)  # as Python strings: no conversion later
-
-
-@cache
-def phenotype_data() -> dict:
-    """The parsed ``data/phenotypes.toml``."""
-    text = resources.files("alsprog.data").joinpath("phenotypes.toml").read_text("utf-8")
-    return tomllib.loads(text)
 
 
 @dataclass(frozen=True)
@@ -61,19 +52,20 @@ class CovariateEffects:
 
     @classmethod
     def default(cls, reference_age: float | None = None) -> CovariateEffects:
-        data, population = phenotype_data()["covariates"], phenotype_data()["population"]
+        figures = data_files.phenotypes()
+        factors, population = figures.covariates, figures.population
         return cls(
-            age_per_10_years=data["age_hazard_ratio_per_10_years"],
-            delay_per_12_weeks=data["delay_hazard_ratio_per_12_weeks"],
-            progression_per_point_per_month=data["progression_hazard_ratio_per_point_per_month"],
-            fvc_per_percent_lower=data["fvc_hazard_ratio_per_percent_lower"],
-            ftd=data["ftd_hazard_ratio"],
-            reference_age=population["onset_age_mean_years"]
+            age_per_10_years=factors.age_hazard_ratio_per_10_years,
+            delay_per_12_weeks=factors.delay_hazard_ratio_per_12_weeks,
+            progression_per_point_per_month=factors.progression_hazard_ratio_per_point_per_month,
+            fvc_per_percent_lower=factors.fvc_hazard_ratio_per_percent_lower,
+            ftd=factors.ftd_hazard_ratio,
+            reference_age=population.onset_age_mean_years
             if reference_age is None
             else reference_age,
-            reference_delay_months=population["delay_median_months"],
-            reference_progression=data["reference_progression_points_per_month"],
-            reference_fvc_percent=data["reference_fvc_percent"],
+            reference_delay_months=population.delay_median_months,
+            reference_progression=factors.reference_progression_points_per_month,
+            reference_fvc_percent=factors.reference_fvc_percent,
         )
 
     def hazard_ratio(
@@ -133,15 +125,15 @@ class Population:
 
     @classmethod
     def default(cls, onset_age_mean: float | None = None) -> Population:
-        data = phenotype_data()["population"]
+        figures = data_files.phenotypes().population
         return cls(
-            male_share=data["male_share"],
-            onset_age_mean=data["onset_age_mean_years"]
+            male_share=figures.male_share,
+            onset_age_mean=figures.onset_age_mean_years
             if onset_age_mean is None
             else onset_age_mean,
-            onset_age_sd=data["onset_age_sd_years"],
-            delay_median_months=data["delay_median_months"],
-            delay_log_sd=data["delay_log_sd"],
+            onset_age_sd=figures.onset_age_sd_years,
+            delay_median_months=figures.delay_median_months,
+            delay_log_sd=figures.delay_log_sd,
         )
 
     def with_onset_age_mean(self, mean: float) -> Population:

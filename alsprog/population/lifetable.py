@@ -23,14 +23,16 @@ The default table, ``us_ssa_2007``, is listed with its source in ``data/life_tab
 from __future__ import annotations
 
 import functools
-import importlib.resources
-import tomllib
+import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from alsprog import data
+from alsprog.data.records import LifeTableEntry
 from alsprog.errors import InputError, csv_rows, decimal_comma_hint, read_text
 
 SEXES = ("male", "female")
@@ -38,7 +40,6 @@ DEFAULT_TABLE = "us_ssa_2007"
 COLUMNS = ("age", "sex", "qx")
 MAX_AGE = 150  # limit: nobody has lived past 122; a larger last age is a typing error
 EXPECTED = "a CSV with columns age, sex, qx"
-_DATA = importlib.resources.files("alsprog") / "data"
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,6 +115,10 @@ class LifeTable:
     def __hash__(self) -> int:
         return hash((self.name, self.source, self.qx.tobytes()))
 
+    def __reduce__(self) -> tuple[type, tuple[str, str, np.ndarray, np.ndarray, str]]:
+        """Pickled as its inputs: unpickling checks them again and freezes the arrays."""
+        return (LifeTable, (self.name, self.source, self.ages, self.qx, self.notes))
+
     @property
     def max_age(self) -> int:
         """The last whole age in the table (years)."""
@@ -142,7 +147,7 @@ class LifeTable:
 
     # ----------------------------------------------------------------- vectorised formulas
     # ``row`` is a sex row (0 male, 1 female), an int or an int array broadcastable with the ages.
-    def _whole_age(self, age: np.ndarray) -> np.ndarray:
+    def _whole_age(self, age: np.ndarray | float) -> np.ndarray:
         """Index of the table row that holds each age's hazard; the last one past max_age."""
         # for age >= 0, truncating min(age, last) is min(floor(age), last), and inf is safe
         return np.minimum(age, self.ages.size - 1).astype(np.intp)
@@ -157,7 +162,7 @@ class LifeTable:
         return self._take(self.hazard, row, self._whole_age(age))
 
     def _cumulative_hazard_between(
-        self, age: np.ndarray, t: np.ndarray, row: np.ndarray | int
+        self, age: np.ndarray | float, t: np.ndarray, row: np.ndarray | int
     ) -> np.ndarray:
         """H(age + t) - H(age): ordinary-cause cumulative hazard over t years from ``age``.
 
@@ -209,17 +214,15 @@ def _times(rate: np.ndarray, span: np.ndarray) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- loading tables
-@functools.lru_cache(maxsize=1)
-def _catalogue() -> dict[str, dict[str, str]]:
-    with (_DATA / "life_tables.toml").open("rb") as handle:
-        return {entry["name"]: entry for entry in tomllib.load(handle)["table"]}
+def _catalogue() -> Mapping[str, LifeTableEntry]:
+    return data.life_tables()
 
 
 def list_life_tables() -> pd.DataFrame:
     """The life tables shipped with alsprog. Columns: name, file, source, notes."""
     entries = _catalogue().values()
     return pd.DataFrame(
-        [{key: e.get(key, "") for key in ("name", "file", "source", "notes")} for e in entries]
+        [{"name": e.name, "file": e.file, "source": e.source, "notes": e.notes} for e in entries]
     )
 
 
@@ -261,9 +264,8 @@ def life_table(name_or_path: str | Path | LifeTable | None = None) -> LifeTable:
 @functools.lru_cache(maxsize=8)
 def _named_table(name: str) -> LifeTable:
     entry = _catalogue()[name]
-    with (_DATA / entry["file"]).open("r", encoding="utf-8") as handle:
-        frame = pd.read_csv(handle)
-    return _from_frame(frame, name, entry["source"], entry.get("notes", ""))
+    frame = pd.read_csv(io.StringIO(data.read_text(entry.file)))
+    return _from_frame(frame, name, entry.source, entry.notes)
 
 
 @functools.lru_cache(maxsize=8)

@@ -9,11 +9,10 @@ report can never disagree with the data it was made from.
 from __future__ import annotations
 
 import html
-import tomllib
-from importlib import resources
 
 import pandas as pd
 
+from alsprog import data
 from alsprog.report.page import Context, Section, Table
 
 DATA_FILES = (
@@ -56,11 +55,9 @@ def data_texts() -> pd.DataFrame:
     "assumption"), text.
     """
     rows: list[dict] = []
-    folder = resources.files("alsprog.data")
     for name in DATA_FILES:
-        path = folder.joinpath(name)
-        if path.is_file():
-            _walk(name, "", tomllib.loads(path.read_text("utf-8")), rows)
+        if data.exists(name):
+            _walk(name, "", data.thaw(data.table(name)), rows)
     return pd.DataFrame(rows, columns=["file", "entry", "kind", "text"])
 
 

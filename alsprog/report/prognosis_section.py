@@ -16,11 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from alsprog import data
 from alsprog.disease.library import DERIVED, phenotype
 from alsprog.disease.prognosis import HORIZONS, Prognosis, patient_model, prognosis
-from alsprog.interventions.presets import effect_data, treatment_effect
+from alsprog.interventions.presets import treatment_effect
 from alsprog.population.background_mortality import background_survival
-from alsprog.population.covariates import phenotype_data
 from alsprog.population.lifetable import life_table
 from alsprog.report.page import Context, Figure, Section, Table, percent
 
@@ -177,7 +177,7 @@ def prognosis_section(context: Context) -> Section:
         + "<!-- table:prognosis_profiles -->\n"
         + _band_text(level)
         + "<!-- figure:prognosis_curves -->\n"
-        + _factors_text(phenotype_data())
+        + _factors_text()
         + _background_text(found)
         + _sensitivity_text(LIMB, factors)
         + "<!-- figure:prognosis_factors -->\n"
@@ -292,18 +292,17 @@ def _intro_text(found: Mapping[Profile, Prognosis]) -> str:
 
 def _sample_size_words(name: str) -> str:
     """The effective sample size behind ``name``'s band, with its source, for the page."""
-    specs = phenotype_data()["phenotype"]
-    while name in DERIVED or specs[name].get("structure") == "scaled":
-        name = DERIVED[name][0] if name in DERIVED else specs[name]["scaled_from"]
-    spec = specs[name]
-    source = spec.get("effective_sample_size_source")
+    specs = data.phenotypes().phenotype
+    while name in DERIVED or specs[name].structure == "scaled":
+        name = DERIVED[name][0] if name in DERIVED else specs[name].scaled_from
+    source = specs[name].effective_sample_size_source
     why = (
         html.escape(source)
         if source
         else "assumption: its figures are rounded summaries of many cohorts, with no sample "
         "size of their own"
     )
-    return f"{name.upper()} {spec['effective_sample_size']:g} ({why})"
+    return f"{name.upper()} {specs[name].effective_sample_size:g} ({why})"
 
 
 def _band_text(level: float) -> str:
@@ -322,33 +321,34 @@ def _band_text(level: float) -> str:
     )
 
 
-def _factors_text(data: dict) -> str:
-    covariates, riluzole = data["covariates"], effect_data()["riluzole"]
-    als, pls, population = data["phenotype"]["als"], data["phenotype"]["pls"], data["population"]
-    low, high = riluzole["interval"]
+def _factors_text() -> str:
+    figures = data.phenotypes()
+    covariates, riluzole = figures.covariates, data.effects().riluzole
+    als, pls, population = figures.phenotype["als"], figures.phenotype["pls"], figures.population
+    low, high = riluzole.interval
     items = [
-        f"Age at onset: {covariates['age_hazard_ratio_per_10_years']:g} per 10 years. "
-        f"Source: {html.escape(covariates['age_source'])}.",
+        f"Age at onset: {covariates.age_hazard_ratio_per_10_years:g} per 10 years. "
+        f"Source: {html.escape(covariates.age_source)}.",
         "ALSFRS-R progression rate, (48 &minus; ALSFRS-R) / months since onset: "
-        f"{covariates['progression_hazard_ratio_per_point_per_month']:g} per point per month. "
-        f"Source: {html.escape(covariates['progression_source'])}. The reference rate is "
-        f"{covariates['reference_progression_points_per_month']:g} points per month. "
-        f"{html.escape(covariates['reference_progression_source'])}.",
-        f"Bulbar against limb onset: {als['bulbar_hazard_ratio']:g}. "
-        f"Source: {html.escape(als['bulbar_hazard_ratio_source'])}.",
-        f"Riluzole: {riluzole['hazard_ratio']:g} (95% interval {low:g} to {high:g}), the "
+        f"{covariates.progression_hazard_ratio_per_point_per_month:g} per point per month. "
+        f"Source: {html.escape(covariates.progression_source)}. The reference rate is "
+        f"{covariates.reference_progression_points_per_month:g} points per month. "
+        f"{html.escape(covariates.reference_progression_source)}.",
+        f"Bulbar against limb onset: {als.bulbar_hazard_ratio:g}. "
+        f"Source: {html.escape(als.bulbar_hazard_ratio_source)}.",
+        f"Riluzole: {riluzole.hazard_ratio:g} (95% interval {low:g} to {high:g}), the "
         "pooled figure of its randomised trials in the Cochrane review. "
-        f"Source: {html.escape(riluzole['source'])}. Profile {_number_of(RILUZOLE)} is "
+        f"Source: {html.escape(riluzole.source)}. Profile {_number_of(RILUZOLE)} is "
         f"profile {_number_of(LIMB)} on riluzole.",
     ]
     return (
         "<p>The hazard ratios come from published cohorts and trials. They multiply the "
         "disease hazard (not ordinary mortality) of a reference patient: onset at the "
-        f"phenotype's mean onset age ({population['onset_age_mean_years']:g} for ALS and PMA, "
-        f"{pls['onset_age_mean_years']:g} for PLS; sources in data/phenotypes.toml), the "
+        f"phenotype's mean onset age ({population.onset_age_mean_years:g} for ALS and PMA, "
+        f"{pls.onset_age_mean_years:g} for PLS; sources in data/phenotypes.toml), the "
         "median diagnostic delay and the reference progression rate.</p>\n<ul>"
         + "".join(f"<li>{item}</li>" for item in items)
-        + f"</ul>\n<p>{html.escape(covariates['covariate_transfer'])}.</p>\n"
+        + f"</ul>\n<p>{html.escape(covariates.covariate_transfer)}.</p>\n"
     )
 
 

@@ -15,8 +15,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from alsprog import data as data_files
 from alsprog.simulation.cohort import Cohort, simulate_cohort
-from alsprog.simulation.settings import simulation_data
 
 
 def dfs_at_diagnosis(patients: pd.DataFrame) -> pd.Series:
@@ -72,7 +72,7 @@ def study_hazard_ratios(
 ) -> np.ndarray:
     """log dFS hazard ratios of ``studies`` simulated studies of ``size`` patients alive at
     diagnosis (default: the published study's size)."""
-    size = simulation_data()["copula"]["study_size"] if size is None else size
+    size = data_files.simulation().copula.study_size if size is None else size
     cohort = simulate_cohort(
         studies * size, seed, entry="diagnosis", copula_correlation=correlation
     )
@@ -88,7 +88,7 @@ def calibrate_copula(
     Bisection with common random numbers (one seed); stops when the bracket is narrower than
     ``tolerance``.
     """
-    target = simulation_data()["copula"]["target_hazard_ratio"] if target is None else target
+    target = data_files.simulation().copula.target_hazard_ratio if target is None else target
     low, high = -0.95, 0.0  # the hazard ratio falls as the correlation rises towards 0
     while high - low > tolerance:
         middle = 0.5 * (low + high)

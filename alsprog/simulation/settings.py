@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
+from typing import Any
+
+from alsprog import data
 
 ITEMS = (
     "speech",
@@ -26,11 +27,9 @@ DOMAIN_OF = {item: DOMAINS[i // 3] for i, item in enumerate(ITEMS)}
 SITES = ("limb", "bulbar", "other")
 
 
-@cache
-def simulation_data() -> dict:
-    """The parsed ``data/simulation.toml``."""
-    text = resources.files("alsprog.data").joinpath("simulation.toml").read_text("utf-8")
-    return tomllib.loads(text)
+def simulation_data() -> Mapping[str, Any]:
+    """``data/simulation.toml`` whole, frozen (its figures: ``alsprog.data.simulation()``)."""
+    return data.table("simulation.toml")
 
 
 @dataclass(frozen=True)
@@ -64,43 +63,50 @@ class CourseSettings:
 
     @classmethod
     def default(cls) -> CourseSettings:
-        d = simulation_data()
-        course, items, milestones = d["course"], d["items"], d["milestones"]
-        by_phenotype = {
-            k: float(v)
-            for k, v in d["progression"]["median_by_phenotype"].items()
-            if not k.endswith("source")
-        }
+        d = data.simulation()
+        course, items, weights, milestones = d.course, d.items, d.items.weights, d.milestones
         return cls(
-            rate_median=d["progression"]["median_points_per_month"],
-            rate_log_sd=d["progression"]["log_sd"],
-            rate_median_by_phenotype=by_phenotype,
-            copula_correlation=d["copula"]["correlation"],
-            sigmoid_share=course["sigmoid_share"],
-            sigmoid_steepness=course["sigmoid_steepness"],
-            spread_rate_factor=course["spread_rate_factor"],
-            second_region_fraction=course["second_region_fraction"],
-            third_region_gap_fraction=course["third_region_gap_fraction"],
-            spread_jitter_log_sd=course["spread_jitter_log_sd"],
-            last_involvement_fraction=course["last_involvement_fraction"],
-            terminal_share=course["terminal_share"],
-            upper_limb_first_share=course["upper_limb_first_share"],
+            rate_median=d.progression.median_points_per_month,
+            rate_log_sd=d.progression.log_sd,
+            rate_median_by_phenotype=dict(d.progression.median_by_phenotype),
+            copula_correlation=d.copula.correlation,
+            sigmoid_share=course.sigmoid_share,
+            sigmoid_steepness=course.sigmoid_steepness,
+            spread_rate_factor=course.spread_rate_factor,
+            second_region_fraction=course.second_region_fraction,
+            third_region_gap_fraction=course.third_region_gap_fraction,
+            spread_jitter_log_sd=course.spread_jitter_log_sd,
+            last_involvement_fraction=course.last_involvement_fraction,
+            terminal_share=course.terminal_share,
+            upper_limb_first_share=course.upper_limb_first_share,
             region_orders={
-                "upper": tuple(course["order_after_upper_limb"]),
-                "lower": tuple(course["order_after_lower_limb"]),
-                "bulbar": tuple(course["order_after_bulbar"]),
+                "upper": course.order_after_upper_limb,
+                "lower": course.order_after_lower_limb,
+                "bulbar": course.order_after_bulbar,
             },
-            item_order={domain: tuple(items[domain]) for domain in DOMAINS},
-            item_weights={domain: tuple(items["weights"][domain]) for domain in DOMAINS},
-            visit_noise_sd=items["visit_noise_sd"],
-            gastrostomy_at_most=milestones["gastrostomy_swallowing_at_most"],
-            niv_at_most=milestones["niv_respiratory_insufficiency_at_most"],
-            tracheostomy_share=milestones["tracheostomy_share"],
-            insufficiency_floor=milestones["respiratory_insufficiency_floor_without_tracheostomy"],
-            onset_site={k: v for k, v in d["onset_site"].items() if k != "source"},
-            mnd_shares={k: float(v) for k, v in d["mnd"].items() if k != "source"},
+            item_order=dict(
+                zip(
+                    DOMAINS,
+                    (items.bulbar, items.fine_motor, items.gross_motor, items.respiratory),
+                    strict=True,
+                )
+            ),
+            item_weights=dict(
+                zip(
+                    DOMAINS,
+                    (weights.bulbar, weights.fine_motor, weights.gross_motor, weights.respiratory),
+                    strict=True,
+                )
+            ),
+            visit_noise_sd=items.visit_noise_sd,
+            gastrostomy_at_most=milestones.gastrostomy_swallowing_at_most,
+            niv_at_most=milestones.niv_respiratory_insufficiency_at_most,
+            tracheostomy_share=milestones.tracheostomy_share,
+            insufficiency_floor=milestones.respiratory_insufficiency_floor_without_tracheostomy,
+            onset_site=dict(d.onset_site),
+            mnd_shares=dict(d.mnd),
         )
 
 
 def default_visit_interval_months() -> float:
-    return float(simulation_data()["follow_up"]["visit_interval_months"])
+    return data.simulation().follow_up.visit_interval_months

@@ -3,15 +3,14 @@
 import numpy as np
 import pytest
 
+from alsprog import data
 from alsprog.disease import draw_cache, library
 from alsprog.estimation.redraws import recalibrated, redrawn_targets
 from alsprog.population.lifetable import DEFAULT_TABLE, life_table
 
 TABLE = life_table(DEFAULT_TABLE)
 CALIBRATED = [
-    n
-    for n in library.NAMES
-    if n not in library.DERIVED and library._spec(n).get("structure") != "scaled"
+    n for n in library.NAMES if n not in library.DERIVED and library._spec(n).structure != "scaled"
 ]
 STALE = "is stale or missing: run `PYTHONPATH=. python scripts/build_draw_sets.py`"
 
@@ -48,6 +47,7 @@ def test_a_request_takes_distinct_pool_members_chosen_by_the_seed():
 
 def test_a_changed_input_makes_the_file_stale(monkeypatch):
     before = draw_cache.fingerprint("als", TABLE)
-    data = library.phenotype_data()
-    monkeypatch.setitem(data["phenotype"]["als"], "effective_sample_size", 499)
+    figures = data.thaw(data.table("phenotypes.toml"))
+    figures["phenotype"]["als"]["effective_sample_size"] = 499
+    monkeypatch.setattr(data, "table", lambda name: data.freeze(figures))
     assert draw_cache.fingerprint("als", TABLE) != before

@@ -1,6 +1,7 @@
 """The identification audit: which parameters the figures pin, checked against closed forms, a
 nonlinear refit, and target sets built to leave the spread open."""
 
+import dataclasses
 import math
 
 import numpy as np
@@ -47,7 +48,7 @@ def test_the_flail_figures_alone_do_not_pin_a_log_normal_spread(background):
     # than ALS as a whole; the audit says the figures never pinned that spread.
     from alsprog.disease import library
 
-    spec = {**library._spec("als_flail"), "borrow": []}
+    spec = dataclasses.replace(library._spec("als_flail"), borrow=())
     table = library._table_key(background)
     item = library._calibrate("als_flail", spec, table)
     assert item.model.survival(10.0) < alsprog.phenotype("als", background).survival(10.0)
@@ -184,7 +185,7 @@ def test_a_phenotype_calibrated_to_two_figures_at_one_time_reports_its_spread_fr
     # flail curve with nothing borrowed, calibrated to S(5) and S(5.05), pins mu and not sigma.
     from alsprog.disease import library
 
-    spec = {**library._spec("als_flail"), "borrow": []}
+    spec = dataclasses.replace(library._spec("als_flail"), borrow=())
     targets = _targets((5.0, 0.562), (5.05, 0.50), n=202.0)
     table = library._table_key(background)
     item = library._calibrate("als_flail", spec, table, targets)

@@ -7,10 +7,11 @@ import numpy as np
 import pytest
 
 import alsprog
+from alsprog import data
 from alsprog.disease.library import phenotype
 from alsprog.effects import edaravone, preset, riluzole
 from alsprog.errors import InputError
-from alsprog.interventions.presets import effect_data, sources
+from alsprog.interventions.presets import sources
 from alsprog.outcomes.translate import simulation_available, translate
 
 
@@ -35,9 +36,9 @@ def test_riluzole_adds_two_to_three_months_of_median_survival_to_als():
 
 
 def test_edaravone_fraction_is_the_pivotal_trials_ratio_of_changes():
-    spec = effect_data()["edaravone"]
+    spec = data.effects().edaravone
     # MCI186-19: -5.01 (edaravone) vs -7.50 (placebo) over 24 weeks
-    assert (spec["treated_change_24_weeks"], spec["control_change_24_weeks"]) == (-5.01, -7.50)
+    assert (spec.treated_change_24_weeks, spec.control_change_24_weeks) == (-5.01, -7.50)
     assert edaravone().fraction == pytest.approx(1 - 5.01 / 7.50, abs=1e-12)
     assert not edaravone().survival_link
 

@@ -6,9 +6,10 @@ import numpy as np
 from scipy import stats
 
 import alsprog
+from alsprog import data
 from alsprog.simulation.calibration import slope_hazard_ratio, study_hazard_ratios
 from alsprog.simulation.cohort import simulate_cohort
-from alsprog.simulation.settings import DOMAINS, ITEMS, CourseSettings, simulation_data
+from alsprog.simulation.settings import DOMAINS, ITEMS, CourseSettings
 from alsprog.simulation.staging import kings_stage, mitos_stage
 
 SETTINGS = CourseSettings.default()
@@ -74,7 +75,7 @@ def test_a_disease_death_comes_with_respiratory_failure(als_cohort):
     assert (disease["niv_time"] < disease["death_time"]).all()
     assert disease["kings_stage_4_time"].notna().all()
     share = disease["tracheostomy_time"].notna().mean()
-    expected = simulation_data()["milestones"]["tracheostomy_share"]
+    expected = data.simulation().milestones.tracheostomy_share
     assert abs(share - expected) < 4 * np.sqrt(expected * (1 - expected) / len(disease))
 
 

@@ -7,11 +7,11 @@ patient's own enrolment; visits every ``visit_interval_weeks`` weeks on study.
 from __future__ import annotations
 
 import math
-import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
+from typing import Any
 
+from alsprog import data
 from alsprog.errors import (
     InputError,
     check_number,
@@ -22,11 +22,9 @@ from alsprog.errors import (
 from alsprog.interventions.core import Effect, combine
 
 
-@cache
-def trial_data() -> dict:
-    """The parsed ``data/trials.toml``."""
-    text = resources.files("alsprog.data").joinpath("trials.toml").read_text("utf-8")
-    return tomllib.loads(text)
+def trial_data() -> Mapping[str, Any]:
+    """``data/trials.toml`` whole, frozen (its figures: ``alsprog.data.trials()``)."""
+    return data.table("trials.toml")
 
 
 @dataclass(frozen=True)
@@ -87,7 +85,7 @@ class Eligibility:
         """Candidate enrolment times are drawn on [0, this] years from onset."""
         if self.max_disease_duration_years is not None:
             return float(self.max_disease_duration_years)
-        return float(trial_data()["enrolment"]["pool_horizon_years"])
+        return data.trials().enrolment.pool_horizon_years
 
 
 @dataclass(frozen=True)

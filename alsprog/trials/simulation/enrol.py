@@ -21,6 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from alsprog import data
 from alsprog.errors import InputError
 from alsprog.simulation.blocks import Plan, plan
 from alsprog.simulation.random_streams import (
@@ -38,7 +39,7 @@ from alsprog.simulation.screening import (
     candidates,
 )
 from alsprog.trials.analysis.inputs import CALENDAR_WEEKS_PER_MONTH
-from alsprog.trials.simulation.design import TrialDesign, trial_data
+from alsprog.trials.simulation.design import TrialDesign
 from alsprog.trials.simulation.followup import baseline_eligible
 
 PILOT = 16_384  # candidates screened once per design to size the first round
@@ -293,7 +294,7 @@ def _screen_joined(context, kept: list, sources) -> Screened:
 
 
 def _check_share(drawn: np.ndarray, alive: np.ndarray, eligible: np.ndarray) -> None:
-    minimum = float(trial_data()["enrolment"]["min_eligible_share"])
+    minimum = data.trials().enrolment.min_eligible_share
     share = np.where(alive > 0, eligible / np.maximum(alive, 1), 0.0)
     bad = ((drawn >= SHARE_CHECK) & (share < minimum)) | (drawn >= MAX_CANDIDATES)
     if bad.any():

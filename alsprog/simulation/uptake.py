@@ -1,0 +1,189 @@
+"""Need and uptake, the observed ALSFRS-R items, milestones and stages of a ``ClockCourse``.
+
+Need comes from the disease: ``gastrostomy_need_time`` is when the latent swallowing item falls
+to 1 (needs supplemental tube feeding), ``niv_need_time`` when the latent respiratory
+insufficiency item falls to 3 (intermittent BiPAP). The procedures actually taken come with
+uptake shares and an exponential delay from need (``data/course.toml``); a tracheostomy is set
+by the course (``progression.build_course``) a survival-after-tracheostomy before death.
+
+What the items score follows what was received: swallowing reads 1-0 only with a tube (without
+one it stays at 2 or more: modified diet), respiratory insufficiency reads 3-1 only on NIV (4
+without it) and 0 only with a tracheostomy. Dyspnoea, orthopnoea and the other items follow the
+disease. King's and MiToS stages keep their published item rules (``staging``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from alsprog.simulation.progression import ClockCourse
+from alsprog.simulation.settings import ITEMS
+from alsprog.simulation.staging import (
+    BULBAR_ITEMS,
+    LOWER_LIMB_ITEMS,
+    MITOS_AT_MOST,
+    UPPER_LIMB_ITEMS,
+)
+
+SWALLOWING = ITEMS.index("swallowing")
+DYSPNEA = ITEMS.index("dyspnea")
+INSUFFICIENCY = ITEMS.index("respiratory_insufficiency")
+
+
+@dataclass(frozen=True)
+class Procedures:
+    """Need and uptake times (years from onset; NaN: not before death / not taken)."""
+
+    gastrostomy_need_time: np.ndarray
+    niv_need_time: np.ndarray
+    gastrostomy_time: np.ndarray
+    niv_time: np.ndarray
+    tracheostomy_time: np.ndarray
+
+
+def procedures(
+    course: ClockCourse, draws: dict[str, np.ndarray], shares: dict[str, np.ndarray] | None = None
+) -> Procedures:
+    """Need from the items, procedures from uptake shares and delays.
+
+    ``shares`` (optional) overrides the settings' ``niv_share`` and ``gastrostomy_share``, by
+    patient (e.g. by onset site) or as one number.
+    """
+    s = course.settings
+    shares = shares or {}
+    end = np.where(np.isnan(course.tracheostomy_time), course.death, course.tracheostomy_time)
+    gastro_need = course.time_of_loss(SWALLOWING, 3.5 - s.gastrostomy_at_most)
+    niv_need = course.time_of_loss(INSUFFICIENCY, 3.5 - s.niv_at_most)
+    out = {}
+    for name, need, limit in (
+        ("gastrostomy", gastro_need, course.death),
+        ("niv", niv_need, end),
+    ):
+        share = shares.get(f"{name}_share", getattr(s, f"{name}_share"))
+        delay = -np.log1p(-draws[f"u_{name}_delay"]) * getattr(s, f"{name}_delay_months") / 12.0
+        when = need + delay
+        taken = (draws[f"u_{name}"] < share) & (when < limit)
+        out[name] = np.where(taken, when, np.nan)
+    return Procedures(
+        gastrostomy_need_time=np.where(gastro_need < course.death, gastro_need, np.nan),
+        niv_need_time=np.where(niv_need < course.death, niv_need, np.nan),
+        gastrostomy_time=out["gastrostomy"],
+        niv_time=out["niv"],
+        tracheostomy_time=course.tracheostomy_time,
+    )
+
+
+def _after(t: np.ndarray, when: np.ndarray) -> np.ndarray:
+    """t >= when, per patient (when NaN: never)."""
+    w = when.reshape((-1,) + (1,) * (t.ndim - 1))
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isnan(w), False, t >= w)
+
+
+def item_scores(course: ClockCourse, done: Procedures, t: np.ndarray) -> np.ndarray:
+    """Observed (noise-free) integer item scores 0-4 at times ``t`` (n, m) years from onset,
+    shape (n, m, 12) int8, ITEMS order."""
+    t = np.atleast_2d(np.asarray(t, dtype=float))
+    latent = course.latent_scores(t)
+    scores = np.clip(np.floor(latent + 0.5), 0, 4).astype(np.int8)
+    tube = _after(t, done.gastrostomy_time)
+    swallowing = scores[:, :, SWALLOWING]
+    scores[:, :, SWALLOWING] = np.where(tube, np.minimum(swallowing, 1), np.maximum(swallowing, 2))
+    niv, tracheostomy = _after(t, done.niv_time), _after(t, done.tracheostomy_time)
+    support = np.clip(scores[:, :, INSUFFICIENCY], 1, 3)
+    scores[:, :, INSUFFICIENCY] = np.where(tracheostomy, 0, np.where(niv, support, 4))
+    return scores
+
+
+def time_at_most(course: ClockCourse, done: Procedures, item: str, score: int) -> np.ndarray:
+    """First time (years) the observed item ``item`` is ``score`` or less; inf if never (the
+    course may run past death: compare with the death time)."""
+    i = ITEMS.index(item)
+    disease = course.time_of_loss(i, 3.5 - score) if score < 4 else np.zeros(course.size)
+    if i == SWALLOWING and score <= 1:
+        tube = np.nan_to_num(done.gastrostomy_time, nan=np.inf)
+        return np.maximum(tube, disease) if score == 0 else tube
+    if i == SWALLOWING:
+        return np.minimum(disease, _inf(done.gastrostomy_time))
+    if i == INSUFFICIENCY:
+        tracheostomy = _inf(done.tracheostomy_time)
+        if score == 0:
+            return tracheostomy
+        on_niv = np.maximum(_inf(done.niv_time), disease if score < 3 else 0.0)
+        return np.minimum(on_niv, tracheostomy)
+    return disease
+
+
+def _inf(times: np.ndarray) -> np.ndarray:
+    return np.nan_to_num(times, nan=np.inf)
+
+
+def stage_times(course: ClockCourse, done: Procedures) -> dict[str, np.ndarray]:
+    """First times (years from onset) at King's stage k or higher (k = 2, 3, 4) and MiToS
+    stage k or higher (1-4), by the published item rules (``staging``); NaN unless before death.
+
+    King's: a region is involved when a bulbar item 1-3, upper-limb item 4-5 or lower-limb item 8
+    is below 4; stage 4 is gastrostomy (swallowing <= 1), dyspnoea 0 or NIV (item 12 <= 3).
+    """
+    s = course.settings
+
+    def first(items: tuple[str, ...], score: int) -> np.ndarray:
+        return np.min([time_at_most(course, done, item, score) for item in items], axis=0)
+
+    regions = np.sort(
+        np.stack([first(BULBAR_ITEMS, 3), first(UPPER_LIMB_ITEMS, 3), first(LOWER_LIMB_ITEMS, 3)]),
+        axis=0,
+    )
+    stage_4 = np.minimum.reduce(
+        [
+            time_at_most(course, done, "swallowing", s.gastrostomy_at_most),
+            time_at_most(course, done, "dyspnea", 0),
+            time_at_most(course, done, "respiratory_insufficiency", s.niv_at_most),
+        ]
+    )
+    lost = {item: time_at_most(course, done, item, score) for item, score in MITOS_AT_MOST.items()}
+    mitos = np.sort(
+        np.stack(
+            [
+                lost["swallowing"],
+                np.minimum(lost["walking"], lost["dressing"]),
+                np.maximum(lost["speech"], lost["handwriting"]),
+                np.minimum(lost["dyspnea"], lost["respiratory_insufficiency"]),
+            ]
+        ),
+        axis=0,
+    )
+    times = {
+        "kings_stage_2_time": np.minimum(regions[1], stage_4),
+        "kings_stage_3_time": np.minimum(regions[2], stage_4),
+        "kings_stage_4_time": stage_4,
+        **{f"mitos_stage_{k + 1}_time": mitos[k] for k in range(4)},
+    }
+    return {name: np.where(v < course.death, v, np.nan) for name, v in times.items()}
+
+
+def domain_time_at_most(
+    course: ClockCourse, done: Procedures, domain: int, level: int, *, tolerance: float = 1e-4
+) -> np.ndarray:
+    """First time (years) the observed score of domain ``domain`` (index into DOMAINS: the sum
+    of its three items, 0-12) is ``level`` or less; inf if not by death (or by 100 years when
+    the disease never kills). Bisection per patient (the score never rises), to ``tolerance``
+    years."""
+    items = slice(3 * domain, 3 * domain + 3)
+    high = np.where(np.isfinite(course.death), course.death, 100.0) * (1 - 1e-12)
+    low = np.zeros(course.size)
+
+    def at_most(t: np.ndarray) -> np.ndarray:
+        scores = item_scores(course, done, t[:, None])[:, 0, items]
+        return scores.sum(axis=1) <= level
+
+    reached = at_most(high)
+    already = at_most(low)
+    while (high - low).max(initial=0.0) > tolerance:
+        middle = 0.5 * (low + high)
+        below = at_most(middle)
+        high = np.where(below, middle, high)
+        low = np.where(below, low, middle)
+    return np.where(already, 0.0, np.where(reached, high, np.inf))
