@@ -13,7 +13,10 @@ presets riluzole() and edaravone(); ``model.with_effect(effect)`` applies one. W
 does on every scale is in ``alsprog.outcomes`` (translate, draws).
 
 Functions:
-    fit                 maximum likelihood on individual (right-censored, left-truncated) data
+    fit                 maximum likelihood on individual (right-censored, left-truncated) data;
+                        with a DataFrame and covariates=/formula=, a survival regression
+    cox_snell           Cox-Snell residuals of a regression, with their Nelson-Aalen estimate
+    proportional_hazards_test  lifelines' Schoenfeld-residual test on a regression's columns
     kaplan_meier        Kaplan-Meier estimate as R's survfit reports it, as a model with the same
                         interface (quantile_ci, median_ci, rmst_se, risk_table)
     kaplan_meier_plot   Kaplan-Meier curves with bands, model curves and the risk table below
@@ -62,7 +65,9 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY = {
-    "fit": "alsprog.estimation.fitting",
+    "fit": "alsprog.estimation.regression",
+    "cox_snell": "alsprog.estimation.regression_checks",
+    "proportional_hazards_test": "alsprog.estimation.regression_checks",
     "kaplan_meier": "alsprog.models.kaplan_meier",
     "kaplan_meier_plot": "alsprog.plots.kaplan_meier",
     "calibrate": "alsprog.estimation.calibration",

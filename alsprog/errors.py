@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 import numbers
 import re
 import stat
 from pathlib import Path
+from typing import TypeGuard
 
 import numpy as np
 
@@ -54,6 +56,24 @@ def _kind(value: object) -> str:
         shown = shown[:37] + "..."
     kind = type(value).__name__
     return f"{shown}, {'an' if kind[0] in 'aeiou' else 'a'} {kind}"
+
+
+def _unwrapped(value: object) -> object:
+    return value[()] if isinstance(value, np.ndarray) and value.ndim == 0 else value
+
+
+def is_real(value: object) -> TypeGuard[numbers.Real]:
+    """True for one real number of any type (int, float, numpy scalars, 0-d arrays, any
+    ``numbers.Real``); False for booleans, text, None and arrays of several values."""
+    value = _unwrapped(value)
+    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+
+
+def is_whole(value: object) -> TypeGuard[numbers.Integral]:
+    """True for one integer of any type (int, numpy integers, 0-d integer arrays); False for
+    booleans, floats (even 3.0), text and None."""
+    value = _unwrapped(value)
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
 
 
 def check_number(name: str, value: object, *, finite: bool = True) -> float:
@@ -145,6 +165,17 @@ def as_sequence(name: str, values: object) -> tuple:
             f"{name} must be a list or tuple (got {_kind(values)}); pass e.g. (1.0, 2.0)"
         )
     return tuple(values)
+
+
+def increasing_times(name: str, values: object) -> list[float]:
+    """``values`` as a list of positive times in years, strictly increasing (knots,
+    breakpoints); InputError naming ``name`` and the position otherwise."""
+    times = [
+        check_positive(f"{name} {j} (years)", v) for j, v in enumerate(as_sequence(name, values))
+    ]
+    if any(later <= earlier for earlier, later in itertools.pairwise(times)):
+        raise InputError(f"{name} {times} must be strictly increasing (years); sort them")
+    return times
 
 
 def as_numbers(values: object, name: str) -> np.ndarray:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 from bench_common import best_of, record
+from bench_regression import regression
 from bench_simulation import simulation
 from bench_trials import simulated_trials, trials
 from scipy import stats
@@ -346,6 +347,7 @@ def main() -> int:
         print("fit benchmarks skipped: alsprog.estimation.fitting is not available")
     else:
         fitting(args.rows, slow=not args.quick)
+        regression(args.rows)
     trials(grid=not args.no_grid)
     simulated_trials(args.trial_replicates, grid=not args.no_grid)
     return 0

@@ -133,11 +133,11 @@ def test_prognosis_command_json(capsys):
         ),
         (
             ["prognosis", "--age-at-onset", "60", "--years-since-onset", "1", "--alsfrs-r", "52"],
-            "alsfrs_r 52 is outside 0-48",
+            "--alsfrs-r 52 is outside 0-48",
         ),
         (
             ["prognosis", "--age-at-onset", "60", "--years-since-onset", "-2"],
-            "years_since_onset -2",
+            "--years-since-onset -2",
         ),
         (
             ["prognosis", "--age-at-onset", "60", "--years-since-onset", "1", "--sex", "x"],

@@ -32,7 +32,7 @@ FLOW = (
     "report",
     "cli",
 )
-GROUND = {"errors", "data"}
+GROUND = {"errors", "data", "files", "interrupts", "resources", "threads"}
 MAX_LINES = 400
 
 

@@ -61,3 +61,20 @@ def test_readme_links_every_notebook():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for path in NOTEBOOKS:
         assert f"(notebooks/{path.name})" in readme, f"README does not link {path.name}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_stated_conclusions_are_checked_against_the_computed_values(path):
+    """Every notebook checks what its text says in code (`assert` against the values it has
+    just computed, with their Monte Carlo error where they are simulated), so a change that makes
+    the prose wrong fails when `make test` runs the notebook (nbmake)."""
+    code = [_text(c) for c in _cells(path) if c["cell_type"] == "code"]
+    checks = [c for c in code if "\nassert " in f"\n{c}" or c.lstrip().startswith("assert ")]
+    assert checks, f"{path.name}: no cell checks the text's conclusions"
+
+
+def test_notebook_7_states_power_with_enough_trials_and_its_null():
+    code = "\n".join(
+        _text(c) for c in _cells(ROOT / "notebooks" / "07_interventions_and_trials.ipynb")
+    )
+    assert "TRIALS = 1000" in code and "HazardRatio(1.0)" in code

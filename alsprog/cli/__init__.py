@@ -15,17 +15,40 @@ line each.
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
-import warnings
+from alsprog import interrupts
 
-from alsprog import __version__
-from alsprog.cli import calibrate, effect, phenotypes, prognosis, report, simulate, trial
-from alsprog.cli.common import ArgumentParser, json_safe
-from alsprog.cli.edge import describe, one_line_warnings
+# First: from here on Ctrl-C, SIGTERM and SIGHUP end in one line.
+interrupts.install(command_line=True)
 
-COMMANDS = (calibrate, phenotypes, prognosis, effect, report, simulate, trial)
+from alsprog.threads import one_blas_thread, thread_variables  # noqa: E402
+
+thread_variables()  # before numpy loads: the same bytes whatever the machine's thread count
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import sys  # noqa: E402
+import warnings  # noqa: E402
+
+from alsprog import __version__  # noqa: E402
+from alsprog.cli import (  # noqa: E402
+    calibrate,
+    effect,
+    fit,
+    phenotypes,
+    prognosis,
+    report,
+    simulate,
+    trial,
+)
+from alsprog.cli.common import ArgumentParser, json_safe  # noqa: E402
+from alsprog.cli.edge import (  # noqa: E402
+    describe,
+    one_line_warnings,
+    print_result,
+    quiet_environment,
+)
+
+COMMANDS = (calibrate, fit, phenotypes, prognosis, effect, report, simulate, trial)
 DEBUG_HELP = "on an error, show the full traceback instead of one line"
 
 
@@ -48,14 +71,28 @@ def build_parser() -> ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 ok, 2 bad input, 1 internal error)."""
+    """Run the command line; returns the exit status (0 ok, 2 bad input, 1 internal error,
+    128 + the signal's number when interrupted: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP)."""
+    interrupts.RECEIVED.clear()
+    try:
+        status = _main(argv)
+    except KeyboardInterrupt as err:  # Interrupted too: any signal, wherever it lands
+        return interrupts.print_interrupted(err)
+    swallowed = interrupts.received()  # raised inside a callback that only printed it
+    return status if swallowed is None else interrupts.print_interrupted(swallowed)
+
+
+def _main(argv: list[str] | None) -> int:
+    if sys.stdout is None:  # started with stdout closed (`>&-`): refuse before any work
+        return print_result("")
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):
         names = ", ".join(command.__name__.rsplit(".", 1)[-1] for command in COMMANDS)
         parser.error(f"choose a command: {names}")
+    quiet_environment()
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), one_blas_thread():
             one_line_warnings()
             result = args.run(args)
             text = (
@@ -64,17 +101,11 @@ def main(argv: list[str] | None = None) -> int:
                 else args.show(result)
             )
     except KeyboardInterrupt:
-        print("alsprog: interrupted", file=sys.stderr)
-        return 130
+        raise
     except Exception as err:
         if args.debug:
             raise
         message, status = describe(err, args)
         print(f"alsprog: {message}", file=sys.stderr)
         return status
-    try:
-        print(text)
-        sys.stdout.flush()
-    except BrokenPipeError:  # `alsprog ... | head`: the reader left; that is not an error
-        sys.stdout = None  # type: ignore[assignment]
-    return 0
+    return print_result(text)

@@ -32,7 +32,7 @@ _OS_FIXES = {
 }
 
 
-def _one_line(text: str) -> str:
+def _one_line(text: object) -> str:
     return " ".join(str(text).split())
 
 
@@ -104,3 +104,78 @@ def one_line_warnings() -> None:
         print(f"alsprog: warning: {_one_line(message)}", file=sys.stderr)
 
     warnings.showwarning = show
+
+
+def print_result(text: str) -> int:
+    """Print the result on stdout; the exit status. A reader that left (``| head``) ends the
+    run silently, as the shell's own tools do (0); a full or closed stdout is one line, 2."""
+    stdout = sys.stdout
+    if stdout is None:  # started with stdout closed (`>&-`)
+        print("alsprog: error: stdout is closed; redirect it to a file or a pipe", file=sys.stderr)
+        return BAD_INPUT
+    try:
+        print(text, file=stdout)
+        stdout.flush()
+    except BrokenPipeError:
+        _drop_stdout()
+        return 0
+    except OSError as err:
+        _drop_stdout()
+        reason = (err.strerror or str(err)).lower()
+        fix = _OS_FIXES.get(err.errno or -1, "check where stdout goes")
+        print(
+            f"alsprog: error: cannot write the result to stdout: {reason}; {fix}", file=sys.stderr
+        )
+        return BAD_INPUT
+    return 0
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush at exit is silent."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        sys.stdout = None
+
+
+def quiet_environment() -> None:
+    """Settings that keep libraries quiet and the output the same on every machine.
+
+    - matplotlib writes a font cache under the home folder and warns on stderr when it cannot;
+      where the home (or XDG) folder cannot be written, it gets a private folder under the
+      system's temporary folder instead (``MPLCONFIGDIR``).
+    """
+    import os
+    import tempfile
+
+    if "MPLCONFIGDIR" in os.environ:
+        return
+    home = Path.home() if os.environ.get("HOME") else None
+    places = [
+        os.environ.get("XDG_CONFIG_HOME") or (home and home / ".config"),
+        os.environ.get("XDG_CACHE_HOME") or (home and home / ".cache"),
+    ]
+    if all(place and _writable(Path(place) / "matplotlib") for place in places):
+        return
+    private = Path(tempfile.gettempdir()) / f"alsprog-matplotlib-{os.getuid()}"
+    try:
+        private.mkdir(mode=0o700, exist_ok=True)
+        if private.is_symlink() or private.stat().st_uid != os.getuid():
+            raise PermissionError  # someone else's folder: take a fresh one
+    except OSError:
+        private = Path(tempfile.mkdtemp(prefix="alsprog-matplotlib-"))
+    os.environ["MPLCONFIGDIR"] = str(private)
+
+
+def _writable(folder: Path) -> bool:
+    import os
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK | os.X_OK)

@@ -6,6 +6,7 @@ import argparse
 import math
 
 from alsprog.cli.common import add_effect_flags
+from alsprog.cli.flags import TIME_RATIO_HELP, add_seed_flag, add_timing_flags, flag_errors
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -17,36 +18,36 @@ def add(sub: argparse._SubParsersAction) -> None:
         "gains (months), survival differences, and from cohort simulation the ALSFRS-R "
         "difference and months before each King's stage. Times from symptom onset.",
     )
-    add_effect_flags(p, "on the disease clock")
+    add_effect_flags(p, TIME_RATIO_HELP)
+    add_timing_flags(p, "onset", diagnosis=True)
     p.add_argument(
-        "--start-years",
-        type=float,
-        default=0.0,
-        metavar="YEARS",
-        help="hazard ratio or slope reduction: start, years after onset (or diagnosis)",
+        "--draws",
+        type=int,
+        default=0,
+        metavar="K",
+        help="redrawn calibrations for 90%% intervals (default 0: no intervals)",
     )
-    p.add_argument(
-        "--duration-years",
-        type=float,
-        default=math.inf,
-        metavar="YEARS",
-        help="hazard ratio or slope reduction: how long it lasts (default: for life)",
-    )
-    p.add_argument(
-        "--from-diagnosis",
-        action="store_true",
-        help="hazard ratio: count the start from each patient's diagnosis",
-    )
-    p.add_argument("--baseline", default="als", metavar="PHENOTYPE", help="default: als")
-    p.add_argument("--draws", type=int, default=0, metavar="K", help="draws for 90%% intervals")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="default: 0")
+    add_seed_flag(p)
     p.add_argument("--json", action="store_true", help="the table's rows as a JSON list")
     p.set_defaults(run=run, show=show)
 
 
+RATIO_RANGE = (0.01, 100.0)  # ratios the simulations answer; real treatments lie well within
+
+
 def effect_of(args: argparse.Namespace):
     from alsprog.effects import HazardRatio, SlopeReduction, TimeRatio, preset
+    from alsprog.errors import check_range
 
+    for flag in ("hazard_ratio", "time_ratio"):
+        value = getattr(args, flag)
+        if value is not None and math.isfinite(value) and value > 0:  # the rest: the effect's
+            check_range(
+                f"--{flag.replace('_', '-')}",
+                getattr(args, flag),
+                *RATIO_RANGE,
+                "pass a ratio a treatment could have, e.g. 0.8",
+            )
     if args.intervention is not None:
         return preset(args.intervention)
     if args.hazard_ratio is not None:
@@ -63,22 +64,31 @@ def effect_of(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> list[dict]:
     from alsprog.outcomes.translate import translate
 
-    table = translate(effect_of(args), args.baseline, draws=args.draws, seed=args.seed)
+    with flag_errors():
+        table = translate(effect_of(args), args.baseline, draws=args.draws, seed=args.seed)
     rows = table.to_dict(orient="records")
-    run.notes = table.attrs.get("notes", [])
+    NOTES[:] = table.attrs.get("notes", [])
     return rows
 
 
+NOTES: list[str] = []  # the last run's notes, for show()
+
+
 def show(rows: list[dict]) -> str:
-    lines = [f"{'measure':<36} {'horizon y':>9} {'value':>10} {'lower':>10} {'upper':>10}  unit"]
+    from alsprog.report.labels import horizon, measure
+
+    lines = [f"{'measure':<50} {'horizon':>9} {'value':>10} {'90% interval':>21}  unit"]
     for r in rows:
-        horizon = "" if _missing(r["horizon_years"]) else f"{r['horizon_years']:.3g}"
-        cells = [_number(r[k]) for k in ("value", "lower", "upper")]
+        scale, unit = (100.0, "percentage points") if r["unit"] == "probability" else (1, "")
+        cells = [
+            _number(None if _missing(r[k]) else r[k] * scale) for k in ("value", "lower", "upper")
+        ]
+        interval = f"{cells[1]} to {cells[2]}" if cells[1] else ""
         lines.append(
-            f"{r['measure']:<36} {horizon:>9} {cells[0]:>10} {cells[1]:>10} {cells[2]:>10}  "
-            f"{r['unit']}"
+            f"{measure(r['measure']):<50} {horizon(r['horizon_years']):>9} {cells[0]:>10} "
+            f"{interval:>21}  {unit or r['unit']}"
         )
-    lines += [f"note: {n}" for n in getattr(run, "notes", [])]
+    lines += [f"note: {n}" for n in NOTES]
     return "\n".join(lines)
 
 

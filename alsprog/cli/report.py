@@ -67,20 +67,32 @@ def _progress(done: int, total: int, name: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
 
+PATIENT_MEMORY = 4_400  # bytes of peak memory per simulated patient (4.1 GB at --n 1,000,000)
+
+
 def run(args: argparse.Namespace) -> list[str]:
     from alsprog.estimation.targets import load_targets
+    from alsprog.files import locked
     from alsprog.report import write_report
+    from alsprog.resources import check_memory
+
+    check_memory(
+        f"report --n {args.n:,}",
+        args.n * PATIENT_MEMORY,
+        f"simulate fewer patients (default {DEFAULT_PATIENTS:,})",
+    )
 
     targets = None if args.targets is None else load_targets(args.targets)
     _progress.__dict__.pop("started", None)
-    written = write_report(
-        args.out,
-        targets=targets,
-        seed=args.seed,
-        n_patients=args.n,
-        replicates=args.replicates,
-        progress=_progress,
-    )
+    with locked([args.out], "report"):  # a second run on this folder is refused now, not later
+        written = write_report(
+            args.out,
+            targets=targets,
+            seed=args.seed,
+            n_patients=args.n,
+            replicates=args.replicates,
+            progress=_progress,
+        )
     return [str(path) for path in written]
 
 

@@ -6,9 +6,10 @@ import argparse
 from pathlib import Path
 
 from alsprog.cli.common import add_background_flags, background_argument
+from alsprog.cli.flags import add_seed_flag, flag_errors
 from alsprog.errors import InputError
 
-LARGE = 50_000  # from this many patients a progress bar shows on stderr
+LARGE = 50_000  # from this many patients a progress bar shows on stderr (a terminal only)
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -20,34 +21,56 @@ def add(sub: argparse._SubParsersAction) -> None:
         "visits, to .parquet or .csv. Times in years from symptom onset.",
     )
     p.add_argument("--n", type=int, required=True, metavar="N", help="patients in the cohort")
-    p.add_argument("--seed", type=int, required=True, metavar="S", help="random seed")
+    add_seed_flag(p)
     source = p.add_mutually_exclusive_group()
     source.add_argument(
         "--phenotype",
         default="als",
         metavar="NAME",
         help="a phenotype (als, als_limb, als_bulbar, als_flail, pbp, pma, pls, ppbp), 'mnd' "
-        "for the default mix, or shares such as als=0.9,pma=0.1",
+        "for the default mix, or shares such as als=0.9,pma=0.1 (default als)",
     )
     source.add_argument(
         "--targets",
         type=Path,
         metavar="FILE",
         help="your own survival figures (TOML or CSV: time, survival[, kind, source]); the "
-        "calibrated model drives every patient's survival",
-    )
-    p.add_argument("--entry", choices=["onset", "diagnosis"], default="onset")
-    p.add_argument("--followup-years", type=float, metavar="Y", help="end of study after entry")
-    p.add_argument(
-        "--dropout-per-year", type=float, default=0.0, metavar="RATE", help="loss to follow-up"
+        "calibrated model drives every patient's survival (default: the phenotype's)",
     )
     p.add_argument(
-        "--visit-interval-months", type=float, default=3.0, metavar="M", help="default 3"
+        "--entry",
+        choices=["onset", "diagnosis"],
+        default="onset",
+        help="when patients enter: at onset, or at diagnosis if alive then (default onset)",
     )
-    p.add_argument("--visits", type=Path, metavar="FILE", help="also write the visits here")
+    p.add_argument(
+        "--followup-years",
+        type=float,
+        metavar="Y",
+        help="end of study, years after entry (default: followed to death)",
+    )
+    p.add_argument(
+        "--dropout-per-year",
+        type=float,
+        default=0.0,
+        metavar="RATE",
+        help="loss to follow-up per person-year (default 0)",
+    )
+    p.add_argument(
+        "--visit-interval-months",
+        type=float,
+        default=3.0,
+        metavar="M",
+        help="months between ALSFRS-R visits (default 3)",
+    )
+    p.add_argument(
+        "--visits", type=Path, metavar="FILE", help="also write the visits here (default: not)"
+    )
     p.add_argument("--out", type=Path, required=True, metavar="FILE", help=".parquet or .csv")
     add_background_flags(p)
-    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument(
+        "--json", action="store_true", help="print the summary as JSON (default: as text)"
+    )
     p.set_defaults(run=run, show=show)
 
 
@@ -69,7 +92,7 @@ def phenotype_argument(text: str) -> str | dict[str, float]:
 
 
 def run(args: argparse.Namespace) -> dict:
-    from alsprog.simulation.stream import check_output, write_cohort
+    from alsprog.simulation.stream import check_output
 
     check_output(args.out)  # before any slow work
     if args.visits is not None:
@@ -80,12 +103,21 @@ def run(args: argparse.Namespace) -> dict:
         from alsprog.estimation.targets import load_targets
 
         model = calibrate(load_targets(args.targets))
+    with flag_errors():
+        return _write(args, model)
+
+
+def _write(args: argparse.Namespace, model) -> dict:
+    import sys
+
+    from alsprog.simulation.stream import write_cohort
+
     return write_cohort(
         args.out,
         args.n,
         args.seed,
         visits_out=args.visits,
-        progress=args.n >= LARGE,
+        progress=args.n >= LARGE and sys.stderr.isatty(),
         phenotype=phenotype_argument(args.phenotype),
         model=model,
         entry=args.entry,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 from alsprog.cli.common import add_effect_flags
+from alsprog.cli.flags import TIME_RATIO_HELP, add_seed_flag, add_timing_flags, flag_errors
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -17,30 +19,105 @@ def add(sub: argparse._SubParsersAction) -> None:
         "patient's enrolment, and analyse each with log-rank, Cox, week-24 ANCOVA, ALSFRS-R "
         "slope and CAFS: power with its Monte Carlo standard error. Same seed, same output.",
     )
-    add_effect_flags(p, "on the time left")
-    p.add_argument("--n-per-arm", type=int, metavar="N", help="control patients (>= 2)")
-    p.add_argument("--replicates", type=int, default=1000, metavar="R", help="default: 1000")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="default: 0")
+    add_effect_flags(p, TIME_RATIO_HELP)
+    add_timing_flags(p, "each patient's enrolment", diagnosis=False)
+    p.add_argument(
+        "--n-per-arm", type=int, metavar="N", help="control patients (>= 2); required for power"
+    )
+    p.add_argument(
+        "--replicates", type=int, default=1000, metavar="R", help="simulated trials (default 1000)"
+    )
+    add_seed_flag(p)
     p.add_argument(
         "--endpoint",
         action="append",
         metavar="NAME",
         help="logrank, cox, ancova_24w, slope or cafs (repeat; default all five)",
     )
-    p.add_argument("--followup-years", type=float, default=1.0, metavar="Y", help="default: 1")
-    p.add_argument("--dropout-per-year", type=float, default=0.05, metavar="RATE")
-    p.add_argument("--visit-interval-weeks", type=int, default=4, metavar="W", help="default: 4")
-    p.add_argument("--alpha", type=float, default=0.05, metavar="A", help="two-sided level")
-    p.add_argument("--allocation", type=float, default=1.0, metavar="K", help="treated/control")
-    p.add_argument("--max-disease-duration-years", type=float, metavar="Y")
-    p.add_argument("--min-alsfrs-r", type=float, metavar="SCORE")
-    p.add_argument("--min-item-score", type=float, metavar="SCORE", help="every item at least")
-    p.add_argument("--dfs-range", type=float, nargs=2, metavar=("LOW", "HIGH"))
-    p.add_argument("--scheduler", metavar="ADDRESS", help="tcp://host:port, or 'local'")
-    p.add_argument("--sample-size", action="store_true", help="the smallest n per arm instead")
-    p.add_argument("--target-power", type=float, default=0.8, metavar="P", help="default: 0.8")
-    p.add_argument("--n-max", type=int, default=2000, metavar="N", help="sample-size search cap")
-    p.add_argument("--json", action="store_true", help="the rows as a JSON list")
+    p.add_argument(
+        "--followup-years",
+        type=float,
+        default=1.0,
+        metavar="Y",
+        help="years each patient is followed from enrolment (default 1)",
+    )
+    p.add_argument(
+        "--dropout-per-year",
+        type=float,
+        default=0.05,
+        metavar="RATE",
+        help="loss to follow-up per person-year (default 0.05)",
+    )
+    p.add_argument(
+        "--visit-interval-weeks",
+        type=int,
+        default=4,
+        metavar="W",
+        help="weeks between ALSFRS-R visits (default 4)",
+    )
+    p.add_argument(
+        "--alpha", type=float, default=0.05, metavar="A", help="two-sided level (default 0.05)"
+    )
+    p.add_argument(
+        "--allocation",
+        type=float,
+        default=1.0,
+        metavar="K",
+        help="treated patients per control patient (default 1)",
+    )
+    p.add_argument(
+        "--max-disease-duration-years",
+        type=float,
+        metavar="Y",
+        help="eligibility: at most Y years since onset (default: any)",
+    )
+    p.add_argument(
+        "--min-alsfrs-r",
+        type=float,
+        metavar="SCORE",
+        help="eligibility: ALSFRS-R at least SCORE (default: any)",
+    )
+    p.add_argument(
+        "--min-item-score",
+        type=float,
+        metavar="SCORE",
+        help="eligibility: every ALSFRS-R item at least SCORE (default: any)",
+    )
+    p.add_argument(
+        "--dfs-range",
+        type=float,
+        nargs=2,
+        metavar=("LOW", "HIGH"),
+        help="eligibility: progression rate (48 - ALSFRS-R) / months since onset, points per "
+        "month, between LOW and HIGH (default: any)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on a Dask scheduler: tcp://host:port, or 'local' (default: in this process)",
+    )
+    p.add_argument(
+        "--sample-size",
+        action="store_true",
+        help="find the smallest n per arm for --target-power instead of the power",
+    )
+    p.add_argument(
+        "--target-power",
+        type=float,
+        default=0.8,
+        metavar="P",
+        help="with --sample-size: the power to reach (default 0.8)",
+    )
+    p.add_argument(
+        "--n-max",
+        type=int,
+        default=2000,
+        metavar="N",
+        help="with --sample-size: the largest n per arm searched (default 2000)",
+    )
+    p.add_argument(
+        "--json", action="store_true", help="the design and the rows as JSON (default: a table)"
+    )
     p.set_defaults(run=run, show=show)
 
 
@@ -48,7 +125,7 @@ def _design(args: argparse.Namespace, n: int):
     from alsprog.cli.effect import effect_of
     from alsprog.trials.simulation.design import Eligibility, TrialDesign
 
-    args.start_years, args.duration_years, args.from_diagnosis = 0.0, float("inf"), False
+    args.from_diagnosis = False  # a trial's effect starts from each patient's enrolment
     rules = None
     criteria = {
         "max_disease_duration_years": args.max_disease_duration_years,
@@ -65,34 +142,59 @@ def _design(args: argparse.Namespace, n: int):
         dropout_per_year=args.dropout_per_year,
         visit_interval_weeks=args.visit_interval_weeks,
         eligibility=rules,
+        phenotype=args.baseline,
         alpha=args.alpha,
         allocation=args.allocation,
     )
 
 
-def run(args: argparse.Namespace) -> list[dict] | dict:
+UNITS = {
+    "logrank": "hazard ratio (Peto)",
+    "cox": "hazard ratio",
+    "ancova_24w": "ALSFRS-R points",
+    "slope": "ALSFRS-R points per month",
+    "cafs": "net benefit",
+}
+
+
+def design_echo(args: argparse.Namespace) -> dict:
+    """The design as the user set it (flag names, for the output and --json)."""
+    keys = (
+        "intervention", "hazard_ratio", "time_ratio", "slope_reduction", "start_years",
+        "duration_years", "baseline", "n_per_arm", "replicates", "seed", "followup_years",
+        "dropout_per_year", "visit_interval_weeks", "alpha", "allocation",
+        "max_disease_duration_years", "min_alsfrs_r", "min_item_score", "dfs_range",
+    )  # fmt: skip
+    return {
+        k.replace("_", "-"): getattr(args, k) for k in keys if getattr(args, k, None) is not None
+    }
+
+
+def run(args: argparse.Namespace) -> dict:
     from alsprog.errors import InputError, check_whole
     from alsprog.trials.analysis.endpoints import check_endpoints
 
-    check_whole("trial --replicates", args.replicates, low=1, high=1_000_000)
-    endpoints = check_endpoints(args.endpoint, True)
-    if args.sample_size:
-        return _sample_size(args, endpoints)
-    if args.n_per_arm is None:
-        raise InputError("trial: --n-per-arm is missing; pass e.g. --n-per-arm 300")
-    design = _design(args, args.n_per_arm)
-    from alsprog.trials.power_api import power
+    with flag_errors():
+        check_whole("trial --replicates", args.replicates, low=1, high=1_000_000)
+        endpoints = check_endpoints(args.endpoint, True)
+        if args.sample_size:
+            return {"design": design_echo(args), **_sample_size(args, endpoints)}
+        if args.n_per_arm is None:
+            raise InputError("trial: --n-per-arm is missing; pass e.g. --n-per-arm 300")
+        design = _design(args, args.n_per_arm)
+        from alsprog.trials.power_api import power
 
-    with _bar(args.replicates) as bar:
-        table = power(
-            design,
-            args.replicates,
-            args.seed,
-            endpoints=endpoints,
-            scheduler=args.scheduler,
-            progress=bar.update,
-        )
-    return table.to_dict(orient="records")
+        with _bar(args.replicates) as bar:
+            table = power(
+                design,
+                args.replicates,
+                args.seed,
+                endpoints=endpoints,
+                scheduler=args.scheduler,
+                progress=bar.update,
+            )
+    rows = table.assign(estimate_unit=table["endpoint"].map(UNITS)).to_dict(orient="records")
+    return {"design": design_echo(args), "rows": rows}
 
 
 def _sample_size(args: argparse.Namespace, endpoints: tuple[str, ...]) -> dict:
@@ -138,24 +240,34 @@ def _bar(total: int):
     )
 
 
-def show(result: list[dict] | dict) -> str:
-    if isinstance(result, dict):
+def show(result: dict) -> str:
+    from alsprog.report.labels import endpoint
+
+    design = "design: " + ", ".join(
+        f"--{k} {' '.join(map(str, v)) if isinstance(v, list | tuple) else v}"
+        for k, v in result["design"].items()
+    )
+    if "rows" not in result:
         lines = [
-            f"endpoint {result['endpoint']}: n per arm {result['n_per_arm']} for power "
-            f"{result['target_power']:g} (simulated power {result['power']:.3f} +/- "
-            f"{result['power_se']:.3f})"
+            design,
+            f"endpoint {result['endpoint']}: {result['n_per_arm']} patients per arm for power "
+            f"{result['target_power']:.0%} (simulated power {result['power']:.1%}, Monte Carlo "
+            f"SE {result['power_se']:.1%})",
         ]
         if result["schoenfeld_n_per_arm"] is not None:
             lines.append(
-                f"Schoenfeld: n per arm {result['schoenfeld_n_per_arm']} "
-                f"({result['schoenfeld_events']:.1f} deaths)"
+                f"Schoenfeld: {result['schoenfeld_n_per_arm']} patients per arm "
+                f"({math.ceil(result['schoenfeld_events'])} deaths)"
             )
         return "\n".join(lines)
-    head = f"{'endpoint':<12} {'power':>7} {'± se':>7} {'events':>8} {'estimate':>10}"
-    lines = [head]
-    for r in result:
+    head = (
+        f"{'endpoint':<24} {'power':>7} {'MC SE':>7} {'deaths':>7} {'estimate':>9}  estimate unit"
+    )
+    lines = [design, head]
+    for r in result["rows"]:
         lines.append(
-            f"{r['endpoint']:<12} {r['power']:>7.3f} {r['power_se']:>7.3f} "
-            f"{r['mean_events']:>8.1f} {r['mean_estimate']:>10.4g}"
+            f"{endpoint(r['endpoint']):<24} {r['power']:>7.1%} {r['power_se']:>7.1%} "
+            f"{r['mean_events']:>7.1f} {r['mean_estimate']:>9.4g}  {r['estimate_unit']}"
         )
+    lines.append("deaths: mean per simulated trial; estimate: mean over the simulated trials")
     return "\n".join(lines)

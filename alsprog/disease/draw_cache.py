@@ -6,9 +6,11 @@ by ``scripts/build_draw_sets.py``, in ``data/draws_<phenotype>_<table>.json``, e
 stamped with a fingerprint of everything its numbers depend on (every phenotype's figures, as
 one may borrow a parameter from another; the default population; the prognostic factors; the
 life table's death probabilities; ``CACHE_VERSION``). A file whose stamp does not match is
-ignored and the numbers are computed, so a cache can make alsprog faster but never different:
-pool draw i is always the recalibration to the figures redrawn from its own stream
-(``estimation.redraws``).
+ignored and the numbers are computed: pool draw i is always a recalibration to the figures
+redrawn from its own stream (``estimation.redraws``). Where a phenotype has more parameters than
+its figures pin (the ALS mixture), the calibrations form a ridge of equally good fits and the
+point an optimiser stops at moves with the machine's arithmetic (BLAS threads, processor
+kernels); the shipped files fix one point of it, so every machine gives the same numbers.
 
 A request for n draws with a seed takes n distinct pool members, chosen by the seed.
 """

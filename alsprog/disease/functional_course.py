@@ -1,8 +1,8 @@
 """A patient's expected ALSFRS-R course over the coming months, from their decline so far.
 
 The projection continues the *pre-slope*, (48 - ALSFRS-R today) / months since onset, in a straight
-line: decline is roughly linear over the span of a trial (Atassi et al., Neurology 2014, PRO-ACT;
-see ``../shared/facts.md``), curved over the whole disease, so the projection stops at
+line: decline is roughly linear over the span of a trial (Atassi et al., Neurology 2014,
+PRO-ACT), curved over the whole disease, so the projection stops at
 ``MAX_PROJECTION_MONTHS``. It is the expectation for patients with this pre-slope, not a forecast
 for one person: individual slopes vary widely (SD 2.3 points per month in PRO-ACT).
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from alsprog.errors import InputError
+from alsprog.errors import InputError, is_real
 
 MAX_PROJECTION_MONTHS = (
     18.0  # assumption: about the longest trial span over which decline is near-linear
@@ -38,7 +38,7 @@ def alsfrs_r_projection(
     slope_points_per_month (the pre-slope used, the same on every row).
     """
     for name, value in (("alsfrs_r", alsfrs_r), ("years_since_onset", years_since_onset)):
-        if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        if not is_real(value):
             raise InputError(f"alsfrs_r_projection: {name} must be a number (got {value!r})")
     if not 0 <= alsfrs_r <= ALSFRS_R_MAX:
         raise InputError(f"alsfrs_r_projection: alsfrs_r {alsfrs_r:g} is outside 0-48")

@@ -197,6 +197,12 @@ def prognosis(
             f"prognosis: onset at {age_at_onset:g} plus {years_since_onset:g} years is past the "
             f"oldest age in the life table ({oldest:g}); check the ages"
         )
+    if float(age_at_onset) + float(years_since_onset) > MAX_AGE_YEARS:
+        raise InputError(
+            f"prognosis: onset at {float(age_at_onset):g} plus {float(years_since_onset):g} "
+            f"years is an age of {float(age_at_onset) + float(years_since_onset):g} today, above "
+            f"{MAX_AGE_YEARS:g}; check the ages"
+        )
     args = (age_at_onset, sex, diagnosis_delay_months, progression, fvc_percent, ftd, treatment)
     model = patient_model(item, *args)
     alive_today = float(model.survival(years_since_onset))

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from alsprog.errors import FitError, InputError, as_sequence, check_positive
+from alsprog.errors import FitError, InputError, as_sequence, increasing_times
 from alsprog.estimation.targets import Targets, default_targets, load_targets
 from alsprog.models.base import SurvivalModel
 from alsprog.models.fit_info import FitInfo, fit_info
@@ -154,10 +154,7 @@ def calibrate(
     options = default_options(family, targets)
     for name, given in (("knots", knots), ("breakpoints", breakpoints)):
         if given is not None:
-            options[name] = [
-                check_positive(f"calibrate: {name} {j} (years)", v)
-                for j, v in enumerate(as_sequence(f"calibrate: {name}", given))
-            ]
+            options[name] = increasing_times(f"calibrate: {name}", given)
     if family == "mixture":
         options["components"] = tuple(as_sequence("calibrate: components", components))
         unusable = [c for c in options["components"] if c not in LOG_SCALE]

@@ -31,6 +31,7 @@ GRADIENT_TOLERANCE = 1e-5  # per unit weight: an optimum the line search could n
 # A standard error above this on the optimiser's scale (log scale for positive parameters, a
 # factor of e**10 = 22,000) means the data do not identify the parameter: unidentified, warned.
 SE_LIMIT = 10.0
+MAX_YEARS = 150.0  # limit: no one lives longer; a larger duration is another unit or an error
 MAX_PARAMETERS = 25  # limit: spline knots and breakpoints (each a parameter); a fit slows as k**3
 
 
@@ -86,6 +87,12 @@ def fit(
     check_family(family)
     data = check_survival_data("fit", durations, event_observed, entry, weights)
     t, dead, e, w = data.durations, data.died, data.entry, data.weights
+    if (t > MAX_YEARS).any():
+        i = int(np.flatnonzero(t > MAX_YEARS)[0])
+        raise InputError(
+            f"fit: duration {t[i]:g} at position {i} is above {MAX_YEARS:g} years, longer than a "
+            "life; durations are years since onset (convert days or months to years)"
+        )
     if not (w[dead] > 0).any():
         raise InputError(
             f"fit: no deaths among the {t.size} rows (event_observed is all 0 or "

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from alsprog.errors import InputError
+from alsprog.errors import InputError, is_real
 
 ANCHORS = ("onset", "diagnosis", "enrolment")
 
@@ -43,7 +43,7 @@ def set_anchor(effect: Any, where: str, default: str) -> None:
 
 
 def _number(where: str, name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+    if not is_real(value):
         raise InputError(f"{where}: {name} must be a number (got {value!r}); pass a float")
     value = float(value)
     if math.isnan(value):

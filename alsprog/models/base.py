@@ -26,7 +26,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from alsprog.errors import InputError, as_probabilities, as_times, check_positive, check_whole
+from alsprog.errors import (
+    InputError,
+    as_probabilities,
+    as_times,
+    check_positive,
+    check_whole,
+    is_whole,
+)
 from alsprog.models.parameters import Parameter
 
 if TYPE_CHECKING:
@@ -60,7 +67,7 @@ def as_generator(rng: np.random.Generator | int) -> np.random.Generator:
     """Accept a numpy Generator, or an integer seed for one."""
     if isinstance(rng, np.random.Generator):
         return rng
-    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
+    if is_whole(rng):
         return np.random.default_rng(int(rng))
     raise InputError(
         f"rng must be a numpy Generator or an integer seed (got {type(rng).__name__}); "

@@ -353,7 +353,8 @@ class KaplanMeier(SurvivalModel):
         at = as_times(times, "risk_table times").ravel()
         counts = risk_counts(self.times, self.at_risk, self.events, self.censored, at)
         group = "all" if self.label is None else self.label
-        return pd.DataFrame({"group": group, "time": at, **counts})
+        whole = {k: v.astype(np.int64) for k, v in counts.items() if np.all(v == np.round(v))}
+        return pd.DataFrame({"group": group, "time": at, **counts, **whole})  # 2000, not 2000.0
 
 
 def kaplan_meier(

@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 from scipy import special
 
-from alsprog.errors import InputError, check_probability
+from alsprog.errors import InputError, check_probability, is_real
 from alsprog.models.survival_data import SurvivalData
 
 __all__ = [
@@ -49,7 +49,7 @@ def check_conf_type(where: str, conf_type: object) -> str:
 
 def check_level(where: str, level: object) -> float:
     """``level`` as a float strictly between 0 and 1, else InputError."""
-    if isinstance(level, bool) or not isinstance(level, int | float | np.integer | np.floating):
+    if not is_real(level):
         raise InputError(f"{where}: level must be a number between 0 and 1 (got {level!r})")
     check_probability(f"{where} level", float(level), open_interval=True)
     return float(level)

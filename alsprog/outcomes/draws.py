@@ -25,20 +25,20 @@ import pandas as pd
 from alsprog.disease.draws import uncertainty_draws
 from alsprog.disease.library import DEFAULT_TABLE, check_phenotype
 from alsprog.disease.phenotype import Phenotype
-from alsprog.errors import InputError, as_times
+from alsprog.errors import InputError, as_times, is_whole
 from alsprog.estimation.redraws import calibration_draws
 from alsprog.models.base import SurvivalModel
 from alsprog.outcomes.integrals import restricted_means
 
 
 def check_count(where: str, name: str, n: object) -> int:
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
+    if not is_whole(n) or n < 0:
         raise InputError(f"{where}: {name} must be a whole number >= 0 (got {n!r}); 0 for none")
     return int(n)
 
 
 def check_seed(where: str, seed: object) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+    if not is_whole(seed) or seed < 0:
         raise InputError(f"{where}: seed must be a whole number >= 0 (got {seed!r})")
     return int(seed)
 

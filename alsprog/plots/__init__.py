@@ -11,7 +11,12 @@ from alsprog.plots.cohort import alsfrs_trajectories, cohort_survival, kings_sta
 from alsprog.plots.demographics import onset_age_by_sex, onset_age_counts
 from alsprog.plots.effects import alsfrs_r_by_arm, power_by_size
 from alsprog.plots.kaplan_meier import kaplan_meier_plot, risk_tables
-from alsprog.plots.prognosis import alsfrs_r_projection_plot, prognosis_curves, prognosis_factors
+from alsprog.plots.prognosis import (
+    alsfrs_r_projection_plot,
+    prognosis_curves,
+    prognosis_factors,
+    prognosis_with_without,
+)
 from alsprog.plots.style import PALETTE
 from alsprog.plots.survival import (
     background_comparison,
@@ -38,6 +43,7 @@ __all__ = [
     "power_by_size",
     "prognosis_curves",
     "prognosis_factors",
+    "prognosis_with_without",
     "risk_tables",
     "survival_curves",
 ]

@@ -103,19 +103,25 @@ def risk_tables(
 
 
 def _steps(name: str, curve: KaplanMeier, t_end: float) -> pd.DataFrame:
-    t = np.concatenate([[0.0], curve.times, [max(t_end, curve.times[-1])]])
-    survival = np.concatenate([[1.0], curve.estimate, curve.estimate[-1:]])
+    """The curve as steps up to ``t_end`` (cut there, or carried flat to it)."""
+    keep = curve.times < t_end
+    t = np.concatenate([[0.0], curve.times[keep], [t_end]])
+    survival = np.concatenate([[1.0], curve.estimate[keep], [float(curve.survival(t_end))]])
     return pd.DataFrame({"curve": name, "t": t, "survival": survival, "panel": CURVE_PANEL})
 
 
-def _band(name: str, curve: KaplanMeier) -> pd.DataFrame:
-    """The band as a stepped ribbon, up to where it stops (R's NA once survival is 0)."""
-    lower = np.concatenate([[1.0], curve.lower])
-    upper = np.concatenate([[1.0], curve.upper])
-    edges = np.concatenate([[0.0], curve.times])
-    keep = int(np.argmax(np.isnan(lower))) if np.isnan(lower).any() else lower.size
+def _band(name: str, curve: KaplanMeier, t_end: float) -> pd.DataFrame:
+    """The band as a stepped ribbon, up to where it stops (R's NA once survival is 0) or to
+    ``t_end``."""
+    inside = curve.times < t_end
+    lower = np.concatenate([[1.0], curve.lower[inside]])
+    upper = np.concatenate([[1.0], curve.upper[inside]])
+    edges = np.concatenate([[0.0], curve.times[inside]])
+    stops = bool(np.isnan(lower).any())
+    keep = int(np.argmax(np.isnan(lower))) if stops else lower.size
     lower, upper, edges = lower[:keep], upper[:keep], edges[:keep]
-    ends = np.concatenate([edges[1:], edges[-1:]])
+    carried = not stops and not inside.all()  # cut at t_end: the last step runs to it
+    ends = np.concatenate([edges[1:], [t_end] if carried else edges[-1:]])
     return pd.DataFrame(
         {
             "curve": name,
@@ -127,13 +133,17 @@ def _band(name: str, curve: KaplanMeier) -> pd.DataFrame:
     )
 
 
-MAX_MARKS = 300  # censoring times per curve beyond which marks blot the curve out
+MAX_MARKS = 40  # censoring marks per curve; beyond it they would blot out curve and band
 
 
-def _censored(name: str, curve: KaplanMeier) -> pd.DataFrame:
-    at = curve.censored > 0
-    if at.sum() > MAX_MARKS:  # the risk table's censored row still counts them
+def _censored(name: str, curve: KaplanMeier, t_end: float) -> pd.DataFrame:
+    """Censoring marks, thinned to at most ``MAX_MARKS`` evenly spread over the censoring
+    times (the risk table's censored row still counts every one)."""
+    at = (curve.censored > 0) & (curve.times <= t_end)
+    where = np.flatnonzero(at)
+    if where.size > MAX_MARKS:
         at[:] = False
+        at[where[np.linspace(0, where.size - 1, MAX_MARKS).round().astype(int)]] = True
     return pd.DataFrame(
         {"curve": name, "t": curve.times[at], "survival": curve.estimate[at], "panel": CURVE_PANEL}
     )
@@ -159,7 +169,7 @@ def _count(value: float) -> str:
 
 def _table_rows(named: dict[str, KaplanMeier], times: np.ndarray) -> tuple[pd.DataFrame, dict]:
     """The risk table as text at y = -1, -2, ... (one row per group and count), and its labels."""
-    table = risk_tables(named, times)
+    table = risk_tables(named, [float(t) for t in times])
     one = len(named) == 1
     rows, labels = [], {}
     for g, name in enumerate(named):
@@ -200,9 +210,11 @@ def kaplan_meier_plot(
         ``KaplanMeier.risk_table``).
     band : shade each curve's pointwise band (its own level and conf_type; R's log band by
         default). ``+`` marks censoring times (left out for a curve with more than
-        ``MAX_MARKS`` of them, where they would hide the curve; the table still counts them).
+        ``MAX_MARKS`` of them, thinned to that many, evenly spread, so they never hide the
+        curve and its band; the table still counts them all).
     times : where the table is read and the x axis has its breaks (years, the curves' unit);
-        default about six round numbers up to the last follow-up time.
+        the x axis ends at the last of them (curves are cut there). Default about six round
+        numbers up to the last follow-up time.
     models : optional {name: SurvivalModel or Phenotype} drawn as dashed curves over the
         estimates, e.g. fitted or calibrated models, or ``alsprog.phenotype("als")``. A model
         named like a curve is that curve's model, drawn dashed in the curve's colour without
@@ -230,13 +242,13 @@ def kaplan_meier_plot(
             raise InputError(
                 f"kaplan_meier_plot: times must be finite times >= 0, at least one (got {times!r})"
             )
-    t_end = max(t_last, float(at.max()))
+    t_end = float(at.max()) if times is not None and at.max() > 0 else t_last
     names = list(named) + list(models)
     colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
     dashes = {name: ("solid" if name in named else "dashed") for name in names}
 
     steps = pd.concat([_steps(n, c, t_end) for n, c in named.items()], ignore_index=True)
-    marks = pd.concat([_censored(n, c) for n, c in named.items()], ignore_index=True)
+    marks = pd.concat([_censored(n, c, t_end) for n, c in named.items()], ignore_index=True)
     steps, marks = _ordered(steps, names), _ordered(marks, names)
     plot = ggplot(steps, aes("t", "survival", color="curve"))
     plot += geom_hline(
@@ -246,7 +258,7 @@ def kaplan_meier_plot(
         size=0.4,
     )
     if band:
-        ribbons = pd.concat([_band(n, c) for n, c in named.items()], ignore_index=True)
+        ribbons = pd.concat([_band(n, c, t_end) for n, c in named.items()], ignore_index=True)
         ribbons = _ordered(ribbons, names)
         plot += geom_ribbon(
             aes(x="t", ymin="lower", ymax="upper", fill="curve"),
@@ -297,15 +309,16 @@ def kaplan_meier_plot(
     plot += scale_fill_manual(values=colours, breaks=list(named), name="")
     plot += scale_linetype_manual(values=dashes, breaks=names, name="")
     plot += guides(fill="none")
-    y_title = "" if risk_table else SURVIVAL_LABEL  # with the table, the strips name the rows
-    plot += labs(x=time_label, y=y_title, color="", linetype="", title=title)
+    # The y title sits on the left, as survminer puts it; the table's rows are named by their
+    # own labels, so the facet strips are left out.
+    plot += labs(x=time_label, y=SURVIVAL_LABEL, color="", linetype="", title=title)
     height = 4.6 + (0.28 * n_rows + 0.4 if risk_table else 0.0)
     plot += house_theme() + theme(
         figure_size=(8.0, height),
         panel_grid_major_y=element_blank(),
         panel_grid_minor=element_blank(),
         strip_background=element_blank(),
-        strip_text_y=element_text(size=10, angle=-90),
+        strip_text_y=element_blank(),
         legend_position="bottom" if len(names) > 1 else "none",
         axis_text_y=element_text(size=9),
     )

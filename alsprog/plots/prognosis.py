@@ -29,6 +29,7 @@ from plotnine import (
     labs,
     scale_color_manual,
     scale_fill_manual,
+    scale_linetype_manual,
     scale_x_continuous,
     scale_y_continuous,
     theme,
@@ -77,7 +78,7 @@ def prognosis_curves(curves: pd.DataFrame, title: str | None = None) -> ggplot:
         + facet_wrap("profile", ncol=columns)
         + scale_color_manual(values=colours, guide=None)
         + scale_fill_manual(values=colours, guide=None)
-        + years_axis(t_max, 2 if t_max > 6 else 1)
+        + years_axis(t_max, _step(t_max))
         + probability_axis()
         + labs(x=FROM_NOW_LABEL, y=ALIVE_LABEL, title=title)
         + house_theme()
@@ -111,7 +112,7 @@ def prognosis_factors(table: pd.DataFrame, title: str | None = None) -> ggplot:
         )
     return (
         plot
-        + scale_y_continuous(limits=(0, None), expand=(0, 0, 0.05, 0))
+        + scale_y_continuous(limits=(0, None), expand=(0, 0, 0.05, 0))  # type: ignore[arg-type]
         + labs(
             x="Value of the factor (unit in the panel heading)",
             y=MEDIAN_REMAINING_LABEL,
@@ -141,3 +142,55 @@ def alsfrs_r_projection_plot(projection: pd.DataFrame, title: str | None = None)
         + labs(x="Months from today", y="ALSFRS-R total (0-48)", title=title)
         + house_theme()
     )
+
+
+def prognosis_with_without(
+    treated: pd.DataFrame, untreated: pd.DataFrame, treatment: str, title: str | None = None
+) -> ggplot:
+    """One patient's survival from today with a treatment (line and band) and without it
+    (dashed line), in one panel.
+
+    treated, untreated : ``alsprog.prognosis(...).curve`` frames (years_from_now, survival,
+        lower, upper), with and without the treatment, on the same grid.
+    treatment : its name, for the legend.
+
+    Returns a ggplot: x "Years from today", y "Probability of being alive" (0-100%).
+    """
+    for name, frame in (("treated", treated), ("untreated", untreated)):
+        require_columns(
+            frame,
+            ("years_from_now", "survival", "lower", "upper"),
+            f"prognosis_with_without: {name}",
+        )
+    labels = [f"with {treatment}", "without treatment"]
+    data = pd.concat(
+        [treated.assign(arm=labels[0]), untreated.assign(arm=labels[1])], ignore_index=True
+    )
+    data["arm"] = pd.Categorical(data["arm"], categories=labels)
+    colours = [PALETTE[4], PALETTE[0]]
+    t_max = float(data["years_from_now"].max())
+    return (
+        ggplot(data, aes("years_from_now", "survival", color="arm", linetype="arm"))
+        + geom_hline(yintercept=0.5, color="#777777", linetype="dotted")
+        + geom_ribbon(
+            aes(ymin="lower", ymax="upper"),
+            data=data[data["arm"] == labels[0]],
+            fill=colours[0],
+            alpha=0.25,
+            color="none",
+            show_legend=False,
+        )
+        + geom_line(size=0.9)
+        + scale_color_manual(values=colours, name="")
+        + scale_linetype_manual(values=["solid", "dashed"], name="")
+        + years_axis(t_max, _step(t_max))
+        + probability_axis()
+        + labs(x=FROM_NOW_LABEL, y=ALIVE_LABEL, title=title, color="", linetype="")
+        + house_theme()
+        + theme(legend_position="bottom")
+    )
+
+
+def _step(t_max: float) -> float:
+    """Years between x-axis breaks: about five to eight breaks whatever the horizon."""
+    return next((s for s in (1, 2, 5, 10, 20) if t_max / s <= 8), 20)

@@ -41,12 +41,12 @@ def house_theme(base_size: float = 11) -> theme:
     )
 
 
-def percent_labels(values: Sequence[float]) -> list[str]:
-    return [f"{v:.0%}" for v in values]
+def percent_labels(values: Sequence[float] | Sequence[str]) -> list[str]:
+    return [f"{float(v):.0%}" for v in values]
 
 
-def points_labels(values: Sequence[float]) -> list[str]:
-    return [f"{100 * v:+.0f}" if abs(v) > 1e-12 else "0" for v in values]
+def points_labels(values: Sequence[float] | Sequence[str]) -> list[str]:
+    return [f"{100 * float(v):+.0f}" if abs(float(v)) > 1e-12 else "0" for v in values]
 
 
 def require_columns(frame: pd.DataFrame, columns: Sequence[str], where: str) -> None:
@@ -76,7 +76,8 @@ def time_grid(t_max: float, n: int) -> np.ndarray:
 
 def years_axis(t_max: float, step: float):
     """x axis from 0 to ``t_max`` years, a break every ``step`` years."""
-    return scale_x_continuous(breaks=np.arange(0, t_max + 1e-9, step), limits=(0, t_max))
+    breaks = [float(b) for b in np.arange(0, t_max + 1e-9, step)]
+    return scale_x_continuous(breaks=breaks, limits=(0, t_max))
 
 
 def probability_axis():

@@ -205,7 +205,7 @@ def landmark_errors(table: pd.DataFrame, title: str | None = None) -> ggplot:
         )
         + scale_x_continuous(
             limits=(-reach, reach),
-            breaks=np.arange(-reach, reach + 1e-9, step),
+            breaks=[float(b) for b in np.arange(-reach, reach + 1e-9, step)],
             labels=points_labels,
         )
         + scale_y_discrete(name="Family")

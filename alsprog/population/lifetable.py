@@ -33,7 +33,7 @@ import pandas as pd
 
 from alsprog import data
 from alsprog.data.records import LifeTableEntry
-from alsprog.errors import InputError, csv_rows, decimal_comma_hint, read_text
+from alsprog.errors import InputError, csv_rows, decimal_comma_hint, is_real, read_text
 
 SEXES = ("male", "female")
 DEFAULT_TABLE = "us_ssa_2007"
@@ -192,7 +192,7 @@ def _shown(value: object) -> str:
     """A value as a message shows it: numbers with :g, text quoted, without numpy's wrappers."""
     if isinstance(value, str | np.str_):
         return repr(str(value))
-    if isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool):
+    if is_real(value):
         return f"{float(value):g}"
     return repr(value)
 

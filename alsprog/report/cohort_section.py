@@ -60,7 +60,7 @@ def cohort_section(context: Context) -> Section:
         curves,
         times=list(KM_TIMES),
         models=cohort.models,
-        band=False,
+        band=True,
         title="Survival by phenotype: simulated (solid) and calibrated model (dashed)",
     )
     men = float((patients["sex"] == "male").mean())
@@ -101,8 +101,8 @@ def cohort_section(context: Context) -> Section:
         "its phenotype's calibrated model (dashed), with the numbers at risk, deaths and "
         "censorings below. Patients are followed from onset for "
         f"{cohort.settings['followup_years']:g} years; those alive then are "
-        "censored. Each curve follows its model within sampling error: that is how the "
-        "simulation is built and tested.</p>\n"
+        "censored. Each curve follows its model to within about two percentage points, with "
+        "its 95% band shaded.</p>\n"
         "<!-- figure:cohort_survival -->\n"
         "<p>Function declines from the region where the disease starts and spreads; the "
         "ALSFRS-R total falls from 48 towards 0, faster in the faster phenotypes. Thin lines "
@@ -136,13 +136,31 @@ def cohort_section(context: Context) -> Section:
             ),
             "cohort_survival": Figure(
                 survival,
-                "Kaplan-Meier survival from onset by phenotype (simulated, alsprog), with the "
-                "risk table.",
+                "Kaplan-Meier survival from onset by phenotype (simulated, alsprog; solid, "
+                "with its 95% band, shaded) against each phenotype's calibrated model "
+                "(dashed), with the risk table. What to conclude: the simulated curves follow "
+                "their models to within about two percentage points, so the simulation "
+                "reproduces the calibration; the bands widen where few patients remain (the "
+                "rarer phenotypes, late times). Late in the slower phenotypes (PMA, the flail "
+                "variants) a dashed line can sit just outside its band: a small real gap "
+                "between simulation and model, not sampling error.",
             ),
             "cohort_alsfrs": Figure(
-                trajectories, "ALSFRS-R total (0-48) of 30 patients and the mean by phenotype."
+                trajectories,
+                "ALSFRS-R total (0-48) of 30 patients (thin lines) and the mean of those still "
+                "alive, by phenotype (thick lines). An artefact to read past: late in follow-up "
+                "the mean can level off or rise, because the patients who decline fastest "
+                "have died and only the slower ones are left to average (survivor bias); no "
+                "patient's score rises.",
+                alt="ALSFRS-R total against years from onset: thin lines for 30 simulated "
+                "patients falling from 48 towards 0, thick lines for the mean of survivors "
+                "by phenotype.",
             ),
-            "cohort_kings": Figure(stages, "Mean months in each King's stage, by phenotype."),
+            "cohort_kings": Figure(
+                stages,
+                "Mean months in each King's stage, by phenotype (simulated, alsprog).",
+                alt="Bar chart: mean months spent in King's stages 1 to 4 for each phenotype.",
+            ),
             "cohort_truncation": Figure(
                 truncation,
                 "Naive (from onset) and corrected (delayed entry) Kaplan-Meier curves of a "

@@ -110,9 +110,9 @@ def reproducibility_footer(context: Context) -> str:
         f"<footer><p>Reproducibility: alsprog {html.escape(__version__)}; seed "
         f"{context.seed}; simulated cohort of {context.n_patients:,} patients; "
         f"{context.replicates:,} simulated trials per design point; targets "
-        f"<code>{html.escape(context.targets.name)}</code>. Data: the MSD Manual chapter "
-        "(2019) and the papers cited beside each figure in <code>alsprog/data</code>; ordinary "
-        "mortality from the US SSA period life table for 2007. Dependencies: "
+        f"<code>{html.escape(context.targets.name)}</code>. Data: the MSD Manual (Rubin, 2019) "
+        "[@rubin2019] and the papers cited beside each figure (references in the last section); "
+        "ordinary mortality from the US SSA period life table for 2007 [@ssa2011]. Dependencies: "
         f"{html.escape(', '.join(versions))}. The same settings give the same tables, byte for "
         "byte.</p></footer>"
     )

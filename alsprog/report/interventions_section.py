@@ -8,10 +8,16 @@ The effects are the presets of ``alsprog.effects`` (figures and sources in
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
+from alsprog.report.labels import horizon, measure
 from alsprog.report.page import Context, Figure, Section, Table, number
+
+if TYPE_CHECKING:
+    from alsprog.simulation.cohort import Cohort
 
 TRANSLATION_DRAWS = 100  # parameter draws behind each 90% interval
 COURSE_PATIENTS = 3000  # patients simulated per arm for the ALSFRS-R figure
@@ -19,7 +25,7 @@ COURSE_MONTHS = 24  # months from diagnosis shown in the ALSFRS-R figure
 TRIAL_PATIENTS = 2000  # patients of the simulated MCI186-19-style selection
 
 
-def mean_course(cohorts: dict[str, object], months: float = COURSE_MONTHS) -> pd.DataFrame:
+def mean_course(cohorts: dict[str, Cohort], months: float = COURSE_MONTHS) -> pd.DataFrame:
     """Mean ALSFRS-R of the patients alive at each visit, by arm, months from diagnosis.
 
     cohorts : arm name -> a Cohort simulated with entry at diagnosis.
@@ -121,10 +127,12 @@ def interventions_section(context: Context) -> Section:
         {
             "translation": Table(
                 both,
-                "Each effect on every scale (<code>alsprog.translate</code>); lower and upper: "
-                "the 90% interval, blank where none applies.",
-                display=both.drop(columns=["monte_carlo_se"]),
-                formats={c: number for c in ("horizon_years", "value", "lower", "upper")},
+                "Each effect on every scale (<code>alsprog.translate</code>), with its 90% "
+                "interval where one applies. The all-cause hazard ratio is the average over "
+                "follow-up of a disease-only hazard ratio (riluzole: 0.84 on the disease hazard, "
+                "less on all causes because deaths from other causes are untouched). "
+                "Differences in survival are in percentage points.",
+                display=translation_display(both),
             ),
             "edaravone_course": Table(course, "The means in the figure.", show=False),
             "riluzole_survival": Table(curves, "The curves in the figure.", show=False),
@@ -137,3 +145,26 @@ def _value(table: pd.DataFrame, measure: str, horizon: float | None = None) -> f
     if horizon is not None:
         rows = rows[np.isclose(rows["horizon_years"], horizon)]
     return float(rows["value"].iloc[0]) if len(rows) else float("nan")
+
+
+def translation_display(table: pd.DataFrame) -> pd.DataFrame:
+    """The translation table as a reader reads it: measures in words, horizons in weeks or
+    years, probabilities as percentage points, value and 90% interval as text per row."""
+    rows = []
+    for record in table.itertuples(index=False):
+        scale, unit = (100.0, "percentage points") if record.unit == "probability" else (1.0, "")
+        unit = unit or str(record.unit)
+        value = number(record.value * scale)
+        low, high = record.lower * scale, record.upper * scale
+        interval = "" if np.isnan(low) else f"{number(low)} to {number(high)}"
+        rows.append(
+            {
+                "Intervention": record.intervention,
+                "Measure": measure(record.measure),
+                "Horizon": horizon(record.horizon_years),
+                "Value": value,
+                "90% interval": interval,
+                "Unit": "" if unit == "ratio" else unit,
+            }
+        )
+    return pd.DataFrame(rows)

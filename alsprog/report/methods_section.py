@@ -1,18 +1,18 @@
-"""The report's "Methods, assumptions and sources" section, read from the data files.
+"""The report's "Methods, assumptions and references" section, read from the data files.
 
 Every figure alsprog uses sits in ``alsprog/data/*.toml`` beside its source, or marked as an
 assumption with its reason. This section walks those files: each text whose key names a source
-goes to the sources list, each text that says "assumption" to the assumptions table, so the
-report can never disagree with the data it was made from.
+goes to the sources CSV (its citations to the reference list), each text that says
+"assumption" to the assumptions table, so the report can never disagree with the data it was
+made from.
 """
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 
 from alsprog import data
+from alsprog.report.bibliography import LIST_MARK, references
 from alsprog.report.page import Context, Section, Table
 
 DATA_FILES = (
@@ -77,22 +77,22 @@ def _walk(file: str, where: str, value: object, rows: list[dict]) -> None:
 
 
 def methods_section(context: Context) -> Section:
-    """How the models are built, every assumption in the data files, and every source."""
+    """How the models are built, every assumption in the data files, and the references."""
     texts = data_texts()
     assumptions = texts[texts["kind"] == "assumption"].drop(columns="kind")
-    sources = sorted(set(texts.loc[texts["kind"] == "source", "text"]))
-    listed = "".join(f"<li>{html.escape(s)}</li>" for s in sources)
     text = (
         METHODS
         + f"<h3>Assumptions</h3>\n<p>{len(assumptions)} entries of the data files are marked as "
         "assumptions, each with its reason; the table lists them where they stand.</p>\n"
         "<!-- table:assumptions -->\n"
-        f"<h3>Sources</h3>\n<p>The {len(sources)} sources cited in the data files, beside the "
-        "figures they support (<code>alsprog/data</code>); the reference document is the MSD "
-        f'Manual chapter on ALS and other MNDs (2019).</p>\n<ol class="references">{listed}</ol>\n'
+        "<h3>References</h3>\n<p>Every published source of the data files: those cited on this "
+        "page first, numbered in order of first citation, then the rest. The reference "
+        "document is the MSD Manual (Rubin, 2019) [@rubin2019].</p>\n"
+        + LIST_MARK
+        + "\n<!-- table:references -->\n"
     )
     return Section(
-        "Methods, assumptions and sources",
+        "Methods, assumptions and references",
         text,
         {},
         {
@@ -101,16 +101,21 @@ def methods_section(context: Context) -> Section:
                 "Every assumption in the data files (file, entry, text).",
                 display=pd.DataFrame(
                     {
-                        "where": assumptions["file"].str.removesuffix(".toml")
+                        "Where": assumptions["file"].str.removesuffix(".toml")
                         + " › "
                         + assumptions["entry"].str.replace(".", " › ", regex=False),
-                        "assumption": assumptions["text"],
+                        "Assumption": assumptions["text"],
                     }
                 ),
             ),
             "sources": Table(
                 texts[texts["kind"] == "source"].drop(columns="kind"),
-                "Every source entry of the data files.",
+                "Every source entry of the data files, with its citation keys.",
+                show=False,
+            ),
+            "references": Table(
+                pd.DataFrame([vars(r) for r in references().values()]),
+                "The whole bibliography (data/references.toml), one row a source.",
                 show=False,
             ),
         },

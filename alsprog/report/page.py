@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pandas as pd
 
 from alsprog.errors import InputError
+from alsprog.files import spreadsheet_safe
+from alsprog.report.bibliography import cite_plain, link_citations
 from alsprog.report.context import (
     DEFAULT_PATIENTS,
     DEFAULT_REPLICATES,
@@ -33,6 +35,8 @@ from alsprog.report.context import (
     reproducibility_footer,
 )
 from alsprog.report.folder import write_folder
+from alsprog.report.labels import label
+from alsprog.threads import one_blas_thread
 
 if TYPE_CHECKING:
     from plotnine import ggplot
@@ -46,10 +50,13 @@ PLACEHOLDER = re.compile(r"<!--\s*(figure|table):([a-z0-9_-]+)\s*-->")
 
 @dataclass(frozen=True)
 class Figure:
-    """A figure of a section: a ggplot and a caption (HTML; say where its numbers come from)."""
+    """A figure of a section: a ggplot, a caption (HTML; say where its numbers come from, what
+    to conclude and what is an artefact) and alt text for a reader who cannot see it (plain
+    text describing the figure; default: the caption without its markup)."""
 
     plot: ggplot
     caption: str = ""
+    alt: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,12 +126,13 @@ def write_report(
         raise InputError(f"report: {out_dir} is a file, not a folder; choose another --out")
     context = Context(targets, seed=seed, n_patients=n_patients, replicates=replicates)
     built = []
-    for done, function in enumerate(sections):
-        if progress is not None:
-            progress(done, len(sections), getattr(function, "__name__", "section"))
-        section = function(context)
-        if section is not None:
-            built.append(section)
+    with one_blas_thread():  # the same bytes whatever the thread count (alsprog.threads)
+        for done, function in enumerate(sections):
+            if progress is not None:
+                progress(done, len(sections), getattr(function, "__name__", "section"))
+            section = function(context)
+            if section is not None:
+                built.append(section)
     if progress is not None:
         progress(len(sections), len(sections), "writing files")
     files = render(built, footer=reproducibility_footer(context))
@@ -143,13 +151,13 @@ def render(sections: Sequence[Section], footer: str = "") -> dict[str, bytes]:
         for name, figure in figures.items():
             path = _claim(files, f"figures/{name}.png", name)
             files[path] = png_bytes(figure.plot)
-            blocks["figure", name] = _figure_html(path, files[path], figure.caption)
+            blocks["figure", name] = _figure_html(path, files[path], figure)
         for name, table in tables.items():
             path = _claim(files, f"tables/{name}.csv", name)
             files[path] = csv_bytes(table.data)
             blocks["table", name] = _table_html(path, table)
         bodies.append(_section_html(number, section, blocks))
-    files["index.html"] = _page(sections, bodies, footer).encode("utf-8")
+    files["index.html"] = link_citations(_page(sections, bodies, footer)).encode("utf-8")
     return files
 
 
@@ -164,8 +172,13 @@ def png_bytes(plot: ggplot) -> bytes:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A frame as UTF-8 CSV with '\\n' line ends, no index, floats to 10 significant digits."""
-    return frame.to_csv(index=False, lineterminator="\n", float_format="%.10g").encode("utf-8")
+    """A frame as UTF-8 CSV with '\\n' line ends, no index, floats to 10 significant digits;
+    text a spreadsheet would run as a formula is quoted (``alsprog.files.spreadsheet_safe``)."""
+    return (
+        spreadsheet_safe(frame)
+        .to_csv(index=False, lineterminator="\n", float_format="%.10g")
+        .encode("utf-8")
+    )
 
 
 # --------------------------------------------------------------------------- HTML pieces
@@ -183,13 +196,15 @@ def number(value: Any, digits: int = 3) -> str:
 
 
 def percent(value: float, digits: int = 1) -> str:
-    """A probability as a percentage: 0.5 -> '50%', 0.0047 -> '0.47%'."""
+    """A probability as a percentage, one format everywhere: ``digits`` decimals from 1% up
+    (0.5 -> '50.0%', 0.073 -> '7.3%'), two significant digits below (0.0047 -> '0.47%')."""
     if value is None or math.isnan(value):
         return ""
     if 0 < value < 1e-4:
         return "<0.01%"
-    shown = f"{100 * value:.{digits}f}" if value >= 0.01 else f"{100 * value:.2g}"
-    return f"{shown.rstrip('0').rstrip('.') if '.' in shown else shown}%"
+    if value >= 0.01 or value == 0:
+        return f"{100 * value:.{digits}f}%"
+    return f"{100 * value:.2g}%"
 
 
 def points(value: float) -> str:
@@ -216,11 +231,14 @@ def _claim(files: dict[str, bytes], path: str, name: str) -> str:
     return path
 
 
-def _figure_html(path: str, data: bytes, caption: str) -> str:
+def _figure_html(path: str, data: bytes, figure: Figure) -> str:
     encoded = base64.b64encode(data).decode("ascii")
+    alt = figure.alt or re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", figure.caption)).strip()
+    alt = cite_plain(alt)  # a citation link cannot sit inside an attribute
     return (
-        f'<figure><img src="data:image/png;base64,{encoded}" alt="{html.escape(path)}">'
-        f'<figcaption>{caption} <a href="{path}">PNG</a></figcaption></figure>'
+        f'<figure><div class="frame"><img src="data:image/png;base64,{encoded}" '
+        f'alt="{html.escape(alt)}"></div>'
+        f'<figcaption>{figure.caption} <a href="{path}">PNG</a></figcaption></figure>'
     )
 
 
@@ -229,8 +247,8 @@ def _table_html(path: str, table: Table) -> str:
         return f'<p class="caption">{table.caption} <a href="{path}">CSV</a></p>'
     frame = table.data if table.display is None else table.display
     notes: dict[str, int] = {}  # reference text -> its number, in order of first use
-    # A break opportunity after each '_' lets long column names wrap; the names stay exact.
-    head = "".join(f"<th>{html.escape(str(c)).replace('_', '_<wbr>')}</th>" for c in frame.columns)
+    # Headers are read through the label map (units included); the CSV keeps the code names.
+    head = "".join(f"<th>{html.escape(label(c))}</th>" for c in frame.columns)
     rows = []
     for record in frame.itertuples(index=False):
         cells = []
@@ -290,10 +308,14 @@ def _section_html(number: int, section: Section, blocks: dict[tuple[str, str], s
 
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 60rem;
-       margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #222; }
+       margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #222;
+       overflow-wrap: break-word; }
 h1 { font-size: 1.7rem; } h2 { margin-top: 2.5rem; border-bottom: 1px solid #ccc; }
+code { overflow-wrap: anywhere; }
 figure { margin: 1.5rem 0; } figure img { max-width: 100%; height: auto; }
+.frame { overflow-x: auto; }
 figcaption, .caption { font-size: 0.9rem; color: #444; }
+div.table { overflow-x: auto; max-width: 100%; }
 table { border-collapse: collapse; margin: 1rem 0 0.3rem; font-size: 0.92rem; }
 th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #ddd; text-align: left;
          vertical-align: top; }
@@ -303,8 +325,15 @@ footer { margin-top: 3rem; border-top: 1px solid #ccc; font-size: 0.85rem; color
 td.refs { font-size: 0.85rem; }
 ol.references { font-size: 0.82rem; color: #444; margin: 0.3rem 0; padding-left: 2rem; }
 ol.references li { margin: 0.1rem 0; }
+ol.bibliography { font-size: 0.85rem; } ol.bibliography li { margin: 0.2rem 0; }
+@media (max-width: 40rem) {
+  body { margin: 1rem auto; padding: 0 0.6rem; } h1 { font-size: 1.35rem; }
+  table { font-size: 0.82rem; } th, td { padding: 0.2rem 0.4rem; }
+  /* a figure keeps a legible width and scrolls sideways inside its own frame */
+  .frame img { width: 40rem; max-width: none; }
+}
 @media print { body { max-width: none; margin: 0; } h2 { break-after: avoid; }
-               figure, tr { break-inside: avoid; } }
+               figure, tr { break-inside: avoid; } div.table { overflow: visible; } }
 """
 
 
@@ -317,6 +346,7 @@ def _page(sections: Sequence[Section], bodies: Sequence[str], footer: str = "") 
     )
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         "<title>alsprog: ALS and MND survival and prognosis report</title>\n"
         f"<style>{STYLE}</style>\n</head>\n<body>\n"
         "<h1>ALS and other motor neuron diseases: survival and prognosis</h1>\n"

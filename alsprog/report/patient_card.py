@@ -2,16 +2,17 @@
 
 ``patient_card_html(outlook)`` turns an ``alsprog.prognosis(...)`` result into a self-contained
 HTML page (figures embedded as PNG, no external resource): the survival curve from today with its
-band, the median and quartiles of remaining survival, the chance of being alive in 1, 2 and 5
-years, the expected ALSFRS-R course when today's score is known, and a plain-language summary with
-its caveats. ``write_patient_card`` writes it atomically (temporary file, then rename).
+band (and without the treatment, when one is given), the median and quartiles of remaining
+survival, the chance of being alive in 1, 2 and 5 years, the expected ALSFRS-R course when today's
+score is known, a plain-language summary with its caveats, a warning when the profile lies outside
+what the model was calibrated on (``calibration_warnings``), the date, the model version and key
+references. ``write_patient_card`` writes it atomically (temporary file, then rename).
 """
 
 from __future__ import annotations
 
 import base64
 import html
-import os
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ import numpy as np
 from alsprog.disease.functional_course import alsfrs_r_projection
 from alsprog.disease.prognosis import Prognosis
 from alsprog.errors import InputError
+from alsprog.files import write_bytes
 from alsprog.report.page import png_bytes
 
 PHENOTYPE_WORDS = {
@@ -46,12 +48,64 @@ h1 { font-size: 15pt; margin: 0 0 0.2rem; } h2 { font-size: 11.5pt; margin: 0.9r
 figcaption, .small { font-size: 8.5pt; color: #555; }
 .caveat { background: #f7f7f2; border-left: 3px solid #c9b458; padding: 0.35rem 0.6rem;
           font-size: 9.5pt; }
+.warning { background: #fbeeee; border-left: 3px solid #b33; padding: 0.35rem 0.6rem;
+           margin: 0.4rem 0; font-size: 9.5pt; }
+ol.bibliography { font-size: 8pt; color: #555; margin: 0.2rem 0; padding-left: 1.4rem; }
+code { overflow-wrap: anywhere; }
 @media print { body { margin: 0; padding: 0; } }
 """
 
 
+ALIVE_THRESHOLD = 0.01  # below this chance of being alive today, the profile is off the model
+AGE_SDS = 3.0  # onset ages beyond the population mean +- 3 SD are outside what was calibrated
+TREATMENT_REFERENCES = {"riluzole": "miller2012", "edaravone": "writinggroup2017"}
+
+
 def _percent(value: float) -> str:
     return f"{100 * value:.0f}%"
+
+
+def _years(value: float) -> str:
+    shown = f"{value:.1f}" if value < 100 else f"{value:.0f}"
+    return f"{shown} year" if shown == "1.0" else f"{shown} years"
+
+
+def _plural(value: float, unit: str) -> str:
+    return f"{value:g} {unit}" if value == 1 else f"{value:g} {unit}s"
+
+
+def calibration_warnings(outlook: Prognosis) -> list[str]:
+    """Why this profile lies outside what the model was calibrated on (empty when it does not).
+
+    Two checks: the model's probability that a patient with this profile is alive today, this
+    long after onset, is below ``ALIVE_THRESHOLD`` (the calibration figures say almost nothing
+    about such survivors, so the outlook is an extrapolation); the age at onset lies outside
+    the calibration population's mean +- ``AGE_SDS`` standard deviations.
+    """
+    from alsprog.disease.library import phenotype
+
+    inputs = outlook.inputs
+    out = []
+    alive = inputs.get("probability_alive_today_from_onset")
+    if alive is not None and alive < ALIVE_THRESHOLD:
+        out.append(
+            f"The model puts the chance that a patient with this profile is alive "
+            f"{_plural(inputs['years_since_onset'], 'year')} after onset at {alive:.2g} "
+            f"(below {_percent(ALIVE_THRESHOLD)}): the published figures it is calibrated to "
+            "say almost nothing about such long survivors, so this outlook is an "
+            "extrapolation. The diagnosis or the dates may deserve a second look."
+        )
+    population = phenotype(inputs["phenotype"]).population
+    low = population.onset_age_mean - AGE_SDS * population.onset_age_sd
+    high = population.onset_age_mean + AGE_SDS * population.onset_age_sd
+    if not low <= inputs["age_at_onset"] <= high:
+        out.append(
+            f"Onset at age {inputs['age_at_onset']:g} is outside the ages the model was "
+            f"calibrated on (onset age {population.onset_age_mean:g} +- "
+            f"{population.onset_age_sd:g} years; {low:g} to {high:g} covers nearly all of "
+            "them): the age effect is extrapolated."
+        )
+    return out
 
 
 def _band_at(outlook: Prognosis, years: float) -> tuple[float, float]:
@@ -75,9 +129,9 @@ def _profile_words(inputs: dict) -> str:
     parts = [PHENOTYPE_WORDS.get(inputs["phenotype"], inputs["phenotype"])]
     sex = {"male": "man", "female": "woman"}.get(inputs.get("sex") or "", "sex not given")
     parts.append(f"{sex}, symptom onset at age {inputs['age_at_onset']:g}")
-    parts.append(f"{inputs['years_since_onset']:g} years since onset")
+    parts.append(f"{_plural(inputs['years_since_onset'], 'year')} since onset")
     if inputs.get("diagnosis_delay_months") is not None:
-        parts.append(f"diagnosed {inputs['diagnosis_delay_months']:g} months after onset")
+        parts.append(f"diagnosed {_plural(inputs['diagnosis_delay_months'], 'month')} after onset")
     if inputs.get("alsfrs_r") is not None:
         parts.append(f"ALSFRS-R {inputs['alsfrs_r']:g} today")
     if inputs.get("fvc_percent") is not None:
@@ -89,9 +143,38 @@ def _profile_words(inputs: dict) -> str:
     return "; ".join(parts)
 
 
-def patient_card_html(outlook: Prognosis) -> str:
-    """The card as one self-contained HTML page (str); see the module docstring."""
+def _given_and_assumed(inputs: dict) -> tuple[list[str], list[str]]:
+    """The prognostic factors entered, and those left at the reference patient's values."""
+    reference = inputs.get("reference_profile") or {}
+    given: list[str] = ["age at onset"]
+    assumed: list[str] = []
+    checks = (
+        ("diagnostic delay", inputs.get("diagnosis_delay_months") is not None,
+         f"diagnostic delay {reference.get('diagnosis_delay_months', float('nan')):g} months"),
+        ("progression rate (from today's ALSFRS-R)", inputs.get("alsfrs_r") is not None,
+         "progression rate "
+         f"{reference.get('progression_rate_points_per_month', float('nan')):g} points a month"),
+        ("FVC", inputs.get("fvc_percent") is not None,
+         f"FVC {reference.get('fvc_percent', float('nan')):g}% of predicted"),
+        ("frontotemporal dementia", bool(inputs.get("ftd")), "no frontotemporal dementia"),
+    )  # fmt: skip
+    for name, entered, otherwise in checks:
+        (given if entered else assumed).append(name if entered else otherwise)
+    return given, assumed
+
+
+def patient_card_html(
+    outlook: Prognosis, *, untreated: Prognosis | None = None, date: str = ""
+) -> str:
+    """The card as one self-contained HTML page (str); see the module docstring.
+
+    untreated : the same profile's outlook without the treatment (shown beside it when the
+        profile has a treatment).
+    date : the date printed on the card (ISO, 'YYYY-MM-DD'); '' leaves it out. Passed in, not
+        read from the clock, so the same inputs give the same bytes.
+    """
     from alsprog import __version__, plots
+    from alsprog.report.bibliography import LIST_MARK, link_citations
 
     if not isinstance(outlook, Prognosis):
         raise InputError(
@@ -101,14 +184,25 @@ def patient_card_html(outlook: Prognosis) -> str:
     inputs = outlook.inputs
     level = _percent(outlook.band_level)
     q25, q75 = outlook.quartiles_remaining_years
-    curve = outlook.curve.assign(profile="This profile")
-    survival_png = png_bytes(plots.prognosis_curves(curve) + _size(5.0, 2.8) + _no_strip())
+    treatment = inputs.get("treatment")
+    if treatment and untreated is not None:
+        survival_plot = plots.prognosis_with_without(outlook.curve, untreated.curve, treatment)
+        alt = (
+            f"Probability of being alive by years from today, with {treatment} (line and band) "
+            "and without treatment (dashed line)"
+        )
+        extra = " The dashed line is the same profile without treatment."
+    else:
+        curve = outlook.curve.assign(profile="This profile")
+        survival_plot = plots.prognosis_curves(curve) + _no_strip()
+        alt, extra = "Probability of being alive, by years from today", ""
+    survival_png = png_bytes(survival_plot + _size(5.0, 2.8))
     figures = [
         _image(
             survival_png,
-            "Probability of being alive, by years from today",
-            f"Probability of being alive from today (line) with its {level} band (shaded) "
-            "from the uncertainty of the published figures the model is calibrated to.",
+            alt,
+            f"Probability of being alive from today (line) with its {level} band (shaded); "
+            f"the axis reaches past the time by which 75% have died ({_years(q75)}).{extra}",
         )
     ]
     if inputs.get("alsfrs_r") is not None and inputs["years_since_onset"] > 0:
@@ -123,62 +217,98 @@ def patient_card_html(outlook: Prognosis) -> str:
             )
         )
     boxes = [
-        ("median remaining survival", f"{outlook.median_remaining_years:.1f} years"),
+        ("median remaining survival", _years(outlook.median_remaining_years)),
         ("quartiles (25% / 75% have died)", f"{q25:.1f} to {q75:.1f} years"),
     ]
     for years, p in outlook.p_alive.items():
         low, high = _band_at(outlook, float(years))
+        value = f"{_percent(p)} ({_percent(low)}-{_percent(high)})"
+        if treatment and untreated is not None:
+            value += f"; {_percent(untreated.p_alive[years])} untreated"
+        boxes.append((f"alive in {_plural(years, 'year')} ({level} band)", value))
+    if treatment and untreated is not None:
         boxes.append(
-            (f"alive in {years} year{'s' if years != 1 else ''} ({level} band)",
-             f"{_percent(p)} ({_percent(low)}-{_percent(high)})")
+            ("median remaining survival without treatment",
+             _years(untreated.median_remaining_years))
         )  # fmt: skip
     numbers = "".join(
         f'<div class="number"><b>{html.escape(value)}</b><span>{html.escape(label)}</span></div>'
         for label, value in boxes
+    )
+    warnings_html = "".join(
+        f"<div class='warning'><b>Outside the model's range.</b> {html.escape(w)}</div>\n"
+        for w in calibration_warnings(outlook)
     )
     p1 = outlook.p_alive.get(1, float("nan"))
     p5 = outlook.p_alive.get(5, float("nan"))
     summary = (
         f"<p>Among 100 people with this profile who are alive today, about "
         f"{round(100 * p1)} would be alive a year from now and about {round(100 * p5)} five "
-        f"years from now. Half would live longer than {outlook.median_remaining_years:.1f} "
-        f"more years. The middle half of remaining lifetimes runs from {q25:.1f} to "
+        f"years from now. Half would live longer than {_years(outlook.median_remaining_years)} "
+        f"more. The middle half of remaining lifetimes runs from {q25:.1f} to "
         f"{q75:.1f} years.</p>"
     )
+    band = (
+        f"<p class='small'>The {level} band: the model refitted to the published figures "
+        "redrawn many times as if from new studies of the same size; the middle "
+        f"{level} of those curves. It shows how uncertain the published figures make the "
+        "curve, not how much people differ, and it need not be centred on the line (the "
+        "line is the fit to the figures themselves).</p>"
+    )
     hr = inputs.get("hazard_ratio_vs_reference")
+    given, assumed = _given_and_assumed(inputs)
     factors = (
         f"<p class='small'>This profile's risk of dying, relative to the model's reference "
-        f"patient, is a factor of {hr:.2f} (age at onset, diagnostic delay, progression rate, "
-        "FVC and dementia as given; each factor's effect is from published cohorts, listed in "
-        "alsprog's data files). Deaths from other causes follow the "
+        f"patient, is a factor of {hr:.2f}, from what was entered ({', '.join(given)})"
+        + (f" and, where nothing was entered, the reference patient's {', '.join(assumed)}"
+           if assumed else "")
+        + ". Deaths from other causes follow the "
         f"{html.escape(str(inputs.get('background') or 'no'))} life table.</p>"
         if hr is not None
         else ""
-    )
+    )  # fmt: skip
     caveat = (
         "<div class='caveat'><b>Read with care.</b> These figures describe groups of patients "
         "with this profile, averaged over published series; they are not a prediction for one "
-        "person, whose course can be much faster or slower. The band shows how uncertain the "
-        "published figures are, not the spread between people. The model knows only the "
+        "person, whose course can be much faster or slower. The model knows only the "
         "factors listed above. Discuss any decision with the treating team.</div>"
     )
-    return (
+    treated_by = TREATMENT_REFERENCES.get(str(treatment))
+    sources = (
+        "<p class='small'>Key references: the published survival figures the model is "
+        "calibrated to, the MSD Manual (Rubin, 2019) [@rubin2019]; the prognostic factors "
+        "[@rooney2013; @elamin2015]"
+        + (f"; the effect of {html.escape(str(treatment))} [@{treated_by}]" if treated_by else "")
+        + ".</p>\n"
+        + LIST_MARK
+    )
+    made = f" on {html.escape(date)}" if date else ""
+    page = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         "<title>alsprog: patient outlook</title>\n"
         f"<style>{CARD_STYLE}</style>\n</head>\n<body>\n"
         "<h1>Outlook for one patient profile</h1>\n"
         f"<p class='profile'>{html.escape(_profile_words(inputs))}</p>\n"
-        f"<div class='numbers'>{numbers}</div>\n"
-        f"<h2>In plain words</h2>\n{summary}\n{factors}\n"
-        f"<div class='figures'>{''.join(figures)}</div>\n{caveat}\n"
-        f"<p class='small'>Made by alsprog {html.escape(__version__)} "
+        f"{warnings_html}<div class='numbers'>{numbers}</div>\n"
+        f"<h2>In plain words</h2>\n{summary}\n{band}\n{factors}\n"
+        f"<div class='figures'>{''.join(figures)}</div>\n{caveat}\n{sources}\n"
+        f"<p class='small'>Made{made} by alsprog {html.escape(__version__)} "
         "(<code>alsprog prognosis --html</code>). Times from today; the model is calibrated "
         "from symptom onset.</p>\n</body>\n</html>\n"
     )
+    return link_citations(page, everything=False)
 
 
-def write_patient_card(outlook: Prognosis, path: str | Path) -> Path:
-    """Write ``patient_card_html(outlook)`` to ``path`` atomically; return the path."""
+def write_patient_card(
+    outlook: Prognosis,
+    path: str | Path,
+    *,
+    untreated: Prognosis | None = None,
+    date: str = "",
+) -> Path:
+    """Write ``patient_card_html(outlook, untreated=, date=)`` to ``path`` atomically; return
+    the path."""
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"patient card: {path} should end in .html; choose an .html file name")
@@ -186,14 +316,8 @@ def write_patient_card(outlook: Prognosis, path: str | Path) -> Path:
         raise InputError(f"patient card: {path} is a folder; give a file name ending in .html")
     if not path.parent.is_dir():
         raise InputError(f"patient card: folder {path.parent} does not exist; create it first")
-    page = patient_card_html(outlook).encode("utf-8")
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_bytes(page)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return path
+    page = patient_card_html(outlook, untreated=untreated, date=date).encode("utf-8")
+    return write_bytes(path, page, "patient card")  # whole, through a symbolic link
 
 
 def _size(width: float, height: float):

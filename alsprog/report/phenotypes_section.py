@@ -99,8 +99,9 @@ def phenotypes_section(context: Context) -> Section:
     if {"pinned_by", "assumed"} <= set(table.columns):
         tables["phenotype_pinning"] = Table(
             table[[column, "identified", "pinned_by", "assumed"]],
-            "What pins each phenotype's curve: the figures it is calibrated to, and what is "
-            "assumed or left to the optimiser (columns of <code>alsprog.phenotypes()</code>).",
+            "What pins each phenotype's curve (the list above, as a table; columns of "
+            "<code>alsprog.phenotypes()</code>).",
+            show=False,
         )
     if "identified" in table.columns:
         audit = alsprog.identification()

@@ -26,8 +26,8 @@ from alsprog.report.page import Context, Figure, Section, Table, percent
 
 HORIZON_YEARS = 10.0
 BAND_DRAWS = 60  # the default of alsprog.prognosis, so the report matches the CLI
-AGES = np.arange(40.0, 80.0 + 1e-9, 1.0)  # years at onset
-RATES = np.linspace(0.1, 2.0, 39)  # ALSFRS-R points per month, steps of 0.05
+AGES = tuple(np.arange(40.0, 80.0 + 1e-9, 1.0).tolist())  # years at onset
+RATES = tuple(np.linspace(0.1, 2.0, 39).tolist())  # ALSFRS-R points per month, steps of 0.05
 SEX_WORDS = {"male": "man", "female": "woman", None: "either sex"}
 PLURALS = {"male": "men", "female": "women", None: "people"}
 FACTOR_LABELS = {

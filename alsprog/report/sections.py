@@ -14,6 +14,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from alsprog.report.page import (
@@ -170,7 +171,7 @@ def _mixture_text(models: Mapping[str, SurvivalModel], n_figures: int) -> str:
     for weight, component in sorted(
         zip(mixture.weights, mixture.components, strict=True), key=lambda pair: pair[1].median()
     ):
-        early, late = component.hazard([1.0, 5.0])
+        early, late = np.asarray(component.hazard([1.0, 5.0]), dtype=float)
         trend = "rises" if late > early else "falls"
         parts.append(
             f"{percent(weight, 0)} with a median of {component.median():.1f} years whose "

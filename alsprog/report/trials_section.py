@@ -8,10 +8,13 @@ error); the log-rank result is shown beside Schoenfeld's closed form.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
-from alsprog.report.page import Context, Figure, Section, Table, number, percent
+from alsprog.report.labels import endpoint, whole
+from alsprog.report.page import Context, Figure, Section, Table, percent
 
 TARGET_POWER = 0.8
 # intervention -> (patients per arm simulated, follow-up years, visit interval weeks, whether
@@ -62,7 +65,7 @@ def sizes_for_target(curves: pd.DataFrame, target: float = TARGET_POWER) -> pd.D
     Returns columns intervention, endpoint, n_per_arm_for_target, power_at_largest.
     """
     rows = []
-    for (name, endpoint), group in curves.groupby(["intervention", "endpoint"], sort=False):
+    for (name, test), group in curves.groupby(["intervention", "endpoint"], sort=False):
         group = group.sort_values("n_per_arm")
         n, p = group["n_per_arm"].to_numpy(float), np.maximum.accumulate(group["power"].to_numpy())
         reached = np.nonzero(p >= target)[0]
@@ -76,7 +79,7 @@ def sizes_for_target(curves: pd.DataFrame, target: float = TARGET_POWER) -> pd.D
         rows.append(
             {
                 "intervention": name,
-                "endpoint": endpoint,
+                "endpoint": test,
                 "n_per_arm_for_target": value,
                 "power_at_largest": float(p[-1]),
             }
@@ -115,11 +118,12 @@ def trials_section(context: Context) -> Section:
         "standard errors in the CSV).</p>\n"
         "<!-- figure:trial_power -->\n"
         f"<p>For a riluzole-sized hazard ratio of {hr:g}, Schoenfeld's formula asks for about "
-        f"{events:,.0f} deaths for {percent(TARGET_POWER)} power, and in simulated trials the "
-        "hazard ratio is diluted further by deaths from other causes and untreated time: no "
-        "trial of a few hundred patients per arm sees it reliably, which is why the original "
-        "trials were pooled. An edaravone-sized slowing of decline, in patients selected as "
-        "its pivotal trial selected them, is seen by the functional endpoints (and CAFS) with "
+        f"{math.ceil(events):,} deaths for {percent(TARGET_POWER)} power, and in simulated "
+        "trials the hazard ratio is diluted further by deaths from other causes and "
+        "untreated time: no trial of a few hundred patients per arm sees it reliably, which "
+        "is why the original trials were pooled. An edaravone-sized slowing of decline, in "
+        "patients selected as its pivotal trial selected them, is seen by the functional "
+        "endpoints (and CAFS) with "
         "far fewer patients, and not at all by the survival endpoints.</p>\n"
         "<!-- table:trial_sizes -->\n"
     )
@@ -128,9 +132,17 @@ def trials_section(context: Context) -> Section:
         text,
         {
             "trial_power": Figure(
-                plots.power_by_size(curves, "Power against patients per arm"),
-                "Simulated power by endpoint (alsprog); dashed line: 80%. Effects as in the "
-                "interventions section (data/effects.toml).",
+                plots.power_by_size(
+                    curves.assign(endpoint=curves["endpoint"].map(endpoint)),
+                    "Power against patients per arm",
+                ),
+                "Simulated power by endpoint (alsprog), each point with its Monte Carlo 95% "
+                "error bar; grey dashed line: 80%. The log-rank test and the Cox model test "
+                "the same hypothesis and nearly coincide (the Cox line is drawn dashed over "
+                "the log-rank line). What to conclude: for the riluzole-sized effect no "
+                "endpoint reaches 80% at the sizes simulated; for the edaravone-sized slowing "
+                "the functional endpoints do, the survival endpoints stay at or below the 5% of "
+                "a null effect. Effects as in the interventions section (data/effects.toml).",
             )
         },
         {
@@ -140,10 +152,11 @@ def trials_section(context: Context) -> Section:
                 "reached by the largest size simulated); for the riluzole log-rank test, "
                 "Schoenfeld's closed form at the nominal hazard ratio and the simulated share "
                 "of deaths.",
+                display=needed.assign(endpoint=needed["endpoint"].map(endpoint)),
                 formats={
-                    "n_per_arm_for_target": number,
+                    "n_per_arm_for_target": whole,
                     "power_at_largest": percent,
-                    "schoenfeld_n_per_arm": number,
+                    "schoenfeld_n_per_arm": whole,
                 },
             ),
             "trial_power": Table(curves, "The simulated power behind the figure.", show=False),

@@ -13,7 +13,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from alsprog.errors import InputError
+from alsprog.errors import InputError, is_real, is_whole
 from alsprog.models.base import SurvivalModel
 from alsprog.population.lifetable import DEFAULT_TABLE, SEXES
 from alsprog.simulation.course import Course
@@ -152,9 +152,9 @@ def plan(
     effect: object = None,
 ) -> Plan:
     """Check a cohort request (one-line InputError naming the argument) and resolve it."""
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+    if not is_whole(n) or n < 1:
         raise InputError(f"simulate_cohort n: {n!r} is not a whole number >= 1; pass n >= 1")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+    if not is_whole(seed) or seed < 0:
         raise InputError(f"simulate_cohort seed: {seed!r} is not a whole number >= 0")
     if entry not in ENTRIES:
         raise InputError(f"simulate_cohort entry {entry!r} is unknown; use 'onset' or 'diagnosis'")
@@ -196,7 +196,7 @@ def plan(
 
 
 def _number(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+    if not is_real(value):
         raise InputError(f"simulate_cohort {name}: {value!r} is not a number")
     if math.isnan(value):
         raise InputError(f"simulate_cohort {name}: NaN; pass a number")

@@ -3,7 +3,8 @@
 STAND-IN: until the single patient sampler (issue 25) exists, ``stand_in_draws`` draws its own
 cohort here: onset site from the ALS phenotype's site shares, disease death times by inverting
 ``alsprog.phenotype(...).disease`` models (no prognostic factors, no other-cause deaths: every
-death is a disease death), a log-normal diagnostic delay (median 12, mean 17 months, facts.md),
+death is a disease death), a log-normal diagnostic delay (median 12, mean 17 months, a commonly
+quoted summary),
 and the progression rate from the Gaussian copula on the death time's rank as
 ``simulation/patients.py`` does. The draws are fixed for a seed (common random numbers), so the
 moments are a deterministic function of the course settings. The next session replaces this
@@ -23,7 +24,7 @@ from alsprog.simulation.progression_settings import ProgressionSettings, harness
 from alsprog.simulation.uptake import item_scores, procedures, stage_times
 
 DELAY_MEDIAN_MONTHS = 12.0
-DELAY_LOG_SD = math.sqrt(2.0 * math.log(17.0 / 12.0))  # log-normal with mean 17: facts.md
+DELAY_LOG_SD = math.sqrt(2.0 * math.log(17.0 / 12.0))  # log-normal with mean 17 months
 STUDY_SIZE = 117  # Elamin et al., J Neurol 2015: training sub-cohort
 WEEK = 7.0 / 365.25
 

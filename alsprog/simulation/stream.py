@@ -4,21 +4,26 @@ Each fixed block (``patients.PATIENTS_PER_BLOCK`` patients drawn, with its own r
 simulated on its own and written as its own Parquet row group (or appended to the CSV), so
 the file is a function of the request alone: the same seed gives the same bytes, however many
 blocks are buffered between writes. Files are written under a temporary name in the target
-folder and moved into place at the end; on any error nothing is left behind.
+folder and moved into place together at the end (``alsprog.files.written_together``: the
+patients and visits files are both new or both old, whatever interrupts the run or fills the
+disk; a second run writing the same files meanwhile is refused; a symbolic link is followed); on
+any error or interrupt nothing is left behind.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from alsprog.errors import InputError
+from alsprog.files import naming, real_target, spreadsheet_safe, written_together
 from alsprog.simulation.blocks import PATIENT_COLUMNS, blocks, plan
+from alsprog.simulation.patients import PATIENTS_PER_BLOCK
 
 FORMATS = (".parquet", ".csv")
 
@@ -31,7 +36,7 @@ def check_output(path: str | Path, what: str = "out") -> Path:
             f"simulate {what}: extension {path.suffix or '(none)'!r} of {str(path)!r} is unknown; "
             "use .parquet or .csv"
         )
-    folder = path.parent if str(path.parent) else Path(".")
+    folder = real_target(path).parent  # a symbolic link is written through
     if not folder.is_dir() or not os.access(folder, os.W_OK):
         raise InputError(
             f"simulate {what}: cannot write to folder {str(folder)!r}; pass a path in an "
@@ -43,21 +48,20 @@ def check_output(path: str | Path, what: str = "out") -> Path:
 
 
 class _Sink:
-    """One output file written block by block under a temporary name."""
+    """One output file written block by block to a temporary file (``alsprog.files``)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, temporary: Path) -> None:
         self.path = path
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.close(handle)
-        self.temporary = Path(name)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(self.temporary, 0o666 & ~umask)  # an ordinary file, not mkstemp's 0600
+        self.temporary = temporary
         self.parquet = path.suffix.lower() == ".parquet"
-        self.writer = None
+        self.writer: Any = None  # a pyarrow ParquetWriter once the first block is written
         self.first = True
 
     def write(self, frame: pd.DataFrame) -> None:
+        with naming(self.path):
+            self._write(frame)
+
+    def _write(self, frame: pd.DataFrame) -> None:
         if self.parquet:
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -73,21 +77,22 @@ class _Sink:
             self.writer.write_table(table, row_group_size=max(len(frame), 1))
         else:
             with self.temporary.open("a", encoding="utf-8", newline="") as handle:
-                frame.to_csv(handle, header=self.first, index=False)
+                spreadsheet_safe(frame).to_csv(handle, header=self.first, index=False)
         self.first = False
 
     def close(self, empty: pd.DataFrame) -> None:
+        """Finish the file (the caller moves it into place)."""
         if self.first:
             self.write(empty)
         if self.writer is not None:
-            self.writer.close()
-        os.replace(self.temporary, self.path)
+            with naming(self.path):
+                self.writer.close()
+            self.writer = None
 
     def discard(self) -> None:
         if self.writer is not None:
             with contextlib.suppress(Exception):
                 self.writer.close()
-        self.temporary.unlink(missing_ok=True)
 
 
 def write_cohort(
@@ -115,14 +120,42 @@ def write_cohort(
     """
     out = check_output(out)
     visits_path = None if visits_out is None else check_output(visits_out, "visits")
-    if visits_path is not None and visits_path.resolve() == out.resolve():
+    if visits_path is not None and real_target(visits_path) == real_target(out):
         raise InputError("simulate: --visits and --out are the same file; pass two paths")
     for name, value in (("blocks_per_write", blocks_per_write), ("workers", workers)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise InputError(f"simulate {name}: {value!r} must be a whole number >= 1")
     request = plan(n, seed, **options)
-    sinks = [_Sink(out)] + ([_Sink(visits_path)] if visits_path is not None else [])
-    totals = {"n_drawn": 0, "blocks": 0, "deaths": 0, "disease_deaths": 0, "other_deaths": 0}
+    _check_resources(request, out, visits_path, blocks_per_write * max(workers, 1))
+    paths = [out] + ([visits_path] if visits_path is not None else [])
+    with written_together(paths, "simulate") as temporaries:
+        sinks = [_Sink(p, t) for p, t in zip(paths, temporaries, strict=True)]
+        totals = _write_all(request, options, sinks, progress, blocks_per_write, workers)
+    return {
+        "out": str(out),
+        "visits_out": None if visits_path is None else str(visits_path),
+        "n": request.n,
+        "n_drawn": totals["n_drawn"],
+        "blocks": totals["blocks"],
+        "deaths": totals["deaths"],
+        "disease_deaths": totals["disease_deaths"],
+        "other_deaths": totals["other_deaths"],
+        "censored": totals["censored"],
+        "male_share": totals["men"] / request.n,
+        "mean_age_at_onset": totals["age_sum"] / request.n,
+        "visits": totals["visits"] if visits_path is not None else None,
+    }
+
+
+def _write_all(request, options: dict, sinks: list, progress, blocks_per_write, workers) -> dict:
+    """Simulate every block into the sinks' temporary files; the totals of the summary."""
+    totals: dict[str, float] = {
+        "n_drawn": 0,
+        "blocks": 0,
+        "deaths": 0,
+        "disease_deaths": 0,
+        "other_deaths": 0,
+    }
     totals |= {"censored": 0, "men": 0, "age_sum": 0.0, "visits": 0}
     bar = _progress(request.n, progress)
     try:
@@ -145,20 +178,50 @@ def write_cohort(
         raise
     finally:
         bar.close()
-    return {
-        "out": str(out),
-        "visits_out": None if visits_path is None else str(visits_path),
-        "n": request.n,
-        "n_drawn": totals["n_drawn"],
-        "blocks": totals["blocks"],
-        "deaths": totals["deaths"],
-        "disease_deaths": totals["disease_deaths"],
-        "other_deaths": totals["other_deaths"],
-        "censored": totals["censored"],
-        "male_share": totals["men"] / request.n,
-        "mean_age_at_onset": totals["age_sum"] / request.n,
-        "visits": totals["visits"] if visits_path is not None else None,
-    }
+    return totals
+
+
+# Sizes measured on the default ALS cohort (onset entry, no end of study), for the up-front
+# checks; estimates, not limits.
+VISIT_YEARS = 6.0  # years of visits per patient: 5.1 on average, rounded up
+VISIT_ROW_MEMORY = 520  # bytes of peak memory per visit row while a block is made
+FILE_BYTES = {  # bytes per row in the files: (patients, visits)
+    ".parquet": (140, 20),
+    ".csv": (320, 60),
+}
+
+
+def _check_resources(request, out: Path, visits: Path | None, blocks_in_memory: int) -> None:
+    """Refuse a request whose visits cannot fit in memory, or whose files cannot fit on disk."""
+    from alsprog.resources import check_disk, check_memory
+
+    years = min(request.followup_years, VISIT_YEARS)
+    per_patient = years * 12 / request.visit_interval_months + 1
+    if visits is not None:
+        patients = min(request.n, PATIENTS_PER_BLOCK) * min(
+            blocks_in_memory, -(-request.n // PATIENTS_PER_BLOCK)
+        )
+        check_memory(
+            f"simulate --visit-interval-months {request.visit_interval_months:g} (with --visits)",
+            patients * per_patient * VISIT_ROW_MEMORY,
+            "choose a longer interval between visits (e.g. 1 month), a shorter --followup-years, "
+            "or leave out --visits",
+        )
+    folders: dict[Path, float] = {}
+    for path, column in ((out, 0), (visits, 1)):
+        if path is not None:
+            rows = request.n * (per_patient if column else 1)
+            folder = real_target(path).parent
+            folders[folder] = (
+                folders.get(folder, 0.0) + rows * FILE_BYTES[path.suffix.lower()][column]
+            )
+    for folder, size in folders.items():
+        check_disk(
+            f"simulate --n {request.n:,}",
+            folder,
+            size,
+            "ask for fewer patients, or write to a disk with more free space",
+        )
 
 
 def _made(request, options: dict, workers: int, with_visits: bool):

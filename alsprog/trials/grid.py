@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alsprog.errors import InputError
+from alsprog.errors import InputError, is_whole
+from alsprog.trials.scheduler import connect, scheduler_choice
 
 LOCAL_WORKERS = 2
 CONNECT_TIMEOUT_SECONDS = 5.0
@@ -35,19 +36,6 @@ LOCAL_CONFIG = {
 def cell_seeds(seed: int, count: int) -> list[np.random.SeedSequence]:
     """The seed of each of ``count`` cells: SeedSequence(seed, spawn_key=(cell_index,))."""
     return [np.random.SeedSequence(seed, spawn_key=(index,)) for index in range(count)]
-
-
-def _connect(scheduler: str, timeout: float) -> Any:
-    from distributed import Client
-
-    try:
-        return Client(scheduler, timeout=timeout, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as err:
-        detail = (str(err).strip().splitlines() or [type(err).__name__])[0]
-        raise InputError(
-            f"scheduler: cannot reach {scheduler!r} within {timeout:g} s ({detail}); start a "
-            "Dask scheduler there, or pass scheduler=None for a local cluster"
-        ) from None
 
 
 def _evaluate(client: Any, function: Callable, cells: list, seeds: list, progress) -> list:
@@ -112,16 +100,18 @@ def run_grid(
 
     Raises
     ------
-    InputError : an unreachable scheduler (one line, after ``connect_timeout`` seconds).
+    InputError : a scheduler that is not a Dask address, does not answer as one, or has no
+        workers (one line, within about 20 seconds; ``alsprog.trials.scheduler``).
     """
     cells = list(cells)
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+    if not is_whole(seed) or seed < 0:
         raise InputError(f"run_grid: seed must be a non-negative integer (got {seed!r})")
     if not callable(cell_function):
         raise InputError(f"run_grid: cell_function {cell_function!r} is not callable")
     if not cells:
         raise InputError("run_grid: cells is empty; pass at least one cell")
     seeds = cell_seeds(int(seed), len(cells))
+    scheduler = scheduler_choice(scheduler)
     if scheduler is None or scheduler == "serial":
         results = []
         for index, (cell, cell_seed) in enumerate(zip(cells, seeds, strict=True)):
@@ -144,12 +134,7 @@ def run_grid(
             Client(cluster, set_as_default=False) as client,
         ):
             results = _evaluate(client, cell_function, cells, seeds, progress)
-    elif isinstance(scheduler, str):
-        with _connect(scheduler, connect_timeout) as client:
-            results = _evaluate(client, cell_function, cells, seeds, progress)
     else:
-        raise InputError(
-            f"run_grid: scheduler {scheduler!r} is not an address; pass None or 'serial' (this "
-            "process), 'local' or 'tcp://host:port'"
-        )
+        with connect(scheduler, connect_timeout) as client:
+            results = _evaluate(client, cell_function, cells, seeds, progress)
     return _assemble(cells, results)

@@ -17,7 +17,7 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from alsprog.errors import InputError, check_probability, check_whole
+from alsprog.errors import InputError, check_probability, check_whole, is_whole
 from alsprog.trials.analysis.endpoints import (
     SURVIVAL_ENDPOINTS,
     analyse,
@@ -31,6 +31,7 @@ from alsprog.trials.analysis.power_results import (
     smallest_sample_size,
 )
 from alsprog.trials.grid import run_grid
+from alsprog.trials.scheduler import scheduler_choice
 from alsprog.trials.simulation.batched import ANALYSED, simulate_arrays, weeks_needed
 from alsprog.trials.simulation.design import TrialDesign
 from alsprog.trials.simulation.enrol import make_context
@@ -66,7 +67,7 @@ def analyse_trial(trial: Trial, endpoints: Sequence[str] | str | None = None) ->
 def _seed_sequence(seed: object) -> np.random.SeedSequence:
     if isinstance(seed, np.random.SeedSequence):
         return seed
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+    if not is_whole(seed) or seed < 0:
         raise InputError(f"power seed: {seed!r} is not a whole number >= 0")
     return np.random.SeedSequence(int(seed))
 
@@ -109,6 +110,7 @@ def power(
     replicates = check_whole("power replicates", replicates, low=1, high=MAX_REPLICATES)
     chosen = check_endpoints(endpoints, True)
     root = _seed_sequence(seed)
+    scheduler = scheduler_choice(scheduler)
     if scheduler is None or scheduler == "serial":
         results = _analysed(design, chosen, root, range(replicates), progress)
     else:

@@ -113,22 +113,30 @@ CLI_CASES = [
     ("lt-text-qx", ["phenotypes", "--life-table", "{lt_text_qx.csv}"], "qx 'low'"),
     # prognosis
     ("phenotype-typo", [*PROG, "--phenotype", "bulbr"], "phenotype 'bulbr' is unknown"),
-    ("alsfrs-high", [*PROG, "--alsfrs-r", "52"], "alsfrs_r 52 is outside 0-48"),
-    ("alsfrs-nan", [*PROG, "--alsfrs-r", "nan"], "alsfrs_r must be a finite number"),
-    ("since-negative", [*PROG[:3], "--years-since-onset", "-2"], "years_since_onset -2"),
+    ("alsfrs-high", [*PROG, "--alsfrs-r", "52"], "--alsfrs-r 52 is outside 0-48"),
+    ("alsfrs-nan", [*PROG, "--alsfrs-r", "nan"], "--alsfrs-r must be a finite number"),
+    ("since-negative", [*PROG[:3], "--years-since-onset", "-2"], "--years-since-onset -2"),
     ("sex-choice", [*PROG, "--sex", "x"], "invalid choice"),
     ("required", ["prognosis", "--age-at-onset", "60"], "required"),
     ("age-text", ["prognosis", "--age-at-onset", "sixty", "--years-since-onset", "1"], "sixty"),
-    ("age-nan", ["prognosis", "--age-at-onset", "nan", "--years-since-onset", "1"], "age_at_onset"),
-    ("age-inf", ["prognosis", "--age-at-onset", "inf", "--years-since-onset", "1"], "age_at_onset"),
+    (
+        "age-nan",
+        ["prognosis", "--age-at-onset", "nan", "--years-since-onset", "1"],
+        "--age-at-onset",
+    ),
+    (
+        "age-inf",
+        ["prognosis", "--age-at-onset", "inf", "--years-since-onset", "1"],
+        "--age-at-onset",
+    ),
     ("age-high", ["prognosis", "--age-at-onset", "150", "--years-since-onset", "1"], "0-110"),
-    ("fvc-high", [*PROG, "--fvc", "300"], "fvc_percent 300"),
-    ("delay-late", [*PROG, "--delay-months", "100"], "diagnosis_delay_months 100"),
+    ("fvc-high", [*PROG, "--fvc", "300"], "--fvc 300"),
+    ("delay-late", [*PROG, "--delay-months", "100"], "--delay-months 100"),
     ("treatment", [*PROG, "--treatment", "magic"], "treatment 'magic' is unknown"),
     (
         "alsfrs-at-onset",
         ["prognosis", "--age-at-onset", "60", "--years-since-onset", "0", "--alsfrs-r", "40"],
-        "alsfrs_r needs years_since_onset > 0",
+        "--alsfrs-r needs --years-since-onset > 0",
     ),
     (
         "past-table",
@@ -143,7 +151,7 @@ CLI_CASES = [
     ("simulate-n-0", [*SIM, "--n", "0"], "n: 0 is not a whole number >= 1"),
     ("simulate-ext", ["simulate", "--n", "10", "--seed", "1", "--out", "{x.xlsx}"], "'.xlsx'"),
     ("simulate-phenotype", [*SIM, "--phenotype", "alss"], "phenotype 'alss' is unknown"),
-    ("simulate-followup", [*SIM, "--followup-years", "-1"], "followup_years: -1.0 is negative"),
+    ("simulate-followup", [*SIM, "--followup-years", "-1"], "--followup-years: -1.0 is negative"),
     (
         "simulate-folder",
         ["simulate", "--n", "10", "--seed", "1", "--out", "{nowhere/x.csv}"],
@@ -152,15 +160,15 @@ CLI_CASES = [
     ("simulate-entry", [*SIM, "--entry", "clinic"], "invalid choice: 'clinic'"),
     ("simulate-targets", [*SIM, "--targets", "{rising.csv}"], "rise"),
     # effect
-    ("effect-hr-0", ["effect", "--hazard-ratio", "0"], "hazard_ratio must be a finite number"),
+    ("effect-hr-0", ["effect", "--hazard-ratio", "0"], "--hazard-ratio must be a finite number"),
     ("effect-hr-negative", ["effect", "--hazard-ratio", "-1"], "above 0 (got -1)"),
-    ("effect-tr-nan", ["effect", "--time-ratio", "nan"], "time_ratio is NaN"),
+    ("effect-tr-nan", ["effect", "--time-ratio", "nan"], "--time-ratio is NaN"),
     ("effect-fraction", ["effect", "--slope-reduction", "1.2"], "fraction must lie in [0, 1)"),
     ("effect-preset", ["effect", "--intervention", "magic"], "intervention 'magic' is unknown"),
     ("effect-baseline", ["effect", "--hazard-ratio", "0.8", "--baseline", "alss"], "'alss'"),
     ("effect-draws", ["effect", "--hazard-ratio", "0.8", "--draws", "-1"], "draws must be"),
     ("effect-none", ["effect"], "one of the arguments"),
-    ("effect-start", ["effect", "--hazard-ratio", "0.8", "--start-years", "-1"], "start_years"),
+    ("effect-start", ["effect", "--hazard-ratio", "0.8", "--start-years", "-1"], "--start-years"),
     # report
     ("report-seed", ["report", "--out", "{r}", "--seed", "-1"], "seed must be a whole number"),
     ("report-n", ["report", "--out", "{r}", "--n", "5"], "n must be a whole number >= 100"),
@@ -168,13 +176,13 @@ CLI_CASES = [
     ("report-targets", ["report", "--out", "{r}", "--targets", "{nowhere.csv}"], "does not exist"),
     ("report-out-file", ["report", "--out", "{rising.csv}"], "is a file"),
     # trial
-    ("trial-n-1", [*TRIAL, "--n-per-arm", "1"], "n_per_arm must be at least 2"),
+    ("trial-n-1", [*TRIAL, "--n-per-arm", "1"], "--n-per-arm must be at least 2"),
     ("trial-no-n", ["trial", "--hazard-ratio", "0.8"], "--n-per-arm is missing"),
     ("trial-replicates-0", [*TRIAL, "--n-per-arm", "20", "--replicates", "0"], "at least 1"),
     ("trial-alpha", [*TRIAL, "--n-per-arm", "20", "--alpha", "1.5"], "alpha must lie"),
     ("trial-endpoint", [*TRIAL, "--n-per-arm", "20", "--endpoint", "os"], "'os' is not an"),
     ("trial-preset", ["trial", "--intervention", "magic", "--n-per-arm", "20"], "'magic'"),
-    ("trial-hr-0", ["trial", "--hazard-ratio", "0", "--n-per-arm", "20"], "hazard_ratio must"),
+    ("trial-hr-0", ["trial", "--hazard-ratio", "0", "--n-per-arm", "20"], "--hazard-ratio must"),
     ("trial-none", ["trial", "--n-per-arm", "20"], "one of the arguments"),
     (
         "trial-nobody-eligible",
@@ -184,13 +192,34 @@ CLI_CASES = [
     (
         "trial-scheduler",
         [*TRIAL, "--n-per-arm", "20", "--replicates", "1", "--scheduler", "tcp://127.0.0.1:9"],
-        "cannot reach 'tcp://127.0.0.1:9'",
+        "--scheduler 'tcp://127.0.0.1:9': cannot connect",
     ),
     (
         "trial-sample-size-endpoints",
         [*TRIAL, "--sample-size", "--endpoint", "logrank", "--endpoint", "cox"],
         "give one --endpoint",
     ),
+]
+# fit: a user's own cohort (reused target files stand in for cohorts)
+CLI_CASES += [
+    ("fit-no-data", ["fit", "--family", "weibull"], "the following arguments are required: --data"),
+    ("fit-missing", ["fit", "--data", "{nowhere.csv}"], "does not exist"),
+    ("fit-folder", ["fit", "--data", "{folder.csv}"], "is a folder, not a file"),
+    ("fit-latin1", ["fit", "--data", "{latin1.csv}"], "is not UTF-8 text"),
+    ("fit-utf16", ["fit", "--data", "{utf16.csv}"], "is UTF-16 text"),
+    ("fit-binary", ["fit", "--data", "{binary.csv}"], "binary file, not text"),
+    ("fit-semicolon", ["fit", "--data", "{semicolon.csv}"], "separated by ';'"),
+    ("fit-empty", ["fit", "--data", "{empty.csv}"], "is not a readable CSV"),
+    ("fit-bad-quote", ["fit", "--data", "{bad_quote.csv}"], "is not a readable CSV"),
+    ("fit-header-only", ["fit", "--data", "{header_only.csv}"], "data has no rows"),
+    ("fit-no-event", ["fit", "--data", "{text.csv}"], "event='event' is not a column"),
+    (
+        "fit-event-text",
+        ["fit", "--data", "{text.csv}", "--event", "survival"],
+        "column 'survival' (event) has 'half'",
+    ),
+    ("fit-scale", ["fit", "--data", "{text.csv}", "--scale", "log"], "invalid choice"),
+    ("fit-family", ["fit", "--data", "{rising.csv}", "--family", "weibul"], "'weibul'"),
 ]
 # every command, including those added later: an unknown flag and a stray argument are refused
 # (by argparse, or first by a missing required argument: either way one line and status 2)

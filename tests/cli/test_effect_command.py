@@ -9,6 +9,7 @@ import pytest
 from alsprog.cli import main
 from alsprog.effects import riluzole
 from alsprog.outcomes.translate import COLUMNS, translate
+from alsprog.report.labels import MEASURES
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -40,20 +41,21 @@ def test_the_text_table_names_every_measure(capsys):
     assert main(["effect", "--time-ratio", "1.2"]) == 0
     out = capsys.readouterr().out
     for measure in ("hazard_ratio", "time_ratio", "median_gain_months", "rmst_gain_months"):
-        assert measure in out
+        assert MEASURES[measure] in out  # in words, not code names
+    assert "24 weeks" in out and "0.462" not in out  # horizons as a reader says them
 
 
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--hazard-ratio", "0"], "hazard_ratio must be a finite number above 0"),
-        (["--hazard-ratio", "-0.5"], "hazard_ratio must be a finite number above 0"),
-        (["--hazard-ratio", "nan"], "hazard_ratio is NaN"),
-        (["--time-ratio", "0"], "time_ratio must be a finite number above 0"),
+        (["--hazard-ratio", "0"], "--hazard-ratio must be a finite number above 0"),
+        (["--hazard-ratio", "-0.5"], "--hazard-ratio must be a finite number above 0"),
+        (["--hazard-ratio", "nan"], "--hazard-ratio is NaN"),
+        (["--time-ratio", "0"], "--time-ratio must be a finite number above 0"),
         (["--slope-reduction", "1"], "fraction must lie in [0, 1)"),
         (["--slope-reduction", "-0.2"], "fraction must lie in [0, 1)"),
-        (["--hazard-ratio", "0.8", "--start-years", "-1"], "start_years must be finite and >= 0"),
-        (["--hazard-ratio", "0.8", "--duration-years", "-1"], "duration_years must be above 0"),
+        (["--hazard-ratio", "0.8", "--start-years", "-1"], "--start-years must be finite and >= 0"),
+        (["--hazard-ratio", "0.8", "--duration-years", "-1"], "--duration-years must be above 0"),
         (["--time-ratio", "1.1", "--draws", "-1"], "draws must be a whole number >= 0"),
         (["--intervention", "aspirin"], "intervention 'aspirin' is unknown"),
         (["--time-ratio", "1.1", "--baseline", "alz"], "phenotype 'alz' is unknown"),
@@ -70,5 +72,5 @@ def test_a_bad_value_from_a_real_process_exits_2_with_one_line():
     assert done.returncode == 2 and done.stdout == ""
     assert (
         done.stderr.count("\n") == 1
-        and "hazard_ratio must be a finite number above 0" in done.stderr
+        and "--hazard-ratio must be a finite number above 0" in done.stderr
     )

@@ -5,6 +5,7 @@ import pytest
 
 from alsprog import data
 from alsprog.disease import draw_cache, library
+from alsprog.estimation.calibration import LandmarkProblem
 from alsprog.estimation.redraws import recalibrated, redrawn_targets
 from alsprog.population.lifetable import DEFAULT_TABLE, life_table
 
@@ -15,25 +16,40 @@ CALIBRATED = [
 STALE = "is stale or missing: run `PYTHONPATH=. python scripts/build_draw_sets.py`"
 
 
+# The landmark likelihood depends on the survival at the landmark times only, so where a
+# model has more parameters than its figures pin (the ALS mixture: four parameters, three
+# equalities and a bound that may not bind) the optimum is a ridge, and the point an optimiser
+# stops at moves with the last bits of its arithmetic (the BLAS thread count, the processor's
+# kernels). The shipped files fix one point of the ridge for every machine; these tests check that
+# it is as good a calibration to today's figures as one computed now, not that it is the same vector.
+TOLERANCE = 1e-6  # per-patient log-likelihood and bound gaps
+
+
+def _as_good(build, targets, shipped, computed) -> None:
+    problem = LandmarkProblem(build, targets)
+    assert problem.objective(np.asarray(shipped)) <= problem.objective(computed) + TOLERANCE, STALE
+    if targets.bounds:
+        assert np.all(problem.constraint(np.asarray(shipped)) >= -TOLERANCE), STALE
+
+
 @pytest.mark.parametrize("name", CALIBRATED)
-def test_each_shipped_file_is_fresh_and_holds_the_computed_point(name):
+def test_each_shipped_file_is_fresh_and_as_good_as_the_computed_point(name):
     shipped = draw_cache.cached(name, TABLE)
     assert shipped is not None, f"{draw_cache.file_name(name, TABLE)} {STALE}"
     point = library._calibrate(name, library._spec(name), TABLE)  # computed, not the cache
-    np.testing.assert_allclose(
-        shipped["point"], point.model.fit_info.unconstrained, rtol=1e-6, atol=1e-8, err_msg=STALE
-    )
+    info = point.model.fit_info
+    _as_good(info.build, point.targets, shipped["point"], info.unconstrained)
     assert len(shipped["draws"]) == draw_cache.POOL_SIZE
 
 
-def test_pool_members_are_the_recalibrations_they_stand_for():
+def test_pool_members_are_as_good_as_the_recalibrations_they_stand_for():
     shipped = draw_cache.cached("als", TABLE)
     point = library.phenotype("als")
     info = point.model.fit_info
     for index in (0, 17, draw_cache.POOL_SIZE - 1):
         targets = redrawn_targets(point.targets, draw_cache.POOL_SEED, index)
         computed = recalibrated(info.build, targets, info.unconstrained)
-        np.testing.assert_allclose(shipped["draws"][index], computed, rtol=1e-6, atol=1e-8)
+        _as_good(info.build, targets, shipped["draws"][index], computed)
 
 
 def test_a_request_takes_distinct_pool_members_chosen_by_the_seed():

@@ -190,3 +190,25 @@ def test_a_model_named_like_a_curve_is_drawn_dashed_in_that_curves_colour(by_sex
     np.testing.assert_allclose(drawn["survival"], model.survival(drawn["t"].to_numpy()))
     legend = next(s for s in plot.scales if "color" in s.aesthetics)
     assert list(legend.breaks) == list(by_sex)  # no legend entry of its own
+
+
+def test_the_axis_ends_at_the_last_time_asked_for_and_marks_are_thinned():
+    rng = np.random.default_rng(3)
+    death = rng.exponential(5.0, 5000)
+    censor = rng.uniform(0, 40, 5000)
+    curve = alsprog.kaplan_meier(np.minimum(death, censor), death <= censor)
+    plot = kaplan_meier_plot(curve, times=[0, 2, 4, 6])
+    layers = {type(layer.geom).__name__: layer._data for layer in plot.layers}
+    assert plot.data["t"].max() == pytest.approx(6.0)  # not the last follow-up near 40
+    assert layers["geom_ribbon"]["t"].max() == pytest.approx(6.0)
+    marks = layers["geom_point"]
+    assert 0 < len(marks) <= 40 and marks["t"].max() <= 6.0
+    assert int((curve.censored[curve.times <= 6] > 0).sum()) > 40  # so they were thinned
+    assert plot.labels.y == "Survival probability"  # the y title on the left
+
+
+def test_risk_table_counts_are_whole_numbers(by_sex):
+    table = by_sex["male"].risk_table([0, 200, 400])
+    for column in ("at_risk", "events", "censored"):
+        assert table[column].dtype.kind == "i", column
+    assert table["at_risk"].iloc[0] == 138  # lifelines' lung data: 138 men

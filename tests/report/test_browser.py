@@ -1,5 +1,8 @@
 """The report as a reader sees it: headless Chromium (Debian's chromium and chromium-driver, driven
-by selenium) opens the page in a 1280 px window and checks layout, images, links and the console.
+by selenium) opens the page as a 1280 px desktop window and as a 390 px phone (the viewport tag
+honoured, as a phone does) and checks layout, images, links and the console. Nothing may pass
+the window's right edge except inside a box that scrolls sideways on its own (a wide table, a
+figure kept at a legible width).
 
 Outside CI the test skips when Chromium is missing; under CI (CI=true) a missing browser is a
 failure, since `.ci/run` installs it.
@@ -16,6 +19,7 @@ from pathlib import Path
 import pytest
 
 WINDOW_WIDTH = 1280
+WIDTHS = (1280, 390)
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
@@ -54,7 +58,11 @@ def browser():
     driver.quit()
 
 
-def _open(driver, page: Path) -> None:
+def _open(driver, page: Path, width: int = WINDOW_WIDTH) -> None:
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600},
+    )
     driver.get(page.resolve().as_uri())
     # PNGs are embedded as data URIs; wait until every image has decoded.
     driver.execute_async_script(
@@ -65,12 +73,19 @@ def _open(driver, page: Path) -> None:
 
 
 def _too_wide(driver) -> list[str]:
-    """Elements whose right edge passes the window (the page must never scroll sideways)."""
+    """Elements whose right edge passes the window outside a box of their own that scrolls
+    sideways (the page itself must never scroll sideways)."""
     return driver.execute_script(
         "const w = document.documentElement.clientWidth; const out = [];"
+        "const boxed = e => { for (let a = e.parentElement; a && a !== document.body;"
+        "    a = a.parentElement) {"
+        "  const o = getComputedStyle(a).overflowX;"
+        "  if ((o === 'auto' || o === 'scroll' || o === 'hidden')"
+        "      && a.getBoundingClientRect().right <= w + 1) return true; }"
+        "  return false; };"
         "for (const e of document.body.querySelectorAll('*')) {"
         "  const r = e.getBoundingClientRect();"
-        "  if (r.width > 0 && r.right > w + 1) {"
+        "  if (r.width > 0 && r.right > w + 1 && !boxed(e)) {"
         "    out.push(e.tagName + (e.id ? '#' + e.id : '') + ' right=' + Math.round(r.right));"
         "  }"
         "}"
@@ -78,12 +93,25 @@ def _too_wide(driver) -> list[str]:
     )
 
 
-def test_report_page_fits_the_window_loads_every_image_and_every_link(browser, made):
+def _text_size(driver) -> float:
+    """The body text's rendered size in CSS px times the page scale (a page without a viewport
+    tag is scaled down on a phone: its text shrinks to about 6 px)."""
+    return driver.execute_script(
+        "const p = document.querySelector('p');"
+        "return parseFloat(getComputedStyle(p).fontSize) * (window.visualViewport.scale || 1)"
+        " * document.documentElement.clientWidth / window.innerWidth;"
+    )
+
+
+@pytest.mark.parametrize("window", WIDTHS)
+def test_report_page_fits_the_window_loads_every_image_and_every_link(browser, made, window):
     out, _ = made
-    _open(browser, out / "index.html")
+    _open(browser, out / "index.html", window)
     width = browser.execute_script("return document.documentElement.scrollWidth")
-    assert width <= WINDOW_WIDTH, f"page is {width} px wide: {_too_wide(browser)}"
+    assert width <= window, f"page is {width} px wide: {_too_wide(browser)}"
     assert _too_wide(browser) == []
+    assert browser.execute_script("return window.innerWidth") == window  # viewport tag honoured
+    assert _text_size(browser) >= 12
 
     images = browser.execute_script(
         "return [...document.images].map(i => [i.alt, i.naturalWidth, i.naturalHeight,"
@@ -106,8 +134,9 @@ def test_report_page_fits_the_window_loads_every_image_and_every_link(browser, m
     ]
     assert missing == [], f"table-of-contents links without a target: {missing}"
 
+    # Links out (a reference's DOI) are fine; nothing may be loaded from outside.
     external = browser.execute_script(
-        "return [...document.querySelectorAll('[src],[href]')]"
+        "return [...document.querySelectorAll('[src],link[href]')]"
         ".map(e => e.getAttribute('src') || e.getAttribute('href'))"
         ".filter(u => /^(https?:)?\\/\\//.test(u));"
     )
@@ -117,7 +146,8 @@ def test_report_page_fits_the_window_loads_every_image_and_every_link(browser, m
     assert errors == [], errors
 
 
-def test_patient_card_fits_the_window_and_prints_on_one_a4_page(browser, tmp_path):
+@pytest.mark.parametrize("window", WIDTHS)
+def test_patient_card_fits_the_window_and_prints_on_one_a4_page(browser, tmp_path, window):
     import alsprog
     from alsprog.report.patient_card import write_patient_card
 
@@ -125,8 +155,10 @@ def test_patient_card_fits_the_window_and_prints_on_one_a4_page(browser, tmp_pat
         "pls", age_at_onset=53.0, years_since_onset=3.0, sex="female", alsfrs_r=40.0
     )
     card = write_patient_card(outlook, tmp_path / "card.html")
-    _open(browser, card)
+    _open(browser, card, window)
     assert _too_wide(browser) == []
+    assert browser.execute_script("return window.innerWidth") == window
+    assert _text_size(browser) >= 12
     sizes = browser.execute_script("return [...document.images].map(i => i.naturalWidth);")
     assert len(sizes) == 2 and min(sizes) > 0
     from selenium.webdriver.common.print_page_options import PrintOptions

@@ -99,9 +99,9 @@ def test_cli_takes_a_targets_file(tmp_path, capsys):
     [
         (["--n", "0"], "n: 0 is not a whole number >= 1"),
         (["--n", "10", "--phenotype", "als=0.5,pma=0.4"], "shares sum to 0.9"),
-        (["--n", "10", "--followup-years", "-1"], "followup_years: -1.0 is negative"),
-        (["--n", "10", "--dropout-per-year", "-0.5"], "dropout_per_year: -0.5"),
-        (["--n", "10", "--visit-interval-months", "0"], "visit_interval_months: 0.0"),
+        (["--n", "10", "--followup-years", "-1"], "--followup-years: -1.0 is negative"),
+        (["--n", "10", "--dropout-per-year", "-0.5"], "--dropout-per-year: -0.5"),
+        (["--n", "10", "--visit-interval-months", "0"], "--visit-interval-months: 0.0"),
         (["--n", "10", "--targets", "missing.csv"], "does not exist"),
     ],
 )

@@ -19,6 +19,9 @@ difference the arm labels are exchangeable, so E[T] = 0 and
 Var[T] = n_t n_c / (N (N - 1)) sum_i U_i^2 (the permutation variance), and T / sqrt(Var[T]) is
 compared with the standard normal distribution. T / (n_t n_c) is the net benefit: the chance a
 treated patient does better than a control minus the chance they do worse.
+
+A trial of more than ``MATRIX_UP_TO`` patients is scored without pair matrices
+(``alsprog.trials.analysis.cafs_ranks``), with the same result.
 """
 
 from __future__ import annotations
@@ -28,8 +31,13 @@ import pandas as pd
 from scipy import special
 
 from alsprog.errors import check_probability
+from alsprog.trials.analysis.cafs_ranks import pair_scores_ranked
 from alsprog.trials.analysis.inputs import Patients, Visits, patients_arrays, visits_arrays
 from alsprog.trials.analysis.results import endpoint_frame
+
+MATRIX_UP_TO = 4096  # patients per trial scored with pair matrices; above, by sorting
+# (``cafs_ranks``: the same scores in O(n log^2 n) time and O(n) memory; the matrices are
+# faster for small trials and take n^2 bytes, 16 MB at this size)
 
 
 def _change_ranks(patients: Patients, visits: Visits) -> tuple[np.ndarray, np.ndarray]:
@@ -98,7 +106,7 @@ def cafs_arrays(patients: Patients, visits: Visits | None, alpha: float = 0.05) 
     treated_count = np.bincount(patients.replicate, patients.treatment, minlength=n)
     for code in range(n):
         rows = order[bounds[code] : bounds[code + 1]]
-        scores = pair_scores(
+        scores = (pair_scores if rows.size <= MATRIX_UP_TO else pair_scores_ranked)(
             patients.time[rows],
             patients.event[rows],
             None if ranks is None else ranks[rows],

@@ -27,6 +27,10 @@ def trial_data() -> Mapping[str, Any]:
     return data.table("trials.toml")
 
 
+MAX_TRIAL_PATIENTS = 200_000  # both arms; a trial screens at most 4.2 million candidates
+# (``enrol.MAX_CANDIDATES``), of whom about one in nine is alive and diagnosed at screening
+
+
 @dataclass(frozen=True)
 class Eligibility:
     """Inclusion criteria, checked at each candidate's enrolment (screening) time.
@@ -95,6 +99,7 @@ class TrialDesign:
     Parameters
     ----------
     n_per_arm : control patients (>= 2); the treatment arm has round(allocation * n_per_arm).
+        Both arms together hold at most ``MAX_TRIAL_PATIENTS`` (200,000) patients.
     effect : the treatment's effect (``alsprog.effects``: HazardRatio, TimeRatio,
         SlopeReduction, a combination, or None for a placebo-versus-placebo trial). Every
         start counts from each patient's enrolment (``start_years`` after it, whatever
@@ -122,7 +127,7 @@ class TrialDesign:
     allocation: float = 1.0
 
     def __post_init__(self) -> None:
-        n = check_whole("TrialDesign n_per_arm", self.n_per_arm, low=2, high=1_000_000)
+        n = check_whole("TrialDesign n_per_arm", self.n_per_arm, low=2)
         object.__setattr__(self, "n_per_arm", n)
         accrual = check_number("TrialDesign accrual_years", self.accrual_years)
         if accrual < 0:
@@ -138,6 +143,13 @@ class TrialDesign:
         object.__setattr__(self, "visit_interval_weeks", weeks)
         check_probability("TrialDesign alpha", self.alpha, open_interval=True)
         check_positive("TrialDesign allocation", self.allocation)
+        if self.n_control + self.n_treatment > MAX_TRIAL_PATIENTS:
+            raise InputError(
+                f"TrialDesign: n_per_arm {n} and allocation {self.allocation:g} enrol "
+                f"{self.n_control + self.n_treatment:,} patients per trial, above the limit of "
+                f"{MAX_TRIAL_PATIENTS:,} (what the candidates one trial screens can supply); "
+                "lower n_per_arm (--n-per-arm) or allocation (--allocation)"
+            )
         if self.eligibility is not None and not isinstance(self.eligibility, Eligibility):
             raise InputError(
                 f"TrialDesign eligibility: {type(self.eligibility).__name__} is not an "

@@ -296,13 +296,21 @@ def _screen_joined(context, kept: list, sources) -> Screened:
 def _check_share(drawn: np.ndarray, alive: np.ndarray, eligible: np.ndarray) -> None:
     minimum = data.trials().enrolment.min_eligible_share
     share = np.where(alive > 0, eligible / np.maximum(alive, 1), 0.0)
-    bad = ((drawn >= SHARE_CHECK) & (share < minimum)) | (drawn >= MAX_CANDIDATES)
-    if bad.any():
-        at = int(np.flatnonzero(bad)[0])
+    rare = (drawn >= SHARE_CHECK) & (share < minimum)
+    if rare.any():
+        at = int(np.flatnonzero(rare)[0])
         raise InputError(
             f"eligibility: only {share[at]:.3%} of {int(alive[at]):,} candidates alive and "
             "diagnosed at screening met the criteria (nobody, in effect); relax the "
             "eligibility criteria"
+        )
+    if (drawn >= MAX_CANDIDATES).any():
+        at = int(np.flatnonzero(drawn >= MAX_CANDIDATES)[0])
+        raise InputError(
+            f"trial: {MAX_CANDIDATES:,} candidates screened for one trial (the limit) gave "
+            f"{int(eligible[at]):,} eligible patients ({share[at]:.1%} of those alive and "
+            "diagnosed), too few for the two arms; lower --n-per-arm (n_per_arm) or "
+            "--allocation, or relax the eligibility criteria"
         )
 
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from alsprog.errors import InputError
+from alsprog.errors import InputError, is_whole
 from alsprog.interventions.core import at_enrolment
 from alsprog.population.lifetable import SEXES
 from alsprog.simulation.blocks import CAUSES
@@ -87,7 +87,7 @@ def seed_integer(seed: object) -> int:
     """A non-negative integer seed from an int or a numpy SeedSequence."""
     if isinstance(seed, np.random.SeedSequence):
         return int(seed.generate_state(1, np.uint64)[0] >> np.uint64(1))
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+    if not is_whole(seed) or seed < 0:
         raise InputError(f"simulate_trial seed: {seed!r} is not a whole number >= 0")
     return int(seed)
 
