@@ -7,8 +7,10 @@ Models (``alsprog.models``): Exponential, Weibull, Gompertz, LogNormal, LogLogis
 GeneralizedGamma, PiecewiseExponential, Spline, Mixture, with one interface: survival,
 cumulative_hazard, hazard, quantile, median, mean, rmst, conditional, sample.
 
-Effects (``alsprog.effects``): HazardRatio, TimeRatio, SlopeReduction (combine with ``&`` or a
-list), presets riluzole() and edaravone(); ``model.with_effect(effect)`` applies one.
+Effects (``alsprog.effects``, defined in ``alsprog.interventions``): HazardRatio, TimeRatio,
+SlopeReduction (combine with ``&`` or a list), each anchored at onset, diagnosis or enrolment,
+presets riluzole() and edaravone(); ``model.with_effect(effect)`` applies one. What an effect
+does on every scale is in ``alsprog.outcomes`` (translate, draws).
 
 Functions:
     fit                 maximum likelihood on individual (right-censored, left-truncated) data;
@@ -89,23 +91,23 @@ _LAZY = {
     "phenotype": "alsprog.disease.library",
     "phenotypes": "alsprog.disease.library",
     "identification": "alsprog.disease.library",
-    "prognosis": "alsprog.effects.outlook",
-    "translate": "alsprog.effects.translate",
-    "parameter_draws": "alsprog.effects.draws",
-    "survival_draws": "alsprog.effects.draws",
-    "rmst_draws": "alsprog.effects.draws",
+    "prognosis": "alsprog.disease.prognosis",
+    "translate": "alsprog.outcomes.translate",
+    "parameter_draws": "alsprog.outcomes.draws",
+    "survival_draws": "alsprog.outcomes.draws",
+    "rmst_draws": "alsprog.outcomes.draws",
     "background_survival": "alsprog.population.background_mortality",
     "life_table": "alsprog.population.lifetable",
     "simulate_cohort": "alsprog.simulation.cohort",
     "Cohort": "alsprog.simulation.cohort",
-    "schoenfeld_events": "alsprog.trials.power",
-    "schoenfeld_sample_size": "alsprog.trials.power",
-    "power_from_results": "alsprog.trials.power",
+    "schoenfeld_events": "alsprog.trials.analysis.power_results",
+    "schoenfeld_sample_size": "alsprog.trials.analysis.power_results",
+    "power_from_results": "alsprog.trials.analysis.power_results",
     "run_grid": "alsprog.trials.grid",
-    "TrialDesign": "alsprog.trials.design",
-    "Eligibility": "alsprog.trials.design",
-    "simulate_trial": "alsprog.trials.simulate",
-    "Trial": "alsprog.trials.simulate",
+    "TrialDesign": "alsprog.trials.simulation.design",
+    "Eligibility": "alsprog.trials.simulation.design",
+    "simulate_trial": "alsprog.trials.simulation.simulate",
+    "Trial": "alsprog.trials.simulation.simulate",
     "analyse_trial": "alsprog.trials.power_api",
     "power": "alsprog.trials.power_api",
     "sample_size": "alsprog.trials.power_api",
@@ -128,8 +130,9 @@ _SUBPACKAGES = (
     "population",
     "estimation",
     "disease",
-    "simulation",
+    "interventions",
     "effects",
+    "simulation",
     "trials",
     "outcomes",
     "plots",

@@ -249,8 +249,8 @@ NO_SHIPPED_DRAWS = (
 def effects() -> None:
     """translate with and without draws, and the prognosis CLI from a cold process."""
     import alsprog
-    from alsprog.effects import riluzole
-    from alsprog.effects.translate import translate
+    from alsprog.interventions import riluzole
+    from alsprog.outcomes.translate import translate
 
     def run(*args: str) -> Callable[[], object]:
         return lambda: subprocess.run(args, check=True, capture_output=True)

@@ -23,7 +23,7 @@ def _occupancy_by_masks(patients, times: np.ndarray) -> np.ndarray:
 
 
 def outcomes() -> None:
-    from alsprog.effects.presets import riluzole
+    from alsprog.interventions.presets import riluzole
     from alsprog.outcomes.economics import Strategy, cost_effectiveness
     from alsprog.outcomes.states import stage_occupancy, time_in_stage
     from alsprog.simulation.cohort import simulate_cohort

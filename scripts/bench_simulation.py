@@ -16,20 +16,20 @@ def _simulation_parts(n: int) -> tuple[float, float]:
     times, and on the course with the milestones (and the ALSFRS-R at diagnosis)."""
     from alsprog.simulation.blocks import plan
     from alsprog.simulation.course import Course
-    from alsprog.simulation.patients import BLOCK, draw_block
+    from alsprog.simulation.patients import PATIENTS_PER_BLOCK, draw_block
     from alsprog.simulation.staging import milestone_times
     from alsprog.simulation.visits import true_scores
 
     p = plan(n, 1)
     draws = course = 0.0
-    for index in range(-(-n // BLOCK)):
-        size = min(BLOCK, n - index * BLOCK)
+    for index in range(-(-n // PATIENTS_PER_BLOCK)):
+        size = min(PATIENTS_PER_BLOCK, n - index * PATIENTS_PER_BLOCK)
         start = time.perf_counter()
-        block = draw_block(p.arms, p.seed, index, size, p.settings, p.correlation, p.parts)
+        block = draw_block(p.subgroups, p.seed, index, size, p.settings, p.correlation, p.parts)
         middle = time.perf_counter()
-        built = Course.build(block, p.settings, p.parts)
-        true_scores(built, block["latent_diagnosis_time"])
-        milestone_times(built, np.minimum(block["disease_time"], block["other_time"]))
+        built = Course.build(block.course, p.settings, p.parts)
+        true_scores(built, block.latent_diagnosis_time)
+        milestone_times(built, np.minimum(block.disease_time, block.other_time))
         draws, course = draws + middle - start, course + time.perf_counter() - middle
     return draws, course
 

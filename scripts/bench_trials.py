@@ -147,10 +147,10 @@ def _simulated_pipeline(design, replicates: int, endpoints) -> tuple[float, floa
     """``power``'s serial pipeline, timed in its two halves: simulation (enrolment, follow-up,
     visits, as arrays) and the batched analysis. Returns (simulation s, analysis s, the
     simulated batches)."""
-    from alsprog.trials.analysis import analyse_arrays
-    from alsprog.trials.batched import ANALYSED, simulate_arrays, weeks_needed
-    from alsprog.trials.enrol import make_context
+    from alsprog.trials.analysis.endpoints import analyse_arrays
     from alsprog.trials.power_api import replicate_seed
+    from alsprog.trials.simulation.batched import ANALYSED, simulate_arrays, weeks_needed
+    from alsprog.trials.simulation.enrol import make_context
 
     root = np.random.SeedSequence(1)
     visits = any(e not in ("logrank", "cox") for e in endpoints)
@@ -180,12 +180,12 @@ def simulated_trials(replicates: int, grid: bool) -> None:
     ``replicates`` is 10^4 (fewer: timed and scaled, the label says so)."""
     from lifelines.statistics import logrank_test
 
-    from alsprog.effects import HazardRatio, edaravone, riluzole
+    from alsprog.interventions import HazardRatio, edaravone, riluzole
     from alsprog.simulation.cohort import simulate_cohort
-    from alsprog.trials.design import TrialDesign
-    from alsprog.trials.inputs import WEEKS_PER_YEAR
+    from alsprog.trials.analysis.inputs import CALENDAR_WEEKS_PER_YEAR
     from alsprog.trials.power_api import power, power_grid
-    from alsprog.trials.simulate import simulate_trial
+    from alsprog.trials.simulation.design import TrialDesign
+    from alsprog.trials.simulation.simulate import simulate_trial
 
     design = TrialDesign(300, effect=riluzole())
     few = 10
@@ -229,7 +229,7 @@ def simulated_trials(replicates: int, grid: bool) -> None:
     record(f"  analysis alone (log-rank + Cox){label}", analysed * scale, None, "", "")
 
     def ours_logrank() -> None:
-        from alsprog.trials.analysis import analyse_arrays
+        from alsprog.trials.analysis.endpoints import analyse_arrays
 
         for arrays in batches:
             analyse_arrays(*arrays, ("logrank",), alpha=design.alpha)
@@ -254,7 +254,7 @@ def simulated_trials(replicates: int, grid: bool) -> None:
     n5 = max(1, replicates // 10)
     scale5 = 1000 / n5
     label5 = "" if scale5 == 1 else f" ({n5} run, x{scale5:g})"
-    weeks48 = TrialDesign(300, effect=edaravone(), followup_years=48 / WEEKS_PER_YEAR)
+    weeks48 = TrialDesign(300, effect=edaravone(), followup_years=48 / CALENDAR_WEEKS_PER_YEAR)
     endpoints = ("logrank", "cox", "ancova_24w", "slope", "cafs")
     simulated, analysed, _ = _simulated_pipeline(weeks48, n5, endpoints)
     record(

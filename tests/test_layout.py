@@ -1,7 +1,7 @@
 """The folder tree is the flow: a module imports only from its own folder and the folders before it.
 
-Order (STYLE.md section 1): population -> models -> estimation -> disease -> simulation ->
-effects -> trials -> plots -> report -> cli. ``alsprog.errors`` and ``alsprog/data`` are the
+Order (STYLE.md section 1): population -> models -> interventions -> effects (its public name)
+-> estimation -> disease -> simulation -> trials -> outcomes -> plots -> report -> cli. ``alsprog.errors`` and ``alsprog/data`` are the
 ground floor, open to all. Every import counts, including those inside functions (a lazy
 import that goes upward is still an upward dependency). Module-level imports must also form no
 circle, so any module can be imported first.
@@ -21,10 +21,11 @@ PACKAGE = Path(__file__).resolve().parents[1] / "alsprog"
 FLOW = (
     "population",
     "models",
+    "interventions",
+    "effects",
     "estimation",
     "disease",
     "simulation",
-    "effects",
     "trials",
     "outcomes",
     "plots",
@@ -95,6 +96,20 @@ def test_no_import_goes_up_the_flow(module):
         if _rank(stage) > _rank(own):
             upward.append(f"line {line}: {target}")
     assert not upward, f"{module} ({own}) imports from later stages: {upward}"
+
+
+@pytest.mark.parametrize(
+    "module", sorted(m for m in MODULES if m.startswith("alsprog.trials.analysis"))
+)
+def test_trial_analysis_imports_no_simulation(module):
+    # A user analysing real trial data reads only trials/analysis: it may use the ground floor
+    # and itself, nothing that simulates (alsprog.simulation, trials/simulation, the API).
+    found = [
+        f"line {line}: {target}"
+        for line, target in _imports(MODULES[module], top_level_only=False)
+        if not (target.startswith("alsprog.trials.analysis") or _stage(target) in GROUND)
+    ]
+    assert not found, f"{module} imports beyond the analysis half: {found}"
 
 
 def test_module_level_imports_form_no_circle():

@@ -36,8 +36,8 @@ RATIO_RANGE = (0.01, 100.0)  # ratios the simulations answer; real treatments li
 
 
 def effect_of(args: argparse.Namespace):
-    from alsprog.effects import HazardRatio, SlopeReduction, TimeRatio, preset
     from alsprog.errors import check_range
+    from alsprog.interventions import HazardRatio, SlopeReduction, TimeRatio, preset
 
     for flag in ("hazard_ratio", "time_ratio"):
         value = getattr(args, flag)
@@ -62,7 +62,7 @@ def effect_of(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> list[dict]:
-    from alsprog.effects.translate import translate
+    from alsprog.outcomes.translate import translate
 
     with flag_errors():
         table = translate(effect_of(args), args.baseline, draws=args.draws, seed=args.seed)

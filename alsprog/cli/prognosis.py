@@ -102,7 +102,7 @@ def card_date(given: str | None) -> str:
 
 
 def run(args: argparse.Namespace) -> dict:
-    from alsprog.effects.outlook import prognosis
+    from alsprog.disease.prognosis import prognosis
     from alsprog.report.patient_card import calibration_warnings
 
     date = card_date(args.date) if args.html is not None else None

@@ -123,7 +123,7 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 def _design(args: argparse.Namespace, n: int):
     from alsprog.cli.effect import effect_of
-    from alsprog.trials.design import Eligibility, TrialDesign
+    from alsprog.trials.simulation.design import Eligibility, TrialDesign
 
     args.from_diagnosis = False  # a trial's effect starts from each patient's enrolment
     rules = None
@@ -172,7 +172,7 @@ def design_echo(args: argparse.Namespace) -> dict:
 
 def run(args: argparse.Namespace) -> dict:
     from alsprog.errors import InputError, check_whole
-    from alsprog.trials.analysis import check_endpoints
+    from alsprog.trials.analysis.endpoints import check_endpoints
 
     with flag_errors():
         check_whole("trial --replicates", args.replicates, low=1, high=1_000_000)

@@ -21,6 +21,7 @@ from alsprog.disease.draws import uncertainty_draws
 from alsprog.disease.library import DEFAULT_TABLE, MAX_DRAWS, phenotype
 from alsprog.disease.phenotype import Phenotype
 from alsprog.errors import InputError, check_flag, check_range, check_whole
+from alsprog.interventions.presets import treatment_effect
 from alsprog.models.base import SurvivalModel
 from alsprog.population.lifetable import LifeTable
 
@@ -90,8 +91,7 @@ def _treatment_hazard_ratio(treatment: object | None) -> float:
     if not hasattr(treatment, "apply"):
         raise InputError(
             f"prognosis: treatment {treatment!r} is unknown; pass an effect such as "
-            "alsprog.effects.riluzole() (alsprog.prognosis also takes the names riluzole, "
-            "edaravone)"
+            "alsprog.effects.riluzole() or a preset's name (riluzole, edaravone)"
         )
     parts = getattr(treatment, "components", ())  # an effect: its elementary parts
     ratios = [c.value for c in parts if c.kind == "hazard_ratio"]
@@ -142,10 +142,10 @@ def prognosis(
         (48 - ALSFRS-R) / months since onset.
     fvc_percent : forced vital capacity, % of predicted (0-150).
     ftd : frontotemporal dementia.
-    treatment : None or an effect (``alsprog.effects.riluzole()``: hazard ratio 0.84 from
-        diagnosis; ``edaravone()``: no survival effect); ``alsprog.prognosis`` also takes the
-        presets' names. It acts from the patient's diagnosis (``diagnosis_delay_months``, or
-        the median delay when not given).
+    treatment : None, an effect (``alsprog.effects.riluzole()``: hazard ratio 0.84 from
+        diagnosis; ``edaravone()``: no survival effect), or a preset's name ('riluzole',
+        'edaravone'; then also the treatment's label in ``inputs``). It acts from the
+        patient's diagnosis (``diagnosis_delay_months``, or the median delay when not given).
     treatment_name : the treatment's name for ``inputs`` (the caller's label).
     background : life table for ordinary mortality, or None for the disease alone.
     horizon_years : length of the returned curve (years from now).
@@ -187,6 +187,8 @@ def prognosis(
                 "prognosis: alsfrs_r needs years_since_onset > 0 to give a progression rate"
             )
         progression = (48.0 - alsfrs_r) / (12.0 * years_since_onset)
+    if isinstance(treatment, str):
+        treatment_name, treatment = treatment, treatment_effect(treatment)
     treatment_hr = _treatment_hazard_ratio(treatment)
     item = phenotype(phenotype_name, background)
     oldest = item.table.max_age if item.table is not None else math.inf

@@ -83,7 +83,7 @@ def bound_gaps(survival: np.ndarray, targets: Targets) -> np.ndarray:
     return np.where(np.isfinite(gaps), gaps, -1.0)
 
 
-def maximise(objective, constraint, starts: Sequence[np.ndarray]) -> optimize.OptimizeResult:
+def minimise(objective, constraint, starts: Sequence[np.ndarray]) -> optimize.OptimizeResult:
     """Minimise ``objective`` from each start; where ``constraint`` (a vector that must be >= 0,
     or None) is broken, continue with SLSQP. Returns the best feasible result, or None."""
     constraints = [{"type": "ineq", "fun": constraint}] if constraint is not None else []
@@ -211,7 +211,7 @@ class LandmarkProblem:
 
     def solve(self, starts: Sequence[np.ndarray], failure: str) -> optimize.OptimizeResult:
         """The best feasible optimum from ``starts``; FitError with ``failure`` if none."""
-        best = maximise(self.objective, self.constraint if self.targets.bounds else None, starts)
+        best = minimise(self.objective, self.constraint if self.targets.bounds else None, starts)
         if best is None:
             raise FitError(failure)
         return best

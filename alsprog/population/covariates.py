@@ -22,7 +22,9 @@ from numpy.polynomial.hermite_e import hermegauss
 from alsprog import data as data_files
 from alsprog.errors import InputError, check_finite, check_positive, check_probability
 
-WEEKS_PER_MONTH = 52.0 / 12.0
+# 4.333: months of delay to the weeks of the published hazard ratio per 12 weeks, a 52-week year
+# (12 weeks = 3 months); trials count calendar weeks (4.348 a month, trials.analysis.inputs).
+WEEKS_PER_MONTH_52_WEEK_YEAR = 52.0 / 12.0
 AGE_NODES, DELAY_NODES = 9, 5
 # Assumption: onset ages are kept in 15-100 years. MND onset before 15 is juvenile disease outside
 # these adult figures; the Normal(55, 10) default puts under 1e-4 of its mass beyond either end.
@@ -82,7 +84,7 @@ class CovariateEffects:
         log_hr = math.log(self.age_per_10_years) * (age - self.reference_age) / 10.0
         if delay_months is not None:
             weeks = (np.asarray(delay_months, dtype=float) - self.reference_delay_months) * (
-                WEEKS_PER_MONTH
+                WEEKS_PER_MONTH_52_WEEK_YEAR
             )
             log_hr = log_hr + math.log(self.delay_per_12_weeks) * weeks / 12.0
         if progression_rate is not None:

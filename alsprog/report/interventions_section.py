@@ -54,8 +54,8 @@ def interventions_section(context: Context) -> Section:
     """Riluzole-style survival and edaravone-style decline effects, and their translations."""
     import alsprog
     from alsprog import plots
-    from alsprog.effects import edaravone, riluzole
-    from alsprog.effects.course_measures import selected_trial_population
+    from alsprog.interventions import edaravone, riluzole
+    from alsprog.outcomes.course_measures import selected_trial_population
 
     als = alsprog.phenotype("als")
     ril, eda = riluzole(), edaravone()

@@ -18,8 +18,8 @@ import pandas as pd
 
 from alsprog import data
 from alsprog.disease.library import DERIVED, phenotype
-from alsprog.disease.prognosis import HORIZONS, Prognosis, patient_model
-from alsprog.effects.outlook import prognosis, treatment_effect
+from alsprog.disease.prognosis import HORIZONS, Prognosis, patient_model, prognosis
+from alsprog.interventions.presets import treatment_effect
 from alsprog.population.background_mortality import background_survival
 from alsprog.population.lifetable import life_table
 from alsprog.report.page import Context, Figure, Section, Table, percent

@@ -34,7 +34,7 @@ def power_curves(context: Context) -> pd.DataFrame:
     mean_estimate, replicates) with intervention and n_per_arm first.
     """
     import alsprog
-    from alsprog.effects import preset
+    from alsprog.interventions import preset
 
     frames = []
     for name, (sizes, followup, visits, selected) in DESIGNS.items():
@@ -91,7 +91,7 @@ def trials_section(context: Context) -> Section:
     """Power curves for both interventions and every endpoint, and the sizes for 80% power."""
     import alsprog
     from alsprog import plots
-    from alsprog.effects import riluzole
+    from alsprog.interventions import riluzole
 
     curves = power_curves(context)
     needed = sizes_for_target(curves)

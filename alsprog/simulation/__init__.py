@@ -2,16 +2,25 @@
 
 ``simulate_cohort`` draws a frozen ``Cohort`` of individual patients whose death times come
 exactly from the calibrated models (``alsprog.disease``), with demographics from the one
-``Population`` the phenotypes were calibrated over. Modules: ``settings`` (the figures of
-``data/simulation.toml``), ``piecewise`` (time-varying multipliers: hazard ratios, slowed
-clocks), ``arms`` (which phenotypes and models a cohort draws from), ``patients`` (demographics,
-death times, the copula-linked progression rate), ``screening`` (who is diagnosed and alive
-at a time, from forward hazards, for trials), ``course`` (the ALSFRS-R items over time),
-``staging`` (King's, MiToS, milestones), ``visits``, ``blocks`` (checked requests, fixed blocks,
-follow-up), ``cohort`` (``simulate_cohort``, the Cohort), ``stream`` (Parquet/CSV files in fixed
-blocks), ``parallel`` (blocks from worker processes) and ``calibration`` (the copula
-correlation).
+``Population`` the phenotypes were calibrated over. Modules, in the order a patient is made:
 
-Uses population, models, estimation and disease; never effects (effects follow a duck-typed
-protocol, ``EFFECT_PROTOCOL``: see ``piecewise``).
+- ``random_streams``: every spawn key and the one counter-based hash, the stream order written
+  down (part of the output contract);
+- ``settings`` (the figures of ``data/simulation.toml``), ``subgroups`` (the phenotype mix a
+  cohort draws from: each phenotype with its share, sites and models), ``piecewise`` (an
+  effect's components as time-varying multipliers: hazard ratios, slowed clocks);
+- ``sampler``: the one sampler, from draws to phenotype, site, death times by cause and the
+  copula-linked progression rate, for cohorts and trials alike;
+- ``patient_draws``: the frozen records of draws (``CourseDraws``, what a course is built
+  from; ``PatientDraws``, a cohort block's patients);
+- ``patients`` (a cohort block drawn from its streams through the sampler), ``screening``
+  (trial candidates: who is diagnosed and alive at a time, from forward hazards);
+- ``course`` (the ALSFRS-R items over time), ``staging`` (King's, MiToS, milestones),
+  ``visits``;
+- ``blocks`` (checked requests, fixed blocks, follow-up), ``cohort`` (``simulate_cohort``, the
+  Cohort), ``stream`` (Parquet/CSV files in fixed blocks), ``parallel`` (blocks from worker
+  processes) and ``calibration`` (the copula correlation).
+
+Uses population, models, interventions (the effect types, taken as they are), estimation and
+disease.
 """

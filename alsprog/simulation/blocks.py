@@ -16,12 +16,12 @@ import pandas as pd
 from alsprog.errors import InputError, is_real, is_whole
 from alsprog.models.base import SurvivalModel
 from alsprog.population.lifetable import DEFAULT_TABLE, SEXES
-from alsprog.simulation.arms import Arm, resolve_arms
 from alsprog.simulation.course import Course
-from alsprog.simulation.patients import BLOCK, draw_block
+from alsprog.simulation.patients import PATIENTS_PER_BLOCK, draw_block
 from alsprog.simulation.piecewise import effect_components
 from alsprog.simulation.settings import SITES, CourseSettings, default_visit_interval_months
 from alsprog.simulation.staging import MILESTONE_COLUMNS, milestone_times
+from alsprog.simulation.subgroups import Subgroup, resolve_subgroups
 from alsprog.simulation.visits import block_visits, domain_scores, total_score, true_scores
 
 PATIENT_COLUMNS = (
@@ -54,7 +54,7 @@ class Plan:
 
     n: int
     seed: int
-    arms: tuple[Arm, ...]
+    subgroups: tuple[Subgroup, ...]
     entry: str
     followup_years: float
     dropout_per_year: float
@@ -189,8 +189,10 @@ def plan(
             "pass a correlation strictly between -1 and 1"
         )
     parts = effect_components(effect)
-    arms = resolve_arms(phenotype, model, background, settings)
-    return Plan(int(n), int(seed), arms, entry, followup, dropout, interval, rho, parts, settings)
+    subgroups = resolve_subgroups(phenotype, model, background, settings)
+    return Plan(
+        int(n), int(seed), subgroups, entry, followup, dropout, interval, rho, parts, settings
+    )
 
 
 def _number(name: str, value: object) -> float:
@@ -210,25 +212,29 @@ def blocks(p: Plan, threads: int = 1) -> Iterator[Block]:
     With entry at diagnosis a block's size depends on the blocks before it: made one by one.
     """
     if threads > 1 and p.entry == "onset":
-        starts = range(0, p.n, BLOCK)
+        starts = range(0, p.n, PATIENTS_PER_BLOCK)
         with ThreadPoolExecutor(threads) as pool:
             yield from pool.map(
                 lambda start: make_block(
-                    p, start // BLOCK, min(BLOCK, p.n - start), start + 1, p.n - start
+                    p,
+                    start // PATIENTS_PER_BLOCK,
+                    min(PATIENTS_PER_BLOCK, p.n - start),
+                    start + 1,
+                    p.n - start,
                 ),
                 starts,
             )
         return
     entered, index = 0, 0
     while entered < p.n:
-        size = min(BLOCK, p.n - entered) if p.entry == "onset" else BLOCK
+        size = min(PATIENTS_PER_BLOCK, p.n - entered) if p.entry == "onset" else PATIENTS_PER_BLOCK
         block = make_block(p, index, size, first_id=entered + 1, keep_at_most=p.n - entered)
         entered += block.rows.size
         index += 1
         if entered == 0 and index >= EMPTY_BLOCKS:
             raise InputError(
-                f"simulate_cohort: nobody of {index * BLOCK:,} patients drawn was alive at "
-                "diagnosis; use entry='onset'"
+                f"simulate_cohort: nobody of {index * PATIENTS_PER_BLOCK:,} patients drawn was "
+                "alive at diagnosis; use entry='onset'"
             )
         yield block
 
@@ -239,11 +245,13 @@ def make_block(
     """Block ``index`` cut to its first ``size`` patients. ``reference`` (optional, one time
     per patient, years from onset) is what ``from_diagnosis`` effects count from instead of
     each diagnosis (see ``draw_block``); trials pass each candidate's enrolment."""
-    draws = draw_block(p.arms, p.seed, index, size, p.settings, p.correlation, p.parts, reference)
-    course = Course.build(draws, p.settings, p.parts, reference)
-    disease, other = draws["disease_time"], draws["other_time"]
+    draws = draw_block(
+        p.subgroups, p.seed, index, size, p.settings, p.correlation, p.parts, reference
+    )
+    course = Course.build(draws.course, p.settings, p.parts, reference)
+    disease, other = draws.disease_time, draws.other_time
     death = np.minimum(disease, other)
-    latent_dx = draws["latent_diagnosis_time"]
+    latent_dx = draws.latent_diagnosis_time
     diagnosed = latent_dx < death
     rows = np.arange(size)
     if p.entry == "diagnosis":
@@ -252,7 +260,7 @@ def make_block(
     entry = latent_dx[keep] if p.entry == "diagnosis" else np.zeros(rows.size)
     end = entry + p.followup_years
     with np.errstate(divide="ignore"):
-        dropout = entry + draws["e_dropout"][keep] / p.dropout_per_year
+        dropout = entry + draws.e_dropout[keep] / p.dropout_per_year
     censor = np.minimum(end, dropout)
     died = death[keep] <= censor
     dx_scores = true_scores(course, np.where(diagnosed, latent_dx, 0.0))  # every patient's
@@ -260,13 +268,13 @@ def make_block(
     milestones = milestone_times(course, death)
     columns = {
         "patient_id": np.arange(first_id, first_id + rows.size, dtype=np.int64),
-        "sex": draws["sex"][keep],
-        "age_at_onset": draws["age_at_onset"][keep],
-        "phenotype": draws["arm"][keep],
-        "onset_site": draws["onset_site"][keep],
-        "diagnosis_delay_months": draws["diagnosis_delay_months"][keep],
+        "sex": draws.sex[keep],
+        "age_at_onset": draws.age_at_onset[keep],
+        "phenotype": draws.phenotype[keep],
+        "onset_site": draws.onset_site[keep],
+        "diagnosis_delay_months": draws.diagnosis_delay_months[keep],
         "diagnosis_time": np.where(diagnosed, latent_dx, np.nan)[keep],
-        "progression_rate": draws["progression_rate"][keep],
+        "progression_rate": draws.progression_rate[keep],
         "alsfrs_r_at_diagnosis": alsfrs_dx,
         "death_time": death[keep],
         "death_cause": (disease > other)[keep].astype(np.int8),
@@ -279,9 +287,9 @@ def make_block(
     drawn = size if rows.size < keep_at_most or not rows.size else int(rows[-1]) + 1
     categories = {
         "sex": SEXES,
-        "phenotype": tuple(a.name for a in p.arms),
+        "phenotype": tuple(a.name for a in p.subgroups),
         "onset_site": SITES,
         "death_cause": CAUSES,
     }
-    key = int(draws["noise_key"][0])
+    key = int(draws.noise_key)
     return Block(index, columns, categories, course, rows, key, drawn)

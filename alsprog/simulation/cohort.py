@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import pickle
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -43,6 +44,14 @@ class Cohort:
         if not frames:
             return pd.DataFrame(columns=list(VISIT_COLUMNS))
         return pd.concat(frames, ignore_index=True)
+
+    def __reduce__(self) -> tuple:
+        """Pickled as its tables (the visits computed first) and its models, so a Cohort
+        round-trips through the standard library's pickle; the unpickled one has no blocks
+        to recompute from, which it does not need. A model whose fitting record does not
+        pickle travels without it (``fit_info`` None; the parameters are what a cohort uses)."""
+        models = {name: _portable(model) for name, model in self.models.items()}
+        return (_restored, (self.patients, models, self.settings, self.visits))
 
     def kaplan_meier(self, by: str | None = None) -> KaplanMeier | dict[str, KaplanMeier]:
         """Kaplan-Meier of observed survival from onset with entry times (left truncation).
@@ -103,6 +112,20 @@ class Cohort:
         return pd.DataFrame(rows)
 
 
+def _portable(model: SurvivalModel) -> SurvivalModel:
+    try:
+        pickle.dumps(model)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        return replace(model, fit_info=None)
+    return model
+
+
+def _restored(patients, models, settings, visits) -> Cohort:
+    cohort = Cohort(patients, models, settings, _plan=None, _blocks=())  # type: ignore[arg-type]
+    cohort.__dict__["visits"] = visits  # the cached property, already computed
+    return cohort
+
+
 def _km(p: pd.DataFrame, label: str | None) -> KaplanMeier:
     return kaplan_meier(
         p["time"].to_numpy(), p["event"].to_numpy(), entry=p["entry_time"].to_numpy(), label=label
@@ -145,8 +168,9 @@ def simulate_cohort(
         (default in ``data/simulation.toml``, chosen to reproduce the published dFS hazard
         ratio), strictly between -1 and 1.
     background : life table for ordinary mortality; None turns it off.
-    effect : None, or an effect (``EFFECT_PROTOCOL``: hazard ratio, time ratio, slope
-        reduction); with the same seed treated and untreated cohorts share every draw.
+    effect : None, or an effect of ``alsprog.interventions`` (hazard ratio, time ratio, slope
+        reduction, anchored at onset or diagnosis), or a list of them; with the same seed
+        treated and untreated cohorts share every draw.
 
     Returns
     -------
@@ -179,7 +203,7 @@ def simulate_cohort(
         "n": request.n,
         "n_drawn": int(sum(b.drawn for b in parts)),
         "seed": request.seed,
-        "phenotypes": {a.name: a.share for a in request.arms},
+        "phenotypes": {a.name: a.share for a in request.subgroups},
         "entry": request.entry,
         "followup_years": request.followup_years,
         "dropout_per_year": request.dropout_per_year,
@@ -189,7 +213,7 @@ def simulate_cohort(
     }
     return Cohort(
         patients=patients,
-        models={a.name: a.curve for a in request.arms},
+        models={a.name: a.curve for a in request.subgroups},
         settings=settings,
         _plan=request,
         _blocks=parts,

@@ -25,6 +25,7 @@ from functools import cache, cached_property
 
 import numpy as np
 
+from alsprog.simulation.patient_draws import CourseDraws
 from alsprog.simulation.piecewise import Piecewise, multiplier
 from alsprog.simulation.settings import DOMAINS, ITEMS, SITES, CourseSettings
 
@@ -125,18 +126,25 @@ class Course:
     settings: CourseSettings
 
     @classmethod
-    def build(cls, block: dict, settings: CourseSettings, parts: tuple, reference=None) -> Course:
-        """``reference`` (optional, per patient, years from onset): what ``from_diagnosis``
-        slope reductions count from instead of the diagnosis (a trial's enrolment)."""
+    def build(
+        cls,
+        block: CourseDraws,
+        settings: CourseSettings,
+        parts: tuple,
+        reference: np.ndarray | None = None,
+    ) -> Course:
+        """The course of the patients ``block`` draws (a frozen ``CourseDraws``), under the
+        effect ``parts``. ``reference`` (optional, per patient, years from onset): what slope
+        reductions anchored at enrolment count from (a trial's enrolment)."""
         s = settings
         jitter = s.spread_jitter_log_sd
         cap = s.last_involvement_fraction
-        second = np.minimum(s.second_region_fraction * np.exp(jitter * block["z_spread_2"]), cap)
+        second = np.minimum(s.second_region_fraction * np.exp(jitter * block.z_spread_2), cap)
         third = np.minimum(
-            second + s.third_region_gap_fraction * np.exp(jitter * block["z_spread_3"]), cap
+            second + s.third_region_gap_fraction * np.exp(jitter * block.z_spread_3), cap
         )
-        bulbar = block["onset_site"] == SITES.index("bulbar")
-        upper = block["u_upper_limb"] < s.upper_limb_first_share
+        bulbar = block.onset_site == SITES.index("bulbar")
+        upper = block.u_upper_limb < s.upper_limb_first_share
         order = np.where(bulbar, 0, 2 - upper)  # which spread order: bulbar, upper, lower
         by_order = np.array(
             [
@@ -147,19 +155,19 @@ class Course:
         ranks = np.take(by_order.T, order, axis=1)  # (3, n): in the patient's spread
         fractions = np.stack([np.zeros(second.size), second, third])  # by rank
         involvement = np.take_along_axis(fractions, ranks, axis=0)
-        rate = block["progression_rate"]
+        rate = block.progression_rate
         factor = np.where(by_order == 0, 1.0, s.spread_rate_factor)  # the onset region's is 1
         region_rate = rate * np.take(factor.T, order, axis=1)
-        start = block["latent_diagnosis_time"] if reference is None else reference
+        start = block.latent_diagnosis_time if reference is None else reference
         slope = multiplier(parts, "slope_reduction", start)
         return cls(
-            death=block["disease_time"],
+            death=block.disease_time,
             rate=rate,
-            sigmoid=block["u_shape"] < s.sigmoid_share,
+            sigmoid=block.u_shape < s.sigmoid_share,
             involvement=involvement,
             region_rate=region_rate,
             respiratory_start=third,
-            tracheostomy=block["u_tracheostomy"] < s.tracheostomy_share,
+            tracheostomy=block.u_tracheostomy < s.tracheostomy_share,
             clock=slope,
             settings=s,
         )

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from alsprog.simulation.blocks import Plan, make_block, plan
-from alsprog.simulation.patients import BLOCK
+from alsprog.simulation.patients import PATIENTS_PER_BLOCK
 
 _PLAN: Plan | None = None
 
@@ -29,6 +29,7 @@ def _start(n: int, seed: int, options: dict) -> None:
 
 
 def _work(index: int, size: int, with_visits: bool) -> tuple:
+    assert _PLAN is not None, "a worker runs _start first"
     block = make_block(_PLAN, index, size, first_id=1, keep_at_most=size)
     visits = block.visits(_PLAN) if with_visits else None
     return block.patients, visits, block.rows, size
@@ -47,8 +48,12 @@ def parallel_blocks(
     ) as pool:
         queue: deque = deque()
         while entered < n:
-            while len(queue) < 2 * workers and not (onset and submitted * BLOCK >= n):
-                size = min(BLOCK, n - submitted * BLOCK) if onset else BLOCK
+            while len(queue) < 2 * workers and not (onset and submitted * PATIENTS_PER_BLOCK >= n):
+                size = (
+                    min(PATIENTS_PER_BLOCK, n - submitted * PATIENTS_PER_BLOCK)
+                    if onset
+                    else PATIENTS_PER_BLOCK
+                )
                 queue.append(pool.submit(_work, submitted, size, with_visits))
                 submitted += 1
             patients, visits, rows, size = queue.popleft().result()

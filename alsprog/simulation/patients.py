@@ -1,7 +1,7 @@
 """One block of patients: demographics, phenotype and onset site, exact death times by cause,
 and the progression rate linked to the disease death time by a Gaussian copula.
 
-Every draw comes from the block's own streams (``SeedSequence(seed, spawn_key=(block, k))``),
+Every draw comes from the block's own streams (``random_streams``: the order is listed there),
 always drawn for a whole block and then cut to the patients needed, so a patient's draws do
 not depend on the cohort size, on effects, or on how blocks are grouped. Death is sampled as
 ``PopulationModel`` samples it, one patient at a time in vectorised form: the disease time
@@ -11,63 +11,28 @@ time inverts the life table's cumulative hazard from the age at onset, and the e
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, replace
-
 import numpy as np
-import pandas as pd
-from scipy.special import ndtri
 
 from alsprog.population.lifetable import SEXES
-from alsprog.simulation.arms import Arm
-from alsprog.simulation.piecewise import multiplier, time_ratio
-from alsprog.simulation.settings import SITES, CourseSettings
+from alsprog.simulation.patient_draws import CourseDraws, PatientDraws
+from alsprog.simulation.random_streams import block_draws, block_generators
+from alsprog.simulation.sampler import (
+    DiseaseHazard,
+    choose,
+    other_cause_times,
+    phenotype_cells,
+    progression_rate,
+    treated_disease_times,
+)
+from alsprog.simulation.settings import CourseSettings
+from alsprog.simulation.subgroups import Subgroup
 
-BLOCK = 16_384  # patients per random-number block (fixed: output never depends on grouping)
-
-
-@dataclass(frozen=True)
-class DiseaseHazard:
-    """Each patient's disease cumulative hazard, H_i(t) = hr_i * H_site(t / time_ratio)."""
-
-    cell: np.ndarray  # index into models
-    models: tuple
-    hazard_ratio: np.ndarray
-    time_ratio: float
-
-    def cumulative(self, t: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        out = np.empty(t.shape)
-        cells = self.cell[rows]
-        for c, model in enumerate(self.models):
-            mine = cells == c
-            if mine.any():
-                with np.errstate(all="ignore"):
-                    h = model.cumulative_hazard(t[mine] / self.time_ratio)
-                out[mine] = self.hazard_ratio[rows[mine]] * h
-        return out
-
-    def inverse(self, y: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        out = np.empty(y.shape)
-        cells = self.cell[rows]
-        for c, model in enumerate(self.models):
-            mine = cells == c
-            if mine.any():
-                target = y[mine] / self.hazard_ratio[rows[mine]]
-                with np.errstate(all="ignore"):
-                    out[mine] = self.time_ratio * model._time_at_cumulative_hazard(target)
-        return out
-
-
-def generators(seed: int, block: int) -> tuple[np.random.Generator, np.random.Generator, int]:
-    """The block's demographic and course streams, and its 64-bit key for visit noise."""
-    demographic = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block, 0)))
-    course = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block, 1)))
-    key = int(np.random.SeedSequence(seed, spawn_key=(block, 2)).generate_state(1, np.uint64)[0])
-    return demographic, course, key
+# patients per random-number block (fixed: the output never depends on how blocks are grouped)
+PATIENTS_PER_BLOCK = 16_384
 
 
 def draw_block(
-    arms: tuple[Arm, ...],
+    subgroups: tuple[Subgroup, ...],
     seed: int,
     block: int,
     size: int,
@@ -75,46 +40,33 @@ def draw_block(
     correlation: float,
     parts: tuple,
     reference: np.ndarray | None = None,
-) -> dict[str, np.ndarray]:
-    """The first ``size`` patients of block ``block``: a dict of per-patient arrays.
+) -> PatientDraws:
+    """The first ``size`` patients of block ``block`` (a frozen ``PatientDraws``).
 
     ``reference`` (optional, years from onset, one per patient) replaces each patient's
     diagnosis as the time ``from_diagnosis`` effect components count from (a trial's
     enrolment), and makes a time ratio act on the time left after it: T' = r + ratio (T - r)
     for T > r. None (default): diagnosis, and a time ratio on the whole disease time.
     """
-    _, rng, key = generators(seed, block)
-    draws = {
-        name: values[:size]
-        for name, values in (
-            ("u_arm", rng.random(BLOCK)),
-            ("u_site", rng.random(BLOCK)),
-            ("e_disease", rng.standard_exponential(BLOCK)),
-            ("e_other", rng.standard_exponential(BLOCK)),
-            ("z_rate", rng.standard_normal(BLOCK)),
-            ("u_shape", rng.random(BLOCK)),
-            ("z_spread_2", rng.standard_normal(BLOCK)),
-            ("z_spread_3", rng.standard_normal(BLOCK)),
-            ("u_tracheostomy", rng.random(BLOCK)),
-            ("u_upper_limb", rng.random(BLOCK)),
-            ("e_dropout", rng.standard_exponential(BLOCK)),
-        )
-    }
-    arm_of = _choose(draws["u_arm"], [a.share for a in arms])
+    _, rng, key = block_generators(seed, block)
+    draws = block_draws(rng, PATIENTS_PER_BLOCK, size)
+    subgroup_of = choose(draws["u_phenotype"], [a.share for a in subgroups])
     age, sex, delay = np.empty(size), np.empty(size, dtype=np.int8), np.empty(size)
     populations: dict = {}
-    for j, arm in enumerate(arms):  # each population from the same stream: common draws
-        mine = arm_of == j
-        if arm.population not in populations:
-            generator = generators(seed, block)[0]
-            populations[arm.population] = arm.population.sample(BLOCK, generator).iloc[:size]
-        frame = populations[arm.population]
+    for j, subgroup in enumerate(subgroups):  # each population from the same stream: common draws
+        mine = subgroup_of == j
+        if subgroup.population not in populations:
+            generator = block_generators(seed, block)[0]
+            populations[subgroup.population] = subgroup.population.sample(
+                PATIENTS_PER_BLOCK, generator
+            ).iloc[:size]
+        frame = populations[subgroup.population]
         age[mine] = frame["age_at_onset"].to_numpy()[mine]
         sex[mine] = (frame["sex"].to_numpy() != SEXES[0])[mine]
         delay[mine] = frame["delay_months"].to_numpy()[mine]
 
     cell_of, cells, site, hazard_ratio, rate_median = phenotype_cells(
-        arms, arm_of, draws["u_site"], age, delay
+        subgroups, subgroup_of, draws["u_site"], age, delay
     )
     diagnosis = delay / 12.0
 
@@ -123,141 +75,30 @@ def draw_block(
     untreated = base.inverse(draws["e_disease"], np.arange(size))
     e = draws["e_disease"]
     disease = treated_disease_times(base, e, untreated, parts, diagnosis, reference)
-    other = _other_cause_times(arms, arm_of, age, sex, draws["e_other"])
+    other = other_cause_times(subgroups, subgroup_of, age, sex, draws["e_other"])
 
-    rate = _progression_rate(
-        draws["e_disease"], draws["z_rate"], rate_median, correlation, settings
+    rate = progression_rate(draws["e_disease"], draws["z_rate"], rate_median, correlation, settings)
+    course = CourseDraws(
+        onset_site=site,
+        latent_diagnosis_time=diagnosis,
+        disease_time=disease,
+        progression_rate=rate,
+        z_spread_2=draws["z_spread_2"],
+        z_spread_3=draws["z_spread_3"],
+        u_upper_limb=draws["u_upper_limb"],
+        u_shape=draws["u_shape"],
+        u_tracheostomy=draws["u_tracheostomy"],
     )
-    return {
-        **draws,
-        "arm": arm_of,
-        "age_at_onset": age,
-        "sex": sex,  # 0 male, 1 female (SEXES)
-        "diagnosis_delay_months": delay,
-        "latent_diagnosis_time": diagnosis,
-        "onset_site": site,  # index into SITES
-        "disease_time": disease,
-        "untreated_disease_time": untreated,
-        "other_time": other,
-        "progression_rate": rate,
-        "noise_key": np.full(size, key, dtype=np.uint64),
-        "position": np.arange(size, dtype=np.uint64),
-    }
-
-
-def phenotype_cells(arms, arm_of, u_site, age, delay) -> tuple:
-    """Each patient's onset site and disease model (a cell of ``cells``), hazard ratio from the
-    prognostic factors and median progression rate: (cell_of, cells, site, hazard_ratio,
-    rate_median)."""
-    size = arm_of.size
-    cells, cell_of, site = [], np.empty(size, dtype=np.intp), np.empty(size, dtype=np.int8)
-    hazard_ratio, rate_median = np.ones(size), np.empty(size)
-    for j, arm in enumerate(arms):
-        mine = slice(None) if len(arms) == 1 else arm_of == j  # a slice: no copies
-        pick = _choose(u_site[mine], [s for _, s, _ in arm.sites])
-        onsets = np.array([SITES.index(onset) for onset, _, _ in arm.sites], dtype=np.int8)
-        site_mine = onsets.take(pick)
-        cell_mine = pick + len(cells)
-        cells.extend(model for _, _, model in arm.sites)
-        site[mine], cell_of[mine] = site_mine, cell_mine
-        if arm.effects is not None:
-            hazard_ratio[mine] = arm.effects.hazard_ratio(age[mine], delay[mine])
-        rate_median[mine] = arm.rate_median
-    return cell_of, tuple(cells), site, hazard_ratio, rate_median
-
-
-def treated_disease_times(
-    base: DiseaseHazard,
-    e_disease: np.ndarray,
-    untreated: np.ndarray,
-    parts: tuple,
-    diagnosis: np.ndarray,
-    reference: np.ndarray | None = None,
-) -> np.ndarray:
-    """Disease death times under the effect ``parts`` (``untreated`` when it has none).
-
-    ``base`` is the untreated hazard of the same patients (rows 0..n-1), ``untreated`` its
-    inversion of ``e_disease``; ``reference`` as in ``draw_block``.
-    """
-    ratio = time_ratio(parts)
-    hazard = replace(base, time_ratio=ratio if reference is None else 1.0)
-    constant = None if reference is None else constant_ratio_from_reference(parts)
-    pieces = multiplier(parts, "hazard_ratio", diagnosis if reference is None else reference)
-    if constant is not None:  # what pieces.inverse computes, without its open end
-        rows = np.arange(e_disease.size)
-        at_reference = hazard.cumulative(reference, rows)
-        target = np.where(
-            at_reference < e_disease,
-            at_reference + (e_disease - at_reference) / constant,
-            e_disease,
-        )
-        disease = hazard.inverse(target, rows)
-    elif pieces is not None:
-        disease = pieces.inverse(e_disease, hazard.cumulative, hazard.inverse)
-    elif hazard.time_ratio != 1.0:
-        disease = hazard.time_ratio * untreated
-    else:
-        disease = untreated
-    if reference is not None and ratio != 1.0:
-        disease = np.where(disease > reference, reference + ratio * (disease - reference), disease)
-    return disease
-
-
-def constant_ratio_from_reference(parts: tuple) -> float | None:
-    """The disease hazard ratio when the effect on it is one constant ratio from the
-    reference time on (start 0, no end: the usual trial effect), else None."""
-    ratios = [p for p in parts if p.kind == "hazard_ratio" and float(p.value) != 1.0]
-    if len(ratios) != 1:
-        return None
-    (part,) = ratios
-    start = float(getattr(part, "start_years", 0.0))
-    if start != 0.0 or math.isfinite(float(getattr(part, "duration_years", math.inf))):
-        return None
-    return float(part.value)
-
-
-def _choose(u: np.ndarray, shares: list[float]) -> np.ndarray:
-    """Index of the share each uniform falls in (the count of cumulative shares <= u)."""
-    cumulative = np.cumsum(shares)
-    edges = cumulative / cumulative[-1]
-    if len(shares) <= 4:  # a few comparisons beat a binary search
-        out = np.zeros(u.shape, dtype=np.intp)
-        for edge in edges[:-1]:
-            out += u >= edge
-        return out  # u < 1 = the last edge, so never past the last share
-    return np.minimum(np.searchsorted(edges, u, side="right"), len(shares) - 1)
-
-
-def _other_cause_times(arms, arm_of, age, sex, e_other) -> np.ndarray:
-    """Deaths from ordinary causes (years from onset; inf without a life table)."""
-    out = np.full(age.size, np.inf)
-    for j, arm in enumerate(arms):
-        if arm.table is None:
-            continue
-        for row in range(len(SEXES)):
-            mine = (arm_of == j) & (sex == row)
-            if not mine.any():
-                continue
-            start = arm.table._cumulative_hazard_between(0.0, age[mine], row)
-            at = arm.table._age_at_cumulative_hazard(start + e_other[mine], row)
-            out[mine] = np.maximum(at - age[mine], 0.0)
-    return out
-
-
-def copula_normal_score(e_disease: np.ndarray) -> np.ndarray:
-    """Normal score of the disease death time's rank u = 1 - exp(-E), accurate in both tails."""
-    with np.errstate(divide="ignore"):
-        return np.where(
-            e_disease < math.log(2.0), ndtri(-np.expm1(-e_disease)), -ndtri(np.exp(-e_disease))
-        )
-
-
-def _progression_rate(e_disease, z_rate, rate_median, correlation, settings) -> np.ndarray:
-    """Points per month: log-normal, its normal score correlated ``correlation`` with the
-    normal score of the untreated disease death time (negative: fast decliners die sooner)."""
-    z = correlation * copula_normal_score(e_disease) + math.sqrt(1 - correlation**2) * z_rate
-    return rate_median * np.exp(settings.rate_log_sd * z)
-
-
-def frame_of(block: dict[str, np.ndarray], names: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({name: block[name] for name in names})
+    return PatientDraws(
+        phenotype=subgroup_of,
+        age_at_onset=age,
+        sex=sex,
+        diagnosis_delay_months=delay,
+        disease_time=disease,
+        untreated_disease_time=untreated,
+        other_time=other,
+        e_dropout=draws["e_dropout"],
+        noise_key=key,
+        position=np.arange(size, dtype=np.uint64),
+        course=course,
+    )

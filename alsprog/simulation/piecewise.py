@@ -1,16 +1,17 @@
-"""Effects on a simulated patient: the duck-typed effect protocol and time-varying multipliers.
+"""Effects on a simulated patient: the intervention types' components as time-varying multipliers.
 
-An effect (``EFFECT_PROTOCOL``, shared with ``alsprog.effects``) is any object whose
-``components`` is a tuple of elementary effects, each with a ``kind``:
+An effect is one of ``alsprog.interventions`` (checked when it was built); its elementary
+components act by ``kind``, each counted from its ``anchor`` (onset, the patient's diagnosis, or
+the ``reference`` time a trial passes for ``"enrolment"``):
 
-- ``"hazard_ratio"`` (value, start_years, duration_years, from_diagnosis): the disease hazard
-  times ``value`` on [start, start + duration), start counted from onset or from the patient's
-  own diagnosis. With the disease cumulative hazard H and the patient's draw E (H(T) = E), the
-  treated time solves H_trt(T') = E, H_trt(t) = sum over pieces of m * (H(min(t, b)) -
-  H(min(t, a))): closed in H and its inverse, so untreated and treated times are paired.
+- ``"hazard_ratio"`` (value, start_years, duration_years): the disease hazard times ``value`` on
+  [start, start + duration). With the disease cumulative hazard H and the patient's draw E
+  (H(T) = E), the treated time solves H_trt(T') = E, H_trt(t) = sum over pieces of
+  m * (H(min(t, b)) - H(min(t, a))): closed in H and its inverse, so untreated and treated
+  times are paired.
 - ``"time_ratio"`` (value): the disease death time times ``value``.
-- ``"slope_reduction"`` (fraction, start_years, duration_years, from_diagnosis): the ALSFRS-R
-  decline slowed by (1 - fraction) over the interval; survival unchanged.
+- ``"slope_reduction"`` (fraction, start_years, duration_years): the ALSFRS-R decline slowed by
+  (1 - fraction) over the interval; survival unchanged.
 
 ``Piecewise`` holds each patient's multiplier m(t) as breakpoints and values; overlapping
 intervals multiply. Components with no effect (a hazard ratio of 1, a fraction of 0) are left
@@ -25,71 +26,31 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alsprog.errors import InputError, is_real
+from alsprog.errors import InputError
+from alsprog.interventions.core import Effect, combine
 
-KINDS = ("hazard_ratio", "time_ratio", "slope_reduction")
 
-
-def effect_components(effect: object) -> tuple:
-    """The elementary effects of ``effect`` (None, an effect, or a list of effects)."""
-    if effect is None:
-        return ()
-    if isinstance(effect, list | tuple):
-        return tuple(c for e in effect for c in effect_components(e))
-    parts = getattr(effect, "components", None)
-    if parts is None:
+def effect_components(effect: object, where: str = "simulate_cohort effect") -> tuple:
+    """The elementary effects of ``effect`` (None, an intervention, or a list of them) for a
+    cohort, which has no enrolment: an ``"enrolment"`` anchor is refused."""
+    if effect is not None and not isinstance(effect, Effect | list | tuple):
         raise InputError(
-            f"simulate_cohort effect: {type(effect).__name__} has no 'components'; pass an "
-            "effect from alsprog.effects (hazard ratio, time ratio, slope reduction) or None"
+            f"{where}: {type(effect).__name__} is not an effect; pass one from "
+            "alsprog.effects (HazardRatio, TimeRatio, SlopeReduction, a preset) or None"
         )
-    parts = tuple(parts)
+    parts = combine(effect).components
     for part in parts:
-        kind = getattr(part, "kind", None)
-        if kind not in KINDS:
+        if part.anchor == "enrolment":
             raise InputError(
-                f"simulate_cohort effect: component kind {kind!r} is unknown; use one of "
-                f"{', '.join(KINDS)}"
+                f"{where}: {part.kind} is anchored at enrolment, which a cohort does not have; "
+                "use anchor 'onset' or 'diagnosis' (or simulate_trial)"
             )
-        _check(part)
     return parts
-
-
-def _number(part: object, name: str, default: float | None = None) -> float:
-    value = getattr(part, name, default)
-    if value is None or not is_real(value):
-        raise InputError(
-            f"simulate_cohort effect: {part.kind} needs a number {name} (got {value!r})"
-        )
-    return float(value)
-
-
-def _check(part: object) -> None:
-    if part.kind in ("hazard_ratio", "time_ratio"):
-        value = _number(part, "value")
-        if not (math.isfinite(value) and value > 0):
-            raise InputError(
-                f"simulate_cohort effect: {part.kind} value must be finite and above 0 "
-                f"(got {value!r})"
-            )
-    if part.kind == "slope_reduction":
-        fraction = _number(part, "fraction")
-        if not 0 <= fraction < 1:
-            raise InputError(
-                f"simulate_cohort effect: slope_reduction fraction must lie in [0, 1) "
-                f"(got {fraction!r})"
-            )
-    if part.kind in ("hazard_ratio", "slope_reduction"):
-        start, duration = _number(part, "start_years", 0.0), _number(part, "duration_years")
-        if not (math.isfinite(start) and start >= 0) or not duration > 0:
-            raise InputError(
-                f"simulate_cohort effect: {part.kind} needs start_years >= 0 and "
-                f"duration_years > 0 (got {start!r}, {duration!r})"
-            )
 
 
 def time_ratio(parts: tuple) -> float:
     """The product of the time-ratio components (1 when there are none)."""
-    return math.prod(_number(p, "value") for p in parts if p.kind == "time_ratio")
+    return math.prod(p.value for p in parts if p.kind == "time_ratio")
 
 
 @dataclass(frozen=True)
@@ -145,24 +106,24 @@ def _previous(at_breaks: np.ndarray, seg: np.ndarray) -> np.ndarray:
 
 def multiplier(parts: tuple, kind: str, diagnosis_time: np.ndarray) -> Piecewise | None:
     """Each patient's multiplier from the components of ``kind`` ('hazard_ratio' or
-    'slope_reduction'); None when no component changes anything."""
+    'slope_reduction'); None when no component changes anything. ``diagnosis_time`` (years from
+    onset, per patient) is what every component not anchored at onset counts from: each
+    patient's diagnosis in a cohort, the enrolment time in a trial."""
     if kind == "hazard_ratio":
-        chosen = [(p, _number(p, "value")) for p in parts if p.kind == kind]
+        chosen = [(p, p.value) for p in parts if p.kind == kind]
     else:
-        chosen = [(p, 1.0 - _number(p, "fraction")) for p in parts if p.kind == kind]
+        chosen = [(p, 1.0 - p.fraction) for p in parts if p.kind == kind]
     chosen = [(p, factor) for p, factor in chosen if factor != 1.0]
     if not chosen:
         return None
     n = diagnosis_time.size
-    default_from_diagnosis = kind == "slope_reduction"
     starts, ends = np.empty((n, len(chosen))), np.empty((n, len(chosen)))
     for j, (p, _) in enumerate(chosen):
-        start = _number(p, "start_years", 0.0)
-        if bool(getattr(p, "from_diagnosis", default_from_diagnosis)):
-            starts[:, j] = diagnosis_time + start
+        if p.anchor != "onset":  # the patient's diagnosis, or the reference passed for it
+            starts[:, j] = diagnosis_time + p.start_years
         else:
-            starts[:, j] = start
-        ends[:, j] = starts[:, j] + _number(p, "duration_years")
+            starts[:, j] = p.start_years
+        ends[:, j] = starts[:, j] + p.duration_years
     breaks = np.sort(np.concatenate([starts, ends], axis=1), axis=1)
     left = np.concatenate([np.zeros((n, 1)), breaks], axis=1)
     values = np.ones_like(left)

@@ -23,14 +23,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import ndtri
 
 from alsprog.population.covariates import MAX_AGE, MIN_AGE
-from alsprog.simulation.arms import Arm
-from alsprog.simulation.patients import DiseaseHazard, _choose, phenotype_cells
-from alsprog.simulation.visits import GOLDEN, MIX_1, MIX_2, STREAM
+from alsprog.simulation.sampler import DiseaseHazard, choose, phenotype_cells
+from alsprog.simulation.subgroups import Subgroup
 
-CANDIDATE_UNIFORMS = 8  # per candidate: screen, phenotype, site, 2 for normals, sex, 2 deaths
 GRID = 8192  # points bracketing each disease cumulative hazard over the screening horizon
 MARGIN = 1e-9  # relative: a bracket decides only when it clears the draw by this much
 SMALLEST_BRACKET = 1e-6  # below this cumulative hazard, H is evaluated (rounding near 0)
@@ -38,45 +35,17 @@ RADIUS_BINS = 512  # prefilter table: bins of the Box-Muller radius's uniform (u
 ANGLE_BINS = 64  # and of its angle's (u4): a multiple of 4 (quarter turns)
 
 
-def hashed_uniform(key: np.ndarray, index: np.ndarray, stream: int) -> np.ndarray:
-    """Uniform draws on (0, 1) from a SplitMix64 hash of (key, index, stream), elementwise.
-
-    key, index, stream : uint64 arrays or numbers (broadcastable). The same hash as the visit
-    noise (``visits.standard_normal_hash`` is the normal quantile of it).
-    """
-    with np.errstate(over="ignore"):
-        z = np.asarray(index, dtype=np.uint64) * GOLDEN ^ np.asarray(key, dtype=np.uint64)
-        z = z ^ (np.asarray(stream, dtype=np.uint64) * STREAM)  # broadcast to the full shape
-        z += GOLDEN
-        z ^= z >> np.uint64(30)
-        z *= MIX_1
-        z ^= z >> np.uint64(27)
-        z *= MIX_2
-        z ^= z >> np.uint64(31)
-    return ((z >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0**-53
-
-
-def hashed_normal(key: np.ndarray, index: np.ndarray, stream: int) -> np.ndarray:
-    """Standard normal draws (the normal quantile of ``hashed_uniform``)."""
-    return ndtri(hashed_uniform(key, index, stream))
-
-
-def hashed_exponential(key: np.ndarray, index: np.ndarray, stream: int) -> np.ndarray:
-    """Standard exponential draws (-log of ``hashed_uniform``)."""
-    return -np.log(hashed_uniform(key, index, stream))
-
-
 @dataclass(frozen=True)
 class Candidates:
     """Candidates drawn from onset (arrays over candidates, years from onset).
 
-    arm : index into the arms (phenotype). age_at_onset (years), sex (0 male, 1 female),
+    subgroup : index into the subgroups (phenotype). age_at_onset (years), sex (0 male, 1 female),
     diagnosis_delay_months, onset_site (index into SITES), cell (index into ``cells``, the
     disease model), hazard_ratio (prognostic factors), rate_median (points per month),
     e_disease, e_other (the Exp(1) draws the death times invert).
     """
 
-    arm: np.ndarray
+    subgroup: np.ndarray
     age_at_onset: np.ndarray
     sex: np.ndarray
     diagnosis_delay_months: np.ndarray
@@ -102,7 +71,7 @@ class Candidates:
         return DiseaseHazard(self.cell, self.cells, self.hazard_ratio, 1.0)
 
 
-def candidates(arms: tuple[Arm, ...], uniforms: np.ndarray) -> Candidates:
+def candidates(subgroups: tuple[Subgroup, ...], uniforms: np.ndarray) -> Candidates:
     """Candidates from their uniforms, shape (CANDIDATE_UNIFORMS, n) (one row per draw; row 0
     is the caller's, the screening time). Demographics follow ``Population.sample``: onset age
     normal kept in [15, 100], a share of men, log-normal diagnostic delay; every phenotype
@@ -112,19 +81,31 @@ def candidates(arms: tuple[Arm, ...], uniforms: np.ndarray) -> Candidates:
     cos = np.cos((2.0 * np.pi) * u[4])
     sin = np.sqrt(np.maximum(1.0 - cos * cos, 0.0))
     z_age, z_delay = radius * cos, np.copysign(radius, 0.5 - u[4]) * sin  # sin < 0 past pi
-    arm_of = _choose(u[1], [a.share for a in arms])
+    subgroup_of = choose(u[1], [a.share for a in subgroups])
     n = u.shape[1]
     age, sex, delay = np.empty(n), np.empty(n, dtype=np.int8), np.empty(n)
-    for j, arm in enumerate(arms):
-        mine = slice(None) if len(arms) == 1 else arm_of == j
-        pop = arm.population
+    for j, subgroup in enumerate(subgroups):
+        mine = slice(None) if len(subgroups) == 1 else subgroup_of == j
+        pop = subgroup.population
         age[mine] = np.clip(pop.onset_age_mean + pop.onset_age_sd * z_age[mine], MIN_AGE, MAX_AGE)
         sex[mine] = u[5][mine] >= pop.male_share
         delay[mine] = pop.delay_median_months * np.exp(pop.delay_log_sd * z_delay[mine])
-    cell, cells, site, hazard_ratio, rate_median = phenotype_cells(arms, arm_of, u[2], age, delay)
+    cell, cells, site, hazard_ratio, rate_median = phenotype_cells(
+        subgroups, subgroup_of, u[2], age, delay
+    )
     e_disease, e_other = -np.log(1.0 - u[6]), -np.log(1.0 - u[7])
     return Candidates(
-        arm_of, age, sex, delay, site, cell, cells, hazard_ratio, rate_median, e_disease, e_other
+        subgroup_of,
+        age,
+        sex,
+        delay,
+        site,
+        cell,
+        cells,
+        hazard_ratio,
+        rate_median,
+        e_disease,
+        e_other,
     )
 
 
@@ -214,13 +195,13 @@ class Prefilter:
     hazard_ratio_low: np.ndarray  # (RADIUS_BINS * ANGLE_BINS,): hr_low per bin of (u3, u4)
     diagnosis_low: np.ndarray  # (RADIUS_BINS * ANGLE_BINS,): smallest diagnosis time, as u0
     cumulative_low: np.ndarray  # (sites * (GRID + 1),): H_low (1 - MARGIN), -1: too small
-    site_edges: tuple[float, ...]  # u2 picks the site (and disease model) as ``_choose``
+    site_edges: tuple[float, ...]  # u2 picks the site (and disease model) as ``sampler.choose``
 
     @classmethod
-    def build(cls, arms: tuple[Arm, ...], brackets: DiseaseBrackets) -> Prefilter | None:
-        if len(arms) != 1 or arms[0].effects is None:
+    def build(cls, subgroups: tuple[Subgroup, ...], brackets: DiseaseBrackets) -> Prefilter | None:
+        if len(subgroups) != 1 or subgroups[0].effects is None:
             return None
-        effects, pop = arms[0].effects, arms[0].population
+        effects, pop = subgroups[0].effects, subgroups[0].population
         ages = np.array([30.0, 60.0, 30.0, 90.0, 45.0])
         delays = np.array([10.0, 10.0, 40.0, 3.0, 100.0])
         log_hr = np.log(effects.hazard_ratio(ages, delays))
@@ -244,7 +225,7 @@ class Prefilter:
         diagnosis_low = (shortest / 12.0 / horizon * (1.0 - 1e-9)).ravel()
         low = brackets.table[:, np.maximum(np.arange(GRID + 1) - 1, 0)]
         cumulative_low = np.where(low >= SMALLEST_BRACKET, low * (1.0 - MARGIN), -1.0).ravel()
-        cumulative = np.cumsum([share for _, share, _ in arms[0].sites])
+        cumulative = np.cumsum([share for _, share, _ in subgroups[0].sites])
         edges = tuple(float(e) for e in (cumulative / cumulative[-1])[:-1])
         return cls(hr_low, diagnosis_low, cumulative_low, edges)
 
@@ -287,16 +268,18 @@ def _normal_ranges() -> tuple[np.ndarray, np.ndarray]:
     return z_age, z_delay
 
 
-def alive_other_cause(arms: tuple[Arm, ...], people: Candidates, d: np.ndarray) -> np.ndarray:
+def alive_other_cause(
+    subgroups: tuple[Subgroup, ...], people: Candidates, d: np.ndarray
+) -> np.ndarray:
     """True where ordinary causes have not killed by ``d``: the life table's cumulative hazard
     from the age at onset over d years is below E_other (always, without a life table)."""
     alive = np.ones(d.size, dtype=bool)
-    for j, arm in enumerate(arms):
-        if arm.table is None:
+    for j, subgroup in enumerate(subgroups):
+        if subgroup.table is None:
             continue
-        mine = np.flatnonzero(people.arm == j) if len(arms) > 1 else slice(None)
+        mine = np.flatnonzero(people.subgroup == j) if len(subgroups) > 1 else slice(None)
         age, sex = people.age_at_onset[mine], people.sex[mine].astype(np.intp)
         with np.errstate(invalid="ignore"):
-            h = arm.table._cumulative_hazard_between(age, d[mine], sex)
+            h = subgroup.table._cumulative_hazard_between(age, d[mine], sex)
         alive[mine] = h < people.e_other[mine]
     return alive

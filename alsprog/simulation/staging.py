@@ -11,6 +11,9 @@ involved, a milestone once reached stays reached (visits take the running maximu
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from alsprog.simulation.course import Course
@@ -68,7 +71,7 @@ def mitos_stage(scores: np.ndarray) -> np.ndarray:
     return _mitos_domains_lost(lambda item: _at(scores, item) <= MITOS_AT_MOST[item]).sum(axis=1)
 
 
-def _mitos_domains_lost(lost) -> np.ndarray | list[np.ndarray]:
+def _mitos_domains_lost(lost: Callable[[str], Any]) -> Any:
     """The four MiToS domains; ``lost(item)`` is (for scores) a boolean array, or (for
     times) the time the item reaches its MITOS_AT_MOST score. Returns a (n, 4) boolean
     array, or the four domains' times."""
@@ -100,7 +103,7 @@ def milestone_times(course: Course, death_time: np.ndarray) -> dict[str, np.ndar
     kings_stage_k_time and mitos_stage_k_time are the first times at stage k or higher.
     """
     s = course.settings
-    requests = {
+    requests: dict[str, tuple[str | tuple[str, ...], int]] = {
         "bulbar": (BULBAR_ITEMS, 3),
         "upper_limb": (UPPER_LIMB_ITEMS, 3),
         "lower_limb": (LOWER_LIMB_ITEMS, 3),
@@ -116,7 +119,7 @@ def milestone_times(course: Course, death_time: np.ndarray) -> dict[str, np.ndar
     involved = _sorted([at["bulbar"], at["upper_limb"], at["lower_limb"]])
     stage_4 = np.minimum(np.minimum(at["gastrostomy"], at["niv"]), at["dyspnea_0"])
     mitos = _sorted(_mitos_domains_lost(lambda item: at[f"mitos_{item}"]))
-    times = {
+    found = {
         "gastrostomy_time": at["gastrostomy"],
         "niv_time": at["niv"],
         "tracheostomy_time": at["tracheostomy"],
@@ -125,7 +128,7 @@ def milestone_times(course: Course, death_time: np.ndarray) -> dict[str, np.ndar
         "kings_stage_4_time": stage_4,
         **{f"mitos_stage_{k + 1}_time": mitos[k] for k in range(4)},
     }
-    return {name: np.where(v < death_time, v, np.nan) for name, v in times.items()}
+    return {name: np.where(v < death_time, v, np.nan) for name, v in found.items()}
 
 
 def _sorted(columns: list[np.ndarray]) -> list[np.ndarray]:

@@ -1,6 +1,6 @@
 """Large cohorts written to Parquet or CSV block by block, so memory stays bounded.
 
-Each fixed block (``patients.BLOCK`` patients drawn, with its own random streams) is
+Each fixed block (``patients.PATIENTS_PER_BLOCK`` patients drawn, with its own random streams) is
 simulated on its own and written as its own Parquet row group (or appended to the CSV), so
 the file is a function of the request alone: the same seed gives the same bytes, however many
 blocks are buffered between writes. Files are written under a temporary name in the target
@@ -23,7 +23,7 @@ import pandas as pd
 from alsprog.errors import InputError
 from alsprog.files import naming, real_target, spreadsheet_safe, written_together
 from alsprog.simulation.blocks import PATIENT_COLUMNS, blocks, plan
-from alsprog.simulation.patients import BLOCK
+from alsprog.simulation.patients import PATIENTS_PER_BLOCK
 
 FORMATS = (".parquet", ".csv")
 
@@ -198,7 +198,9 @@ def _check_resources(request, out: Path, visits: Path | None, blocks_in_memory: 
     years = min(request.followup_years, VISIT_YEARS)
     per_patient = years * 12 / request.visit_interval_months + 1
     if visits is not None:
-        patients = min(request.n, BLOCK) * min(blocks_in_memory, -(-request.n // BLOCK))
+        patients = min(request.n, PATIENTS_PER_BLOCK) * min(
+            blocks_in_memory, -(-request.n // PATIENTS_PER_BLOCK)
+        )
         check_memory(
             f"simulate --visit-interval-months {request.visit_interval_months:g} (with --visits)",
             patients * per_patient * VISIT_ROW_MEMORY,

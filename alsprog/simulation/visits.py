@@ -1,24 +1,21 @@
 """Clinic visits: the ALSFRS-R items measured with noise, every ``interval`` from entry.
 
 Visit noise is normal on each item's latent score, then rounded to 0-4. It is a counter-based
-draw keyed by (the block's key, the patient's place in the block, the visit, the item), so a
-treated and an untreated cohort share every noise draw, whatever number of visits each
-patient has.
+draw (``random_streams.hashed_normal``) keyed by (the block's key, the patient's place in the
+block, the visit, the item), so a treated and an untreated cohort share every noise draw,
+whatever number of visits each patient has.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtri
 
 from alsprog.simulation.course import Course
+from alsprog.simulation.random_streams import hashed_normal
 from alsprog.simulation.settings import DOMAINS, ITEMS, CourseSettings
 from alsprog.simulation.staging import kings_stage, mitos_stage, running_max
 
-GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-MIX_1, MIX_2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
-STREAM = np.uint64(0xD1B54A32D192ED03)
 VISIT_COLUMNS = (
     "patient_id",
     "time",
@@ -29,18 +26,6 @@ VISIT_COLUMNS = (
     "kings_stage",
     "mitos_stage",
 )
-
-
-def standard_normal_hash(key: np.ndarray, position: np.ndarray, counter: np.ndarray) -> np.ndarray:
-    """Standard normal draws from a SplitMix64 hash of (key, position, counter), elementwise."""
-    with np.errstate(over="ignore"):
-        z = key ^ (position * GOLDEN) ^ (counter * STREAM)
-        z = z + GOLDEN
-        z = (z ^ (z >> np.uint64(30))) * MIX_1
-        z = (z ^ (z >> np.uint64(27))) * MIX_2
-        z = z ^ (z >> np.uint64(31))
-    u = ((z >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0**-53
-    return ndtri(u)
 
 
 def true_scores(course: Course, t: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
@@ -92,7 +77,7 @@ def block_visits(
     counter = k.astype(np.uint64)[:, None] * np.uint64(len(ITEMS)) + np.arange(
         len(ITEMS), dtype=np.uint64
     )
-    noise = standard_normal_hash(np.uint64(key), position, counter)
+    noise = hashed_normal(np.uint64(key), position, counter)
     scores = np.clip(np.floor(latent + settings.visit_noise_sd * noise + 0.5), 0, 4).astype(np.int8)
     columns = {
         "patient_id": patient_id[which],

@@ -70,7 +70,7 @@ def run_grid(
     cell_function: Callable[[Any, np.random.SeedSequence], Any],
     cells: Sequence[Any],
     seed: int,
-    scheduler: str | None = None,
+    scheduler: str | None = "local",
     *,
     connect_timeout: float = CONNECT_TIMEOUT_SECONDS,
     progress: Callable[[int], None] | None = None,
@@ -85,9 +85,10 @@ def run_grid(
         cloudpickle can carry).
     cells : the grid, e.g. a list of dicts of design parameters.
     seed : the grid's seed; cell i is seeded by ``SeedSequence(seed, spawn_key=(i,))``.
-    scheduler : None (default) starts a ``distributed.LocalCluster`` of two single-threaded
-        worker processes and closes it afterwards; an address such as "tcp://host:8786" uses
-        that running cluster; "serial" runs the cells in this process, in order (no Dask).
+    scheduler : one meaning across alsprog: None or "serial" runs the cells
+        in this process, in order (no Dask); "local" (default) starts a
+        ``distributed.LocalCluster`` of two single-threaded worker processes and closes it
+        afterwards; an address such as "tcp://host:8786" uses that running cluster.
     connect_timeout : seconds to wait for an existing scheduler before failing.
     progress : optional, called with a cell's index as each cell finishes (in any order).
 
@@ -111,15 +112,13 @@ def run_grid(
         raise InputError("run_grid: cells is empty; pass at least one cell")
     seeds = cell_seeds(int(seed), len(cells))
     scheduler = scheduler_choice(scheduler)
-    if scheduler == "local":
-        scheduler = None
-    if scheduler == "serial":
+    if scheduler is None or scheduler == "serial":
         results = []
         for index, (cell, cell_seed) in enumerate(zip(cells, seeds, strict=True)):
             results.append(cell_function(cell, cell_seed))
             if progress is not None:
                 progress(index)
-    elif scheduler is None:
+    elif scheduler == "local":
         import dask
         from distributed import Client, LocalCluster
 

@@ -12,24 +12,30 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from itertools import pairwise, product
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
 from alsprog.errors import InputError, check_probability, check_whole, is_whole
-from alsprog.trials.analysis import SURVIVAL_ENDPOINTS, analyse, analyse_arrays, check_endpoints
-from alsprog.trials.batched import ANALYSED, simulate_arrays, weeks_needed
-from alsprog.trials.design import TrialDesign
-from alsprog.trials.enrol import make_context
-from alsprog.trials.grid import run_grid
-from alsprog.trials.power import (
+from alsprog.trials.analysis.endpoints import (
+    SURVIVAL_ENDPOINTS,
+    analyse,
+    analyse_arrays,
+    check_endpoints,
+)
+from alsprog.trials.analysis.power_results import (
     power_from_results,
     schoenfeld_events,
     schoenfeld_sample_size,
     smallest_sample_size,
 )
+from alsprog.trials.grid import run_grid
 from alsprog.trials.scheduler import scheduler_choice
-from alsprog.trials.simulate import Trial
+from alsprog.trials.simulation.batched import ANALYSED, simulate_arrays, weeks_needed
+from alsprog.trials.simulation.design import TrialDesign
+from alsprog.trials.simulation.enrol import make_context
+from alsprog.trials.simulation.simulate import Trial
 
 TRIAL_COLUMNS = ("endpoint", "estimate", "lower", "upper", "statistic", "p_value", "n_events")
 MAX_REPLICATES = 1_000_000
@@ -89,8 +95,8 @@ def power(
         SeedSequence(seed, spawn_key=(r,)).
     endpoints : any of logrank, cox, ancova_24w, slope (two-stage), cafs; default all five.
     scheduler : None or 'serial' (default: this process), 'local' (a two-worker Dask
-        LocalCluster) or 'tcp://host:port': replicates go in chunks of CHUNK, the same
-        whatever the workers, so the result is too.
+        LocalCluster) or 'tcp://host:port', as everywhere in alsprog: replicates go in chunks
+        of REPLICATES_PER_TASK, the same whatever the workers, so the result is too.
     progress : optional callback, called with a number of replicates as each batch (serial)
         or chunk (on workers) is done.
 
@@ -110,22 +116,28 @@ def power(
     else:
         chunks = _chunks(replicates)
         cells = [{"first": c.start, "stop": c.stop} for c in chunks]
-        where = None if scheduler == "local" else scheduler
         make_context(design)  # cached here first: forked local workers start with it
         done = None if progress is None else (lambda index: progress(len(chunks[index])))
-        parts = run_grid(partial(_chunk_cell, design, chosen, root), cells, 0, where, progress=done)
-        results = parts.drop(columns=["cell", "first", "stop"])
+        parts = run_grid(
+            partial(_chunk_cell, design, chosen, root), cells, 0, scheduler, progress=done
+        )
+        results = cast(pd.DataFrame, parts).drop(columns=["cell", "first", "stop"])
     return power_from_results(results, design.alpha)
 
 
-CHUNK = 250  # replicates per Dask task
+REPLICATES_PER_TASK = 250  # replicates per Dask task
 
 
 def _chunks(replicates: int) -> list[range]:
-    """Consecutive ranges of CHUNK replicates, the last 4 * CHUNK in halves, so that the
-    workers finish nearly together (a replicate's result never depends on its chunk)."""
-    tail = max(replicates - 4 * CHUNK, 0) // CHUNK * CHUNK
-    edges = [*range(0, tail, CHUNK), *range(tail, replicates, CHUNK // 2), replicates]
+    """Consecutive ranges of REPLICATES_PER_TASK replicates, the last 4 * REPLICATES_PER_TASK
+    in halves, so that the workers finish nearly together (a replicate's result never depends
+    on its chunk)."""
+    tail = max(replicates - 4 * REPLICATES_PER_TASK, 0) // REPLICATES_PER_TASK * REPLICATES_PER_TASK
+    edges = [
+        *range(0, tail, REPLICATES_PER_TASK),
+        *range(tail, replicates, REPLICATES_PER_TASK // 2),
+        replicates,
+    ]
     return [range(a, b) for a, b in pairwise(edges) if b > a]
 
 
@@ -204,7 +216,7 @@ def sample_size(
 
 
 def _schoenfeld(design, endpoint, n, tried: dict, target_power):
-    parts = getattr(design.effect, "components", ())
+    parts: tuple = getattr(design.effect, "components", ())
     if endpoint not in SURVIVAL_ENDPOINTS or len(parts) != 1 or parts[0].kind != "hazard_ratio":
         return None, None
     ratio = float(parts[0].value)
@@ -229,7 +241,7 @@ def power_grid(
     vary: dict[str, Sequence],
     replicates: int,
     seed: int,
-    scheduler: str | None = None,
+    scheduler: str | None = "local",
     *,
     endpoints: Sequence[str] | str | None = None,
 ) -> pd.DataFrame:
@@ -240,7 +252,8 @@ def power_grid(
     design : the base design. vary : {TrialDesign field: values}, e.g. {"n_per_arm":
         [100, 200], "effect": [HazardRatio(0.8), riluzole()]}; cells are their product.
     replicates, seed : per cell; cell i is seeded by SeedSequence(seed, spawn_key=(i,)).
-    scheduler : None (a two-worker LocalCluster), 'tcp://host:port', or 'serial'.
+    scheduler : as in ``power`` and ``run_grid``: None or 'serial' (this process), 'local'
+        (default: a two-worker Dask LocalCluster) or 'tcp://host:port'.
 
     Returns
     -------
@@ -265,7 +278,10 @@ def power_grid(
     cells = [dict(zip(vary, v, strict=True)) for v in product(*vary.values())]
     for cell in cells:
         replace(design, **cell)  # check every cell up front (one-line InputError)
-    table = run_grid(partial(_power_cell, design, replicates, chosen), cells, seed, scheduler)
+    table = cast(
+        pd.DataFrame,
+        run_grid(partial(_power_cell, design, replicates, chosen), cells, seed, scheduler),
+    )
     if "effect" in vary:
         table["effect"] = table["effect"].map(_label)
     return table

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from alsprog.cli import main
-from alsprog.effects import riluzole
+from alsprog.interventions import riluzole
 from alsprog.outcomes.economics import Strategy, cost_effectiveness
 
 

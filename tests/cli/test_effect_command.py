@@ -7,8 +7,8 @@ import sys
 import pytest
 
 from alsprog.cli import main
-from alsprog.effects import riluzole
-from alsprog.effects.translate import COLUMNS, translate
+from alsprog.interventions import riluzole
+from alsprog.outcomes.translate import COLUMNS, translate
 from alsprog.report.labels import MEASURES
 
 

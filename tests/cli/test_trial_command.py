@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 from alsprog.cli import main
-from alsprog.effects import riluzole
-from alsprog.trials.design import TrialDesign
+from alsprog.interventions import riluzole
 from alsprog.trials.power_api import power
+from alsprog.trials.simulation.design import TrialDesign
 
 ARGS = ["trial", "--intervention", "riluzole", "--n-per-arm", "30", "--replicates", "8"]
 
@@ -71,7 +71,7 @@ def test_one_seed_default_everywhere():
     import inspect
 
     from alsprog.cli import flags
-    from alsprog.effects.translate import translate
+    from alsprog.outcomes.translate import translate
     from alsprog.report.defaults import DEFAULT_SEED
 
     assert flags.DEFAULT_SEED == DEFAULT_SEED == 0

@@ -10,9 +10,9 @@ from alsprog import resources
 from alsprog.cli import main
 from alsprog.errors import InputError
 from alsprog.simulation.stream import write_cohort
-from alsprog.trials.cafs import pair_scores
-from alsprog.trials.cafs_ranks import count_below, pair_scores_ranked
-from alsprog.trials.design import TrialDesign
+from alsprog.trials.analysis.cafs import pair_scores
+from alsprog.trials.analysis.cafs_ranks import count_below, pair_scores_ranked
+from alsprog.trials.simulation.design import TrialDesign
 from tests.faults.conftest import one_line
 
 
@@ -113,7 +113,7 @@ def test_cafs_by_sorting_equals_the_pair_matrices_on_small_arms():
 def test_cafs_on_large_arms_runs_without_pair_matrices(monkeypatch):
     import importlib
 
-    cafs = importlib.import_module("alsprog.trials.cafs")
+    cafs = importlib.import_module("alsprog.trials.analysis.cafs")
 
     def no_matrix(*args):
         raise AssertionError("an n x n matrix was formed")

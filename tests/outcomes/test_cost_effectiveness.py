@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alsprog.effects.core import HazardRatio
 from alsprog.errors import InputError
+from alsprog.interventions.core import HazardRatio
 from alsprog.outcomes.accounting import patient_outcomes
 from alsprog.outcomes.economic_inputs import economic_inputs
 from alsprog.outcomes.economics import Strategy, cost_effectiveness

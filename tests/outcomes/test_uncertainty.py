@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from alsprog.effects.core import HazardRatio
 from alsprog.errors import InputError
+from alsprog.interventions.core import HazardRatio
 from alsprog.outcomes.economic_inputs import default_economic_inputs
 from alsprog.outcomes.economics import Strategy, cost_effectiveness
 from alsprog.outcomes.uncertainty import Z95, evpi_from_net_benefit, input_draws

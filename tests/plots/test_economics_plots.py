@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from plotnine import ggplot
 
-from alsprog.effects.core import HazardRatio
 from alsprog.errors import InputError
+from alsprog.interventions.core import HazardRatio
 from alsprog.outcomes.economics import Strategy, cost_effectiveness
 from alsprog.outcomes.states import stage_occupancy
 from alsprog.plots.economics import ce_plane, ceac_plot, evpi_plot, stage_occupancy_plot

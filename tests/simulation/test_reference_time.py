@@ -1,38 +1,29 @@
-"""An optional per-patient reference time for effect starts (what trials use for enrolment)."""
+"""A per-patient reference time for effects anchored at enrolment (what trials pass)."""
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+from dataclasses import replace
 
 import numpy as np
 
+from alsprog.interventions import HazardRatio, SlopeReduction, TimeRatio
+from alsprog.interventions.core import at_enrolment
 from alsprog.simulation.blocks import make_block, plan
-
-
-@dataclass(frozen=True)
-class Part:
-    kind: str
-    value: float = 1.0
-    fraction: float = 0.0
-    start_years: float = 0.0
-    duration_years: float = math.inf
-    from_diagnosis: bool = True
-
-    @property
-    def components(self):
-        return (self,)
-
 
 SIZE = 3000
 
 
 def _block(effect, reference=None):
-    return make_block(plan(SIZE, 5, effect=effect), 0, SIZE, 1, SIZE, reference=reference)
+    """A cohort block; with ``reference``, the effect re-anchored at it (as a trial does)."""
+    if reference is None:
+        request = plan(SIZE, 5, effect=effect)
+    else:
+        request = replace(plan(SIZE, 5), parts=at_enrolment(effect))
+    return make_block(request, 0, SIZE, 1, SIZE, reference=reference)
 
 
 def test_the_diagnosis_as_reference_changes_nothing():
-    effect = [Part("hazard_ratio", 0.6), Part("slope_reduction", fraction=0.4)]
+    effect = [HazardRatio(0.6, from_diagnosis=True), SlopeReduction(0.4)]
     plain = _block(effect)
     dx = plain.patients["diagnosis_delay_months"].to_numpy() / 12.0
     again = _block(effect, reference=dx)
@@ -43,7 +34,7 @@ def test_the_diagnosis_as_reference_changes_nothing():
 def test_a_hazard_ratio_from_the_reference_leaves_earlier_deaths_alone():
     reference = np.full(SIZE, 2.0)
     none = _block(None).patients
-    treated = _block(Part("hazard_ratio", 0.5), reference=reference).patients
+    treated = _block(HazardRatio(0.5), reference=reference).patients
     before = none["death_time"].to_numpy() <= 2.0
     assert before.any() and (~before).any()
     assert np.array_equal(none["death_time"][before], treated["death_time"][before])
@@ -56,7 +47,7 @@ def test_a_hazard_ratio_from_the_reference_leaves_earlier_deaths_alone():
 def test_a_time_ratio_stretches_the_time_left_after_the_reference():
     reference = np.full(SIZE, 1.5)
     none = _block(None).patients
-    treated = _block(Part("time_ratio", 1.4), reference=reference).patients
+    treated = _block(TimeRatio(1.4), reference=reference).patients
     disease = (none["death_cause"] == "disease") & (treated["death_cause"] == "disease")
     after = disease & (none["death_time"] > 1.5)
     expected = 1.5 + 1.4 * (none["death_time"][after] - 1.5)
@@ -67,7 +58,7 @@ def test_a_time_ratio_stretches_the_time_left_after_the_reference():
 def test_a_slope_reduction_from_the_reference_keeps_the_course_before_it():
     reference = np.full(SIZE, 3.0)
     none = _block(None)
-    slowed = _block(Part("slope_reduction", fraction=0.5), reference=reference)
+    slowed = _block(SlopeReduction(0.5), reference=reference)
     rows = np.arange(SIZE)
     early = np.full(SIZE, 2.5)
     assert np.array_equal(none.course.losses(early, rows), slowed.course.losses(early, rows))

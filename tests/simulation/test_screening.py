@@ -6,23 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy import stats
-from scipy.special import ndtri
 
 from alsprog.simulation.blocks import plan
-from alsprog.simulation.patients import _other_cause_times
-from alsprog.simulation.screening import (
-    CANDIDATE_UNIFORMS,
-    DiseaseBrackets,
-    Prefilter,
-    alive_other_cause,
-    candidates,
-    hashed_uniform,
-)
-from alsprog.simulation.visits import standard_normal_hash
+from alsprog.simulation.random_streams import CANDIDATE_UNIFORMS
+from alsprog.simulation.sampler import other_cause_times
+from alsprog.simulation.screening import DiseaseBrackets, Prefilter, alive_other_cause, candidates
 
 
 def _draw(phenotype, n, seed):
-    arms = plan(1, 0, phenotype=phenotype).arms
+    arms = plan(1, 0, phenotype=phenotype).subgroups
     u = np.random.default_rng(seed).random((CANDIDATE_UNIFORMS, n))
     return arms, u, candidates(arms, u)
 
@@ -34,7 +26,9 @@ def test_the_forward_alive_check_agrees_with_the_inverted_death_times(phenotype,
     cells = people.cells
     rows = np.arange(d.size)
     disease = people.disease().inverse(people.e_disease, rows)
-    other = _other_cause_times(arms, people.arm, people.age_at_onset, people.sex, people.e_other)
+    other = other_cause_times(
+        arms, people.subgroup, people.age_at_onset, people.sex, people.e_other
+    )
     exact_disease, exact_other = disease > d, other > d
     brackets = DiseaseBrackets.build(cells, horizon)
     forward_disease = brackets.alive(people, d)
@@ -83,14 +77,7 @@ def test_candidates_have_the_population_demographics():
 def test_mnd_candidates_split_by_phenotype_share():
     arms, _, people = _draw("mnd", 100_000, 3)
     for j, arm in enumerate(arms):
-        share = (people.arm == j).mean()
-        assert abs(share - arm.share) < 4 * np.sqrt(arm.share * (1 - arm.share) / people.arm.size)
-
-
-def test_the_hashed_uniform_is_the_visit_noise_hash():
-    key = np.uint64(0x1234_5678_9ABC_DEF0)
-    index = np.arange(5000, dtype=np.uint64)[:, None]
-    counter = np.arange(12, dtype=np.uint64)
-    u = hashed_uniform(key, index, counter)
-    assert np.array_equal(ndtri(u), standard_normal_hash(key, index, counter))
-    assert stats.kstest(u.ravel(), "uniform").pvalue > 1e-3
+        share = (people.subgroup == j).mean()
+        assert abs(share - arm.share) < 4 * np.sqrt(
+            arm.share * (1 - arm.share) / people.subgroup.size
+        )

@@ -180,6 +180,6 @@ def test_blocks_made_in_threads_are_the_blocks_made_one_by_one(monkeypatch):
 
 
 def edaravone_like():
-    from alsprog.effects import HazardRatio, SlopeReduction
+    from alsprog.interventions import HazardRatio, SlopeReduction
 
     return SlopeReduction(0.3) & HazardRatio(0.8, start_years=0.5)

@@ -10,45 +10,46 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alsprog.effects import HazardRatio, SlopeReduction, TimeRatio, edaravone, riluzole
-from alsprog.simulation.patients import (
-    _other_cause_times,
+from alsprog.interventions import HazardRatio, SlopeReduction, TimeRatio, edaravone, riluzole
+from alsprog.interventions.core import at_enrolment
+from alsprog.simulation.piecewise import multiplier
+from alsprog.simulation.random_streams import hashed, hashed_normal
+from alsprog.simulation.sampler import (
     constant_ratio_from_reference,
+    other_cause_times,
     treated_disease_times,
 )
-from alsprog.simulation.piecewise import multiplier
 from alsprog.simulation.screening import candidates
 from alsprog.simulation.settings import ITEMS
-from alsprog.simulation.visits import standard_normal_hash
-from alsprog.trials import batched
-from alsprog.trials.analysis import ENDPOINTS, analyse, analyse_arrays
-from alsprog.trials.batched import simulate_arrays, weeks_needed
-from alsprog.trials.design import Eligibility, TrialDesign
-from alsprog.trials.enrol import candidate_uniforms, enrol, make_context, trial_sources
-from alsprog.trials.followup import _alive_treated, course_of, follow_up, hashed, visit_arrays
+from alsprog.trials.analysis.endpoints import ENDPOINTS, analyse, analyse_arrays
 from alsprog.trials.power_api import replicate_seed
-from alsprog.trials.simulate import enrolment_parts, simulate_trial
+from alsprog.trials.simulation import batched
+from alsprog.trials.simulation.batched import simulate_arrays, weeks_needed
+from alsprog.trials.simulation.design import Eligibility, TrialDesign
+from alsprog.trials.simulation.enrol import candidate_uniforms, enrol, make_context, trial_sources
+from alsprog.trials.simulation.followup import _alive_treated, course_of, follow_up, visit_arrays
+from alsprog.trials.simulation.simulate import simulate_trial
 
 
 def _reference_enrolment(design: TrialDesign, seed: int, count: int) -> pd.DataFrame:
     """The slow way: every one of ``count`` candidates gets exact death times, its course
-    and its baseline visit (noise by ``standard_normal_hash``); then alive, diagnosed and
+    and its baseline visit (noise by ``hashed_normal``); then alive, diagnosed and
     eligible at d, randomised, each arm its first n."""
     context = make_context(design)
     sources = trial_sources(seed)
     u = candidate_uniforms(sources, count)
-    people = candidates(context.plan.arms, u)
+    people = candidates(context.plan.subgroups, u)
     d = u[0] * context.horizon
     rows = np.arange(count)
     disease = people.disease().inverse(people.e_disease, rows)
-    other = _other_cause_times(
-        context.plan.arms, people.arm, people.age_at_onset, people.sex, people.e_other
+    other = other_cause_times(
+        context.plan.subgroups, people.subgroup, people.age_at_onset, people.sex, people.e_other
     )
     position = rows.astype(np.uint64)
     keys = (np.full(count, sources.draw_key), position)
     course = course_of(context, people, disease, keys)
     latent = 4.0 - course.losses(d, rows)
-    noise = standard_normal_hash(
+    noise = hashed_normal(
         sources.visit_key, position[:, None], np.arange(len(ITEMS), dtype=np.uint64)
     )
     sd = context.plan.settings.visit_noise_sd
@@ -120,7 +121,7 @@ def test_every_visit_score_is_the_latent_score_plus_hashed_noise():
     design = TrialDesign(50, effect=edaravone(), visit_interval_weeks=4)
     context = make_context(design)
     enrolled = enrol(context, [5])
-    parts = enrolment_parts(design.effect)
+    parts = at_enrolment(design.effect)
     follow = follow_up(context, enrolled, parts, exact=True)
     visits = visit_arrays(context, enrolled, follow)
     control = ~enrolled.treated[visits.patient]
@@ -132,7 +133,7 @@ def test_every_visit_score_is_the_latent_score_plus_hashed_noise():
     counter = visits.k[control].astype(np.uint64)[:, None] * np.uint64(12) + np.arange(
         12, dtype=np.uint64
     )
-    noise = standard_normal_hash(
+    noise = hashed_normal(
         enrolled.visit_key[patient][:, None], enrolled.position[patient][:, None], counter
     )
     sd = context.plan.settings.visit_noise_sd
@@ -219,7 +220,7 @@ def test_a_constant_ratio_from_enrolment_is_the_piecewise_computation_bit_for_bi
     context = make_context(design)
     enrolled = enrol(context, [4, 5])
     people, d = enrolled.people, enrolled.d
-    parts = enrolment_parts(design.effect)
+    parts = at_enrolment(design.effect)
     hazard = people.disease()
     rows = np.arange(d.size)
     untreated = hazard.inverse(people.e_disease, rows)

@@ -7,12 +7,12 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from alsprog.effects import HazardRatio, SlopeReduction, TimeRatio, edaravone, riluzole
 from alsprog.errors import InputError
+from alsprog.interventions import HazardRatio, SlopeReduction, TimeRatio, edaravone, riluzole
 from alsprog.simulation.settings import ITEMS
-from alsprog.trials.design import Eligibility, TrialDesign
-from alsprog.trials.inputs import WEEKS_PER_YEAR
-from alsprog.trials.simulate import simulate_trial
+from alsprog.trials.analysis.inputs import CALENDAR_WEEKS_PER_YEAR
+from alsprog.trials.simulation.design import Eligibility, TrialDesign
+from alsprog.trials.simulation.simulate import simulate_trial
 
 CONTROL_COLUMNS = [
     "enrolment_time",
@@ -157,7 +157,7 @@ def test_visits_are_on_the_schedule_while_alive_and_followed():
     assert (v["weeks_on_study"] % 4 == 0).all()
     assert not v.duplicated(["patient_id", "weeks_on_study"]).any()
     on_study = p.loc[v["patient_id"], "time_on_study"].to_numpy()
-    assert (v["weeks_on_study"].to_numpy() / WEEKS_PER_YEAR <= on_study + 1e-9).all()
+    assert (v["weeks_on_study"].to_numpy() / CALENDAR_WEEKS_PER_YEAR <= on_study + 1e-9).all()
     assert (v.groupby("patient_id")["weeks_on_study"].min() == 0).all()
     assert (v["arm"].to_numpy() == p.loc[v["patient_id"], "arm"].to_numpy()).all()
     assert (p["event"] == 0).sum() > (p["time_on_study"] >= 1.0 - 1e-12).sum()  # dropouts

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from alsprog.errors import InputError
-from alsprog.trials.inputs import group_sort, patients_arrays, visits_arrays
+from alsprog.trials.analysis.inputs import group_sort, patients_arrays, visits_arrays
 
 
 @pytest.mark.parametrize(

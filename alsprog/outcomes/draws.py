@@ -25,10 +25,10 @@ import pandas as pd
 from alsprog.disease.draws import uncertainty_draws
 from alsprog.disease.library import DEFAULT_TABLE, check_phenotype
 from alsprog.disease.phenotype import Phenotype
-from alsprog.effects.integrals import restricted_means
 from alsprog.errors import InputError, as_times, is_whole
 from alsprog.estimation.redraws import calibration_draws
 from alsprog.models.base import SurvivalModel
+from alsprog.outcomes.integrals import restricted_means
 
 
 def check_count(where: str, name: str, n: object) -> int:

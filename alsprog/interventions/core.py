@@ -5,7 +5,15 @@ elementary effects, each with a string ``kind`` (``hazard_ratio``, ``time_ratio`
 ``slope_reduction``) and the attributes that kind documents; ``apply(model)`` returns the treated
 survival model (what ``model.with_effect(effect)`` calls). Components act in order.
 
-Times are years: a start counts from symptom onset, or from diagnosis when ``from_diagnosis``.
+Times are years. Every elementary effect has an ``anchor``, the time its ``start_years``
+counts from (``ANCHORS``): ``"onset"`` (symptom onset), ``"diagnosis"`` (each patient's own
+diagnosis) or ``"enrolment"`` (each patient's entry into a trial: ``simulate_trial`` and
+``power`` re-anchor a design's effect there; a survival model or a cohort has no enrolment and
+refuses it). ``from_diagnosis`` is the older spelling (True: "diagnosis", False: "onset"); a
+given ``from_diagnosis`` decides between those two (``resolve_anchor``), and afterwards it reads
+``anchor != "onset"``; ``with_anchor`` moves an effect to another anchor. A
+``TimeRatio`` stretches the disease death time from its anchor: ``"onset"`` (the whole time) or
+``"enrolment"`` (the time left after it).
 A model that does not know its patients' diagnostic delays (a plain family, ``WithBackground``)
 puts diagnosis at the default population's median delay (11 months, ``data/phenotypes.toml``);
 a ``PopulationModel`` (a phenotype) uses each of its quadrature profiles' own delay.
@@ -20,7 +28,14 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from alsprog.errors import InputError, is_real
+from alsprog.errors import InputError
+from alsprog.interventions.checks import (
+    check_duration,
+    check_fraction,
+    check_ratio,
+    check_start,
+    set_anchor,
+)
 from alsprog.models.background import WithBackground
 from alsprog.models.base import SurvivalModel
 from alsprog.models.mixture import Mixture
@@ -29,62 +44,13 @@ from alsprog.models.transforms import Conditional
 from alsprog.models.windows import HazardWindows, default_delay_years
 
 
-def _number(where: str, name: str, value: object) -> float:
-    if not is_real(value):
-        raise InputError(f"{where}: {name} must be a number (got {value!r}); pass a float")
-    value = float(value)
-    if math.isnan(value):
-        raise InputError(f"{where}: {name} is NaN; pass a number")
-    return value
-
-
-def check_ratio(where: str, name: str, value: object) -> float:
-    """A finite ratio above 0, or InputError naming it."""
-    value = _number(where, name, value)
-    if not (math.isfinite(value) and value > 0):
-        raise InputError(
-            f"{where}: {name} must be a finite number above 0 (got {value:g}); "
-            "1 means no effect, below 1 a lower hazard"
-            if name == "hazard_ratio"
-            else f"{where}: {name} must be a finite number above 0 (got {value:g}); "
-            "1 means no effect, above 1 longer survival"
-        )
-    return value
-
-
-def check_fraction(where: str, value: object) -> float:
-    """A fraction in [0, 1), or InputError."""
-    value = _number(where, "fraction", value)
-    if not 0 <= value < 1:
-        raise InputError(
-            f"{where}: fraction must lie in [0, 1) (got {value:g}); 0.3 slows the decline by 30%"
-        )
-    return value
-
-
-def check_start(where: str, value: object) -> float:
-    value = _number(where, "start_years", value)
-    if not (math.isfinite(value) and value >= 0):
-        raise InputError(
-            f"{where}: start_years must be finite and >= 0 (got {value:g}); give years after "
-            "onset (or after diagnosis)"
-        )
-    return value
-
-
-def check_duration(where: str, value: object) -> float:
-    value = _number(where, "duration_years", value)
-    if not value > 0:
-        raise InputError(
-            f"{where}: duration_years must be above 0 (got {value:g}); use inf for a lasting effect"
-        )
-    return value
-
-
 class Effect:
     """What every effect shares: ``&`` composition and application to a model or phenotype."""
 
-    components: tuple
+    @property
+    def components(self) -> tuple:
+        """The elementary effects, in the order they act."""
+        raise NotImplementedError
 
     def __and__(self, other: Any) -> Combined:
         return Combined((*self.components, *combine(other).components))
@@ -110,18 +76,22 @@ class HazardRatio(Effect):
     """The disease hazard (never ordinary mortality) multiplied by ``value`` over a time window.
 
     value : hazard ratio, > 0 (0.84: 16% lower disease hazard).
-    start_years : when the effect starts, years after onset (or after diagnosis), >= 0.
+    start_years : when the effect starts, years after the anchor, >= 0.
     duration_years : how long it lasts, years, > 0 (inf: for life).
-    from_diagnosis : count ``start_years`` from each patient's diagnosis instead of onset.
+    from_diagnosis : the older spelling of the anchor (True: 'diagnosis', False: 'onset');
+        afterwards it reads ``anchor != "onset"``.
     interval : optional 95% interval of ``value`` (its source's), used by ``drawn`` to carry
         the effect's own uncertainty into ``translate``'s intervals; None for a fixed effect.
+    anchor : what ``start_years`` counts from: 'onset' (default), 'diagnosis' or 'enrolment'
+        (not in the repr, which keeps its older form).
     """
 
     value: float
     start_years: float = 0.0
     duration_years: float = math.inf
-    from_diagnosis: bool = False
+    from_diagnosis: bool | None = None
     interval: tuple[float, float] | None = field(default=None, compare=False)
+    anchor: str | None = field(default=None, repr=False, kw_only=True)
     kind: ClassVar[str] = "hazard_ratio"
 
     def __post_init__(self) -> None:
@@ -130,11 +100,7 @@ class HazardRatio(Effect):
         object.__setattr__(
             self, "duration_years", check_duration("HazardRatio", self.duration_years)
         )
-        if not isinstance(self.from_diagnosis, bool | np.bool_):
-            raise InputError(
-                f"HazardRatio: from_diagnosis must be True or False (got {self.from_diagnosis!r})"
-            )
-        object.__setattr__(self, "from_diagnosis", bool(self.from_diagnosis))
+        set_anchor(self, "HazardRatio", "onset")
         if self.interval is not None:
             low, high = (
                 check_ratio("HazardRatio interval", "hazard_ratio", v) for v in self.interval
@@ -153,7 +119,7 @@ class HazardRatio(Effect):
     @property
     def is_everywhere(self) -> bool:
         """True for plain proportional hazards: from onset, for life."""
-        return self.start_years == 0 and math.isinf(self.duration_years) and not self.from_diagnosis
+        return self.start_years == 0 and math.isinf(self.duration_years) and self.anchor == "onset"
 
     def drawn(self, rng: np.random.Generator) -> HazardRatio:
         """The same effect with its value drawn from log-normal(log value, se from the 95%
@@ -166,8 +132,9 @@ class HazardRatio(Effect):
         return replace(self, value=value, interval=None)
 
     def _apply_one(self, model: SurvivalModel) -> SurvivalModel:
+        _no_enrolment(self)
         return _with_window(
-            model, (self.value, self.start_years, self.duration_years, self.from_diagnosis)
+            model, (self.value, self.start_years, self.duration_years, bool(self.from_diagnosis))
         )
 
 
@@ -177,13 +144,20 @@ class TimeRatio(Effect):
 
     value : time ratio, > 0 (1.1: every disease quantile 10% later). Ordinary mortality keeps
         its own clock.
+    anchor : 'onset' (default: the whole disease time is stretched) or 'enrolment' (the time
+        left after a trial's enrolment; what ``simulate_trial`` uses).
     """
 
     value: float
+    anchor: str = field(default="onset", repr=False, kw_only=True)
     kind: ClassVar[str] = "time_ratio"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "value", check_ratio("TimeRatio", "time_ratio", self.value))
+        if self.anchor not in ("onset", "enrolment"):
+            raise InputError(
+                f"TimeRatio: anchor {self.anchor!r} is not supported; use 'onset' or 'enrolment'"
+            )
 
     @property
     def components(self) -> tuple[TimeRatio]:
@@ -193,6 +167,7 @@ class TimeRatio(Effect):
         return self
 
     def _apply_one(self, model: SurvivalModel) -> SurvivalModel:
+        _no_enrolment(self)
         return model.with_time_ratio(self.value)
 
 
@@ -210,15 +185,19 @@ class SlopeReduction(Effect):
 
     fraction : 0 <= fraction < 1.
     duration_years : > 0 (inf: for life).
-    start_years : >= 0, after diagnosis when ``from_diagnosis`` (the default), else onset.
+    start_years : >= 0, years after the anchor.
+    from_diagnosis : the older spelling of the anchor (True: 'diagnosis', the default; False:
+        'onset').
     survival_link : add the hazard ratio above as a ``hazard_ratio`` component.
+    anchor : 'diagnosis' (default), 'onset' or 'enrolment' (not in the repr).
     """
 
     fraction: float
     duration_years: float = math.inf
     start_years: float = 0.0
-    from_diagnosis: bool = True
+    from_diagnosis: bool | None = None
     survival_link: bool = False
+    anchor: str | None = field(default=None, repr=False, kw_only=True)
     kind: ClassVar[str] = "slope_reduction"
 
     def __post_init__(self) -> None:
@@ -227,11 +206,11 @@ class SlopeReduction(Effect):
             self, "duration_years", check_duration("SlopeReduction", self.duration_years)
         )
         object.__setattr__(self, "start_years", check_start("SlopeReduction", self.start_years))
-        for name in ("from_diagnosis", "survival_link"):
-            if not isinstance(getattr(self, name), bool | np.bool_):
-                raise InputError(
-                    f"SlopeReduction: {name} must be True or False (got {getattr(self, name)!r})"
-                )
+        if not isinstance(self.survival_link, bool | np.bool_):
+            raise InputError(
+                f"SlopeReduction: survival_link must be True or False (got {self.survival_link!r})"
+            )
+        set_anchor(self, "SlopeReduction", "diagnosis")
 
     @property
     def components(self) -> tuple:
@@ -251,6 +230,7 @@ class SlopeReduction(Effect):
             self.start_years,
             self.duration_years,
             self.from_diagnosis,
+            anchor=self.anchor,
         )
 
     def drawn(self, rng: np.random.Generator) -> SlopeReduction:
@@ -295,6 +275,27 @@ def combine(effects: Any) -> Effect:
         f"effect: {type(effects).__name__} is not an effect; pass HazardRatio, TimeRatio, "
         "SlopeReduction, a preset such as alsprog.effects.riluzole(), or a list of them"
     )
+
+
+def with_anchor(part: Any, anchor: str) -> Any:
+    """The elementary effect ``part`` with its start counted from ``anchor`` instead."""
+    if part.kind == "time_ratio":
+        return replace(part, anchor=anchor)
+    return replace(part, anchor=anchor, from_diagnosis=None)
+
+
+def at_enrolment(effect: Any) -> tuple:
+    """The elementary effects of ``effect`` with every start counted from enrolment (what a
+    trial does with its design's effect: treatment starts when the patient is enrolled)."""
+    return tuple(with_anchor(part, "enrolment") for part in combine(effect).components)
+
+
+def _no_enrolment(part: Any) -> None:
+    if part.anchor == "enrolment":
+        raise InputError(
+            f"{type(part).__name__}: anchor 'enrolment' needs a trial (simulate_trial, power); "
+            "on a survival model use 'onset' or 'diagnosis'"
+        )
 
 
 def as_model(model: Any) -> SurvivalModel:

@@ -9,10 +9,10 @@ import pytest
 import alsprog
 from alsprog import data
 from alsprog.disease.library import phenotype
-from alsprog.effects import edaravone, preset, riluzole
-from alsprog.effects.presets import sources
-from alsprog.effects.translate import simulation_available, translate
 from alsprog.errors import InputError
+from alsprog.interventions import edaravone, preset, riluzole
+from alsprog.interventions.presets import sources
+from alsprog.outcomes.translate import simulation_available, translate
 
 
 def test_riluzole_is_the_cochrane_hazard_ratio_from_diagnosis():
@@ -66,7 +66,7 @@ def test_prognosis_takes_the_preset_by_name():
 def test_a_treatment_that_is_not_an_effect_is_refused_by_name():
     from alsprog.disease.prognosis import prognosis as disease_prognosis
 
-    for bad in (["riluzole"], "riluzole", 0.84):
+    for bad in (["riluzole"], 0.84):
         with pytest.raises(InputError, match=rf"treatment {bad!r} is unknown".replace("[", r"\[")):
             disease_prognosis("pls", age_at_onset=53, years_since_onset=1.0, treatment=bad)
     with pytest.raises(
@@ -85,7 +85,7 @@ def test_an_unknown_intervention_is_refused():
 @pytest.fixture(scope="module")
 def mci186_19():
     """A simulated MCI186-19 population (selected as the trial selected it), with edaravone."""
-    from alsprog.effects.course_measures import selected_trial_population
+    from alsprog.outcomes.course_measures import selected_trial_population
 
     return selected_trial_population(edaravone(), n=2500, seed=2020)
 
@@ -115,7 +115,7 @@ def test_the_simulated_placebo_arm_declines_as_the_trials_did(mci186_19):
 
 @pytest.mark.skipif(not simulation_available(), reason="alsprog.simulation is not installed here")
 def test_edaravone_reproduces_the_pivotal_trial_in_its_selected_population(mci186_19):
-    from alsprog.effects.course_measures import selected_trial_difference
+    from alsprog.outcomes.course_measures import selected_trial_difference
 
     difference, se = selected_trial_difference(edaravone(), n=2500, seed=2020)
     paired = mci186_19["treated_change"] - mci186_19["control_change"]
@@ -123,8 +123,8 @@ def test_edaravone_reproduces_the_pivotal_trial_in_its_selected_population(mci18
     # MCI186-19: difference 2.49 points at 24 weeks; trial SE sqrt(0.64^2 + 0.66^2) = 0.92
     assert abs(difference - 2.49) < math.hypot(0.64, 0.66) + 3 * se
     # and without treatment there is nothing to find
-    from alsprog.effects import SlopeReduction
-    from alsprog.effects.course_measures import selected_trial_population
+    from alsprog.interventions import SlopeReduction
+    from alsprog.outcomes.course_measures import selected_trial_population
 
     none = selected_trial_population(SlopeReduction(0.0), n=200, seed=2020)
     assert (none["treated_change"] == none["control_change"]).all()

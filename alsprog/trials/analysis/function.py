@@ -3,7 +3,7 @@
 ``ancova_24w`` regresses the change from baseline at week 24 on treatment and baseline in each
 replicate (ordinary least squares, as statsmodels OLS). ``slope`` fits each patient's own
 least-squares line through their visits and compares the mean slopes of the two arms with
-Welch's t-test: the batched stand-in for the mixed model (``alsprog.trials.mixed``), which it
+Welch's t-test: the batched stand-in for the mixed model (``mixed``), which it
 equals on balanced, complete data.
 """
 
@@ -14,16 +14,16 @@ import pandas as pd
 from scipy import special
 
 from alsprog.errors import InputError, check_finite, check_probability
-from alsprog.trials.inputs import (
-    WEEKS_PER_MONTH,
-    WEEKS_PER_YEAR,
+from alsprog.trials.analysis.inputs import (
+    CALENDAR_WEEKS_PER_MONTH,
+    CALENDAR_WEEKS_PER_YEAR,
     Patients,
     Visits,
     group_sort,
     patients_arrays,
     visits_arrays,
 )
-from alsprog.trials.results import endpoint_frame
+from alsprog.trials.analysis.results import endpoint_frame
 
 MISSING = ("complete_case", "locf", "worst_rank")
 
@@ -127,7 +127,9 @@ def ancova_arrays(
     """ANCOVA of the change at ``week`` in every replicate; see ``ancova_24w``."""
     n = patients.n_replicates
     value = _value_at_week(patients, visits, week, window_weeks)
-    died_before = patients.event & (patients.time * WEEKS_PER_YEAR < week) & np.isnan(value)
+    died_before = (
+        patients.event & (patients.time * CALENDAR_WEEKS_PER_YEAR < week) & np.isnan(value)
+    )
     if missing == "locf":
         value = np.where(np.isnan(value), _last_before(patients, visits, week), value)
     change = value - visits.baseline
@@ -199,7 +201,7 @@ def ancova_24w(
 
     Parameters
     ----------
-    patients, visits : survival and visit data (columns in ``alsprog.trials.inputs``).
+    patients, visits : survival and visit data (columns in ``alsprog.trials.analysis.inputs``).
     week : the visit week analysed (weeks on study). window_weeks : tolerance around it.
     missing : "complete_case", "locf" or "worst_rank". alpha : two-sided level of the interval.
 
@@ -226,7 +228,7 @@ def ancova_24w(
 def patient_slopes(patients: Patients, visits: Visits) -> np.ndarray:
     """Each patient's least-squares ALSFRS-R slope (points per month); NaN with < 2 visits."""
     size = patients.time.size
-    months = visits.weeks / WEEKS_PER_MONTH
+    months = visits.weeks / CALENDAR_WEEKS_PER_MONTH
 
     def total(values: np.ndarray | None) -> np.ndarray:
         return np.bincount(visits.patient, values, minlength=size)
@@ -282,7 +284,7 @@ def slope(patients: pd.DataFrame, visits: pd.DataFrame, *, alpha: float = 0.05) 
     weeks / (365.25 / 12 / 7)); patients with fewer than two visits drop out. Stage two: the
     mean slopes of the arms compared by Welch's t-test. Patients who die early contribute
     noisier slopes with the same weight; the reference for one trial is the mixed model
-    (``alsprog.trials.mixed.slope_mixed``).
+    (``alsprog.trials.analysis.mixed.slope_mixed``).
 
     Returns
     -------

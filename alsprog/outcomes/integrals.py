@@ -141,7 +141,9 @@ def average_hazard_ratio(treated: Curve, control: Curve) -> float:
     return float(first_treated / first_control)
 
 
-def restricted_means(models: Sequence[SurvivalModel], horizons: Sequence[float]) -> np.ndarray:
+def restricted_means(
+    models: Sequence[SurvivalModel], horizons: Sequence[float] | np.ndarray
+) -> np.ndarray:
     """RMST (years) of each model at each horizon (inf: the mean, inf with a cured share),
     shape (models, horizons)."""
     horizons = [float(h) for h in horizons]

@@ -16,8 +16,8 @@ import pandas as pd
 from scipy import special
 
 from alsprog.errors import InputError, check_probability
-from alsprog.trials.inputs import Patients, group_sort, patients_arrays
-from alsprog.trials.results import endpoint_frame, normal_quantile
+from alsprog.trials.analysis.inputs import Patients, group_sort, patients_arrays
+from alsprog.trials.analysis.results import endpoint_frame, normal_quantile
 
 TIES = ("efron", "breslow")
 MAX_NEWTON_STEPS = 100
@@ -112,7 +112,7 @@ def logrank(patients: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
 
     Parameters
     ----------
-    patients : survival data, one row per patient (columns in ``alsprog.trials.inputs``).
+    patients : survival data, one row per patient (columns in ``alsprog.trials.analysis.inputs``).
     alpha : two-sided level of the interval.
 
     Returns
@@ -236,7 +236,7 @@ def cox(patients: pd.DataFrame, *, alpha: float = 0.05, ties: str = "efron") -> 
 
     Parameters
     ----------
-    patients : survival data, one row per patient (columns in ``alsprog.trials.inputs``).
+    patients : survival data, one row per patient (columns in ``alsprog.trials.analysis.inputs``).
     alpha : two-sided level of the Wald interval.
     ties : "efron" or "breslow".
 

@@ -21,7 +21,7 @@ compared with the standard normal distribution. T / (n_t n_c) is the net benefit
 treated patient does better than a control minus the chance they do worse.
 
 A trial of more than ``MATRIX_UP_TO`` patients is scored without pair matrices
-(``alsprog.trials.cafs_ranks``), with the same result.
+(``alsprog.trials.analysis.cafs_ranks``), with the same result.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ import pandas as pd
 from scipy import special
 
 from alsprog.errors import check_probability
-from alsprog.trials.cafs_ranks import pair_scores_ranked
-from alsprog.trials.inputs import Patients, Visits, patients_arrays, visits_arrays
-from alsprog.trials.results import endpoint_frame
+from alsprog.trials.analysis.cafs_ranks import pair_scores_ranked
+from alsprog.trials.analysis.inputs import Patients, Visits, patients_arrays, visits_arrays
+from alsprog.trials.analysis.results import endpoint_frame
 
 MATRIX_UP_TO = 4096  # patients per trial scored with pair matrices; above, by sorting
 # (``cafs_ranks``: the same scores in O(n log^2 n) time and O(n) memory; the matrices are
@@ -140,7 +140,7 @@ def cafs(
 
     Parameters
     ----------
-    patients : survival data (columns in ``alsprog.trials.inputs``).
+    patients : survival data (columns in ``alsprog.trials.analysis.inputs``).
     visits : visit data; without it pairs are compared on survival alone (Gehan's test).
     alpha : kept for a uniform signature (the net benefit has no interval here).
 

@@ -19,8 +19,14 @@ import pandas as pd
 from scipy import special
 
 from alsprog.errors import FitError, check_probability
-from alsprog.trials.inputs import WEEKS_PER_MONTH, Patients, Visits, patients_arrays, visits_arrays
-from alsprog.trials.results import endpoint_frame
+from alsprog.trials.analysis.inputs import (
+    CALENDAR_WEEKS_PER_MONTH,
+    Patients,
+    Visits,
+    patients_arrays,
+    visits_arrays,
+)
+from alsprog.trials.analysis.results import endpoint_frame
 
 METHODS = ("powell", "lbfgs")
 LOGLIK_TOLERANCE = 1e-6  # REML log-likelihood a polishing refit may still gain at the optimum
@@ -120,13 +126,13 @@ def fit_slope_mixed(
 
 def slope_mixed_arrays(patients: Patients, visits: Visits, alpha: float = 0.05) -> pd.DataFrame:
     """The mixed-model slope difference of each replicate, one fit per replicate."""
-    rows = []
+    rows: list[tuple[float, ...]] = []
     replicate = patients.replicate[visits.patient]
     for code in range(patients.n_replicates):
         keep = replicate == code
         result = fit_slope_mixed(
             visits.patient[keep],
-            visits.weeks[keep] / WEEKS_PER_MONTH,
+            visits.weeks[keep] / CALENDAR_WEEKS_PER_MONTH,
             visits.score[keep],
             patients.treatment[visits.patient[keep]],
             alpha=alpha,
@@ -152,7 +158,7 @@ def slope_mixed(
 ) -> pd.DataFrame:
     """ALSFRS-R slope difference from the linear mixed model, one MixedLM fit per replicate.
 
-    The reference for ``alsprog.trials.function.slope`` (far slower: use it for one trial).
+    The reference for ``alsprog.trials.analysis.function.slope`` (far slower: use it for one trial).
     Raises ``FitError`` when a fit does not converge (see the module docstring).
 
     Returns

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
 from alsprog.errors import InputError, check_probability
-from alsprog.trials.cafs import cafs_arrays
-from alsprog.trials.function import ancova_arrays, check_ancova_options, slope_arrays
-from alsprog.trials.inputs import Patients, Visits, patients_arrays, visits_arrays
-from alsprog.trials.mixed import slope_mixed_arrays
-from alsprog.trials.results import RESULT_COLUMNS
-from alsprog.trials.survival import TIES, cox_arrays, logrank_arrays, risk_sets
+from alsprog.trials.analysis.cafs import cafs_arrays
+from alsprog.trials.analysis.function import ancova_arrays, check_ancova_options, slope_arrays
+from alsprog.trials.analysis.inputs import Patients, Visits, patients_arrays, visits_arrays
+from alsprog.trials.analysis.mixed import slope_mixed_arrays
+from alsprog.trials.analysis.results import RESULT_COLUMNS
+from alsprog.trials.analysis.survival import TIES, cox_arrays, logrank_arrays, risk_sets
 
 ENDPOINTS = ("logrank", "cox", "ancova_24w", "slope", "cafs")
 SURVIVAL_ENDPOINTS = ("logrank", "cox")
@@ -62,9 +63,9 @@ def analyse(
     endpoints : any of "logrank", "cox", "ancova_24w", "slope", "cafs"; default all five with
         visits, the two survival endpoints without.
     alpha : two-sided level of every interval (power is computed later, at its own alpha).
-    ties : Cox ties, "efron" (lifelines, R) or "breslow". See ``alsprog.trials.survival.cox``.
+    ties : Cox ties, "efron" (lifelines, R) or "breslow". See ``survival.cox``.
     week, window_weeks, missing : the ANCOVA visit and its missing-data rule,
-        "complete_case", "locf" or "worst_rank". See ``alsprog.trials.function.ancova_24w``.
+        "complete_case", "locf" or "worst_rank". See ``function.ancova_24w``.
     slope_method : "two_stage" (batched per-patient slopes, Welch t; for power) or "mixed"
         (one statsmodels MixedLM per replicate: the reference, for a single trial).
 
@@ -118,20 +119,21 @@ def analyse_arrays(
     """``analyse`` on data already checked and in arrays (``Patients``, ``Visits``), with
     ``chosen`` endpoints in canonical order (``check_endpoints``); the same output."""
     slopes = slope_arrays if slope_method == "two_stage" else slope_mixed_arrays
+    seen = cast(Visits, visit_arrays)  # the function endpoints are chosen only with visits
     shared = lru_cache(maxsize=1)(lambda: risk_sets(arrays))  # log-rank and Cox: one table
     engines = {
         "logrank": lambda: logrank_arrays(arrays, alpha, shared()),
         "cox": lambda: cox_arrays(arrays, alpha, ties, shared()),
         "ancova_24w": lambda: ancova_arrays(
             arrays,
-            visit_arrays,
+            seen,
             week=week,
             window_weeks=window_weeks,
             missing=missing,
             alpha=alpha,
         ),
-        "slope": lambda: slopes(arrays, visit_arrays, alpha),
-        "cafs": lambda: cafs_arrays(arrays, visit_arrays, alpha),
+        "slope": lambda: slopes(arrays, seen, alpha),
+        "cafs": lambda: cafs_arrays(arrays, seen, alpha),
     }
     frames = [engines[name]() for name in chosen]
     result = pd.concat(frames, ignore_index=True)[list(RESULT_COLUMNS)]

@@ -1,8 +1,9 @@
 """Enrolment of many trials at once: candidates screened first, the few survivors kept.
 
-Each trial has its own sources of randomness (``TrialSources``, from its seed alone): a
-generator drawn in blocks of BLOCK candidates, block after block (``candidate_uniforms``: an
-array of CANDIDATE_UNIFORMS rows, one per draw, ``simulation.screening``), and two keys for
+Each trial has its own sources of randomness (``TrialSources``, from its seed alone, by
+``simulation.random_streams``): a generator drawn in blocks of CANDIDATES_PER_DRAW candidates,
+block after block (``candidate_uniforms``: an array of CANDIDATE_UNIFORMS rows, one per
+draw, ``simulation.screening``), and two keys for
 the counter-based draws of candidate j (its course, arm, accrual, dropout) and its visit
 noise. A candidate is screened at d = u * horizon years from onset and enrolled if diagnosed,
 alive (forward hazards, no inversion) and eligible at d, the ALSFRS-R criteria on the
@@ -23,27 +24,30 @@ import numpy as np
 from alsprog import data
 from alsprog.errors import InputError
 from alsprog.simulation.blocks import Plan, plan
-from alsprog.simulation.screening import (
+from alsprog.simulation.random_streams import (
     CANDIDATE_UNIFORMS,
+    CANDIDATES_PER_DRAW,
+    hashed,
+    pilot_seed,
+    trial_streams,
+)
+from alsprog.simulation.screening import (
     Candidates,
     DiseaseBrackets,
     Prefilter,
     alive_other_cause,
     candidates,
 )
-from alsprog.trials.design import TrialDesign
-from alsprog.trials.followup import baseline_eligible, hashed
-from alsprog.trials.inputs import WEEKS_PER_MONTH
+from alsprog.trials.analysis.inputs import CALENDAR_WEEKS_PER_MONTH
+from alsprog.trials.simulation.design import TrialDesign
+from alsprog.trials.simulation.followup import baseline_eligible
 
-TRIAL_STREAM = 3  # spawn_key (..., 3, k): the trial's sources; 0-2 are the cohort's blocks
 PILOT = 16_384  # candidates screened once per design to size the first round
 SHARE_CHECK = 32_768  # candidates screened before the eligible share is judged
 MAX_CANDIDATES = 256 * 16_384  # per trial; beyond, eligibility is taken to be unmeetable
 MAX_ROUND = 1 << 18  # candidates per trial and round
-CHUNK = 16_384  # candidates prefiltered together (their arrays stay in cache)
+PREFILTERED_TOGETHER = 16_384  # candidates prefiltered together (their arrays stay in cache)
 SCREENED = 32_768  # prefiltered candidates screened together, about
-BLOCK = 512  # candidates drawn together from a trial's stream: (CANDIDATE_UNIFORMS, BLOCK)
-U_ARM = 6  # counter-based stream of the randomisation draw (see followup.HASHED)
 
 
 @dataclass(frozen=True)
@@ -57,20 +61,16 @@ class TrialSources:
 
 def trial_sources(seed: int | np.random.SeedSequence) -> TrialSources:
     """A trial's sources from its seed (an int >= 0 or a SeedSequence, used as given)."""
-    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-
-    def child(k: int) -> np.random.SeedSequence:
-        return np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, TRIAL_STREAM, k))
-
-    keys = child(1).generate_state(2, np.uint64)
-    return TrialSources(np.random.Generator(np.random.SFC64(child(0))), keys[0], keys[1])
+    return TrialSources(*trial_streams(seed))
 
 
 def candidate_uniforms(sources: TrialSources, count: int) -> np.ndarray:
     """The uniforms of a trial's next ``count`` candidates, shape (CANDIDATE_UNIFORMS, count),
-    drawn in whole blocks of BLOCK (the rest of the last block is dropped)."""
-    blocks = -(-count // BLOCK)
-    draws = [sources.generator.random((CANDIDATE_UNIFORMS, BLOCK)) for _ in range(blocks)]
+    drawn in whole blocks of CANDIDATES_PER_DRAW (the rest of the last block is dropped)."""
+    blocks = -(-count // CANDIDATES_PER_DRAW)
+    draws = [
+        sources.generator.random((CANDIDATE_UNIFORMS, CANDIDATES_PER_DRAW)) for _ in range(blocks)
+    ]
     return np.concatenate(draws, axis=1)[:, :count]
 
 
@@ -106,9 +106,9 @@ def _cached_context(design: TrialDesign) -> Context:
 
 def _context(design: TrialDesign) -> Context:
     criteria = design.criteria
-    interval = design.visit_interval_weeks / WEEKS_PER_MONTH
+    interval = design.visit_interval_weeks / CALENDAR_WEEKS_PER_MONTH
     base = plan(1, 0, phenotype=design.phenotype, entry="onset", visit_interval_months=interval)
-    cells = tuple(model for arm in base.arms for _, _, model in arm.sites)
+    cells = tuple(model for group in base.subgroups for _, _, model in group.sites)
     needs_course = any(
         v is not None for v in (criteria.min_alsfrs_r, criteria.min_item_score, criteria.dfs_range)
     )
@@ -123,11 +123,11 @@ def _context(design: TrialDesign) -> Context:
         share,
         (design.n_control, design.n_treatment),
         brackets,
-        Prefilter.build(base.arms, brackets),
+        Prefilter.build(base.subgroups, brackets),
         needs_course,
         1.0,
     )
-    pilot = trial_sources(np.random.SeedSequence(0, spawn_key=(TRIAL_STREAM, 99)))
+    pilot = trial_sources(pilot_seed())
     parts = _drawn_and_screened(context, [pilot], [0], [0], [PILOT])
     rate = max(float(sum(found.eligible.sum() for found in parts)), 1.0) / PILOT
     return replace(context, rate=rate)
@@ -148,11 +148,11 @@ class Screened:
 
 def _screen_kept(context: Context, u, d, trial, position, sources) -> Screened:
     """Screen candidates the prefilter kept (uniforms ``u``, screening times ``d``)."""
-    people = candidates(context.plan.arms, u)
+    people = candidates(context.plan.subgroups, u)
     alive = (people.diagnosis_time <= d) & context.brackets.alive(people, d)
     rows = np.flatnonzero(alive)
     people, d = people.take(rows), d[rows]
-    kept = np.flatnonzero(alive_other_cause(context.plan.arms, people, d))
+    kept = np.flatnonzero(alive_other_cause(context.plan.subgroups, people, d))
     people, d = people.take(kept), d[kept]
     rows = rows[kept]
     trial, position = trial[rows], position[rows].astype(np.uint64)
@@ -205,8 +205,8 @@ def enrol(context: Context, seeds: list) -> Enrolled:
         room_t = np.maximum(n_t - found[pending, 1], 0)
         need = np.maximum(room_c / (1 - context.share), room_t / context.share)
         wanted = (need + np.sqrt(need) + 8) / rate
-        blocks = np.ceil(np.minimum(wanted, MAX_ROUND) / BLOCK).astype(np.int64)
-        sizes = blocks * BLOCK
+        blocks = np.ceil(np.minimum(wanted, MAX_ROUND) / CANDIDATES_PER_DRAW).astype(np.int64)
+        sizes = blocks * CANDIDATES_PER_DRAW
         for screened in _drawn_and_screened(context, sources, pending, drawn[pending], sizes):
             parts.append(screened)
             ok, trial = screened.eligible, screened.trial
@@ -223,14 +223,17 @@ def enrol(context: Context, seeds: list) -> Enrolled:
 
 def _drawn_and_screened(context, sources, trials, starts, sizes):
     """Draw ``sizes[i]`` more candidates (whole blocks) of each trial, from candidate
-    ``starts[i]``, prefilter them CHUNK at a time (arrays that stay in cache) and screen the
-    kept about SCREENED at a time (the screening's fixed cost per call is large).
+    ``starts[i]``, prefilter them PREFILTERED_TOGETHER at a time (arrays that stay in cache)
+    and screen the kept about SCREENED at a time (the screening's fixed cost per call is large).
 
-    The blocks are drawn straight into one buffer, shape (CHUNK // BLOCK, CANDIDATE_UNIFORMS,
-    BLOCK), a trial's consecutive blocks in one call: the generator fills it in order, so
-    block b is what the b-th call of shape (CANDIDATE_UNIFORMS, BLOCK) would have drawn.
+    The blocks are drawn straight into one buffer, shape (PREFILTERED_TOGETHER //
+    CANDIDATES_PER_DRAW, CANDIDATE_UNIFORMS, CANDIDATES_PER_DRAW), a trial's consecutive blocks
+    in one call: the generator fills it in order, so block b is what the b-th call of shape
+    (CANDIDATE_UNIFORMS, CANDIDATES_PER_DRAW) would have drawn.
     """
-    buffer = np.empty((CHUNK // BLOCK, CANDIDATE_UNIFORMS, BLOCK))
+    buffer = np.empty(
+        (PREFILTERED_TOGETHER // CANDIDATES_PER_DRAW, CANDIDATE_UNIFORMS, CANDIDATES_PER_DRAW)
+    )
     owner, origin, kept = [], [], []  # per block in the buffer: trial, first position
 
     def prefilter() -> int:
@@ -243,11 +246,11 @@ def _drawn_and_screened(context, sources, trials, starts, sizes):
     for t, start, size in zip(trials, starts, sizes, strict=True):
         first, stop = int(start), int(start + size)
         while first < stop:
-            count = min((stop - first) // BLOCK, buffer.shape[0] - len(owner))
+            count = min((stop - first) // CANDIDATES_PER_DRAW, buffer.shape[0] - len(owner))
             sources[t].generator.random(out=buffer[len(owner) : len(owner) + count])
             owner.extend([t] * count)
-            origin.extend(range(first, first + count * BLOCK, BLOCK))
-            first += count * BLOCK
+            origin.extend(range(first, first + count * CANDIDATES_PER_DRAW, CANDIDATES_PER_DRAW))
+            first += count * CANDIDATES_PER_DRAW
             if len(owner) == buffer.shape[0]:
                 waiting += prefilter()
                 if waiting >= SCREENED:
@@ -260,28 +263,31 @@ def _drawn_and_screened(context, sources, trials, starts, sizes):
 
 
 def _prefiltered(context: Context, blocks: np.ndarray, owner: list, origin: list) -> tuple:
-    """The candidates of ``blocks`` (drawn blocks, shape (count, CANDIDATE_UNIFORMS, BLOCK),
-    of trials ``owner`` from positions ``origin``) that the prefilter keeps, as (u, d, trial,
-    position) over them; u has one row per draw."""
+    """The candidates of ``blocks`` (drawn blocks, shape (count, CANDIDATE_UNIFORMS,
+    CANDIDATES_PER_DRAW), of trials ``owner`` from positions ``origin``) that the prefilter
+    keeps, as (u, d, trial, position) over them; u has one row per draw."""
     count = blocks.shape[0]
     rows = blocks.transpose(1, 0, 2)  # rows[r]: draw r of every candidate (a view)
     if context.prefilter is None:
-        u = np.empty((CANDIDATE_UNIFORMS, count * BLOCK))  # a copy: the buffer is reused
+        u = np.empty(
+            (CANDIDATE_UNIFORMS, count * CANDIDATES_PER_DRAW)
+        )  # a copy: the buffer is reused
         u.reshape(rows.shape)[...] = rows
-        trial = np.repeat(owner, BLOCK)
-        position = (np.asarray(origin)[:, None] + np.arange(BLOCK)).ravel()
+        trial = np.repeat(owner, CANDIDATES_PER_DRAW)
+        position = (np.asarray(origin)[:, None] + np.arange(CANDIDATES_PER_DRAW)).ravel()
         return u, u[0] * context.horizon, trial, position
-    kept = context.prefilter.maybe_alive(rows)  # flat: block * BLOCK + j
-    block, j = np.divmod(kept, BLOCK)
-    at = (block * (CANDIDATE_UNIFORMS * BLOCK) + j)[None, :]
-    u = blocks.reshape(-1).take(at + (np.arange(CANDIDATE_UNIFORMS) * BLOCK)[:, None])
+    kept = context.prefilter.maybe_alive(rows)  # flat: block * CANDIDATES_PER_DRAW + j
+    block, j = np.divmod(kept, CANDIDATES_PER_DRAW)
+    at = (block * (CANDIDATE_UNIFORMS * CANDIDATES_PER_DRAW) + j)[None, :]
+    u = blocks.reshape(-1).take(at + (np.arange(CANDIDATE_UNIFORMS) * CANDIDATES_PER_DRAW)[:, None])
     trial = np.asarray(owner).take(block)
     return u, u[0] * context.horizon, trial, np.asarray(origin).take(block) + j
 
 
 def _screen_joined(context, kept: list, sources) -> Screened:
     if len(kept) == 1:
-        return _screen_kept(context, *kept[0], sources)
+        u, d, trial, position = kept[0]
+        return _screen_kept(context, u, d, trial, position, sources)
     u = np.concatenate([k[0] for k in kept], axis=1)
     d, trial, position = (np.concatenate([k[i] for k in kept]) for i in (1, 2, 3))
     return _screen_kept(context, u, d, trial, position, sources)

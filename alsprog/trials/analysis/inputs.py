@@ -13,6 +13,7 @@ patient with visits has a baseline visit; no patient has two visits in the same 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -20,8 +21,12 @@ import pandas as pd
 from alsprog.errors import InputError
 
 ARMS = ("control", "treatment")
-WEEKS_PER_YEAR = 365.25 / 7
-WEEKS_PER_MONTH = WEEKS_PER_YEAR / 12
+# Weeks on study against years on study: the calendar (Julian) year of 365.25 days, so 4.348
+# weeks a month. Not the 52-week year of population.covariates (4.333 weeks a month, how the
+# delay's hazard ratio per 12 weeks is read) or of outcomes.course_measures: unifying them would
+# change every trial or every covariate hazard ratio, so each is named by what it means.
+CALENDAR_WEEKS_PER_YEAR = 365.25 / 7
+CALENDAR_WEEKS_PER_MONTH = CALENDAR_WEEKS_PER_YEAR / 12
 SURVIVAL_COLUMNS = ("arm", "time_on_study", "event")
 VISIT_COLUMNS = ("patient_id", "arm", "weeks_on_study", "alsfrs_r")
 
@@ -80,7 +85,7 @@ def group_sort(group: np.ndarray, key: np.ndarray, *, stable: bool = True) -> np
     size = group.size
     if size == 0:
         return np.zeros(0, dtype=np.intp)
-    kind = "stable" if stable else "quicksort"
+    kind: Literal["stable", "quicksort"] = "stable" if stable else "quicksort"
     outer = None
     step = group[1:] - group[:-1]
     if np.any(step < 0):
@@ -198,6 +203,8 @@ def _lookup(known: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, bool]:
 def _patient_rows(patients: Patients, replicate: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """The row in ``patients`` of each (replicate code, patient_id) pair; -1 when unknown."""
     own = patients.patient_id
+    if own is None:
+        raise InputError("visits: patients have no patient_id column to match visits to")
     if own.dtype.kind in "iu" and ids.dtype.kind in "iu" and own.size:
         low = min(own.min(), ids.min())
         span = int(max(own.max(), ids.max()) - low) + 1
@@ -206,7 +213,11 @@ def _patient_rows(patients: Patients, replicate: np.ndarray, ids: np.ndarray) ->
     else:
         index = pd.MultiIndex.from_arrays([patients.replicate, own])
         repeats = not index.is_unique
-        rows = None if repeats else index.get_indexer(pd.MultiIndex.from_arrays([replicate, ids]))
+        rows = (
+            np.zeros(0, dtype=np.intp)
+            if repeats
+            else index.get_indexer(pd.MultiIndex.from_arrays([replicate, ids]))
+        )
     if repeats:
         raise InputError("patients: patient_id repeats within a replicate; make IDs unique")
     return rows

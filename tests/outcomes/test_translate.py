@@ -9,10 +9,10 @@ import pytest
 from scipy import integrate, stats
 
 from alsprog.disease.library import phenotype
-from alsprog.effects import HazardRatio, SlopeReduction, TimeRatio, edaravone, riluzole
-from alsprog.effects.translate import COLUMNS, simulation_available, translate
 from alsprog.errors import InputError
+from alsprog.interventions import HazardRatio, SlopeReduction, TimeRatio, edaravone, riluzole
 from alsprog.models import Weibull
+from alsprog.outcomes.translate import COLUMNS, simulation_available, translate
 
 WEIBULL = Weibull(shape=1.4, scale=3.5)
 SURVIVAL_MEASURES = [

@@ -20,64 +20,46 @@ import numpy as np
 from scipy.special import ndtr, ndtri
 
 from alsprog.simulation.course import Course
-from alsprog.simulation.patients import (
-    _other_cause_times,
-    _progression_rate,
+from alsprog.simulation.patient_draws import CourseDraws
+from alsprog.simulation.piecewise import multiplier, time_ratio
+from alsprog.simulation.random_streams import hashed, hashed_uniform
+from alsprog.simulation.sampler import (
     constant_ratio_from_reference,
+    other_cause_times,
+    progression_rate,
     treated_disease_times,
 )
-from alsprog.simulation.piecewise import multiplier, time_ratio
-from alsprog.simulation.screening import (
-    Candidates,
-    alive_other_cause,
-    hashed_exponential,
-    hashed_normal,
-    hashed_uniform,
-)
+from alsprog.simulation.screening import Candidates, alive_other_cause
 from alsprog.simulation.settings import ITEMS
 
 VISIT_CHUNK = 4096  # visits scored together (arrays that stay in cache)
-HASHED = (
-    "z_rate",
-    "u_shape",
-    "z_spread_2",
-    "z_spread_3",
-    "u_tracheostomy",
-    "u_upper_limb",
-    "u_arm",
-    "u_accrual",
-    "e_dropout",
-)
-
-
-def hashed(key: np.ndarray, position: np.ndarray, name: str) -> np.ndarray:
-    """Candidate draw ``name`` (z_: normal, e_: exponential, u_: uniform) of each candidate."""
-    stream = HASHED.index(name)
-    draw = {"z": hashed_normal, "e": hashed_exponential}.get(name[0], hashed_uniform)
-    return draw(key, position, stream)
 
 
 def course_of(context, people: Candidates, disease_time, keys, parts=(), reference=None) -> Course:
     """The course of ``people`` (rows 0..n-1) with disease death times ``disease_time``."""
     draw_key, position = keys
     settings = context.plan.settings
-    block = {
-        name: hashed(draw_key, position, name)
-        for name in ("z_spread_2", "z_spread_3", "u_upper_limb", "u_shape", "u_tracheostomy")
-    }
     z_rate = hashed(draw_key, position, "z_rate")
-    block["progression_rate"] = _progression_rate(
+    rate = progression_rate(
         people.e_disease, z_rate, people.rate_median, context.plan.correlation, settings
     )
-    block["onset_site"] = people.onset_site
-    block["latent_diagnosis_time"] = people.diagnosis_time
-    block["disease_time"] = disease_time
-    return Course.build(block, settings, parts, reference)
+    draws = CourseDraws(
+        onset_site=people.onset_site,
+        latent_diagnosis_time=people.diagnosis_time,
+        disease_time=disease_time,
+        progression_rate=rate,
+        z_spread_2=hashed(draw_key, position, "z_spread_2"),
+        z_spread_3=hashed(draw_key, position, "z_spread_3"),
+        u_upper_limb=hashed(draw_key, position, "u_upper_limb"),
+        u_shape=hashed(draw_key, position, "u_shape"),
+        u_tracheostomy=hashed(draw_key, position, "u_tracheostomy"),
+    )
+    return Course.build(draws, settings, parts, reference)
 
 
 def measured(course: Course, rows, t, k, visit_key, position, noise_sd: float) -> np.ndarray:
     """Integer item scores (0-4) measured at visit k (time t) of the patients at ``rows``:
-    the latent score plus normal noise (``visits.standard_normal_hash``), rounded, in 0-4.
+    the latent score plus normal noise (``random_streams.hashed_normal``), rounded, in 0-4.
 
     An item still at 4 (or already at 0) keeps it unless its noise is below -0.5 / sd (above
     0.5 / sd), a comparison on the noise's uniform; the normal quantile is computed only for
@@ -167,7 +149,7 @@ def follow_up(context, enrolled, parts: tuple, *, exact: bool) -> FollowUp:
     trt = np.flatnonzero(treated)
     if trt.size:
         alive[trt] = _alive_treated(context.brackets, parts, people.take(trt), d[trt], censor[trt])
-    other_alive = alive_other_cause(context.plan.arms, people, censor)
+    other_alive = alive_other_cause(context.plan.subgroups, people, censor)
     alive &= other_alive
     event = ~alive
     need = np.arange(n) if exact else np.flatnonzero(event)
@@ -195,8 +177,12 @@ def follow_up(context, enrolled, parts: tuple, *, exact: bool) -> FollowUp:
     # ordinary causes killed by the censoring time (for the rest it is later: inf here)
     other = np.full(need.size, np.inf)
     rows = np.arange(need.size) if exact else np.flatnonzero(~other_alive[need])
-    other[rows] = _other_cause_times(
-        context.plan.arms, sub.arm[rows], sub.age_at_onset[rows], sub.sex[rows], sub.e_other[rows]
+    other[rows] = other_cause_times(
+        context.plan.subgroups,
+        sub.subgroup[rows],
+        sub.age_at_onset[rows],
+        sub.sex[rows],
+        sub.e_other[rows],
     )
     full = {name: np.full(n, np.nan) for name in ("disease", "death")}
     full["disease"][need], full["death"][need] = disease, np.minimum(disease, other)

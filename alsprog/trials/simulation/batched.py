@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from alsprog.trials.analysis import SURVIVAL_ENDPOINTS
-from alsprog.trials.enrol import Context, enrol
-from alsprog.trials.followup import follow_up, visit_arrays
-from alsprog.trials.inputs import Patients, Visits
-from alsprog.trials.simulate import enrolment_parts
+from alsprog.interventions.core import at_enrolment
+from alsprog.trials.analysis.endpoints import SURVIVAL_ENDPOINTS
+from alsprog.trials.analysis.inputs import Patients, Visits
+from alsprog.trials.simulation.enrol import Context, enrol
+from alsprog.trials.simulation.followup import follow_up, visit_arrays
 
 BATCH = 128  # trials simulated together (memory: about 0.5 MB per trial while screening)
 # Trials analysed together: the analysis has a fixed cost per call (its frames), so it gains
@@ -66,7 +66,7 @@ def _simulate_batch(
     context: Context, seeds: list, labels: np.ndarray, *, visits: bool, weeks
 ) -> tuple[Patients, Visits | None]:
     enrolled = enrol(context, seeds)
-    parts = enrolment_parts(context.design.effect)
+    parts = at_enrolment(context.design.effect)
     follow = follow_up(context, enrolled, parts, exact=visits)
     patients = Patients(
         np.asarray(labels),

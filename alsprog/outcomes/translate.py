@@ -29,11 +29,11 @@ import pandas as pd
 
 from alsprog.disease.library import DEFAULT_TABLE, check_phenotype, phenotype
 from alsprog.disease.phenotype import Phenotype
-from alsprog.effects.core import Effect, combine
-from alsprog.effects.draws import check_count, check_seed, interval, parameter_draws
-from alsprog.effects.integrals import Curve, Grid, average_hazard_ratio
 from alsprog.errors import InputError
+from alsprog.interventions.core import Effect, combine
 from alsprog.models.base import SurvivalModel
+from alsprog.outcomes.draws import check_count, check_seed, interval, parameter_draws
+from alsprog.outcomes.integrals import Curve, Grid, average_hazard_ratio
 
 COLUMNS = ["measure", "horizon_years", "value", "lower", "upper", "unit", "monte_carlo_se"]
 RMST_HORIZONS = (2.0, 5.0, 10.0)
@@ -162,7 +162,7 @@ def translate(
             "simulation needs a phenotype as the baseline, not a bare model"
         )
     else:
-        from alsprog.effects.course_measures import course_rows
+        from alsprog.outcomes.course_measures import course_rows
 
         name = baseline if isinstance(baseline, str) else baseline.name
         simulated = pd.DataFrame(course_rows(effect, name, seed, SIMULATION_PATIENTS))

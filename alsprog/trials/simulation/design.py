@@ -19,6 +19,7 @@ from alsprog.errors import (
     check_probability,
     check_whole,
 )
+from alsprog.interventions.core import Effect, combine
 
 
 def trial_data() -> Mapping[str, Any]:
@@ -154,12 +155,12 @@ class TrialDesign:
                 f"TrialDesign eligibility: {type(self.eligibility).__name__} is not an "
                 "Eligibility; pass alsprog.Eligibility(...) or None"
             )
-        if self.effect is not None and not hasattr(self.effect, "components"):
-            if not isinstance(self.effect, list | tuple):
-                raise InputError(
-                    f"TrialDesign effect: {type(self.effect).__name__} is not an effect; pass "
-                    "one from alsprog.effects (e.g. HazardRatio(0.8)) or None"
-                )
+        if self.effect is not None and not isinstance(self.effect, Effect | list | tuple):
+            raise InputError(
+                f"TrialDesign effect: {type(self.effect).__name__} is not an effect; pass "
+                "one from alsprog.effects (e.g. HazardRatio(0.8)) or None"
+            )
+        combine(self.effect)  # a list's items are effects, or InputError
 
     @property
     def n_control(self) -> int:

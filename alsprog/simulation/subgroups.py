@@ -1,6 +1,6 @@
 """What a cohort draws from: its phenotypes (or a user's model) with their shares.
 
-An ``Arm`` is one phenotype of the cohort: its share, its disease models by onset site, the
+An ``Subgroup`` is one phenotype of the cohort: its share, its disease models by onset site, the
 population and prognostic factors it was calibrated over, the life table, and the median
 progression rate of its patients (``data/simulation.toml``).
 """
@@ -22,7 +22,7 @@ DERIVED_FROM_ALS = ("als", "als_limb", "als_bulbar")
 
 
 @dataclass(frozen=True)
-class Arm:
+class Subgroup:
     """One phenotype of a cohort.
 
     name : a phenotype name, or 'model' for a user's model.
@@ -32,7 +32,7 @@ class Arm:
     population, effects : demographics and prognostic factors (none for a user's model).
     table : the life table for ordinary mortality, or None.
     rate_median : median progression rate, ALSFRS-R points per month.
-    curve : the model whose survival the arm's patients follow on average (for plots, tests).
+    curve : the model whose survival the subgroup's patients follow on average (for plots, tests).
     """
 
     name: str
@@ -45,10 +45,10 @@ class Arm:
     curve: SurvivalModel
 
 
-def resolve_arms(
+def resolve_subgroups(
     phenotype_spec: object, model: SurvivalModel | None, background, settings: CourseSettings
-) -> tuple[Arm, ...]:
-    """The arms of a cohort from ``phenotype=`` / ``model=`` (checked; shares sum to 1)."""
+) -> tuple[Subgroup, ...]:
+    """The subgroups of a cohort from ``phenotype=`` / ``model=`` (checked; shares sum to 1)."""
     als = phenotype("als", background)
     if model is not None:
         if phenotype_spec != "als":
@@ -64,17 +64,19 @@ def resolve_arms(
         sites = tuple(
             (settings.onset_site[key], share, model) for key, share in als.site_shares.items()
         )
-        return (Arm(MODEL, 1.0, sites, als.population, None, None, settings.rate_median, model),)
+        return (
+            Subgroup(MODEL, 1.0, sites, als.population, None, None, settings.rate_median, model),
+        )
     shares = _shares(phenotype_spec, settings)
-    arms = []
+    subgroups = []
     for name, share in shares.items():
         item = phenotype(name, background)
         sites = tuple(
             (_onset_site(key, name, settings), item.site_shares[key], disease)
             for key, disease in item.disease.items()
         )
-        arms.append(
-            Arm(
+        subgroups.append(
+            Subgroup(
                 name,
                 share,
                 sites,
@@ -85,7 +87,7 @@ def resolve_arms(
                 item.model,
             )
         )
-    return tuple(arms)
+    return tuple(subgroups)
 
 
 def _shares(spec: object, settings: CourseSettings) -> dict[str, float]:

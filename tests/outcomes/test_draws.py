@@ -7,10 +7,10 @@ from scipy import stats
 
 import alsprog
 from alsprog.disease.draws import uncertainty_draws
-from alsprog.effects.draws import parameter_draws, rmst_draws, survival_draws
 from alsprog.errors import InputError
 from alsprog.estimation.targets import Landmark, Targets
 from alsprog.models import Weibull
+from alsprog.outcomes.draws import parameter_draws, rmst_draws, survival_draws
 
 
 def test_the_90_percent_interval_of_the_median_covers_the_truth_about_90_percent_of_the_time():

@@ -1,6 +1,6 @@
 """CAFS scores of a large trial without an n x n matrix: sorting and counting, O(n log^2 n).
 
-``pair_scores_ranked`` returns what ``alsprog.trials.cafs.pair_scores`` does (each patient's
+``pair_scores_ranked`` returns what ``cafs.pair_scores`` does (each patient's
 Finkelstein-Schoenfeld score U_i), exactly, in memory that grows with n rather than n^2, so a
 trial of 100,000 patients per arm needs megabytes rather than the 40 GB of its pair matrix.
 
@@ -88,7 +88,7 @@ def _undecided_sign_sums(q: np.ndarray, s: np.ndarray, t: np.ndarray, died: np.n
 def pair_scores_ranked(
     time: np.ndarray, event: np.ndarray, ranks: np.ndarray | None, last: np.ndarray | None
 ) -> np.ndarray:
-    """Each patient's Finkelstein-Schoenfeld score U_i (see ``alsprog.trials.cafs``), without
+    """Each patient's Finkelstein-Schoenfeld score U_i (see ``cafs``), without
     forming the pairs: equal to ``pair_scores`` for the same arguments."""
     died = event.astype(bool)
     death_times = np.sort(time[died])

@@ -41,10 +41,10 @@ import numpy as np
 import pandas as pd
 
 from alsprog.errors import InputError, is_whole
+from alsprog.interventions.core import at_enrolment
 from alsprog.population.lifetable import SEXES
 from alsprog.simulation.blocks import CAUSES
-from alsprog.simulation.patients import _progression_rate
-from alsprog.simulation.piecewise import effect_components
+from alsprog.simulation.sampler import progression_rate
 from alsprog.simulation.settings import DOMAINS, ITEMS, SITES
 from alsprog.simulation.staging import (
     MILESTONE_COLUMNS,
@@ -54,38 +54,10 @@ from alsprog.simulation.staging import (
     running_max,
 )
 from alsprog.simulation.visits import VISIT_COLUMNS, true_scores
-from alsprog.trials.design import TrialDesign
-from alsprog.trials.enrol import enrol, make_context
-from alsprog.trials.followup import course_of, follow_up, hashed, visit_arrays
-from alsprog.trials.inputs import ARMS
-
-
-@dataclass(frozen=True)
-class FromEnrolment:
-    """An elementary effect re-anchored to start ``start_years`` after enrolment."""
-
-    kind: str
-    value: float = 1.0
-    fraction: float = 0.0
-    start_years: float = 0.0
-    duration_years: float = float("inf")
-    from_diagnosis: bool = True
-
-
-def enrolment_parts(effect: object) -> tuple:
-    """The effect's components with every start counted from enrolment (``reference``)."""
-    out = []
-    for part in effect_components(effect):
-        out.append(
-            FromEnrolment(
-                part.kind,
-                value=float(getattr(part, "value", 1.0)),
-                fraction=float(getattr(part, "fraction", 0.0)),
-                start_years=float(getattr(part, "start_years", 0.0)),
-                duration_years=float(getattr(part, "duration_years", float("inf"))),
-            )
-        )
-    return tuple(out)
+from alsprog.trials.analysis.inputs import ARMS
+from alsprog.trials.simulation.design import TrialDesign
+from alsprog.trials.simulation.enrol import enrol, make_context
+from alsprog.trials.simulation.followup import course_of, follow_up, hashed, visit_arrays
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,7 +107,7 @@ def simulate_trial(
     Returns
     -------
     Trial, with ``patients`` and ``visits`` (see ``Trial``; enrolment is explained in the
-    module docstring and in ``alsprog.trials.enrol``).
+    module docstring and in ``alsprog.trials.simulation.enrol``).
     """
     if not isinstance(design, TrialDesign):
         raise InputError(
@@ -145,7 +117,7 @@ def simulate_trial(
     label = seed_integer(seed)
     context = make_context(design)
     enrolled = enrol(context, [seed])
-    parts = enrolment_parts(design.effect)
+    parts = at_enrolment(design.effect)
     follow = follow_up(context, enrolled, parts, exact=True)
     patients = _patients_frame(context, enrolled, follow)
     if visits:
@@ -196,12 +168,12 @@ def _patients_frame(context, enrolled, follow) -> pd.DataFrame:
         times = milestone_times(course, follow.death_time[rows])
         for name in MILESTONE_COLUMNS:
             milestones[name][rows] = times[name]
-    arms = context.plan.arms
+    subgroups = context.plan.subgroups
     columns = {
         "patient_id": e.patient_id,
         "sex": pd.Categorical.from_codes(people.sex, SEXES),
         "age_at_onset": people.age_at_onset,
-        "phenotype": pd.Categorical.from_codes(people.arm, [a.name for a in arms]),
+        "phenotype": pd.Categorical.from_codes(people.subgroup, [a.name for a in subgroups]),
         "onset_site": pd.Categorical.from_codes(people.onset_site, SITES),
         "diagnosis_delay_months": people.diagnosis_delay_months,
         "diagnosis_time": dx,
@@ -225,7 +197,7 @@ def _rates(context, e) -> np.ndarray:
     z_rate = hashed(e.draw_key, e.position, "z_rate")
     people = e.people
     plan = context.plan
-    return _progression_rate(
+    return progression_rate(
         people.e_disease, z_rate, people.rate_median, plan.correlation, plan.settings
     )
 

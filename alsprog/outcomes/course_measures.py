@@ -23,9 +23,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alsprog.effects.core import Combined
+from alsprog.interventions.core import at_enrolment
 
-WEEKS_PER_YEAR = 52.0
+WEEKS_PER_52_WEEK_YEAR = (
+    52.0  # the selection's weeks as years (12 weeks = 3 months), not 365.25 / 7
+)
 VISIT_WEEKS = 12.0  # visits every 12 weeks from entry: weeks 24 and 48 are visits 2 and 4
 ALSFRS_WEEKS = (24.0, 48.0)
 KINGS_STAGES = (2, 3, 4)
@@ -40,7 +42,7 @@ def _simulate(n: int, seed: int, phenotype: str, effect: Any, **options: Any) ->
 
 
 def _visit_months(weeks: float) -> float:
-    return 12.0 * weeks / WEEKS_PER_YEAR
+    return 12.0 * weeks / WEEKS_PER_52_WEEK_YEAR
 
 
 def _paired(values: np.ndarray) -> tuple[float, float]:
@@ -66,7 +68,9 @@ def alsfrs_r_rows(effect: Any, phenotype: str, seed: int, n: int) -> list[dict]:
         a, b = _visit_scores(treated, weeks), _visit_scores(control, weeks)
         both = a.index.intersection(b.index)
         value, se = _paired((a[both] - b[both]).to_numpy())
-        rows.append(_row("alsfrs_r_difference", weeks / WEEKS_PER_YEAR, value, "points", se))
+        rows.append(
+            _row("alsfrs_r_difference", weeks / WEEKS_PER_52_WEEK_YEAR, value, "points", se)
+        )
     return rows
 
 
@@ -135,14 +139,17 @@ def selected_trial_population(effect: Any, n: int, seed: int) -> pd.DataFrame:
     from dataclasses import replace
 
     from alsprog.simulation.blocks import make_block, plan
-    from alsprog.simulation.patients import BLOCK
+    from alsprog.simulation.patients import PATIENTS_PER_BLOCK
+    from alsprog.simulation.random_streams import selection_generator
     from alsprog.simulation.settings import ITEMS
     from alsprog.simulation.visits import block_visits
 
-    observation = VISIT_WEEKS / WEEKS_PER_YEAR
+    observation = VISIT_WEEKS / WEEKS_PER_52_WEEK_YEAR
     interval_months = _visit_months(VISIT_WEEKS)
-    control_plan = plan(BLOCK, seed, entry="onset", visit_interval_months=interval_months)
-    treated_plan = replace(control_plan, parts=Combined(tuple(effect.components)).components)
+    control_plan = plan(
+        PATIENTS_PER_BLOCK, seed, entry="onset", visit_interval_months=interval_months
+    )
+    treated_plan = replace(control_plan, parts=at_enrolment(effect))  # from d on
 
     def visits(block, rows, start):  # d - 12, d, d + 12, d + 24 weeks
         return block_visits(
@@ -161,10 +168,10 @@ def selected_trial_population(effect: Any, n: int, seed: int) -> pd.DataFrame:
     while found < n:
         if index >= SELECTION_MAX_BLOCKS:
             raise RuntimeError("selected_trial_population: too few patients met the criteria")
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(index, 4)))
-        screen = SELECTION_MAX_DURATION_YEARS * rng.random(BLOCK)
+        rng = selection_generator(seed, index)
+        screen = SELECTION_MAX_DURATION_YEARS * rng.random(PATIENTS_PER_BLOCK)
         start = screen - observation
-        control = make_block(control_plan, index, BLOCK, 1, BLOCK)
+        control = make_block(control_plan, index, PATIENTS_PER_BLOCK, 1, PATIENTS_PER_BLOCK)
         p = control.patients
         with np.errstate(invalid="ignore"):
             rows = np.flatnonzero(
@@ -180,7 +187,9 @@ def selected_trial_population(effect: Any, n: int, seed: int) -> pd.DataFrame:
         decline = totals[:, 0] - totals[:, 1]
         ok &= (decline >= 1) & (decline <= 4)
         rows, totals = rows[ok], totals[ok]
-        treated_block = make_block(treated_plan, index, BLOCK, 1, BLOCK, reference=screen)
+        treated_block = make_block(
+            treated_plan, index, PATIENTS_PER_BLOCK, 1, PATIENTS_PER_BLOCK, reference=screen
+        )
         treated = visits(treated_block, rows, start)["alsfrs_r"].to_numpy(float)
         treated = treated.reshape(rows.size, 4)
         frames.append(

@@ -7,7 +7,8 @@ import pytest
 from scipy import integrate, stats
 
 from alsprog.disease.library import phenotype
-from alsprog.effects import (
+from alsprog.errors import InputError
+from alsprog.interventions import (
     Combined,
     HazardRatio,
     SlopeReduction,
@@ -16,7 +17,6 @@ from alsprog.effects import (
     edaravone,
     riluzole,
 )
-from alsprog.errors import InputError
 from alsprog.models import PopulationModel, Weibull, WithBackground
 
 WEIBULL = Weibull(shape=1.4, scale=3.5)
@@ -191,7 +191,7 @@ def test_bad_effects_are_refused_in_one_line(make, message):
 
 
 def test_rmst_gain_equals_a_quadrature_of_the_two_curves():
-    from alsprog.effects.integrals import restricted_means
+    from alsprog.outcomes.integrals import restricted_means
 
     treated = WEIBULL.with_effect(HazardRatio(0.6, start_years=1.0, duration_years=2.0))
     got = restricted_means([treated, WEIBULL], [2.0, 5.0])
@@ -201,3 +201,26 @@ def test_rmst_gain_equals_a_quadrature_of_the_two_curves():
         )
         ref_c, _ = integrate.quad(REFERENCE.sf, 0, h)
         assert got[0, k] - got[1, k] == pytest.approx(ref_t - ref_c, abs=1e-9)
+
+
+def test_every_elementary_effect_has_an_explicit_anchor():
+    from dataclasses import replace
+
+    from alsprog.interventions.core import at_enrolment, with_anchor
+
+    assert HazardRatio(0.8).anchor == "onset" and not HazardRatio(0.8).from_diagnosis
+    assert HazardRatio(0.8, from_diagnosis=True).anchor == "diagnosis"
+    assert HazardRatio(0.8, anchor="diagnosis") == HazardRatio(0.8, from_diagnosis=True)
+    assert SlopeReduction(0.3).anchor == "diagnosis"
+    assert SlopeReduction(0.3, anchor="onset").from_diagnosis is False
+    assert TimeRatio(1.2).anchor == "onset"
+    moved = replace(HazardRatio(0.8, anchor="diagnosis"), from_diagnosis=False)
+    assert moved.anchor == "onset"  # the older spelling still moves an effect
+    assert with_anchor(moved, "diagnosis").anchor == "diagnosis"
+    trial = at_enrolment(HazardRatio(0.8) & SlopeReduction(0.2, start_years=0.5) & TimeRatio(1.1))
+    assert [p.anchor for p in trial] == ["enrolment"] * 3
+    assert trial[1].start_years == 0.5 and trial[1].fraction == 0.2
+    with pytest.raises(InputError, match="anchor 'birth' is unknown"):
+        HazardRatio(0.8, anchor="birth")
+    with pytest.raises(InputError, match="needs a trial"):
+        Weibull(1.5, 3.0).with_effect(HazardRatio(0.8, anchor="enrolment"))

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from alsprog import data
-from alsprog.effects.core import Effect, HazardRatio, SlopeReduction
 from alsprog.errors import InputError
+from alsprog.interventions.core import Effect, HazardRatio, SlopeReduction
 
 PRESETS = ("riluzole", "edaravone")
 
@@ -70,3 +70,14 @@ def sources(name: str) -> dict[str, str]:
     preset(name)
     spec = data.table("effects.toml")[name]
     return {k: str(v) for k, v in spec.items() if k.endswith(("source", "note", "arithmetic"))}
+
+
+def treatment_effect(treatment: object) -> object:
+    """The effect a treatment argument names: None, an effect, or a preset's name."""
+    if treatment is None or not isinstance(treatment, str):
+        return treatment
+    if treatment not in PRESETS:
+        raise InputError(
+            f"prognosis: treatment {treatment!r} is unknown; choose one of {', '.join(PRESETS)}"
+        )
+    return preset(treatment)

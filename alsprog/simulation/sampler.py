@@ -1,0 +1,182 @@
+"""The one sampler: from a patient's draws to the patient (phenotype, site, death times, rate).
+
+Cohorts (``patients.draw_block``), trials (``screening.candidates``, ``trials.simulation``) and
+the edaravone selection (through ``draw_block``) turn their draws into patients here, with the
+same functions: ``choose`` (a subgroup or a site from a uniform), ``phenotype_cells`` (each
+patient's onset site, disease model, prognostic hazard ratio and median progression rate),
+``DiseaseHazard`` (each patient's disease cumulative hazard and its inverse: the disease death
+time solves hr * H_site(T) = E, E ~ Exp(1)), ``treated_disease_times`` (the same E under an
+effect), ``other_cause_times`` (the life table's cumulative hazard inverted from the age at
+onset) and ``progression_rate`` (log-normal, its normal score linked to the disease death
+time's by a Gaussian copula: ``copula_normal_score``).
+
+Where the draws come from stays with the caller (``random_streams``): a cohort block draws
+whole blocks from its streams, a trial draws uniforms per candidate and counter-based draws
+for the few it keeps. Demographics are the one transform not shared: a cohort's come from
+``Population.sample`` on the block's demographic stream (numpy's normals), a trial
+candidate's from the Box-Muller transform of its uniforms (``screening.candidates``), the same
+distributions; making them one transform would change every cohort or every trial.
+
+A new course model (for instance one on a per-patient progression clock) reads the patients
+through ``patient_draws.CourseDraws``, built from this sampler's output on both paths.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy.special import ndtri
+
+from alsprog.population.lifetable import SEXES
+from alsprog.simulation.piecewise import multiplier, time_ratio
+from alsprog.simulation.settings import SITES
+
+
+@dataclass(frozen=True)
+class DiseaseHazard:
+    """Each patient's disease cumulative hazard, H_i(t) = hr_i * H_site(t / time_ratio)."""
+
+    cell: np.ndarray  # index into models
+    models: tuple
+    hazard_ratio: np.ndarray
+    time_ratio: float
+
+    def cumulative(self, t: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        out = np.empty(t.shape)
+        cells = self.cell[rows]
+        for c, model in enumerate(self.models):
+            mine = cells == c
+            if mine.any():
+                with np.errstate(all="ignore"):
+                    h = model.cumulative_hazard(t[mine] / self.time_ratio)
+                out[mine] = self.hazard_ratio[rows[mine]] * h
+        return out
+
+    def inverse(self, y: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        out = np.empty(y.shape)
+        cells = self.cell[rows]
+        for c, model in enumerate(self.models):
+            mine = cells == c
+            if mine.any():
+                target = y[mine] / self.hazard_ratio[rows[mine]]
+                with np.errstate(all="ignore"):
+                    out[mine] = self.time_ratio * model._time_at_cumulative_hazard(target)
+        return out
+
+
+def phenotype_cells(subgroups, subgroup_of, u_site, age, delay) -> tuple:
+    """Each patient's onset site and disease model (a cell of ``cells``), hazard ratio from the
+    prognostic factors and median progression rate: (cell_of, cells, site, hazard_ratio,
+    rate_median)."""
+    size = subgroup_of.size
+    cells: list = []
+    cell_of, site = np.empty(size, dtype=np.intp), np.empty(size, dtype=np.int8)
+    hazard_ratio, rate_median = np.ones(size), np.empty(size)
+    for j, subgroup in enumerate(subgroups):
+        mine = slice(None) if len(subgroups) == 1 else subgroup_of == j  # a slice: no copies
+        pick = choose(u_site[mine], [s for _, s, _ in subgroup.sites])
+        onsets = np.array([SITES.index(onset) for onset, _, _ in subgroup.sites], dtype=np.int8)
+        site_mine = onsets.take(pick)
+        cell_mine = pick + len(cells)
+        cells.extend(model for _, _, model in subgroup.sites)
+        site[mine], cell_of[mine] = site_mine, cell_mine
+        if subgroup.effects is not None:
+            hazard_ratio[mine] = subgroup.effects.hazard_ratio(age[mine], delay[mine])
+        rate_median[mine] = subgroup.rate_median
+    return cell_of, tuple(cells), site, hazard_ratio, rate_median
+
+
+def treated_disease_times(
+    base: DiseaseHazard,
+    e_disease: np.ndarray,
+    untreated: np.ndarray,
+    parts: tuple,
+    diagnosis: np.ndarray,
+    reference: np.ndarray | None = None,
+) -> np.ndarray:
+    """Disease death times under the effect ``parts`` (``untreated`` when it has none).
+
+    ``base`` is the untreated hazard of the same patients (rows 0..n-1), ``untreated`` its
+    inversion of ``e_disease``; ``reference`` as in ``draw_block``.
+    """
+    ratio = time_ratio(parts)
+    hazard = replace(base, time_ratio=ratio if reference is None else 1.0)
+    constant = None if reference is None else constant_ratio_from_reference(parts)
+    pieces = multiplier(parts, "hazard_ratio", diagnosis if reference is None else reference)
+    if constant is not None:  # what pieces.inverse computes, without its open end
+        assert reference is not None  # a constant ratio is one from the reference on
+        rows = np.arange(e_disease.size)
+        at_reference = hazard.cumulative(reference, rows)
+        target = np.where(
+            at_reference < e_disease,
+            at_reference + (e_disease - at_reference) / constant,
+            e_disease,
+        )
+        disease = hazard.inverse(target, rows)
+    elif pieces is not None:
+        disease = pieces.inverse(e_disease, hazard.cumulative, hazard.inverse)
+    elif hazard.time_ratio != 1.0:
+        disease = hazard.time_ratio * untreated
+    else:
+        disease = untreated
+    if reference is not None and ratio != 1.0:
+        disease = np.where(disease > reference, reference + ratio * (disease - reference), disease)
+    return disease
+
+
+def constant_ratio_from_reference(parts: tuple) -> float | None:
+    """The disease hazard ratio when the effect on it is one constant ratio from the
+    reference time on (start 0, no end: the usual trial effect), else None."""
+    ratios = [p for p in parts if p.kind == "hazard_ratio" and float(p.value) != 1.0]
+    if len(ratios) != 1:
+        return None
+    (part,) = ratios
+    start = float(getattr(part, "start_years", 0.0))
+    if start != 0.0 or math.isfinite(float(getattr(part, "duration_years", math.inf))):
+        return None
+    return float(part.value)
+
+
+def choose(u: np.ndarray, shares: list[float]) -> np.ndarray:
+    """Index of the share each uniform falls in (the count of cumulative shares <= u)."""
+    cumulative = np.cumsum(shares)
+    edges = cumulative / cumulative[-1]
+    if len(shares) <= 4:  # a few comparisons beat a binary search
+        out = np.zeros(u.shape, dtype=np.intp)
+        for edge in edges[:-1]:
+            out += u >= edge
+        return out  # u < 1 = the last edge, so never past the last share
+    return np.minimum(np.searchsorted(edges, u, side="right"), len(shares) - 1)
+
+
+def other_cause_times(subgroups, subgroup_of, age, sex, e_other) -> np.ndarray:
+    """Deaths from ordinary causes (years from onset; inf without a life table)."""
+    out = np.full(age.size, np.inf)
+    for j, subgroup in enumerate(subgroups):
+        if subgroup.table is None:
+            continue
+        for row in range(len(SEXES)):
+            mine = (subgroup_of == j) & (sex == row)
+            if not mine.any():
+                continue
+            start = subgroup.table._cumulative_hazard_between(0.0, age[mine], row)
+            at = subgroup.table._age_at_cumulative_hazard(start + e_other[mine], row)
+            out[mine] = np.maximum(at - age[mine], 0.0)
+    return out
+
+
+def copula_normal_score(e_disease: np.ndarray) -> np.ndarray:
+    """Normal score of the disease death time's rank u = 1 - exp(-E), accurate in both tails."""
+    with np.errstate(divide="ignore"):
+        return np.where(
+            e_disease < math.log(2.0), ndtri(-np.expm1(-e_disease)), -ndtri(np.exp(-e_disease))
+        )
+
+
+def progression_rate(e_disease, z_rate, rate_median, correlation, settings) -> np.ndarray:
+    """Points per month: log-normal, its normal score correlated ``correlation`` with the
+    normal score of the untreated disease death time (negative: fast decliners die sooner)."""
+    z = correlation * copula_normal_score(e_disease) + math.sqrt(1 - correlation**2) * z_rate
+    return rate_median * np.exp(settings.rate_log_sd * z)

@@ -1,0 +1,106 @@
+"""How far a reader must follow three public calls: modules and functions that actually ran.
+
+    python scripts/call_paths.py
+
+For each path (``alsprog.calibrate()``, ``alsprog.simulate_cohort(10_000, seed=1,
+entry="diagnosis")`` and ``alsprog.power`` of the README's design on the log-rank test) the call
+is made once to fill the caches (phenotype library, trial context), then again under
+``sys.setprofile``, keeping only functions whose code lies in the alsprog package. Reported:
+modules (files) with a function that ran, distinct functions that ran, and crossings between
+``trials`` and ``simulation``: distinct caller -> callee pairs whose two functions lie one in
+``alsprog/trials`` and the other in ``alsprog/simulation`` (either way), and how often the call
+sequence (each function at its first call) switches between those two folders.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from itertools import pairwise
+from pathlib import Path
+
+import alsprog
+
+ROOT = Path(alsprog.__file__).resolve().parent
+
+
+def _where(code) -> str | None:
+    path = Path(code.co_filename).resolve()
+    try:
+        return path.relative_to(ROOT).as_posix()
+    except ValueError:
+        return None
+
+
+def _folder(module: str) -> str:
+    parts = module.split("/")
+    return parts[0] if len(parts) > 1 else ""
+
+
+def trace(call: Callable[[], object]) -> dict[str, int]:
+    functions: dict[tuple[str, str], None] = {}
+    edges: set[tuple[tuple[str, str], tuple[str, str]]] = set()
+
+    def profile(frame, event, arg) -> None:
+        if event != "call":
+            return
+        where = _where(frame.f_code)
+        if where is None:
+            return
+        key = (where, frame.f_code.co_qualname)
+        functions.setdefault(key)
+        caller = frame.f_back
+        while caller is not None and _where(caller.f_code) is None:
+            caller = caller.f_back
+        if caller is not None:
+            edges.add(((_where(caller.f_code), caller.f_code.co_qualname), key))
+
+    sys.setprofile(profile)
+    try:
+        call()
+    finally:
+        sys.setprofile(None)
+    pair = {"trials", "simulation"}
+    crossing = sum(
+        1 for a, b in edges if {_folder(a[0]), _folder(b[0])} == pair and _folder(a[0]) in pair
+    )
+    sequence = [_folder(m) for m, _ in functions if _folder(m) in pair]
+    switches = sum(1 for a, b in pairwise(sequence) if a != b)
+    return {
+        "modules": len({m for m, _ in functions}),
+        "functions": len(functions),
+        "trials<->simulation call pairs": crossing,
+        "trials<->simulation switches": switches,
+    }
+
+
+def paths() -> dict[str, Callable[[], object]]:
+    from alsprog.interventions import riluzole
+
+    design = alsprog.TrialDesign(
+        300,
+        effect=riluzole(),
+        followup_years=1.5,
+        visit_interval_weeks=4,
+        eligibility=alsprog.Eligibility(max_disease_duration_years=2, min_item_score=2),
+    )
+    return {
+        "alsprog.calibrate()": lambda: alsprog.calibrate(),
+        "alsprog.simulate_cohort(10_000, seed=1, entry='diagnosis')": lambda: (
+            alsprog.simulate_cohort(10_000, seed=1, entry="diagnosis")
+        ),
+        "alsprog.power(design, 20, seed=1, endpoints='logrank')": lambda: alsprog.power(
+            design, 20, seed=1, endpoints="logrank"
+        ),
+    }
+
+
+def main() -> None:
+    for name, call in paths().items():
+        call()  # fill the caches first: the path measured is the one a warm call takes
+        counts = trace(call)
+        print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+if __name__ == "__main__":
+    main()
