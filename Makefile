@@ -47,6 +47,7 @@ notebooks: python-check $(DEV)
 lint: python-check $(DEV)
 	$(BIN)/ruff check alsprog tests scripts notebooks
 	$(BIN)/ruff format --check alsprog tests scripts notebooks
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

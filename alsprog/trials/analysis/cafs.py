@@ -76,7 +76,7 @@ def pair_scores(
     beats = died[None, :] & later  # i was seen alive after j's observed death
     beaten = died[:, None] & later.T  # j was seen alive after i's observed death
     survival = np.count_nonzero(beats, axis=1) - np.count_nonzero(beaten, axis=1)
-    if ranks is None:
+    if ranks is None or last is None:
         return survival.astype(np.int64)
     # A pair meets at the last visit both attended, k = min(last_i, last_j). Where
     # last_i <= last_j that is i's own last visit: compare i's rank there with j's rank at
@@ -84,13 +84,14 @@ def pair_scores(
     # comparison is -s[j, i]; so U gets the row sums of s over the first kind of pair and
     # minus the column sums of s over the second. (Products, not masks: much faster.)
     at = np.maximum(last, 0).astype(np.int16 if ranks.shape[1] < 2**15 else np.int64)
-    own = ranks[np.arange(last.size), at]
-    sign = np.sign(own[:, None] - ranks.T[at]).astype(np.int8)
+    own: np.ndarray = ranks[np.arange(last.size), at]
+    others: np.ndarray = ranks.T[at]
+    sign = np.sign(own[:, None] - others).astype(np.int8)
     sign *= ~(beats | beaten)  # pairs decided by survival
     sign[last < 0, :] = 0  # patients without visits compare on survival alone
     sign[:, last < 0] = 0
-    first = at[:, None] <= at[None, :]
-    second = at[:, None] < at[None, :]
+    first = np.less_equal(at[:, None], at[None, :])
+    second = np.less(at[:, None], at[None, :])
     function = (sign * first).sum(axis=1, dtype=np.int64)
     function -= (sign * second).sum(axis=0, dtype=np.int64)
     return survival + function
@@ -116,10 +117,10 @@ def cafs_arrays(patients: Patients, visits: Visits | None, alpha: float = 0.05) 
         statistic[code] = scores[patients.treatment[rows]].sum()
         if size > 1:
             variance[code] = treated * (size - treated) / (size * (size - 1)) * np.sum(scores**2)
-    size = np.bincount(patients.replicate, minlength=n)
+    sizes = np.bincount(patients.replicate, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
         z = np.where(variance > 0, statistic / np.sqrt(variance), np.nan)
-        net = statistic / (treated_count * (size - treated_count))
+        net = statistic / (treated_count * (sizes - treated_count))
     return endpoint_frame(
         "cafs",
         patients.replicates,
@@ -129,7 +130,7 @@ def cafs_arrays(patients: Patients, visits: Visits | None, alpha: float = 0.05) 
         statistic=z,
         p_value=2 * special.ndtr(-np.abs(z)),
         n_events=patients.per_replicate(patients.event),
-        n_analysed=size,
+        n_analysed=sizes,
     )
 
 
