@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from alsprog.trials.simulation.design import TrialDesign
 from scipy import stats
 
 from alsprog.errors import InputError
 from alsprog.interventions.core import HazardRatio
 from alsprog.outcomes.economics import Strategy, cost_effectiveness
 from alsprog.outcomes.evsi import evsi_from_regression
+from alsprog.trials.simulation.design import TrialDesign
 
 
 def test_regression_evsi_matches_the_normal_normal_closed_form():
