@@ -53,7 +53,7 @@ def _group_size(pid: int) -> int:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process groups via pgrep")
 def test_ctrl_c_during_a_local_cluster_is_one_line_without_worker_tracebacks():
-    args = ["trial", "--hazard-ratio", "0.8", "--n-per-arm", "40", "--replicates", "2000"]
+    args = ["trial", "--hazard-ratio", "0.8", "--n-per-arm", "40", "--replicates", "50000"]
     process = start(*args, "--scheduler", "local", "--endpoint", "logrank")
     end = time.monotonic() + 90
     while _group_size(process.pid) < 3:  # the command and its worker processes are up
