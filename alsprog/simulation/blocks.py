@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from alsprog.errors import InputError, is_real, is_whole
+from alsprog.estimation.regression_model import RegressionModel
 from alsprog.models.base import SurvivalModel
 from alsprog.population.lifetable import DEFAULT_TABLE, SEXES
 from alsprog.simulation.course import Course
@@ -142,7 +143,7 @@ def plan(
     seed: int,
     *,
     phenotype: object = "als",
-    model: SurvivalModel | None = None,
+    model: SurvivalModel | RegressionModel | None = None,
     entry: str = "onset",
     followup_years: float | None = None,
     dropout_per_year: float = 0.0,
@@ -150,6 +151,7 @@ def plan(
     copula_correlation: float | None = None,
     background=DEFAULT_TABLE,
     effect: object = None,
+    covariates: object = None,
 ) -> Plan:
     """Check a cohort request (one-line InputError naming the argument) and resolve it."""
     if not is_whole(n) or n < 1:
@@ -189,7 +191,12 @@ def plan(
             "pass a correlation strictly between -1 and 1"
         )
     parts = effect_components(effect)
-    subgroups = resolve_subgroups(phenotype, model, background, settings)
+    subgroups = resolve_subgroups(phenotype, model, background, settings, covariates)
+    if parts and subgroups[0].regression is not None:
+        raise InputError(
+            "simulate_cohort effect: not yet supported with a fitted regression as model=; "
+            "simulate with model=regression.at(profile) or without effect="
+        )
     return Plan(
         int(n), int(seed), subgroups, entry, followup, dropout, interval, rho, parts, settings
     )

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from alsprog.errors import InputError
+from alsprog.estimation.regression_model import RegressionModel
 from alsprog.models.base import SurvivalModel
 from alsprog.models.kaplan_meier import KaplanMeier, kaplan_meier
 from alsprog.population.lifetable import DEFAULT_TABLE
@@ -137,7 +138,8 @@ def simulate_cohort(
     seed: int,
     *,
     phenotype: str | dict[str, float] = "als",
-    model: SurvivalModel | None = None,
+    model: SurvivalModel | RegressionModel | None = None,
+    covariates: pd.DataFrame | str | None = None,
     entry: str = "onset",
     followup_years: float | None = None,
     dropout_per_year: float = 0.0,
@@ -158,7 +160,15 @@ def simulate_cohort(
         (``data/simulation.toml``).
     model : a ``SurvivalModel`` used as every patient's all-cause survival from onset
         (e.g. ``alsprog.calibrate(my_targets)``); demographics and course as for ALS, every
-        death counted as a disease death, ``background`` not added.
+        death counted as a disease death, ``background`` not added. Or a fitted regression
+        (``alsprog.fit(family, data, covariates=[...])``): each patient's survival is that of
+        their own covariate row (``covariates=``), and the prognostic-factor hazard ratios of
+        the phenotypes are not applied on top (the regression's covariates replace them).
+    covariates : with a fitted regression only: a DataFrame holding the model's covariate
+        columns, one row drawn per patient (uniformly, from the block's own stream), or
+        'population' for the patients' own drawn age_at_onset, sex, onset_site and
+        diagnosis_delay_months (when the model's covariates carry those names). With a
+        frame, the patients table's demographic columns stay the population's draws.
     entry : 'onset' (everyone enters at onset) or 'diagnosis' (left truncation: who dies
         before diagnosis never enters).
     followup_years : administrative end of study, years after entry (None: no end).
@@ -190,6 +200,7 @@ def simulate_cohort(
         seed,
         phenotype=phenotype,
         model=model,
+        covariates=covariates,
         entry=entry,
         followup_years=followup_years,
         dropout_per_year=dropout_per_year,

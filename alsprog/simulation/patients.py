@@ -72,7 +72,22 @@ def draw_block(
 
     # disease death: untreated, then with the effect's time ratio and hazard-ratio pieces
     base = DiseaseHazard(cell_of, cells, hazard_ratio, 1.0)
-    untreated = base.inverse(draws["e_disease"], np.arange(size))
+    regression = subgroups[0].regression  # a fitted regression is a cohort's one subgroup
+    if regression is None:
+        untreated = base.inverse(draws["e_disease"], np.arange(size))
+    else:  # each patient from their own covariate profile; no prognostic hazard ratio
+        untreated = regression.disease_times(
+            seed,
+            block,
+            PATIENTS_PER_BLOCK,
+            draws["e_disease"],
+            {
+                "age_at_onset": age,
+                "sex": sex,
+                "onset_site": site,
+                "diagnosis_delay_months": delay,
+            },
+        )
     e = draws["e_disease"]
     disease = treated_disease_times(base, e, untreated, parts, diagnosis, reference)
     other = other_cause_times(subgroups, subgroup_of, age, sex, draws["e_other"])

@@ -14,7 +14,9 @@ Cohorts (``simulate_cohort``, the edaravone selection), block b of seed s:
   draws, the progression rate's normal, the course's shape uniform, the two spread normals,
   the tracheostomy and upper-limb uniforms, the dropout Exp(1) draw;
 - ``(b, 2)``: one 64-bit key, the block's visit-noise key (``hashed_normal`` below);
-- ``(b, 4)``, PCG64: the edaravone selection's screening times (``outcomes.course_measures``).
+- ``(b, 4)``, PCG64: the edaravone selection's screening times (``outcomes.course_measures``);
+- ``(b, 5)``, PCG64: with a fitted regression and a covariates frame, one uniform per patient
+  of the whole block, choosing the patient's covariate row (``regression_source``).
 
 Trials (``simulate_trial``, ``power``), a trial seeded by the SeedSequence r (replicate i of
 ``power(design, R, seed)`` is ``SeedSequence(seed, spawn_key=(i,))``; cell i of ``run_grid``
@@ -49,8 +51,9 @@ GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 MIX_1, MIX_2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 STREAM = np.uint64(0xD1B54A32D192ED03)
 
-TRIAL_STREAM = 3  # spawn_key (..., 3, k): a trial's sources; 0-2 and 4 are a cohort block's
+TRIAL_STREAM = 3  # spawn_key (..., 3, k): a trial's sources; 0-2, 4, 5 are a cohort block's
 SELECTION_STREAM = 4  # spawn_key (block, 4): the edaravone selection's screening times
+ROW_STREAM = 5  # spawn_key (block, 5): a regression cohort's covariate-row uniforms
 PILOT_SPAWN_KEY = (TRIAL_STREAM, 99)
 CANDIDATE_UNIFORMS = 8  # per candidate: screen, phenotype, site, 2 for normals, sex, 2 deaths
 CANDIDATES_PER_DRAW = 512  # trial candidates drawn together: (CANDIDATE_UNIFORMS, 512)
@@ -103,6 +106,11 @@ def block_draws(rng: np.random.Generator, size: int, count: int) -> dict[str, np
 def selection_generator(seed: int, block: int) -> np.random.Generator:
     """The edaravone selection's screening-time stream of cohort block ``block``."""
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block, SELECTION_STREAM)))
+
+
+def row_generator(seed: int, block: int) -> np.random.Generator:
+    """The covariate-row stream of cohort block ``block`` (a regression's covariates frame)."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block, ROW_STREAM)))
 
 
 def trial_streams(

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 from alsprog.disease.library import NAMES, phenotype
 from alsprog.errors import InputError, is_real
+from alsprog.estimation.regression_model import RegressionModel
 from alsprog.models.base import SurvivalModel
 from alsprog.population.covariates import CovariateEffects, Population
 from alsprog.population.lifetable import LifeTable
+from alsprog.simulation.regression_source import RegressionSource, regression_source
 from alsprog.simulation.settings import CourseSettings
 
 MODEL = "model"
@@ -33,6 +35,8 @@ class Subgroup:
     table : the life table for ordinary mortality, or None.
     rate_median : median progression rate, ALSFRS-R points per month.
     curve : the model whose survival the subgroup's patients follow on average (for plots, tests).
+    regression : for a fitted regression, the source of each patient's disease death time
+        (``regression_source``); None otherwise.
     """
 
     name: str
@@ -43,13 +47,36 @@ class Subgroup:
     table: LifeTable | None
     rate_median: float
     curve: SurvivalModel
+    regression: RegressionSource | None = None
 
 
 def resolve_subgroups(
-    phenotype_spec: object, model: SurvivalModel | None, background, settings: CourseSettings
+    phenotype_spec: object,
+    model: SurvivalModel | RegressionModel | None,
+    background,
+    settings: CourseSettings,
+    covariates: object = None,
 ) -> tuple[Subgroup, ...]:
-    """The subgroups of a cohort from ``phenotype=`` / ``model=`` (checked; shares sum to 1)."""
+    """The subgroups of a cohort from ``phenotype=`` / ``model=`` / ``covariates=`` (checked;
+    shares sum to 1)."""
     als = phenotype("als", background)
+    source = regression_source(model, covariates)
+    if source is not None:
+        if phenotype_spec != "als":
+            raise InputError(
+                f"simulate_cohort: both model= and phenotype={phenotype_spec!r} were given; "
+                "pass one (model= drives every patient's survival)"
+            )
+        shares = {settings.onset_site[key]: share for key, share in als.site_shares.items()}
+        curve = source.curve(als.population, shares)
+        sites = tuple(
+            (settings.onset_site[key], share, curve) for key, share in als.site_shares.items()
+        )
+        return (
+            Subgroup(
+                MODEL, 1.0, sites, als.population, None, None, settings.rate_median, curve, source
+            ),
+        )
     if model is not None:
         if phenotype_spec != "als":
             raise InputError(
