@@ -38,7 +38,8 @@ _INTRO = (
 def _pins(row: Any, readings: set[str]) -> str:
     """What pins one parameter, in words (from status, pinned_by and source)."""
     figures = [f"{f} (a reading)" if f in readings else f for f in row.pinned_by.split(" ; ")]
-    shown = ", ".join(f for f in figures if f)
+    # one figure never breaks across lines; '<=' as a reader writes it
+    shown = ", ".join(_figure(f) for f in figures if f)
     if row.status == "pinned":
         return shown
     if row.status == "bound":
@@ -49,6 +50,13 @@ def _pins(row: Any, readings: set[str]) -> str:
             f"nothing: borrowed {where}" if where.startswith("from ") else "nothing: an assumption"
         )
     return "nothing: the optimiser's value (free)"
+
+
+def _figure(text: str) -> str:
+    """'S(30) <= 0.01' as 'S(30) \u2264 0.01' with no-break spaces inside the figure."""
+    figure, _, note = text.partition(" (")
+    shown = figure.replace("<=", "\u2264").replace(">=", "\u2265").replace(" ", "\u00a0")
+    return f"{shown} ({note}" if note else shown
 
 
 def identification_table(audit: pd.DataFrame, phenotypes: pd.DataFrame) -> pd.DataFrame:
@@ -71,19 +79,20 @@ def identification_table(audit: pd.DataFrame, phenotypes: pd.DataFrame) -> pd.Da
             lambda names: ", ".join(names)
         )
     ).drop_duplicates(key)
-    rows = []
+    rows, previous = [], None
     for row in grouped.itertuples():
         first = str(row.phenotypes).split(", ")[0]
         model = next(iter(alsprog.phenotype(first).disease.values()))
         rows.append(
-            {
-                "phenotypes": row.phenotypes,
+            {  # the phenotypes named on the first of their rows only
+                "phenotypes": "" if row.phenotypes == previous else row.phenotypes,
                 "parameter": labels.parameter(str(row.parameter), model),
                 "value": row.estimate,
                 "standard_error": row.standard_error,
                 "pins": _pins(row, readings),
             }
         )
+        previous = row.phenotypes
     return pd.DataFrame(rows)
 
 
@@ -137,13 +146,6 @@ def phenotypes_section(context: Context) -> Section:
             curves, "The curves in the figure (columns model, t, survival).", show=False
         ),
     }
-    if {"pinned_by", "assumed"} <= set(table.columns):
-        tables["phenotype_pinning"] = Table(
-            table[[column, "identified", "pinned_by", "assumed"]],
-            "What pins each phenotype's curve, in one row per phenotype (columns of "
-            "<code>alsprog.phenotypes()</code>).",
-            show=False,
-        )
     if "identified" in table.columns:
         audit = alsprog.identification()
         tables["phenotype_identification"] = Table(
