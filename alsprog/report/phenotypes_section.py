@@ -3,6 +3,7 @@ those figures pin (``alsprog.phenotypes()`` and ``alsprog.identification()``).""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -52,6 +53,12 @@ def _pins(row: Any, readings: set[str]) -> str:
     return "nothing: the optimiser's value (free)"
 
 
+def _value(estimate: float, standard_error: float) -> str:
+    """'1.75 (SE 0.0944)', or '3.12' where the figures give no standard error."""
+    shown = number(estimate)
+    return f"{shown} (SE {number(standard_error)})" if math.isfinite(standard_error) else shown
+
+
 def _figure(text: str) -> str:
     """'S(30) <= 0.01' as 'S(30) \u2264 0.01' with no-break spaces inside the figure."""
     figure, _, note = text.partition(" (")
@@ -87,8 +94,7 @@ def identification_table(audit: pd.DataFrame, phenotypes: pd.DataFrame) -> pd.Da
             {  # the phenotypes named on the first of their rows only
                 "phenotypes": "" if row.phenotypes == previous else row.phenotypes,
                 "parameter": labels.parameter(str(row.parameter), model),
-                "value": row.estimate,
-                "standard_error": row.standard_error,
+                "value": _value(row.estimate, row.standard_error),
                 "pins": _pins(row, readings),
             }
         )
@@ -151,11 +157,11 @@ def phenotypes_section(context: Context) -> Section:
         tables["phenotype_identification"] = Table(
             audit,
             "What pins each parameter (from <code>alsprog.identification()</code>): its "
-            "value (in the unit named), standard error (blank unless the figures pin it) and "
+            "value (in the unit named) with its standard error (SE) where the figures pin it, and "
             "the figures that pin it. The CSV has one row per phenotype and parameter, with "
             "machine names, the half-width (how far, on its log or logit scale, the figures "
             "let it move), the status and the source of each borrowed or free value.",
             display=identification_table(audit, table),
-            formats={"phenotypes": str, "parameter": str, "pins": str},
+            formats={"phenotypes": str, "parameter": str, "value": str, "pins": str},
         )
     return Section("Phenotypes", text, {"phenotype_curves": figure}, tables)
