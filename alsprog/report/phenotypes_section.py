@@ -56,7 +56,7 @@ def _pins(row: Any, readings: set[str]) -> str:
 def _value(estimate: float, standard_error: float) -> str:
     """'1.75 (SE 0.0944)', or '3.12' where the figures give no standard error."""
     shown = number(estimate)
-    return f"{shown} (SE {number(standard_error)})" if math.isfinite(standard_error) else shown
+    return f"{shown} (SE\u00a0{number(standard_error)})" if math.isfinite(standard_error) else shown
 
 
 def _figure(text: str) -> str:

@@ -36,7 +36,7 @@ def test_the_section_gives_each_parameter_once_in_words(tmp_path):
     assert "S(25)\u00a0=\u00a00.05 (a reading)" in text  # distinct information kept
     assert "S(30)\u00a0\u2264\u00a00.01 (a reading)" in text
     assert "nothing: borrowed from pma" in text
-    assert "1.75 (SE 0.0944)" in text  # value and standard error in one cell
+    assert "1.75 (SE\u00a00.0944)" in text  # value and standard error in one cell
     assert "pinned by S(5) = 0.562" not in text  # the old list is gone
     # the CSV keeps the machine names, one row per phenotype and parameter
     saved = pd.read_csv(tmp_path / "tables" / "phenotype_identification.csv", keep_default_na=False)
