@@ -11,6 +11,7 @@ The report's tables and the command line's tables both use them.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 LABELS: dict[str, str] = {
@@ -38,7 +39,9 @@ LABELS: dict[str, str] = {
     "pinned_by": "Pinned by",
     "assumed": "Assumed",
     "sources": "Sources (notes below)",
+    "phenotypes": "Phenotypes",
     "parameter": "Parameter",
+    "pins": "What pins it",
     "estimate": "Estimate",
     "standard_error": "Standard error",
     "halfwidth": "Half-width (log or logit scale)",
@@ -145,3 +148,67 @@ def measure(value: Any) -> str:
 def endpoint(value: Any) -> str:
     """A trial endpoint in words."""
     return ENDPOINTS.get(str(value), str(value))
+
+
+# what each declared parameter of a family means (by its declared name; the unit comes from
+# the family's ``declared_parameters``)
+PARAMETER_WORDS: dict[str, str] = {
+    "mu": "location, mean of log survival time",
+    "sigma": "spread, SD of log survival time",
+    "q": "shape q",
+    "gamma": "spline coefficient",
+}
+FAMILY_WORDS: dict[str, str] = {
+    "LogNormal": "log-normal",
+    "LogLogistic": "log-logistic",
+    "GeneralizedGamma": "generalised gamma",
+    "PiecewiseExponential": "piecewise exponential",
+}
+
+
+def _unit(unit: str) -> str:
+    return "" if unit in ("", "dimensionless") else f" ({unit})"
+
+
+def _family_parameter(model: Any, name: str) -> str:
+    """'Weibull scale (years)' for parameter ``name`` of ``model``'s family."""
+    family = type(model).__name__
+    words = FAMILY_WORDS.get(family, family.lower() if family != "Weibull" else family)
+    stem = name.rstrip("0123456789").rstrip("_")
+    declared = {p.name: p for p in getattr(model, "declared_parameters", ())}
+    if stem not in declared:
+        return f"{words} {name.replace('_', ' ')}"
+    meaning = PARAMETER_WORDS.get(stem, stem)
+    number = name[len(stem) :].lstrip("_")
+    return f"{words} {meaning}{f' {number}' if number else ''}{_unit(declared[stem].unit)}"
+
+
+def parameter(name: str, model: Any) -> str:
+    """A calibrated parameter in words, from ``model``'s structure: 'weight_1' of a mixture
+    with components named ('typical', 'slower') -> 'weight of component 2 (slower), share';
+    '0.scale' -> 'component 1 (typical) Weibull scale (years)'; 'sigma' of a log-normal ->
+    'log-normal spread (SD of log survival time) (log years)'. A proportional-hazards model
+    (a site or phenotype scaled from another) is read through its base; its 'hazard_ratio' is
+    the multiplier of the base's hazard. Unknown names come back with spaces."""
+    base = getattr(model, "base", None)
+    if name == "hazard_ratio":
+        return "hazard ratio (times the hazard of the curve it is scaled from)"
+    if base is not None:
+        return parameter(name, base)
+    parts = tuple(getattr(model, "components", ()))
+    names = tuple(getattr(model, "names", ()) or ())
+    if parts:
+
+        def component(k: int) -> str:
+            named = f" ({names[k]})" if k < len(names) and names[k] else ""
+            return f"component {k + 1}{named}"
+
+        weight = re.fullmatch(r"weight_(\d+)", name)
+        if weight and int(weight.group(1)) < len(parts):
+            return f"weight of {component(int(weight.group(1)))}, share"
+        nested = re.fullmatch(r"(\d+)\.(\w+)", name)
+        if nested and int(nested.group(1)) < len(parts):
+            k = int(nested.group(1))
+            return f"{component(k)} {_family_parameter(parts[k], nested.group(2))}"
+        return name.replace("_", " ")
+    return _family_parameter(model, name)

@@ -3,13 +3,14 @@ those figures pin (``alsprog.phenotypes()`` and ``alsprog.identification()``).""
 
 from __future__ import annotations
 
-import html
+import math
 import re
 from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 
+from alsprog.report import labels
 from alsprog.report.page import Context, Figure, Section, Table, number, percent, points
 
 
@@ -23,30 +24,82 @@ def _phenotype_format(column: str) -> Callable[[Any], str]:
     return number
 
 
-def _identification_text(table: pd.DataFrame, column: str) -> str:
-    """What pins each curve, from the identified / pinned_by / assumed columns."""
-    if not {"identified", "pinned_by", "assumed"} <= set(table.columns):
-        return ""
-    items = []
-    for row in table.itertuples():
-        name = html.escape(str(getattr(row, column)))
-        pinned = html.escape(str(row.pinned_by)) or "no figure of its own"
-        text = f"<li><b>{name}</b>: pinned by {pinned}"
-        if row.assumed:
-            text += f"; assumed: {html.escape(str(row.assumed))}"
-        if not row.identified:
-            text += " <b>(not identified: the figures leave a parameter open)</b>"
-        items.append(text + ".</li>")
-    return (
-        "<p><b>What the figures pin.</b> A few figures can fix where a curve sits and leave "
-        "its spread or tail open; <code>alsprog.identification()</code> measures this at each "
-        "calibration's optimum (how far each parameter can move, the others refitted, while "
-        "every figure moves by its precision; and the observed information). A parameter the "
-        "figures leave free is the optimiser's value, not an estimate, and has no standard "
-        "error; where a spread was borrowed from a sourced relative it says so.</p>\n<ul>\n"
-        + "\n".join(items)
-        + "\n</ul>\n"
-    )
+_INTRO = (
+    "<p><b>What the figures pin.</b> A few figures can fix where a curve sits and leave "
+    "its spread or tail open; <code>alsprog.identification()</code> measures this at each "
+    "calibration's optimum (how far each parameter can move, the others refitted, while "
+    "every figure moves by its precision; and the observed information). The table "
+    "below gives each calibrated parameter once, with its value and what pins it; "
+    "phenotypes that share a calibration share its rows. A parameter the figures leave "
+    "free is the optimiser's value, not an estimate, and has no standard error; a figure "
+    "marked 'a reading' is itself an assumption (its source says how it was read).</p>\n"
+)
+
+
+def _pins(row: Any, readings: set[str]) -> str:
+    """What pins one parameter, in words (from status, pinned_by and source)."""
+    figures = [f"{f} (a reading)" if f in readings else f for f in row.pinned_by.split(" ; ")]
+    # one figure never breaks across lines; '<=' as a reader writes it
+    shown = ", ".join(_figure(f) for f in figures if f)
+    if row.status == "pinned":
+        return shown
+    if row.status == "bound":
+        return f"only a bound the curve sits on: {shown}"
+    if row.status == "borrowed":
+        where = str(row.source).split(":")[0]
+        return (
+            f"nothing: borrowed {where}" if where.startswith("from ") else "nothing: an assumption"
+        )
+    return "nothing: the optimiser's value (free)"
+
+
+def _value(estimate: float, standard_error: float) -> str:
+    """'1.75 (SE 0.0944)', or '3.12' where the figures give no standard error."""
+    shown = number(estimate)
+    return f"{shown} (SE\u00a0{number(standard_error)})" if math.isfinite(standard_error) else shown
+
+
+def _figure(text: str) -> str:
+    """'S(30) <= 0.01' as 'S(30) \u2264 0.01' with no-break spaces inside the figure."""
+    figure, _, note = text.partition(" (")
+    shown = figure.replace("<=", "\u2264").replace(">=", "\u2265").replace(" ", "\u00a0")
+    return f"{shown} ({note}" if note else shown
+
+
+def identification_table(audit: pd.DataFrame, phenotypes: pd.DataFrame) -> pd.DataFrame:
+    """``alsprog.identification()`` for a reader: one row per parameter of each calibration
+    (phenotypes that share one are joined), the parameter in words (``labels.parameter``)
+    and what pins it in one column; ``phenotypes`` (``alsprog.phenotypes()``) marks the
+    figures that are readings."""
+    import alsprog
+
+    marker = " (a reading, assumption)"
+    readings = {
+        item.removesuffix(marker)
+        for text in phenotypes["assumed"]
+        for item in str(text).split(" ; ")
+        if item.endswith(marker)
+    }
+    key = ["parameter", "estimate", "status", "pinned_by", "source"]
+    grouped = audit.assign(
+        phenotypes=audit.groupby(key, sort=False, dropna=False)["phenotype"].transform(
+            lambda names: ", ".join(names)
+        )
+    ).drop_duplicates(key)
+    rows, previous = [], None
+    for row in grouped.itertuples():
+        first = str(row.phenotypes).split(", ")[0]
+        model = next(iter(alsprog.phenotype(first).disease.values()))
+        rows.append(
+            {  # the phenotypes named on the first of their rows only
+                "phenotypes": "" if row.phenotypes == previous else row.phenotypes,
+                "parameter": labels.parameter(str(row.parameter), model),
+                "value": _value(row.estimate, row.standard_error),
+                "pins": _pins(row, readings),
+            }
+        )
+        previous = row.phenotypes
+    return pd.DataFrame(rows)
 
 
 def phenotypes_section(context: Context) -> Section:
@@ -72,7 +125,7 @@ def phenotypes_section(context: Context) -> Section:
         "<code>alsprog.phenotypes()</code> gives them: each is calibrated to its own figures, "
         "whose sources are in the table. In the figure, points are a phenotype's own figures; "
         "a phenotype derived from another has none.</p>\n"
-    ) + _identification_text(table, column)
+    ) + (_INTRO if "identified" in table.columns else "")
     formats = {c: _phenotype_format(str(c)) for c in table.columns}
     figure = Figure(
         plots.survival_curves(curves, landmarks, "Survival by phenotype", facet=True),
@@ -83,11 +136,14 @@ def phenotypes_section(context: Context) -> Section:
         "phenotypes": Table(
             table,
             "As returned by <code>alsprog.phenotypes()</code>; "
-            "survival in percent, max_abs_error in percentage points; sources numbered in the "
-            "list above, in full in the CSV (which also has the description and the columns of "
-            "the next table).",
+            "survival in percent, the largest miss of its own figures in percentage points; "
+            "sources numbered in the list above, in full in the CSV (which also has the "
+            "description and, per phenotype, whether its figures identify it and what pins "
+            "it).",
             display=table.drop(
-                columns=[c for c in ("description", "pinned_by", "assumed") if c in table]
+                columns=[
+                    c for c in ("description", "identified", "pinned_by", "assumed") if c in table
+                ]
             ),
             formats=formats,
             references=("sources",),
@@ -96,21 +152,16 @@ def phenotypes_section(context: Context) -> Section:
             curves, "The curves in the figure (columns model, t, survival).", show=False
         ),
     }
-    if {"pinned_by", "assumed"} <= set(table.columns):
-        tables["phenotype_pinning"] = Table(
-            table[[column, "identified", "pinned_by", "assumed"]],
-            "What pins each phenotype's curve (the list above, as a table; columns of "
-            "<code>alsprog.phenotypes()</code>).",
-            show=False,
-        )
     if "identified" in table.columns:
         audit = alsprog.identification()
         tables["phenotype_identification"] = Table(
             audit,
-            "As returned by <code>alsprog.identification()</code>: per parameter, its "
-            "estimate, standard error (blank unless pinned), half-width (how far, on its log "
-            "or logit scale, the figures let it move), status and the figures that pin it; "
-            "the CSV adds the source of each borrowed or free value.",
-            display=audit.drop(columns=["source"]),
+            "What pins each parameter (from <code>alsprog.identification()</code>): its "
+            "value (in the unit named) with its standard error (SE) where the figures pin it, and "
+            "the figures that pin it. The CSV has one row per phenotype and parameter, with "
+            "machine names, the half-width (how far, on its log or logit scale, the figures "
+            "let it move), the status and the source of each borrowed or free value.",
+            display=identification_table(audit, table),
+            formats={"phenotypes": str, "parameter": str, "value": str, "pins": str},
         )
     return Section("Phenotypes", text, {"phenotype_curves": figure}, tables)
