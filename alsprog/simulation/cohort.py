@@ -81,8 +81,8 @@ class Cohort:
         mean_age_at_onset (years), median_delay_months, median_progression_rate (points per
         month), deaths (observed), disease_deaths, other_deaths (of the observed deaths),
         censored, median_survival_years (Kaplan-Meier from onset with entry times; inf if not
-        reached), gastrostomy_share, niv_share, tracheostomy_share (of patients, the milestone
-        before death).
+        reached), gastrostomy_share, niv_share, tracheostomy_share (of patients, the procedure
+        taken before death).
         """
         p = self.patients
         groups = [("all", p)] + [

@@ -279,14 +279,15 @@ def build_course(
     span[np.arange(n), onset_domain] = s.domain_span_points
     span[:, RESPIRATORY] = s.domain_span_points * s.respiratory_span_factor
 
-    item_start, item_span = np.empty((n, 12)), np.empty((n, 12))
+    domain_of, rank_of = np.empty(12, dtype=np.intp), np.empty(12)  # each item's domain, place
     for d, items in enumerate(s.item_order):
         for j, item in enumerate(items):
-            jitter = s.item_offset_jitter * (draws["u_item_offset"][:, item] - 0.5)
-            offset = np.maximum(s.item_stagger * (j + jitter), 0.0)
-            item_start[:, item] = involved[:, d] + span[:, d] * offset
-            pace = np.exp(s.item_pace_log_sd * draws["z_item_pace"][:, item])
-            item_span[:, item] = span[:, d] * (1.0 - 2.0 * s.item_stagger) * pace
+            domain_of[item], rank_of[item] = d, j
+    jitter = s.item_offset_jitter * (draws["u_item_offset"] - 0.5)  # all items at once
+    offset = np.maximum(s.item_stagger * (rank_of + jitter), 0.0)
+    item_start = involved[:, domain_of] + span[:, domain_of] * offset
+    pace = np.exp(s.item_pace_log_sd * draws["z_item_pace"])
+    item_span = span[:, domain_of] * (1.0 - 2.0 * s.item_stagger) * pace
 
     end_length = s.end_stage_months / 12.0 * np.exp(s.end_stage_log_sd * draws["z_end_stage"])
     survival = (
