@@ -20,7 +20,7 @@ Figures: ``data/course.toml``; draws: ``progression_settings.DRAWS``.
 For the patient sampler: ``build_course(settings, rate=, site=, death=, draws=,
 untreated_death=, bulbar_end=, slowing=)`` then ``uptake.procedures(course, draws)``; scores
 at any times with ``uptake.item_scores``, milestones with ``uptake.time_at_most`` and
-``uptake.stage_times``. Not yet wired into ``simulate_cohort`` (issue 26).
+``uptake.stage_times``. Cohorts and trials reach it through ``patient_course``.
 """
 
 from __future__ import annotations
