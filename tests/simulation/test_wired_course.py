@@ -179,3 +179,14 @@ def test_a_smaller_cohort_is_the_first_patients_of_a_bigger_one_visits_too():
     assert small.patients.equals(large.patients.iloc[:300])
     first = large.visits[large.visits["patient_id"] <= 300].reset_index(drop=True)
     pd.testing.assert_frame_equal(small.visits, first, check_exact=True)
+
+
+def test_slope_reductions_over_one_window_multiply_their_paces_and_others_are_refused():
+    base = _course(simulate_cohort(500, 27)).course
+    both = [SlopeReduction(0.5, from_diagnosis=False), SlopeReduction(0.5, from_diagnosis=False)]
+    slowed = _course(simulate_cohort(500, 27, effect=both)).course
+    t = np.linspace(0.0, 4.0, 9)[None, :] * np.ones((base.size, 1))
+    np.testing.assert_allclose(slowed.clock(4.0 * t), base.clock(t), rtol=1e-12)  # pace 1/4
+    with pytest.raises(InputError, match="slope reductions over different intervals") as caught:
+        simulate_cohort(10, 1, effect=[SlopeReduction(0.3), SlopeReduction(0.2, duration_years=1)])
+    assert "\n" not in str(caught.value)
