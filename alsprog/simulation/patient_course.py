@@ -160,20 +160,93 @@ def build(
 ) -> PatientCourse:
     """The course of the patients ``draws`` holds, under the effect ``parts``.
 
-    ``reference`` (optional, per patient, years from onset): what slope reductions not
-    anchored at onset count from (a trial's enrolment); default each patient's diagnosis.
+    ``reference`` (optional, per patient, years from onset): what components not anchored at
+    onset count from (a trial's enrolment); default each patient's diagnosis. A survival
+    effect moves the end stage (``_end_stage_from``), never the course before it starts.
     """
     start = draws.latent_diagnosis_time if reference is None else reference
+    options = {
+        "rate": draws.progression_rate,
+        "site": draws.onset_site,
+        "bulbar_end": draws.bulbar_end,
+        "untreated_death": draws.untreated_disease_time,
+        "floor_cap": draws.floor_cap,
+    }
     course = build_course(
         uptake.settings,
-        rate=draws.progression_rate,
-        site=draws.onset_site,
         death=draws.disease_time,
         draws=draws.draws,
-        bulbar_end=draws.bulbar_end,
         slowing=slowing(parts, start),
-        untreated_death=draws.untreated_disease_time,
-        floor_cap=draws.floor_cap,
+        **options,
     )
+    begins = survival_effect_start(parts, start, reference is not None)
+    changed = np.flatnonzero(draws.disease_time != draws.untreated_disease_time)
+    if begins is not None and changed.size:
+        untreated = build_course(
+            uptake.settings,
+            death=draws.untreated_disease_time[changed],
+            draws={name: values[changed] for name, values in draws.draws.items()},
+            **{name: values[changed] for name, values in options.items()},
+        )
+        course = _end_stage_from(course, untreated, changed, np.broadcast_to(begins, start.shape))
     shares = {name: table.take(draws.onset_site) for name, table in uptake.by_site.items()}
     return PatientCourse(course, procedures(course, draws.draws, shares))
+
+
+def survival_effect_start(parts: tuple, base: np.ndarray, trial: bool) -> np.ndarray | None:
+    """Per patient, when the survival effect of ``parts`` starts (years from onset; None: no
+    survival effect): the earliest start of its hazard ratios (from onset, or from ``base``,
+    the diagnosis or enrolment), and for a time ratio 0 in a cohort (it stretches the whole
+    disease time) or ``base`` in a trial (it stretches the time after enrolment)."""
+    starts = []
+    for p in parts:
+        if p.kind == "hazard_ratio" and float(p.value) != 1.0:
+            offset = float(getattr(p, "start_years", 0.0))
+            starts.append(offset + (0.0 if p.anchor == "onset" else base))
+        elif p.kind == "time_ratio" and float(p.value) != 1.0:
+            starts.append(base if trial else 0.0)
+    if not starts:
+        return None
+    return np.minimum.reduce([np.broadcast_to(np.asarray(v, float), base.shape) for v in starts])
+
+
+def _end_stage_from(
+    course: ClockCourse, untreated: ClockCourse, rows: np.ndarray, begins: np.ndarray
+) -> ClockCourse:
+    """The treated ``course`` of the patients at ``rows`` (those whose death the effect moved)
+    made to agree with the ``untreated`` one before the effect begins (``begins``, per patient).
+
+    A patient whose untreated end stage (or tracheostomy) began before the effect keeps it as
+    it was: the extra time comes after it, in respiratory failure (or after the tracheostomy;
+    an earlier death cuts it short). For the others the treated end stage stands, starting no
+    earlier than the effect, and a tracheostomy that would fall before the effect is not taken
+    (the untreated patient had none then): their end stage, of the untreated length, ends at
+    the death.
+    """
+    r = begins[rows]
+    start, length = course.end_start[rows].copy(), course.end_length[rows].copy()
+    trach = course.tracheostomy_time[rows].copy()
+    death = course.death[rows]
+    kept = untreated.end_start < r
+    with np.errstate(invalid="ignore"):
+        early = ~kept & (trach < r)  # a tracheostomy the untreated patient never had then
+    start[kept], length[kept] = untreated.end_start[kept], untreated.end_length[kept]
+    with np.errstate(invalid="ignore"):  # an earlier death (a hazard ratio above 1) may come first
+        before_death = untreated.tracheostomy_time[kept] < death[kept]
+    trach[kept] = np.where(before_death, untreated.tracheostomy_time[kept], np.nan)
+    trach[early] = np.nan  # the end stage of the untreated length, ending at the death
+    start[early] = np.maximum(r[early], death[early] - untreated.end_length[early])
+    length[early] = death[early] - start[early]
+    moved = ~kept & ~early
+    with np.errstate(invalid="ignore"):
+        end = start[moved] + length[moved]
+        start[moved] = np.where(start[moved] < r[moved], r[moved], start[moved])
+        length[moved] = end - start[moved]
+    fields = {
+        "end_start": course.end_start.copy(),
+        "end_length": course.end_length.copy(),
+        "tracheostomy_time": course.tracheostomy_time.copy(),
+    }
+    fields["end_start"][rows], fields["end_length"][rows] = start, length
+    fields["tracheostomy_time"][rows] = trach
+    return replace(course, **fields)

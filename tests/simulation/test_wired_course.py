@@ -190,3 +190,25 @@ def test_slope_reductions_over_one_window_multiply_their_paces_and_others_are_re
     with pytest.raises(InputError, match="slope reductions over different intervals") as caught:
         simulate_cohort(10, 1, effect=[SlopeReduction(0.3), SlopeReduction(0.2, duration_years=1)])
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("value", [0.6, 1.5])
+def test_a_hazard_ratio_from_diagnosis_changes_nothing_before_diagnosis(value):
+    """Patients already in their end stage (or tracheostomised) when the effect starts keep
+    it as it was; nobody's course before the effect moves, visits or milestone times."""
+    base = simulate_cohort(3000, 28)
+    treated = simulate_cohort(3000, 28, effect=HazardRatio(value, from_diagnosis=True))
+    dx = base.patients["diagnosis_time"].fillna(np.inf).to_numpy()
+    keys = ["patient_id", "months_since_entry"]
+    both = base.visits.merge(treated.visits, on=keys, suffixes=("", "_hr"))
+    before = both["time"].to_numpy() < dx[both["patient_id"].to_numpy() - 1]
+    for column in ("alsfrs_r", "respiratory_insufficiency", "dyspnea", "kings_stage"):
+        assert np.array_equal(both.loc[before, column], both.loc[before, f"{column}_hr"])
+    a, b = base.patients, treated.patients
+    for column in [c for c in a.columns if c.endswith("_time") and c != "death_time"]:
+        early = (a[column] < dx).to_numpy()
+        assert np.array_equal(a[column].to_numpy()[early], b[column].to_numpy()[early]), column
+    course = _course(treated).course
+    assert (course.end_length[np.isfinite(course.end_length)] >= 0).all()
+    with np.errstate(invalid="ignore"):
+        assert not (b["tracheostomy_time"] >= b["death_time"]).any()

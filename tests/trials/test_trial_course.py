@@ -10,6 +10,7 @@ import pandas as pd
 import alsprog
 from alsprog.interventions import HazardRatio, SlopeReduction
 from alsprog.interventions.core import at_enrolment
+from alsprog.simulation.staging import MILESTONE_COLUMNS
 from alsprog.trials.simulation.enrol import enrol, make_context
 from alsprog.trials.simulation.followup import course_of, follow_up
 
@@ -78,3 +79,21 @@ def test_a_slope_reduction_of_a_third_slows_the_clock_by_a_third_from_enrolment(
     # and the survival is untouched
     none = _arms(None)[2]
     np.testing.assert_array_equal(follow.death_time, none.death_time)
+
+
+def test_a_hazard_ratio_from_enrolment_changes_no_baseline_and_no_earlier_milestone():
+    """Without eligibility criteria about 1 treated patient in 10 is in the end stage (or
+    tracheostomised) at enrolment: their course up to then stays as screening saw it."""
+    plain = alsprog.simulate_trial(alsprog.TrialDesign(300), 1)
+    treated = alsprog.simulate_trial(alsprog.TrialDesign(300, effect=HazardRatio(0.7)), 1)
+    a, b = plain.visits, treated.visits
+    base_a = a[a["weeks_on_study"] == 0].set_index("patient_id")
+    base_b = b[b["weeks_on_study"] == 0].set_index("patient_id")
+    pd.testing.assert_frame_equal(base_a.drop(columns="arm"), base_b.drop(columns="arm"))
+    p, q = plain.patients, treated.patients
+    enrolment = p["enrolment_time"].to_numpy()
+    tracheostomised = (p["tracheostomy_time"] < enrolment).sum()
+    assert tracheostomised > 5  # the case the rule is for
+    for column in MILESTONE_COLUMNS:
+        early = (p[column] < enrolment).to_numpy()
+        assert np.array_equal(p[column].to_numpy()[early], q[column].to_numpy()[early]), column

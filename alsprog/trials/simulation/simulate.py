@@ -25,9 +25,10 @@ Common random numbers across effects. Screening, eligibility and arms are decide
 untreated draws; the treatment arm is the same candidates with the effect starting at each
 patient's enrolment (``reference``: the same draws, the effect from d). The control arm does
 not depend on the effect at all. The ALSFRS-R course runs on each patient's progression clock:
-a survival effect (hazard or time ratio) moves only the end stage keyed to the death time, and
-a slope reduction slows the clock from enrolment, so everything before enrolment is as
-screening saw it.
+a survival effect (hazard or time ratio) moves only the end stage keyed to the death time (a
+patient already in it at enrolment keeps it as it was, and lives on after it), and a slope
+reduction slows the clock from enrolment, so everything before enrolment is as screening saw
+it.
 
 ``power`` does not build these tables: ``batched.simulate_arrays`` gives the analysis the
 same trials as arrays, many at once.
