@@ -170,8 +170,9 @@ def simulate_cohort(
         diagnosis_delay_months (when the model's covariates carry those names). With a
         frame, the patients table gains ``covariate_row`` (each patient's row position,
         ``frame.iloc[covariate_row]``), and its age_at_onset, sex, onset_site and
-        diagnosis_delay_months are the row's where the frame has those columns (the delay
-        then sets the diagnosis that effects and entry count from), else the population's.
+        diagnosis_delay_months are the row's where the frame has those columns (sex and
+        site as text labels; a 0/1 code stays a covariate only; the delay then sets the
+        diagnosis that effects and entry count from), else the population's.
     entry : 'onset' (everyone enters at onset) or 'diagnosis' (left truncation: who dies
         before diagnosis never enters).
     followup_years : administrative end of study, years after entry (None: no end).

@@ -11,7 +11,8 @@ quantile of the row at p = 1 - exp(-E)), so the copula link of the progression r
 death time is the plain model's.
 
 With a frame, a patient's age_at_onset, sex, onset_site and diagnosis_delay_months are the
-row's own where the frame has those columns (the population's draws otherwise), and the row's
+row's own where the frame has those columns (sex and site as text labels: a numeric code is a
+covariate only; the population's draws otherwise), and the row's
 position in the frame is kept (``TakenRows.row``, the patients table's ``covariate_row``).
 Effects act on each patient's own cumulative hazard, H_i(t) = -log S(t | x_i) (``RowHazard``,
 the ``sampler.DiseaseHazard`` interface), so a hazard ratio from onset or diagnosis, or a time
@@ -107,11 +108,13 @@ class TakenRows:
 
 @dataclass(frozen=True, eq=False)
 class RegressionSource:
-    """A regression and its covariate rows (``frame``; None: the patients' own demographics)."""
+    """A regression and its covariate rows (``frame``; None: the patients' own demographics);
+    ``carried``: the frame's columns the patients table takes (of POPULATION_COLUMNS)."""
 
     model: RegressionModel
     variables: tuple[str, ...]
     frame: pd.DataFrame | None
+    carried: tuple[str, ...] = ()
 
     def curve(self, population: Population, site_shares: dict[str, float]) -> SurvivalModel:
         """The survival the patients follow on average: the regression's marginal over the
@@ -158,9 +161,8 @@ class RegressionSource:
             u = row_generator(seed, block).random(block_size)[:size]
             index = np.minimum((u * len(self.frame)).astype(np.intp), len(self.frame) - 1)
             rows = self.frame.iloc[index].reset_index(drop=True)
-            for name in POPULATION_COLUMNS:
-                if name in rows.columns:
-                    drawn[name] = _encoded(name, rows[name].to_numpy(), drawn[name].dtype)
+            for name in self.carried:
+                drawn[name] = _encoded(name, rows[name].to_numpy(), drawn[name].dtype)
         hazard = RowHazard.of(self.model, self.model.matrix(rows, caller="simulate_cohort"))
         untreated = hazard.inverse(e_disease, np.arange(size))  # H_i(T) = E, as an effect's
         return TakenRows(
@@ -237,19 +239,21 @@ def regression_source(model: object, covariates: object) -> RegressionSource | N
             raise InputError(
                 f"simulate_cohort covariates: column {name!r} has NaN; fill or drop those rows"
             )
-    carried = [c for c in POPULATION_COLUMNS if c in covariates.columns and c not in needed]
-    frame = covariates[[*needed, *carried]].reset_index(drop=True)
+    extra = [c for c in POPULATION_COLUMNS if c in covariates.columns and c not in needed]
+    frame = covariates[[*needed, *extra]].reset_index(drop=True)
     model.matrix(frame, caller="simulate_cohort covariates")  # levels the fit never saw: refuse
-    for name in POPULATION_COLUMNS:
-        if name in frame.columns:
-            _check_demographic(name, frame[name])
-    return RegressionSource(model, needed, frame)
+    carried = tuple(c for c in POPULATION_COLUMNS if c in frame and _carried(c, frame[c]))
+    return RegressionSource(model, needed, frame, carried)
 
 
-def _check_demographic(name: str, values: pd.Series) -> None:
-    """A frame's demographic column, which the patients table takes: one-line InputError."""
+def _carried(name: str, values: pd.Series) -> bool:
+    """Whether the patients table takes a frame's demographic column: yes for numbers of age
+    or delay and for sex or onset_site as text; a numeric code of sex or site (0/1) stays a
+    covariate only. A column that cannot be taken as it is: one-line InputError."""
     where = f"simulate_cohort covariates: column {name!r}"
     if name in CODES:
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            return False
         unknown = sorted(set(values.astype(str)) - set(CODES[name]))
         if unknown:
             raise InputError(
@@ -257,10 +261,11 @@ def _check_demographic(name: str, values: pd.Series) -> None:
                 f"{', '.join(CODES[name])}; recode it (or rename the column to keep it as a "
                 "covariate only)"
             )
-        return
+        return True
     number = pd.to_numeric(values, errors="coerce")
     if number.isna().any() or not np.isfinite(number).all() or (number < 0).any():
         raise InputError(
             f"{where} needs finite numbers >= 0 ({'years' if name == 'age_at_onset' else 'months'}"
             "); fix those rows (or rename the column to keep it as a covariate only)"
         )
+    return True

@@ -140,6 +140,16 @@ def test_without_demographic_columns_the_populations_draws_stay(regression, regi
     assert "covariate_row" not in population.patients.columns
 
 
+def test_a_numeric_sex_code_stays_a_covariate_only(register):
+    coded = register.assign(sex=(register["sex"] == "male").astype(int))
+    model = alsprog.fit("weibull", coded, covariates=["age_at_onset", "sex"])
+    frame = coded[["age_at_onset", "sex"]].iloc[:50]
+    p = alsprog.simulate_cohort(400, 2, model=model, covariates=frame).patients
+    plain = alsprog.simulate_cohort(400, 2, model=model.at(frame.iloc[0])).patients
+    np.testing.assert_array_equal(p["sex"], plain["sex"])  # the population's draws
+    np.testing.assert_array_equal(p["age_at_onset"], frame["age_at_onset"].iloc[p["covariate_row"]])
+
+
 @pytest.mark.parametrize(
     ("column", "value", "match"),
     [
