@@ -26,6 +26,8 @@ Functions:
     default_targets     the reference document's ALS landmarks
     phenotype           a calibrated phenotype (als, als_limb, als_bulbar, als_flail, pbp, pma,
                         pls, ppbp): .model is its population model, .patient(...) one patient
+    recalibrate         a phenotype calibrated to other figures, e.g. a fitted regression's
+                        standardised survival (regression.targets(data))
     phenotypes          every phenotype in a table (median, survival at 1-25 years, what pins
                         each curve and what is assumed, sources)
     identification      per phenotype and parameter: pinned by which figures, free, or borrowed
@@ -78,6 +80,7 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "fit": "alsprog.estimation.regression",
+    "recalibrate": "alsprog.disease.recalibration",
     "cox_snell": "alsprog.estimation.regression_checks",
     "proportional_hazards_test": "alsprog.estimation.regression_checks",
     "kaplan_meier": "alsprog.models.kaplan_meier",
