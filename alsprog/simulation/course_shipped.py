@@ -145,6 +145,12 @@ def shipped_settings() -> ProgressionSettings:
     return shipped_calibration().settings
 
 
+def course_draws(k: int, seed: int = 0) -> tuple[ProgressionSettings, ...]:
+    """``k`` course settings drawn from the shipped fit's parameter uncertainty (for
+    ``parameter_draws`` and the effect and trial uncertainty; same seed, same draws)."""
+    return shipped_calibration().draws(k, seed)
+
+
 def write(calibration: cc.CourseCalibration, path: str | Path) -> None:
     """Write ``calibration`` stamped with today's fingerprint to ``path`` (a temporary file
     in the same folder, then os.replace)."""

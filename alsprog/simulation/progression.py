@@ -20,10 +20,12 @@ report gastrostomy after NIV). A hazard ratio on survival moves the end stage an
 before it.
 Figures: ``data/course.toml``; draws: ``progression_settings.DRAWS``.
 
-For the patient sampler: ``build_course(settings, rate=, site=, death=, draws=,
-untreated_death=, bulbar_end=, slowing=)`` then ``uptake.procedures(course, draws)``; scores
-at any times with ``uptake.item_scores``, milestones with ``uptake.time_at_most`` and
-``uptake.stage_times``. Not yet wired into ``simulate_cohort`` (issue 26).
+For the patient sampler: ``build_course(ProgressionSettings.default(), rate=, site=, death=,
+draws=, untreated_death=, bulbar_end=, slowing=, niv_share=)`` then
+``uptake.procedures(course, draws)``; scores at any times with ``uptake.item_scores``,
+milestones with ``uptake.time_at_most`` and ``uptake.stage_times``. A user's NIV share (by
+patient or one number) goes to ``build_course`` (an NIV user's end stage is longer), the
+gastrostomy share to ``procedures``. Not yet wired into ``simulate_cohort`` (issue 26).
 """
 
 from __future__ import annotations

@@ -122,6 +122,7 @@ def test_draws_scatter_around_the_fit(shipped):
     assert (np.abs(mean - shipped.free) < 4 * se / np.sqrt(k))[free_of_bounds].all()
     assert (np.abs(sd / se - 1) < 0.2)[free_of_bounds].all()
     assert shipped.draws(1, seed=0)[0] != shipped.settings
+    assert course_shipped.course_draws(5, seed=3) == shipped.draws(5, seed=3)
     errors = shipped.standard_errors()
     assert list(errors["parameter"]) == list(shipped.fitted)
     assert (errors["lower"] <= errors["value"]).all() and (errors["value"] <= errors["upper"]).all()
