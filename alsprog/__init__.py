@@ -42,6 +42,7 @@ Functions:
     life_table          a shipped or user life table
     simulate_cohort     a cohort of patients: death times, ALSFRS-R course, stages, visits
     Cohort              what simulate_cohort returns: .patients, .visits, .kaplan_meier, .summary
+    calibrate_course    the progression-clock course fitted to published figures (simulated moments)
     schoenfeld_events   deaths a two-sided log-rank test needs (Schoenfeld's formula)
     schoenfeld_sample_size  patients per arm from those deaths and the chance of dying
     power_from_results  Monte Carlo power of each endpoint from analysed replicates
@@ -103,6 +104,7 @@ _LAZY = {
     "life_table": "alsprog.population.lifetable",
     "simulate_cohort": "alsprog.simulation.cohort",
     "Cohort": "alsprog.simulation.cohort",
+    "calibrate_course": "alsprog.simulation.course_calibration",
     "schoenfeld_events": "alsprog.trials.analysis.power_results",
     "schoenfeld_sample_size": "alsprog.trials.analysis.power_results",
     "power_from_results": "alsprog.trials.analysis.power_results",
