@@ -19,6 +19,7 @@ def test_the_four_figures_draw(tmp_path):
         n_patients=500,
         seed=1,
         draws=200,
+        survival_draws=20,
     )
     wtp = [0.0, 20_000.0, 50_000.0, 100_000.0]
     figures = [
