@@ -139,6 +139,14 @@ class CostEffectiveness:
         )
         return frame
 
+    def base_case(self, discounted: bool = True) -> pd.DataFrame:
+        """The base case in the shape of a NICE submission's table: one row per strategy by
+        cost, totals, fully incremental results, ICER, and the discount rate stated
+        (``alsprog.outcomes.base_case.base_case_table``, whose docstring lists the columns)."""
+        from alsprog.outcomes.base_case import base_case_table
+
+        return base_case_table(self.summary, self.settings, discounted)
+
     def frontier(self) -> pd.DataFrame:
         """Sequential incremental analysis (discounted): strategies by cost, dominated and
         extendedly dominated ones marked, ICERs along the frontier (``efficient_frontier``)."""
@@ -284,7 +292,8 @@ def cost_effectiveness(
 
     Returns
     -------
-    CostEffectiveness with ``.summary``, ``.incremental``, ``.net_benefit(wtp)``.
+    CostEffectiveness with ``.summary``, ``.incremental``, ``.base_case()``,
+    ``.net_benefit(wtp)``, ``.frontier()``; with draws ``.ceac``, ``.evpi``, ``.evsi``.
     """
     plan = strategy_plan(strategies)
     if inputs is not None and (utilities is not None or costs is not None):
