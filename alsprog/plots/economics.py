@@ -8,6 +8,7 @@ plot                           what it shows
 ``ce_plane``                   incremental QALYs and costs per PSA draw against the comparator
 ``ceac_plot``                  acceptability curve: P(cost-effective) against willingness to pay
 ``evpi_plot``                  expected value of perfect information against willingness to pay
+``markov_comparison_plot``     occupancy of the course beside a constant-rate Markov model's
 =============================  ==============================================================
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import pandas as pd
 from plotnine import (
     aes,
+    facet_wrap,
     geom_abline,
     geom_area,
     geom_hline,
@@ -104,5 +106,34 @@ def evpi_plot(evpi: pd.DataFrame) -> ggplot:
         ggplot(evpi, aes("wtp", "evpi"))
         + geom_line(size=1)
         + labs(x=WTP_LABEL, y="EVPI per patient")
+        + house_theme()
+    )
+
+
+def markov_comparison_plot(course: pd.DataFrame, markov: pd.DataFrame) -> ggplot:
+    """P(in each stage, or dead) over time from the simulated course (solid) beside the
+    constant-rate Markov model read off it (dashed), one panel per stage; both frames as
+    ``alsprog.stage_occupancy`` and ``alsprog.markov_occupancy`` give them (staging, stage, t,
+    value), t in years from entry. Where the lines part, constant rates misread the course."""
+    columns = ("staging", "stage", "t", "value")
+    require_columns(course, columns, "markov_comparison_plot course")
+    require_columns(markov, columns, "markov_comparison_plot markov")
+    frame = pd.concat(
+        [
+            course[list(columns)].assign(model="simulated course"),
+            markov[list(columns)].assign(model="constant-rate Markov"),
+        ],
+        ignore_index=True,
+    )
+    frame["stage"] = in_order(frame["stage"])
+    frame["model"] = pd.Categorical(
+        frame["model"], categories=["simulated course", "constant-rate Markov"]
+    )
+    return (
+        ggplot(frame, aes("t", "value", colour="model", linetype="model"))
+        + geom_line(size=0.9)
+        + facet_wrap("~stage", nrow=1)
+        + probability_axis()
+        + labs(x="Years from entry", y="Share of patients in the stage", colour="", linetype="")
         + house_theme()
     )

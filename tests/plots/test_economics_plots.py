@@ -34,3 +34,19 @@ def test_the_four_figures_draw(tmp_path):
         assert (tmp_path / f"f{i}.png").stat().st_size > 1000
     with pytest.raises(InputError, match="comparator 'nobody' is not a strategy"):
         ce_plane(r.draws, "nobody")
+
+
+def test_the_markov_comparison_draws_both_models_per_stage(tmp_path):
+    import alsprog
+
+    cohort = simulate_cohort(800, 2)
+    times = [0.0, 1.0, 2.0, 4.0]
+    course = stage_occupancy(cohort, "kings", times)
+    start = course[course["t"] == 0].set_index("stage")["value"]
+    markov = alsprog.markov_occupancy(alsprog.markov_rates(cohort), start, times)
+    figure = alsprog.markov_comparison_plot(course, markov)
+    assert set(figure.data["model"]) == {"simulated course", "constant-rate Markov"}
+    assert len(figure.data) == len(course) + len(markov)
+    figure.save(tmp_path / "m.png", dpi=50, verbose=False)
+    with pytest.raises(InputError, match="markov_comparison_plot markov"):
+        alsprog.markov_comparison_plot(course, markov.drop(columns="t"))
