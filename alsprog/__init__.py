@@ -64,7 +64,8 @@ Functions:
     patient_outcomes    each patient's life-years, QALYs and costs, discounted in continuous time
     markov_rates        constant stage-transition rates read off a simulated course
     markov_occupancy    the occupancy those constant rates imply (to set beside the course's)
-    stage_occupancy_plot, ce_plane, ceac_plot, evpi_plot, markov_comparison_plot
+    stage_occupancy_plot, time_in_stage_plot, ce_plane, ceac_plot, evpi_plot,
+    markov_comparison_plot
                         the health-economic figures (``alsprog.plots.economics``)
 
 Trial analysis (``alsprog.trials``): analyse (log-rank, Cox, week-24 ANCOVA, ALSFRS-R slope,
@@ -131,6 +132,7 @@ _LAZY = {
     "ceac_plot": "alsprog.plots.economics",
     "evpi_plot": "alsprog.plots.economics",
     "markov_comparison_plot": "alsprog.plots.economics",
+    "time_in_stage_plot": "alsprog.plots.economics",
 }
 _SUBPACKAGES = (
     "models",

@@ -17,6 +17,7 @@ from alsprog.plots.economics import (
     evpi_plot,
     markov_comparison_plot,
     stage_occupancy_plot,
+    time_in_stage_plot,
 )
 from alsprog.plots.effects import alsfrs_r_by_arm, power_by_size
 from alsprog.plots.kaplan_meier import kaplan_meier_plot, risk_tables
@@ -60,4 +61,5 @@ __all__ = [
     "risk_tables",
     "stage_occupancy_plot",
     "survival_curves",
+    "time_in_stage_plot",
 ]

@@ -9,6 +9,7 @@ plot                           what it shows
 ``ceac_plot``                  acceptability curve: P(cost-effective) against willingness to pay
 ``evpi_plot``                  expected value of perfect information against willingness to pay
 ``markov_comparison_plot``     occupancy of the course beside a constant-rate Markov model's
+``time_in_stage_plot``         expected years in each stage, stacked, per phenotype or strategy
 =============================  ==============================================================
 """
 
@@ -17,15 +18,18 @@ from __future__ import annotations
 import pandas as pd
 from plotnine import (
     aes,
+    coord_flip,
     facet_wrap,
     geom_abline,
     geom_area,
+    geom_col,
     geom_hline,
     geom_line,
     geom_point,
     geom_vline,
     ggplot,
     labs,
+    position_stack,
     scale_fill_manual,
 )
 
@@ -135,5 +139,22 @@ def markov_comparison_plot(course: pd.DataFrame, markov: pd.DataFrame) -> ggplot
         + facet_wrap("~stage", nrow=1)
         + probability_axis()
         + labs(x="Years from entry", y="Share of patients in the stage", colour="", linetype="")
+        + house_theme()
+    )
+
+
+def time_in_stage_plot(stays: pd.DataFrame, group: str = "phenotype") -> ggplot:
+    """Expected years in each stage, stacked per ``group`` (a column of ``stays``, e.g.
+    phenotype or strategy): ``stays`` as ``alsprog.time_in_stage`` gives it (staging, stage,
+    value in years) with that column added."""
+    require_columns(stays, ("staging", "stage", "value", group), "time_in_stage_plot")
+    frame = stays.assign(stage=in_order(stays["stage"]), **{group: in_order(stays[group])})
+    staging = "King's" if frame["staging"].iloc[0] == "kings" else "MiToS"
+    return (
+        ggplot(frame, aes(group, "value", fill="stage"))
+        + geom_col(position=position_stack(reverse=True))
+        + coord_flip()
+        + scale_fill_manual(values=list(PALETTE[1 : len(frame["stage"].cat.categories) + 1]))
+        + labs(x="", y="Expected years in the stage", fill=f"{staging} stage")
         + house_theme()
     )
