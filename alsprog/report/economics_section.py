@@ -84,16 +84,16 @@ def economics_section(context: Context) -> Section:
         "riluzole-style": Strategy(ril, prices["riluzole-style"]),
         "edaravone-like": Strategy(eda, prices["edaravone-like"]),
     }
-    common = {"seed": seed, "entry": "diagnosis"}
     base = cost_effectiveness(
-        strategies, n_patients=min(BASE_PATIENTS, context.n_patients), **common
+        strategies, n_patients=min(BASE_PATIENTS, context.n_patients), seed=seed, entry="diagnosis"
     )
     psa = cost_effectiveness(
         strategies,
         n_patients=min(PSA_PATIENTS, context.n_patients),
         draws=PSA_DRAWS,
         survival_draws=PSA_VERSIONS,
-        **common,
+        seed=seed,
+        entry="diagnosis",
     )
     table = base.base_case()
     inc = base.incremental.set_index("strategy")
