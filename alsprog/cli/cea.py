@@ -59,7 +59,9 @@ def add(sub: argparse._SubParsersAction) -> None:
         help="willingness to pay per QALY for the CEAC and EVPI (default 20000 30000)",
     )
     p.add_argument("--seed", type=int, default=0, metavar="S", help="default: 0")
-    p.add_argument("--json", action="store_true", help="summary, incremental (, ceac, evpi)")
+    p.add_argument(
+        "--json", action="store_true", help="summary, incremental, base_case (, ceac, evpi)"
+    )
     p.set_defaults(run=run, show=show)
 
 
@@ -88,6 +90,7 @@ def run(args: argparse.Namespace) -> dict:
     out = {
         "summary": result.summary.to_dict(orient="records"),
         "incremental": result.incremental.to_dict(orient="records"),
+        "base_case": result.base_case().to_dict(orient="records"),
         "assumptions": list(result.inputs.assumptions) if result.inputs else [],
     }
     if args.draws:
