@@ -30,6 +30,7 @@ from alsprog.outcomes.states import check_horizon
 from alsprog.outcomes.strategies import Strategy, strategy_plan
 from alsprog.outcomes.uncertainty import ceac, ceaf, check_wtp, evpi, psa_draws
 from alsprog.simulation.cohort import simulate_cohort
+from alsprog.trials.scheduler import scheduler_choice
 
 MEASURES = ("life_years", "qalys", "costs")
 __all__ = ["CostEffectiveness", "Strategy", "cost_effectiveness"]
@@ -328,6 +329,7 @@ def cost_effectiveness(
             "accounting": "continuous time from entry, continuous discounting, no cycles",
         }
     )
+    scheduler_choice(scheduler)  # a bad scheduler is refused even without draws
     if course_draws is not None:
         raise InputError(
             "course_draws: the simulator takes no course parameters yet, so they cannot be "
