@@ -64,12 +64,14 @@ def ce_plane(draws: pd.DataFrame, comparator: str, wtp: float | None = None) -> 
     if comparator not in set(draws["strategy"]):
         raise InputError(f"ce_plane: comparator {comparator!r} is not a strategy in draws")
     base = draws[draws["strategy"] == comparator].set_index("draw")
-    rows = draws[draws["strategy"] != comparator].set_index("draw")
-    frame = pd.DataFrame(
+    rows = draws[draws["strategy"] != comparator]
+    frame = pd.DataFrame(  # each row against the comparator's row of the same draw
         {
             "strategy": rows["strategy"].to_numpy(),
-            "delta_qalys": (rows["discounted_qalys"] - base["discounted_qalys"]).to_numpy(),
-            "delta_costs": (rows["discounted_costs"] - base["discounted_costs"]).to_numpy(),
+            "delta_qalys": rows["discounted_qalys"].to_numpy()
+            - rows["draw"].map(base["discounted_qalys"]).to_numpy(),
+            "delta_costs": rows["discounted_costs"].to_numpy()
+            - rows["draw"].map(base["discounted_costs"]).to_numpy(),
         }
     )
     plot = (
