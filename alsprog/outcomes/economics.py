@@ -305,6 +305,15 @@ def cost_effectiveness(
     check_horizon(horizon_years)
     n = check_whole("n_patients", n_patients, low=2, high=10_000_000)
     n_draws = check_whole("draws", draws, low=0, high=100_000)
+    scheduler_choice(scheduler)  # bad PSA options are refused before any work, draws or not
+    if course_draws is not None:
+        raise InputError(
+            "course_draws: the simulator takes no course parameters yet, so they cannot be "
+            "drawn; pass None (survival, effects, utilities and costs are drawn)"
+        )
+    if n_draws:
+        k = check_whole("effect_draws", effect_draws, low=1, high=1_000)
+        versions = survival_versions(phenotype, survival_draws, n_draws, seed)
     frames, means = [], {}
     for name, strategy in plan.items():
         cohort = simulate_cohort(n, seed, phenotype=phenotype, entry=entry, effect=strategy.effect)
@@ -329,16 +338,8 @@ def cost_effectiveness(
             "accounting": "continuous time from entry, continuous discounting, no cycles",
         }
     )
-    scheduler_choice(scheduler)  # a bad scheduler is refused even without draws
-    if course_draws is not None:
-        raise InputError(
-            "course_draws: the simulator takes no course parameters yet, so they cannot be "
-            "drawn; pass None (survival, effects, utilities and costs are drawn)"
-        )
     per_draw, values, runs = None, {}, list[Run]()
     if n_draws:
-        k = check_whole("effect_draws", effect_draws, low=1, high=1_000)
-        versions = survival_versions(phenotype, survival_draws, n_draws, seed)
         effects = [s.effect for s in plan.values()]
         runs, drawn = plan_runs(effects, phenotype, versions, min(k, n_draws), seed)
         setup = Setup(n, seed, entry, inputs, discount_rate, horizon_years)
