@@ -67,6 +67,9 @@ Functions:
     patient_outcomes    each patient's life-years, QALYs and costs, discounted in continuous time
     markov_rates        constant stage-transition rates read off a simulated course
     markov_occupancy    the occupancy those constant rates imply (to set beside the course's)
+    stage_occupancy_plot, time_in_stage_plot, ce_plane, ceac_plot, evpi_plot,
+    markov_comparison_plot
+                        the health-economic figures (``alsprog.plots.economics``)
 
 Trial analysis (``alsprog.trials``): analyse (log-rank, Cox, week-24 ANCOVA, ALSFRS-R slope,
 CAFS, batched across replicates) and each endpoint on its own.
@@ -129,6 +132,12 @@ _LAZY = {
     "patient_outcomes": "alsprog.outcomes.accounting",
     "markov_rates": "alsprog.outcomes.markov",
     "markov_occupancy": "alsprog.outcomes.markov",
+    "stage_occupancy_plot": "alsprog.plots.economics",
+    "ce_plane": "alsprog.plots.economics",
+    "ceac_plot": "alsprog.plots.economics",
+    "evpi_plot": "alsprog.plots.economics",
+    "markov_comparison_plot": "alsprog.plots.economics",
+    "time_in_stage_plot": "alsprog.plots.economics",
 }
 _SUBPACKAGES = (
     "models",
