@@ -26,6 +26,8 @@ Functions:
     default_targets     the reference document's ALS landmarks
     phenotype           a calibrated phenotype (als, als_limb, als_bulbar, als_flail, pbp, pma,
                         pls, ppbp): .model is its population model, .patient(...) one patient
+    recalibrate         a phenotype calibrated to other figures, e.g. a fitted regression's
+                        standardised survival (regression.targets(data))
     phenotypes          every phenotype in a table (median, survival at 1-25 years, what pins
                         each curve and what is assumed, sources)
     identification      per phenotype and parameter: pinned by which figures, free, or borrowed
@@ -40,6 +42,7 @@ Functions:
     life_table          a shipped or user life table
     simulate_cohort     a cohort of patients: death times, ALSFRS-R course, stages, visits
     Cohort              what simulate_cohort returns: .patients, .visits, .kaplan_meier, .summary
+    calibrate_course    the progression-clock course fitted to published figures (simulated moments)
     schoenfeld_events   deaths a two-sided log-rank test needs (Schoenfeld's formula)
     schoenfeld_sample_size  patients per arm from those deaths and the chance of dying
     power_from_results  Monte Carlo power of each endpoint from analysed replicates
@@ -64,6 +67,9 @@ Functions:
     patient_outcomes    each patient's life-years, QALYs and costs, discounted in continuous time
     markov_rates        constant stage-transition rates read off a simulated course
     markov_occupancy    the occupancy those constant rates imply (to set beside the course's)
+    stage_occupancy_plot, time_in_stage_plot, ce_plane, ceac_plot, evpi_plot,
+    markov_comparison_plot
+                        the health-economic figures (``alsprog.plots.economics``)
 
 Trial analysis (``alsprog.trials``): analyse (log-rank, Cox, week-24 ANCOVA, ALSFRS-R slope,
 CAFS, batched across replicates) and each endpoint on its own.
@@ -78,6 +84,7 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "fit": "alsprog.estimation.regression",
+    "recalibrate": "alsprog.disease.recalibration",
     "cox_snell": "alsprog.estimation.regression_checks",
     "proportional_hazards_test": "alsprog.estimation.regression_checks",
     "kaplan_meier": "alsprog.models.kaplan_meier",
@@ -100,6 +107,7 @@ _LAZY = {
     "life_table": "alsprog.population.lifetable",
     "simulate_cohort": "alsprog.simulation.cohort",
     "Cohort": "alsprog.simulation.cohort",
+    "calibrate_course": "alsprog.simulation.course_calibration",
     "schoenfeld_events": "alsprog.trials.analysis.power_results",
     "schoenfeld_sample_size": "alsprog.trials.analysis.power_results",
     "power_from_results": "alsprog.trials.analysis.power_results",
@@ -124,6 +132,12 @@ _LAZY = {
     "patient_outcomes": "alsprog.outcomes.accounting",
     "markov_rates": "alsprog.outcomes.markov",
     "markov_occupancy": "alsprog.outcomes.markov",
+    "stage_occupancy_plot": "alsprog.plots.economics",
+    "ce_plane": "alsprog.plots.economics",
+    "ceac_plot": "alsprog.plots.economics",
+    "evpi_plot": "alsprog.plots.economics",
+    "markov_comparison_plot": "alsprog.plots.economics",
+    "time_in_stage_plot": "alsprog.plots.economics",
 }
 _SUBPACKAGES = (
     "models",

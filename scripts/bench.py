@@ -16,6 +16,8 @@ from collections.abc import Callable
 
 import numpy as np
 from bench_common import best_of, record
+from bench_course import course
+from bench_outcomes import outcomes
 from bench_regression import regression
 from bench_simulation import simulation
 from bench_trials import simulated_trials, trials
@@ -314,8 +316,9 @@ def main() -> int:
     parser.add_argument("--stream", type=int, default=10_000_000, help="patients to stream")
     parser.add_argument(
         "--only",
-        choices=["trials", "simulation"],
-        help="run one group of benchmarks (trials: the trial wing; simulation: cohorts)",
+        choices=["trials", "simulation", "outcomes"],
+        help="run one group of benchmarks (trials: the trial wing; simulation: cohorts; "
+        "outcomes: time in stage and the PSA)",
     )
     parser.add_argument("--no-grid", action="store_true", help="skip the Dask grid benchmark")
     parser.add_argument(
@@ -329,6 +332,9 @@ def main() -> int:
     if args.only == "simulation":
         simulation(args.stream)
         return 0
+    if args.only == "outcomes":
+        outcomes()
+        return 0
     if args.only == "trials":
         trials(grid=not args.no_grid)
         simulated_trials(args.trial_replicates, grid=not args.no_grid)
@@ -340,7 +346,9 @@ def main() -> int:
     checks()
     simulation(args.stream)
     effects()
+    outcomes()
     report_sections()
+    course(from_scratch=not args.quick)
     try:
         import alsprog.estimation.fitting  # noqa: F401
     except ImportError:

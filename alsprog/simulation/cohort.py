@@ -9,6 +9,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from alsprog.disease.phenotype import Phenotype
 from alsprog.errors import InputError
 from alsprog.estimation.regression_model import RegressionModel
 from alsprog.models.base import SurvivalModel
@@ -137,7 +138,7 @@ def simulate_cohort(
     n: int,
     seed: int,
     *,
-    phenotype: str | dict[str, float] = "als",
+    phenotype: str | dict[str, float] | Phenotype = "als",
     model: SurvivalModel | RegressionModel | None = None,
     covariates: pd.DataFrame | str | None = None,
     entry: str = "onset",
@@ -159,7 +160,8 @@ def simulate_cohort(
     seed : the seed; the same seed gives the same cohort.
     phenotype : a name from ``alsprog.phenotypes()`` (default 'als'), a dict {name: share}
         (shares sum to 1) for a mixed cohort, or 'mnd' for the default MND mix
-        (``data/simulation.toml``).
+        (``data/simulation.toml``), or a ``Phenotype`` object itself, e.g. a redrawn version
+        from ``alsprog.disease.draws.uncertainty_draws`` (its own life table is used).
     model : a ``SurvivalModel`` used as every patient's all-cause survival from onset
         (e.g. ``alsprog.calibrate(my_targets)``); demographics and course as for ALS, every
         death counted as a disease death, ``background`` not added. Or a fitted regression
@@ -170,7 +172,11 @@ def simulate_cohort(
         columns, one row drawn per patient (uniformly, from the block's own stream), or
         'population' for the patients' own drawn age_at_onset, sex, onset_site and
         diagnosis_delay_months (when the model's covariates carry those names). With a
-        frame, the patients table's demographic columns stay the population's draws.
+        frame, the patients table gains ``covariate_row`` (each patient's row position,
+        ``frame.iloc[covariate_row]``), and its age_at_onset, sex, onset_site and
+        diagnosis_delay_months are the row's where the frame has those columns (sex and
+        site as text labels; a 0/1 code stays a covariate only; the delay then sets the
+        diagnosis that effects and entry count from), else the population's.
     entry : 'onset' (everyone enters at onset) or 'diagnosis' (left truncation: who dies
         before diagnosis never enters).
     followup_years : administrative end of study, years after entry (None: no end).
@@ -182,7 +188,8 @@ def simulate_cohort(
     background : life table for ordinary mortality; None turns it off.
     effect : None, or an effect of ``alsprog.interventions`` (hazard ratio, time ratio, slope
         reduction, anchored at onset or diagnosis), or a list of them; with the same seed
-        treated and untreated cohorts share every draw.
+        treated and untreated cohorts share every draw. With a fitted regression it acts on
+        each patient's own curve (a hazard ratio m from onset gives S(t | x) ** m).
     course : the course's settings (``alsprog.calibrate_course(...).settings``, a
         ``ProgressionSettings``); None: the shipped ones (``data/course.toml``).
     uptake : the shares of patients who take a procedure once they need it (NIV, gastrostomy)
@@ -203,7 +210,8 @@ def simulate_cohort(
         the respiratory insufficiency item to 3), gastrostomy_time, niv_time,
         tracheostomy_time (the procedures taken: uptake), kings_stage_2_time ..._4_time,
         mitos_stage_1_time ..._4_time (true times of first reaching the stage or a higher
-        one); each NaN unless before death. All times in years from onset.
+        one); each NaN unless before death; and last, with a regression's covariates frame,
+        covariate_row. All times in years from onset.
     """
     request = plan(
         n,

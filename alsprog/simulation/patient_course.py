@@ -109,6 +109,8 @@ class PatientCourse:
         """The patients at ``rows`` (repeats allowed: one row per visit)."""
         c = self.course
         fields = {f: getattr(c, f)[rows] for f in COURSE_FIELDS}
+        if c.niv_candidate is not None:
+            fields["niv_candidate"] = c.niv_candidate[rows]
         slow = c.slowing
         if slow is not None:
             slow = type(slow)(*(_rows(getattr(slow, f), rows) for f in ("share", "start", "end")))
@@ -165,12 +167,14 @@ def build(
     effect moves the end stage (``_end_stage_from``), never the course before it starts.
     """
     start = draws.latent_diagnosis_time if reference is None else reference
+    shares = {name: table.take(draws.onset_site) for name, table in uptake.by_site.items()}
     options = {
         "rate": draws.progression_rate,
         "site": draws.onset_site,
         "bulbar_end": draws.bulbar_end,
         "untreated_death": draws.untreated_disease_time,
         "floor_cap": draws.floor_cap,
+        "niv_share": shares["niv_share"],  # NIV users' end stage is longer (build_course)
     }
     course = build_course(
         uptake.settings,
@@ -189,8 +193,8 @@ def build(
             **{name: values[changed] for name, values in options.items()},
         )
         course = _end_stage_from(course, untreated, changed, np.broadcast_to(begins, start.shape))
-    shares = {name: table.take(draws.onset_site) for name, table in uptake.by_site.items()}
-    return PatientCourse(course, procedures(course, draws.draws, shares))
+    gastrostomy = {"gastrostomy_share": shares["gastrostomy_share"]}  # NIV: the course's
+    return PatientCourse(course, procedures(course, draws.draws, gastrostomy))
 
 
 def survival_effect_start(parts: tuple, base: np.ndarray, trial: bool) -> np.ndarray | None:
