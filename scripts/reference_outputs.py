@@ -6,9 +6,9 @@
 Each case (cohorts from onset and from diagnosis with effects, several seeds and phenotype
 mixes, cohorts over more than one block, user uptake shares, trials from ``simulate_trial``,
 ``power`` tables, the edaravone trial selection, a prognosis with a preset) is reduced to a
-SHA-256 of every column's name, dtype and raw bytes (floats bit for bit). The fingerprints are for comparing two versions
-of the code on one machine (another libm may change the last bit of a float), so no test
-asserts them.
+SHA-256 of every column's name, dtype and raw bytes (floats bit for bit). The fingerprints are
+for comparing two versions of the code on one machine (another libm may change the last bit of
+a float), so no test asserts them.
 """
 
 from __future__ import annotations
