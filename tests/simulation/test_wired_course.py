@@ -47,11 +47,12 @@ def test_a_hazard_ratio_leaves_every_visit_before_the_end_stage_alone():
         assert np.array_equal(both.loc[before, column], both.loc[before, f"{column}_hr"])
     # after it, the treated live longer with a longer end stage: some visits differ
     assert (both.loc[~before, "alsfrs_r"] != both.loc[~before, "alsfrs_r_hr"]).any()
-    # and the need for a gastrostomy, where it comes before either end stage, is the same
-    need_a, need_b = a["gastrostomy_need_time"].to_numpy(), b["gastrostomy_need_time"].to_numpy()
-    early = need_a < end
-    assert early.sum() > 100
-    assert np.array_equal(need_a[early], need_b[early])
+    # and the stage times that come before either end stage are the same
+    for column in ("kings_stage_2_time", "kings_stage_3_time", "mitos_stage_1_time"):
+        time_a, time_b = a[column].to_numpy(), b[column].to_numpy()
+        early = time_a < end
+        assert early.sum() > 100
+        assert np.array_equal(time_a[early], time_b[early])
 
 
 def test_a_slope_reduction_of_a_third_slows_the_clock_by_a_third():
