@@ -312,8 +312,7 @@ def build_course(
 
     domain_of, rank_of = np.empty(12, dtype=np.intp), np.empty(12)  # each item's domain, place
     for d, items in enumerate(s.item_order):
-        for j, item in enumerate(items):
-            domain_of[item], rank_of[item] = d, j
+        domain_of[list(items)], rank_of[list(items)] = d, range(len(items))
     # all items at once, in place (the same arithmetic as item by item, bit for bit)
     offset = draws["u_item_offset"] - 0.5
     offset *= s.item_offset_jitter
@@ -392,8 +391,7 @@ def _capped_rate(s, rate, bulbar_end, item_start, item_span, draws, survival, en
     respiratory, bulbar = list(s.item_order[RESPIRATORY]), list(s.item_order[BULBAR])
     limbs = [i for i in range(finish.shape[1]) if i not in respiratory + bulbar]
     other = np.where(bulbar_end, finish[:, respiratory].max(axis=1), finish[:, bulbar].max(axis=1))
-    exhausted = np.maximum(finish[:, limbs].max(axis=1), other)  # outside the end domain
-    np.maximum(exhausted, 0.0, out=exhausted)  # (as a maximum with the end items set to 0)
+    exhausted = np.maximum(np.maximum(finish[:, limbs].max(axis=1), other), 0.0)  # (as before)
     takes = (draws["u_tracheostomy"] < s.tracheostomy_share) & (death - survival > end_length)
     with np.errstate(invalid="ignore"):
         latest = death - np.where(takes, survival, 0.0) - end_length - s.floor_years_max

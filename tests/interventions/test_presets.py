@@ -102,9 +102,9 @@ def test_the_simulated_mci186_19_population_meets_the_trial_criteria(mci186_19):
 
 
 @pytest.mark.xfail(
-    reason="issue 26: the progression-clock course's shipped calibration (data/course.toml) "
-    "gives this selected placebo arm about -4.0 points over 24 weeks, not -7.50 (SE 0.66); "
-    "the calibration is being refitted",
+    reason="issue 26: the progression-clock course's shipped calibration gives this selected "
+    "placebo arm about -5.1 points over 24 weeks, not -7.50 (SE 0.66); the calibration's own "
+    "table shows the gap",
     strict=False,
 )
 @pytest.mark.skipif(not simulation_available(), reason="alsprog.simulation is not installed here")
@@ -119,12 +119,6 @@ def test_the_simulated_placebo_arm_declines_as_the_trials_did(mci186_19):
     assert p["disease_duration_years"].mean() == pytest.approx(1.06, abs=0.15)
 
 
-@pytest.mark.xfail(
-    reason="issue 26: the preset's slope reduction was read against the placebo arm's decline; "
-    "the progression-clock course's shipped calibration gives that arm about -4.0 points "
-    "(not -7.50), so the difference is about 1.4 points, not 2.49 (SE 0.92)",
-    strict=False,
-)
 @pytest.mark.skipif(not simulation_available(), reason="alsprog.simulation is not installed here")
 def test_edaravone_reproduces_the_pivotal_trial_in_its_selected_population():
     from alsprog.outcomes.course_measures import selected_trial_difference
