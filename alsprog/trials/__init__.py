@@ -15,7 +15,7 @@ bisection ``smallest_sample_size``).
 (``simulate_trial``: the tables) and ``batched`` (many trials as the analysis' arrays).
 
 Joining them: ``grid`` (``run_grid``, a function over a grid of cells on Dask) and
-``power_api`` (``analyse_trial``, ``power``, ``sample_size``, ``power_grid``). ``scheduler=``
+``power`` (``analyse_trial``, ``power``, ``sample_size``, ``power_grid``). ``scheduler=``
 has one meaning everywhere (``run_grid``, ``power``, ``power_grid``, the CLI): None or
 'serial' runs in this process, 'local' on a two-worker Dask LocalCluster, 'tcp://host:port'
 on that scheduler.
