@@ -143,12 +143,14 @@ __all__ = ["__version__", *_LAZY, *_SUBPACKAGES]
 
 
 def __getattr__(name: str) -> Any:
+    """Import a public name on first use, and keep it here so later uses are plain lookups."""
     if name in _SUBPACKAGES:
         return importlib.import_module(f"alsprog.{name}")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'alsprog' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+    value = globals()[name] = getattr(importlib.import_module(module), name)
+    return value
 
 
 def __dir__() -> list[str]:
