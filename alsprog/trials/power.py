@@ -24,7 +24,7 @@ from alsprog.trials.analysis.endpoints import (
     analyse_arrays,
     check_endpoints,
 )
-from alsprog.trials.analysis.power_results import (
+from alsprog.trials.analysis.results import (
     power_from_results,
     schoenfeld_events,
     schoenfeld_sample_size,

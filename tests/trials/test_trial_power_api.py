@@ -13,7 +13,7 @@ import alsprog.trials.power as power_module
 from alsprog.errors import InputError
 from alsprog.interventions import HazardRatio, edaravone
 from alsprog.trials import analyse
-from alsprog.trials.analysis.power_results import schoenfeld_power
+from alsprog.trials.analysis.results import schoenfeld_power
 from alsprog.trials.power import analyse_trial, power, power_grid, sample_size
 from alsprog.trials.simulation.design import TrialDesign
 from alsprog.trials.simulation.simulate import simulate_trial
