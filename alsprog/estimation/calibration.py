@@ -47,18 +47,6 @@ def starting_summary(targets: Targets) -> tuple[float, float]:
     return float(math.exp(mu)), float(np.clip(sigma, 0.2, 3.0))
 
 
-def default_options(family: str, targets: Targets) -> dict:
-    """Knots or breakpoints a family needs, placed at the landmark times."""
-    times = [lm.t for lm in targets.equal]
-    if family == "piecewise_exponential":
-        return {"breakpoints": times[:-1]}
-    if family == "spline":
-        if len(times) >= 2:
-            return {"knots": times}
-        return {"knots": [times[0] / 2, times[0]]}
-    return {}
-
-
 def _as_targets(targets: object) -> Targets:
     """Targets as given, the default when None, or read from a TOML or CSV path."""
     if targets is None:
@@ -99,7 +87,12 @@ def calibrate(
     """
     targets = _as_targets(targets)
     check_family(family)
-    options = default_options(family, targets)
+    times = [lm.t for lm in targets.equal]  # knots or breakpoints at the landmarks by default
+    options: dict = {}
+    if family == "piecewise_exponential":
+        options["breakpoints"] = times[:-1]
+    elif family == "spline":
+        options["knots"] = times if len(times) >= 2 else [times[0] / 2, times[0]]
     for name, given in (("knots", knots), ("breakpoints", breakpoints)):
         if given is not None:
             options[name] = increasing_times(f"calibrate: {name}", given)
