@@ -26,6 +26,8 @@ Functions:
     default_targets     the reference document's ALS landmarks
     phenotype           a calibrated phenotype (als, als_limb, als_bulbar, als_flail, pbp, pma,
                         pls, ppbp): .model is its population model, .patient(...) one patient
+    recalibrate         a phenotype calibrated to other figures, e.g. a fitted regression's
+                        standardised survival (regression.targets(data))
     phenotypes          every phenotype in a table (median, survival at 1-25 years, what pins
                         each curve and what is assumed, sources)
     identification      per phenotype and parameter: pinned by which figures, free, or borrowed
@@ -40,6 +42,7 @@ Functions:
     life_table          a shipped or user life table
     simulate_cohort     a cohort of patients: death times, ALSFRS-R course, stages, visits
     Cohort              what simulate_cohort returns: .patients, .visits, .kaplan_meier, .summary
+    calibrate_course    the progression-clock course fitted to published figures (simulated moments)
     schoenfeld_events   deaths a two-sided log-rank test needs (Schoenfeld's formula)
     schoenfeld_sample_size  patients per arm from those deaths and the chance of dying
     power_from_results  Monte Carlo power of each endpoint from analysed replicates
@@ -78,6 +81,7 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "fit": "alsprog.estimation.regression",
+    "recalibrate": "alsprog.disease.recalibration",
     "cox_snell": "alsprog.estimation.regression_checks",
     "proportional_hazards_test": "alsprog.estimation.regression_checks",
     "kaplan_meier": "alsprog.models.kaplan_meier",
@@ -100,6 +104,7 @@ _LAZY = {
     "life_table": "alsprog.population.lifetable",
     "simulate_cohort": "alsprog.simulation.cohort",
     "Cohort": "alsprog.simulation.cohort",
+    "calibrate_course": "alsprog.simulation.course_calibration",
     "schoenfeld_events": "alsprog.trials.analysis.results",
     "schoenfeld_sample_size": "alsprog.trials.analysis.results",
     "power_from_results": "alsprog.trials.analysis.results",

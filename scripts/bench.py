@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 from bench_common import best_of, record
+from bench_course import course
 from bench_regression import regression
 from bench_simulation import simulation
 from bench_trials import simulated_trials, trials
@@ -341,6 +342,7 @@ def main() -> int:
     simulation(args.stream)
     effects()
     report_sections()
+    course(from_scratch=not args.quick)
     try:
         import alsprog.estimation.fitting  # noqa: F401
     except ImportError:

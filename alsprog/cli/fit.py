@@ -27,7 +27,10 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--formula", default=None, metavar="TEXT", help="e.g. '~ age + C(site)'")
     p.add_argument("--scale", default=None, choices=("aft", "ph", "odds"))
     p.add_argument(
-        "--anc", default=None, metavar="TEXT", help="covariates on an AFT family's spread: '~ sex'"
+        "--anc",
+        default=None,
+        metavar="TEXT",
+        help="covariates on an AFT family's spread or a PH Weibull/Gompertz shape: '~ sex'",
     )
     p.add_argument("--duration", default="time", metavar="COLUMN", help="default: time")
     p.add_argument("--event", default="event", metavar="COLUMN", help="default: event")

@@ -56,7 +56,7 @@ def _as_targets(targets: object) -> Targets:
     if not isinstance(targets, Targets):
         raise InputError(
             f"calibrate: targets must be Targets, a path or None (got {type(targets).__name__}); "
-            "pass alsprog.load_targets(path), or the path itself"
+            "pass alsprog.load_targets(path), the path itself, or regression.targets(data)"
         )
     return targets
 

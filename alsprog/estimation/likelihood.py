@@ -79,23 +79,30 @@ def _weibull(t: np.ndarray) -> tuple[RowFunction, RowFunction]:
     return log_f, log_s
 
 
+def gompertz_cumulative(
+    shape: np.ndarray | float, t: np.ndarray, jac: bool, rate: float = 1.0
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The Gompertz cumulative hazard H = rate t expm1(x) / x with x = shape t, and (with
+    ``jac``) dH/dshape = rate t^2 (x e^x - expm1(x)) / x^2; near x = 0 both ratios come from
+    their Taylor series. ``shape`` is one number or one per time."""
+    x = shape * t
+    grow = np.expm1(x)
+    small = (np.abs(x) < 1e-2).nonzero()
+    xs = x[small]
+    safe = x.copy()
+    safe[small] = 1.0
+    ratio = grow / safe
+    ratio[small] = 1 + xs * (1 / 2 + xs * (1 / 6 + xs / 24))
+    if not jac:
+        return rate * t * ratio, None
+    slope = (safe * (grow + 1) - grow) / safe**2
+    slope[small] = 0.5 + xs * (1 / 3 + xs * (1 / 8 + xs * (1 / 30 + xs / 144)))
+    return rate * t * ratio, rate * t * t * slope
+
+
 def _gompertz(t: np.ndarray) -> tuple[RowFunction, RowFunction]:
     def parts(th: np.ndarray, jac: bool) -> tuple[np.ndarray, np.ndarray | None]:
-        # H = rate t expm1(x) / x and dH/dshape = rate t^2 (x e^x - expm1(x)) / x^2, x = shape t;
-        # near x = 0 both ratios come from their Taylor series.
-        rate, x = math.exp(th[1]), th[0] * t
-        grow = np.expm1(x)
-        small = (np.abs(x) < 1e-2).nonzero()
-        xs = x[small]
-        safe = x.copy()
-        safe[small] = 1.0
-        ratio = grow / safe
-        ratio[small] = 1 + xs * (1 / 2 + xs * (1 / 6 + xs / 24))
-        if not jac:
-            return rate * t * ratio, None
-        slope = (safe * (grow + 1) - grow) / safe**2
-        slope[small] = 0.5 + xs * (1 / 3 + xs * (1 / 8 + xs * (1 / 30 + xs / 144)))
-        return rate * t * ratio, rate * t * t * slope
+        return gompertz_cumulative(th[0], t, jac, math.exp(th[1]))
 
     def log_s(th: np.ndarray, jac: bool = True) -> Rows:
         cum, d_shape = parts(th, jac)

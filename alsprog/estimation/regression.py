@@ -169,6 +169,9 @@ def fit_regression(
     anc : a formula for covariates on the spread of an AFT family (flexsurv's ``anc``), e.g.
         ``"~ sex"``: the log of the Weibull or log-logistic shape, or of the log-normal or
         generalised gamma sigma, is linear in them; their rows are named ``shape:sex[T.male]``.
+        On the PH scale, the Weibull's log shape or the Gompertz shape (per year) is linear in
+        them (flexsurv's ``weibullPH`` and ``gompertz``); the hazards are then proportional
+        only between rows of the same shape.
 
     Returns
     -------

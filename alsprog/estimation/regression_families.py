@@ -15,6 +15,8 @@ design matrix X (intercept first). The linear predictor eta = X beta takes the s
 With ``anc=`` (flexsurv's name) an AFT family's spread takes covariates too: the entry of theta
 that is log sigma up to sign (the Weibull's log shape, the log-normal's log sigma) becomes
 a0 + z alpha per row, and rows are evaluated at the standardised log time (log t - eta) / sigma.
+On the PH scale the Weibull's log shape or the Gompertz shape does
+(``alsprog.estimation.regression_ancillary``).
 
 ``RegressionSpec.bind`` returns, for fixed times and covariate rows, the log density (or log
 survival) at every row as a function of theta with its Jacobian, from the family's own rows in
@@ -33,6 +35,7 @@ from scipy import special
 
 from alsprog.errors import InputError, as_sequence, check_finite, check_positive
 from alsprog.estimation.likelihood import family_rows
+from alsprog.estimation.regression_ancillary import PH_SHAPE_ENTRY, ph_shape_rows
 from alsprog.models.base import SurvivalModel
 from alsprog.models.registry import FamilySpec, family_spec
 from alsprog.models.spline import spline_basis
@@ -103,8 +106,11 @@ class RegressionSpec:
 
     @property
     def spread_position(self) -> int:
-        """Where the spread entry sits in the ancillary vector (AFT with spread covariates)."""
-        return self.ancillary.index(SPREAD_ENTRY[self.family][0])
+        """Where the entry the anc= covariates move sits in the ancillary vector."""
+        table = (
+            PH_SHAPE_ENTRY if self.scale == "ph" else {f: e for f, (e, _) in SPREAD_ENTRY.items()}
+        )
+        return self.ancillary.index(table[self.family])
 
     def split(self, theta: np.ndarray, xz: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per row: the ancillary vector's spread entry moved by the spread covariates (rows x
@@ -167,6 +173,9 @@ class RegressionSpec:
         t = np.asarray(t, dtype=float)
         m = len(self.ancillary)
         anc_cols = list(self.ancillary)
+        if self.n_spread_covariates and self.scale == "ph":
+            r, k = self.n_spread_covariates, self.spread_position
+            return ph_shape_rows(self.family, t, x, which, m, r, k)
         if self.n_spread_covariates:
             return self._spread_rows(t, x, which)
         if self.scale == "odds":
@@ -308,11 +317,13 @@ def regression_spec(
     spread_covariates: int = 0,
 ) -> RegressionSpec:
     """The ``RegressionSpec`` of ``family`` on ``scale`` (its natural scale when None), with
-    ``spread_covariates`` columns acting on the spread (AFT families only)."""
+    ``spread_covariates`` columns acting on an AFT spread or a PH Weibull or Gompertz shape."""
     chosen = check_scale(family, scale)
-    if spread_covariates and (chosen != "aft" or family not in SPREAD_ENTRY):
+    ph_shape = chosen == "ph" and family in PH_SHAPE_ENTRY
+    if spread_covariates and not ph_shape and (chosen != "aft" or family not in SPREAD_ENTRY):
         raise InputError(
-            f"fit: anc= (covariates on the spread) suits the AFT {', '.join(SPREAD_ENTRY)} "
+            f"fit: anc= (covariates on the spread or shape) suits the AFT "
+            f"{', '.join(SPREAD_ENTRY)} and the PH {' and '.join(PH_SHAPE_ENTRY)} "
             f"families, not {family} on the {chosen} scale; drop anc= or change family"
         )
     options: dict = {}

@@ -3,8 +3,10 @@
 ``RegressionModel`` holds the family on its covariate scale, the design (to rebuild covariate
 columns for new rows) and the estimate; ``at(profile)`` is the ordinary alsprog model of one
 covariate profile, and ``predict``/``standardise`` live in
-``alsprog.estimation.regression_predict``. ``RegressionFitInfo.summary()`` is the coefficient
-table (estimate, se, Wald interval, z, p), ``ratios()`` the hazard, time or odds ratios.
+``alsprog.estimation.regression_predict``, ``targets`` (the standardised survival as landmark
+figures) in ``alsprog.estimation.regression_targets``. ``RegressionFitInfo.summary()`` is the
+coefficient table (estimate, se, Wald interval, z, p), ``ratios()`` the hazard, time or odds
+ratios.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from scipy import special
 from alsprog.errors import InputError
 from alsprog.estimation.formula import Design
 from alsprog.estimation.regression_families import RATIO_NAMES, RegressionSpec
+from alsprog.estimation.targets import Targets
 from alsprog.models.base import SurvivalModel
 from alsprog.models.fit_info import FitInfo
 
@@ -213,6 +216,14 @@ class RegressionModel:
         from alsprog.estimation.regression_predict import Marginal
 
         return Marginal(self, self.matrix(data, caller="marginal"))
+
+    def targets(self, data: pd.DataFrame, times: Any = None, name: str | None = None) -> Targets:
+        """Landmark targets from the standardised survival over ``data`` (for ``calibrate``,
+        ``compare_families``, the report and ``recalibrate``); see
+        ``alsprog.estimation.regression_targets.regression_targets``."""
+        from alsprog.estimation.regression_targets import regression_targets
+
+        return regression_targets(self, data, times, name)
 
     def standardise(self, data: pd.DataFrame, **options: Any) -> pd.DataFrame:
         """Marginal survival and RMST over ``data``'s covariates, and contrasts; see

@@ -56,6 +56,11 @@ def _times(values: Any, name: str) -> np.ndarray:
     return arr
 
 
+def log_survival_rows(model: RegressionModel, t: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Per row of the design ``x``, log S at that row's time ``t`` (years from onset, > 0)."""
+    return _rows(model, np.asarray(t, dtype=float), x, 1, jac=False)[0]
+
+
 def solve_times(model: RegressionModel, x: np.ndarray, log_s: np.ndarray) -> np.ndarray:
     """Per row of ``x``, the time (years) at which log S reaches ``log_s`` (bisection on log t;
     inf beyond exp(LOG_T_MAX))."""

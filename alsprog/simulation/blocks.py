@@ -110,7 +110,7 @@ def patients_frame(columns: dict[str, np.ndarray], categories: dict) -> pd.DataF
         name: pd.Categorical.from_codes(columns[name], categories[name])
         if name in categories
         else columns[name]
-        for name in PATIENT_COLUMNS
+        for name in (*PATIENT_COLUMNS, *(c for c in columns if c not in PATIENT_COLUMNS))
     }
     return pd.DataFrame(frame, copy=False)
 
@@ -192,11 +192,6 @@ def plan(
         )
     parts = effect_components(effect)
     subgroups = resolve_subgroups(phenotype, model, background, settings, covariates)
-    if parts and subgroups[0].regression is not None:
-        raise InputError(
-            "simulate_cohort effect: not yet supported with a fitted regression as model=; "
-            "simulate with model=regression.at(profile) or without effect="
-        )
     return Plan(
         int(n), int(seed), subgroups, entry, followup, dropout, interval, rho, parts, settings
     )
@@ -290,6 +285,8 @@ def make_block(
         "event": died.astype(np.int64),
     }
     columns.update({name: milestones[name][keep] for name in MILESTONE_COLUMNS})
+    if draws.covariate_row is not None:  # a regression's covariates frame: the row taken
+        columns["covariate_row"] = draws.covariate_row[keep].astype(np.int64)
     # with entry at diagnosis, the draws after the last patient needed were not needed
     drawn = size if rows.size < keep_at_most or not rows.size else int(rows[-1]) + 1
     categories = {

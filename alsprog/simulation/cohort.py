@@ -168,7 +168,11 @@ def simulate_cohort(
         columns, one row drawn per patient (uniformly, from the block's own stream), or
         'population' for the patients' own drawn age_at_onset, sex, onset_site and
         diagnosis_delay_months (when the model's covariates carry those names). With a
-        frame, the patients table's demographic columns stay the population's draws.
+        frame, the patients table gains ``covariate_row`` (each patient's row position,
+        ``frame.iloc[covariate_row]``), and its age_at_onset, sex, onset_site and
+        diagnosis_delay_months are the row's where the frame has those columns (sex and
+        site as text labels; a 0/1 code stays a covariate only; the delay then sets the
+        diagnosis that effects and entry count from), else the population's.
     entry : 'onset' (everyone enters at onset) or 'diagnosis' (left truncation: who dies
         before diagnosis never enters).
     followup_years : administrative end of study, years after entry (None: no end).
@@ -180,7 +184,8 @@ def simulate_cohort(
     background : life table for ordinary mortality; None turns it off.
     effect : None, or an effect of ``alsprog.interventions`` (hazard ratio, time ratio, slope
         reduction, anchored at onset or diagnosis), or a list of them; with the same seed
-        treated and untreated cohorts share every draw.
+        treated and untreated cohorts share every draw. With a fitted regression it acts on
+        each patient's own curve (a hazard ratio m from onset gives S(t | x) ** m).
 
     Returns
     -------
@@ -193,7 +198,8 @@ def simulate_cohort(
         entry_time, time (death or censoring), event (1 death, 0 censored),
         gastrostomy_time, niv_time, tracheostomy_time, kings_stage_2_time ..._4_time,
         mitos_stage_1_time ..._4_time (true times of first reaching the milestone or stage
-        (or a higher one), NaN unless before death). All times in years from onset.
+        (or a higher one), NaN unless before death), and last, with a regression's
+        covariates frame, covariate_row. All times in years from onset.
     """
     request = plan(
         n,

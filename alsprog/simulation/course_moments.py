@@ -1,86 +1,126 @@
 """Simulated moments of the progression-clock course, measured as each target measures them.
 
-STAND-IN: until the single patient sampler (issue 25) exists, ``stand_in_draws`` draws its own
-cohort here: onset site from the ALS phenotype's site shares, disease death times by inverting
-``alsprog.phenotype(...).disease`` models (no prognostic factors, no other-cause deaths: every
-death is a disease death), a log-normal diagnostic delay (median 12, mean 17 months, a commonly
-quoted summary),
-and the progression rate from the Gaussian copula on the death time's rank as
-``simulation/patients.py`` does. The draws are fixed for a seed (common random numbers), so the
-moments are a deterministic function of the course settings. The next session replaces this
-cohort by the sampler's; the quantities stay.
+The cohort (``stand_in_draws``) is drawn with the single sampler's own functions
+(``sampler``): each phenotype's population (age, sex, diagnostic delay), onset site and
+prognostic hazard ratio (``phenotype_cells``), the disease death time from the Exp(1) draw
+(``DiseaseHazard``), the other-cause death from the life table (``other_cause_times``) and the
+progression rate from the Gaussian copula on the disease draw (``progression_rate``). Only the
+random numbers differ from a cohort's (one numpy generator here, the block streams there), so
+the moments are the same quantities the wired cohort gives. The draws are fixed for a seed
+(common random numbers): the moments are a deterministic function of the course settings.
+
+Like for like (``data/course_targets.toml`` says how each figure was measured): dFS at
+diagnosis; the MCI186-19 placebo arm selected by that trial's rules; Chen's King's stage
+durations from the clinical milestones (need for a gastrostomy or NIV); Balendra's
+standardised stage times from ALSFRS-R items read at visits; survival after a procedure from
+its start to death from any cause.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 
 import numpy as np
-from scipy.special import ndtri
 
 from alsprog.simulation.progression import build_course
 from alsprog.simulation.progression_settings import ProgressionSettings, harness_draws
+from alsprog.simulation.sampler import (
+    DiseaseHazard,
+    other_cause_times,
+    phenotype_cells,
+    progression_rate,
+)
+from alsprog.simulation.settings import CourseSettings
 from alsprog.simulation.uptake import item_scores, procedures, stage_times
 
-DELAY_MEDIAN_MONTHS = 12.0
-DELAY_LOG_SD = math.sqrt(2.0 * math.log(17.0 / 12.0))  # log-normal with mean 17 months
+# bump when a measurement below changes: the shipped calibration's fingerprint reads it
+MOMENTS_VERSION = 2
 STUDY_SIZE = 117  # Elamin et al., J Neurol 2015: training sub-cohort
 WEEK = 7.0 / 365.25
+# Balendra's standardised stage times (trial and registry patients who died in follow-up):
+VISIT_MONTHS = 3.0  # ALSFRS-R read every 3 months from entry
+ENTRY_YEARS_MAX = 3.0  # entry uniform between diagnosis and 3 years from onset
+FOLLOW_UP_YEARS = 1.5  # deaths within 18 months of entry
+PHENOTYPES = ("als", "pls", "pma")
 
 
 def stand_in_draws(n: int, seed: int) -> dict[str, dict[str, np.ndarray]]:
-    """The stand-in cohorts' fixed draws: ``als`` (n patients), ``pls`` and ``pma`` (n // 5
-    each). Each holds the course draws (``DRAWS``), u_death, z_rate, site, delay (years),
-    u_screen and the untreated disease death time."""
-    from alsprog.disease.library import phenotype
+    """The fixed draws of the calibration cohorts: ``als`` (n patients), ``pls`` and ``pma``
+    (n // 5 each, at least 50). Each holds the course draws (``DRAWS``), e_disease and z_rate
+    (the copula's inputs), site, delay (years to diagnosis), disease (the untreated disease
+    death time), other (the other-cause death time), death (the earlier of the two), u_screen
+    (MCI186-19's screening) and u_entry (Balendra's study entry)."""
+    from alsprog.simulation.subgroups import resolve_subgroups
 
+    settings = CourseSettings.default()
     out = {}
-    for k, (name, size) in enumerate(
-        (("als", n), ("pls", max(n // 5, 50)), ("pma", max(n // 5, 50)))
-    ):
+    for k, name in enumerate(PHENOTYPES):
+        size = n if name == "als" else max(n // 5, 50)
+        (subgroup,) = resolve_subgroups(name, None, "us_ssa_2007", settings)
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(26, k)))
+        frame = subgroup.population.sample(size, rng)
+        age = frame["age_at_onset"].to_numpy()
+        sex = (frame["sex"].to_numpy() != "male").astype(np.int8)
+        delay_months = frame["delay_months"].to_numpy()
+        u_site, e_disease = rng.random(size), rng.exponential(size=size)
+        e_other = rng.exponential(size=size)
+        z_rate, u_screen, u_entry = rng.standard_normal(size), rng.random(size), rng.random(size)
+        of = np.zeros(size, dtype=np.intp)
+        cell_of, cells, site, hazard_ratio, _ = phenotype_cells(
+            (subgroup,), of, u_site, age, delay_months
+        )
+        disease = DiseaseHazard(cell_of, cells, hazard_ratio, 1.0).inverse(
+            e_disease, np.arange(size)
+        )
+        other = other_cause_times((subgroup,), of, age, sex, e_other)
         draws = harness_draws(size, seed * 7 + k)
-        pheno = phenotype(name)
-        shares = pheno.site_shares
-        u_site = rng.random(size)
-        u_death = rng.random(size)
-        cut = np.cumsum(list(shares.values()))[:-1] / sum(shares.values())
-        cell = np.searchsorted(cut, u_site, side="right")
-        death = np.empty(size)
-        for c, model in enumerate(pheno.disease.values()):
-            mine = cell == c
-            death[mine] = model.quantile(u_death[mine])
-        bulbar = np.array([key.endswith("bulbar") or key in ("pbp", "ppbp") for key in shares])
         draws.update(
-            u_death=u_death,
-            z_rate=rng.standard_normal(size),
-            site=bulbar[cell].astype(np.int8),  # SITES: 0 limb, 1 bulbar
-            death=death,
-            delay=DELAY_MEDIAN_MONTHS / 12.0 * np.exp(DELAY_LOG_SD * rng.standard_normal(size)),
-            u_screen=rng.random(size),
+            e_disease=e_disease,
+            z_rate=z_rate,
+            site=site,
+            bulbar_end=np.zeros(size, dtype=bool),
+            disease=disease,
+            other=other,
+            death=np.minimum(disease, other),
+            delay=delay_months / 12.0,
+            u_screen=u_screen,
+            u_entry=u_entry,
         )
         out[name] = draws
     return out
 
 
-def _rate(draws: dict, median: float, settings: ProgressionSettings) -> np.ndarray:
-    """Points per month, log-normal; its normal score correlated with the death rank's."""
-    rho = settings.copula_correlation
-    z = rho * ndtri(draws["u_death"]) + math.sqrt(1.0 - rho * rho) * draws["z_rate"]
-    return median * np.exp(settings.rate_log_sd * z)
-
-
-def _cohort(settings: ProgressionSettings, draws: dict, median: float, floor_cap: bool = True):
+def _cohort(
+    settings: ProgressionSettings,
+    draws: dict,
+    median: float,
+    floor_cap: bool = True,
+    niv_share: float | None = None,
+):
+    rate = progression_rate(
+        draws["e_disease"], draws["z_rate"], median, settings.copula_correlation, settings
+    )
     course = build_course(
         settings,
-        rate=_rate(draws, median, settings),
+        rate=rate,
         site=draws["site"],
-        death=draws["death"],
+        death=draws["disease"],
         draws=draws,
-        floor_cap=np.full(draws["death"].size, floor_cap),
+        bulbar_end=draws["bulbar_end"],
+        floor_cap=np.full(rate.size, floor_cap),
+        niv_share=niv_share,
     )
-    return course, procedures(course, draws)
+    return course, _observed(procedures(course, draws), draws["death"])
+
+
+def _observed(done, death: np.ndarray):
+    """Procedures taken before death from any cause (a course runs to the disease death)."""
+    fields = {}
+    for name in done.__dataclass_fields__:
+        when = getattr(done, name)
+        with np.errstate(invalid="ignore"):
+            fields[name] = np.where(when < death, when, np.nan)
+    return type(done)(**fields)
 
 
 def _totals(course, done, t: np.ndarray) -> np.ndarray:
@@ -88,11 +128,11 @@ def _totals(course, done, t: np.ndarray) -> np.ndarray:
 
 
 def simulated_moments(settings: ProgressionSettings, cohorts: dict) -> dict[str, float]:
-    """Every quantity of ``course_targets.QUANTITIES`` on the stand-in cohorts."""
+    """Every quantity of ``course_targets.QUANTITIES`` on the calibration cohorts."""
     out: dict[str, float] = {}
     draws = cohorts["als"]
     course, done = _cohort(settings, draws, settings.rate_median)
-    death, delay = course.death, draws["delay"]
+    death, delay = draws["death"], draws["delay"]
     diagnosed = delay < death
     t = np.stack([delay, delay + 1.0, delay + 2.0], axis=1)
     totals = _totals(course, done, t)
@@ -107,7 +147,8 @@ def simulated_moments(settings: ProgressionSettings, cohorts: dict) -> dict[str,
         first, 1e-9
     )
     out.update(_trial_arm(course, done, draws))
-    out.update(_stages(course, done, death))
+    chen = _cohort(settings, draws, settings.rate_median, niv_share=0.0)
+    out.update(_stages(course, done, draws, chen))
     out.update(_uptake(done, death, diagnosed))
     out["dfs_hazard_ratio"] = _study_hazard_ratio(dfs[diagnosed], (death - delay)[diagnosed])
     for name, quantity, years in (
@@ -117,7 +158,7 @@ def simulated_moments(settings: ProgressionSettings, cohorts: dict) -> dict[str,
         other = cohorts[name]
         median = settings.rate_median_pls if name == "pls" else settings.rate_median_pma
         c, d = _cohort(settings, other, median, floor_cap=name != "pls")
-        alive = other["delay"] + years < c.death
+        alive = other["delay"] + years < other["death"]
         tt = np.stack([other["delay"], other["delay"] + years], axis=1)[alive]
         sub = _subset(c, d, alive)
         loss = np.diff(-_totals(sub[0], sub[1], tt), axis=1)[:, 0].mean()
@@ -136,6 +177,7 @@ def _subset(course, done, rows: np.ndarray):
         "end_start",
         "end_length",
         "tracheostomy_time",
+        "niv_candidate",
     )
     c = replace(course, **{f: getattr(course, f)[rows] for f in fields})
     d = type(done)(**{f: getattr(done, f)[rows] for f in done.__dataclass_fields__})
@@ -143,15 +185,19 @@ def _subset(course, done, rows: np.ndarray):
 
 
 def _trial_arm(course, done, draws) -> dict[str, float]:
-    """MCI186-19 placebo arm: screened at a time uniform on the first 2 years (after diagnosis),
-    12-week observation, every item >= 2 and the respiratory items at 4 at screening and
-    baseline, 1-4 points lost over the observation; change over the next 24 weeks."""
-    screen = 2.0 * draws["u_screen"]
+    """MCI186-19 placebo arm, selected by the trial's rules: screened (the start of its
+    12-week observation period) at a time uniform between diagnosis and 2 years from onset
+    (disease duration <= 2 years); at screening every item >= 2 and FVC >= 80% (read as
+    dyspnoea, orthopnoea and respiratory insufficiency at 4); ALSFRS-R fell 1-4 points over
+    the observation period; change from baseline (randomisation) to 24 weeks in those alive
+    then."""
+    delay = draws["delay"]
+    screen = delay + (2.0 - delay) * draws["u_screen"]
     baseline, end = screen + 12 * WEEK, screen + 36 * WEEK
-    rows = (screen >= draws["delay"]) & (end < course.death)
+    rows = (delay < 2.0) & (end < draws["death"])
     c, d = _subset(course, done, rows)
     scores = item_scores(c, d, np.stack([screen[rows], baseline[rows], end[rows]], axis=1))
-    ok = (scores[:, :2].min(axis=(1, 2)) >= 2) & (scores[:, :2, 9:].min(axis=(1, 2)) == 4)
+    ok = (scores[:, 0].min(axis=1) >= 2) & (scores[:, 0, 9:].min(axis=1) == 4)
     total = scores.sum(axis=-1, dtype=np.int64)
     fell = total[:, 0] - total[:, 1]
     ok &= (fell >= 1) & (fell <= 4)
@@ -168,17 +214,40 @@ def _median(values: np.ndarray) -> float:
     return float(np.median(values)) if values.size else float("nan")
 
 
-def _stages(course, done, death) -> dict[str, float]:
-    st = stage_times(course, done)
+def _stages(course, done, draws, chen) -> dict[str, float]:
+    """Chen's durations from the clinical milestones (regions from the items; stage 4 at the
+    need for a gastrostomy or NIV, or dyspnoea 0) in the same patients without NIV (``chen``:
+    few in that cohort took it), in patients who died of ALS, each stage's
+    median over the patients who passed through it (stage 4 may follow stage 2); Balendra's
+    standardised times as a trial's data give them: patients enter at a time uniform between
+    diagnosis and ENTRY_YEARS_MAX from onset, the observed items are read every VISIT_MONTHS,
+    and those who die within FOLLOW_UP_YEARS of entry count, each at the first visit at the
+    stage or beyond (at entry if already there) over the disease duration."""
+    death, disease = draws["death"], draws["disease"]
+    died_of_als = disease <= draws["other"]
+    st = stage_times(*chen, by_need=True)
     t2, t3, t4 = (st[f"kings_stage_{k}_time"] for k in (2, 3, 4))
+
+    def keep(months: np.ndarray) -> np.ndarray:  # patients who died of ALS and were in it
+        with np.errstate(invalid="ignore"):
+            return np.where(died_of_als & (months > 0), months, np.nan)
+
     out = {
-        "kings_stage_1_duration_median": _median(12.0 * t2),
-        "kings_stage_2_duration_median": _median(12.0 * (t3 - t2)),
-        "kings_stage_3_duration_median": _median(12.0 * (t4 - t3)),
-        "kings_stage_4_duration_median": _median(12.0 * (death - t4)),
+        "kings_stage_1_duration_median": _median(keep(12.0 * t2)),
+        "kings_stage_2_duration_median": _median(keep(12.0 * (t3 - t2))),
+        "kings_stage_3_duration_median": _median(keep(12.0 * (t4 - t3))),
+        "kings_stage_4_duration_median": _median(keep(12.0 * (chen[0].death - t4))),
     }
-    for k, tk in ((2, t2), (3, t3), (4, t4)):
-        out[f"kings_stage_{k}_standardised_median"] = _median(tk / death)
+    observed = stage_times(course, done)
+    delay, step = draws["delay"], VISIT_MONTHS / 12.0
+    entry = delay + np.maximum(ENTRY_YEARS_MAX - delay, 0.0) * draws["u_entry"]
+    died = (delay < ENTRY_YEARS_MAX) & (entry < death) & (death < entry + FOLLOW_UP_YEARS)
+    for k in (2, 3, 4):
+        tk = observed[f"kings_stage_{k}_time"]
+        with np.errstate(invalid="ignore"):
+            visit = entry + step * np.ceil(np.maximum(tk - entry, 0.0) / step)
+            seen = died & (visit < death)
+        out[f"kings_stage_{k}_standardised_median"] = _median(np.where(seen, visit / death, np.nan))
     return out
 
 

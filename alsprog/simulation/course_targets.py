@@ -106,6 +106,47 @@ def course_targets_from_text(text: str, where: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
+def check_course_targets(table: object) -> pd.DataFrame:
+    """A targets table given as a DataFrame (e.g. ``load_course_targets``'s, edited), each row
+    checked as a file's target would be; one line naming the problem on bad input."""
+    if not isinstance(table, pd.DataFrame):
+        raise InputError(
+            f"course targets: expected a path or a table, got {type(table).__name__}; "
+            "pass the path of a .toml file"
+        )
+    missing = [column for column in REQUIRED if column not in table.columns]
+    if missing:
+        raise InputError(
+            f"course targets table: missing column {missing[0]!r}; "
+            f"give the columns {', '.join(REQUIRED)}"
+        )
+    if table.empty:
+        raise InputError("course targets table: no rows; add at least one target")
+    rows = []
+    for k, row in enumerate(table.to_dict("records"), start=1):
+        target = {
+            key: _plain(value)
+            for key, value in row.items()
+            if key in REQUIRED + OPTIONAL and not (key in OPTIONAL and _blank(value))
+        }
+        rows.append(_check(target, f"course targets table, row {k}"))
+    names = [row["name"] for row in rows]
+    if len(set(names)) < len(names):
+        raise InputError("course targets table: a target name appears twice; give each its own")
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def _plain(value: object) -> object:
+    """numpy scalars as Python numbers (bools stay bools)."""
+    if hasattr(value, "item") and not isinstance(value, str):
+        return value.item()
+    return value
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
+
+
 def _check(target: dict, where: str) -> dict:
     for field in REQUIRED:
         if field not in target:

@@ -60,6 +60,7 @@ class PatientDraws:
     e_dropout : the Exp(1) draw of loss to follow-up.
     noise_key : the block's 64-bit visit-noise key. position : each patient's place in it.
     course : the ``CourseDraws`` (onset site, diagnosis time, rate, course draws).
+    covariate_row : with a regression's covariates frame, each patient's row in it; else None.
     """
 
     phenotype: np.ndarray
@@ -73,6 +74,7 @@ class PatientDraws:
     noise_key: int
     position: np.ndarray
     course: CourseDraws
+    covariate_row: np.ndarray | None = None
 
     @property
     def latent_diagnosis_time(self) -> np.ndarray:

@@ -68,26 +68,21 @@ def draw_block(
     cell_of, cells, site, hazard_ratio, rate_median = phenotype_cells(
         subgroups, subgroup_of, draws["u_site"], age, delay
     )
+    regression = subgroups[0].regression  # a fitted regression is a cohort's one subgroup
+    taken = None
+    if regression is not None:  # each patient's covariate row, and its demographics if given
+        drawn = {"age_at_onset": age, "sex": sex, "onset_site": site}
+        drawn["diagnosis_delay_months"] = delay
+        taken = regression.take(seed, block, PATIENTS_PER_BLOCK, draws["e_disease"], drawn)
+        age, sex, site, delay = taken.demographics
     diagnosis = delay / 12.0
 
     # disease death: untreated, then with the effect's time ratio and hazard-ratio pieces
-    base = DiseaseHazard(cell_of, cells, hazard_ratio, 1.0)
-    regression = subgroups[0].regression  # a fitted regression is a cohort's one subgroup
-    if regression is None:
+    if taken is None:
+        base = DiseaseHazard(cell_of, cells, hazard_ratio, 1.0)
         untreated = base.inverse(draws["e_disease"], np.arange(size))
-    else:  # each patient from their own covariate profile; no prognostic hazard ratio
-        untreated = regression.disease_times(
-            seed,
-            block,
-            PATIENTS_PER_BLOCK,
-            draws["e_disease"],
-            {
-                "age_at_onset": age,
-                "sex": sex,
-                "onset_site": site,
-                "diagnosis_delay_months": delay,
-            },
-        )
+    else:  # each patient from their own covariate row; no prognostic hazard ratio
+        base, untreated = taken.hazard, taken.untreated
     e = draws["e_disease"]
     disease = treated_disease_times(base, e, untreated, parts, diagnosis, reference)
     other = other_cause_times(subgroups, subgroup_of, age, sex, draws["e_other"])
@@ -116,4 +111,5 @@ def draw_block(
         noise_key=key,
         position=np.arange(size, dtype=np.uint64),
         course=course,
+        covariate_row=None if taken is None else taken.row,
     )

@@ -14,13 +14,18 @@ Death is not stretched into the course: what ties the two is the end stage, E ye
 before death or a tracheostomy, over which the respiratory domain (bulbar in bulbar forms) runs
 to failure, item by item; before it, the clock takes that domain's items at most
 ``end_domain_clock_cap`` of the way (no one lives for years in untreated respiratory failure).
-A hazard ratio on survival moves the end stage and nothing before it.
+Swallowing, when ``swallowing_clock_cap`` < 1, is taken by the clock at most that share of the
+way and fails with the respiratory end stage (the need for a tube comes late, as registers
+report gastrostomy after NIV). A hazard ratio on survival moves the end stage and nothing
+before it.
 Figures: ``data/course.toml``; draws: ``progression_settings.DRAWS``.
 
-For the patient sampler: ``build_course(settings, rate=, site=, death=, draws=,
-untreated_death=, bulbar_end=, slowing=)`` then ``uptake.procedures(course, draws)``; scores
-at any times with ``uptake.item_scores``, milestones with ``uptake.time_at_most`` and
-``uptake.stage_times``. Not yet wired into ``simulate_cohort`` (issue 26).
+For the patient sampler: ``build_course(ProgressionSettings.default(), rate=, site=, death=,
+draws=, untreated_death=, bulbar_end=, slowing=, niv_share=)`` then
+``uptake.procedures(course, draws)``; scores at any times with ``uptake.item_scores``,
+milestones with ``uptake.time_at_most`` and ``uptake.stage_times``. A user's NIV share (by
+patient or one number) goes to ``build_course`` (an NIV user's end stage is longer), the
+gastrostomy share to ``procedures``. Not yet wired into ``simulate_cohort`` (issue 26).
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from alsprog.simulation.settings import SITES
 POINTS = 4.0
 RESPIRATORY = 3  # domain index
 BULBAR = 0
+SWALLOWING = 2  # item index (ITEMS order)
 
 
 def shape(x: np.ndarray, k: float) -> np.ndarray:
@@ -95,6 +101,8 @@ class ClockCourse:
     end_domain : (n,) domain whose items fail over the end stage (3 respiratory, 0 bulbar).
     end_start, end_length : (n,) the end stage's start and length (years; inf/nan: none).
     tracheostomy_time : (n,) years, NaN for the patients who take none.
+    niv_candidate : (n,) True for the patients who take NIV when they need it (their end
+        stage lasts ``niv_end_stage_months`` longer); None: decided by ``procedures``.
     """
 
     settings: ProgressionSettings
@@ -107,6 +115,7 @@ class ClockCourse:
     end_length: np.ndarray
     tracheostomy_time: np.ndarray
     slowing: Slowing | None = None
+    niv_candidate: np.ndarray | None = None  # (n,) would take NIV when needed
 
     @property
     def size(self) -> int:
@@ -170,6 +179,12 @@ class ClockCourse:
                 ramp = POINTS * _item_ramp(q[mine], j, self.settings.item_stagger)
                 clock = np.minimum(loss[mine, :, item], cap)
                 loss[mine, :, item] = np.maximum(clock, ramp)
+        share = self.settings.swallowing_clock_cap
+        mine = self.end_domain == RESPIRATORY
+        if share < 1.0 and mine.any():  # swallowing fails with the respiratory end stage
+            ramp = POINTS * _item_ramp(q[mine], 1, self.settings.item_stagger)
+            clock = np.minimum(loss[mine, :, SWALLOWING], POINTS * share)
+            loss[mine, :, SWALLOWING] = np.maximum(clock, ramp)
         return loss
 
     def latent_scores(self, t: np.ndarray) -> np.ndarray:
@@ -195,6 +210,17 @@ class ClockCourse:
                     ramp = self.end_start + q * self.end_length
                 ramp = np.where((self.end_domain == d) & np.isfinite(ramp), ramp, np.inf)
                 out = np.minimum(out, ramp)
+        share = self.settings.swallowing_clock_cap
+        if item == SWALLOWING and share < 1.0:
+            mine = self.end_domain == RESPIRATORY
+            if y > share:
+                out = np.where(mine, np.inf, out)
+            with np.errstate(invalid="ignore"):
+                ramp = self.end_start + _ramp_inverse(y, 1, self.settings.item_stagger) * (
+                    self.end_length
+                )
+            out = np.minimum(out, np.where(mine & np.isfinite(ramp), ramp, np.inf))
+        out = np.maximum(out, 0.0)  # an onset item has lost onset_loss_points at onset
         return np.where(np.isnan(out), np.inf, out)
 
 
@@ -232,6 +258,7 @@ def build_course(
     slowing: Slowing | None = None,
     untreated_death: np.ndarray | None = None,
     floor_cap: np.ndarray | None = None,
+    niv_share: np.ndarray | float | None = None,
 ) -> ClockCourse:
     """The course of n patients.
 
@@ -252,6 +279,10 @@ def build_course(
     floor_cap : (n,) True where the cap applies (default: everyone); False for PLS, whose
         patients live for years with severe disability (MSD Manual: several years to total
         disability) and die mostly of other causes.
+    niv_share : (n,) or one share overriding ``settings.niv_share`` (e.g. by onset site): who
+        takes NIV when needed (``draws["u_niv"] < share``); their end stage lasts
+        ``niv_end_stage_months`` longer, their death time unchanged (the calibrated survival
+        curve already holds NIV users).
     """
     s = settings
     rate = np.asarray(rate, dtype=float)
@@ -287,8 +318,19 @@ def build_course(
             item_start[:, item] = involved[:, d] + span[:, d] * offset
             pace = np.exp(s.item_pace_log_sd * draws["z_item_pace"][:, item])
             item_span[:, item] = span[:, d] * (1.0 - 2.0 * s.item_stagger) * pace
+    if s.onset_loss_points > 0:  # onset is the first noticed loss: the onset domain's first
+        rows = np.arange(n)  # item has lost onset_loss_points at clock 0
+        onset_items = np.array(s.item_order)[onset_domain]  # (n, 3)
+        starts = item_start[rows[:, None], onset_items]
+        first = onset_items[rows, np.argmin(starts, axis=1)]
+        lead = item_span[rows, first] * shape_inverse(s.onset_loss_points / POINTS, s.curvature)
+        shift = lead + item_start[rows, first]
+        item_start[rows[:, None], onset_items] -= shift[:, None]
 
+    share = s.niv_share if niv_share is None else niv_share
+    on_niv = draws["u_niv"] < np.asarray(share, dtype=float)
     end_length = s.end_stage_months / 12.0 * np.exp(s.end_stage_log_sd * draws["z_end_stage"])
+    end_length = end_length + np.where(on_niv, s.niv_end_stage_months / 12.0, 0.0)
     survival = (
         s.tracheostomy_survival_months
         / 12.0
@@ -329,6 +371,7 @@ def build_course(
         end_length=length,
         tracheostomy_time=tracheostomy,
         slowing=slowing,
+        niv_candidate=on_niv,
     )
 
 

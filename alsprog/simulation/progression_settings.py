@@ -80,9 +80,22 @@ class ProgressionSettings:
     niv_at_most: int
     item_order: tuple  # per domain (DOMAINS order), its three items in the order they decline
     region_orders: tuple  # (after upper limb, after lower limb, after bulbar): domain indices
+    onset_loss_points: float = 0.0  # latent points the first item has lost at onset
+    niv_orthopnea_at_most: int = -1  # NIV need also when orthopnoea is this or less (-1: never)
+    niv_end_stage_months: float = 0.0  # an NIV user's end stage lasts this much longer
+    swallowing_clock_cap: float = 1.0  # share of swallowing the clock takes (1: all of it)
 
     @classmethod
     def default(cls) -> ProgressionSettings:
+        """The shipped course: ``data/course.toml`` with the calibrated fields as fitted
+        (``course_shipped.shipped_calibration``; a stale fit is recomputed, with a warning)."""
+        from alsprog.simulation.course_shipped import shipped_settings
+
+        return shipped_settings()
+
+    @classmethod
+    def start(cls) -> ProgressionSettings:
+        """``data/course.toml`` as written: the calibrated fields at the fit's start values."""
         d, items = course_data(), simulation_data()["items"]
         course = simulation_data()["course"]
         r, s, sp, e, u = d["rate"], d["shape"], d["spread"], d["end_stage"], d["uptake"]
@@ -124,6 +137,10 @@ class ProgressionSettings:
             niv_at_most=d["need"]["niv_respiratory_insufficiency_at_most"],
             item_order=tuple(tuple(ITEMS.index(i) for i in items[dom]) for dom in DOMAINS),
             region_orders=orders,
+            onset_loss_points=s["onset_loss_points"],
+            niv_orthopnea_at_most=d["need"]["niv_orthopnea_at_most"],
+            niv_end_stage_months=e["niv_months"],
+            swallowing_clock_cap=e["swallowing_clock_cap"],
         )
 
 

@@ -2,9 +2,11 @@
 
 Need comes from the disease: ``gastrostomy_need_time`` is when the latent swallowing item falls
 to 1 (needs supplemental tube feeding), ``niv_need_time`` when the latent respiratory
-insufficiency item falls to 3 (intermittent BiPAP). The procedures actually taken come with
-uptake shares and an exponential delay from need (``data/course.toml``); a tracheostomy is set
-by the course (``progression.build_course``) a survival-after-tracheostomy before death.
+insufficiency item falls to 3 (intermittent BiPAP) or, when ``niv_orthopnea_at_most`` is set,
+the latent orthopnoea item falls to it (the clinical indication). The procedures actually taken
+come with uptake shares and an exponential delay from need (``data/course.toml``); a
+tracheostomy is set by the course (``progression.build_course``) a survival-after-tracheostomy
+before death.
 
 What the items score follows what was received: swallowing reads 1-0 only with a tube (without
 one it stays at 2 or more: modified diet), respiratory insufficiency reads 3-1 only on NIV (4
@@ -29,6 +31,7 @@ from alsprog.simulation.staging import (
 
 SWALLOWING = ITEMS.index("swallowing")
 DYSPNEA = ITEMS.index("dyspnea")
+ORTHOPNEA = ITEMS.index("orthopnea")
 INSUFFICIENCY = ITEMS.index("respiratory_insufficiency")
 
 
@@ -49,13 +52,19 @@ def procedures(
     """Need from the items, procedures from uptake shares and delays.
 
     ``shares`` (optional) overrides the settings' ``niv_share`` and ``gastrostomy_share``, by
-    patient (e.g. by onset site) or as one number.
+    patient (e.g. by onset site) or as one number. Who takes NIV is the course's
+    ``niv_candidate`` (set by ``build_course(..., niv_share=)``, whose end stage it lengthens);
+    pass a different NIV share here only for a course built without one.
     """
     s = course.settings
     shares = shares or {}
     end = np.where(np.isnan(course.tracheostomy_time), course.death, course.tracheostomy_time)
     gastro_need = course.time_of_loss(SWALLOWING, 3.5 - s.gastrostomy_at_most)
     niv_need = course.time_of_loss(INSUFFICIENCY, 3.5 - s.niv_at_most)
+    if s.niv_orthopnea_at_most >= 0:
+        niv_need = np.minimum(
+            niv_need, course.time_of_loss(ORTHOPNEA, 3.5 - s.niv_orthopnea_at_most)
+        )
     out = {}
     for name, need, limit in (
         ("gastrostomy", gastro_need, course.death),
@@ -64,7 +73,10 @@ def procedures(
         share = shares.get(f"{name}_share", getattr(s, f"{name}_share"))
         delay = -np.log1p(-draws[f"u_{name}_delay"]) * getattr(s, f"{name}_delay_months") / 12.0
         when = need + delay
-        taken = (draws[f"u_{name}"] < share) & (when < limit)
+        takes = draws[f"u_{name}"] < share
+        if name == "niv" and course.niv_candidate is not None and "niv_share" not in shares:
+            takes = course.niv_candidate
+        taken = takes & (when < limit)
         out[name] = np.where(taken, when, np.nan)
     return Procedures(
         gastrostomy_need_time=np.where(gastro_need < course.death, gastro_need, np.nan),
@@ -120,9 +132,15 @@ def _inf(times: np.ndarray) -> np.ndarray:
     return np.nan_to_num(times, nan=np.inf)
 
 
-def stage_times(course: ClockCourse, done: Procedures) -> dict[str, np.ndarray]:
+def stage_times(
+    course: ClockCourse, done: Procedures, *, by_need: bool = False
+) -> dict[str, np.ndarray]:
     """First times (years from onset) at King's stage k or higher (k = 2, 3, 4) and MiToS
     stage k or higher (1-4), by the published item rules (``staging``); NaN unless before death.
+
+    by_need : False (default) reads the observed items, which follow uptake (ALSFRS-R-based
+        staging); True puts King's stage 4 at the clinical milestone, the need for a
+        gastrostomy or NIV (or dyspnoea 0), taken or not, as clinical staging does.
 
     King's: a region is involved when a bulbar item 1-3, upper-limb item 4-5 or lower-limb item 8
     is below 4; stage 4 is gastrostomy (swallowing <= 1), dyspnoea 0 or NIV (item 12 <= 3).
@@ -136,13 +154,14 @@ def stage_times(course: ClockCourse, done: Procedures) -> dict[str, np.ndarray]:
         np.stack([first(BULBAR_ITEMS, 3), first(UPPER_LIMB_ITEMS, 3), first(LOWER_LIMB_ITEMS, 3)]),
         axis=0,
     )
-    stage_4 = np.minimum.reduce(
-        [
+    if by_need:
+        need = (_inf(done.gastrostomy_need_time), _inf(done.niv_need_time))
+    else:
+        need = (
             time_at_most(course, done, "swallowing", s.gastrostomy_at_most),
-            time_at_most(course, done, "dyspnea", 0),
             time_at_most(course, done, "respiratory_insufficiency", s.niv_at_most),
-        ]
-    )
+        )
+    stage_4 = np.minimum.reduce([*need, time_at_most(course, done, "dyspnea", 0)])
     lost = {item: time_at_most(course, done, item, score) for item, score in MITOS_AT_MOST.items()}
     mitos = np.sort(
         np.stack(

@@ -52,11 +52,6 @@ ROWS = np.arange(len(COHORT))
         (COHORT, {"covariates": ["age"], "formula": "~ age"}, "pass covariates= or formula="),
         (COHORT, {"formula": "~ age - 1"}, "drops the intercept"),
         (COHORT, {"covariates": ["age"], "reference": {"site": "limb"}}, "names column 'site'"),
-        (
-            COHORT,
-            {"covariates": ["age"], "anc": "~ sex", "scale": "ph"},
-            "anc= (covariates on the spread) suits the AFT",
-        ),
     ],
 )
 def test_bad_input_is_one_line_naming_the_column(frame, options, expected) -> None:

@@ -135,9 +135,3 @@ def test_population_needs_matching_names(register):
     with _one_line("population has no column age .*pass covariates=<DataFrame>") as error:
         alsprog.simulate_cohort(10, 1, model=model, covariates="population")
     assert "\n" not in str(error.value)
-
-
-def test_effects_with_a_regression_are_refused(regression, register):
-    effect = alsprog.interventions.HazardRatio(0.8)
-    with _one_line("effect: not yet supported"):
-        alsprog.simulate_cohort(10, 1, model=regression, covariates=register, effect=effect)

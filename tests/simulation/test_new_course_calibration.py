@@ -1,5 +1,6 @@
-"""calibrate_course by simulated moments: deterministic for a seed, its table tidy, and it moves
-the parameters to meet a target it can reach (small cohorts and budgets: seconds)."""
+"""calibrate_course by simulated moments: deterministic for a seed, its table tidy, it moves
+the parameters to meet a target it can reach, and bad targets get one line (small cohorts and
+budgets: seconds)."""
 
 from __future__ import annotations
 
@@ -13,16 +14,25 @@ from alsprog.simulation.course_moments import simulated_moments, stand_in_draws
 from alsprog.simulation.course_targets import QUANTITIES, default_course_targets
 from alsprog.simulation.progression_settings import ProgressionSettings
 
+SMALL = {"n": 800, "max_evaluations": 2, "rounds": 1, "fit": ("rate_median", "niv_share")}
+USER = (
+    "[[target]]\n"
+    'name = "trach"\nquantity = "tracheostomy_share"\npublished = 0.08\nse = 0.005\n'
+    'source = "A register, A Journal 2020"\nmeasured = "share of incident patients"\n'
+)
+
 
 def test_same_seed_same_calibration():
-    a = calibrate_course(seed=3, n=800, max_evaluations=6)
-    b = calibrate_course(seed=3, n=800, max_evaluations=6)
+    a = calibrate_course(seed=3, **SMALL)
+    b = calibrate_course(seed=3, **SMALL)
     assert a.settings == b.settings
     pd.testing.assert_frame_equal(a.table, b.table)
+    assert np.array_equal(a.covariance, b.covariance) and a.evaluations == b.evaluations
     assert tuple(a.table.columns[: len(TABLE_COLUMNS)]) == TABLE_COLUMNS
     assert len(a.table) == len(default_course_targets())
     z = (a.table["simulated"] - a.table["published"]) / a.table["se"]
     assert np.allclose(z, a.table["z"], equal_nan=True)
+    assert calibrate_course(seed=4, **SMALL).settings != a.settings
 
 
 def test_every_quantity_is_simulated():
@@ -33,17 +43,15 @@ def test_every_quantity_is_simulated():
 
 def test_it_meets_a_reachable_target(tmp_path):
     path = tmp_path / "register.toml"
-    path.write_text(
-        "[[target]]\n"
-        'name = "trach"\nquantity = "tracheostomy_share"\npublished = 0.08\nse = 0.005\n'
-        'source = "A register, A Journal 2020"\nmeasured = "share of incident patients"\n',
-        encoding="utf-8",
-    )
-    start = calibrate_course(path, seed=4, n=1000, max_evaluations=1)
-    fit = calibrate_course(path, seed=4, n=1000, max_evaluations=40, fit=("tracheostomy_share",))
+    path.write_text(USER, encoding="utf-8")
+    fit = ("tracheostomy_share",)
+    start = calibrate_course(path, seed=4, n=1000, max_evaluations=1, fit=fit)
+    done = calibrate_course(path, seed=4, n=1000, max_evaluations=20, rounds=1, fit=fit)
     assert abs(start.table["z"].iloc[0]) > 5
-    assert abs(fit.table["z"].iloc[0]) < 1
-    assert fit.settings.tracheostomy_share < ProgressionSettings.default().tracheostomy_share
+    assert abs(done.table["z"].iloc[0]) < 1
+    assert done.settings.tracheostomy_share < start.settings.tracheostomy_share
+    # one parameter, one target: its Gauss-Newton SE is the target's SE over the slope
+    assert done.covariance.shape == (1, 1) and 0 < done.covariance[0, 0] < 1
 
 
 def test_the_table_lines_up_targets_and_moments():
@@ -61,4 +69,37 @@ def test_the_table_lines_up_targets_and_moments():
 def test_bad_arguments_get_one_line(kwargs):
     with pytest.raises(InputError) as err:
         calibrate_course(seed=1, **kwargs)
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "edit, words",
+    [
+        (lambda t: t.replace("se = 0.005", "se = nan"), "se must be a finite number"),
+        (lambda t: t.replace("published = 0.08", "published = nan"), "published must be"),
+        (lambda t: t.replace("se = 0.005", "se = 0.0"), "se must be > 0"),
+        (lambda t: t.replace('"tracheostomy_share"', '"trach_pct"'), "unknown quantity"),
+        (lambda t: t.replace('measured = "share of incident patients"\n', ""), "missing field"),
+    ],
+)
+def test_a_users_bad_file_gets_one_line(tmp_path, edit, words):
+    path = tmp_path / "register.toml"
+    path.write_text(edit(USER), encoding="utf-8")
+    with pytest.raises(InputError, match=words) as err:
+        calibrate_course(path, seed=1, n=800, max_evaluations=1)
+    assert "\n" not in str(err.value) and "register.toml" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "edit, words",
+    [
+        (lambda t: t.drop(columns="se"), "missing column 'se'"),
+        (lambda t: t.assign(se=np.where(t.index == 1, 0.0, t["se"])), "row 2.*se must be > 0"),
+        (lambda t: t.assign(se=np.where(t.index == 2, np.nan, t["se"])), "row 3.*se must be a"),
+        (lambda t: t.assign(quantity="speed"), "unknown quantity 'speed'"),
+    ],
+)
+def test_a_bad_table_gets_one_line(edit, words):
+    with pytest.raises(InputError, match=words) as err:
+        calibrate_course(edit(default_course_targets()), seed=1, n=800, max_evaluations=1)
     assert "\n" not in str(err.value)
