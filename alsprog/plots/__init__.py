@@ -12,6 +12,7 @@ from alsprog.plots.demographics import onset_age_by_sex, onset_age_counts
 from alsprog.plots.effects import alsfrs_r_by_arm, power_by_size
 from alsprog.plots.kaplan_meier import kaplan_meier_plot, risk_tables
 from alsprog.plots.prognosis import (
+    alsfrs_r_course_plot,
     alsfrs_r_projection_plot,
     prognosis_curves,
     prognosis_factors,
@@ -29,6 +30,7 @@ from alsprog.plots.survival import (
 __all__ = [
     "PALETTE",
     "alsfrs_r_by_arm",
+    "alsfrs_r_course_plot",
     "alsfrs_r_projection_plot",
     "alsfrs_trajectories",
     "background_comparison",
