@@ -57,7 +57,7 @@ def course_parts(
     if len(year):
         row = year.iloc[0]
         box = (
-            "ALSFRS-R in 1 year (median, 10th-90th percentile)",
+            "ALSFRS-R in 1 year, median (10th-90th)",
             f"{row['alsfrs_r_median']:.0f} ({row['alsfrs_r_lower']:.0f}-"
             f"{row['alsfrs_r_upper']:.0f})",
         )

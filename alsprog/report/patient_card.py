@@ -54,7 +54,10 @@ figcaption, .small { font-size: 8.5pt; color: #555; }
            margin: 0.4rem 0; font-size: 9.5pt; }
 ol.bibliography { font-size: 8pt; color: #555; margin: 0.2rem 0; padding-left: 1.4rem; }
 code { overflow-wrap: anywhere; }
-@media print { body { margin: 0; padding: 0; } }
+@media print { body { margin: 0; padding: 0; font-size: 9.5pt; line-height: 1.3; }
+               h1 { font-size: 13.5pt; } h2 { margin: 0.5rem 0 0.2rem; } p { margin: 0.35rem 0; }
+               .numbers { gap: 0.35rem; margin: 0.3rem 0; }
+               .number { padding: 0.2rem 0.45rem; min-width: 0; } .number b { font-size: 11.5pt; } }
 """
 
 
