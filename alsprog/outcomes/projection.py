@@ -43,9 +43,9 @@ SCORE_MAX = 48.0
 AGE_BANDWIDTH_YEARS = 6.0  # assumption: under the population's SD of about 10 years
 DELAY_BANDWIDTH_LOG = 0.35  # assumption: about +-35% of the delay, under its log-SD
 SCORE_WINDOWS = (0, 1, 2, 3)  # points either side of today's score, narrowest first
-VISIT_MONTHS = 2.0  # assumption: about the visit spacing read; finer months are interpolated
+VISIT_MONTHS = 3.0  # assumption: a clinic's spacing, read; the months between are interpolated
 MAX_VISITS = 45  # visits from onset to the horizon at most (the spacing widens beyond)
-VISIT_ROWS = 300_000  # limit: simulated visits read (about 0.4 s)
+VISIT_ROWS = 120_000  # limit: simulated visits read (about half a second)
 PILOT_PATIENTS = 2_000  # patients simulated (without visits) to count visits per patient
 MAX_PATIENTS = 40_000
 TARGET_EFFECTIVE = 200  # assumption: enough weighted patients for a 10th-90th band
@@ -224,12 +224,12 @@ def _patients(pilot: pd.DataFrame, profile: dict, step: float) -> int:
     many as ``VISIT_ROWS`` visits allow."""
     visits = np.ceil(pilot["time"].to_numpy() * 12.0 / step + 1e-9).mean()
     share = effective_size(_profile_weight(pilot, profile)) / len(pilot)
-    if share == 0:  # nobody like this alive today: more patients would not help
-        return PILOT_PATIENTS
     if profile["alsfrs_r"] is not None:
         share *= SCORE_SHARE
-    wanted = 2.0 * TARGET_EFFECTIVE / max(share, 1e-9)
-    n = min(MAX_PATIENTS, VISIT_ROWS / visits, max(PILOT_PATIENTS, wanted))
+    most = min(MAX_PATIENTS, VISIT_ROWS / visits)
+    if share * most < MIN_EFFECTIVE:  # too few like this alive today even then: do not try
+        return PILOT_PATIENTS
+    n = min(most, max(PILOT_PATIENTS, 2.0 * TARGET_EFFECTIVE / share))
     return int(math.ceil(n / 100.0) * 100)
 
 
