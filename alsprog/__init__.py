@@ -33,6 +33,8 @@ Functions:
     identification      per phenotype and parameter: pinned by which figures, free, or borrowed
     prognosis           one patient's outlook from today, with a 90% uncertainty band; a
                         treatment by preset name ('riluzole', 'edaravone') or effect object
+    alsfrs_r_course     a patient's expected ALSFRS-R from today (median, band, share alive),
+                        read off simulated patients like them
     translate           one effect on every scale (hazard ratio, time ratio, median, mean and
                         RMST gains, survival differences, ALSFRS-R and staging from simulation)
     parameter_draws     models drawn from an estimate's uncertainty (fit, calibration, phenotype)
@@ -100,6 +102,7 @@ _LAZY = {
     "identification": "alsprog.disease.library",
     "prognosis": "alsprog.disease.prognosis",
     "translate": "alsprog.outcomes.translate",
+    "alsfrs_r_course": "alsprog.outcomes.projection",
     "parameter_draws": "alsprog.outcomes.draws",
     "survival_draws": "alsprog.outcomes.draws",
     "rmst_draws": "alsprog.outcomes.draws",
