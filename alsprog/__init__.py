@@ -33,6 +33,8 @@ Functions:
     identification      per phenotype and parameter: pinned by which figures, free, or borrowed
     prognosis           one patient's outlook from today, with a 90% uncertainty band; a
                         treatment by preset name ('riluzole', 'edaravone') or effect object
+    alsfrs_r_course     a patient's expected ALSFRS-R from today (median, band, share alive),
+                        read off simulated patients like them
     translate           one effect on every scale (hazard ratio, time ratio, median, mean and
                         RMST gains, survival differences, ALSFRS-R and staging from simulation)
     parameter_draws     models drawn from an estimate's uncertainty (fit, calibration, phenotype)
@@ -67,6 +69,9 @@ Functions:
     patient_outcomes    each patient's life-years, QALYs and costs, discounted in continuous time
     markov_rates        constant stage-transition rates read off a simulated course
     markov_occupancy    the occupancy those constant rates imply (to set beside the course's)
+    stage_occupancy_plot, time_in_stage_plot, ce_plane, ceac_plot, evpi_plot,
+    markov_comparison_plot
+                        the health-economic figures (``alsprog.plots.economics``)
 
 Trial analysis (``alsprog.trials``): analyse (log-rank, Cox, week-24 ANCOVA, ALSFRS-R slope,
 CAFS, batched across replicates) and each endpoint on its own.
@@ -97,6 +102,7 @@ _LAZY = {
     "identification": "alsprog.disease.library",
     "prognosis": "alsprog.disease.prognosis",
     "translate": "alsprog.outcomes.translate",
+    "alsfrs_r_course": "alsprog.outcomes.projection",
     "parameter_draws": "alsprog.outcomes.draws",
     "survival_draws": "alsprog.outcomes.draws",
     "rmst_draws": "alsprog.outcomes.draws",
@@ -129,6 +135,12 @@ _LAZY = {
     "patient_outcomes": "alsprog.outcomes.accounting",
     "markov_rates": "alsprog.outcomes.markov",
     "markov_occupancy": "alsprog.outcomes.markov",
+    "stage_occupancy_plot": "alsprog.plots.economics",
+    "ce_plane": "alsprog.plots.economics",
+    "ceac_plot": "alsprog.plots.economics",
+    "evpi_plot": "alsprog.plots.economics",
+    "markov_comparison_plot": "alsprog.plots.economics",
+    "time_in_stage_plot": "alsprog.plots.economics",
 }
 _SUBPACKAGES = (
     "models",

@@ -17,6 +17,7 @@ from collections.abc import Callable
 import numpy as np
 from bench_common import best_of, record
 from bench_course import course
+from bench_outcomes import outcomes
 from bench_regression import regression
 from bench_simulation import simulation
 from bench_trials import simulated_trials, trials
@@ -262,6 +263,11 @@ def effects() -> None:
         "alsprog prognosis --phenotype als (cold)", cold, recalibrating,
         "recalibrating (no shipped)", "< 2 s",
     )  # fmt: skip
+    from alsprog.outcomes.projection import alsfrs_r_course
+
+    profile = dict(years_since_onset=1.5, age_at_onset=58.0, sex="male", alsfrs_r=38.0)
+    ours = best_of(lambda: alsfrs_r_course("als", **profile), 3)
+    record("alsfrs_r_course, a profile and today's score", ours, None, "", "< 1 s")
     als = alsprog.phenotype("als").model
     translate(riluzole(), "als", course=False)  # the phenotype is built once per process
 
@@ -315,8 +321,9 @@ def main() -> int:
     parser.add_argument("--stream", type=int, default=10_000_000, help="patients to stream")
     parser.add_argument(
         "--only",
-        choices=["trials", "simulation"],
-        help="run one group of benchmarks (trials: the trial wing; simulation: cohorts)",
+        choices=["trials", "simulation", "outcomes"],
+        help="run one group of benchmarks (trials: the trial wing; simulation: cohorts; "
+        "outcomes: time in stage and the PSA)",
     )
     parser.add_argument("--no-grid", action="store_true", help="skip the Dask grid benchmark")
     parser.add_argument(
@@ -330,6 +337,9 @@ def main() -> int:
     if args.only == "simulation":
         simulation(args.stream)
         return 0
+    if args.only == "outcomes":
+        outcomes()
+        return 0
     if args.only == "trials":
         trials(grid=not args.no_grid)
         simulated_trials(args.trial_replicates, grid=not args.no_grid)
@@ -341,6 +351,7 @@ def main() -> int:
     checks()
     simulation(args.stream)
     effects()
+    outcomes()
     report_sections()
     course(from_scratch=not args.quick)
     try:

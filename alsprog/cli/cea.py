@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 
 from alsprog.cli.common import add_effect_flags
 
@@ -35,6 +36,21 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--phenotype", default="als", metavar="NAME", help="default: als")
     p.add_argument("--draws", type=int, default=0, metavar="K", help="PSA draws (default 0)")
     p.add_argument(
+        "--survival-draws",
+        type=int,
+        default=None,
+        metavar="K",
+        help="redrawn versions of the phenotype the PSA simulates (default: min(draws, 300); "
+        "0: survival not drawn)",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="WHERE",
+        help="where the PSA's simulations run: serial (default), local (two Dask workers) or "
+        "tcp://HOST:8786; the same result whatever the workers",
+    )
+    p.add_argument(
         "--wtp",
         type=float,
         nargs="+",
@@ -43,7 +59,9 @@ def add(sub: argparse._SubParsersAction) -> None:
         help="willingness to pay per QALY for the CEAC and EVPI (default 20000 30000)",
     )
     p.add_argument("--seed", type=int, default=0, metavar="S", help="default: 0")
-    p.add_argument("--json", action="store_true", help="summary, incremental (, ceac, evpi)")
+    p.add_argument(
+        "--json", action="store_true", help="summary, incremental, base_case (, ceac, evpi)"
+    )
     p.set_defaults(run=run, show=show)
 
 
@@ -54,26 +72,38 @@ def run(args: argparse.Namespace) -> dict:
 
     inputs = None if args.inputs is None else load_economic_inputs(args.inputs, args.staging)
     name = args.intervention or "intervention"
-    result = cost_effectiveness(
-        {"usual care": None, name: Strategy(effect_of(args), args.drug_cost_per_year)},
-        inputs=inputs,
-        staging=args.staging,
-        discount_rate=args.discount_rate,
-        horizon_years=args.horizon_years,
-        draws=args.draws,
-        seed=args.seed,
-        n_patients=args.n_patients,
-        phenotype=args.phenotype,
-    )
+    with _bar() as bar:
+        result = cost_effectiveness(
+            {"usual care": None, name: Strategy(effect_of(args), args.drug_cost_per_year)},
+            inputs=inputs,
+            staging=args.staging,
+            discount_rate=args.discount_rate,
+            horizon_years=args.horizon_years,
+            draws=args.draws,
+            seed=args.seed,
+            n_patients=args.n_patients,
+            phenotype=args.phenotype,
+            survival_draws=args.survival_draws,
+            scheduler=args.scheduler,
+            progress=bar.update,
+        )
     out = {
         "summary": result.summary.to_dict(orient="records"),
         "incremental": result.incremental.to_dict(orient="records"),
+        "base_case": result.base_case().to_dict(orient="records"),
         "assumptions": list(result.inputs.assumptions) if result.inputs else [],
     }
     if args.draws:
         out["ceac"] = result.ceac(args.wtp).to_dict(orient="records")
         out["evpi"] = result.evpi(args.wtp).to_dict(orient="records")
     return out
+
+
+def _bar():
+    """A progress bar of the PSA's simulation runs, on a terminal only (stderr)."""
+    from tqdm import tqdm
+
+    return tqdm(unit="runs", disable=not sys.stderr.isatty(), leave=False, file=sys.stderr)
 
 
 def show(out: dict) -> str:

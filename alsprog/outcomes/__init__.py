@@ -12,7 +12,9 @@ Health economics: ``states`` summarises a cohort's stage course (occupancy, time
 first passage), ``discounting`` integrates in continuous time, ``economic_inputs`` reads and
 checks utility and cost tables, ``accounting`` turns each patient's stays into life-years,
 QALYs and costs, ``economics`` runs strategies on common random numbers to a cost-effectiveness
-result, ``uncertainty`` draws the inputs for the PSA (acceptability curve, EVPI), ``evsi``
+result (``strategies`` names what it compares, ``base_case`` makes the NICE-style table),
+``uncertainty`` draws the inputs for the PSA (acceptability curve, EVPI), ``psa_runs``
+simulates its redrawn survival and effects (serially or on Dask), ``evsi``
 values a trial design by the trial simulator, ``frontier`` ranks strategies with sequential
 ICERs, and ``markov`` fits the constant-rate stage model that published models use, to set
 beside the course. Uses every earlier stage.

@@ -226,3 +226,12 @@ def load_economic_inputs(path: str | Path, staging: str = "kings") -> EconomicIn
     except tomllib.TOMLDecodeError as err:
         raise InputError(f"{where}: not valid TOML ({err}); fix the file") from None
     return _from_table(data, staging, where)
+
+
+def illustrative_prices() -> dict[str, float]:
+    """{strategy: price per year} of the report's worked example (``data/
+    health_economics.toml`` [[illustrative_price]]): assumptions, not list prices."""
+    return {
+        str(r["strategy"]): float(r["value_per_year"])
+        for r in table(FILE).get("illustrative_price", [])
+    }

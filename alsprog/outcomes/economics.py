@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,49 +20,20 @@ import numpy as np
 import pandas as pd
 
 from alsprog.data import FrameField, FrozenDict
-from alsprog.errors import InputError, check_number, check_whole
+from alsprog.errors import InputError, check_whole
 from alsprog.outcomes.accounting import OUTCOME_COLUMNS, Components, components, outcome_table
 from alsprog.outcomes.discounting import continuous_rate
 from alsprog.outcomes.economic_inputs import STAGES, EconomicInputs, economic_inputs
 from alsprog.outcomes.frontier import efficient_frontier
+from alsprog.outcomes.psa_runs import Run, Setup, plan_runs, simulate_runs, survival_versions
 from alsprog.outcomes.states import check_horizon
+from alsprog.outcomes.strategies import Strategy, strategy_plan
 from alsprog.outcomes.uncertainty import ceac, ceaf, check_wtp, evpi, psa_draws
 from alsprog.simulation.cohort import simulate_cohort
+from alsprog.trials.scheduler import scheduler_choice
 
 MEASURES = ("life_years", "qalys", "costs")
-
-
-@dataclass(frozen=True)
-class Strategy:
-    """A strategy: an effect (None for usual care) and its drug cost per year alive.
-
-    effect : None or an effect object (``alsprog.effects``: HazardRatio, TimeRatio,
-        SlopeReduction, presets such as ``riluzole()``), as ``simulate_cohort`` takes it.
-    drug_cost_per_year : currency units per year on treatment (>= 0): from diagnosis (or
-        entry, if later) while alive.
-    """
-
-    effect: object = None
-    drug_cost_per_year: float = 0.0
-
-    def __post_init__(self) -> None:
-        cost = check_number("Strategy drug_cost_per_year", self.drug_cost_per_year)
-        if cost < 0:
-            raise InputError(f"Strategy drug_cost_per_year is {cost:g}, negative; pass 0 or more")
-
-
-def _strategies(strategies: Any) -> dict[str, Strategy]:
-    if not isinstance(strategies, Mapping) or len(strategies) < 2:
-        raise InputError(
-            "strategies must be a dict of at least two {name: effect or Strategy}, the first "
-            "the comparator; e.g. {'usual care': None, 'riluzole': Strategy(riluzole(), 5000)}"
-        )
-    out = {}
-    for name, value in strategies.items():
-        if not isinstance(name, str) or not name:
-            raise InputError(f"strategy name {name!r} must be non-empty text; name it")
-        out[name] = value if isinstance(value, Strategy) else Strategy(value)
-    return out
+__all__ = ["CostEffectiveness", "Strategy", "cost_effectiveness"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -169,6 +140,14 @@ class CostEffectiveness:
         )
         return frame
 
+    def base_case(self, discounted: bool = True) -> pd.DataFrame:
+        """The base case in the shape of a NICE submission's table: one row per strategy by
+        cost, totals, fully incremental results, ICER, and the discount rate stated
+        (``alsprog.outcomes.base_case.base_case_table``, whose docstring lists the columns)."""
+        from alsprog.outcomes.base_case import base_case_table
+
+        return base_case_table(self.summary, self.settings, discounted)
+
     def frontier(self) -> pd.DataFrame:
         """Sequential incremental analysis (discounted): strategies by cost, dominated and
         extendedly dominated ones marked, ICERs along the frontier (``efficient_frontier``)."""
@@ -240,16 +219,6 @@ class CostEffectiveness:
         return evpi(self._psa(), self.strategies, wtp, population)
 
 
-def _effect_values(effect: object, k: int, seed: int, index: int) -> list[object]:
-    """k values of an uncertain effect (``effect.drawn``), or [] when it is fixed or None."""
-    draw = getattr(effect, "drawn", None)
-    if draw is None:
-        return []
-    rng = np.random.default_rng([seed, 27, index])
-    values = [draw(rng) for _ in range(k)]
-    return [] if all(v == effect for v in values) else values
-
-
 def _status(dq: float, dc: float) -> str:
     if dq >= 0 and dc <= 0:
         return "dominant"
@@ -278,6 +247,10 @@ def cost_effectiveness(
     phenotype: str | dict[str, float] = "als",
     entry: str = "onset",
     effect_draws: int = 20,
+    survival_draws: int | None = None,
+    course_draws: Sequence[Any] | None = None,
+    scheduler: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> CostEffectiveness:
     """Life-years, QALYs and costs of each strategy on the same simulated patients.
 
@@ -300,15 +273,30 @@ def cost_effectiveness(
     n_patients : patients simulated per strategy.
     phenotype, entry : passed to ``simulate_cohort`` (entry 'diagnosis' starts the clock at
         diagnosis).
-    effect_draws : with draws, how many values of each uncertain effect (one with a 95%
-        interval, as the riluzole preset) are drawn (``effect.drawn``) and simulated on the same
-        patients; PSA draw d uses effect value d mod effect_draws.
+    effect_draws : with draws and ``survival_draws=0``, how many values of each uncertain
+        effect (one with a 95% interval, as the riluzole preset) are drawn (``effect.drawn``)
+        and simulated on the same patients; PSA draw d uses effect value d mod effect_draws.
+    survival_draws : with draws, how many redrawn versions of the phenotype (its survival
+        parameters recalibrated to redrawn figures, ``alsprog.parameter_draws``) the PSA
+        simulates, each with its own value of every uncertain effect, every strategy on the
+        same patients (``alsprog.outcomes.psa_runs``); PSA draw d uses version d mod their
+        number. None (default): min(draws, 300), the shipped pool (more are recalibrated, about
+        0.1 s each); 0: survival is not drawn. A mix of phenotypes has no versions (None
+        means 0 for it). Each version costs one simulation of n_patients per strategy.
+    course_draws : reserved for draws of the course's own parameters (progression settings);
+        the simulator takes none yet, so anything but None is refused.
+    scheduler : where the PSA's simulations run, as in ``alsprog.trials.power``: None or
+        'serial' (this process), 'local' (a two-worker Dask LocalCluster) or 'tcp://host:port';
+        the result is the same whatever the workers.
+    progress : optional callback, called with a number of PSA simulation runs as they finish
+        (``settings['runs']`` in all).
 
     Returns
     -------
-    CostEffectiveness with ``.summary``, ``.incremental``, ``.net_benefit(wtp)``.
+    CostEffectiveness with ``.summary``, ``.incremental``, ``.base_case()``,
+    ``.net_benefit(wtp)``, ``.frontier()``; with draws ``.ceac``, ``.evpi``, ``.evsi``.
     """
-    plan = _strategies(strategies)
+    plan = strategy_plan(strategies)
     if inputs is not None and (utilities is not None or costs is not None):
         raise InputError("pass either inputs or utilities/costs, not both; drop one")
     if inputs is None:
@@ -317,6 +305,15 @@ def cost_effectiveness(
     check_horizon(horizon_years)
     n = check_whole("n_patients", n_patients, low=2, high=10_000_000)
     n_draws = check_whole("draws", draws, low=0, high=100_000)
+    scheduler_choice(scheduler)  # bad PSA options are refused before any work, draws or not
+    if course_draws is not None:
+        raise InputError(
+            "course_draws: the simulator takes no course parameters yet, so they cannot be "
+            "drawn; pass None (survival, effects, utilities and costs are drawn)"
+        )
+    if n_draws:
+        k = check_whole("effect_draws", effect_draws, low=1, high=1_000)
+        versions = survival_versions(phenotype, survival_draws, n_draws, seed)
     frames, means = [], {}
     for name, strategy in plan.items():
         cohort = simulate_cohort(n, seed, phenotype=phenotype, entry=entry, effect=strategy.effect)
@@ -341,26 +338,28 @@ def cost_effectiveness(
             "accounting": "continuous time from entry, continuous discounting, no cycles",
         }
     )
-    per_draw, values = None, {}
+    per_draw, values, runs = None, {}, list[Run]()
     if n_draws:
-        k = check_whole("effect_draws", effect_draws, low=1, high=1_000)
-        nodes: dict[str, list[Components]] = {}
-        for index, (name, strategy) in enumerate(plan.items()):
-            nodes[name] = [means[name]]
-            drawn = _effect_values(strategy.effect, min(k, n_draws), seed, index)
-            if drawn:
-                values[name] = tuple(drawn)
-                nodes[name] = [
-                    components(
-                        simulate_cohort(n, seed, phenotype=phenotype, entry=entry, effect=e),
-                        inputs,
-                        discount_rate=discount_rate,
-                        horizon_years=horizon_years,
-                    ).means()
-                    for e in drawn
-                ]
+        effects = [s.effect for s in plan.values()]
+        runs, drawn = plan_runs(effects, phenotype, versions, min(k, n_draws), seed)
+        setup = Setup(n, seed, entry, inputs, discount_rate, horizon_years)
+        done = simulate_runs(setup, runs, scheduler, progress)
+        names = list(plan)
+        values = {names[i]: v for i, v in drawn.items()}
+        nodes: dict[str, list[Components]] = {
+            name: [row[i] for row in done] if runs and runs[0].simulated[i] else [means[name]]
+            for i, name in enumerate(names)
+        }
         drug = {k: v.drug_cost_per_year for k, v in plan.items()}
         per_draw = psa_draws(nodes, drug, inputs, n_draws, seed)
+        settings = FrozenDict(
+            {
+                **settings,
+                "survival_draws": len(versions),
+                "runs": len(runs),
+                "course_draws": "not drawn (the simulator takes no course parameters yet)",
+            }
+        )
     stays = pd.DataFrame(
         {
             "strategy": np.repeat(list(means), len(STAGES[inputs.staging])),

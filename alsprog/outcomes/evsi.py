@@ -8,6 +8,10 @@ regressed on the trial's log estimate (a cubic polynomial), so the fitted value 
 net benefit once that trial result is known (the regression method of Strong, Oakley, Brennan
 and Breeze, Medical Decision Making 2015):
 EVSI = mean over draws of the best fitted net benefit - the best mean net benefit.
+
+With survival drawn too (``survival_draws``), each effect value belongs to one redrawn version of
+the phenotype; the trials are simulated on the design's own phenotype, so the trial informs the
+effect only, and the survival uncertainty it leaves counts as not learnt.
 """
 
 from __future__ import annotations

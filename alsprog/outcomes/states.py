@@ -94,7 +94,7 @@ def stage_times(cohort: Any, staging: str = "kings") -> StageTimes:
     death = p["death_time"].to_numpy(dtype=float) - origin
     if np.isnan(death).any():
         raise InputError("cohort: death_time is missing for some patients; pass a full cohort")
-    raw = p[columns].to_numpy(dtype=float) - origin[:, None]
+    raw = np.column_stack([p[c].to_numpy(dtype=float) for c in columns]) - origin[:, None]
     raw = np.where(np.isnan(raw) | (raw >= death[:, None]), np.inf, np.maximum(raw, 0.0))
     # "first time at stage k or higher" is non-increasing in k once taken backwards
     raw = np.minimum.accumulate(raw[:, ::-1], axis=1)[:, ::-1]

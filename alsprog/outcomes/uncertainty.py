@@ -4,12 +4,12 @@ the acceptability curve (CEAC) and the expected value of perfect information (EV
 What is drawn: every entry of the inputs with a 95% interval (``EconomicInputs.intervals``):
 a utility from a beta distribution, a cost from a gamma distribution, each with the point value
 as mean and (high - low) / 3.92 as standard error. Entries without an interval (the
-illustrative assumptions, a user's own table) stay fixed. An effect with its own 95% interval
-(the riluzole preset's hazard ratio) is drawn too: a few values (``effect_draws``), each
-simulated on the same patients, cycled over the PSA draws. The baseline's survival and course
-parameters are not drawn yet: every draw reuses the same simulated patients, so there is no
-Monte Carlo noise between draws. QALYs and costs being linear in utilities and costs, each draw
-is a dot product with the strategy's mean (discounted) stays, milestones and time alive.
+illustrative assumptions, a user's own table) stay fixed. Survival and an effect with its own
+95% interval (the riluzole preset's hazard ratio) are drawn by simulation (``psa_runs``):
+redrawn versions of the phenotype, each with its own value of the effect, simulated on the same
+patients and cycled over the PSA draws. The course's own parameters are not drawn yet. QALYs and
+costs being linear in utilities and costs, each draw is a dot product with its run's mean
+(discounted) stays, milestones and time alive.
 """
 
 from __future__ import annotations

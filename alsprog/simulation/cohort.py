@@ -9,6 +9,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from alsprog.disease.phenotype import Phenotype
 from alsprog.errors import InputError
 from alsprog.estimation.regression_model import RegressionModel
 from alsprog.models.base import SurvivalModel
@@ -137,7 +138,7 @@ def simulate_cohort(
     n: int,
     seed: int,
     *,
-    phenotype: str | dict[str, float] = "als",
+    phenotype: str | dict[str, float] | Phenotype = "als",
     model: SurvivalModel | RegressionModel | None = None,
     covariates: pd.DataFrame | str | None = None,
     entry: str = "onset",
@@ -157,7 +158,8 @@ def simulate_cohort(
     seed : the seed; the same seed gives the same cohort.
     phenotype : a name from ``alsprog.phenotypes()`` (default 'als'), a dict {name: share}
         (shares sum to 1) for a mixed cohort, or 'mnd' for the default MND mix
-        (``data/simulation.toml``).
+        (``data/simulation.toml``), or a ``Phenotype`` object itself, e.g. a redrawn version
+        from ``alsprog.disease.draws.uncertainty_draws`` (its own life table is used).
     model : a ``SurvivalModel`` used as every patient's all-cause survival from onset
         (e.g. ``alsprog.calibrate(my_targets)``); demographics and course as for ALS, every
         death counted as a disease death, ``background`` not added. Or a fitted regression

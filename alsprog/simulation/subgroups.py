@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 from alsprog.disease.library import NAMES, phenotype
+from alsprog.disease.phenotype import Phenotype
 from alsprog.errors import InputError, is_real
 from alsprog.estimation.regression_model import RegressionModel
 from alsprog.models.base import SurvivalModel
@@ -94,10 +95,11 @@ def resolve_subgroups(
         return (
             Subgroup(MODEL, 1.0, sites, als.population, None, None, settings.rate_median, model),
         )
-    shares = _shares(phenotype_spec, settings)
+    given = phenotype_spec if isinstance(phenotype_spec, Phenotype) else None  # a redrawn one
+    shares = {given.name: 1.0} if given else _shares(phenotype_spec, settings)
     subgroups = []
     for name, share in shares.items():
-        item = phenotype(name, background)
+        item = given or phenotype(name, background)
         sites = tuple(
             (_onset_site(key, name, settings), item.site_shares[key], disease)
             for key, disease in item.disease.items()

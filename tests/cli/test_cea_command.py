@@ -13,17 +13,21 @@ from alsprog.outcomes.economics import Strategy, cost_effectiveness
 
 def test_json_has_the_api_tables(capsys):
     args = ["cea", "--intervention", "riluzole", "--drug-cost-per-year", "10000"]
-    assert main([*args, "--n-patients", "800", "--draws", "50", "--seed", "1", "--json"]) == 0
+    more = ["--draws", "50", "--survival-draws", "5", "--seed", "1", "--json"]
+    assert main([*args, "--n-patients", "800", *more]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"summary", "incremental", "assumptions", "ceac", "evpi"}
+    assert set(out) == {"summary", "incremental", "base_case", "assumptions", "ceac", "evpi"}
     api = cost_effectiveness(
         {"usual care": None, "riluzole": Strategy(riluzole(), 10_000.0)},
         n_patients=800,
         seed=1,
         draws=50,
+        survival_draws=5,
     )
     assert out["incremental"][0]["icer"] == pytest.approx(api.incremental["icer"].item())
     assert len(out["ceac"]) == 2 * 2 and "utility 2" in out["assumptions"]
+    assert [r["evpi"] for r in out["evpi"]] == pytest.approx(list(api.evpi([2e4, 3e4])["evpi"]))
+    assert out["base_case"][1]["icer"] == pytest.approx(api.base_case()["icer"].iloc[1])
 
 
 def test_text_output_names_the_icer(capsys):
@@ -40,3 +44,10 @@ def test_bad_input_exits_2_with_one_line():
     assert run.returncode == 2
     assert run.stderr.count("\n") == 1 and "discount_rate 0.5 is outside" in run.stderr
     assert run.stdout == ""
+
+
+def test_a_bad_scheduler_is_one_line(capsys):
+    args = ["cea", "--hazard-ratio", "0.8", "--n-patients", "100", "--draws", "3"]
+    assert main([*args, "--scheduler", "nowhere"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--scheduler 'nowhere'" in err
