@@ -33,6 +33,8 @@ Functions:
     identification      per phenotype and parameter: pinned by which figures, free, or borrowed
     prognosis           one patient's outlook from today, with a 90% uncertainty band; a
                         treatment by preset name ('riluzole', 'edaravone') or effect object
+    alsfrs_r_course     a patient's expected ALSFRS-R from today (median, band, share alive),
+                        read off simulated patients like them
     translate           one effect on every scale (hazard ratio, time ratio, median, mean and
                         RMST gains, survival differences, ALSFRS-R and staging from simulation)
     parameter_draws     models drawn from an estimate's uncertainty (fit, calibration, phenotype)
@@ -100,6 +102,7 @@ _LAZY = {
     "identification": "alsprog.disease.library",
     "prognosis": "alsprog.disease.prognosis",
     "translate": "alsprog.outcomes.translate",
+    "alsfrs_r_course": "alsprog.outcomes.projection",
     "parameter_draws": "alsprog.outcomes.draws",
     "survival_draws": "alsprog.outcomes.draws",
     "rmst_draws": "alsprog.outcomes.draws",
@@ -108,18 +111,18 @@ _LAZY = {
     "simulate_cohort": "alsprog.simulation.cohort",
     "Cohort": "alsprog.simulation.cohort",
     "calibrate_course": "alsprog.simulation.course_calibration",
-    "schoenfeld_events": "alsprog.trials.analysis.power_results",
-    "schoenfeld_sample_size": "alsprog.trials.analysis.power_results",
-    "power_from_results": "alsprog.trials.analysis.power_results",
+    "schoenfeld_events": "alsprog.trials.analysis.results",
+    "schoenfeld_sample_size": "alsprog.trials.analysis.results",
+    "power_from_results": "alsprog.trials.analysis.results",
     "run_grid": "alsprog.trials.grid",
     "TrialDesign": "alsprog.trials.simulation.design",
     "Eligibility": "alsprog.trials.simulation.design",
     "simulate_trial": "alsprog.trials.simulation.simulate",
     "Trial": "alsprog.trials.simulation.simulate",
-    "analyse_trial": "alsprog.trials.power_api",
-    "power": "alsprog.trials.power_api",
-    "sample_size": "alsprog.trials.power_api",
-    "power_grid": "alsprog.trials.power_api",
+    "analyse_trial": "alsprog.trials.power",
+    "power": "alsprog.trials.power",
+    "sample_size": "alsprog.trials.power",
+    "power_grid": "alsprog.trials.power",
     "stage_occupancy": "alsprog.outcomes.states",
     "time_in_stage": "alsprog.outcomes.states",
     "first_passage": "alsprog.outcomes.states",
@@ -157,12 +160,14 @@ __all__ = ["__version__", *_LAZY, *_SUBPACKAGES]
 
 
 def __getattr__(name: str) -> Any:
+    """Import a public name on first use, and keep it here so later uses are plain lookups."""
     if name in _SUBPACKAGES:
         return importlib.import_module(f"alsprog.{name}")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'alsprog' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+    value = globals()[name] = getattr(importlib.import_module(module), name)
+    return value
 
 
 def __dir__() -> list[str]:

@@ -263,6 +263,11 @@ def effects() -> None:
         "alsprog prognosis --phenotype als (cold)", cold, recalibrating,
         "recalibrating (no shipped)", "< 2 s",
     )  # fmt: skip
+    from alsprog.outcomes.projection import alsfrs_r_course
+
+    profile = dict(years_since_onset=1.5, age_at_onset=58.0, sex="male", alsfrs_r=38.0)
+    ours = best_of(lambda: alsfrs_r_course("als", **profile), 3)
+    record("alsfrs_r_course, a profile and today's score", ours, None, "", "< 1 s")
     als = alsprog.phenotype("als").model
     translate(riluzole(), "als", course=False)  # the phenotype is built once per process
 

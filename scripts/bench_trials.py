@@ -148,7 +148,7 @@ def _simulated_pipeline(design, replicates: int, endpoints) -> tuple[float, floa
     visits, as arrays) and the batched analysis. Returns (simulation s, analysis s, the
     simulated batches)."""
     from alsprog.trials.analysis.endpoints import analyse_arrays
-    from alsprog.trials.power_api import replicate_seed
+    from alsprog.trials.power import replicate_seed
     from alsprog.trials.simulation.batched import ANALYSED, simulate_arrays, weeks_needed
     from alsprog.trials.simulation.enrol import make_context
 
@@ -183,7 +183,7 @@ def simulated_trials(replicates: int, grid: bool) -> None:
     from alsprog.interventions import HazardRatio, edaravone, riluzole
     from alsprog.simulation.cohort import simulate_cohort
     from alsprog.trials.analysis.inputs import CALENDAR_WEEKS_PER_YEAR
-    from alsprog.trials.power_api import power, power_grid
+    from alsprog.trials.power import power, power_grid
     from alsprog.trials.simulation.design import TrialDesign
     from alsprog.trials.simulation.simulate import simulate_trial
 

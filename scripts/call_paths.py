@@ -6,14 +6,18 @@ For each path (``alsprog.calibrate()``, ``alsprog.simulate_cohort(10_000, seed=1
 entry="diagnosis")`` and ``alsprog.power`` of the README's design on the log-rank test) the call
 is made once to fill the caches (phenotype library, trial context), then again under
 ``sys.setprofile``, keeping only functions whose code lies in the alsprog package. Reported:
-modules (files) with a function that ran, distinct functions that ran, and crossings between
+modules (files) with a function that ran, distinct functions that ran (every code object:
+comprehensions, generator expressions and lambdas too, as Python 3.11 runs them as functions),
+the named ones among them (``def``s a reader follows), and crossings between
 ``trials`` and ``simulation``: distinct caller -> callee pairs whose two functions lie one in
 ``alsprog/trials`` and the other in ``alsprog/simulation`` (either way), and how often the call
 sequence (each function at its first call) switches between those two folders.
+``--detail`` lists, per path, each module with the functions of it that ran.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Callable
 from itertools import pairwise
@@ -37,7 +41,14 @@ def _folder(module: str) -> str:
     return parts[0] if len(parts) > 1 else ""
 
 
-def trace(call: Callable[[], object]) -> dict[str, int]:
+ANONYMOUS = ("<listcomp>", "<genexpr>", "<dictcomp>", "<setcomp>", "<lambda>")
+
+
+def _named(qualname: str) -> bool:
+    return not any(part in ANONYMOUS for part in qualname.split("."))
+
+
+def trace(call: Callable[[], object], detail: bool = False) -> dict[str, int]:
     functions: dict[tuple[str, str], None] = {}
     edges: set[tuple[tuple[str, str], tuple[str, str]]] = set()
 
@@ -66,9 +77,16 @@ def trace(call: Callable[[], object]) -> dict[str, int]:
     )
     sequence = [_folder(m) for m, _ in functions if _folder(m) in pair]
     switches = sum(1 for a, b in pairwise(sequence) if a != b)
+    if detail:
+        by_module: dict[str, list[str]] = {}
+        for module, name in functions:
+            by_module.setdefault(module, []).append(name)
+        for module, names in by_module.items():
+            print(f"    {module} ({len(names)}): {', '.join(names)}")
     return {
         "modules": len({m for m, _ in functions}),
         "functions": len(functions),
+        "named functions": sum(1 for _, name in functions if _named(name)),
         "trials<->simulation call pairs": crossing,
         "trials<->simulation switches": switches,
     }
@@ -96,9 +114,14 @@ def paths() -> dict[str, Callable[[], object]]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--detail", action="store_true", help="list the functions that ran")
+    args = parser.parse_args()
     for name, call in paths().items():
         call()  # fill the caches first: the path measured is the one a warm call takes
-        counts = trace(call)
+        if args.detail:
+            print(f"{name}:")
+        counts = trace(call, args.detail)
         print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 

@@ -103,6 +103,7 @@ def card_date(given: str | None) -> str:
 
 def run(args: argparse.Namespace) -> dict:
     from alsprog.disease.prognosis import prognosis
+    from alsprog.report.card_course import card_course
     from alsprog.report.patient_card import calibration_warnings
 
     date = card_date(args.date) if args.html is not None else None
@@ -136,11 +137,15 @@ def run(args: argparse.Namespace) -> dict:
             "quartiles_remaining_years": list(untreated.quartiles_remaining_years),
             "p_alive": untreated.p_alive,
         }
+    course = card_course(result)
+    answer["alsfrs_r_course"] = course.to_dict(orient="records")
     if args.html is not None:
         from alsprog.report.patient_card import write_patient_card
 
         answer["html"] = str(
-            write_patient_card(result, args.html, untreated=untreated, date=date or "")
+            write_patient_card(
+                result, args.html, untreated=untreated, date=date or "", course=course
+            )
         )
         answer["date"] = date
     return answer
@@ -175,7 +180,21 @@ def show(r: dict) -> str:
                 if untreated
                 else []
             ),
-            f"curve and {r['band_level']:.0%} band: use --json",
+            *_course_line(r.get("alsfrs_r_course") or []),
+            f"curve, its {r['band_level']:.0%} band and the ALSFRS-R course by month: use --json",
             *([f"patient card written to {r['html']}"] if r.get("html") else []),
         ]
     )
+
+
+def _course_line(course: list[dict]) -> list[str]:
+    """The ALSFRS-R course in one line: 12 months ahead (or the last month with a median)."""
+    rows = [c for c in course if c["alsfrs_r_median"] == c["alsfrs_r_median"]]  # not NaN
+    if len(rows) < 2:
+        return ["ALSFRS-R course: too few simulated patients like this one are alive today"]
+    row = next((c for c in rows if c["months_from_now"] == 12.0), rows[-1])
+    return [
+        f"ALSFRS-R in {row['months_from_now']:g} months: median {row['alsfrs_r_median']:.0f} "
+        f"(10th-90th percentile {row['alsfrs_r_lower']:.0f}-{row['alsfrs_r_upper']:.0f}) "
+        "among simulated patients like this one who are alive then"
+    ]

@@ -182,7 +182,7 @@ def run(args: argparse.Namespace) -> dict:
         if args.n_per_arm is None:
             raise InputError("trial: --n-per-arm is missing; pass e.g. --n-per-arm 300")
         design = _design(args, args.n_per_arm)
-        from alsprog.trials.power_api import power
+        from alsprog.trials.power import power
 
         with _bar(args.replicates) as bar:
             table = power(
@@ -199,7 +199,7 @@ def run(args: argparse.Namespace) -> dict:
 
 def _sample_size(args: argparse.Namespace, endpoints: tuple[str, ...]) -> dict:
     from alsprog.errors import InputError
-    from alsprog.trials.power_api import sample_size
+    from alsprog.trials.power import sample_size
 
     if len(endpoints) != 1:
         raise InputError(

@@ -1,4 +1,9 @@
-"""A patient's expected ALSFRS-R course over the coming months, from their decline so far.
+"""Deprecated: a straight-line ALSFRS-R projection from the decline so far.
+
+The card and ``alsprog prognosis`` now read the expected course, with its band, off the
+simulated course: ``alsprog.outcomes.projection.alsfrs_r_course`` (``alsprog.alsfrs_r_course``).
+``alsfrs_r_projection`` keeps its old behaviour and warns (DeprecationWarning); it cannot
+re-route to the new function, which needs the simulation, a later stage than this one.
 
 The projection continues the *pre-slope*, (48 - ALSFRS-R today) / months since onset, in a straight
 line: decline is roughly linear over the span of a trial (Atassi et al., Neurology 2014,
@@ -8,6 +13,8 @@ for one person: individual slopes vary widely (SD 2.3 points per month in PRO-AC
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -36,7 +43,16 @@ def alsfrs_r_projection(
     -------
     DataFrame with columns months_from_now (months), alsfrs_r (expected total, floored at 0),
     slope_points_per_month (the pre-slope used, the same on every row).
+
+    .. deprecated:: 0.1.0
+        Use ``alsprog.alsfrs_r_course``: the model's course for the profile, with a band.
     """
+    warnings.warn(
+        "alsfrs_r_projection continues the decline so far in a straight line and will be "
+        "removed; use alsprog.alsfrs_r_course (the model's course for the profile, with a band)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
     for name, value in (("alsfrs_r", alsfrs_r), ("years_since_onset", years_since_onset)):
         if not is_real(value):
             raise InputError(f"alsfrs_r_projection: {name} must be a number (got {value!r})")

@@ -31,7 +31,7 @@ import pandas as pd
 
 from alsprog import data
 from alsprog.errors import InputError
-from alsprog.estimation.calibration import LandmarkProblem, bound_gaps
+from alsprog.estimation.calibration import LandmarkProblem
 from alsprog.estimation.targets import Landmark, Targets
 from alsprog.models.base import SurvivalModel
 from alsprog.models.registry import FamilySpec
@@ -167,20 +167,18 @@ def audit(
     limit = math.log(range_factor) / 2
     theta = np.asarray(theta, dtype=float)
     model = build(theta)
+    problem = LandmarkProblem(build, targets)
     equal, bounds = targets.equal, targets.bounds
     bound_times = np.array([lm.t for lm in bounds])
-    active = [
-        lm
-        for lm, gap in zip(bounds, bound_gaps(model._survival(bound_times), targets), strict=True)
-        if abs(gap) < _ACTIVE
-    ]
+    gaps = problem.bound_gaps(model._survival(bound_times))
+    active = [lm for lm, gap in zip(bounds, gaps, strict=True) if abs(gap) < _ACTIVE]
     figures = list(equal) + active
     times = np.array([lm.t for lm in figures])
     jacobian = _jacobian(build, theta, times)
     n_equal = len(equal)
     by_figures = halfwidths(jacobian[:n_equal], precision)
     with_bounds = halfwidths(jacobian, precision)
-    covariance = _covariance(LandmarkProblem(build, targets), theta, targets.effective_sample_size)
+    covariance = _covariance(problem, theta, targets.effective_sample_size)
     values, natural_jacobian = spec.natural(theta)
     errors = np.full(theta.size, math.nan)
     if covariance is not None:

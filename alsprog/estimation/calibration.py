@@ -47,70 +47,6 @@ def starting_summary(targets: Targets) -> tuple[float, float]:
     return float(math.exp(mu)), float(np.clip(sigma, 0.2, 3.0))
 
 
-def default_options(family: str, targets: Targets) -> dict:
-    """Knots or breakpoints a family needs, placed at the landmark times."""
-    times = [lm.t for lm in targets.equal]
-    if family == "piecewise_exponential":
-        return {"breakpoints": times[:-1]}
-    if family == "spline":
-        if len(times) >= 2:
-            return {"knots": times}
-        return {"knots": [times[0] / 2, times[0]]}
-    return {}
-
-
-def grouped_log_likelihood(survival: np.ndarray, cure: float, targets: Targets) -> float:
-    """Multinomial log-likelihood per patient of landmark cells, given model survival at the
-    equality landmark times (in order); -inf if impossible. The last cell is 'alive at the last
-    landmark', whose probability is S(t_k) whatever share never dies (``cure`` is accepted for
-    the callers' symmetry and does not enter)."""
-    del cure
-    _, shares = targets.cells()
-    probs = -np.diff(np.concatenate([[1.0], survival, [0.0]]))
-    used = shares > 0
-    if np.any(probs[used] <= 0) or not np.all(np.isfinite(probs[used])):
-        return -math.inf
-    return float(np.sum(shares[used] * np.log(probs[used])))
-
-
-def bound_gaps(survival: np.ndarray, targets: Targets) -> np.ndarray:
-    """For each bound, in order: log s - log S(t) for an upper bound, the reverse for a lower
-    one; non-negative when the bound holds. ``survival`` is the model at the bound times."""
-    log_s = np.log(np.maximum(np.asarray(survival, dtype=float), 1e-300))
-    log_bound = np.log([lm.survival for lm in targets.bounds])
-    upper = np.array([lm.kind == "upper" for lm in targets.bounds])
-    gaps = np.where(upper, log_bound - log_s, log_s - log_bound)
-    return np.where(np.isfinite(gaps), gaps, -1.0)
-
-
-def minimise(objective, constraint, starts: Sequence[np.ndarray]) -> optimize.OptimizeResult:
-    """Minimise ``objective`` from each start; where ``constraint`` (a vector that must be >= 0,
-    or None) is broken, continue with SLSQP. Returns the best feasible result, or None."""
-    constraints = [{"type": "ineq", "fun": constraint}] if constraint is not None else []
-    best: optimize.OptimizeResult | None = None
-    for start in starts:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
-            # Unconstrained first (fast); only when a bound is broken, SLSQP from there.
-            result = optimize.minimize(objective, start, method="BFGS")
-            if result.fun >= PENALTY:
-                result = optimize.minimize(
-                    objective, start, method="Nelder-Mead", options={"maxiter": 4000}
-                )
-            if constraints and np.any(constraint(result.x) < 0):
-                result = optimize.minimize(
-                    objective,
-                    result.x,
-                    method="SLSQP",
-                    constraints=constraints,
-                    options={"maxiter": 500, "ftol": 1e-12},
-                )
-        feasible = not constraints or np.all(constraint(result.x) >= -1e-7)
-        if feasible and result.fun < PENALTY and (best is None or result.fun < best.fun):
-            best = result
-    return best
-
-
 def _as_targets(targets: object) -> Targets:
     """Targets as given, the default when None, or read from a TOML or CSV path."""
     if targets is None:
@@ -151,7 +87,12 @@ def calibrate(
     """
     targets = _as_targets(targets)
     check_family(family)
-    options = default_options(family, targets)
+    times = [lm.t for lm in targets.equal]  # knots or breakpoints at the landmarks by default
+    options: dict = {}
+    if family == "piecewise_exponential":
+        options["breakpoints"] = times[:-1]
+    elif family == "spline":
+        options["knots"] = times if len(times) >= 2 else [times[0] / 2, times[0]]
     for name, given in (("knots", knots), ("breakpoints", breakpoints)):
         if given is not None:
             options[name] = increasing_times(f"calibrate: {name}", given)
@@ -171,54 +112,6 @@ def calibrate(
             "a few times"
         )
     spec = family_spec(family, **options)
-    return calibrate_spec(spec, targets)
-
-
-class LandmarkProblem:
-    """The calibration of any model built from a parameter vector to a set of landmarks.
-
-    ``objective(theta)`` is minus the grouped log-likelihood per patient (``PENALTY`` where
-    ``build`` gives no valid model); ``constraint(theta)`` is the bound gaps, >= 0 when met.
-    """
-
-    def __init__(self, build: Callable[[np.ndarray], SurvivalModel], targets: Targets) -> None:
-        self.build, self.targets = build, targets
-        self._times = np.array([lm.t for lm in targets.equal])
-        self._bound_times = np.array([lm.t for lm in targets.bounds])
-
-    def _model(self, theta: np.ndarray) -> SurvivalModel | None:
-        try:
-            return self.build(theta)
-        except (ValueError, OverflowError, ZeroDivisionError):
-            return None
-
-    def objective(self, theta: np.ndarray) -> float:
-        model = self._model(theta)
-        if model is None:
-            return PENALTY
-        with np.errstate(all="ignore"):
-            value = -grouped_log_likelihood(
-                model._survival(self._times), model.cure_fraction(), self.targets
-            )
-        return value if math.isfinite(value) else PENALTY
-
-    def constraint(self, theta: np.ndarray) -> np.ndarray:
-        model = self._model(theta)
-        if model is None:
-            return np.full(self._bound_times.size, -1.0)
-        with np.errstate(all="ignore"):
-            return bound_gaps(model._survival(self._bound_times), self.targets)
-
-    def solve(self, starts: Sequence[np.ndarray], failure: str) -> optimize.OptimizeResult:
-        """The best feasible optimum from ``starts``; FitError with ``failure`` if none."""
-        best = minimise(self.objective, self.constraint if self.targets.bounds else None, starts)
-        if best is None:
-            raise FitError(failure)
-        return best
-
-
-def calibrate_spec(spec: FamilySpec, targets: Targets) -> SurvivalModel:
-    """Calibrate the family described by ``spec`` (see ``calibrate``)."""
     problem = LandmarkProblem(spec.build, targets)
     best = problem.solve(
         spec.starts(*starting_summary(targets)),
@@ -227,6 +120,92 @@ def calibrate_spec(spec: FamilySpec, targets: Targets) -> SurvivalModel:
     )
     model = spec.build(best.x)
     return replace(model, fit_info=_fit_info(model, spec, best, targets, problem.objective))
+
+
+class LandmarkProblem:
+    """The calibration of any model built from a parameter vector to a set of landmarks.
+
+    ``objective(theta)`` is minus the grouped log-likelihood per patient (``PENALTY`` where
+    ``build`` gives no valid model, or a cell its probability 0); ``constraint(theta)`` is the
+    bound gaps, >= 0 when met. What the landmarks give (times, cell shares, log bounds) is read
+    once, here.
+    """
+
+    def __init__(self, build: Callable[[np.ndarray], SurvivalModel], targets: Targets) -> None:
+        self.build, self.targets = build, targets
+        self._times = np.array([lm.t for lm in targets.equal])
+        _, shares = targets.cells()
+        self._used = shares > 0  # cells with deaths (or survivors) in them
+        self._shares = shares[self._used]
+        self._bound_times = np.array([lm.t for lm in targets.bounds])
+        self._log_bounds = np.log([lm.survival for lm in targets.bounds])
+        self._upper = np.array([lm.kind == "upper" for lm in targets.bounds], dtype=bool)
+
+    def _model(self, theta: np.ndarray) -> SurvivalModel | None:
+        try:
+            return self.build(theta)
+        except (ValueError, OverflowError, ZeroDivisionError):
+            return None
+
+    def objective(self, theta: np.ndarray) -> float:
+        """Minus the multinomial log-likelihood per patient of the landmark cells: the model's
+        probability of dying in each interval between landmarks, and of being alive at the
+        last (S(t_k), whatever share never dies)."""
+        model = self._model(theta)
+        if model is None:
+            return PENALTY
+        with np.errstate(all="ignore"):
+            survival = model._survival(self._times)
+            probs = -np.diff(np.concatenate([[1.0], survival, [0.0]]))[self._used]
+            if np.any(probs <= 0) or not np.all(np.isfinite(probs)):
+                return PENALTY
+            value = -float(np.sum(self._shares * np.log(probs)))
+        return value if math.isfinite(value) else PENALTY
+
+    def constraint(self, theta: np.ndarray) -> np.ndarray:
+        model = self._model(theta)
+        if model is None:
+            return np.full(self._bound_times.size, -1.0)
+        with np.errstate(all="ignore"):
+            return self.bound_gaps(model._survival(self._bound_times))
+
+    def bound_gaps(self, survival: np.ndarray) -> np.ndarray:
+        """For each bound, in order: log s - log S(t) for an upper bound, the reverse for a
+        lower one; non-negative when the bound holds. ``survival``: the model at the bound
+        times."""
+        log_s = np.log(np.maximum(np.asarray(survival, dtype=float), 1e-300))
+        gaps = np.where(self._upper, self._log_bounds - log_s, log_s - self._log_bounds)
+        return np.where(np.isfinite(gaps), gaps, -1.0)
+
+    def solve(self, starts: Sequence[np.ndarray], failure: str) -> optimize.OptimizeResult:
+        """The best feasible optimum over ``starts`` (FitError with ``failure`` if none): from
+        each start, BFGS (Nelder-Mead where BFGS finds no valid model); where a bound is then
+        broken, SLSQP from there with the bounds as constraints."""
+        bounded = bool(self.targets.bounds)
+        constraints = [{"type": "ineq", "fun": self.constraint}] if bounded else []
+        best: optimize.OptimizeResult | None = None
+        for start in starts:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                result = optimize.minimize(self.objective, start, method="BFGS")
+                if result.fun >= PENALTY:
+                    result = optimize.minimize(
+                        self.objective, start, method="Nelder-Mead", options={"maxiter": 4000}
+                    )
+                if bounded and np.any(self.constraint(result.x) < 0):
+                    result = optimize.minimize(
+                        self.objective,
+                        result.x,
+                        method="SLSQP",
+                        constraints=constraints,
+                        options={"maxiter": 500, "ftol": 1e-12},
+                    )
+            feasible = not bounded or np.all(self.constraint(result.x) >= -1e-7)
+            if feasible and result.fun < PENALTY and (best is None or result.fun < best.fun):
+                best = result
+        if best is None:
+            raise FitError(failure)
+        return best
 
 
 def _fit_info(
@@ -265,11 +244,13 @@ def landmark_table(model: SurvivalModel, targets: Targets) -> pd.DataFrame:
     """Fitted against target at each landmark: columns t (years), target, fitted (survival),
     kind (equal, upper, lower) and error (fitted - target)."""
     times = np.array([lm.t for lm in targets.landmarks], dtype=float)
+    with np.errstate(all="ignore"):  # landmark times are finite and above 0 (Targets checks)
+        fitted = np.asarray(model._survival(times), dtype=float)
     table = pd.DataFrame(
         {
             "t": times,
             "target": [lm.survival for lm in targets.landmarks],
-            "fitted": np.atleast_1d(model.survival(times)).astype(float),
+            "fitted": fitted,
             "kind": [lm.kind for lm in targets.landmarks],
         }
     )

@@ -32,7 +32,7 @@ from alsprog.estimation.formula import Design, as_frame, design
 from alsprog.estimation.regression_families import RegressionSpec, check_scale, regression_spec
 from alsprog.estimation.regression_likelihood import (
     RegressionLikelihood,
-    maximise,
+    maximum_likelihood,
     standardising_map,
 )
 from alsprog.estimation.regression_model import (
@@ -242,7 +242,7 @@ def fit_regression(
         beta[0] = intercept
         starts.append(np.concatenate([start_anc, beta]))
     with threadpool_limits(limits=1, user_api="blas"):  # see ONE_BLAS_THREAD
-        found = maximise(nll, starts, probe=len(spec.ancillary) + 1)
+        found = maximum_likelihood(nll, starts, probe=len(spec.ancillary) + 1)
     if found is None:
         raise FitError(
             f"fit: none of {len(starts)} starting points gives a finite {family} likelihood "

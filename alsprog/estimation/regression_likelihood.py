@@ -106,7 +106,7 @@ class Maximum:
     iterations: int
 
 
-def maximise(
+def maximum_likelihood(
     nll: RegressionLikelihood, starts: list[np.ndarray], probe: int | None = None
 ) -> Maximum | None:
     """The first converged (else the best) L-BFGS-B search over ``starts``, each on a scale set

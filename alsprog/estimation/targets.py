@@ -13,6 +13,7 @@ import math
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +53,8 @@ class Targets:
 
     effective_sample_size : the number of patients the figures are treated as coming from; it
         scales the likelihood (and so standard errors), not the fitted curve.
+    equal, bounds : the landmarks to reproduce and the upper and lower bounds, each by time
+        (set once from ``landmarks``).
     """
 
     name: str
@@ -59,6 +62,8 @@ class Targets:
     effective_sample_size: float = DEFAULT_EFFECTIVE_SAMPLE_SIZE
     description: str = ""
     source: str = field(default="", repr=False)
+    equal: tuple[Landmark, ...] = field(init=False, repr=False, compare=False)
+    bounds: tuple[Landmark, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.landmarks, Landmark | str) or not hasattr(self.landmarks, "__iter__"):
@@ -68,16 +73,6 @@ class Targets:
             )
         object.__setattr__(self, "landmarks", tuple(self.landmarks))
         validate(self)
-
-    @property
-    def equal(self) -> tuple[Landmark, ...]:
-        """Landmarks to reproduce, by time."""
-        return tuple(lm for lm in self.landmarks if lm.kind == "equal")
-
-    @property
-    def bounds(self) -> tuple[Landmark, ...]:
-        """Upper and lower bounds, by time."""
-        return tuple(lm for lm in self.landmarks if lm.kind != "equal")
 
     def cells(self) -> tuple[np.ndarray, np.ndarray]:
         """Grouped data: interval edges (years) and the share dying in each interval.
@@ -151,6 +146,8 @@ def validate(targets: Targets) -> None:
         checked.append(replace(lm, t=t, survival=survival))
     checked.sort(key=lambda lm: (lm.t, lm.kind))
     object.__setattr__(targets, "landmarks", tuple(checked))
+    object.__setattr__(targets, "equal", tuple(lm for lm in checked if lm.kind == "equal"))
+    object.__setattr__(targets, "bounds", tuple(lm for lm in checked if lm.kind != "equal"))
     if not targets.equal:
         raise InputError(
             f"targets {targets.name!r}: no landmark of kind 'equal'; give at least "
@@ -171,8 +168,10 @@ def validate(targets: Targets) -> None:
             )
 
 
+@cache
 def default_targets() -> Targets:
-    """The reference document's ALS landmarks from onset (see data/als_landmarks.toml)."""
+    """The reference document's ALS landmarks from onset (see data/als_landmarks.toml), read
+    once (a ``Targets`` is immutable, so every call may share it)."""
     text = data_files.read_text("als_landmarks.toml")
     return _from_toml_dict(tomllib.loads(text), "als")
 

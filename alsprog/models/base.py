@@ -106,7 +106,8 @@ class SurvivalModel:
         arr = as_times(t)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
             values = self._cumulative_hazard(arr.ravel())
-            at_infinity = -math.log(self.cure_fraction()) if self.cure_fraction() > 0 else math.inf
+            cure = self.cure_fraction()
+            at_infinity = -math.log(cure) if cure > 0 else math.inf
         return _shaped(self._at_the_ends(arr.ravel(), values, 0.0, at_infinity), arr)
 
     def hazard(self, t: ArrayLike) -> float | np.ndarray:

@@ -84,7 +84,11 @@ class FamilySpec:
 
     def starts(self, median: float, spread: float) -> list[np.ndarray]:
         """Starting points from a median (years) and the spread of log time."""
-        points = _ROWS[self.name].starts(self, median, spread)
+        row = _ROWS[self.name]
+        if row.starts is None:  # a fixed-size family: its class's own starting points
+            points = row.model.starts(median, spread)
+        else:
+            points = row.starts(self, median, spread)
         if not self.fixed:
             return points
         keep = self._kept()
@@ -126,10 +130,6 @@ def _build_declared(spec: FamilySpec, theta: np.ndarray) -> SurvivalModel:
     row = _ROWS[spec.name]
     numbers = np.asarray(theta).tolist()  # the same doubles as Python floats: faster to map
     return row.model(*map(operator.call, row.converters, numbers))
-
-
-def _starts_declared(spec: FamilySpec, median: float, spread: float) -> list[np.ndarray]:
-    return _ROWS[spec.name].model.starts(median, spread)
 
 
 def _build_piecewise(spec: FamilySpec, theta: np.ndarray) -> SurvivalModel:
@@ -180,12 +180,13 @@ def _starts_mixture(spec: FamilySpec, median: float, spread: float) -> list[np.n
 
 @dataclass(frozen=True)
 class Family:
-    """A row of the family table: the model class, how theta builds it and where to start.
-    ``option`` names what sizes theta (None: the declared parameters)."""
+    """A row of the family table: the model class, how theta builds it and where to start
+    (None: the class's own ``starts``). ``option`` names what sizes theta (None: the declared
+    parameters)."""
 
     model: type[SurvivalModel]
     build: Build = _build_declared
-    starts: Starts = _starts_declared
+    starts: Starts | None = None
     option: str | None = None
     log_scale: tuple[bool, ...] = field(init=False, default=())
     converters: tuple[Callable[[float], float], ...] = field(init=False, default=())

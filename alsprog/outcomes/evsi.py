@@ -24,7 +24,7 @@ import pandas as pd
 
 from alsprog.errors import InputError, check_whole
 from alsprog.outcomes.uncertainty import check_wtp, evpi_from_net_benefit, net_benefit_array
-from alsprog.trials.power_api import analyse_trial
+from alsprog.trials.power import analyse_trial
 from alsprog.trials.simulation.simulate import simulate_trial
 
 DEGREE = 3

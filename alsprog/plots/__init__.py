@@ -22,6 +22,7 @@ from alsprog.plots.economics import (
 from alsprog.plots.effects import alsfrs_r_by_arm, power_by_size
 from alsprog.plots.kaplan_meier import kaplan_meier_plot, risk_tables
 from alsprog.plots.prognosis import (
+    alsfrs_r_course_plot,
     alsfrs_r_projection_plot,
     prognosis_curves,
     prognosis_factors,
@@ -39,6 +40,7 @@ from alsprog.plots.survival import (
 __all__ = [
     "PALETTE",
     "alsfrs_r_by_arm",
+    "alsfrs_r_course_plot",
     "alsfrs_r_projection_plot",
     "alsfrs_trajectories",
     "background_comparison",

@@ -8,6 +8,7 @@ frame (built in)               plot (frame -> ggplot)     what it shows
 =============================  =========================  ==========================================
 ``report_prognosis``           ``prognosis_curves``       patients' survival from today, 90% bands
 ``report_prognosis``           ``prognosis_factors``      median remaining survival by one factor
+``alsfrs_r_course``            ``alsfrs_r_course_plot``   a patient's ALSFRS-R from today, its band
 =============================  =========================  ==========================================
 
 The theme, palette, percent labels and column checks are shared with ``alsprog.plots``. Time is
@@ -123,14 +124,62 @@ def prognosis_factors(table: pd.DataFrame, title: str | None = None) -> ggplot:
     )
 
 
-def alsfrs_r_projection_plot(projection: pd.DataFrame, title: str | None = None) -> ggplot:
-    """Expected ALSFRS-R total over the coming months (a straight-line projection).
+def alsfrs_r_course_plot(
+    course: pd.DataFrame, title: str | None = None, level: float = 0.8
+) -> ggplot:
+    """A patient's expected ALSFRS-R total from today: the median (line) and its band (shaded)
+    among simulated patients like them who are alive then.
 
-    projection : columns months_from_now (months), alsfrs_r (0-48), as
-        ``alsprog.disease.functional_course.alsfrs_r_projection`` builds it.
+    course : columns months_from_now (months), alsfrs_r_median, alsfrs_r_lower,
+        alsfrs_r_upper (0-48), as ``alsprog.alsfrs_r_course`` builds it; rows with no median
+        (too few simulated patients alive) are left out.
+    level : the band's central share, for the legend (0.8: 10th to 90th percentile).
 
     Returns a ggplot: x "Months from today", y "ALSFRS-R total (0-48)".
     """
+    require_columns(
+        course,
+        ("months_from_now", "alsfrs_r_median", "alsfrs_r_lower", "alsfrs_r_upper"),
+        "alsfrs_r_course_plot",
+    )
+    data = course.dropna(subset=["alsfrs_r_median", "alsfrs_r_lower", "alsfrs_r_upper"])
+    months = float(course["months_from_now"].max()) if len(course) else 12.0
+    tail = round(50 * (1 - level))
+    band = f"{tail}th to {100 - tail}th percentile"
+    return (
+        ggplot(data, aes("months_from_now"))
+        + geom_ribbon(
+            aes(ymin="alsfrs_r_lower", ymax="alsfrs_r_upper", fill="'band'"),
+            alpha=0.3,
+            color="none",
+        )
+        + geom_line(aes(y="alsfrs_r_median", color="'median'"), size=0.9)
+        + scale_fill_manual(values={"band": PALETTE[4]}, labels={"band": band}, name="")
+        + scale_color_manual(values={"median": PALETTE[4]}, labels={"median": "median"}, name="")
+        + scale_x_continuous(breaks=_month_breaks(months), limits=(0, months))
+        + scale_y_continuous(limits=(0, 48), breaks=[0, 12, 24, 36, 48])
+        + labs(x="Months from today", y="ALSFRS-R total (0-48)", title=title, fill="", color="")
+        + house_theme()
+        + theme(legend_position="bottom")
+    )
+
+
+def _month_breaks(months: float) -> list[int]:
+    """Every 3, 6 or 12 months: about four to eight breaks."""
+    step = next(s for s in (3, 6, 12, 24) if months / s <= 8)
+    return list(range(0, int(months) + 1, step))
+
+
+def alsfrs_r_projection_plot(projection: pd.DataFrame, title: str | None = None) -> ggplot:
+    """The ALSFRS-R course from today: ``alsfrs_r_course_plot`` for a frame of
+    ``alsprog.alsfrs_r_course`` (median and band); for the deprecated straight-line frame
+    (months_from_now, alsfrs_r) of ``alsprog.disease.functional_course.alsfrs_r_projection``,
+    its line.
+
+    Returns a ggplot: x "Months from today", y "ALSFRS-R total (0-48)".
+    """
+    if "alsfrs_r_median" in getattr(projection, "columns", ()):
+        return alsfrs_r_course_plot(projection, title)
     require_columns(projection, ("months_from_now", "alsfrs_r"), "alsfrs_r_projection_plot")
     months = float(projection["months_from_now"].max()) if len(projection) else 12.0
     return (

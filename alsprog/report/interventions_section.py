@@ -81,7 +81,8 @@ def interventions_section(context: Context) -> Section:
     median = _value(tables["riluzole"], "median_gain_months")
     week24 = _value(tables["edaravone"], "alsfrs_r_difference", 24 / 52)
     selected = selected_trial_population(eda, TRIAL_PATIENTS, seed)
-    placebo = selected["control_change"].mean()
+    placebo = selected["control_change"].mean()  # the one figure README's course text points to
+    placebo_se = selected["control_change"].std() / len(selected) ** 0.5
     gained = (selected["treated_change"] - selected["control_change"]).mean()
     text = (
         "<p>Two kinds of effect, as the reference document describes them: riluzole "
@@ -96,12 +97,12 @@ def interventions_section(context: Context) -> Section:
         "selected for early disease with a measured decline; simulated patients selected as "
         f"it selected them ({len(selected):,}: within 2 years of onset, every item at least 2, "
         "full respiratory domain, 1 to 4 points lost over a 12-week observation) lose "
-        f"{-placebo:.1f} points over 24 weeks untreated (trial placebo arm: 7.50) and "
+        f"{-placebo:.1f} points over 24 weeks untreated (Monte Carlo SE {placebo_se:.2f}; "
+        "trial placebo arm: 7.50, SE 0.66) and "
         f"{gained:.1f} fewer with the edaravone-style effect (trial: 2.49, SE 0.92); the "
-        "course was calibrated to that placebo arm. In the simulation a patient's "
-        "course is tied to their death time, so a longer life also spreads the decline "
-        "(the riluzole rows' ALSFRS-R differences): a model assumption, not a trial "
-        "finding.</p>\n"
+        "course was calibrated to that placebo arm. The riluzole rows' ALSFRS-R "
+        "differences show what the simulated course does with a longer life: a property of "
+        "the model, not a trial finding.</p>\n"
         "<!-- figure:riluzole_survival -->\n<!-- figure:edaravone_course -->\n"
         "<p>The translation tables put each effect on every scale a trial or a health-economic "
         "model uses, with 90% intervals from the uncertainty of the calibration figures (and "

@@ -66,7 +66,9 @@ class Table:
     With ``show=False`` the page only links the CSV (the data behind a figure, say).
     ``references`` names text columns (items separated by " | ", such as sources) that the page
     shows as numbers into one list under the table, so long text never widens a row; the CSV
-    keeps the full text."""
+    keeps the full text. ``stack=True`` shows each row as a block on a phone's width, each
+    cell under its column's name (a table of words too wide for a phone, read without
+    scrolling sideways); wider screens and print show the table."""
 
     data: pd.DataFrame
     caption: str = ""
@@ -74,6 +76,7 @@ class Table:
     formats: Mapping[str, Callable[[Any], str]] = field(default_factory=dict)
     show: bool = True
     references: Sequence[str] = ()
+    stack: bool = False
 
 
 class Section(NamedTuple):
@@ -242,6 +245,9 @@ def _figure_html(path: str, data: bytes, figure: Figure) -> str:
     )
 
 
+STACKED = ' class="stack"'  # a table shown row by row on a phone (``Table.stack``)
+
+
 def _table_html(path: str, table: Table) -> str:
     if not table.show:
         return f'<p class="caption">{table.caption} <a href="{path}">CSV</a></p>'
@@ -249,6 +255,9 @@ def _table_html(path: str, table: Table) -> str:
     notes: dict[str, int] = {}  # reference text -> its number, in order of first use
     # Headers are read through the label map (units included); the CSV keeps the code names.
     head = "".join(f"<th>{html.escape(label(c))}</th>" for c in frame.columns)
+    names = {
+        c: f' data-label="{html.escape(label(c))}"' if table.stack else "" for c in frame.columns
+    }
     rows = []
     for record in frame.itertuples(index=False):
         cells = []
@@ -257,16 +266,17 @@ def _table_html(path: str, table: Table) -> str:
                 items = [s.strip() for s in str(value).split(" | ") if s.strip()]
                 numbers = [notes.setdefault(item, len(notes) + 1) for item in items]
                 shown = _number_ranges(numbers)
-                cells.append(f'<td class="refs">{html.escape(shown)}</td>')
+                cells.append(f'<td class="refs"{names[column]}>{html.escape(shown)}</td>')
                 continue
             shown = table.formats.get(column, number)(value)
             align = ' class="num"' if isinstance(value, int | float) else ""
-            cells.append(f"<td{align}>{html.escape(shown)}</td>")
+            cells.append(f"<td{align}{names[column]}>{html.escape(shown)}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     listed = "".join(f"<li>{html.escape(text)}</li>" for text in notes)
     references = f'<ol class="references">{listed}</ol>' if notes else ""
     return (
-        f'<div class="table"><table><thead><tr>{head}</tr></thead>'
+        f'<div class="table"><table{STACKED if table.stack else ""}>'
+        f"<thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></div>{references}"
         f'<p class="caption">{table.caption} <a href="{path}">CSV</a></p>'
     )
@@ -331,9 +341,20 @@ ol.bibliography { font-size: 0.85rem; } ol.bibliography li { margin: 0.2rem 0; }
   table { font-size: 0.82rem; } th, td { padding: 0.2rem 0.4rem; }
   /* a figure keeps a legible width and scrolls sideways inside its own frame */
   .frame img { width: 40rem; max-width: none; }
+  /* a stacked table: each row a block, each cell under its column's name */
+  table.stack, table.stack tbody, table.stack tr { display: block; }
+  table.stack thead { display: none; }
+  table.stack tr { border-bottom: 1px solid #bbb; padding: 0.3rem 0; }
+  table.stack td { display: grid; grid-template-columns: 6.5rem 1fr; column-gap: 0.5rem;
+                   border: 0; padding: 0.1rem 0.2rem; text-align: left; }
+  table.stack td::before { content: attr(data-label); font-weight: 600; color: #555; }
+  table.stack td:empty { display: none; }
+  table.stack tr:has(> td:first-child:not(:empty)) { border-top: 2px solid #888; }
 }
 @media print { body { max-width: none; margin: 0; } h2 { break-after: avoid; }
-               figure, tr { break-inside: avoid; } div.table { overflow: visible; } }
+               figure, tr { break-inside: avoid; } div.table, .frame { overflow: visible; }
+               /* the widest tables (nine to twelve columns) fit an A4 page's width */
+               table { font-size: 0.72rem; } th, td { padding: 0.15rem 0.3rem; } }
 """
 
 

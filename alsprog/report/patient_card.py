@@ -3,8 +3,9 @@
 ``patient_card_html(outlook)`` turns an ``alsprog.prognosis(...)`` result into a self-contained
 HTML page (figures embedded as PNG, no external resource): the survival curve from today with its
 band (and without the treatment, when one is given), the median and quartiles of remaining
-survival, the chance of being alive in 1, 2 and 5 years, the expected ALSFRS-R course when today's
-score is known, a plain-language summary with its caveats, a warning when the profile lies outside
+survival, the chance of being alive in 1, 2 and 5 years, the expected ALSFRS-R course with its
+band (``alsprog.alsfrs_r_course``: simulated patients like this one, and with today's score when
+it is given), a plain-language summary with its caveats, a warning when the profile lies outside
 what the model was calibrated on (``calibration_warnings``), the date, the model version and key
 references. ``write_patient_card`` writes it atomically (temporary file, then rename).
 """
@@ -16,11 +17,12 @@ import html
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
-from alsprog.disease.functional_course import alsfrs_r_projection
 from alsprog.disease.prognosis import Prognosis
 from alsprog.errors import InputError
 from alsprog.files import write_bytes
+from alsprog.report.card_course import card_course, course_parts
 from alsprog.report.page import png_bytes
 
 PHENOTYPE_WORDS = {
@@ -52,7 +54,10 @@ figcaption, .small { font-size: 8.5pt; color: #555; }
            margin: 0.4rem 0; font-size: 9.5pt; }
 ol.bibliography { font-size: 8pt; color: #555; margin: 0.2rem 0; padding-left: 1.4rem; }
 code { overflow-wrap: anywhere; }
-@media print { body { margin: 0; padding: 0; } }
+@media print { body { margin: 0; padding: 0; font-size: 9.5pt; line-height: 1.3; }
+               h1 { font-size: 13.5pt; } h2 { margin: 0.5rem 0 0.2rem; } p { margin: 0.35rem 0; }
+               .numbers { gap: 0.35rem; margin: 0.3rem 0; }
+               .number { padding: 0.2rem 0.45rem; min-width: 0; } .number b { font-size: 11.5pt; } }
 """
 
 
@@ -164,12 +169,18 @@ def _given_and_assumed(inputs: dict) -> tuple[list[str], list[str]]:
 
 
 def patient_card_html(
-    outlook: Prognosis, *, untreated: Prognosis | None = None, date: str = ""
+    outlook: Prognosis,
+    *,
+    untreated: Prognosis | None = None,
+    date: str = "",
+    course: pd.DataFrame | None = None,
 ) -> str:
     """The card as one self-contained HTML page (str); see the module docstring.
 
     untreated : the same profile's outlook without the treatment (shown beside it when the
         profile has a treatment).
+    course : the expected ALSFRS-R course (``alsprog.alsfrs_r_course``'s frame); None
+        computes it for the outlook's profile (``card_course``).
     date : the date printed on the card (ISO, 'YYYY-MM-DD'); '' leaves it out. Passed in, not
         read from the clock, so the same inputs give the same bytes.
     """
@@ -205,17 +216,13 @@ def patient_card_html(
             f"the axis reaches past the time by which 75% have died ({_years(q75)}).{extra}",
         )
     ]
-    if inputs.get("alsfrs_r") is not None and inputs["years_since_onset"] > 0:
-        projection = alsfrs_r_projection(inputs["alsfrs_r"], inputs["years_since_onset"])
-        slope = float(projection["slope_points_per_month"].iloc[0])
-        figures.append(
-            _image(
-                png_bytes(plots.alsfrs_r_projection_plot(projection) + _size(5.0, 2.8)),
-                "Expected ALSFRS-R total over the next 12 months",
-                f"Expected ALSFRS-R if the decline so far ({slope:.2f} points a month since "
-                "onset) continues in a straight line; individual courses vary widely.",
-            )
-        )
+    course = card_course(outlook) if course is None else course
+    course_png, course_caption, course_box = course_parts(course, inputs)
+    if course_png is None:
+        figures.append(f"<p class='small'>{course_caption}</p>")
+    else:
+        alt = "Expected ALSFRS-R total from today: median line and 10th to 90th percentile band"
+        figures.append(_image(course_png, alt, course_caption))
     boxes = [
         ("median remaining survival", _years(outlook.median_remaining_years)),
         ("quartiles (25% / 75% have died)", f"{q25:.1f} to {q75:.1f} years"),
@@ -226,6 +233,8 @@ def patient_card_html(
         if treatment and untreated is not None:
             value += f"; {_percent(untreated.p_alive[years])} untreated"
         boxes.append((f"alive in {_plural(years, 'year')} ({level} band)", value))
+    if course_box is not None:
+        boxes.append(course_box)
     if treatment and untreated is not None:
         boxes.append(
             ("median remaining survival without treatment",
@@ -306,9 +315,10 @@ def write_patient_card(
     *,
     untreated: Prognosis | None = None,
     date: str = "",
+    course: pd.DataFrame | None = None,
 ) -> Path:
-    """Write ``patient_card_html(outlook, untreated=, date=)`` to ``path`` atomically; return
-    the path."""
+    """Write ``patient_card_html(outlook, untreated=, date=, course=)`` to ``path``
+    atomically; return the path."""
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"patient card: {path} should end in .html; choose an .html file name")
@@ -316,8 +326,9 @@ def write_patient_card(
         raise InputError(f"patient card: {path} is a folder; give a file name ending in .html")
     if not path.parent.is_dir():
         raise InputError(f"patient card: folder {path.parent} does not exist; create it first")
-    page = patient_card_html(outlook, untreated=untreated, date=date).encode("utf-8")
-    return write_bytes(path, page, "patient card")  # whole, through a symbolic link
+    page = patient_card_html(outlook, untreated=untreated, date=date, course=course)
+    page_bytes = page.encode("utf-8")
+    return write_bytes(path, page_bytes, "patient card")  # whole, through a symbolic link
 
 
 def _size(width: float, height: float):

@@ -163,5 +163,6 @@ def phenotypes_section(context: Context) -> Section:
             "let it move), the status and the source of each borrowed or free value.",
             display=identification_table(audit, table),
             formats={"phenotypes": str, "parameter": str, "value": str, "pins": str},
+            stack=True,  # four columns of words: a block per parameter on a phone
         )
     return Section("Phenotypes", text, {"phenotype_curves": figure}, tables)

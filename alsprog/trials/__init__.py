@@ -5,9 +5,9 @@ so a user analysing real trial data reads only it: ``inputs`` (the tidy patients
 tables, checked into arrays), ``survival`` (log-rank and Cox, batched across replicates),
 ``function`` (ANCOVA of the week-24 change, two-stage ALSFRS-R slopes), ``mixed`` (the MixedLM
 slope reference for one trial), ``cafs`` (combined assessment of function and survival),
-``results`` (the result rows), ``endpoints`` (``analyse``: every endpoint at once) and
-``power_results`` (``power_from_results``, Schoenfeld's events, power and sample size, the
-bisection ``smallest_sample_size``).
+``results`` (the result rows, and from them ``power_from_results``; Schoenfeld's events,
+power and sample size; the bisection ``smallest_sample_size``) and ``endpoints`` (``analyse``:
+every endpoint at once).
 
 ``simulation/`` makes trials from the simulated prevalent population: ``design``
 (``TrialDesign``, ``Eligibility``), ``enrol`` (many trials enrolled at once, screened first),
@@ -15,7 +15,7 @@ bisection ``smallest_sample_size``).
 (``simulate_trial``: the tables) and ``batched`` (many trials as the analysis' arrays).
 
 Joining them: ``grid`` (``run_grid``, a function over a grid of cells on Dask) and
-``power_api`` (``analyse_trial``, ``power``, ``sample_size``, ``power_grid``). ``scheduler=``
+``power`` (``analyse_trial``, ``power``, ``sample_size``, ``power_grid``). ``scheduler=``
 has one meaning everywhere (``run_grid``, ``power``, ``power_grid``, the CLI): None or
 'serial' runs in this process, 'local' on a two-worker Dask LocalCluster, 'tcp://host:port'
 on that scheduler.
@@ -27,7 +27,7 @@ from alsprog.trials.analysis.cafs import cafs
 from alsprog.trials.analysis.endpoints import ENDPOINTS, analyse
 from alsprog.trials.analysis.function import ancova_24w, slope
 from alsprog.trials.analysis.mixed import MixedSlopeFit, fit_slope_mixed, slope_mixed
-from alsprog.trials.analysis.power_results import (
+from alsprog.trials.analysis.results import (
     SampleSizeSearch,
     SchoenfeldSize,
     power_from_results,

@@ -7,7 +7,7 @@ import json
 
 from alsprog.cli import main
 from alsprog.interventions import riluzole
-from alsprog.trials.power_api import power
+from alsprog.trials.power import power
 from alsprog.trials.simulation.design import TrialDesign
 
 ARGS = ["trial", "--intervention", "riluzole", "--n-per-arm", "30", "--replicates", "8"]

@@ -88,3 +88,20 @@ def test_redrawn_figures_scatter_around_the_targets_with_binomial_spread():
     np.testing.assert_allclose(draws.std(axis=0), np.sqrt(expected * (1 - expected) / n), rtol=0.08)
     assert np.all(np.diff(draws, axis=1) <= 0)  # each redrawn set still falls with time
     assert targets.redrawn(rng).bounds == targets.bounds
+
+
+def test_equal_and_bounds_are_read_once_and_follow_the_landmarks():
+    import dataclasses
+    import pickle
+
+    targets = default_targets()
+    assert targets is default_targets()  # read once: a Targets cannot change
+    assert [lm.kind for lm in targets.equal] == ["equal"] * 3
+    assert [(lm.t, lm.kind) for lm in targets.bounds] == [(30.0, "upper")]
+    fewer = dataclasses.replace(targets, landmarks=targets.landmarks[1:])
+    assert [lm.t for lm in fewer.equal] == [5.0, 10.0] and fewer.bounds == targets.bounds
+    assert [lm.t for lm in fewer.landmarks] == [5.0, 10.0, 30.0]
+    again = pickle.loads(pickle.dumps(targets))
+    assert again == targets and again.equal == targets.equal and again.bounds == targets.bounds
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        targets.equal = ()  # type: ignore[misc]

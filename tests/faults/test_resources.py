@@ -121,7 +121,7 @@ def test_cafs_on_large_arms_runs_without_pair_matrices(monkeypatch):
     monkeypatch.setattr(cafs, "pair_scores", no_matrix)
     monkeypatch.setattr(cafs, "MATRIX_UP_TO", 100)
     design = TrialDesign(150, followup_years=0.5)
-    from alsprog.trials.power_api import power
+    from alsprog.trials.power import power
 
     table = power(design, 2, 1, endpoints=("cafs",))
     assert table["power"].between(0, 1).all()

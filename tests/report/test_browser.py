@@ -168,3 +168,23 @@ def test_patient_card_fits_the_window_and_prints_on_one_a4_page(browser, tmp_pat
     pdf = base64.b64decode(browser.print_page(options))
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the card spills onto a second page"
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_what_pins_each_parameter_reads_without_scrolling_on_a_phone(browser, made):
+    out, _ = made
+    _open(browser, out / "index.html", 390)
+    boxes = browser.execute_script(
+        "return [...document.querySelectorAll('table.stack')].map(t => [t.parentElement"
+        ".scrollWidth - t.parentElement.clientWidth, t.querySelectorAll('td[data-label]')"
+        ".length, getComputedStyle(t.querySelector('thead')).display]);"
+    )
+    assert boxes, "no stacked table (what pins each parameter) in the report"
+    for overflow, labelled, head in boxes:
+        assert overflow <= 0 and labelled > 20 and head == "none"
+    _open(browser, out / "index.html", 1280)  # a wide screen keeps the table
+    assert (
+        browser.execute_script(
+            "return getComputedStyle(document.querySelector('table.stack thead')).display"
+        )
+        == "table-header-group"
+    )

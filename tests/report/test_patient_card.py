@@ -39,21 +39,45 @@ def test_card_shows_the_outlooks_own_numbers_and_embeds_its_figures(outlook):
     assert "not a prediction for one person" in page
 
 
-def test_without_a_score_there_is_no_course_figure():
+def test_without_a_score_the_course_is_the_profiles_and_says_so():
     outlook = alsprog.prognosis("pls", age_at_onset=53.0, years_since_onset=3.0)
-    assert patient_card.patient_card_html(outlook).count("data:image/png") == 1
+    page = patient_card.patient_card_html(outlook)
+    assert page.count("data:image/png") == 2
+    assert "simulated patients with this profile who are alive then" in page
+    assert "today's score" not in page
 
 
-def test_the_projection_continues_the_pre_slope():
+def test_the_course_comes_from_the_model_with_its_band(outlook):
+    from alsprog.outcomes.projection import course_for_prognosis
+
+    course = course_for_prognosis(outlook, months=24.0)
+    page = patient_card.patient_card_html(outlook, course=course)
+    year = course[course["months_from_now"] == 12.0].iloc[0]
+    shown = (
+        f"{year['alsfrs_r_median']:.0f} ({year['alsfrs_r_lower']:.0f}-{year['alsfrs_r_upper']:.0f})"
+    )
+    assert shown in page and "10th to 90th percentile" in page
+    assert "not a straight line" in page
+    assert patient_card.patient_card_html(outlook) == page  # computed the same way when left out
+    with pytest.raises(InputError, match="alsfrs_r_course"):
+        patient_card.patient_card_html(outlook, course=course.drop(columns="alive_share"))
+
+
+def test_no_course_when_nobody_like_the_profile_is_alive():
+    outlook = alsprog.prognosis("pbp", age_at_onset=65.0, years_since_onset=8.0, alsfrs_r=20.0)
+    page = patient_card.patient_card_html(outlook)
+    assert page.count("data:image/png") == 1
+    assert "No ALSFRS-R course is shown" in page
+
+
+def test_the_old_projection_still_works_and_warns():
     from alsprog.disease.functional_course import alsfrs_r_projection
 
-    frame = alsfrs_r_projection(40.0, 2.0, months=12.0)
+    with pytest.warns(DeprecationWarning, match="alsfrs_r_course"):
+        frame = alsfrs_r_projection(40.0, 2.0, months=12.0)
     slope = (48 - 40) / 24  # points per month since onset
     assert frame["alsfrs_r"].iloc[0] == 40.0
     assert frame["alsfrs_r"].iloc[-1] == pytest.approx(40.0 - 12 * slope)
-    assert alsfrs_r_projection(2.0, 0.5, months=12.0)["alsfrs_r"].min() == 0.0  # floored
-    with pytest.raises(InputError, match="months"):
-        alsfrs_r_projection(40.0, 2.0, months=36.0)
 
 
 def test_cli_writes_the_card_atomically(tmp_path, capsys):

@@ -22,7 +22,7 @@ from alsprog.simulation.sampler import (
 from alsprog.simulation.screening import candidates
 from alsprog.simulation.settings import ITEMS
 from alsprog.trials.analysis.endpoints import ENDPOINTS, analyse, analyse_arrays
-from alsprog.trials.power_api import replicate_seed
+from alsprog.trials.power import replicate_seed
 from alsprog.trials.simulation import batched
 from alsprog.trials.simulation.batched import simulate_arrays, weeks_needed
 from alsprog.trials.simulation.design import Eligibility, TrialDesign

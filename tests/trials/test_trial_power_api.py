@@ -9,11 +9,12 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+import alsprog.trials.power as power_module
 from alsprog.errors import InputError
 from alsprog.interventions import HazardRatio, edaravone
-from alsprog.trials import analyse, power_api
-from alsprog.trials.analysis.power_results import schoenfeld_power
-from alsprog.trials.power_api import analyse_trial, power, power_grid, sample_size
+from alsprog.trials import analyse
+from alsprog.trials.analysis.results import schoenfeld_power
+from alsprog.trials.power import analyse_trial, power, power_grid, sample_size
 from alsprog.trials.simulation.design import TrialDesign
 from alsprog.trials.simulation.simulate import simulate_trial
 
@@ -131,7 +132,7 @@ def test_bad_requests_are_refused(call, message):
 
 
 def test_power_on_a_local_cluster_equals_the_serial_run(monkeypatch):
-    monkeypatch.setattr(power_api, "REPLICATES_PER_TASK", 20)  # six chunks of 10 replicates
+    monkeypatch.setattr(power_module, "REPLICATES_PER_TASK", 20)  # six chunks of 10 replicates
     design = TrialDesign(15, effect=HazardRatio(0.6))
     serial = power(design, 60, 9, endpoints=["logrank"])
     done: list[int] = []  # replicates reported as each chunk finishes
@@ -142,7 +143,9 @@ def test_power_on_a_local_cluster_equals_the_serial_run(monkeypatch):
 
 @pytest.mark.parametrize("replicates", [1, 249, 250, 1001, 10_000])
 def test_power_chunks_cover_the_replicates_once_in_order(replicates):
-    chunks = power_api._chunks(replicates)
+    chunks = power_module._chunks(replicates)
     assert [r for chunk in chunks for r in chunk] == list(range(replicates))
-    assert max(len(c) for c in chunks) <= power_api.REPLICATES_PER_TASK
-    assert all(len(c) <= power_api.REPLICATES_PER_TASK // 2 for c in chunks[-min(4, len(chunks)) :])
+    assert max(len(c) for c in chunks) <= power_module.REPLICATES_PER_TASK
+    assert all(
+        len(c) <= power_module.REPLICATES_PER_TASK // 2 for c in chunks[-min(4, len(chunks)) :]
+    )

@@ -68,10 +68,6 @@ def risk_sets(patients: Patients) -> RiskSets:
     )
 
 
-def _per_replicate(sets: RiskSets, values: np.ndarray, n: int) -> np.ndarray:
-    return np.bincount(sets.replicate, weights=values, minlength=n)
-
-
 def logrank_arrays(
     patients: Patients, alpha: float = 0.05, sets: RiskSets | None = None
 ) -> pd.DataFrame:
@@ -83,9 +79,11 @@ def logrank_arrays(
     with np.errstate(invalid="ignore", divide="ignore"):
         # (n - d) / (n - 1) is 0/0 only when one patient is at risk, where share(1 - share) = 0
         factor = np.where(sets.at_risk > 1, (sets.at_risk - sets.deaths) / (sets.at_risk - 1), 1)
-    observed = _per_replicate(sets, sets.deaths_treated.astype(float), n)
-    expected = _per_replicate(sets, sets.deaths * share, n)
-    variance = _per_replicate(sets, sets.deaths * share * (1 - share) * factor, n)
+    observed = np.bincount(sets.replicate, weights=sets.deaths_treated.astype(float), minlength=n)
+    expected = np.bincount(sets.replicate, weights=sets.deaths * share, minlength=n)
+    variance = np.bincount(
+        sets.replicate, weights=sets.deaths * share * (1 - share) * factor, minlength=n
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         statistic = np.where(variance > 0, (observed - expected) ** 2 / variance, np.nan)
         log_hr = (observed - expected) / variance  # Peto's one-step estimate
@@ -158,7 +156,9 @@ def cox_arrays(
     n = patients.n_replicates
     sets = risk_sets(patients) if sets is None else sets
     rep, weight, control, treated = _efron_rows(sets, ties)
-    deaths_treated = _per_replicate(sets, sets.deaths_treated.astype(float), n)
+    deaths_treated = np.bincount(
+        sets.replicate, weights=sets.deaths_treated.astype(float), minlength=n
+    )
     # The maximum exists only strictly between the score's limits at beta -> -inf and +inf.
     low = np.bincount(rep, weights=weight * (control == 0), minlength=n)
     high = np.bincount(rep, weights=weight * (treated > 0), minlength=n)

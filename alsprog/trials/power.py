@@ -24,7 +24,7 @@ from alsprog.trials.analysis.endpoints import (
     analyse_arrays,
     check_endpoints,
 )
-from alsprog.trials.analysis.power_results import (
+from alsprog.trials.analysis.results import (
     power_from_results,
     schoenfeld_events,
     schoenfeld_sample_size,
@@ -110,8 +110,7 @@ def power(
     replicates = check_whole("power replicates", replicates, low=1, high=MAX_REPLICATES)
     chosen = check_endpoints(endpoints, True)
     root = _seed_sequence(seed)
-    scheduler = scheduler_choice(scheduler)
-    if scheduler is None or scheduler == "serial":
+    if scheduler is None or scheduler_choice(scheduler) == "serial":  # run_grid reads the rest
         results = _analysed(design, chosen, root, range(replicates), progress)
     else:
         chunks = _chunks(replicates)
