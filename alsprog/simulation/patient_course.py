@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -168,7 +169,7 @@ def build(
     """
     start = draws.latent_diagnosis_time if reference is None else reference
     shares = {name: table.take(draws.onset_site) for name, table in uptake.by_site.items()}
-    options = {
+    options: dict[str, Any] = {
         "rate": draws.progression_rate,
         "site": draws.onset_site,
         "bulbar_end": draws.bulbar_end,
@@ -246,11 +247,9 @@ def _end_stage_from(
         end = start[moved] + length[moved]
         start[moved] = np.where(start[moved] < r[moved], r[moved], start[moved])
         length[moved] = end - start[moved]
-    fields = {
-        "end_start": course.end_start.copy(),
-        "end_length": course.end_length.copy(),
-        "tracheostomy_time": course.tracheostomy_time.copy(),
-    }
-    fields["end_start"][rows], fields["end_length"][rows] = start, length
-    fields["tracheostomy_time"][rows] = trach
-    return replace(course, **fields)
+    end_start, end_length = course.end_start.copy(), course.end_length.copy()
+    tracheostomy = course.tracheostomy_time.copy()
+    end_start[rows], end_length[rows], tracheostomy[rows] = start, length, trach
+    return replace(
+        course, end_start=end_start, end_length=end_length, tracheostomy_time=tracheostomy
+    )
