@@ -15,21 +15,19 @@ def _simulation_parts(n: int) -> tuple[float, float]:
     """Seconds spent, over the blocks of an n-patient cohort, on the draws with the death
     times, and on the course with the milestones (and the ALSFRS-R at diagnosis)."""
     from alsprog.simulation.blocks import plan
-    from alsprog.simulation.course import Course
+    from alsprog.simulation.patient_course import build
     from alsprog.simulation.patients import PATIENTS_PER_BLOCK, draw_block
-    from alsprog.simulation.staging import milestone_times
-    from alsprog.simulation.visits import true_scores
 
     p = plan(n, 1)
     draws = course = 0.0
     for index in range(-(-n // PATIENTS_PER_BLOCK)):
         size = min(PATIENTS_PER_BLOCK, n - index * PATIENTS_PER_BLOCK)
         start = time.perf_counter()
-        block = draw_block(p.subgroups, p.seed, index, size, p.settings, p.correlation, p.parts)
+        block = draw_block(p.subgroups, p.seed, index, size, p.course, p.correlation, p.parts)
         middle = time.perf_counter()
-        built = Course.build(block.course, p.settings, p.parts)
-        true_scores(built, block.latent_diagnosis_time)
-        milestone_times(built, np.minimum(block.disease_time, block.other_time))
+        built = build(block.course, p.uptake, p.parts)
+        built.observed(block.latent_diagnosis_time)
+        built.milestones(np.minimum(block.disease_time, block.other_time))
         draws, course = draws + middle - start, course + time.perf_counter() - middle
     return draws, course
 

@@ -4,11 +4,11 @@
     python scripts/reference_outputs.py --check before.json   # on the new code: exit 1 on a change
 
 Each case (cohorts from onset and from diagnosis with effects, several seeds and phenotype
-mixes, cohorts over more than one block, trials from ``simulate_trial``, ``power`` tables, the
-edaravone trial selection, a prognosis with a preset) is reduced to a SHA-256 of every column's
-name, dtype and raw bytes (floats bit for bit). The fingerprints are for comparing two versions
-of the code on one machine (another libm may change the last bit of a float), so no test
-asserts them.
+mixes, cohorts over more than one block, user uptake shares, trials from ``simulate_trial``,
+``power`` tables, the edaravone trial selection, a prognosis with a preset) is reduced to a
+SHA-256 of every column's name, dtype and raw bytes (floats bit for bit). The fingerprints are
+for comparing two versions of the code on one machine (another libm may change the last bit of
+a float), so no test asserts them.
 """
 
 from __future__ import annotations
@@ -109,6 +109,12 @@ def cases() -> dict[str, Callable[[], dict[str, pd.DataFrame]]]:
         effect=HazardRatio(0.6, start_years=0.5, duration_years=1.0, from_diagnosis=True),
     )
     found["cohort_model"] = cohort(1500, 6, model=alsprog.calibrate(), entry="diagnosis")
+    found["cohort_uptake_hazard_ratio"] = cohort(
+        2000,
+        8,
+        uptake={"niv": {"bulbar": 0.8}, "gastrostomy": 0.4, "tracheostomy": 0.1},
+        effect=HazardRatio(0.7),
+    )
     for seed in (1, 2):
         found[f"trial_readme_s{seed}"] = trial(design, seed)
     found["trial_plain_s3"] = trial(plain, 3)

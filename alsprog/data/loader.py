@@ -173,7 +173,7 @@ def _phenotype_spec(values: Any, file: str, name: str) -> PhenotypeSpec:
 
 @cache
 def simulation() -> SimulationFile:
-    """``data/simulation.toml``: the figures of the simulated disease course."""
+    """``data/simulation.toml``: the cohort figures beside the course (``data/course.toml``)."""
     return record(SimulationFile, table("simulation.toml"), "simulation.toml")
 
 

@@ -114,30 +114,7 @@ class PhenotypeFile:
 
 # --------------------------------------------------------------------------- simulation.toml
 @dataclass(frozen=True)
-class ProgressionFigures:
-    median_points_per_month: float
-    log_sd: float
-    median_by_phenotype: FrozenDict[str, float]
-
-
-@dataclass(frozen=True)
-class CopulaFigures:
-    correlation: float
-    target_hazard_ratio: float
-    study_size: int
-
-
-@dataclass(frozen=True)
-class CourseFigures:
-    sigmoid_share: float
-    sigmoid_steepness: float
-    spread_rate_factor: float
-    second_region_fraction: float
-    third_region_gap_fraction: float
-    spread_jitter_log_sd: float
-    last_involvement_fraction: float
-    terminal_share: float
-    upper_limb_first_share: float
+class RegionOrderFigures:
     order_after_upper_limb: tuple[str, ...]
     order_after_lower_limb: tuple[str, ...]
     order_after_bulbar: tuple[str, ...]
@@ -150,23 +127,6 @@ class ItemFigures:
     gross_motor: tuple[str, ...]
     respiratory: tuple[str, ...]
     visit_noise_sd: float
-    weights: ItemWeights
-
-
-@dataclass(frozen=True)
-class ItemWeights:
-    bulbar: tuple[float, ...]
-    fine_motor: tuple[float, ...]
-    gross_motor: tuple[float, ...]
-    respiratory: tuple[float, ...]
-
-
-@dataclass(frozen=True)
-class MilestoneFigures:
-    gastrostomy_swallowing_at_most: int
-    niv_respiratory_insufficiency_at_most: int
-    tracheostomy_share: float
-    respiratory_insufficiency_floor_without_tracheostomy: int
 
 
 @dataclass(frozen=True)
@@ -176,11 +136,8 @@ class FollowUpFigures:
 
 @dataclass(frozen=True)
 class SimulationFile:
-    progression: ProgressionFigures
-    copula: CopulaFigures
-    course: CourseFigures
+    course: RegionOrderFigures
     items: ItemFigures
-    milestones: MilestoneFigures
     onset_site: FrozenDict[str, str]
     mnd: FrozenDict[str, float]
     follow_up: FollowUpFigures

@@ -161,7 +161,8 @@ def selected_trial_population(effect: Any, n: int, seed: int) -> pd.DataFrame:
             np.zeros(rows.size, dtype=bool),
             interval_months,
             block.key,
-            control_plan.settings,
+            control_plan.settings.visit_noise_sd,
+            control_plan.course,
         )
 
     frames, found, index = [], 0, 0

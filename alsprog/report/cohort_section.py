@@ -14,9 +14,11 @@ import pandas as pd
 from alsprog.report.page import Context, Figure, Section, Table, percent
 
 KM_TIMES = (0, 3, 6, 9, 12)  # years from onset at which the risk table counts
-MILESTONES = (  # the rules behind each time are in data/simulation.toml, with sources
-    ("gastrostomy_time", "needs tube feeding"),
-    ("niv_time", "needs non-invasive ventilation"),
+MILESTONES = (  # the rules: data/simulation.toml (stages), data/course.toml (need, uptake)
+    ("gastrostomy_need_time", "needs tube feeding"),
+    ("gastrostomy_time", "gastrostomy"),
+    ("niv_need_time", "needs non-invasive ventilation"),
+    ("niv_time", "non-invasive ventilation"),
     ("tracheostomy_time", "tracheostomy"),
     ("kings_stage_4_time", "King's stage 4"),
     ("mitos_stage_1_time", "MiToS stage 1"),
@@ -177,9 +179,10 @@ def cohort_section(context: Context) -> Section:
             "cohort_milestones": Table(
                 milestones,
                 "Share of patients reaching each milestone before death or the end of "
-                "follow-up (simulated, alsprog; the rules, from the ALSFRS-R items, are in "
-                "<code>alsprog/data/simulation.toml</code>). The CSV adds the median years "
-                "from onset among those who reach it.",
+                "follow-up (simulated, alsprog; need is read from the ALSFRS-R items, the "
+                "procedures taken follow uptake shares: <code>alsprog/data/course.toml</code>; "
+                "stage rules: <code>alsprog/data/simulation.toml</code>). The CSV adds the "
+                "median years from onset among those who reach it.",
                 display=milestones.pivot(index="phenotype", columns="milestone", values="share")
                 .reindex(columns=[label for _, label in MILESTONES])
                 .reset_index(),

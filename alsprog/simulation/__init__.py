@@ -6,7 +6,7 @@ exactly from the calibrated models (``alsprog.disease``), with demographics from
 
 - ``random_streams``: every spawn key and the one counter-based hash, the stream order written
   down (part of the output contract);
-- ``settings`` (the figures of ``data/simulation.toml``), ``subgroups`` (the phenotype mix a
+- ``settings`` (the cohort figures of ``data/simulation.toml``), ``subgroups`` (the phenotype mix a
   cohort draws from: each phenotype with its share, sites and models), ``piecewise`` (an
   effect's components as time-varying multipliers: hazard ratios, slowed clocks);
 - ``sampler``: the one sampler, from draws to phenotype, site, death times by cause and the
@@ -15,11 +15,15 @@ exactly from the calibrated models (``alsprog.disease``), with demographics from
   from; ``PatientDraws``, a cohort block's patients);
 - ``patients`` (a cohort block drawn from its streams through the sampler), ``screening``
   (trial candidates: who is diagnosed and alive at a time, from forward hazards);
-- ``course`` (the ALSFRS-R items over time), ``staging`` (King's, MiToS, milestones),
-  ``visits``;
+- the course on each patient's progression clock: ``progression_settings`` (its figures,
+  ``data/course.toml``, and the draws it needs), ``progression`` (the clock and the latent
+  items), ``staging`` (King's, MiToS, the milestone columns), ``uptake`` (need, the procedures
+  taken, the items as received, stage times), ``patient_course`` (the course of a cohort's or a
+  trial's patients under an effect), ``visits``; ``course_targets``, ``course_moments`` and
+  ``course_calibration`` (``calibrate_course``: the course fitted to published figures);
 - ``blocks`` (checked requests, fixed blocks, follow-up), ``cohort`` (``simulate_cohort``, the
   Cohort), ``stream`` (Parquet/CSV files in fixed blocks), ``parallel`` (blocks from worker
-  processes) and ``calibration`` (the copula correlation).
+  processes).
 
 Uses population, models, interventions (the effect types, taken as they are), estimation and
 disease.

@@ -17,13 +17,14 @@ from alsprog.errors import InputError, is_real, is_whole
 from alsprog.estimation.regression_model import RegressionModel
 from alsprog.models.base import SurvivalModel
 from alsprog.population.lifetable import DEFAULT_TABLE, SEXES
-from alsprog.simulation.course import Course
+from alsprog.simulation.patient_course import PatientCourse, Uptake, build, resolve_uptake
 from alsprog.simulation.patients import PATIENTS_PER_BLOCK, draw_block
 from alsprog.simulation.piecewise import effect_components
-from alsprog.simulation.settings import SITES, CourseSettings, default_visit_interval_months
-from alsprog.simulation.staging import MILESTONE_COLUMNS, milestone_times
+from alsprog.simulation.progression_settings import ProgressionSettings
+from alsprog.simulation.settings import SITES, CohortSettings, default_visit_interval_months
+from alsprog.simulation.staging import MILESTONE_COLUMNS
 from alsprog.simulation.subgroups import Subgroup, resolve_subgroups
-from alsprog.simulation.visits import block_visits, domain_scores, total_score, true_scores
+from alsprog.simulation.visits import block_visits, domain_scores, total_score
 
 PATIENT_COLUMNS = (
     "patient_id",
@@ -62,7 +63,9 @@ class Plan:
     visit_interval_months: float
     correlation: float
     parts: tuple
-    settings: CourseSettings
+    settings: CohortSettings
+    course: ProgressionSettings
+    uptake: Uptake
 
 
 @dataclass(frozen=True)
@@ -71,14 +74,13 @@ class Block:
 
     columns : the patients table as arrays, PATIENT_COLUMNS; the categorical columns
         (``categories``) as codes. ``patients`` is the DataFrame, made on first use. The
-        arrays may be the block's draws themselves (progression_rate is the course's rate):
-        read them, do not write to them.
+        arrays may be the block's draws themselves: read them, do not write to them.
     """
 
     index: int
     columns: dict[str, np.ndarray]
     categories: dict[str, tuple[str, ...]]
-    course: Course
+    course: PatientCourse
     rows: np.ndarray  # positions in the block of the patients kept
     key: int
     drawn: int
@@ -99,7 +101,8 @@ class Block:
             c["event"] == 1,
             plan.visit_interval_months,
             self.key,
-            plan.settings,
+            plan.settings.visit_noise_sd,
+            plan.course,
         )
 
 
@@ -152,6 +155,8 @@ def plan(
     background=DEFAULT_TABLE,
     effect: object = None,
     covariates: object = None,
+    course: object = None,
+    uptake: object = None,
 ) -> Plan:
     """Check a cohort request (one-line InputError naming the argument) and resolve it."""
     if not is_whole(n) or n < 1:
@@ -182,8 +187,16 @@ def plan(
             f"simulate_cohort visit_interval_months: {visit_interval_months!r} must be above 0; "
             "pass e.g. 3 for quarterly visits"
         )
-    settings = CourseSettings.default()
-    rho = settings.copula_correlation if copula_correlation is None else copula_correlation
+    settings = CohortSettings.default()
+    if course is None:
+        course = ProgressionSettings.default()
+    if not isinstance(course, ProgressionSettings):
+        raise InputError(
+            f"simulate_cohort course: {type(course).__name__} is not course settings; pass "
+            "alsprog.calibrate_course(...).settings or None for the shipped ones"
+        )
+    taken = resolve_uptake(course, uptake)
+    rho = course.copula_correlation if copula_correlation is None else copula_correlation
     rho = _number("copula_correlation", rho)
     if not -1 < rho < 1:
         raise InputError(
@@ -191,9 +204,20 @@ def plan(
             "pass a correlation strictly between -1 and 1"
         )
     parts = effect_components(effect)
-    subgroups = resolve_subgroups(phenotype, model, background, settings, covariates)
+    subgroups = resolve_subgroups(phenotype, model, background, settings, covariates, course)
     return Plan(
-        int(n), int(seed), subgroups, entry, followup, dropout, interval, rho, parts, settings
+        int(n),
+        int(seed),
+        subgroups,
+        entry,
+        followup,
+        dropout,
+        interval,
+        rho,
+        parts,
+        settings,
+        course,
+        taken,
     )
 
 
@@ -248,9 +272,9 @@ def make_block(
     per patient, years from onset) is what ``from_diagnosis`` effects count from instead of
     each diagnosis (see ``draw_block``); trials pass each candidate's enrolment."""
     draws = draw_block(
-        p.subgroups, p.seed, index, size, p.settings, p.correlation, p.parts, reference
+        p.subgroups, p.seed, index, size, p.course, p.correlation, p.parts, reference
     )
-    course = Course.build(draws.course, p.settings, p.parts, reference)
+    course = build(draws.course, p.uptake, p.parts, reference)
     disease, other = draws.disease_time, draws.other_time
     death = np.minimum(disease, other)
     latent_dx = draws.latent_diagnosis_time
@@ -265,9 +289,9 @@ def make_block(
         dropout = entry + draws.e_dropout[keep] / p.dropout_per_year
     censor = np.minimum(end, dropout)
     died = death[keep] <= censor
-    dx_scores = true_scores(course, np.where(diagnosed, latent_dx, 0.0))  # every patient's
+    dx_scores = course.observed(np.where(diagnosed, latent_dx, 0.0))  # every patient's
     alsfrs_dx = np.where(diagnosed, total_score(domain_scores(dx_scores)), np.nan)[keep]
-    milestones = milestone_times(course, death)
+    milestones = course.milestones(death)
     columns = {
         "patient_id": np.arange(first_id, first_id + rows.size, dtype=np.int64),
         "sex": draws.sex[keep],
@@ -276,7 +300,7 @@ def make_block(
         "onset_site": draws.onset_site[keep],
         "diagnosis_delay_months": draws.diagnosis_delay_months[keep],
         "diagnosis_time": np.where(diagnosed, latent_dx, np.nan)[keep],
-        "progression_rate": draws.progression_rate[keep],
+        "progression_rate": course.course.rate[keep],
         "alsfrs_r_at_diagnosis": alsfrs_dx,
         "death_time": death[keep],
         "death_cause": (disease > other)[keep].astype(np.int8),

@@ -82,8 +82,8 @@ class Cohort:
         mean_age_at_onset (years), median_delay_months, median_progression_rate (points per
         month), deaths (observed), disease_deaths, other_deaths (of the observed deaths),
         censored, median_survival_years (Kaplan-Meier from onset with entry times; inf if not
-        reached), gastrostomy_share, niv_share, tracheostomy_share (of patients, the milestone
-        before death).
+        reached), gastrostomy_share, niv_share, tracheostomy_share (of patients, the procedure
+        taken before death).
         """
         p = self.patients
         groups = [("all", p)] + [
@@ -148,6 +148,8 @@ def simulate_cohort(
     copula_correlation: float | None = None,
     background=DEFAULT_TABLE,
     effect: object = None,
+    course: object = None,
+    uptake: dict | None = None,
 ) -> Cohort:
     """Simulate ``n`` patients, each with a course and an exactly calibrated death time.
 
@@ -181,13 +183,19 @@ def simulate_cohort(
     dropout_per_year : constant rate of loss to follow-up, per person-year after entry.
     visit_interval_months : months between clinic visits, from entry.
     copula_correlation : normal-scores correlation of progression rate and disease death time
-        (default in ``data/simulation.toml``, chosen to reproduce the published dFS hazard
-        ratio), strictly between -1 and 1.
+        (default: the course settings', ``data/course.toml``, calibrated with the course to
+        the published dFS hazard ratio), strictly between -1 and 1.
     background : life table for ordinary mortality; None turns it off.
     effect : None, or an effect of ``alsprog.interventions`` (hazard ratio, time ratio, slope
         reduction, anchored at onset or diagnosis), or a list of them; with the same seed
         treated and untreated cohorts share every draw. With a fitted regression it acts on
         each patient's own curve (a hazard ratio m from onset gives S(t | x) ** m).
+    course : the course's settings (``alsprog.calibrate_course(...).settings``, a
+        ``ProgressionSettings``); None: the shipped ones (``data/course.toml``).
+    uptake : the shares of patients who take a procedure once they need it (NIV, gastrostomy)
+        or a tracheostomy, e.g. ``{'niv': 0.6, 'gastrostomy': {'bulbar': 0.8, 'limb': 0.5},
+        'tracheostomy': 0.1}`` (shares 0-1; NIV and gastrostomy by onset site if a dict);
+        None or left out: the course settings' shares.
 
     Returns
     -------
@@ -198,10 +206,12 @@ def simulate_cohort(
         progression_rate (latent, ALSFRS-R points per month), alsfrs_r_at_diagnosis (true
         score, NaN if not diagnosed), death_time, death_cause ('disease'/'other'),
         entry_time, time (death or censoring), event (1 death, 0 censored),
-        gastrostomy_time, niv_time, tracheostomy_time, kings_stage_2_time ..._4_time,
-        mitos_stage_1_time ..._4_time (true times of first reaching the milestone or stage
-        (or a higher one), NaN unless before death), and last, with a regression's
-        covariates frame, covariate_row. All times in years from onset.
+        gastrostomy_need_time and niv_need_time (the disease brings the swallowing item to 1,
+        the respiratory insufficiency item to 3), gastrostomy_time, niv_time,
+        tracheostomy_time (the procedures taken: uptake), kings_stage_2_time ..._4_time,
+        mitos_stage_1_time ..._4_time (true times of first reaching the stage or a higher
+        one); each NaN unless before death; and last, with a regression's covariates frame,
+        covariate_row. All times in years from onset.
     """
     request = plan(
         n,
@@ -216,6 +226,8 @@ def simulate_cohort(
         copula_correlation=copula_correlation,
         background=background,
         effect=effect,
+        course=course,
+        uptake=uptake,
     )
     patients, parts = collect(request)
     settings = {
@@ -229,6 +241,8 @@ def simulate_cohort(
         "visit_interval_months": request.visit_interval_months,
         "copula_correlation": request.correlation,
         "effect": [getattr(c, "kind", "?") for c in request.parts],
+        "uptake": {name: share.tolist() for name, share in request.uptake.by_site.items()}
+        | {"tracheostomy_share": request.uptake.settings.tracheostomy_share},
     }
     return Cohort(
         patients=patients,

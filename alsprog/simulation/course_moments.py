@@ -30,7 +30,7 @@ from alsprog.simulation.sampler import (
     phenotype_cells,
     progression_rate,
 )
-from alsprog.simulation.settings import CourseSettings
+from alsprog.simulation.settings import CohortSettings
 from alsprog.simulation.uptake import item_scores, procedures, stage_times
 
 # bump when a measurement below changes: the shipped calibration's fingerprint reads it
@@ -52,7 +52,7 @@ def stand_in_draws(n: int, seed: int) -> dict[str, dict[str, np.ndarray]]:
     (MCI186-19's screening) and u_entry (Balendra's study entry)."""
     from alsprog.simulation.subgroups import resolve_subgroups
 
-    settings = CourseSettings.default()
+    settings = CohortSettings.default()
     out = {}
     for k, name in enumerate(PHENOTYPES):
         size = n if name == "als" else max(n // 5, 50)

@@ -48,7 +48,7 @@ def fingerprint(targets: pd.DataFrame | None = None, start: ProgressionSettings 
     """A digest of every input the default course calibration depends on."""
     from alsprog.disease import draw_cache
     from alsprog.population.lifetable import DEFAULT_TABLE, life_table
-    from alsprog.simulation.settings import CourseSettings
+    from alsprog.simulation.settings import CohortSettings
 
     targets = default_course_targets() if targets is None else targets
     start = ProgressionSettings.start() if start is None else start
@@ -67,7 +67,7 @@ def fingerprint(targets: pd.DataFrame | None = None, start: ProgressionSettings 
         "targets": targets[["name", "quantity", "published", "se", "calibrate"]].to_dict("list"),
         "start": dataclasses.asdict(start),
         "cohort": {name: draw_cache.fingerprint(name, table) for name in ("als", "pls", "pma")},
-        "onset_site": dict(CourseSettings.default().onset_site),
+        "onset_site": dict(CohortSettings.default().onset_site),
     }
     text = json.dumps(parts, sort_keys=True, default=repr)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

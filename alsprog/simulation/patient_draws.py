@@ -1,11 +1,12 @@
 """The frozen records of patient draws: what a course is built from, and a cohort block's patients.
 
-``CourseDraws`` is everything ``Course.build`` reads, one array entry per patient, whichever
-path drew it: a cohort block (``patients.draw_block``, block streams) or a trial's screened
-candidates (``trials.followup.course_of``, counter-based draws, ``random_streams.HASHED``).
-A new disease course reads the same record, so the cohort and trial paths give it the same
-patients. ``PatientDraws`` is a cohort block's patients: demographics, phenotype, death times
-by cause, the dropout draw, the visit-noise key, and their ``CourseDraws``.
+``CourseDraws`` is everything the progression-clock course (``progression.build_course``,
+``uptake.procedures``) reads, one array entry per patient, whichever path drew it: a cohort
+block (``patients.draw_block``, the block's course stream) or a trial's screened candidates
+(``trials.simulation.followup.course_of``, counter-based draws), so both paths give the course
+the same kind of patients. ``PatientDraws`` is a cohort block's patients: demographics,
+phenotype, death times by cause, the dropout draw, the visit-noise key, and their
+``CourseDraws``.
 
 Units: times in years from onset, delays in months (the name says so), progression rates in
 ALSFRS-R points per month; indices into ``settings.SITES`` and the cohort's phenotype mix.
@@ -25,23 +26,23 @@ class CourseDraws:
     onset_site : int8 index into ``SITES``.
     latent_diagnosis_time : years from onset (whether or not death came first).
     disease_time : the disease death time, years from onset (under the effect, if any).
-    progression_rate : latent ALSFRS-R decline, points per month.
-    z_spread_2, z_spread_3 : standard normals, the jitter of the second and third regions'
-        involvement times.
-    u_upper_limb : uniform, upper before lower limb for a limb onset.
-    u_shape : uniform, a sigmoid rather than linear item course.
-    u_tracheostomy : uniform, whether a tracheostomy is accepted.
+    untreated_disease_time : the same without the effect (the course before its end stage
+        reads only this, so a survival effect moves the end stage alone).
+    progression_rate : the copula-linked rate, ALSFRS-R points per month (before the
+        course's cap: ``progression.build_course``).
+    bulbar_end : True for the bulbar forms (PBP, PPBP), whose end stage is bulbar failure.
+    floor_cap : False for PLS (``build_course``'s rate cap does not apply).
+    draws : the uniforms and normals of ``progression_settings.DRAWS`` (one row per patient).
     """
 
     onset_site: np.ndarray
     latent_diagnosis_time: np.ndarray
     disease_time: np.ndarray
+    untreated_disease_time: np.ndarray
     progression_rate: np.ndarray
-    z_spread_2: np.ndarray
-    z_spread_3: np.ndarray
-    u_upper_limb: np.ndarray
-    u_shape: np.ndarray
-    u_tracheostomy: np.ndarray
+    bulbar_end: np.ndarray
+    floor_cap: np.ndarray
+    draws: dict[str, np.ndarray]
 
     @property
     def size(self) -> int:

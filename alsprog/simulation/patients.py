@@ -15,16 +15,22 @@ import numpy as np
 
 from alsprog.population.lifetable import SEXES
 from alsprog.simulation.patient_draws import CourseDraws, PatientDraws
-from alsprog.simulation.random_streams import block_draws, block_generators
+from alsprog.simulation.progression_settings import ProgressionSettings
+from alsprog.simulation.random_streams import (
+    block_draws,
+    block_generators,
+    course_block_draws,
+    course_generator,
+)
 from alsprog.simulation.sampler import (
     DiseaseHazard,
     choose,
+    course_forms,
     other_cause_times,
     phenotype_cells,
     progression_rate,
     treated_disease_times,
 )
-from alsprog.simulation.settings import CourseSettings
 from alsprog.simulation.subgroups import Subgroup
 
 # patients per random-number block (fixed: the output never depends on how blocks are grouped)
@@ -36,7 +42,7 @@ def draw_block(
     seed: int,
     block: int,
     size: int,
-    settings: CourseSettings,
+    settings: ProgressionSettings,
     correlation: float,
     parts: tuple,
     reference: np.ndarray | None = None,
@@ -88,16 +94,16 @@ def draw_block(
     other = other_cause_times(subgroups, subgroup_of, age, sex, draws["e_other"])
 
     rate = progression_rate(draws["e_disease"], draws["z_rate"], rate_median, correlation, settings)
+    bulbar_end, floor_cap = course_forms(subgroups, subgroup_of)
     course = CourseDraws(
         onset_site=site,
         latent_diagnosis_time=diagnosis,
         disease_time=disease,
+        untreated_disease_time=untreated,
         progression_rate=rate,
-        z_spread_2=draws["z_spread_2"],
-        z_spread_3=draws["z_spread_3"],
-        u_upper_limb=draws["u_upper_limb"],
-        u_shape=draws["u_shape"],
-        u_tracheostomy=draws["u_tracheostomy"],
+        bulbar_end=bulbar_end,
+        floor_cap=floor_cap,
+        draws=course_block_draws(course_generator(seed, block), PATIENTS_PER_BLOCK, size),
     )
     return PatientDraws(
         phenotype=subgroup_of,

@@ -10,8 +10,9 @@ the ``reference`` time a trial passes for ``"enrolment"``):
   m * (H(min(t, b)) - H(min(t, a))): closed in H and its inverse, so untreated and treated
   times are paired.
 - ``"time_ratio"`` (value): the disease death time times ``value``.
-- ``"slope_reduction"`` (fraction, start_years, duration_years): the ALSFRS-R decline slowed by
-  (1 - fraction) over the interval; survival unchanged.
+- ``"slope_reduction"`` (fraction, start_years, duration_years): the patient's progression
+  clock runs at (1 - fraction) of its pace over the interval (``slowing``: a
+  ``progression.Slowing``); survival unchanged.
 
 ``Piecewise`` holds each patient's multiplier m(t) as breakpoints and values; overlapping
 intervals multiply. Components with no effect (a hazard ratio of 1, a fraction of 0) are left
@@ -28,6 +29,7 @@ import numpy as np
 
 from alsprog.errors import InputError
 from alsprog.interventions.core import Effect, combine
+from alsprog.simulation.progression import Slowing
 
 
 def effect_components(effect: object, where: str = "simulate_cohort effect") -> tuple:
@@ -131,3 +133,24 @@ def multiplier(parts: tuple, kind: str, diagnosis_time: np.ndarray) -> Piecewise
         active = (starts[:, j : j + 1] <= left) & (left < ends[:, j : j + 1])
         values = np.where(active, values * factor, values)
     return Piecewise(breaks, values)
+
+
+def slowing(parts: tuple, reference: np.ndarray) -> Slowing | None:
+    """The slope reduction of ``parts`` as the clock's ``Slowing`` (None when none changes
+    anything). ``reference`` (years from onset, per patient) is what a component not anchored
+    at onset counts from (the diagnosis in a cohort, the enrolment in a trial). Several
+    components over the same interval multiply their paces; over different intervals they
+    are refused (the clock takes one slowing)."""
+    chosen = [p for p in parts if p.kind == "slope_reduction" and p.fraction != 0.0]
+    if not chosen:
+        return None
+    windows = {(p.anchor == "onset", p.start_years, p.duration_years) for p in chosen}
+    if len(windows) > 1:
+        raise InputError(
+            "effect: slope reductions over different intervals cannot be combined; pass one "
+            "SlopeReduction (or several with the same anchor, start_years and duration_years)"
+        )
+    ((at_onset, start_years, duration),) = windows
+    pace = math.prod(1.0 - p.fraction for p in chosen)
+    start = start_years + (0.0 if at_onset else np.asarray(reference, dtype=float))
+    return Slowing(share=1.0 - pace, start=start, end=start + duration)

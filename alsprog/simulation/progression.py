@@ -310,14 +310,23 @@ def build_course(
     span[np.arange(n), onset_domain] = s.domain_span_points
     span[:, RESPIRATORY] = s.domain_span_points * s.respiratory_span_factor
 
-    item_start, item_span = np.empty((n, 12)), np.empty((n, 12))
+    domain_of, rank_of = np.empty(12, dtype=np.intp), np.empty(12)  # each item's domain, place
     for d, items in enumerate(s.item_order):
-        for j, item in enumerate(items):
-            jitter = s.item_offset_jitter * (draws["u_item_offset"][:, item] - 0.5)
-            offset = np.maximum(s.item_stagger * (j + jitter), 0.0)
-            item_start[:, item] = involved[:, d] + span[:, d] * offset
-            pace = np.exp(s.item_pace_log_sd * draws["z_item_pace"][:, item])
-            item_span[:, item] = span[:, d] * (1.0 - 2.0 * s.item_stagger) * pace
+        domain_of[list(items)], rank_of[list(items)] = d, range(len(items))
+    # all items at once, in place (the same arithmetic as item by item, bit for bit)
+    offset = draws["u_item_offset"] - 0.5
+    offset *= s.item_offset_jitter
+    offset += rank_of
+    offset *= s.item_stagger
+    np.maximum(offset, 0.0, out=offset)
+    item_start = span[:, domain_of]
+    item_start *= offset
+    item_start += involved[:, domain_of]
+    pace = draws["z_item_pace"] * s.item_pace_log_sd
+    np.exp(pace, out=pace)
+    item_span = span[:, domain_of]
+    item_span *= 1.0 - 2.0 * s.item_stagger
+    item_span *= pace
     if s.onset_loss_points > 0:  # onset is the first noticed loss: the onset domain's first
         rows = np.arange(n)  # item has lost onset_loss_points at clock 0
         onset_items = np.array(s.item_order)[onset_domain]  # (n, 3)
@@ -379,10 +388,10 @@ def _capped_rate(s, rate, bulbar_end, item_start, item_span, draws, survival, en
     """The rate, lowered where the clock would exhaust the items outside the end domain more
     than ``floor_years_max`` before the untreated end stage (see ``build_course``)."""
     finish = item_start + item_span  # clock points at which each item reaches 0
-    end_items = np.zeros(finish.shape, dtype=bool)
-    end_items[:, list(s.item_order[RESPIRATORY])] = ~bulbar_end[:, None]
-    end_items[:, list(s.item_order[BULBAR])] = bulbar_end[:, None]
-    exhausted = np.where(end_items, 0.0, finish).max(axis=1)
+    respiratory, bulbar = list(s.item_order[RESPIRATORY]), list(s.item_order[BULBAR])
+    limbs = [i for i in range(finish.shape[1]) if i not in respiratory + bulbar]
+    other = np.where(bulbar_end, finish[:, respiratory].max(axis=1), finish[:, bulbar].max(axis=1))
+    exhausted = np.maximum(np.maximum(finish[:, limbs].max(axis=1), other), 0.0)  # (as before)
     takes = (draws["u_tracheostomy"] < s.tracheostomy_share) & (death - survival > end_length)
     with np.errstate(invalid="ignore"):
         latest = death - np.where(takes, survival, 0.0) - end_length - s.floor_years_max

@@ -11,9 +11,12 @@ Cohorts (``simulate_cohort``, the edaravone selection), block b of seed s:
   afresh for each population a block's phenotypes use (so they share their draws);
 - ``(b, 1)``, PCG64: the patient stream, a whole block of each in this order (the names of
   ``BLOCK_DRAWS``): the phenotype's uniform, the site's, the disease and other-cause Exp(1)
-  draws, the progression rate's normal, the course's shape uniform, the two spread normals,
-  the tracheostomy and upper-limb uniforms, the dropout Exp(1) draw;
+  draws, the progression rate's normal, the dropout Exp(1) draw;
 - ``(b, 2)``: one 64-bit key, the block's visit-noise key (``hashed_normal`` below);
+- ``(b, 6)``, PCG64: the course stream, the draws of the progression-clock course in the
+  order of ``progression_settings.DRAWS`` (``COURSE_DRAWS``), each a whole block of shape
+  (patients, columns) (a uniform: ``random``, a normal: ``standard_normal``), cut to the
+  patients needed;
 - ``(b, 4)``, PCG64: the edaravone selection's screening times (``outcomes.course_measures``);
 - ``(b, 5)``, PCG64: with a fitted regression and a covariates frame, one uniform per patient
   of the whole block, choosing the patient's covariate row (``regression_source``).
@@ -32,7 +35,9 @@ Counter-based draws (``hashed_uniform``: SplitMix64 of key ^ index * GOLDEN ^ st
 the top 53 bits plus a half, times 2**-53, so never 0 or 1):
 
 - a screened candidate's draws, keyed by the trial's draw key and the candidate's index, one
-  stream per name in ``HASHED`` (its position there is the stream number);
+  stream per name in ``HASHED`` (its position there is the stream number), then the course's
+  draws (``COURSE_DRAWS``, in their order, one stream per column, from stream
+  ``COURSE_STREAM_BASE`` on: ``course_streams``);
 - visit noise, keyed by the visit key (a trial's) or the block's key (a cohort's), indexed by
   the patient's place, the stream number being visit * 12 + item (ITEMS order).
 
@@ -47,13 +52,19 @@ from collections.abc import Callable
 import numpy as np
 from scipy.special import ndtri
 
+from alsprog.simulation.progression_settings import DRAWS
+
+COURSE_DRAWS = DRAWS  # name -> (kind, columns), in drawing order: part of the contract
+
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 MIX_1, MIX_2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 STREAM = np.uint64(0xD1B54A32D192ED03)
 
-TRIAL_STREAM = 3  # spawn_key (..., 3, k): a trial's sources; 0-2, 4, 5 are a cohort block's
+TRIAL_STREAM = 3  # spawn_key (..., 3, k): a trial's sources; 0-2, 4-6 are a cohort block's
 SELECTION_STREAM = 4  # spawn_key (block, 4): the edaravone selection's screening times
 ROW_STREAM = 5  # spawn_key (block, 5): a regression cohort's covariate-row uniforms
+COURSE_STREAM = 6  # spawn_key (block, 6): the progression-clock course's draws
+COURSE_STREAM_BASE = 16  # hashed streams 16, 17, ...: a trial candidate's course draws
 PILOT_SPAWN_KEY = (TRIAL_STREAM, 99)
 CANDIDATE_UNIFORMS = 8  # per candidate: screen, phenotype, site, 2 for normals, sex, 2 deaths
 CANDIDATES_PER_DRAW = 512  # trial candidates drawn together: (CANDIDATE_UNIFORMS, 512)
@@ -64,20 +75,10 @@ BLOCK_DRAWS = (  # the patient stream of a cohort block, in drawing order (see a
     "e_disease",
     "e_other",
     "z_rate",
-    "u_shape",
-    "z_spread_2",
-    "z_spread_3",
-    "u_tracheostomy",
-    "u_upper_limb",
     "e_dropout",
 )
 HASHED = (  # a screened trial candidate's counter-based draws: stream = position here
     "z_rate",
-    "u_shape",
-    "z_spread_2",
-    "z_spread_3",
-    "u_tracheostomy",
-    "u_upper_limb",
     "u_arm",
     "u_accrual",
     "e_dropout",
@@ -101,6 +102,44 @@ def block_draws(rng: np.random.Generator, size: int, count: int) -> dict[str, np
         "z": rng.standard_normal,
     }
     return {name: draw[name[0]](size)[:count] for name in BLOCK_DRAWS}
+
+
+def course_generator(seed: int, block: int) -> np.random.Generator:
+    """The course stream of cohort block ``block``."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block, COURSE_STREAM)))
+
+
+def course_block_draws(rng: np.random.Generator, size: int, count: int) -> dict[str, np.ndarray]:
+    """The course stream's ``COURSE_DRAWS``, a whole block of ``size`` patients each, the first
+    ``count`` kept (shape (count,) for one column, (count, columns) otherwise)."""
+    out = {}
+    for name, (kind, columns) in COURSE_DRAWS.items():
+        shape = (size,) if columns == 1 else (size, columns)
+        values = rng.random(shape) if kind == "uniform" else rng.standard_normal(shape)
+        out[name] = values[:count]
+    return out
+
+
+def course_streams() -> dict[str, np.ndarray]:
+    """Each course draw's hashed stream numbers, one per column (``COURSE_STREAM_BASE`` on)."""
+    out, stream = {}, COURSE_STREAM_BASE
+    for name, (_, columns) in COURSE_DRAWS.items():
+        out[name] = np.arange(stream, stream + columns, dtype=np.uint64)
+        stream += columns
+    return out
+
+
+def hashed_course_draws(key: np.ndarray, position: np.ndarray) -> dict[str, np.ndarray]:
+    """A screened trial candidate's course draws (``COURSE_DRAWS``), counter-based: keyed by
+    the trial's draw key and the candidate's index, so they do not depend on the others."""
+    key, position = np.asarray(key, np.uint64), np.asarray(position, np.uint64)
+    out = {}
+    for name, streams in course_streams().items():
+        kind, columns = COURSE_DRAWS[name]
+        u = hashed_uniform(key[:, None], position[:, None], streams[None, :])
+        values = u if kind == "uniform" else ndtri(u)
+        out[name] = values[:, 0] if columns == 1 else values
+    return out
 
 
 def selection_generator(seed: int, block: int) -> np.random.Generator:

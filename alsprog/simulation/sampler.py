@@ -17,8 +17,9 @@ for the few it keeps. Demographics are the one transform not shared: a cohort's 
 candidate's from the Box-Muller transform of its uniforms (``screening.candidates``), the same
 distributions; making them one transform would change every cohort or every trial.
 
-A new course model (for instance one on a per-patient progression clock) reads the patients
-through ``patient_draws.CourseDraws``, built from this sampler's output on both paths.
+The progression-clock course (``progression``, ``uptake``) reads the patients through
+``patient_draws.CourseDraws``, built from this sampler's output on both paths
+(``course_forms``: which patients have a bulbar end stage, which the rate cap spares).
 """
 
 from __future__ import annotations
@@ -175,8 +176,16 @@ def copula_normal_score(e_disease: np.ndarray) -> np.ndarray:
         )
 
 
+def course_forms(subgroups, subgroup_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per patient: (bulbar_end, floor_cap) from their subgroup (``Subgroup``)."""
+    bulbar = np.array([a.bulbar_end for a in subgroups], dtype=bool)
+    capped = np.array([a.floor_cap for a in subgroups], dtype=bool)
+    return bulbar.take(subgroup_of), capped.take(subgroup_of)
+
+
 def progression_rate(e_disease, z_rate, rate_median, correlation, settings) -> np.ndarray:
-    """Points per month: log-normal, its normal score correlated ``correlation`` with the
+    """Points per month: log-normal with median ``rate_median`` and the log-SD of ``settings``
+    (``ProgressionSettings.rate_log_sd``), its normal score correlated ``correlation`` with the
     normal score of the untreated disease death time (negative: fast decliners die sooner)."""
     z = correlation * copula_normal_score(e_disease) + math.sqrt(1 - correlation**2) * z_rate
     return rate_median * np.exp(settings.rate_log_sd * z)

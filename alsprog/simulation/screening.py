@@ -8,7 +8,7 @@ at onset to age + d < E_other, which is exactly "death time > d". The disease ch
 brackets H_site(d) between its values on a fine grid (monotone), so only the few patients whose
 E falls inside the bracket need H evaluated; the life table is asked only about the patients
 the disease spared. Exact death times, the course and the visits are then computed for the
-survivors alone (``patients.treated_disease_times``, ``course.Course``).
+survivors alone (``sampler.treated_disease_times``, ``patient_course``).
 
 Draws. A candidate's screening needs ``CANDIDATE_UNIFORMS`` uniforms (``candidates`` takes
 them as one row per draw), turned into normals (Box-Muller) and exponentials (-log(1 - u));

@@ -1,12 +1,13 @@
-"""King's and MiToS stages and the milestones, from ALSFRS-R items.
+"""King's and MiToS stages from ALSFRS-R items, and the milestone columns.
 
 King's stage (the ALSFRS-R mapping of Balendra et al., ALS-FTD 2014, after Roche et al., Brain
 2012): a region is involved when bulbar items 1-3, upper-limb items 4-5 or lower-limb item 8
 fall below 4; stages 1-3 count the regions involved (1 at the least: the patient has
 symptoms); stage 4 is gastrostomy (4A) or non-invasive ventilation, item 10 at 0 or item 12
 below 4 (4B). MiToS (Chio et al., JNNP 2015): the count of domains lost (0-4). Rules and
-thresholds: ``data/simulation.toml``. Stages never go back: a region once involved stays
-involved, a milestone once reached stays reached (visits take the running maximum).
+thresholds: ``data/simulation.toml`` and ``data/course.toml [need]``. Stages never go back: a
+region once involved stays involved, a milestone once reached stays reached (visits take the
+running maximum). The true stage times of the patients table are ``uptake.stage_times``.
 """
 
 from __future__ import annotations
@@ -16,15 +17,17 @@ from typing import Any
 
 import numpy as np
 
-from alsprog.simulation.course import Course
-from alsprog.simulation.settings import ITEMS, CourseSettings
+from alsprog.simulation.progression_settings import ProgressionSettings
+from alsprog.simulation.settings import ITEMS
 
 _I = {name: i for i, name in enumerate(ITEMS)}
 BULBAR_ITEMS = ("speech", "salivation", "swallowing")
 UPPER_LIMB_ITEMS = ("handwriting", "cutting_food")
 LOWER_LIMB_ITEMS = ("walking",)
 MILESTONE_COLUMNS = (
+    "gastrostomy_need_time",
     "gastrostomy_time",
+    "niv_need_time",
     "niv_time",
     "tracheostomy_time",
     "kings_stage_2_time",
@@ -51,7 +54,7 @@ def _at(scores: np.ndarray, item: str) -> np.ndarray:
     return scores[:, _I[item]]
 
 
-def kings_stage(scores: np.ndarray, settings: CourseSettings) -> np.ndarray:
+def kings_stage(scores: np.ndarray, settings: ProgressionSettings) -> np.ndarray:
     """King's stage (1-4; 4 = 4A or 4B) of each row of integer item scores (ITEMS order)."""
     regions = (
         (scores[:, [_I[i] for i in BULBAR_ITEMS]] < 4).any(axis=1).astype(int)
@@ -95,53 +98,6 @@ def _mitos_domains_lost(lost: Callable[[str], Any]) -> Any:
         np.maximum(*communication),
         np.minimum(*breathing),
     ]
-
-
-def milestone_times(course: Course, death_time: np.ndarray) -> dict[str, np.ndarray]:
-    """True times (years from onset) of the milestones and stages; NaN unless before death.
-
-    kings_stage_k_time and mitos_stage_k_time are the first times at stage k or higher.
-    """
-    s = course.settings
-    requests: dict[str, tuple[str | tuple[str, ...], int]] = {
-        "bulbar": (BULBAR_ITEMS, 3),
-        "upper_limb": (UPPER_LIMB_ITEMS, 3),
-        "lower_limb": (LOWER_LIMB_ITEMS, 3),
-        "gastrostomy": ("swallowing", s.gastrostomy_at_most),
-        "niv": ("respiratory_insufficiency", s.niv_at_most),
-        "dyspnea_0": ("dyspnea", 0),
-        "tracheostomy": ("respiratory_insufficiency", 0),
-        **{f"mitos_{item}": (item, score) for item, score in MITOS_AT_MOST.items()},
-    }
-    distinct = list(dict.fromkeys(requests.values()))  # gastrostomy and MiToS may share one
-    times = dict(zip(distinct, course.times_at_most(distinct), strict=True))
-    at = {name: times[request] for name, request in requests.items()}
-    involved = _sorted([at["bulbar"], at["upper_limb"], at["lower_limb"]])
-    stage_4 = np.minimum(np.minimum(at["gastrostomy"], at["niv"]), at["dyspnea_0"])
-    mitos = _sorted(_mitos_domains_lost(lambda item: at[f"mitos_{item}"]))
-    found = {
-        "gastrostomy_time": at["gastrostomy"],
-        "niv_time": at["niv"],
-        "tracheostomy_time": at["tracheostomy"],
-        "kings_stage_2_time": np.minimum(involved[1], stage_4),
-        "kings_stage_3_time": np.minimum(involved[2], stage_4),
-        "kings_stage_4_time": stage_4,
-        **{f"mitos_stage_{k + 1}_time": mitos[k] for k in range(4)},
-    }
-    return {name: np.where(v < death_time, v, np.nan) for name, v in found.items()}
-
-
-def _sorted(columns: list[np.ndarray]) -> list[np.ndarray]:
-    """Three or four columns sorted row by row (column k holds each row's k-th smallest), by
-    a compare-exchange network: exact, and much faster than np.sort along short rows."""
-    columns = list(columns)
-    pairs = {3: ((0, 1), (1, 2), (0, 1)), 4: ((0, 1), (2, 3), (0, 2), (1, 3), (1, 2))}
-    for i, j in pairs[len(columns)]:
-        columns[i], columns[j] = (
-            np.minimum(columns[i], columns[j]),
-            np.maximum(columns[i], columns[j]),
-        )
-    return columns
 
 
 def running_max(values: np.ndarray, patient: np.ndarray) -> np.ndarray:

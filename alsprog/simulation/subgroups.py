@@ -2,7 +2,8 @@
 
 An ``Subgroup`` is one phenotype of the cohort: its share, its disease models by onset site, the
 population and prognostic factors it was calibrated over, the life table, and the median
-progression rate of its patients (``data/simulation.toml``).
+progression rate of its patients (``data/course.toml``: ALS, PLS and PMA their own; the other
+phenotypes scaled from ALS, the assumption ``data/simulation.toml [rate_scaling]`` states).
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ from alsprog.estimation.regression_model import RegressionModel
 from alsprog.models.base import SurvivalModel
 from alsprog.population.covariates import CovariateEffects, Population
 from alsprog.population.lifetable import LifeTable
+from alsprog.simulation.progression_settings import ProgressionSettings
 from alsprog.simulation.regression_source import RegressionSource, regression_source
-from alsprog.simulation.settings import CourseSettings
+from alsprog.simulation.settings import CohortSettings
 
 MODEL = "model"
 DERIVED_FROM_ALS = ("als", "als_limb", "als_bulbar")
+BULBAR_FORMS = ("pbp", "ppbp")  # their end stage is bulbar failure (``progression``)
+NO_RATE_CAP = ("pls",)  # years of severe disability, mostly other-cause deaths
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,8 @@ class Subgroup:
     curve : the model whose survival the subgroup's patients follow on average (for plots, tests).
     regression : for a fitted regression, the source of each patient's disease death time
         (``regression_source``); None otherwise.
+    bulbar_end : the course's end stage is bulbar failure (PBP, PPBP).
+    floor_cap : the course's rate cap applies (all but PLS; ``progression.build_course``).
     """
 
     name: str
@@ -49,17 +55,21 @@ class Subgroup:
     rate_median: float
     curve: SurvivalModel
     regression: RegressionSource | None = None
+    bulbar_end: bool = False
+    floor_cap: bool = True
 
 
 def resolve_subgroups(
     phenotype_spec: object,
     model: SurvivalModel | RegressionModel | None,
     background,
-    settings: CourseSettings,
+    settings: CohortSettings,
     covariates: object = None,
+    course: ProgressionSettings | None = None,
 ) -> tuple[Subgroup, ...]:
     """The subgroups of a cohort from ``phenotype=`` / ``model=`` / ``covariates=`` (checked;
     shares sum to 1)."""
+    course = ProgressionSettings.default() if course is None else course
     als = phenotype("als", background)
     source = regression_source(model, covariates)
     if source is not None:
@@ -75,7 +85,7 @@ def resolve_subgroups(
         )
         return (
             Subgroup(
-                MODEL, 1.0, sites, als.population, None, None, settings.rate_median, curve, source
+                MODEL, 1.0, sites, als.population, None, None, course.rate_median, curve, source
             ),
         )
     if model is not None:
@@ -92,9 +102,7 @@ def resolve_subgroups(
         sites = tuple(
             (settings.onset_site[key], share, model) for key, share in als.site_shares.items()
         )
-        return (
-            Subgroup(MODEL, 1.0, sites, als.population, None, None, settings.rate_median, model),
-        )
+        return (Subgroup(MODEL, 1.0, sites, als.population, None, None, course.rate_median, model),)
     given = phenotype_spec if isinstance(phenotype_spec, Phenotype) else None  # a redrawn one
     shares = {given.name: 1.0} if given else _shares(phenotype_spec, settings)
     subgroups = []
@@ -112,14 +120,16 @@ def resolve_subgroups(
                 item.population,
                 item.effects,
                 item.table,
-                _rate_median(name, item.model, als.model, settings),
+                _rate_median(name, item.model, als.model, course),
                 item.model,
+                bulbar_end=name in BULBAR_FORMS,
+                floor_cap=name not in NO_RATE_CAP,
             )
         )
     return tuple(subgroups)
 
 
-def _shares(spec: object, settings: CourseSettings) -> dict[str, float]:
+def _shares(spec: object, settings: CohortSettings) -> dict[str, float]:
     if isinstance(spec, str):
         if spec == "mnd":
             spec = settings.mnd_shares
@@ -144,7 +154,7 @@ def _shares(spec: object, settings: CourseSettings) -> dict[str, float]:
     return {name: float(share) for name, share in spec.items() if share > 0}
 
 
-def _onset_site(key: str, name: str, settings: CourseSettings) -> str:
+def _onset_site(key: str, name: str, settings: CohortSettings) -> str:
     """The onset site of a phenotype's disease component (data/simulation.toml [onset_site])."""
     site = settings.onset_site.get(key, settings.onset_site.get(name))
     if site is None:
@@ -164,10 +174,13 @@ def _known(name: object) -> None:
 
 
 def _rate_median(
-    name: str, model: SurvivalModel, als_model: SurvivalModel, settings: CourseSettings
+    name: str, model: SurvivalModel, als_model: SurvivalModel, course: ProgressionSettings
 ) -> float:
-    if name in settings.rate_median_by_phenotype:
-        return settings.rate_median_by_phenotype[name]
+    """The median progression rate (points per month): the course's own for ALS (and its
+    sites), PLS and PMA; the others at the ALS median times (ALS median survival / theirs)."""
+    own = {"pls": course.rate_median_pls, "pma": course.rate_median_pma}
+    if name in own:
+        return own[name]
     if name in DERIVED_FROM_ALS:
-        return settings.rate_median
-    return settings.rate_median * als_model.median() / model.median()
+        return course.rate_median
+    return course.rate_median * als_model.median() / model.median()

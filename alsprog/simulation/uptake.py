@@ -100,6 +100,13 @@ def item_scores(course: ClockCourse, done: Procedures, t: np.ndarray) -> np.ndar
     t = np.atleast_2d(np.asarray(t, dtype=float))
     latent = course.latent_scores(t)
     scores = np.clip(np.floor(latent + 0.5), 0, 4).astype(np.int8)
+    return received(scores, done, t)
+
+
+def received(scores: np.ndarray, done: Procedures, t: np.ndarray) -> np.ndarray:
+    """Integer item scores (n, m, 12) at times ``t`` (n, m) read as the items score what was
+    received: swallowing 1-0 only with a tube (else at least 2), respiratory insufficiency 3-1
+    only on NIV (else 4) and 0 only with a tracheostomy. ``scores`` is changed in place."""
     tube = _after(t, done.gastrostomy_time)
     swallowing = scores[:, :, SWALLOWING]
     scores[:, :, SWALLOWING] = np.where(tube, np.minimum(swallowing, 1), np.maximum(swallowing, 2))

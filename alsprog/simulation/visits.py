@@ -1,6 +1,8 @@
 """Clinic visits: the ALSFRS-R items measured with noise, every ``interval`` from entry.
 
-Visit noise is normal on each item's latent score, then rounded to 0-4. It is a counter-based
+Visit noise is normal on each item's latent score, then rounded to 0-4, then read as the items
+score what was received (swallowing and respiratory insufficiency follow the procedures
+taken: ``patient_course.PatientCourse.observed``). The noise is a counter-based
 draw (``random_streams.hashed_normal``) keyed by (the block's key, the patient's place in the
 block, the visit, the item), so a treated and an untreated cohort share every noise draw,
 whatever number of visits each patient has.
@@ -11,9 +13,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from alsprog.simulation.course import Course
+from alsprog.simulation.patient_course import PatientCourse
+from alsprog.simulation.progression_settings import ProgressionSettings
 from alsprog.simulation.random_streams import hashed_normal
-from alsprog.simulation.settings import DOMAINS, ITEMS, CourseSettings
+from alsprog.simulation.settings import DOMAINS, ITEMS
 from alsprog.simulation.staging import kings_stage, mitos_stage, running_max
 
 VISIT_COLUMNS = (
@@ -28,14 +31,6 @@ VISIT_COLUMNS = (
 )
 
 
-def true_scores(course: Course, t: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-    """Noise-free integer item scores (0-4) at times ``t`` of patients ``rows`` (None: t[i]
-    is patient i's, for every patient), shape (len, 12)."""
-    score = 4.0 - course.losses(t, rows)
-    score += 0.5
-    return np.clip(np.floor(score, out=score), 0, 4, out=score).astype(np.int8)
-
-
 def domain_scores(scores: np.ndarray) -> np.ndarray:
     """The four domain scores (0-12) of rows of item scores (ITEMS order: three items per
     domain), int8, shape (len, 4)."""
@@ -48,7 +43,7 @@ def total_score(domains: np.ndarray) -> np.ndarray:
 
 
 def block_visits(
-    course: Course,
+    course: PatientCourse,
     rows: np.ndarray,
     patient_id: np.ndarray,
     entry: np.ndarray,
@@ -56,12 +51,14 @@ def block_visits(
     died: np.ndarray,
     interval_months: float,
     key: int,
-    settings: CourseSettings,
+    noise_sd: float,
+    settings: ProgressionSettings,
 ) -> pd.DataFrame:
     """Visits of the patients at ``rows`` of a block (columns: VISIT_COLUMNS).
 
     A visit at entry + k * interval is made while the patient is alive (before the death) and
-    under follow-up (up to and including the censoring time).
+    under follow-up (up to and including the censoring time). ``noise_sd``: the visit noise
+    (points); ``settings``: the course's, for King's stage 4 rules.
     """
     step = interval_months / 12.0
     span = (exit_time - entry) / step
@@ -72,13 +69,13 @@ def block_visits(
     k = np.arange(which.size) - np.repeat(starts, count)
     t = entry[which] + k * step
     block_rows = rows[which]
-    latent = 4.0 - course.losses(t, block_rows)
     position = block_rows.astype(np.uint64)[:, None]
     counter = k.astype(np.uint64)[:, None] * np.uint64(len(ITEMS)) + np.arange(
         len(ITEMS), dtype=np.uint64
     )
     noise = hashed_normal(np.uint64(key), position, counter)
-    scores = np.clip(np.floor(latent + settings.visit_noise_sd * noise + 0.5), 0, 4).astype(np.int8)
+    noise *= noise_sd
+    scores = course.take(block_rows).observed(t, noise)
     columns = {
         "patient_id": patient_id[which],
         "time": t,

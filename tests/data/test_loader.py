@@ -21,7 +21,7 @@ def test_every_file_loads_into_its_record():
         data.phenotypes().population.male_share
         == _parsed("phenotypes.toml")["population"]["male_share"]
     )
-    assert data.simulation().copula.study_size == 117
+    assert data.simulation().follow_up.visit_interval_months == 3.0
     assert data.effects().riluzole.duration_years == float("inf")  # "inf" in the file
     assert data.trials().enrolment.min_eligible_share == 0.001
     assert list(data.life_tables()) == ["us_ssa_2007"]
@@ -34,7 +34,7 @@ def test_every_file_loads_into_its_record():
     ("file", "cls", "table", "key"),
     [
         ("phenotypes.toml", PhenotypeFile, "covariates", "ftd_hazard_ratio"),
-        ("simulation.toml", SimulationFile, "milestones", "tracheostomy_share"),
+        ("simulation.toml", SimulationFile, "follow_up", "visit_interval_months"),
         ("simulation.toml", SimulationFile, "items", "visit_noise_sd"),
     ],
 )
@@ -49,8 +49,8 @@ def test_a_renamed_key_fails_at_load_naming_the_file_and_key(file, cls, table, k
 
 def test_a_value_of_the_wrong_type_is_named():
     raw = _parsed("simulation.toml")
-    raw["copula"]["study_size"] = "117"
-    with pytest.raises(data.DataFileError, match=r"\[copula.study_size\]: expected a whole number"):
+    raw["items"]["visit_noise_sd"] = "0.2"
+    with pytest.raises(data.DataFileError, match=r"\[items.visit_noise_sd\]: expected a number"):
         loader.record(SimulationFile, raw, "simulation.toml")
 
 

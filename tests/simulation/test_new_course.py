@@ -15,7 +15,7 @@ from scipy.special import ndtri
 from alsprog.disease.library import phenotype
 from alsprog.simulation.progression import Slowing, build_course, shape, shape_inverse
 from alsprog.simulation.progression_settings import DRAWS, ProgressionSettings, harness_draws
-from alsprog.simulation.settings import ITEMS, CourseSettings
+from alsprog.simulation.settings import ITEMS
 from alsprog.simulation.staging import kings_stage, mitos_stage
 from alsprog.simulation.uptake import item_scores, procedures, stage_times, time_at_most
 
@@ -100,7 +100,7 @@ def test_stages_never_go_back(cohort):
     course, done, _ = cohort
     scores = item_scores(course, done, _grid(course))
     rows = scores.reshape(-1, 12)
-    kings = kings_stage(rows, CourseSettings.default()).reshape(scores.shape[:2])
+    kings = kings_stage(rows, SETTINGS).reshape(scores.shape[:2])
     mitos = mitos_stage(rows).reshape(scores.shape[:2])
     assert (np.diff(kings, axis=1) >= 0).all()
     assert (np.diff(mitos, axis=1) >= 0).all()
@@ -109,7 +109,7 @@ def test_stages_never_go_back(cohort):
 def test_stage_times_match_the_scores_on_a_grid(cohort, fine):
     course, done, _ = cohort
     t, step, scores = fine
-    kings = kings_stage(scores.reshape(-1, 12), CourseSettings.default())
+    kings = kings_stage(scores.reshape(-1, 12), SETTINGS)
     kings = kings.reshape(t.shape)
     times = stage_times(course, done)
     for k in (2, 3, 4):

@@ -94,9 +94,9 @@ def test_a_mixed_cohort_has_its_shares():
 
 
 def test_the_mnd_mix_uses_its_sourced_shares():
-    from alsprog.simulation.settings import CourseSettings
+    from alsprog.simulation.settings import CohortSettings
 
-    shares = CourseSettings.default().mnd_shares
+    shares = CohortSettings.default().mnd_shares
     assert abs(sum(shares.values()) - 1) < 1e-12
     cohort = simulate_cohort(20_000, 8, phenotype="mnd")
     seen = cohort.patients["phenotype"].value_counts(normalize=True)

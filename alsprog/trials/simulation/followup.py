@@ -4,7 +4,11 @@ Each patient is followed from enrolment d to the end of follow-up or dropout, c.
 die by c is again decided by the forward hazards (untreated: hr H_site(c) < E_disease; treated:
 the effect's cumulative hazard, from enrolment, at c), so only the patients who die need their
 death time inverted, unless every death time is wanted (the public table, or the course that
-the visits follow, which is keyed to the disease death time).
+the visits follow, whose end stage is keyed to the disease death time).
+
+The course (``simulation.patient_course``) runs on each patient's progression clock: a slope
+reduction anchored at enrolment slows the clock from enrolment, and a survival effect moves
+only the end stage (the course is built with the untreated death time beside the treated).
 
 The draws a candidate needs only once screened are counter-based (``HASHED``, hashed from the
 trial's key and the candidate's index), and the visit noise is hashed from the trial's visit
@@ -19,12 +23,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtr, ndtri
 
-from alsprog.simulation.course import Course
+from alsprog.simulation.patient_course import PatientCourse, build
 from alsprog.simulation.patient_draws import CourseDraws
 from alsprog.simulation.piecewise import multiplier, time_ratio
-from alsprog.simulation.random_streams import hashed, hashed_uniform
+from alsprog.simulation.random_streams import hashed, hashed_course_draws, hashed_uniform
 from alsprog.simulation.sampler import (
     constant_ratio_from_reference,
+    course_forms,
     other_cause_times,
     progression_rate,
     treated_disease_times,
@@ -35,49 +40,51 @@ from alsprog.simulation.settings import ITEMS
 VISIT_CHUNK = 4096  # visits scored together (arrays that stay in cache)
 
 
-def course_of(context, people: Candidates, disease_time, keys, parts=(), reference=None) -> Course:
-    """The course of ``people`` (rows 0..n-1) with disease death times ``disease_time``."""
+def course_of(
+    context, people: Candidates, disease_time, keys, parts=(), reference=None, untreated=None
+) -> PatientCourse:
+    """The course of ``people`` (rows 0..n-1) with disease death times ``disease_time``
+    (``untreated``: the same without the effect, default ``disease_time``); ``parts`` and
+    ``reference`` (enrolment) as ``patient_course.build``."""
     draw_key, position = keys
-    settings = context.plan.settings
+    plan = context.plan
     z_rate = hashed(draw_key, position, "z_rate")
     rate = progression_rate(
-        people.e_disease, z_rate, people.rate_median, context.plan.correlation, settings
+        people.e_disease, z_rate, people.rate_median, plan.correlation, plan.course
     )
+    bulbar_end, floor_cap = course_forms(plan.subgroups, people.subgroup)
     draws = CourseDraws(
         onset_site=people.onset_site,
         latent_diagnosis_time=people.diagnosis_time,
         disease_time=disease_time,
+        untreated_disease_time=disease_time if untreated is None else untreated,
         progression_rate=rate,
-        z_spread_2=hashed(draw_key, position, "z_spread_2"),
-        z_spread_3=hashed(draw_key, position, "z_spread_3"),
-        u_upper_limb=hashed(draw_key, position, "u_upper_limb"),
-        u_shape=hashed(draw_key, position, "u_shape"),
-        u_tracheostomy=hashed(draw_key, position, "u_tracheostomy"),
+        bulbar_end=bulbar_end,
+        floor_cap=floor_cap,
+        draws=hashed_course_draws(draw_key, position),
     )
-    return Course.build(draws, settings, parts, reference)
+    return build(draws, plan.uptake, parts, reference)
 
 
-def measured(course: Course, rows, t, k, visit_key, position, noise_sd: float) -> np.ndarray:
-    """Integer item scores (0-4) measured at visit k (time t) of the patients at ``rows``:
-    the latent score plus normal noise (``random_streams.hashed_normal``), rounded, in 0-4.
+def measured(course: PatientCourse, t, k, visit_key, position, noise_sd: float) -> np.ndarray:
+    """Integer item scores (0-4) measured at visit k (time t) of the patients of ``course``
+    (one row per visit, ``PatientCourse.take``): the latent score plus normal noise
+    (``random_streams.hashed_normal``), rounded, in 0-4, read as received.
 
-    An item still at 4 (or already at 0) keeps it unless its noise is below -0.5 / sd (above
-    0.5 / sd), a comparison on the noise's uniform; the normal quantile is computed only for
-    the other items (most items are at 4 or 0: three times faster, the same scores)."""
-    latent = 4.0 - course.losses(t, rows)
+    The normal quantile is computed only for the items whose noise can move them: an item at
+    4 (or 0) stays there unless its noise is below -0.5 / sd (above 0.5 / sd), a comparison
+    on the noise's uniform (most items are at 4 or 0: the same scores, faster)."""
+    latent = course.course.latent_scores(np.asarray(t, dtype=float)[:, None])[:, 0, :]
     counter = k.astype(np.uint64)[:, None] * np.uint64(len(ITEMS)) + np.arange(
         len(ITEMS), dtype=np.uint64
     )
     u = hashed_uniform(visit_key[:, None], position[:, None], counter)
     low, high = _noise_bounds(noise_sd)
-    scores = np.empty(latent.shape, dtype=np.int8)
     top, bottom = latent == 4.0, latent == 0.0
-    scores[top], scores[bottom] = 4, 0
     unsure = np.flatnonzero(~((top & (u >= low)) | (bottom & (u <= high))))
-    z = ndtri(u.ravel()[unsure])
-    value = np.floor(latent.ravel()[unsure] + noise_sd * z + 0.5)
-    scores.ravel()[unsure] = np.clip(value, 0, 4)
-    return scores
+    noise = np.zeros(latent.shape)
+    noise.ravel()[unsure] = noise_sd * ndtri(u.ravel()[unsure])
+    return course.observed(t, noise)
 
 
 def _noise_bounds(noise_sd: float) -> tuple[float, float]:
@@ -93,10 +100,8 @@ def baseline_eligible(context, people: Candidates, d, untreated, keys) -> np.nda
     criteria = context.design.criteria
     draw_key, visit_key, position = keys
     course = course_of(context, people, untreated, (draw_key, position))
-    rows = np.arange(d.size)
     scores = measured(
         course,
-        rows,
         d,
         np.zeros(d.size, np.int64),
         visit_key,
@@ -122,13 +127,15 @@ class FollowUp:
     """Per enrolled patient: censor (end of follow-up or dropout, years from onset), event
     (died by then), exit_time (death or censor), accrual_time (calendar years), and where
     computed (all, or the deaths) disease_time (with the effect for the treated),
-    death_time, other_cause (bool); NaN / False elsewhere."""
+    untreated_time (the disease death time without it; every patient's when exact), death_time,
+    other_cause (bool); NaN / False elsewhere."""
 
     censor: np.ndarray
     event: np.ndarray
     exit_time: np.ndarray
     accrual_time: np.ndarray
     disease_time: np.ndarray
+    untreated_time: np.ndarray
     death_time: np.ndarray
     other_cause: np.ndarray
     parts: tuple
@@ -157,11 +164,14 @@ def follow_up(context, enrolled, parts: tuple, *, exact: bool) -> FollowUp:
     mine = np.flatnonzero(treated[need])
     if e.untreated is not None:
         disease = e.untreated[need]
-    else:  # the treated need the untreated time only when the hazard is not changed
+    else:  # the treated need the untreated time when the hazard is not changed, or for the
+        # course (exact: its course before the end stage reads the untreated time)
         hazard_changed = multiplier(parts, "hazard_ratio", np.zeros(0)) is not None
-        rows = np.flatnonzero(~treated[need]) if hazard_changed else np.arange(need.size)
+        skip = hazard_changed and not exact
+        rows = np.flatnonzero(~treated[need]) if skip else np.arange(need.size)
         disease = np.full(need.size, np.nan)
         disease[rows] = sub.disease().inverse(sub.e_disease[rows], rows)
+    untreated = disease
     if mine.size:
         group = sub.take(mine)
         disease = disease.copy()
@@ -184,8 +194,9 @@ def follow_up(context, enrolled, parts: tuple, *, exact: bool) -> FollowUp:
         sub.sex[rows],
         sub.e_other[rows],
     )
-    full = {name: np.full(n, np.nan) for name in ("disease", "death")}
+    full = {name: np.full(n, np.nan) for name in ("disease", "untreated", "death")}
     full["disease"][need], full["death"][need] = disease, np.minimum(disease, other)
+    full["untreated"][need] = untreated
     other_cause = np.zeros(n, dtype=bool)
     other_cause[need] = disease > other
     exit_time = censor.copy()
@@ -193,7 +204,15 @@ def follow_up(context, enrolled, parts: tuple, *, exact: bool) -> FollowUp:
     exit_time[need[died]] = np.clip(full["death"][need[died]], d[need[died]], censor[need[died]])
     accrual = hashed(e.draw_key, e.position, "u_accrual") * design.accrual_years
     return FollowUp(
-        censor, event, exit_time, accrual, full["disease"], full["death"], other_cause, parts
+        censor,
+        event,
+        exit_time,
+        accrual,
+        full["disease"],
+        full["untreated"],
+        full["death"],
+        other_cause,
+        parts,
     )
 
 
@@ -264,7 +283,8 @@ def visit_arrays(context, enrolled, follow: FollowUp, weeks=None) -> VisitArrays
             people = e.people.take(rows)
             disease = follow.disease_time[rows]
             if arm:
-                course = course_of(context, people, disease, keys, follow.parts, d[rows])
+                untreated = follow.untreated_time[rows]
+                course = course_of(context, people, disease, keys, follow.parts, d[rows], untreated)
             else:
                 course = course_of(context, people, disease, keys)
             local = np.repeat(np.arange(rows.size), runs[rows])
@@ -272,6 +292,11 @@ def visit_arrays(context, enrolled, follow: FollowUp, weeks=None) -> VisitArrays
             visits += np.arange(visits.size)
             patient = rows[local]
             scores[visits] = measured(
-                course, local, t[visits], k[visits], e.visit_key[patient], e.position[patient], sd
+                course.take(local),
+                t[visits],
+                k[visits],
+                e.visit_key[patient],
+                e.position[patient],
+                sd,
             )
     return VisitArrays(which, k, t, scores)

@@ -24,10 +24,11 @@ the same seed (common random numbers across n).
 Common random numbers across effects. Screening, eligibility and arms are decided on the
 untreated draws; the treatment arm is the same candidates with the effect starting at each
 patient's enrolment (``reference``: the same draws, the effect from d). The control arm does
-not depend on the effect at all. Caveat of the course model: the ALSFRS-R course is keyed to
-the disease death time, so a survival effect (hazard or time ratio) that moves the death time
-also nudges the course before enrolment; the treatment arm's baseline can then differ
-slightly from what screening saw. Slope reductions leave everything before enrolment as is.
+not depend on the effect at all. The ALSFRS-R course runs on each patient's progression clock:
+a survival effect (hazard or time ratio) moves only the end stage keyed to the death time (a
+patient already in it at enrolment keeps it as it was, and lives on after it), and a slope
+reduction slows the clock from enrolment, so everything before enrolment is as screening saw
+it.
 
 ``power`` does not build these tables: ``batched.simulate_arrays`` gives the analysis the
 same trials as arrays, many at once.
@@ -44,20 +45,18 @@ from alsprog.errors import InputError, is_whole
 from alsprog.interventions.core import at_enrolment
 from alsprog.population.lifetable import SEXES
 from alsprog.simulation.blocks import CAUSES
-from alsprog.simulation.sampler import progression_rate
 from alsprog.simulation.settings import DOMAINS, ITEMS, SITES
 from alsprog.simulation.staging import (
     MILESTONE_COLUMNS,
     kings_stage,
-    milestone_times,
     mitos_stage,
     running_max,
 )
-from alsprog.simulation.visits import VISIT_COLUMNS, true_scores
+from alsprog.simulation.visits import VISIT_COLUMNS
 from alsprog.trials.analysis.inputs import ARMS
 from alsprog.trials.simulation.design import TrialDesign
 from alsprog.trials.simulation.enrol import enrol, make_context
-from alsprog.trials.simulation.followup import course_of, follow_up, hashed, visit_arrays
+from alsprog.trials.simulation.followup import course_of, follow_up, visit_arrays
 
 
 @dataclass(frozen=True, eq=False)
@@ -149,8 +148,8 @@ def _courses(context, enrolled, follow):
         people = enrolled.people.take(rows)
         disease = follow.disease_time[rows]
         if arm:
-            reference = enrolled.d[rows]
-            course = course_of(context, people, disease, keys, follow.parts, reference)
+            reference, untreated = enrolled.d[rows], follow.untreated_time[rows]
+            course = course_of(context, people, disease, keys, follow.parts, reference, untreated)
         else:
             course = course_of(context, people, disease, keys)
         out.append((rows, course))
@@ -160,12 +159,12 @@ def _courses(context, enrolled, follow):
 def _patients_frame(context, enrolled, follow) -> pd.DataFrame:
     e, people, n = enrolled, enrolled.people, enrolled.d.size
     dx = people.diagnosis_time
-    alsfrs_dx = np.empty(n)
+    alsfrs_dx, rates = np.empty(n), np.empty(n)
     milestones = {name: np.empty(n) for name in MILESTONE_COLUMNS}
     for rows, course in _courses(context, e, follow):
-        local = np.arange(rows.size)
-        alsfrs_dx[rows] = true_scores(course, dx[rows], local).sum(axis=1)
-        times = milestone_times(course, follow.death_time[rows])
+        alsfrs_dx[rows] = course.observed(dx[rows]).sum(axis=1)
+        rates[rows] = course.course.rate
+        times = course.milestones(follow.death_time[rows])
         for name in MILESTONE_COLUMNS:
             milestones[name][rows] = times[name]
     subgroups = context.plan.subgroups
@@ -177,7 +176,7 @@ def _patients_frame(context, enrolled, follow) -> pd.DataFrame:
         "onset_site": pd.Categorical.from_codes(people.onset_site, SITES),
         "diagnosis_delay_months": people.diagnosis_delay_months,
         "diagnosis_time": dx,
-        "progression_rate": _rates(context, e),
+        "progression_rate": rates,
         "alsfrs_r_at_diagnosis": alsfrs_dx,
         "death_time": follow.death_time,
         "death_cause": pd.Categorical.from_codes(follow.other_cause.astype(np.int8), CAUSES),
@@ -193,18 +192,9 @@ def _patients_frame(context, enrolled, follow) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def _rates(context, e) -> np.ndarray:
-    z_rate = hashed(e.draw_key, e.position, "z_rate")
-    people = e.people
-    plan = context.plan
-    return progression_rate(
-        people.e_disease, z_rate, people.rate_median, plan.correlation, plan.settings
-    )
-
-
 def _visits_frame(context, enrolled, visits) -> pd.DataFrame:
     which, scores = visits.patient, visits.scores
-    settings = context.plan.settings
+    settings = context.plan.course
     columns = {
         "patient_id": enrolled.patient_id[which],
         "time": visits.time,

@@ -1,0 +1,255 @@
+"""Each simulated patient's course on the progression clock, as cohorts and trials use it.
+
+``build`` turns a ``CourseDraws`` record (either path: a cohort block or a trial's screened
+candidates) and an effect into the ``progression.ClockCourse`` and its procedures
+(``uptake.procedures``): the clock runs at the copula-linked rate, a slope reduction slows it
+from its anchor (``piecewise.slowing``), a survival effect moves the death time and with it
+the end stage only (the course before the end stage reads the untreated death time). Need
+(``gastrostomy_need_time``, ``niv_need_time``) comes from the items; the procedures taken
+from the uptake shares (``UPTAKE``, by onset site when a user sets them so).
+
+``observed`` gives the items a visit records: the latent score plus the visit noise, rounded,
+then read as the ALSFRS-R reads what was received (``uptake.received``). ``milestones`` gives
+the patients table's milestone and stage columns (``staging.MILESTONE_COLUMNS``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from alsprog.errors import InputError, is_real
+from alsprog.simulation.patient_draws import CourseDraws
+from alsprog.simulation.piecewise import slowing
+from alsprog.simulation.progression import ClockCourse, build_course
+from alsprog.simulation.progression_settings import ProgressionSettings
+from alsprog.simulation.settings import SITES
+from alsprog.simulation.staging import MILESTONE_COLUMNS
+from alsprog.simulation.uptake import Procedures, procedures, received, stage_times
+
+UPTAKE = ("niv", "gastrostomy", "tracheostomy")  # the shares a user may set
+PER_SITE = ("niv", "gastrostomy")  # ... by onset site (the tracheostomy share is one number)
+COURSE_FIELDS = (
+    "rate",
+    "death",
+    "item_start",
+    "item_span",
+    "end_domain",
+    "end_start",
+    "end_length",
+    "tracheostomy_time",
+)
+
+
+@dataclass(frozen=True)
+class Uptake:
+    """Checked uptake shares: the course settings with the tracheostomy share, and the NIV and
+    gastrostomy shares by onset site (arrays in ``SITES`` order, 0-1)."""
+
+    settings: ProgressionSettings
+    by_site: dict[str, np.ndarray]
+
+
+def resolve_uptake(settings: ProgressionSettings, uptake: object) -> Uptake:
+    """``simulate_cohort(..., uptake=)`` checked: None, or a dict of 'niv', 'gastrostomy',
+    'tracheostomy' to a share in [0, 1] (NIV and gastrostomy also a dict of onset site to
+    share; sites left out keep the default). One-line InputError on bad input."""
+    where = "simulate_cohort uptake"
+    if uptake is None:
+        uptake = {}
+    if not isinstance(uptake, Mapping):
+        raise InputError(
+            f"{where}: {type(uptake).__name__} is not a dict; pass e.g. "
+            "{'niv': 0.6, 'gastrostomy': {'bulbar': 0.8}}"
+        )
+    unknown = sorted(set(map(str, uptake)) - set(UPTAKE))
+    if unknown:
+        raise InputError(f"{where}: unknown key {unknown[0]!r}; use {', '.join(UPTAKE)}")
+    by_site = {}
+    for name in PER_SITE:
+        shares = np.full(len(SITES), getattr(settings, f"{name}_share"), dtype=float)
+        value = uptake.get(name)
+        if isinstance(value, Mapping):
+            for site, share in value.items():
+                if site not in SITES:
+                    raise InputError(
+                        f"{where}[{name!r}]: onset site {site!r} is unknown; use {', '.join(SITES)}"
+                    )
+                shares[SITES.index(site)] = _share(f"{where}[{name!r}][{site!r}]", share)
+        elif value is not None:
+            shares[:] = _share(f"{where}[{name!r}]", value)
+        by_site[f"{name}_share"] = shares
+    if "tracheostomy" in uptake:
+        share = _share(f"{where}['tracheostomy']", uptake["tracheostomy"])
+        settings = replace(settings, tracheostomy_share=share)
+    return Uptake(settings, by_site)
+
+
+def _share(where: str, value: object) -> float:
+    if not is_real(value) or not 0.0 <= float(value) <= 1.0 or math.isnan(float(value)):
+        raise InputError(f"{where}: {value!r} is not a share; pass a number from 0 to 1")
+    return float(value)
+
+
+@dataclass(frozen=True)
+class PatientCourse:
+    """The clock course of n patients and their procedures (need and uptake)."""
+
+    course: ClockCourse
+    done: Procedures
+
+    @property
+    def size(self) -> int:
+        return self.course.size
+
+    def take(self, rows: np.ndarray) -> PatientCourse:
+        """The patients at ``rows`` (repeats allowed: one row per visit)."""
+        c = self.course
+        fields = {f: getattr(c, f)[rows] for f in COURSE_FIELDS}
+        if c.niv_candidate is not None:
+            fields["niv_candidate"] = c.niv_candidate[rows]
+        slow = c.slowing
+        if slow is not None:
+            slow = type(slow)(*(_rows(getattr(slow, f), rows) for f in ("share", "start", "end")))
+        done = type(self.done)(
+            **{f: getattr(self.done, f)[rows] for f in self.done.__dataclass_fields__}
+        )
+        return PatientCourse(replace(c, slowing=slow, **fields), done)
+
+    def observed(self, t: np.ndarray, noise: np.ndarray | None = None) -> np.ndarray:
+        """Item scores (0-4, int8, shape (n, 12), ITEMS order) recorded at times ``t`` (n,)
+        years from onset, one per patient: latent score plus ``noise`` (points, (n, 12);
+        None: none), rounded half up, in 0-4, then as received (``uptake.received``)."""
+        t = np.asarray(t, dtype=float)[:, None]
+        latent = self.course.latent_scores(t)[:, 0, :]
+        if noise is not None:
+            latent += noise
+        scores = np.clip(np.floor(latent + 0.5), 0, 4).astype(np.int8)
+        return received(scores[:, None, :], self.done, t)[:, 0, :]
+
+    def milestones(self, death_time: np.ndarray) -> dict[str, np.ndarray]:
+        """The ``MILESTONE_COLUMNS`` (years from onset), NaN unless before ``death_time`` (the
+        all-cause death: another cause may come first)."""
+        done = self.done
+        found = {
+            "gastrostomy_need_time": done.gastrostomy_need_time,
+            "gastrostomy_time": done.gastrostomy_time,
+            "niv_need_time": done.niv_need_time,
+            "niv_time": done.niv_time,
+            "tracheostomy_time": done.tracheostomy_time,
+            **stage_times(self.course, done),
+        }
+        with np.errstate(invalid="ignore"):
+            return {
+                name: np.where(found[name] < death_time, found[name], np.nan)
+                for name in MILESTONE_COLUMNS
+            }
+
+
+def _rows(values: object, rows: np.ndarray) -> np.ndarray:
+    values = np.asarray(values, dtype=float)
+    return values if values.ndim == 0 else values[rows]
+
+
+def build(
+    draws: CourseDraws,
+    uptake: Uptake,
+    parts: tuple = (),
+    reference: np.ndarray | None = None,
+) -> PatientCourse:
+    """The course of the patients ``draws`` holds, under the effect ``parts``.
+
+    ``reference`` (optional, per patient, years from onset): what components not anchored at
+    onset count from (a trial's enrolment); default each patient's diagnosis. A survival
+    effect moves the end stage (``_end_stage_from``), never the course before it starts.
+    """
+    start = draws.latent_diagnosis_time if reference is None else reference
+    shares = {name: table.take(draws.onset_site) for name, table in uptake.by_site.items()}
+    options: dict[str, Any] = {
+        "rate": draws.progression_rate,
+        "site": draws.onset_site,
+        "bulbar_end": draws.bulbar_end,
+        "untreated_death": draws.untreated_disease_time,
+        "floor_cap": draws.floor_cap,
+        "niv_share": shares["niv_share"],  # NIV users' end stage is longer (build_course)
+    }
+    course = build_course(
+        uptake.settings,
+        death=draws.disease_time,
+        draws=draws.draws,
+        slowing=slowing(parts, start),
+        **options,
+    )
+    begins = survival_effect_start(parts, start, reference is not None)
+    changed = np.flatnonzero(draws.disease_time != draws.untreated_disease_time)
+    if begins is not None and changed.size:
+        untreated = build_course(
+            uptake.settings,
+            death=draws.untreated_disease_time[changed],
+            draws={name: values[changed] for name, values in draws.draws.items()},
+            **{name: values[changed] for name, values in options.items()},
+        )
+        course = _end_stage_from(course, untreated, changed, np.broadcast_to(begins, start.shape))
+    gastrostomy = {"gastrostomy_share": shares["gastrostomy_share"]}  # NIV: the course's
+    return PatientCourse(course, procedures(course, draws.draws, gastrostomy))
+
+
+def survival_effect_start(parts: tuple, base: np.ndarray, trial: bool) -> np.ndarray | None:
+    """Per patient, when the survival effect of ``parts`` starts (years from onset; None: no
+    survival effect): the earliest start of its hazard ratios (from onset, or from ``base``,
+    the diagnosis or enrolment), and for a time ratio 0 in a cohort (it stretches the whole
+    disease time) or ``base`` in a trial (it stretches the time after enrolment)."""
+    starts = []
+    for p in parts:
+        if p.kind == "hazard_ratio" and float(p.value) != 1.0:
+            offset = float(getattr(p, "start_years", 0.0))
+            starts.append(offset + (0.0 if p.anchor == "onset" else base))
+        elif p.kind == "time_ratio" and float(p.value) != 1.0:
+            starts.append(base if trial else 0.0)
+    if not starts:
+        return None
+    return np.minimum.reduce([np.broadcast_to(np.asarray(v, float), base.shape) for v in starts])
+
+
+def _end_stage_from(
+    course: ClockCourse, untreated: ClockCourse, rows: np.ndarray, begins: np.ndarray
+) -> ClockCourse:
+    """The treated ``course`` of the patients at ``rows`` (those whose death the effect moved)
+    made to agree with the ``untreated`` one before the effect begins (``begins``, per patient).
+
+    A patient whose untreated end stage (or tracheostomy) began before the effect keeps it as
+    it was: the extra time comes after it, in respiratory failure (or after the tracheostomy;
+    an earlier death cuts it short). For the others the treated end stage stands, starting no
+    earlier than the effect, and a tracheostomy that would fall before the effect is not taken
+    (the untreated patient had none then): their end stage, of the untreated length, ends at
+    the death.
+    """
+    r = begins[rows]
+    start, length = course.end_start[rows].copy(), course.end_length[rows].copy()
+    trach = course.tracheostomy_time[rows].copy()
+    death = course.death[rows]
+    kept = untreated.end_start < r
+    with np.errstate(invalid="ignore"):
+        early = ~kept & (trach < r)  # a tracheostomy the untreated patient never had then
+    start[kept], length[kept] = untreated.end_start[kept], untreated.end_length[kept]
+    with np.errstate(invalid="ignore"):  # an earlier death (a hazard ratio above 1) may come first
+        before_death = untreated.tracheostomy_time[kept] < death[kept]
+    trach[kept] = np.where(before_death, untreated.tracheostomy_time[kept], np.nan)
+    trach[early] = np.nan  # the end stage of the untreated length, ending at the death
+    start[early] = np.maximum(r[early], death[early] - untreated.end_length[early])
+    length[early] = death[early] - start[early]
+    moved = ~kept & ~early
+    with np.errstate(invalid="ignore"):
+        end = start[moved] + length[moved]
+        start[moved] = np.where(start[moved] < r[moved], r[moved], start[moved])
+        length[moved] = end - start[moved]
+    end_start, end_length = course.end_start.copy(), course.end_length.copy()
+    tracheostomy = course.tracheostomy_time.copy()
+    end_start[rows], end_length[rows], tracheostomy[rows] = start, length, trach
+    return replace(
+        course, end_start=end_start, end_length=end_length, tracheostomy_time=tracheostomy
+    )
