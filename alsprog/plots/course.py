@@ -75,6 +75,7 @@ def calibration_z_plot(table: pd.DataFrame, title: str | None = None) -> ggplot:
         + labs(
             x="z (simulated minus published, in standard errors)",
             y="",
+            color="",
             title=title or "Each target: simulated against published",
         )
     )

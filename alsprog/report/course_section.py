@@ -14,7 +14,7 @@ import re
 
 import pandas as pd
 
-from alsprog.report.bibliography import CITATION
+from alsprog.report.bibliography import cited_keys
 from alsprog.report.page import Context, Figure, Section, Table, number, percent
 
 BAND = 2.0  # a target is met when |z| <= BAND (within two standard errors)
@@ -88,12 +88,11 @@ NO_SOURCE = "none (a placeholder)"
 
 
 def citations(source: str) -> str:
-    """The citations of a targets file's source text, citations joined by '; ', or ''."""
-    own = [m.group(0) for m in CITATION.finditer(source)]
-    if own:
-        return "; ".join(own)
-    found = [cite for pattern, cite in SOURCES if re.search(pattern, source)]
-    return "; ".join(found)
+    """The citations of a targets file's source text as one citation of its keys, or ''."""
+    keys = cited_keys(source) or [
+        key for pattern, cite in SOURCES if re.search(pattern, source) for key in cited_keys(cite)
+    ]
+    return "[" + "; ".join(f"@{key}" for key in dict.fromkeys(keys)) + "]" if keys else ""
 
 
 def _target_words(row: pd.Series) -> str:
@@ -165,9 +164,7 @@ def _display(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _listing(labels: list[str]) -> str:
     shown = [html.escape(in_sentence(label)) for label in labels]
-    if len(shown) <= 1:
-        return "".join(shown)
-    return ", ".join(shown[:-1]) + " and " + shown[-1]
+    return "; ".join(shown)  # a label has commas of its own
 
 
 def _miss_text(rows: pd.DataFrame) -> str:

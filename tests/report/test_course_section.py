@@ -108,6 +108,8 @@ def test_a_source_keeps_its_own_citation():
     assert citations("Piemonte register [@chio2010]") == "[@chio2010]"
     assert citations("Chio et al., JNNP 2012 (Piemonte register)") == "[@chio2012]"
     assert citations("a figure nobody published") == ""
+    two = "Gordon et al., J Neurol 2010; PRO-ACT trajectories, Muscle Nerve 2018"
+    assert citations(two) == "[@gordon2010; @proact2018]"  # one citation: [2, 3] on the page
 
 
 def test_the_page_renders_the_citations_and_no_machine_name(page):
