@@ -10,6 +10,7 @@ never written here; so are the words about which targets are met. The targets fi
 from __future__ import annotations
 
 import html
+import math
 import re
 
 import pandas as pd
@@ -19,6 +20,7 @@ from alsprog.report.page import Context, Figure, Section, Table, number, percent
 
 BAND = 2.0  # a target is met when |z| <= BAND (within two standard errors)
 TRAJECTORY_PATIENTS = 20
+LOW_SCORE = 3  # ALSFRS-R points: "near 0" in the trajectories' caption
 # each quantity of the targets file in words (alsprog.simulation.course_targets.QUANTITIES)
 WORDS = {
     "dfs_at_diagnosis_median": "Progression rate at diagnosis (dFS, points a month), median",
@@ -184,6 +186,14 @@ def _miss_text(rows: pd.DataFrame) -> str:
     return f"The course misses {len(missed)}: " + "; ".join(parts) + "."
 
 
+def _after_tracheostomy(visits: pd.DataFrame, patients: pd.DataFrame) -> float:
+    """The share of visits at LOW_SCORE or fewer points that follow the patient's
+    tracheostomy (NaN when no visit is that low)."""
+    low = visits.loc[visits["alsfrs_r"] <= LOW_SCORE, ["patient_id", "time"]]
+    low = low.merge(patients[["patient_id", "tracheostomy_time"]], on="patient_id")
+    return float((low["time"] >= low["tracheostomy_time"]).mean()) if len(low) else math.nan
+
+
 def course_section(context: Context) -> Section:
     """The calibration table (each target in words, published with its SE, simulated, z,
     fitted or not, its source), the z figure, and 20 simulated ALS patients' courses."""
@@ -200,6 +210,7 @@ def course_section(context: Context) -> Section:
     assumed = rows[rows["assumption"].fillna("").str.len() > 0]
     clinic = context.clinic
     noise = CohortSettings.default().visit_noise_sd
+    ventilated = _after_tracheostomy(clinic.visits, clinic.patients)
     text = (
         "<p>The course of function is each patient's own progression clock: regions become "
         "involved and ALSFRS-R items decline as the patient's clock runs, faster for fast "
@@ -261,7 +272,10 @@ def course_section(context: Context) -> Section:
                 "diagnosis; a cross marks the last visit of those who died. The course comes "
                 "from each patient's progression clock: scores fall one item point at a time, "
                 "at each patient's own pace, and the score at death varies between patients, "
-                "because only the end stage is tied to the death time. The small rises are "
+                "because only the end stage is tied to the death time. Lines that stay near 0 "
+                "for years are patients living on a tracheostomy (in the clinic cohort, "
+                f"{percent(ventilated, 0)} of the visits at {LOW_SCORE} points or fewer follow "
+                "one). The small rises are "
                 "visit noise, an <strong>assumption</strong> (each item is measured with normal "
                 f"noise of SD {noise:g} points, <code>alsprog/data/simulation.toml</code>). The "
                 "clock's pace and shape are the calibrated parameters above, "

@@ -133,3 +133,16 @@ def test_the_z_figure_keeps_far_targets_on_its_axis():
         calibration_z_plot(table.assign(label="a"))
     with pytest.raises(InputError, match="missing column"):
         calibration_z_plot(table.drop(columns="fitted"))
+
+
+def test_the_share_of_low_visits_after_a_tracheostomy_is_counted_by_hand():
+    from alsprog.report.course_section import _after_tracheostomy
+
+    visits = pd.DataFrame(
+        {"patient_id": [1, 1, 1, 2, 2], "time": [1.0, 2.0, 3.0, 1.0, 2.0],
+         "alsfrs_r": [2, 1, 0, 3, 20]}
+    )  # fmt: skip
+    patients = pd.DataFrame({"patient_id": [1, 2], "tracheostomy_time": [2.0, np.nan]})
+    # low visits: patient 1 at 1, 2, 3 (the last two on or after the tracheostomy), patient 2 at 1
+    assert _after_tracheostomy(visits, patients) == pytest.approx(2 / 4)
+    assert np.isnan(_after_tracheostomy(visits.assign(alsfrs_r=40), patients))
