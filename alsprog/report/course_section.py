@@ -15,7 +15,7 @@ import re
 
 import pandas as pd
 
-from alsprog.report.bibliography import cited_keys
+from alsprog.report.bibliography import cited_keys, references
 from alsprog.report.page import Context, Figure, Section, Table, number, percent
 
 BAND = 2.0  # a target is met when |z| <= BAND (within two standard errors)
@@ -86,7 +86,6 @@ SOURCES = (
     (r"Lester\b.*2025", "[@lester2025]"),
     (r"Visser\b.*2007", "[@visser2007]"),
 )
-NO_SOURCE = "none (a placeholder)"
 
 
 def citations(source: str) -> str:
@@ -94,6 +93,14 @@ def citations(source: str) -> str:
     keys = cited_keys(source) or [
         key for pattern, cite in SOURCES if re.search(pattern, source) for key in cited_keys(cite)
     ]
+    if not keys:  # a source SOURCES does not know: its first author and year, if listed
+        keys = [
+            key
+            for key, entry in references().items()
+            if entry.authors
+            and re.search(rf"\b{re.escape(entry.short.split()[0])}\b", source)
+            and str(entry.year) in source
+        ]
     return "[" + "; ".join(f"@{key}" for key in dict.fromkeys(keys)) + "]" if keys else ""
 
 
@@ -159,7 +166,7 @@ def _display(rows: pd.DataFrame) -> pd.DataFrame:
             ],
             "z": [f"{z:+.1f}" if pd.notna(z) else "" for z in rows["z"]],
             "Fitted": ["yes" if c else "no, shown beside" for c in rows["calibrate"]],
-            "Source": [c or NO_SOURCE for c in rows["citation"]],
+            "Source": [c or s for c, s in zip(rows["citation"], rows["source"], strict=True)],
         }
     )
 
