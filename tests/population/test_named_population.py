@@ -92,3 +92,14 @@ def test_the_default_population_leaves_the_cohort_bit_for_bit(name):
     plain = alsprog.simulate_cohort(1500, 9, phenotype="pls").patients
     given = alsprog.simulate_cohort(1500, 9, phenotype="pls", population=name).patients
     assert pd.util.hash_pandas_object(plain).equals(pd.util.hash_pandas_object(given))
+
+
+def _decade_shares(population: Population) -> np.ndarray:
+    edges = np.arange(10.0, 111.0, 10.0)
+    return np.diff(stats.norm(population.onset_age_mean, population.onset_age_sd).cdf(edges))
+
+
+def test_the_default_keeps_the_50s_modal_and_the_register_moves_it_to_the_60s():
+    # decades 10s, 20s, ...: index 4 is the 50s (the MSD Manual), index 5 the 60s
+    assert int(np.argmax(_decade_shares(Population.default()))) == 4
+    assert int(np.argmax(_decade_shares(Population.named("register")))) == 5
