@@ -41,6 +41,8 @@ Functions:
     survival_draws      survival, hazard and cumulative hazard per draw and time (a long table)
     rmst_draws          restricted mean survival per draw and horizon (a long table)
     background_survival survival from ordinary mortality alone (life table)
+    Population          patients' onset age, sex and delay: Population.named('register') or
+                        the default (the population= of phenotype, prognosis, simulate_cohort)
     life_table          a shipped or user life table
     simulate_cohort     a cohort of patients: death times, ALSFRS-R course, stages, visits
     Cohort              what simulate_cohort returns: .patients, .visits, .kaplan_meier, .summary
@@ -108,6 +110,7 @@ _LAZY = {
     "rmst_draws": "alsprog.outcomes.draws",
     "background_survival": "alsprog.population.background_mortality",
     "life_table": "alsprog.population.lifetable",
+    "Population": "alsprog.population.covariates",
     "simulate_cohort": "alsprog.simulation.cohort",
     "Cohort": "alsprog.simulation.cohort",
     "calibrate_course": "alsprog.simulation.course_calibration",

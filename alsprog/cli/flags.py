@@ -73,6 +73,18 @@ def add_seed_flag(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S", help=SEED_HELP)
 
 
+def add_population_flag(p: argparse.ArgumentParser) -> None:
+    """--population: the patients' demographics, a named population (``Population.names()``)."""
+    p.add_argument(
+        "--population",
+        choices=["default", "register"],
+        default=None,
+        help="the patients' demographics: default (onset age Normal(55, 10), the MSD Manual's "
+        "modal decade) or register (onset as population registers report it, mean 64); the "
+        "phenotype is calibrated over them (default: default)",
+    )
+
+
 def add_timing_flags(p: argparse.ArgumentParser, anchor: str, *, diagnosis: bool) -> None:
     """--start-years and --duration-years of a hazard ratio or slope reduction (counted from
     ``anchor``), and --from-diagnosis where the command honours it."""

@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 
 from alsprog.cli.common import add_background_flags, background_argument
-from alsprog.cli.flags import flag_errors
+from alsprog.cli.flags import add_population_flag, flag_errors
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -59,6 +59,7 @@ def add(sub: argparse._SubParsersAction) -> None:
         "diagnosis; the card then shows the outlook without it too (default: none)",
     )
     add_background_flags(p)
+    add_population_flag(p)
     p.add_argument(
         "--html",
         type=Path,
@@ -116,6 +117,7 @@ def run(args: argparse.Namespace) -> dict:
         fvc_percent=args.fvc,
         ftd=args.ftd,
         background=background_argument(args),
+        population=args.population,
     )
     with flag_errors():
         result = prognosis(args.phenotype, treatment=args.treatment, **profile)

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from alsprog.cli.common import add_background_flags, background_argument
-from alsprog.cli.flags import add_seed_flag, flag_errors
+from alsprog.cli.flags import add_population_flag, add_seed_flag, flag_errors
 from alsprog.errors import InputError
 
 LARGE = 50_000  # from this many patients a progress bar shows on stderr (a terminal only)
@@ -68,6 +68,7 @@ def add(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--out", type=Path, required=True, metavar="FILE", help=".parquet or .csv")
     add_background_flags(p)
+    add_population_flag(p)
     p.add_argument(
         "--json", action="store_true", help="print the summary as JSON (default: as text)"
     )
@@ -110,21 +111,25 @@ def run(args: argparse.Namespace) -> dict:
 def _write(args: argparse.Namespace, model) -> dict:
     import sys
 
+    from alsprog.disease.population_choice import cohort_phenotype
     from alsprog.simulation.stream import write_cohort
 
+    background = background_argument(args)
     return write_cohort(
         args.out,
         args.n,
         args.seed,
         visits_out=args.visits,
         progress=args.n >= LARGE and sys.stderr.isatty(),
-        phenotype=phenotype_argument(args.phenotype),
+        phenotype=cohort_phenotype(
+            phenotype_argument(args.phenotype), args.population, background, model
+        ),
         model=model,
         entry=args.entry,
         followup_years=args.followup_years,
         dropout_per_year=args.dropout_per_year,
         visit_interval_months=args.visit_interval_months,
-        background=background_argument(args),
+        background=background,
     )
 
 

@@ -30,9 +30,10 @@ from alsprog.disease.library import (
     check_phenotype,
 )
 from alsprog.disease.phenotype import Phenotype
-from alsprog.errors import check_whole
+from alsprog.errors import InputError, check_whole
 from alsprog.estimation.redraws import recalibrated, redrawn_targets
 from alsprog.estimation.targets import Targets
+from alsprog.population.covariates import Population, resolve_population
 from alsprog.population.lifetable import LifeTable
 
 
@@ -41,6 +42,7 @@ def uncertainty_draws(
     background: str | Path | LifeTable | None = DEFAULT_TABLE,
     n: int = 60,
     seed: int = 20261124,
+    population: str | Population | None = None,
 ) -> tuple[Phenotype, ...]:
     """``n`` versions of phenotype ``name`` recalibrated to redrawn figures (parameter uncertainty).
 
@@ -50,11 +52,17 @@ def uncertainty_draws(
     computed when a shipped file is missing or stale. A derived phenotype (als_limb,
     als_bulbar, ppbp) is rebuilt from redrawn versions of the one it derives from. A redrawn
     set that no model of the family reaches is skipped, so fewer may come back. Cached per
-    process.
+    process. Under a non-default ``population`` (as in ``phenotype``) each member is
+    recalibrated to the same redrawn figures over that population, from the default member's
+    solution (not shipped: about 30 ms a member for ALS).
     """
     n = check_whole("uncertainty_draws: n", n, 1, MAX_DRAWS)
     seed = check_whole("uncertainty_draws: seed", seed)
-    return _uncertainty_draws(check_phenotype(name), _table_key(background), n, seed)
+    name, table = check_phenotype(name), _table_key(background)
+    chosen = resolve_population(population)
+    if chosen is None:
+        return _uncertainty_draws(name, table, n, seed)
+    return _draws_in(name, table, n, seed, chosen)
 
 
 @cache
@@ -75,6 +83,30 @@ def _uncertainty_draws(
         if member is not None:
             draws.append(member)
     return tuple(draws)
+
+
+@cache
+def _draws_in(
+    name: str, table: LifeTable | None, n: int, seed: int, population: Population
+) -> tuple[Phenotype, ...]:
+    if name in DERIVED:
+        parent, site = DERIVED[name]
+        draws = _draws_in(parent, table, n, seed, population)
+        return tuple(_site_of(p, name, site) for p in draws)
+    spec = _spec(name)
+    if spec.structure == "scaled":
+        draws = _draws_in(spec.scaled_from, table, n, seed, population)
+        return tuple(_scaled(name, spec, p, population) for p in draws)
+    out = []
+    for index in draw_cache.pool_indices(n, seed):
+        targets, theta = pool_solution(name, table, int(index))
+        if theta is None:
+            continue
+        try:
+            out.append(_calibrate(name, spec, table, targets, theta, population=population))
+        except InputError:  # this redrawn set is out of the family's reach here: skipped
+            continue
+    return tuple(out)
 
 
 def pool_solution(

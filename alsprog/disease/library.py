@@ -34,7 +34,7 @@ from alsprog.estimation.calibration import LandmarkProblem, landmark_table, star
 from alsprog.estimation.targets import Landmark, Targets
 from alsprog.models.fit_info import FitInfo, fit_info
 from alsprog.models.registry import FamilySpec, family_spec
-from alsprog.population.covariates import MAX_AGE, CovariateEffects, Population
+from alsprog.population.covariates import MAX_AGE, CovariateEffects, Population, resolve_population
 from alsprog.population.lifetable import DEFAULT_TABLE, LifeTable, life_table, require_ages
 
 NAMES = ("als", "als_limb", "als_bulbar", "als_flail", "pbp", "pma", "pls", "ppbp")
@@ -63,14 +63,43 @@ def _table_key(background: str | Path | LifeTable | None) -> LifeTable | None:
     return require_ages(life_table(background), MAX_AGE, "the patients' onset ages")
 
 
-def phenotype(name: str, background: str | Path | LifeTable | None = DEFAULT_TABLE) -> Phenotype:
+def phenotype(
+    name: str,
+    background: str | Path | LifeTable | None = DEFAULT_TABLE,
+    population: str | Population | None = None,
+) -> Phenotype:
     """The calibrated phenotype ``name``.
 
     background : a life table (name, CSV path or LifeTable) for ordinary mortality, or None for
         the disease alone (for teaching, and to compare with the all-cause model).
+    population : the patients the figures are averaged over: None or 'default' (the MSD
+        Manual's, data/phenotypes.toml [population]), a name of ``Population.names()`` (e.g.
+        'register') or a ``Population``. A phenotype with its own onset age (PLS) keeps it.
+        Under a non-default population the disease hazard is calibrated again on first use
+        (under a second for ALS), so that all-cause survival meets the same figures.
     Names: als, als_limb, als_bulbar, als_flail, pbp, pma, pls, ppbp.
     """
-    return _phenotype(check_phenotype(name), _table_key(background))
+    return _of(check_phenotype(name), _table_key(background), resolve_population(population))
+
+
+def _of(name: str, table: LifeTable | None, population: Population | None) -> Phenotype:
+    return _phenotype(name, table) if population is None else _phenotype_in(name, table, population)
+
+
+@cache
+def _phenotype_in(name: str, table: LifeTable | None, population: Population) -> Phenotype:
+    """``name`` calibrated over a non-default population, from the default's solution."""
+    if name in DERIVED:
+        parent, site = DERIVED[name]
+        return _site_of(_phenotype_in(parent, table, population), name, site)
+    spec = _spec(name)
+    if spec.structure == "scaled":
+        return _scaled(name, spec, _phenotype_in(spec.scaled_from, table, population), population)
+    start = calibration(_phenotype(name, table))[0].unconstrained_estimate
+    try:  # from the default's solution; if that fails, from the family's starting points
+        return _calibrate(name, spec, table, start=start, population=population)
+    except InputError:
+        return _calibrate(name, spec, table, population=population)
 
 
 @cache
@@ -86,13 +115,17 @@ def _phenotype(name: str, table: LifeTable | None) -> Phenotype:
     return _calibrate(name, spec, table, solved=solved)
 
 
-def _population_for(spec: PhenotypeSpec) -> tuple[Population, CovariateEffects]:
-    population = Population.default(spec.onset_age_mean_years)
+def _population_for(
+    spec: PhenotypeSpec, given: Population | None = None
+) -> tuple[Population, CovariateEffects]:
+    own = spec.onset_age_mean_years  # a phenotype's own onset age (PLS) replaces the mean
+    population = Population.default(own) if given is None else given
+    population = population if own is None else population.with_onset_age_mean(own)
     return population, CovariateEffects.default(population.onset_age_mean)
 
 
 def _site_structure(
-    spec: PhenotypeSpec, table: LifeTable | None
+    spec: PhenotypeSpec, table: LifeTable | None, population: Population | None = None
 ) -> tuple[FamilySpec, Sites, tuple[audits.Borrowed, ...]]:
     """The free-parameter structure: (spec of the free parameters, function theta -> sites
     dict, the borrowed parameters). A borrowed parameter is fixed at a relative's calibrated
@@ -101,18 +134,21 @@ def _site_structure(
         full = family_spec("mixture", components=spec.limb_components)
     else:
         full = family_spec(spec.family)
-    borrowed = _borrowed(spec, table)
+    borrowed = _borrowed(spec, table, population)
     free, _ = audits.with_fixed(full, borrowed)
     if spec.structure != "sites":
         return free, Sites(full, free), borrowed
     return free, Sites(full, free, spec.bulbar_onset_share, spec.bulbar_hazard_ratio), borrowed
 
 
-def _borrowed(spec: PhenotypeSpec, table: LifeTable | None) -> tuple[audits.Borrowed, ...]:
-    """Each ``borrow`` entry of ``spec`` with the relative's calibrated value."""
+def _borrowed(
+    spec: PhenotypeSpec, table: LifeTable | None, population: Population | None = None
+) -> tuple[audits.Borrowed, ...]:
+    """Each ``borrow`` entry of ``spec`` with the relative's calibrated value (over the same
+    population)."""
     out = []
     for item in spec.borrow:
-        info = calibration(_phenotype(item.from_phenotype, table))[0]
+        info = calibration(_of(item.from_phenotype, table, population))[0]
         value = info.estimates[info.parameter_names.index(item.from_parameter)]
         out.append(audits.Borrowed(item.parameter, float(value), item.from_phenotype, item.source))
     return tuple(out)
@@ -144,13 +180,14 @@ def _calibrate(
     targets: Targets | None = None,
     start: np.ndarray | None = None,
     solved: np.ndarray | None = None,
+    population: Population | None = None,
 ) -> Phenotype:
     """Calibrate ``name`` to its figures (or to ``targets``), from the family's starting points
     (or from ``start`` alone, for a quick refit near a known solution); ``solved`` is a known
-    solution (from ``draw_cache``), taken as it is."""
+    solution (from ``draw_cache``), taken as it is; ``population`` None is the default one."""
     targets = _targets(name, spec) if targets is None else targets
-    population, effects = _population_for(spec)
-    free, sites, _ = _site_structure(spec, table)
+    free, sites, _ = _site_structure(spec, table, population)
+    population, effects = _population_for(spec, population)
     model_of = PopulationOf(sites, _profiles(population, effects), table)
     problem = LandmarkProblem(model_of, targets)
     if solved is not None:
@@ -240,9 +277,11 @@ def _site_of(parent: Phenotype, name: str, site: int) -> Phenotype:
     )
 
 
-def _scaled(name: str, spec: PhenotypeSpec, parent: Phenotype) -> Phenotype:
+def _scaled(
+    name: str, spec: PhenotypeSpec, parent: Phenotype, population: Population | None = None
+) -> Phenotype:
     """A phenotype whose disease hazard is the parent's times a hazard ratio (an assumption)."""
-    population, effects = _population_for(spec)
+    population, effects = _population_for(spec, population)
     (parent_disease,) = parent.disease.values()
     disease = {name: parent_disease.with_hazard_ratio(spec.hazard_ratio)}
     model = population_model(

@@ -23,6 +23,7 @@ from alsprog.disease.phenotype import Phenotype
 from alsprog.errors import InputError, check_flag, check_range, check_whole
 from alsprog.interventions.presets import treatment_effect
 from alsprog.models.base import SurvivalModel
+from alsprog.population.covariates import Population, resolve_population
 from alsprog.population.lifetable import LifeTable
 
 BAND_LEVEL = 0.90
@@ -128,6 +129,7 @@ def prognosis(
     horizon_years: float = 10.0,
     band_draws: int = 60,
     treatment_name: str | None = None,
+    population: str | Population | None = None,
 ) -> Prognosis:
     """The outlook of a patient alive ``years_since_onset`` years after symptom onset.
 
@@ -150,6 +152,10 @@ def prognosis(
     background : life table for ordinary mortality, or None for the disease alone.
     horizon_years : length of the returned curve (years from now).
     band_draws : recalibrated phenotype versions behind the 90% band.
+    population : the population the phenotype is calibrated over (as in ``phenotype``): None
+        or 'default', 'register' or a ``Population``. It sets the reference patient (the
+        population's mean onset age) and the disease hazard that meets the figures over it;
+        ``inputs['population']`` names it when it is not the default.
     """
     check_range(  # required: None is refused here, not skipped
         "prognosis: age_at_onset", age_at_onset, 0, MAX_AGE_YEARS, "give the age at onset in years"
@@ -190,7 +196,8 @@ def prognosis(
     if isinstance(treatment, str):
         treatment_name, treatment = treatment, treatment_effect(treatment)
     treatment_hr = _treatment_hazard_ratio(treatment)
-    item = phenotype(phenotype_name, background)
+    chosen = resolve_population(population)  # None: the default population
+    item = phenotype(phenotype_name, background, chosen)
     oldest = item.table.max_age if item.table is not None else math.inf
     if age_at_onset + years_since_onset > oldest:
         raise InputError(
@@ -214,7 +221,8 @@ def prognosis(
     residual = model.conditional(years_since_onset)
     grid = np.linspace(0.0, horizon_years, 121)
     draws = [
-        patient_model(d, *args) for d in uncertainty_draws(phenotype_name, background, band_draws)
+        patient_model(d, *args)
+        for d in uncertainty_draws(phenotype_name, background, band_draws, population=chosen)
     ]
     curves = np.array(
         [
@@ -267,6 +275,8 @@ def prognosis(
         "probability_alive_today_from_onset": alive_today,
         "band_draws_used": len(curves),
     }
+    if chosen is not None:
+        inputs["population"] = population if isinstance(population, str) else "custom"
     quartiles = np.asarray(residual.quantile(np.array([0.25, 0.75])))
     return Prognosis(
         inputs=inputs,

@@ -5,9 +5,11 @@ population's typical patient: onset at the population's mean age, the median dia
 the reference progression rate and FVC, no frontotemporal dementia. Figures and sources:
 ``data/phenotypes.toml``.
 
-A ``Population`` is the default distribution of onset age (normal), sex and diagnostic delay
-(log-normal). ``Population.nodes()`` turns it into Gauss-Hermite quadrature points, so that an
-average over patients is a short weighted sum; ``Population.sample`` draws real patients.
+A ``Population`` is a distribution of onset age (normal), sex and diagnostic delay
+(log-normal): the default (the MSD Manual's modal onset decade, the 50s) or a named alternative
+(``Population.named("register")``: population registers' later onset). ``Population.nodes()``
+turns it into Gauss-Hermite quadrature points, so that an average over patients is a short
+weighted sum; ``Population.sample`` draws real patients.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ AGE_NODES, DELAY_NODES = 9, 5
 # Assumption: onset ages are kept in 15-100 years. MND onset before 15 is juvenile disease outside
 # these adult figures; the Normal(55, 10) default puts under 1e-4 of its mass beyond either end.
 MIN_AGE, MAX_AGE = 15.0, 100.0
+DEFAULT_NAMES = ("default", "msd_manual")  # [population] of data/phenotypes.toml
 _SEXES = np.array(["male", "female"], dtype=object)  # as Python strings: no conversion later
 
 
@@ -102,7 +105,7 @@ class CovariateEffects:
 
 @dataclass(frozen=True)
 class Population:
-    """Default patients: onset age ~ Normal(mean, sd) kept in [15, 100] years, a share of men,
+    """Patients: onset age ~ Normal(mean, sd) kept in [15, 100] years, a share of men,
     and diagnostic delay ~ log-normal(median months, log-SD)."""
 
     male_share: float
@@ -136,6 +139,31 @@ class Population:
             delay_log_sd=figures.delay_log_sd,
         )
 
+    @classmethod
+    def named(cls, name: str) -> Population:
+        """A population by name: 'default' or 'msd_manual' (``[population]`` of
+        data/phenotypes.toml) or one of ``[named_population]`` there (e.g. 'register')."""
+        if isinstance(name, str) and name in DEFAULT_NAMES:
+            return cls.default()
+        named = data_files.table("phenotypes.toml").get("named_population", {})
+        if not isinstance(name, str) or name not in named:
+            choices = ", ".join((*DEFAULT_NAMES, *sorted(named)))
+            raise InputError(f"population {name!r} is unknown; choose one of {choices}")
+        figures = named[name]
+        return cls(
+            male_share=float(figures["male_share"]),
+            onset_age_mean=float(figures["onset_age_mean_years"]),
+            onset_age_sd=float(figures["onset_age_sd_years"]),
+            delay_median_months=float(figures["delay_median_months"]),
+            delay_log_sd=float(figures["delay_log_sd"]),
+        )
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        """The names ``Population.named`` accepts."""
+        named = data_files.table("phenotypes.toml").get("named_population", {})
+        return (*DEFAULT_NAMES, *sorted(named))
+
     def with_onset_age_mean(self, mean: float) -> Population:
         return replace(self, onset_age_mean=float(mean))
 
@@ -162,3 +190,18 @@ class Population:
         sex = _SEXES[(rng.random(n) >= self.male_share).astype(np.intp)]  # male below the share
         delay = self.delay_median_months * np.exp(self.delay_log_sd * rng.standard_normal(n))
         return pd.DataFrame({"age_at_onset": ages, "sex": sex, "delay_months": delay}, copy=False)
+
+
+def resolve_population(population: object) -> Population | None:
+    """None for the default population (None, 'default', 'msd_manual' or a ``Population``
+    equal to it), else the ``Population`` meant: a name of ``Population.names()`` or the object."""
+    if population is None:
+        return None
+    if isinstance(population, str):
+        population = Population.named(population)
+    if not isinstance(population, Population):
+        raise InputError(
+            f"population must be one of {', '.join(Population.names())} or a Population "
+            f"(got {type(population).__name__})"
+        )
+    return None if population == Population.default() else population

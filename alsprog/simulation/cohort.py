@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from alsprog.disease.phenotype import Phenotype
+from alsprog.disease.population_choice import cohort_phenotype
 from alsprog.errors import InputError
 from alsprog.estimation.regression_model import RegressionModel
 from alsprog.models.base import SurvivalModel
@@ -150,6 +151,7 @@ def simulate_cohort(
     effect: object = None,
     course: object = None,
     uptake: dict | None = None,
+    population: object = None,
 ) -> Cohort:
     """Simulate ``n`` patients, each with a course and an exactly calibrated death time.
 
@@ -196,6 +198,8 @@ def simulate_cohort(
         or a tracheostomy, e.g. ``{'niv': 0.6, 'gastrostomy': {'bulbar': 0.8, 'limb': 0.5},
         'tracheostomy': 0.1}`` (shares 0-1; NIV and gastrostomy by onset site if a dict);
         None or left out: the course settings' shares.
+    population : None or 'default' (data/phenotypes.toml [population]), 'register' or a
+        ``Population``: the patients' demographics, with one phenotype name calibrated over them.
 
     Returns
     -------
@@ -216,7 +220,7 @@ def simulate_cohort(
     request = plan(
         n,
         seed,
-        phenotype=phenotype,
+        phenotype=cohort_phenotype(phenotype, population, background, model),
         model=model,
         covariates=covariates,
         entry=entry,
