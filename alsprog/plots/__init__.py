@@ -10,6 +10,7 @@ never by ``import alsprog``.
 """
 
 from alsprog.plots.cohort import alsfrs_trajectories, cohort_survival, kings_stage_time
+from alsprog.plots.course import calibration_z_plot, patient_trajectories
 from alsprog.plots.demographics import onset_age_by_sex, onset_age_counts
 from alsprog.plots.economics import (
     ce_plane,
@@ -45,6 +46,7 @@ __all__ = [
     "alsfrs_trajectories",
     "background_comparison",
     "background_curves",
+    "calibration_z_plot",
     "ce_plane",
     "ceac_plot",
     "cohort_survival",
@@ -56,6 +58,7 @@ __all__ = [
     "model_curves",
     "onset_age_by_sex",
     "onset_age_counts",
+    "patient_trajectories",
     "power_by_size",
     "prognosis_curves",
     "prognosis_factors",

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from alsprog.report.cohort_section import cohort_section
+from alsprog.report.course_section import course_section
 from alsprog.report.economics_section import economics_section
 from alsprog.report.interventions_section import interventions_section
 from alsprog.report.methods_section import methods_section
@@ -30,6 +31,7 @@ SECTIONS: tuple[SectionFunction, ...] = (
     background_section,
     phenotypes_section,
     cohort_section,
+    course_section,
     interventions_section,
     trials_section,
     economics_section,

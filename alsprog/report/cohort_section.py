@@ -152,8 +152,10 @@ def cohort_section(context: Context) -> Section:
                 "ALSFRS-R total (0-48) of 30 patients (thin lines) and the mean of those still "
                 "alive, by phenotype (thick lines). An artefact to read past: late in follow-up "
                 "the mean can level off or rise, because the patients who decline fastest "
-                "have died and only the slower ones are left to average (survivor bias); no "
-                "patient's score rises.",
+                "have died and only the slower ones are left to average (survivor bias); a "
+                "patient's own score rises only by a point of visit noise (an assumption). Each "
+                "patient's course runs on their own progression clock, calibrated to published "
+                "figures (next section); only its end stage is tied to the death time.",
                 alt="ALSFRS-R total against years from onset: thin lines for 30 simulated "
                 "patients falling from 48 towards 0, thick lines for the mean of survivors "
                 "by phenotype.",

@@ -20,8 +20,32 @@ DATA_FILES = (
     "phenotypes.toml",
     "life_tables.toml",
     "simulation.toml",
+    "course.toml",
+    "course_targets.toml",
     "effects.toml",
     "trials.toml",
+)
+# every data file a reader may open, one line each (in alsprog/data; the TOML files among them
+# are walked for sources and assumptions as DATA_FILES says)
+FILE_LINES = (
+    ("als_landmarks.toml", "the survival figures of ALS from onset that the families reproduce"),
+    ("phenotypes.toml", "each phenotype's figures, the default population, prognostic factors"),
+    ("life_tables.toml", "the life tables of ordinary mortality (their CSV files beside them)"),
+    ("simulation.toml", "the cohort's figures beside the course: visits, noise, stage rules"),
+    ("course.toml", "the progression-clock course: its start values, fixed figures, uptake"),
+    (
+        "course_targets.toml",
+        "the published figures the course is calibrated to, and how each is measured",
+    ),
+    (
+        "course_calibration.json",
+        "the shipped fit of <code>alsprog.calibrate_course</code>, stamped with a "
+        "fingerprint of its inputs (a stale file is recomputed, never used)",
+    ),
+    ("effects.toml", "what riluzole and edaravone do"),
+    ("trials.toml", "the figures of simulated trials"),
+    ("health_economics.toml", "utilities and costs by stage, and the illustrative prices"),
+    ("references.toml", "the bibliography"),
 )
 METHODS = (
     "<p><b>Calibration.</b> Published landmark figures (survival at given times, medians) are "
@@ -37,9 +61,15 @@ METHODS = (
     "as grouped counts of their effective sample size (a parametric bootstrap), or from a "
     "fit's covariance.</p>\n"
     "<p><b>Simulation.</b> Each patient's death time is drawn exactly from their own all-cause "
-    "model; a Gaussian copula ties their ALSFRS-R progression rate to the rank of their "
-    "disease death time, so the survival curves stay calibrated. Items decline from the onset "
-    "region outwards; stages and milestones follow from the items by the published rules.</p>\n"
+    "model; a Gaussian copula ties their progression rate to the rank of their disease death "
+    "time, so the survival curves stay calibrated. The rate runs the patient's own progression "
+    "clock: regions become involved and items decline, point by point, as the clock advances, "
+    "from the onset region outwards. Only the end stage (respiratory, or bulbar in the bulbar "
+    "forms) is tied to the death time. Need for a gastrostomy or ventilation is read from the "
+    "items; the procedures taken follow uptake shares. Stages follow from the items by the "
+    "published rules. The course's parameters are fitted by "
+    "<code>alsprog.calibrate_course</code> to published figures (the section on the course "
+    "shows each beside its simulated value).</p>\n"
     "<p><b>Effects and trials.</b> A hazard ratio acts on the disease hazard only, from a start "
     "time; a slope reduction slows the functional decline. Trials enrol from the simulated "
     "prevalent population, give both arms the same random draws, and analyse each trial with "
@@ -90,6 +120,15 @@ def methods_section(context: Context) -> Section:
         "document is the MSD Manual (Rubin, 2019) [@rubin2019].</p>\n"
         + LIST_MARK
         + "\n<!-- table:references -->\n"
+    )
+    files = "".join(
+        f"<li><code>{name}</code>: {what}.</li>" for name, what in FILE_LINES if data.exists(name)
+    )
+    text = text.replace(
+        "<h3>Assumptions</h3>",
+        f"<h3>Data files</h3>\n<p>Every figure is read from a file in "
+        f"<code>alsprog/data</code>:</p>\n<ul>{files}</ul>\n<h3>Assumptions</h3>",
+        1,
     )
     return Section(
         "Methods, assumptions and references",
