@@ -49,8 +49,8 @@ def add(sub: argparse._SubParsersAction) -> None:
         default=None,
         metavar="K",
         help="draws of the course's own parameters (stage pace, end stage, NIV, gastrostomy "
-        "and tracheostomy uptake) the PSA simulates (default: min(draws, 300); 0: the shipped "
-        "course in every run)",
+        "and tracheostomy uptake) the PSA simulates (default: one per survival version, or "
+        "min(draws, 300) when survival is not drawn; 0: the shipped course in every run)",
     )
     p.add_argument(
         "--scheduler",

@@ -294,10 +294,11 @@ def cost_effectiveness(
     course_draws : with draws, how many draws of the course's own parameters (the
         ``ProgressionSettings`` of stage pace, end stage and NIV, gastrostomy and tracheostomy
         uptake, from the course calibration's covariance: ``alsprog.simulation.course_shipped.
-        course_draws``) the PSA simulates. None or True (default): min(draws, 300), as many as
-        the default survival versions; 0 or False: the shipped course in every run. The runs
-        are max(survival versions, course draws): run r takes version r mod their number and
-        course draw r mod theirs, and every strategy of a run shares its patients and course.
+        course_draws``) the PSA simulates. None or True (default): one per survival version
+        (paired with them, so no run is added), or min(draws, 300) when survival is not drawn;
+        0 or False: the shipped course in every run. The runs are max(survival versions,
+        course draws): run r takes version r mod their number and course draw r mod theirs,
+        and every strategy of a run shares its patients and course.
     scheduler : where the PSA's simulations run, as in ``alsprog.trials.power``: None or
         'serial' (this process), 'local' (a two-worker Dask LocalCluster) or 'tcp://host:port';
         the result is the same whatever the workers.
@@ -322,7 +323,7 @@ def cost_effectiveness(
     if n_draws:
         k = check_whole("effect_draws", effect_draws, low=1, high=1_000)
         versions = survival_versions(phenotype, survival_draws, n_draws, seed)
-        courses = course_versions(course_draws, n_draws, seed)
+        courses = course_versions(course_draws, n_draws, seed, len(versions))
     frames, means = [], {}
     for name, strategy in plan.items():
         cohort = simulate_cohort(n, seed, phenotype=phenotype, entry=entry, effect=strategy.effect)

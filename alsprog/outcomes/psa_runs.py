@@ -112,12 +112,13 @@ def survival_versions(phenotype: Any, count: int | None, draws: int, seed: int) 
     return uncertainty_draws(phenotype, n=k, seed=seed) if k else ()
 
 
-def course_versions(count: int | bool | None, draws: int, seed: int) -> tuple:
+def course_versions(count: int | bool | None, draws: int, seed: int, versions: int = 0) -> tuple:
     """The course settings of the PSA: ``count`` draws from the shipped course calibration's
-    parameter uncertainty (None or True: min(draws, POOL_SIZE), as many as the default
-    survival versions; 0 or False: none, every run on the shipped course)."""
+    parameter uncertainty (None or True: one per survival version when there are ``versions``,
+    so no run is added, else min(draws, POOL_SIZE); 0 or False: none, every run on the shipped
+    course)."""
     if count is None or count is True:
-        k = min(draws, POOL_SIZE)
+        k = versions or min(draws, POOL_SIZE)
     else:
         k = 0 if count is False else check_whole("course_draws", count, low=0)
     if k > draws:

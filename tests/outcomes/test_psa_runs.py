@@ -91,6 +91,14 @@ def test_course_draws_alone_move_qalys_not_life_years():
     assert d["discounted_life_years"].nunique() == 1
 
 
+def test_by_default_the_course_is_drawn_once_per_run():
+    common = {"n_patients": 200, "seed": 3, "draws": 8}
+    paired = cost_effectiveness(STRATEGIES, survival_draws=3, **common)
+    assert paired.settings["course_draws"] == 3 and paired.settings["runs"] == 3
+    alone = cost_effectiveness(STRATEGIES, survival_draws=0, **common)
+    assert alone.settings["course_draws"] == 8 and alone.settings["runs"] == 8
+
+
 def test_dask_workers_give_the_same_frames_as_serial(psa):
     local = cost_effectiveness(
         STRATEGIES,
