@@ -44,6 +44,15 @@ def add(sub: argparse._SubParsersAction) -> None:
         "0: survival not drawn)",
     )
     p.add_argument(
+        "--course-draws",
+        type=int,
+        default=None,
+        metavar="K",
+        help="draws of the course's own parameters (stage pace, end stage, NIV, gastrostomy "
+        "and tracheostomy uptake) the PSA simulates (default: one per survival version, or "
+        "min(draws, 300) when survival is not drawn; 0: the shipped course in every run)",
+    )
+    p.add_argument(
         "--scheduler",
         default=None,
         metavar="WHERE",
@@ -84,6 +93,7 @@ def run(args: argparse.Namespace) -> dict:
             n_patients=args.n_patients,
             phenotype=args.phenotype,
             survival_draws=args.survival_draws,
+            course_draws=args.course_draws,
             scheduler=args.scheduler,
             progress=bar.update,
         )

@@ -25,7 +25,14 @@ from alsprog.outcomes.accounting import OUTCOME_COLUMNS, Components, components,
 from alsprog.outcomes.discounting import continuous_rate
 from alsprog.outcomes.economic_inputs import STAGES, EconomicInputs, economic_inputs
 from alsprog.outcomes.frontier import efficient_frontier
-from alsprog.outcomes.psa_runs import Run, Setup, plan_runs, simulate_runs, survival_versions
+from alsprog.outcomes.psa_runs import (
+    Run,
+    Setup,
+    course_versions,
+    plan_runs,
+    simulate_runs,
+    survival_versions,
+)
 from alsprog.outcomes.states import check_horizon
 from alsprog.outcomes.strategies import Strategy, strategy_plan
 from alsprog.outcomes.uncertainty import ceac, ceaf, check_wtp, evpi, psa_draws
@@ -248,7 +255,7 @@ def cost_effectiveness(
     entry: str = "onset",
     effect_draws: int = 20,
     survival_draws: int | None = None,
-    course_draws: Sequence[Any] | None = None,
+    course_draws: int | bool | None = None,
     scheduler: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> CostEffectiveness:
@@ -273,9 +280,10 @@ def cost_effectiveness(
     n_patients : patients simulated per strategy.
     phenotype, entry : passed to ``simulate_cohort`` (entry 'diagnosis' starts the clock at
         diagnosis).
-    effect_draws : with draws and ``survival_draws=0``, how many values of each uncertain
-        effect (one with a 95% interval, as the riluzole preset) are drawn (``effect.drawn``)
-        and simulated on the same patients; PSA draw d uses effect value d mod effect_draws.
+    effect_draws : with draws, ``survival_draws=0`` and ``course_draws=0``, how many values of
+        each uncertain effect (one with a 95% interval, as the riluzole preset) are drawn
+        (``effect.drawn``) and simulated on the same patients; PSA draw d uses effect value d
+        mod effect_draws.
     survival_draws : with draws, how many redrawn versions of the phenotype (its survival
         parameters recalibrated to redrawn figures, ``alsprog.parameter_draws``) the PSA
         simulates, each with its own value of every uncertain effect, every strategy on the
@@ -283,8 +291,14 @@ def cost_effectiveness(
         number. None (default): min(draws, 300), the shipped pool (more are recalibrated, about
         0.1 s each); 0: survival is not drawn. A mix of phenotypes has no versions (None
         means 0 for it). Each version costs one simulation of n_patients per strategy.
-    course_draws : reserved for draws of the course's own parameters (progression settings);
-        the simulator takes none yet, so anything but None is refused.
+    course_draws : with draws, how many draws of the course's own parameters (the
+        ``ProgressionSettings`` of stage pace, end stage and NIV, gastrostomy and tracheostomy
+        uptake, from the course calibration's covariance: ``alsprog.simulation.course_shipped.
+        course_draws``) the PSA simulates. None or True (default): one per survival version
+        (paired with them, so no run is added), or min(draws, 300) when survival is not drawn;
+        0 or False: the shipped course in every run. The runs are max(survival versions,
+        course draws): run r takes version r mod their number and course draw r mod theirs,
+        and every strategy of a run shares its patients and course.
     scheduler : where the PSA's simulations run, as in ``alsprog.trials.power``: None or
         'serial' (this process), 'local' (a two-worker Dask LocalCluster) or 'tcp://host:port';
         the result is the same whatever the workers.
@@ -306,14 +320,10 @@ def cost_effectiveness(
     n = check_whole("n_patients", n_patients, low=2, high=10_000_000)
     n_draws = check_whole("draws", draws, low=0, high=100_000)
     scheduler_choice(scheduler)  # bad PSA options are refused before any work, draws or not
-    if course_draws is not None:
-        raise InputError(
-            "course_draws: the simulator takes no course parameters yet, so they cannot be "
-            "drawn; pass None (survival, effects, utilities and costs are drawn)"
-        )
     if n_draws:
         k = check_whole("effect_draws", effect_draws, low=1, high=1_000)
         versions = survival_versions(phenotype, survival_draws, n_draws, seed)
+        courses = course_versions(course_draws, n_draws, seed, len(versions))
     frames, means = [], {}
     for name, strategy in plan.items():
         cohort = simulate_cohort(n, seed, phenotype=phenotype, entry=entry, effect=strategy.effect)
@@ -341,7 +351,7 @@ def cost_effectiveness(
     per_draw, values, runs = None, {}, list[Run]()
     if n_draws:
         effects = [s.effect for s in plan.values()]
-        runs, drawn = plan_runs(effects, phenotype, versions, min(k, n_draws), seed)
+        runs, drawn = plan_runs(effects, phenotype, versions, min(k, n_draws), seed, courses)
         setup = Setup(n, seed, entry, inputs, discount_rate, horizon_years)
         done = simulate_runs(setup, runs, scheduler, progress)
         names = list(plan)
@@ -357,7 +367,7 @@ def cost_effectiveness(
                 **settings,
                 "survival_draws": len(versions),
                 "runs": len(runs),
-                "course_draws": "not drawn (the simulator takes no course parameters yet)",
+                "course_draws": len(courses),
             }
         )
     stays = pd.DataFrame(

@@ -9,9 +9,10 @@ net benefit once that trial result is known (the regression method of Strong, Oa
 and Breeze, Medical Decision Making 2015):
 EVSI = mean over draws of the best fitted net benefit - the best mean net benefit.
 
-With survival drawn too (``survival_draws``), each effect value belongs to one redrawn version of
-the phenotype; the trials are simulated on the design's own phenotype, so the trial informs the
-effect only, and the survival uncertainty it leaves counts as not learnt.
+With survival or the course drawn too (``survival_draws``, ``course_draws``), each effect value
+belongs to one run (a redrawn version of the phenotype and a draw of the course's parameters);
+the trials are simulated on the design's own phenotype and the shipped course, so the trial
+informs the effect only, and the survival and course uncertainty it leaves counts as not learnt.
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """The simulated runs of a probabilistic sensitivity analysis, serially or on Dask.
 
 A run is one redrawn version of the phenotype (its survival parameters recalibrated to redrawn
-figures: ``alsprog.disease.draws.uncertainty_draws``, the draws behind the prognosis band) and
-one drawn value of each uncertain effect (``effect.drawn``), simulated for every strategy with
+figures: ``alsprog.disease.draws.uncertainty_draws``, the draws behind the prognosis band), one
+draw of the course's own parameters (``ProgressionSettings`` from the course calibration's
+covariance: ``alsprog.simulation.course_shipped.course_draws``) and one drawn value of each
+uncertain effect (``effect.drawn``), simulated for every strategy with
 the cost-effectiveness seed: the strategies of a run share their patients (common random
 numbers), and so do the runs, so the spread between runs is parameter uncertainty, not Monte
 Carlo noise. What a run gives per strategy is the patients' mean stays, milestones and time
@@ -29,6 +31,7 @@ from alsprog.errors import InputError, check_whole
 from alsprog.outcomes.accounting import Components, components
 from alsprog.outcomes.economic_inputs import EconomicInputs
 from alsprog.simulation.cohort import simulate_cohort
+from alsprog.simulation.course_shipped import course_draws
 from alsprog.trials.grid import run_grid
 from alsprog.trials.scheduler import scheduler_choice
 
@@ -50,17 +53,25 @@ class Setup:
 @dataclass(frozen=True)
 class Run:
     """One run: the phenotype (a name or a redrawn ``Phenotype``), the effect of each
-    strategy, and whether each strategy is simulated (False: the base case's means hold)."""
+    strategy, whether each strategy is simulated (False: the base case's means hold), and the
+    course's settings (a drawn ``ProgressionSettings``; None: the shipped course)."""
 
     phenotype: Any
     effects: tuple[Any, ...]
     simulated: tuple[bool, ...]
+    course: Any = None
 
 
-def strategy_means(setup: Setup, phenotype: Any, effect: Any) -> Components:
-    """The mean components of one strategy's simulated patients."""
+def strategy_means(setup: Setup, phenotype: Any, effect: Any, course: Any = None) -> Components:
+    """The mean components of one strategy's simulated patients (``course``: a
+    ``ProgressionSettings``, None for the shipped course)."""
     cohort = simulate_cohort(
-        setup.n_patients, setup.seed, phenotype=phenotype, entry=setup.entry, effect=effect
+        setup.n_patients,
+        setup.seed,
+        phenotype=phenotype,
+        entry=setup.entry,
+        effect=effect,
+        course=course,
     )
     return components(
         cohort,
@@ -73,7 +84,7 @@ def strategy_means(setup: Setup, phenotype: Any, effect: Any) -> Components:
 def _chunk(setup: Setup, runs: Sequence[Run], _seed: object = None) -> list[list[Any]]:
     return [
         [
-            strategy_means(setup, run.phenotype, effect) if simulated else None
+            strategy_means(setup, run.phenotype, effect, run.course) if simulated else None
             for effect, simulated in zip(run.effects, run.simulated, strict=True)
         ]
         for run in runs
@@ -101,6 +112,23 @@ def survival_versions(phenotype: Any, count: int | None, draws: int, seed: int) 
     return uncertainty_draws(phenotype, n=k, seed=seed) if k else ()
 
 
+def course_versions(count: int | bool | None, draws: int, seed: int, versions: int = 0) -> tuple:
+    """The course settings of the PSA: ``count`` draws from the shipped course calibration's
+    parameter uncertainty (None or True: one per survival version when there are ``versions``,
+    so no run is added, else min(draws, POOL_SIZE); 0 or False: none, every run on the shipped
+    course)."""
+    if count is None or count is True:
+        k = versions or min(draws, POOL_SIZE)
+    else:
+        k = 0 if count is False else check_whole("course_draws", count, low=0)
+    if k > draws:
+        raise InputError(
+            f"course_draws {k} is more than draws {draws}; each PSA draw uses one course "
+            "draw, so pass at most draws"
+        )
+    return course_draws(k, seed) if k else ()
+
+
 def effect_values(effect: object, k: int, seed: int, index: int) -> list[object]:
     """k values of an uncertain effect (``effect.drawn``), or [] when it is fixed or None."""
     draw = getattr(effect, "drawn", None)
@@ -112,24 +140,32 @@ def effect_values(effect: object, k: int, seed: int, index: int) -> list[object]
 
 
 def plan_runs(
-    effects: Sequence[Any], phenotype: Any, versions: tuple, effect_draws: int, seed: int
+    effects: Sequence[Any],
+    phenotype: Any,
+    versions: tuple,
+    effect_draws: int,
+    seed: int,
+    courses: tuple = (),
 ) -> tuple[list[Run], dict[int, tuple[object, ...]]]:
     """The runs, and the effect values of each strategy (by index) with an uncertain effect.
 
-    With redrawn phenotypes, one run per version, each with its own value of every uncertain
-    effect; without, ``effect_draws`` runs that vary the uncertain effects only (the other
-    strategies keep the base case), or none when nothing is uncertain.
+    With redrawn phenotypes or course draws, max(their numbers) runs, run r on version r mod
+    their number and course draw r mod theirs, each with its own value of every uncertain
+    effect; without either, ``effect_draws`` runs that vary the uncertain effects only (the
+    other strategies keep the base case), or none when nothing is uncertain.
     """
-    count = len(versions) or effect_draws
+    count = max(len(versions), len(courses)) or effect_draws
     drawn = {i: effect_values(e, count, seed, i) for i, e in enumerate(effects)}
     values = {i: tuple(v) for i, v in drawn.items() if v}
-    if not versions and not values:
+    every = bool(versions) or bool(courses)
+    if not every and not values:
         return [], {}
     runs = [
         Run(
-            versions[r] if versions else phenotype,
+            versions[r % len(versions)] if versions else phenotype,
             tuple(drawn[i][r] if drawn[i] else e for i, e in enumerate(effects)),
-            tuple(bool(versions) or bool(drawn[i]) for i in range(len(effects))),
+            tuple(every or bool(drawn[i]) for i in range(len(effects))),
+            courses[r % len(courses)] if courses else None,
         )
         for r in range(count)
     ]

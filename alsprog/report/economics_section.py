@@ -19,7 +19,7 @@ PHENOTYPES = ("als", "als_limb", "als_bulbar", "als_flail", "pbp", "pma", "pls")
 STAGE_PATIENTS = 4_000  # patients simulated per phenotype for the time in stage
 BASE_PATIENTS = 5_000  # patients per strategy in the base case
 PSA_DRAWS = 200  # PSA draws (utilities and costs drawn for each)
-PSA_VERSIONS = 20  # redrawn phenotype versions simulated (each with its own effect values)
+PSA_VERSIONS = 20  # redrawn phenotype versions and course draws simulated (paired, 20 runs)
 PSA_PATIENTS = 600  # patients per strategy and version in the PSA
 THRESHOLD = 30_000.0  # the upper end of NICE's usual range, per QALY
 WTP = tuple(float(w) for w in range(0, 150_001, 5_000))
@@ -92,6 +92,7 @@ def economics_section(context: Context) -> Section:
         n_patients=min(PSA_PATIENTS, context.n_patients),
         draws=PSA_DRAWS,
         survival_draws=PSA_VERSIONS,
+        course_draws=PSA_VERSIONS,
         seed=seed,
         entry="diagnosis",
     )
@@ -134,9 +135,11 @@ def economics_section(context: Context) -> Section:
         f"<p>The PSA ({PSA_DRAWS} draws) redraws survival ({psa.settings['survival_draws']} "
         "recalibrated versions of the ALS phenotype, each simulated with its own riluzole "
         f"hazard ratio from its 95% interval, {min(PSA_PATIENTS, context.n_patients):,} "
-        "patients per strategy), the sourced utilities (beta) and costs (gamma); the "
-        "illustrative entries, the prices and the course's own parameters stay fixed, so the "
-        f"spread is too narrow by that much. At {THRESHOLD:,.0f} GBP per QALY the "
+        "patients per strategy), the course's own parameters "
+        f"({psa.settings['course_draws']} draws from the course calibration's covariance: "
+        "stage pace, end stage, NIV, gastrostomy and tracheostomy uptake), the sourced "
+        "utilities (beta) and costs (gamma); the illustrative entries and the prices stay "
+        f"fixed, so the spread is too narrow by that much. At {THRESHOLD:,.0f} GBP per QALY the "
         f"probability that each strategy has the highest net benefit is: "
         + ", ".join(f"{name} {p:.0%}" for name, p in at.items())
         + f"; the EVPI per patient is {evpi['evpi'].iloc[1]:,.0f} GBP.</p>\n"

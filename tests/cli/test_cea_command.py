@@ -13,8 +13,8 @@ from alsprog.outcomes.economics import Strategy, cost_effectiveness
 
 def test_json_has_the_api_tables(capsys):
     args = ["cea", "--intervention", "riluzole", "--drug-cost-per-year", "10000"]
-    more = ["--draws", "50", "--survival-draws", "5", "--seed", "1", "--json"]
-    assert main([*args, "--n-patients", "800", *more]) == 0
+    more = ["--draws", "50", "--survival-draws", "5", "--course-draws", "5", "--seed", "1"]
+    assert main([*args, "--n-patients", "800", *more, "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) == {"summary", "incremental", "base_case", "assumptions", "ceac", "evpi"}
     api = cost_effectiveness(
@@ -23,6 +23,7 @@ def test_json_has_the_api_tables(capsys):
         seed=1,
         draws=50,
         survival_draws=5,
+        course_draws=5,
     )
     assert out["incremental"][0]["icer"] == pytest.approx(api.incremental["icer"].item())
     assert len(out["ceac"]) == 2 * 2 and "utility 2" in out["assumptions"]
@@ -51,3 +52,10 @@ def test_a_bad_scheduler_is_one_line(capsys):
     assert main([*args, "--scheduler", "nowhere"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--scheduler 'nowhere'" in err
+
+
+def test_more_course_draws_than_draws_is_one_line(capsys):
+    args = ["cea", "--hazard-ratio", "0.8", "--n-patients", "100", "--draws", "3"]
+    assert main([*args, "--course-draws", "9"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "course_draws 9 is more than draws 3" in err

@@ -37,6 +37,7 @@ def test_a_trial_design_has_an_evsi_between_zero_and_the_evpi():
         draws=60,
         effect_draws=6,
         survival_draws=0,
+        course_draws=0,
     )
     icer = float(r.incremental["icer"].item())
     design = TrialDesign(n_per_arm=150, followup_years=1.0)

@@ -17,7 +17,9 @@ STRATEGIES = {"usual care": None, "treated": Strategy(HazardRatio(0.75), 4000.0)
 
 @pytest.fixture(scope="module")
 def psa():
-    return cost_effectiveness(STRATEGIES, n_patients=2_000, seed=3, draws=4_000, survival_draws=0)
+    return cost_effectiveness(
+        STRATEGIES, n_patients=2_000, seed=3, draws=4_000, survival_draws=0, course_draws=0
+    )
 
 
 def test_drawn_inputs_have_the_published_mean_and_standard_error():
@@ -51,7 +53,7 @@ def test_psa_means_agree_with_the_base_case(psa):
         mean, sd = draws[measure].mean(), draws[measure].std()
         for name in base.index:
             assert mean[name] == pytest.approx(base.loc[name, measure], abs=4 * sd[name] / 63)
-    assert (draws["discounted_life_years"].std() == 0).all()  # survival_draws=0: not drawn
+    assert (draws["discounted_life_years"].std() == 0).all()  # survival, course: not drawn
 
 
 def test_ceac_is_the_share_of_draws_with_the_best_net_benefit(psa):
@@ -86,6 +88,7 @@ def test_fixed_inputs_leave_nothing_to_learn():
         seed=3,
         draws=50,
         survival_draws=0,
+        course_draws=0,
     )
     assert (r.evpi([10_000.0, 50_000.0])["evpi"] == 0).all()
     assert set(r.ceac([30_000.0])["probability"]) <= {0.0, 1.0}
@@ -121,6 +124,7 @@ def test_an_effect_with_an_interval_is_drawn_on_the_same_patients():
         draws=40,
         effect_draws=8,
         survival_draws=0,
+        course_draws=0,
     )
     d = r.draws.pivot(index="draw", columns="strategy")["discounted_life_years"]
     assert d["usual care"].nunique() == 1  # no effect, no Monte Carlo noise

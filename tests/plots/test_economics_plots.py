@@ -20,6 +20,7 @@ def test_the_four_figures_draw(tmp_path):
         seed=1,
         draws=200,
         survival_draws=20,
+        course_draws=20,
     )
     wtp = [0.0, 20_000.0, 50_000.0, 100_000.0]
     figures = [

@@ -42,6 +42,7 @@ def test_base_case_prices_and_psa_are_consistent(section):
     for price in illustrative_prices().values():  # the prices are stated, as assumptions
         assert f"{price:,.0f} GBP a year" in section.html
     assert section.html.count("<strong>assumptions</strong>") >= 2
+    assert "draws from the course calibration's covariance" in section.html
     assert all(isinstance(f.plot, ggplot) for f in section.figures.values())
     for figure in section.figures.values():
         assert "assum" in figure.caption or "calibration" in figure.caption
