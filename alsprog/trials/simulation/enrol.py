@@ -23,6 +23,7 @@ import numpy as np
 
 from alsprog import data
 from alsprog.errors import InputError
+from alsprog.interventions.core import at_enrolment
 from alsprog.simulation.blocks import Plan, plan
 from alsprog.simulation.random_streams import (
     CANDIDATE_UNIFORMS,
@@ -88,6 +89,7 @@ class Context:
     prefilter: Prefilter | None
     needs_course: bool  # ALSFRS-R eligibility criteria
     rate: float  # pilot: eligible per candidate screened
+    parts: tuple = ()  # the design's effect as components, anchored at enrolment
 
 
 def make_context(design: TrialDesign) -> Context:
@@ -126,6 +128,7 @@ def _context(design: TrialDesign) -> Context:
         Prefilter.build(base.subgroups, brackets),
         needs_course,
         1.0,
+        at_enrolment(design.effect),
     )
     pilot = trial_sources(pilot_seed())
     parts = _drawn_and_screened(context, [pilot], [0], [0], [PILOT])
