@@ -138,7 +138,7 @@ class ClockCourse:
         s, t0, t1 = (_column(v, t.ndim) for v in _parts(self.slowing))
         return t - s * (np.clip(t, t0, np.maximum(t0, t1)) - t0)
 
-    def time_at_clock(self, c: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    def time_at_clock(self, c: np.ndarray, rows: np.ndarray | slice | None = None) -> np.ndarray:
         """First time (years) the clock reaches ``c`` points (inverse of ``clock``), of the
         patients at ``rows`` (``c`` theirs) or of all."""
         c = np.asarray(c, dtype=float)
@@ -202,7 +202,7 @@ class ClockCourse:
         ends = [d for d in (BULBAR, RESPIRATORY) if y > cap and item in self.settings.item_order[d]]
         if item == SWALLOWING and y > self.settings.swallowing_clock_cap:
             ends.append(RESPIRATORY)  # the clock's time is inf (never found) in these end domains
-        rows = np.flatnonzero(~np.isin(self.end_domain, ends))
+        rows = np.flatnonzero(~np.isin(self.end_domain, ends)) if ends else slice(None)
         out = np.full(self.size, np.inf)
         out[rows] = self.time_at_clock(position[rows], rows)
         for d in (BULBAR, RESPIRATORY):
