@@ -130,7 +130,9 @@ class PatientCourse:
         latent = self.course.latent_scores(t)[:, 0, :]
         if noise is not None:
             latent += noise
-        scores = np.clip(np.floor(latent + 0.5), 0, 4).astype(np.int8)
+        latent += 0.5  # in place (a fresh array): rounded half up, in 0-4
+        np.floor(latent, out=latent)
+        scores = np.clip(latent, 0, 4, out=latent).astype(np.int8)
         return received(scores[:, None, :], self.done, t)[:, 0, :]
 
     def milestones(self, death_time: np.ndarray) -> dict[str, np.ndarray]:
