@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -29,7 +29,7 @@ from alsprog.simulation.progression import ClockCourse, build_course
 from alsprog.simulation.progression_settings import ProgressionSettings
 from alsprog.simulation.settings import SITES
 from alsprog.simulation.staging import MILESTONE_COLUMNS
-from alsprog.simulation.uptake import Procedures, procedures, received, stage_times
+from alsprog.simulation.uptake import LossTimes, Procedures, procedures, received, stage_times
 
 UPTAKE = ("niv", "gastrostomy", "tracheostomy")  # the shares a user may set
 PER_SITE = ("niv", "gastrostomy")  # ... by onset site (the tracheostomy share is one number)
@@ -97,10 +97,12 @@ def _share(where: str, value: object) -> float:
 
 @dataclass(frozen=True)
 class PatientCourse:
-    """The clock course of n patients and their procedures (need and uptake)."""
+    """The clock course of n patients and their procedures (need and uptake). ``memo``: the
+    item loss times ``procedures`` found, read (then dropped) by ``milestones``."""
 
     course: ClockCourse
     done: Procedures
+    memo: LossTimes = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def size(self) -> int:
@@ -128,7 +130,9 @@ class PatientCourse:
         latent = self.course.latent_scores(t)[:, 0, :]
         if noise is not None:
             latent += noise
-        scores = np.clip(np.floor(latent + 0.5), 0, 4).astype(np.int8)
+        latent += 0.5  # in place (a fresh array): rounded half up, in 0-4
+        np.floor(latent, out=latent)
+        scores = np.clip(latent, 0, 4, out=latent).astype(np.int8)
         return received(scores[:, None, :], self.done, t)[:, 0, :]
 
     def milestones(self, death_time: np.ndarray) -> dict[str, np.ndarray]:
@@ -141,8 +145,9 @@ class PatientCourse:
             "niv_need_time": done.niv_need_time,
             "niv_time": done.niv_time,
             "tracheostomy_time": done.tracheostomy_time,
-            **stage_times(self.course, done),
+            **stage_times(self.course, done, memo=self.memo),
         }
+        self.memo.clear()  # read once: a kept block holds no more than it needs
         with np.errstate(invalid="ignore"):
             return {
                 name: np.where(found[name] < death_time, found[name], np.nan)
@@ -195,7 +200,8 @@ def build(
         )
         course = _end_stage_from(course, untreated, changed, np.broadcast_to(begins, start.shape))
     gastrostomy = {"gastrostomy_share": shares["gastrostomy_share"]}  # NIV: the course's
-    return PatientCourse(course, procedures(course, draws.draws, gastrostomy))
+    memo: LossTimes = {}
+    return PatientCourse(course, procedures(course, draws.draws, gastrostomy, memo=memo), memo)
 
 
 def survival_effect_start(parts: tuple, base: np.ndarray, trial: bool) -> np.ndarray | None:

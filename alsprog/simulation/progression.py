@@ -138,15 +138,17 @@ class ClockCourse:
         s, t0, t1 = (_column(v, t.ndim) for v in _parts(self.slowing))
         return t - s * (np.clip(t, t0, np.maximum(t0, t1)) - t0)
 
-    def time_at_clock(self, c: np.ndarray) -> np.ndarray:
-        """First time (years) the clock reaches ``c`` points (inverse of ``clock``)."""
+    def time_at_clock(self, c: np.ndarray, rows: np.ndarray | slice | None = None) -> np.ndarray:
+        """First time (years) the clock reaches ``c`` points (inverse of ``clock``), of the
+        patients at ``rows`` (``c`` theirs) or of all."""
         c = np.asarray(c, dtype=float)
-        rate = self.rate.reshape((-1,) + (1,) * (c.ndim - 1))
+        rate = (self.rate if rows is None else self.rate[rows]).reshape((-1,) + (1,) * (c.ndim - 1))
         with np.errstate(divide="ignore", invalid="ignore"):
             u = pace_inverse(c / (12.0 * rate), self.settings.clock_deceleration)  # clock years
         if self.slowing is None:
             return u
-        s, t0, t1 = (_column(v, c.ndim) for v in _parts(self.slowing))
+        parts = [v if rows is None or np.ndim(v) == 0 else v[rows] for v in _parts(self.slowing)]
+        s, t0, t1 = (_column(v, c.ndim) for v in parts)
         t1 = np.maximum(t0, t1)
         with np.errstate(invalid="ignore"):
             u1 = np.where(np.isinf(t1), np.inf, t1 - s * (t1 - t0))  # unslowed years at t1
@@ -173,8 +175,6 @@ class ClockCourse:
         cap = POINTS * self.settings.end_domain_clock_cap
         for d in (BULBAR, RESPIRATORY):
             mine = self.end_domain == d
-            if not mine.any():
-                continue
             for j, item in enumerate(self.settings.item_order[d]):
                 ramp = POINTS * _item_ramp(q[mine], j, self.settings.item_stagger)
                 clock = np.minimum(loss[mine, :, item], cap)
@@ -198,23 +198,23 @@ class ClockCourse:
         position = self.item_start[:, item] + self.item_span[:, item] * shape_inverse(
             y, self.settings.curvature
         )
-        out = self.time_at_clock(position)
-        beyond_cap = y > self.settings.end_domain_clock_cap
+        cap = self.settings.end_domain_clock_cap  # beyond it, an end domain's clock time is inf
+        ends = [d for d in (BULBAR, RESPIRATORY) if y > cap and item in self.settings.item_order[d]]
+        if item == SWALLOWING and y > self.settings.swallowing_clock_cap:
+            ends.append(RESPIRATORY)  # the clock's time is inf (never found) in these end domains
+        rows = np.flatnonzero(~np.isin(self.end_domain, ends)) if ends else slice(None)
+        out = np.full(self.size, np.inf)
+        out[rows] = self.time_at_clock(position[rows], rows)
         for d in (BULBAR, RESPIRATORY):
-            if item in self.settings.item_order[d]:
-                if beyond_cap:  # the end domain's clock stops at the cap
-                    out = np.where(self.end_domain == d, np.inf, out)
+            if item in self.settings.item_order[d]:  # (beyond the cap: its clock is inf)
                 j = self.settings.item_order[d].index(item)
                 q = _ramp_inverse(y, j, self.settings.item_stagger)
                 with np.errstate(invalid="ignore"):
                     ramp = self.end_start + q * self.end_length
                 ramp = np.where((self.end_domain == d) & np.isfinite(ramp), ramp, np.inf)
                 out = np.minimum(out, ramp)
-        share = self.settings.swallowing_clock_cap
-        if item == SWALLOWING and share < 1.0:
+        if item == SWALLOWING and self.settings.swallowing_clock_cap < 1.0:
             mine = self.end_domain == RESPIRATORY
-            if y > share:
-                out = np.where(mine, np.inf, out)
             with np.errstate(invalid="ignore"):
                 ramp = self.end_start + _ramp_inverse(y, 1, self.settings.item_stagger) * (
                     self.end_length

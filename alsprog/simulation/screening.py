@@ -4,11 +4,9 @@ A prevalent pool is mostly empty: of patients drawn from onset and looked at a r
 after it, most are dead or not yet diagnosed. So screening never inverts a death time: a
 patient is alive at d when the FORWARD cumulative hazards are below their draws, hr_i *
 H_site(d) < E_disease (``DiseaseHazard.cumulative``) and the life table's hazard from the age
-at onset to age + d < E_other, which is exactly "death time > d". The disease check first
-brackets H_site(d) between its values on a fine grid (monotone), so only the few patients whose
-E falls inside the bracket need H evaluated; the life table is asked only about the patients
-the disease spared. Exact death times, the course and the visits are then computed for the
-survivors alone (``sampler.treated_disease_times``, ``patient_course``).
+at onset to age + d < E_other, which is exactly "death time > d"; the life table is asked
+only about the patients the disease spared. Exact death times, the course and the visits are
+then computed for the survivors alone (``sampler.treated_disease_times``, ``patient_course``).
 
 Draws. A candidate's screening needs ``CANDIDATE_UNIFORMS`` uniforms (``candidates`` takes
 them as one row per draw), turned into normals (Box-Muller) and exponentials (-log(1 - u));
@@ -28,9 +26,9 @@ from alsprog.population.covariates import MAX_AGE, MIN_AGE
 from alsprog.simulation.sampler import DiseaseHazard, choose, phenotype_cells
 from alsprog.simulation.subgroups import Subgroup
 
-GRID = 8192  # points bracketing each disease cumulative hazard over the screening horizon
-MARGIN = 1e-9  # relative: a bracket decides only when it clears the draw by this much
-SMALLEST_BRACKET = 1e-6  # below this cumulative hazard, H is evaluated (rounding near 0)
+GRID = 8192  # prefilter: points bounding each disease cumulative hazard over the horizon
+MARGIN = 1e-9  # relative: a bound sets a candidate aside only when it clears the draw by this
+SMALLEST_BOUND = 1e-6  # below this cumulative hazard, no candidate is set aside (rounding)
 RADIUS_BINS = 512  # prefilter table: bins of the Box-Muller radius's uniform (u3)
 ANGLE_BINS = 64  # and of its angle's (u4): a multiple of 4 (quarter turns)
 
@@ -109,70 +107,10 @@ def candidates(subgroups: tuple[Subgroup, ...], uniforms: np.ndarray) -> Candida
     )
 
 
-@dataclass(frozen=True)
-class DiseaseBrackets:
-    """Each disease model's cumulative hazard on a grid of [0, horizon] years: H at k * step."""
-
-    step: float
-    table: np.ndarray  # (cells, GRID + 3)
-
-    @classmethod
-    def build(cls, cells: tuple, horizon: float) -> DiseaseBrackets:
-        step = float(horizon) / GRID
-        grid = np.arange(GRID + 3) * step
-        table = np.empty((len(cells), grid.size))
-        for c, model in enumerate(cells):
-            with np.errstate(all="ignore"):
-                table[c] = np.maximum.accumulate(np.nan_to_num(model.cumulative_hazard(grid)))
-        return cls(step, table)
-
-    def bounds(self, cell: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """H_site(t) of disease models ``cell`` bracketed: (low, high), one step of slack each
-        side against rounding of t / step; beyond the grid, low = high = NaN (undecided)."""
-        k = np.minimum(t / self.step, GRID).astype(np.intp)
-        base = cell * self.table.shape[1]
-        flat = self.table.ravel()
-        low = flat.take(base + np.maximum(k - 1, 0))
-        high = flat.take(base + k + 2)
-        beyond = ~(t < GRID * self.step)
-        if beyond.any():
-            low[beyond] = high[beyond] = np.nan
-        return low, high
-
-    def alive(self, people: Candidates, d: np.ndarray) -> np.ndarray:
-        """True where the untreated disease has not killed by ``d``: hr H_site(d) < E_disease.
-
-        H itself is evaluated only where the bracket (``bounds``) cannot decide.
-        """
-        low, high = self.bounds(people.cell, d)
-        hr, e = people.hazard_ratio, people.e_disease
-        alive = hr * high * (1.0 + MARGIN) < e
-        dead = hr * low * (1.0 - MARGIN) >= e
-        unsure = np.flatnonzero(~alive & (~dead | (low < SMALLEST_BRACKET)))
-        if unsure.size:
-            h = people.disease().cumulative(d[unsure], unsure)
-            alive[unsure] = h < e[unsure]
-        return alive
-
-    def alive_with_ratio(
-        self, people: Candidates, d: np.ndarray, t: np.ndarray, ratio: float
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Where hr [H_site(d) + ratio (H_site(t) - H_site(d))] < E_disease (the disease
-        hazard multiplied by ``ratio`` from d on, t >= d) is decided by the brackets: (alive,
-        unsure), unsure the indices left to evaluate."""
-        low_d, high_d = self.bounds(people.cell, d)
-        low_t, high_t = self.bounds(people.cell, t)
-        rest = 1.0 - ratio  # the weight of H(d), negative for a ratio above 1
-        hr, e = people.hazard_ratio, people.e_disease
-        if rest >= 0:
-            low, high = rest * low_d + ratio * low_t, rest * high_d + ratio * high_t
-        else:
-            low, high = rest * high_d + ratio * low_t, rest * low_d + ratio * high_t
-        slack = MARGIN * hr * (abs(rest) * high_d + ratio * high_t)  # against cancellation
-        alive = hr * high + slack < e
-        dead = hr * low - slack >= e
-        unsure = np.flatnonzero(~alive & (~dead | (low_d < SMALLEST_BRACKET)))
-        return alive, unsure
+def alive_of_disease(people: Candidates, d: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """True where the untreated disease has not killed the candidates at ``rows`` by ``d``
+    (theirs): hr H_site(d) < E_disease."""
+    return people.disease().cumulative(d, rows) < people.e_disease[rows]
 
 
 @dataclass(frozen=True)
@@ -185,7 +123,7 @@ class Prefilter:
     (r grows with u3; a bin of u4 stays within a quarter turn, where cos and sin are
     monotone), which bound the onset age and the delay, hence (log-linear in both) the
     prognostic hazard ratio from below (hr_low) and the diagnosis time from below. The onset
-    site is u2's alone, so with the site's bracket H_low(d), hr_low * H_low(d) >= E_disease
+    site is u2's alone, so with the site's H_low(d) from below, hr_low * H_low(d) >= E_disease
     means dead, and a smallest diagnosis time beyond d means undiagnosed, whatever the exact
     covariates. Only the others get ``candidates``. The bounds are tables made once per design,
     so a candidate costs a few look-ups. For one phenotype whose hazard ratio is log-linear in
@@ -198,7 +136,8 @@ class Prefilter:
     site_edges: tuple[float, ...]  # u2 picks the site (and disease model) as ``sampler.choose``
 
     @classmethod
-    def build(cls, subgroups: tuple[Subgroup, ...], brackets: DiseaseBrackets) -> Prefilter | None:
+    def build(cls, subgroups: tuple[Subgroup, ...], horizon: float) -> Prefilter | None:
+        """The tables for the ``subgroups`` (one, or None) screened over ``horizon`` years."""
         if len(subgroups) != 1 or subgroups[0].effects is None:
             return None
         effects, pop = subgroups[0].effects, subgroups[0].population
@@ -221,10 +160,16 @@ class Prefilter:
             log_low = offset + slope_age * age + slope_delay * delay - 1e-9
         hr_low = np.exp(np.nan_to_num(log_low, nan=-np.inf)).ravel()
         shortest = pop.delay_median_months * np.exp(pop.delay_log_sd * z_delay[0])
-        horizon = brackets.step * GRID  # d = u0 * horizon (GRID a power of 2: exact)
+        step = float(horizon) / GRID
+        horizon = step * GRID  # d = u0 * horizon (GRID a power of 2: exact)
         diagnosis_low = (shortest / 12.0 / horizon * (1.0 - 1e-9)).ravel()
-        low = brackets.table[:, np.maximum(np.arange(GRID + 1) - 1, 0)]
-        cumulative_low = np.where(low >= SMALLEST_BRACKET, low * (1.0 - MARGIN), -1.0).ravel()
+        # each site's H on the grid (monotone), at the step below: one step of slack
+        grid = np.maximum(np.arange(GRID + 1) - 1, 0) * step
+        low = np.empty((len(subgroups[0].sites), grid.size))
+        for c, (_, _, model) in enumerate(subgroups[0].sites):
+            with np.errstate(all="ignore"):
+                low[c] = np.maximum.accumulate(np.nan_to_num(model.cumulative_hazard(grid)))
+        cumulative_low = np.where(low >= SMALLEST_BOUND, low * (1.0 - MARGIN), -1.0).ravel()
         cumulative = np.cumsum([share for _, share, _ in subgroups[0].sites])
         edges = tuple(float(e) for e in (cumulative / cumulative[-1])[:-1])
         return cls(hr_low, diagnosis_low, cumulative_low, edges)
@@ -233,7 +178,7 @@ class Prefilter:
         """Indices (flat) of the candidates (uniforms ``u`` as ``candidates`` takes them: the
         screening time is d = u0 * horizon) not surely dead of the disease, nor surely
         undiagnosed, by d. The grid step is found from u0 alone, which may put it one step off
-        d / step: the bracket's step of slack covers it."""
+        d / step: the table's step of slack covers it."""
         bins = (u[3] * RADIUS_BINS).astype(np.intp) * ANGLE_BINS
         bins += (u[4] * ANGLE_BINS).astype(np.intp)
         k = (u[0] * GRID).astype(np.intp)  # u0 < 1: at most GRID - 1

@@ -46,24 +46,45 @@ class Procedures:
     tracheostomy_time: np.ndarray
 
 
+LossTimes = dict[tuple[int, float], np.ndarray]  # (item, loss) -> ClockCourse.time_of_loss
+
+
+def time_of_loss(
+    course: ClockCourse, item: int, loss: float, memo: LossTimes | None = None
+) -> np.ndarray:
+    """``course.time_of_loss(item, loss)``, kept in ``memo`` (when given) for the next caller
+    of the same course: the need, the milestones and the stages ask for several of the same."""
+    if memo is None:
+        return course.time_of_loss(item, loss)
+    key = (item, float(loss))
+    if key not in memo:
+        memo[key] = course.time_of_loss(item, loss)
+    return memo[key]
+
+
 def procedures(
-    course: ClockCourse, draws: dict[str, np.ndarray], shares: dict[str, np.ndarray] | None = None
+    course: ClockCourse,
+    draws: dict[str, np.ndarray],
+    shares: dict[str, np.ndarray] | None = None,
+    *,
+    memo: LossTimes | None = None,
 ) -> Procedures:
     """Need from the items, procedures from uptake shares and delays.
 
     ``shares`` (optional) overrides the settings' ``niv_share`` and ``gastrostomy_share``, by
     patient (e.g. by onset site) or as one number. Who takes NIV is the course's
     ``niv_candidate`` (set by ``build_course(..., niv_share=)``, whose end stage it lengthens);
-    pass a different NIV share here only for a course built without one.
+    pass a different NIV share here only for a course built without one. ``memo`` (optional):
+    the item loss times found, kept for ``stage_times`` of the same course.
     """
     s = course.settings
     shares = shares or {}
     end = np.where(np.isnan(course.tracheostomy_time), course.death, course.tracheostomy_time)
-    gastro_need = course.time_of_loss(SWALLOWING, 3.5 - s.gastrostomy_at_most)
-    niv_need = course.time_of_loss(INSUFFICIENCY, 3.5 - s.niv_at_most)
+    gastro_need = time_of_loss(course, SWALLOWING, 3.5 - s.gastrostomy_at_most, memo)
+    niv_need = time_of_loss(course, INSUFFICIENCY, 3.5 - s.niv_at_most, memo)
     if s.niv_orthopnea_at_most >= 0:
         niv_need = np.minimum(
-            niv_need, course.time_of_loss(ORTHOPNEA, 3.5 - s.niv_orthopnea_at_most)
+            niv_need, time_of_loss(course, ORTHOPNEA, 3.5 - s.niv_orthopnea_at_most, memo)
         )
     out = {}
     for name, need, limit in (
@@ -116,23 +137,33 @@ def received(scores: np.ndarray, done: Procedures, t: np.ndarray) -> np.ndarray:
     return scores
 
 
-def time_at_most(course: ClockCourse, done: Procedures, item: str, score: int) -> np.ndarray:
+def time_at_most(
+    course: ClockCourse,
+    done: Procedures,
+    item: str,
+    score: int,
+    *,
+    memo: LossTimes | None = None,
+) -> np.ndarray:
     """First time (years) the observed item ``item`` is ``score`` or less; inf if never (the
-    course may run past death: compare with the death time)."""
+    course may run past death: compare with the death time). ``memo``: as in ``procedures``."""
     i = ITEMS.index(item)
-    disease = course.time_of_loss(i, 3.5 - score) if score < 4 else np.zeros(course.size)
+
+    def disease() -> np.ndarray:  # the latent item's time, found only where it is read
+        return time_of_loss(course, i, 3.5 - score, memo) if score < 4 else np.zeros(course.size)
+
     if i == SWALLOWING and score <= 1:
         tube = np.nan_to_num(done.gastrostomy_time, nan=np.inf)
-        return np.maximum(tube, disease) if score == 0 else tube
+        return np.maximum(tube, disease()) if score == 0 else tube
     if i == SWALLOWING:
-        return np.minimum(disease, _inf(done.gastrostomy_time))
+        return np.minimum(disease(), _inf(done.gastrostomy_time))
     if i == INSUFFICIENCY:
         tracheostomy = _inf(done.tracheostomy_time)
         if score == 0:
             return tracheostomy
-        on_niv = np.maximum(_inf(done.niv_time), disease if score < 3 else 0.0)
+        on_niv = np.maximum(_inf(done.niv_time), disease() if score < 3 else 0.0)
         return np.minimum(on_niv, tracheostomy)
-    return disease
+    return disease()
 
 
 def _inf(times: np.ndarray) -> np.ndarray:
@@ -140,7 +171,7 @@ def _inf(times: np.ndarray) -> np.ndarray:
 
 
 def stage_times(
-    course: ClockCourse, done: Procedures, *, by_need: bool = False
+    course: ClockCourse, done: Procedures, *, by_need: bool = False, memo: LossTimes | None = None
 ) -> dict[str, np.ndarray]:
     """First times (years from onset) at King's stage k or higher (k = 2, 3, 4) and MiToS
     stage k or higher (1-4), by the published item rules (``staging``); NaN unless before death.
@@ -148,6 +179,7 @@ def stage_times(
     by_need : False (default) reads the observed items, which follow uptake (ALSFRS-R-based
         staging); True puts King's stage 4 at the clinical milestone, the need for a
         gastrostomy or NIV (or dyspnoea 0), taken or not, as clinical staging does.
+    memo : the item loss times ``procedures`` found for this course (optional; see there).
 
     King's: a region is involved when a bulbar item 1-3, upper-limb item 4-5 or lower-limb item 8
     is below 4; stage 4 is gastrostomy (swallowing <= 1), dyspnoea 0 or NIV (item 12 <= 3).
@@ -155,7 +187,8 @@ def stage_times(
     s = course.settings
 
     def first(items: tuple[str, ...], score: int) -> np.ndarray:
-        return np.min([time_at_most(course, done, item, score) for item in items], axis=0)
+        found = [time_at_most(course, done, item, score, memo=memo) for item in items]
+        return np.min(found, axis=0)
 
     regions = np.sort(
         np.stack([first(BULBAR_ITEMS, 3), first(UPPER_LIMB_ITEMS, 3), first(LOWER_LIMB_ITEMS, 3)]),
@@ -165,11 +198,14 @@ def stage_times(
         need = (_inf(done.gastrostomy_need_time), _inf(done.niv_need_time))
     else:
         need = (
-            time_at_most(course, done, "swallowing", s.gastrostomy_at_most),
-            time_at_most(course, done, "respiratory_insufficiency", s.niv_at_most),
+            time_at_most(course, done, "swallowing", s.gastrostomy_at_most, memo=memo),
+            time_at_most(course, done, "respiratory_insufficiency", s.niv_at_most, memo=memo),
         )
-    stage_4 = np.minimum.reduce([*need, time_at_most(course, done, "dyspnea", 0)])
-    lost = {item: time_at_most(course, done, item, score) for item, score in MITOS_AT_MOST.items()}
+    stage_4 = np.minimum.reduce([*need, time_at_most(course, done, "dyspnea", 0, memo=memo)])
+    lost = {
+        item: time_at_most(course, done, item, score, memo=memo)
+        for item, score in MITOS_AT_MOST.items()
+    }
     mitos = np.sort(
         np.stack(
             [

@@ -10,7 +10,12 @@ from scipy import stats
 from alsprog.simulation.blocks import plan
 from alsprog.simulation.random_streams import CANDIDATE_UNIFORMS
 from alsprog.simulation.sampler import other_cause_times
-from alsprog.simulation.screening import DiseaseBrackets, Prefilter, alive_other_cause, candidates
+from alsprog.simulation.screening import (
+    Prefilter,
+    alive_of_disease,
+    alive_other_cause,
+    candidates,
+)
 
 
 def _draw(phenotype, n, seed):
@@ -23,26 +28,21 @@ def _draw(phenotype, n, seed):
 def test_the_forward_alive_check_agrees_with_the_inverted_death_times(phenotype, horizon):
     arms, u, people = _draw(phenotype, 200_000, 1)
     d = u[0] * horizon
-    cells = people.cells
     rows = np.arange(d.size)
     disease = people.disease().inverse(people.e_disease, rows)
     other = other_cause_times(
         arms, people.subgroup, people.age_at_onset, people.sex, people.e_other
     )
     exact_disease, exact_other = disease > d, other > d
-    brackets = DiseaseBrackets.build(cells, horizon)
-    forward_disease = brackets.alive(people, d)
-    later = d + horizon  # beyond the grid: evaluated, still exact
-    assert np.array_equal(brackets.alive(people, later), disease > later)
+    forward_disease = alive_of_disease(people, d, rows)
+    later = d + horizon  # beyond the prefilter's grid
+    assert np.array_equal(alive_of_disease(people, later, rows), disease > later)
     forward_other = alive_other_cause(arms, people, d)
     assert np.array_equal(forward_disease, exact_disease)
     assert np.array_equal(forward_other, exact_other)
-    # the brackets decide the same as evaluating every hazard
-    evaluated = people.disease().cumulative(d, rows) < people.e_disease
-    assert np.array_equal(forward_disease, evaluated)
     assert 0.02 < forward_disease.mean() < 0.98  # both outcomes are well represented
     # the prefilter sets aside only candidates the disease has killed or not yet diagnosed
-    prefilter = Prefilter.build(arms, DiseaseBrackets.build(cells, horizon))
+    prefilter = Prefilter.build(arms, horizon)
     if phenotype == "als":
         kept = np.zeros(d.size, dtype=bool)
         kept[prefilter.maybe_alive(u)] = True

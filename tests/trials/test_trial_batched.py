@@ -182,7 +182,7 @@ def _tables(design, root, replicates, visits):
         (TrialDesign(60, effect=riluzole()), ("logrank", "cox")),
         (TrialDesign(30, effect=edaravone(), visit_interval_weeks=12), ENDPOINTS),
         (TrialDesign(30, effect=HazardRatio(0.7) & SlopeReduction(0.4)), ("logrank", "ancova_24w")),
-        # a short pool and a long follow-up (past the brackets' grid), a harmful hazard ratio
+        # a short pool and a long follow-up (past the prefilter's grid), a harmful hazard ratio
         (
             TrialDesign(
                 40,
@@ -229,13 +229,10 @@ def test_a_constant_ratio_from_enrolment_is_the_piecewise_computation_bit_for_bi
     assert np.array_equal(fast, pieces.inverse(people.e_disease, hazard.cumulative, hazard.inverse))
     ratio = constant_ratio_from_reference(parts)
     assert ((fast > untreated) if ratio < 1 else (fast < untreated)).all()  # from enrolment
-    for t in (d + 0.7, d + 40.0):  # within the brackets' grid, and beyond it (evaluated)
+    for t in (d + 0.7, d + 40.0):  # within the screening horizon, and far beyond it
         expected = pieces.integral(t, rows, hazard.cumulative) < people.e_disease
-        assert np.array_equal(_alive_treated(context.brackets, parts, people, d, t), expected)
+        assert np.array_equal(_alive_treated(parts, people, d, t), expected)
         assert 0.05 < expected.mean() < 0.95 or t[0] > d[0] + 1
-    # within the grid the brackets decide nearly all
-    _, unsure = context.brackets.alive_with_ratio(people, d, d + 0.7, ratio)
-    assert unsure.size < 0.05 * d.size
 
 
 def test_batches_joined_are_the_batch_simulated_whole(monkeypatch):

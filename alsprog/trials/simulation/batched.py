@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from alsprog.interventions.core import at_enrolment
 from alsprog.trials.analysis.endpoints import SURVIVAL_ENDPOINTS
 from alsprog.trials.analysis.inputs import Patients, Visits
 from alsprog.trials.simulation.enrol import Context, enrol
@@ -66,8 +65,7 @@ def _simulate_batch(
     context: Context, seeds: list, labels: np.ndarray, *, visits: bool, weeks
 ) -> tuple[Patients, Visits | None]:
     enrolled = enrol(context, seeds)
-    parts = at_enrolment(context.design.effect)
-    follow = follow_up(context, enrolled, parts, exact=visits)
+    follow = follow_up(context, enrolled, context.parts, exact=visits)
     patients = Patients(
         np.asarray(labels),
         enrolled.trial.astype(np.intp),

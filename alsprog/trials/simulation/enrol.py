@@ -23,6 +23,7 @@ import numpy as np
 
 from alsprog import data
 from alsprog.errors import InputError
+from alsprog.interventions.core import at_enrolment
 from alsprog.simulation.blocks import Plan, plan
 from alsprog.simulation.random_streams import (
     CANDIDATE_UNIFORMS,
@@ -33,8 +34,8 @@ from alsprog.simulation.random_streams import (
 )
 from alsprog.simulation.screening import (
     Candidates,
-    DiseaseBrackets,
     Prefilter,
+    alive_of_disease,
     alive_other_cause,
     candidates,
 )
@@ -84,10 +85,10 @@ class Context:
     interval_months: float
     share: float
     quota: tuple[int, int]  # control, treatment
-    brackets: DiseaseBrackets
     prefilter: Prefilter | None
     needs_course: bool  # ALSFRS-R eligibility criteria
     rate: float  # pilot: eligible per candidate screened
+    parts: tuple = ()  # the design's effect as components, anchored at enrolment
 
 
 def make_context(design: TrialDesign) -> Context:
@@ -108,13 +109,11 @@ def _context(design: TrialDesign) -> Context:
     criteria = design.criteria
     interval = design.visit_interval_weeks / CALENDAR_WEEKS_PER_MONTH
     base = plan(1, 0, phenotype=design.phenotype, entry="onset", visit_interval_months=interval)
-    cells = tuple(model for group in base.subgroups for _, _, model in group.sites)
     needs_course = any(
         v is not None for v in (criteria.min_alsfrs_r, criteria.min_item_score, criteria.dfs_range)
     )
     share = design.allocation / (1.0 + design.allocation)
     horizon = criteria.pool_horizon_years
-    brackets = DiseaseBrackets.build(cells, horizon)
     context = Context(
         design,
         base,
@@ -122,10 +121,10 @@ def _context(design: TrialDesign) -> Context:
         interval,
         share,
         (design.n_control, design.n_treatment),
-        brackets,
-        Prefilter.build(base.subgroups, brackets),
+        Prefilter.build(base.subgroups, horizon),
         needs_course,
         1.0,
+        at_enrolment(design.effect),
     )
     pilot = trial_sources(pilot_seed())
     parts = _drawn_and_screened(context, [pilot], [0], [0], [PILOT])
@@ -149,8 +148,8 @@ class Screened:
 def _screen_kept(context: Context, u, d, trial, position, sources) -> Screened:
     """Screen candidates the prefilter kept (uniforms ``u``, screening times ``d``)."""
     people = candidates(context.plan.subgroups, u)
-    alive = (people.diagnosis_time <= d) & context.brackets.alive(people, d)
-    rows = np.flatnonzero(alive)
+    rows = np.flatnonzero(people.diagnosis_time <= d)
+    rows = rows[alive_of_disease(people, d[rows], rows)]
     people, d = people.take(rows), d[rows]
     kept = np.flatnonzero(alive_other_cause(context.plan.subgroups, people, d))
     people, d = people.take(kept), d[kept]

@@ -34,7 +34,7 @@ from alsprog.simulation.sampler import (
     progression_rate,
     treated_disease_times,
 )
-from alsprog.simulation.screening import Candidates, alive_other_cause
+from alsprog.simulation.screening import Candidates, alive_of_disease, alive_other_cause
 from alsprog.simulation.settings import ITEMS
 
 VISIT_CHUNK = 4096  # visits scored together (arrays that stay in cache)
@@ -152,10 +152,10 @@ def follow_up(context, enrolled, parts: tuple, *, exact: bool) -> FollowUp:
     treated = e.treated & bool(parts)
     alive = np.empty(n, dtype=bool)
     control = np.flatnonzero(~treated)
-    alive[control] = context.brackets.alive(people.take(control), censor[control])
+    alive[control] = alive_of_disease(people, censor[control], control)
     trt = np.flatnonzero(treated)
     if trt.size:
-        alive[trt] = _alive_treated(context.brackets, parts, people.take(trt), d[trt], censor[trt])
+        alive[trt] = _alive_treated(parts, people.take(trt), d[trt], censor[trt])
     other_alive = alive_other_cause(context.plan.subgroups, people, censor)
     alive &= other_alive
     event = ~alive
@@ -216,26 +216,20 @@ def follow_up(context, enrolled, parts: tuple, *, exact: bool) -> FollowUp:
     )
 
 
-def _alive_treated(brackets, parts: tuple, people: Candidates, d, t) -> np.ndarray:
+def _alive_treated(parts: tuple, people: Candidates, d, t) -> np.ndarray:
     """Not dead of the disease by t under the effect from enrolment d: the effect's cumulative
-    hazard at t (a time ratio stretches the time after d) below E_disease. A constant hazard
-    ratio is decided on the brackets where they can (the same answer)."""
+    hazard at t (a time ratio stretches the time after d) below E_disease."""
     ratio = time_ratio(parts)
     at = d + (t - d) / ratio if ratio != 1.0 else t
     hazard = people.disease()
     constant = constant_ratio_from_reference(parts)
-    if constant is not None:  # what pieces.integral computes, without its open end
-        alive, rows = brackets.alive_with_ratio(people, d, at, constant)
-        if rows.size:
-            with np.errstate(invalid="ignore"):
-                at_enrolment = hazard.cumulative(d[rows], rows)
-                g = at_enrolment + constant * (hazard.cumulative(at[rows], rows) - at_enrolment)
-            alive[rows] = g < people.e_disease[rows]
-        return alive
     rows = np.arange(t.size)
     pieces = multiplier(parts, "hazard_ratio", d)
     with np.errstate(invalid="ignore"):
-        if pieces is None:
+        if constant is not None:  # what pieces.integral computes, without its open end
+            at_enrolment = hazard.cumulative(d, rows)
+            g = at_enrolment + constant * (hazard.cumulative(at, rows) - at_enrolment)
+        elif pieces is None:
             g = hazard.cumulative(at, rows)
         else:
             g = pieces.integral(at, rows, hazard.cumulative)
