@@ -39,6 +39,7 @@ FITTED: dict[str, str] = {
     "copula_correlation": "corr",
     "curvature": "id",
     "clock_deceleration": "log",
+    "clock_scale_years": "log",
     "domain_span_points": "log",
     "later_span_factor": "log",
     "item_stagger": "half",
@@ -67,6 +68,11 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "clock_deceleration": (0.2, 1.0),
     "rate_log_sd": (0.2, 1.5),
     "item_pace_log_sd": (None, 1.0),
+    "clock_scale_years": (0.25, 10.0),
+    # assumption: PMA (shorter survival than PLS) declines no slower than PLS's published 1.92
+    # ALSFRS-R points a year (Lester et al., JNNP 2025), 0.16 a month; without it the fit drove
+    # the PMA rate to 0.04 and PMA patients sat near 47 until their end stage
+    "rate_median_pma": (0.16, None),
 }
 STEP = 0.08  # forward-difference step in the free coordinates (log: 8%), wide enough to see
 # through the steps of integer scores and medians on a finite cohort

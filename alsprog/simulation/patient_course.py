@@ -112,6 +112,8 @@ class PatientCourse:
         fields = {f: getattr(c, f)[rows] for f in COURSE_FIELDS}
         if c.niv_candidate is not None:
             fields["niv_candidate"] = c.niv_candidate[rows]
+        if c.end_depth is not None:
+            fields["end_depth"] = c.end_depth[rows]
         slow = c.slowing
         if slow is not None:
             slow = type(slow)(*(_rows(getattr(slow, f), rows) for f in ("share", "start", "end")))

@@ -58,27 +58,27 @@ def shape_inverse(y: np.ndarray | float, k: float) -> np.ndarray:
     return -np.log1p(y * np.expm1(-k)) / k
 
 
-PACE_SCALE_YEARS = 1.0  # see data/course.toml [shape] clock_deceleration
+PACE_SCALE_YEARS = 1.0  # default clock scale; data/course.toml [shape] clock_scale_years
 
 
-def pace(u: np.ndarray, a: float) -> np.ndarray:
-    """F(u) = s ((1 + u / s)^a - 1) / a (s = PACE_SCALE_YEARS): clock progress after u clock
+def pace(u: np.ndarray, a: float, scale: float = PACE_SCALE_YEARS) -> np.ndarray:
+    """F(u) = s ((1 + u / s)^a - 1) / a (s = ``scale``, years): clock progress after u clock
     years, in years at the starting pace; u itself when a = 1, slower and slower when a < 1
     (F'(u) = (1 + u / s)^(a - 1)), never stopping."""
     u = np.asarray(u, dtype=float)
     if abs(a - 1.0) < 1e-12:
         return u
     with np.errstate(invalid="ignore", over="ignore"):
-        return PACE_SCALE_YEARS * (np.power(1.0 + u / PACE_SCALE_YEARS, a) - 1.0) / a
+        return scale * (np.power(1.0 + u / scale, a) - 1.0) / a
 
 
-def pace_inverse(y: np.ndarray, a: float) -> np.ndarray:
+def pace_inverse(y: np.ndarray, a: float, scale: float = PACE_SCALE_YEARS) -> np.ndarray:
     """u with F(u) = y."""
     y = np.asarray(y, dtype=float)
     if abs(a - 1.0) < 1e-12:
         return y
     with np.errstate(invalid="ignore", over="ignore"):
-        return PACE_SCALE_YEARS * (np.power(1.0 + a * y / PACE_SCALE_YEARS, 1.0 / a) - 1.0)
+        return scale * (np.power(1.0 + a * y / scale, 1.0 / a) - 1.0)
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,9 @@ class ClockCourse:
     tracheostomy_time : (n,) years, NaN for the patients who take none.
     niv_candidate : (n,) True for the patients who take NIV when they need it (their end
         stage lasts ``niv_end_stage_months`` longer); None: decided by ``procedures``.
+    end_depth : (n,) share of its points each end-domain item loses by the end of the end stage
+        (1: to 0; ``end_stage_partial_depth`` for the patients who die before the end stage
+        completes); None: 1 for all.
     """
 
     settings: ProgressionSettings
@@ -116,6 +119,7 @@ class ClockCourse:
     tracheostomy_time: np.ndarray
     slowing: Slowing | None = None
     niv_candidate: np.ndarray | None = None  # (n,) would take NIV when needed
+    end_depth: np.ndarray | None = None  # (n,) how far the end stage runs (1: to 0)
 
     @property
     def size(self) -> int:
@@ -126,7 +130,13 @@ class ClockCourse:
         """Clock points at times ``t`` (years from onset; shape (n,) or (n, m))."""
         t = np.asarray(t, dtype=float)
         rate = self.rate.reshape((-1,) + (1,) * (t.ndim - 1))
-        return 12.0 * rate * pace(self._slowed(t), self.settings.clock_deceleration)
+        return (
+            12.0
+            * rate
+            * pace(
+                self._slowed(t), self.settings.clock_deceleration, self.settings.clock_scale_years
+            )
+        )
 
     def clock_years(self, t: np.ndarray) -> np.ndarray:
         """The clock's own time at ``t``: years from onset, slowed by the slope reduction."""
@@ -143,7 +153,9 @@ class ClockCourse:
         c = np.asarray(c, dtype=float)
         rate = self.rate.reshape((-1,) + (1,) * (c.ndim - 1))
         with np.errstate(divide="ignore", invalid="ignore"):
-            u = pace_inverse(c / (12.0 * rate), self.settings.clock_deceleration)  # clock years
+            u = pace_inverse(  # clock years
+                c / (12.0 * rate), self.settings.clock_deceleration, self.settings.clock_scale_years
+            )
         if self.slowing is None:
             return u
         s, t0, t1 = (_column(v, c.ndim) for v in _parts(self.slowing))
@@ -171,18 +183,20 @@ class ClockCourse:
         loss = POINTS * shape(x, self.settings.curvature)
         q = self.end_progress(t)
         cap = POINTS * self.settings.end_domain_clock_cap
+        depth = POINTS if self.end_depth is None else POINTS * _column(self.end_depth, 2)
+        depth = np.broadcast_to(depth, q.shape)
         for d in (BULBAR, RESPIRATORY):
             mine = self.end_domain == d
             if not mine.any():
                 continue
             for j, item in enumerate(self.settings.item_order[d]):
-                ramp = POINTS * _item_ramp(q[mine], j, self.settings.item_stagger)
+                ramp = depth[mine] * _item_ramp(q[mine], j, self.settings.item_stagger)
                 clock = np.minimum(loss[mine, :, item], cap)
                 loss[mine, :, item] = np.maximum(clock, ramp)
         share = self.settings.swallowing_clock_cap
         mine = self.end_domain == RESPIRATORY
         if share < 1.0 and mine.any():  # swallowing fails with the respiratory end stage
-            ramp = POINTS * _item_ramp(q[mine], 1, self.settings.item_stagger)
+            ramp = depth[mine] * _item_ramp(q[mine], 1, self.settings.item_stagger)
             clock = np.minimum(loss[mine, :, SWALLOWING], POINTS * share)
             loss[mine, :, SWALLOWING] = np.maximum(clock, ramp)
         return loss
@@ -200,15 +214,19 @@ class ClockCourse:
         )
         out = self.time_at_clock(position)
         beyond_cap = y > self.settings.end_domain_clock_cap
+        # the end stage's share of its ramp at which the loss is y (beyond its depth: never)
+        depth = np.ones(self.size) if self.end_depth is None else self.end_depth
+        reach = y <= depth
+        ramp_y = np.minimum(y / depth, 1.0)
         for d in (BULBAR, RESPIRATORY):
             if item in self.settings.item_order[d]:
                 if beyond_cap:  # the end domain's clock stops at the cap
                     out = np.where(self.end_domain == d, np.inf, out)
                 j = self.settings.item_order[d].index(item)
-                q = _ramp_inverse(y, j, self.settings.item_stagger)
+                q = _ramp_inverse(ramp_y, j, self.settings.item_stagger)
                 with np.errstate(invalid="ignore"):
                     ramp = self.end_start + q * self.end_length
-                ramp = np.where((self.end_domain == d) & np.isfinite(ramp), ramp, np.inf)
+                ramp = np.where((self.end_domain == d) & np.isfinite(ramp) & reach, ramp, np.inf)
                 out = np.minimum(out, ramp)
         share = self.settings.swallowing_clock_cap
         if item == SWALLOWING and share < 1.0:
@@ -216,10 +234,10 @@ class ClockCourse:
             if y > share:
                 out = np.where(mine, np.inf, out)
             with np.errstate(invalid="ignore"):
-                ramp = self.end_start + _ramp_inverse(y, 1, self.settings.item_stagger) * (
+                ramp = self.end_start + _ramp_inverse(ramp_y, 1, self.settings.item_stagger) * (
                     self.end_length
                 )
-            out = np.minimum(out, np.where(mine & np.isfinite(ramp), ramp, np.inf))
+            out = np.minimum(out, np.where(mine & np.isfinite(ramp) & reach, ramp, np.inf))
         out = np.maximum(out, 0.0)  # an onset item has lost onset_loss_points at onset
         return np.where(np.isnan(out), np.inf, out)
 
@@ -231,7 +249,7 @@ def _item_ramp(q: np.ndarray, j: int, stagger: float) -> np.ndarray:
     return np.clip((q - j * stagger) / width, 0.0, 1.0)
 
 
-def _ramp_inverse(y: float, j: int, stagger: float) -> float:
+def _ramp_inverse(y, j: int, stagger: float):
     return j * stagger + y * (1.0 - 2.0 * stagger)
 
 
@@ -381,6 +399,11 @@ def build_course(
         tracheostomy_time=tracheostomy,
         slowing=slowing,
         niv_candidate=on_niv,
+        end_depth=np.where(
+            (draws["u_end_depth"] < s.end_stage_partial_share) & ~on_niv & ~takes,
+            s.end_stage_partial_depth,
+            1.0,
+        ),
     )
 
 
@@ -395,6 +418,6 @@ def _capped_rate(s, rate, bulbar_end, item_start, item_span, draws, survival, en
     takes = (draws["u_tracheostomy"] < s.tracheostomy_share) & (death - survival > end_length)
     with np.errstate(invalid="ignore"):
         latest = death - np.where(takes, survival, 0.0) - end_length - s.floor_years_max
-        years = pace(np.where(latest > 0, latest, 1.0), s.clock_deceleration)
+        years = pace(np.where(latest > 0, latest, 1.0), s.clock_deceleration, s.clock_scale_years)
         cap = np.where(np.isfinite(latest) & (latest > 0), exhausted / (12.0 * years), np.inf)
     return np.minimum(rate, cap)
