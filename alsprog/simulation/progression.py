@@ -400,7 +400,9 @@ def build_course(
         slowing=slowing,
         niv_candidate=on_niv,
         end_depth=np.where(
-            (draws["u_end_depth"] < s.end_stage_partial_share) & ~on_niv & ~takes,
+            (draws["u_end_depth"] < s.end_stage_partial_share)
+            & ~on_niv  # from the draws alone: a survival effect leaves it as it was
+            & (draws["u_tracheostomy"] >= s.tracheostomy_share),
             s.end_stage_partial_depth,
             1.0,
         ),
