@@ -211,7 +211,7 @@ def test_a_share_of_patients_die_before_the_end_stage_runs_to_failure():
     settings = dataclasses.replace(SETTINGS, end_stage_partial_share=0.6, niv_share=0.0)
     course, done, draws = _cohort(n=2000, seed=3, settings=settings)
     partial = course.end_depth < 1.0
-    expected = 0.6 * np.isnan(course.tracheostomy_time).mean()
+    expected = 0.6 * (draws["u_tracheostomy"] >= settings.tracheostomy_share).mean()
     assert abs(partial.mean() - expected) < 4 * math.sqrt(0.6 * 0.4 / 2000)
     assert (draws["u_end_depth"][partial] < 0.6).all()
     at_death = item_scores(course, done, (course.death * (1 - 1e-9))[:, None])[:, 0]
