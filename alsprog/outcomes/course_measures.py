@@ -117,10 +117,12 @@ def selected_trial_difference(effect: Any, n: int, seed: int) -> tuple[float, fl
     Patients are found as a trial finds them: each simulated ALS patient is screened at a
     time d uniform on the first 2 years from onset (so the pool is the prevalent one, each
     patient counted in proportion to the time spent in it), after a 12-week observation period
-    (d - 12 weeks to d) begun after diagnosis. They enter when, at d, they are alive, every
-    measured item is >= 2, the respiratory domain is full (12 of 12, standing in for FVC >= 80%:
-    the simulation has no FVC; assumption), and the measured ALSFRS-R fell by 1 to 4 points
-    over the observation period. Treatment starts at d (the effect's start counts from d).
+    (d - 12 weeks to d) begun after diagnosis. They enter when at screening (d - 12 weeks, the
+    start of the observation period, where the trial checked its criteria) every measured item
+    is >= 2 and the respiratory domain is full (12 of 12, standing in for FVC >= 80%: the
+    simulation has no FVC; assumption), and they are alive at d with the measured ALSFRS-R
+    fallen by 1 to 4 points over the observation period. Treatment starts at d (the
+    effect's start counts from d).
     Visits at d - 12, d, d + 12 and d + 24 weeks share their noise between the arms.
 
     Returns (mean difference in points over the patients alive at week 24, its Monte Carlo
@@ -181,7 +183,7 @@ def selected_trial_population(effect: Any, n: int, seed: int) -> pd.DataFrame:
                 & (p["death_time"].to_numpy() > screen + 2 * observation)
             )
         seen = visits(control, rows, start)
-        at_screen = seen.iloc[1::4]
+        at_screen = seen.iloc[0::4]  # the trial's criteria hold at screening (d - 12 weeks)
         totals = seen["alsfrs_r"].to_numpy(float).reshape(rows.size, 4)
         ok = (at_screen[list(ITEMS)].to_numpy() >= 2).all(axis=1)
         ok &= at_screen["respiratory"].to_numpy() == 12

@@ -17,7 +17,8 @@ exactly from the calibrated models (``alsprog.disease``), with demographics from
   (trial candidates: who is diagnosed and alive at a time, from forward hazards);
 - the course on each patient's progression clock: ``progression_settings`` (its figures,
   ``data/course.toml``, and the draws it needs), ``progression`` (the clock and the latent
-  items), ``staging`` (King's, MiToS, the milestone columns), ``uptake`` (need, the procedures
+  items), ``course_build`` (each patient's course from the draws), ``staging`` (King's,
+  MiToS, the milestone columns), ``uptake`` (need, the procedures
   taken, the items as received, stage times), ``patient_course`` (the course of a cohort's or a
   trial's patients under an effect), ``visits``; ``course_targets``, ``course_moments`` and
   ``course_calibration`` (``calibrate_course``: the course fitted to published figures);

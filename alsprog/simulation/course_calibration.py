@@ -39,6 +39,7 @@ FITTED: dict[str, str] = {
     "copula_correlation": "corr",
     "curvature": "id",
     "clock_deceleration": "log",
+    "clock_scale_years": "log",
     "domain_span_points": "log",
     "later_span_factor": "log",
     "item_stagger": "half",
@@ -63,10 +64,18 @@ FITTED: dict[str, str] = {
 # patient's decline never speeds up with time (clock deceleration <= 1), patients differ in
 # rate (log-SD >= 0.2; assumption: without it the fit trades the rate's spread for the items')
 BOUNDS: dict[str, tuple[float | None, float | None]] = {
-    "copula_correlation": (None, 0.0),
+    # assumption: the link is loose (at -0.94, where the fit went, the rate all but fixed the
+    # death time: Spearman correlation of rate and death time below -0.8, where clinic
+    # cohorts see patients of one rate die years apart)
+    "copula_correlation": (-0.8, 0.0),
     "clock_deceleration": (0.2, 1.0),
     "rate_log_sd": (0.2, 1.5),
     "item_pace_log_sd": (None, 1.0),
+    "clock_scale_years": (0.25, 10.0),
+    # assumption: PMA (shorter survival than PLS) declines no slower than PLS's published 1.92
+    # ALSFRS-R points a year (Lester et al., JNNP 2025), 0.16 a month; without it the fit drove
+    # the PMA rate to 0.04 and PMA patients sat near 47 until their end stage
+    "rate_median_pma": (0.16, None),
 }
 STEP = 0.08  # forward-difference step in the free coordinates (log: 8%), wide enough to see
 # through the steps of integer scores and medians on a finite cohort

@@ -22,7 +22,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from alsprog.simulation.progression import build_course
+from alsprog.simulation.course_build import build_course
 from alsprog.simulation.progression_settings import ProgressionSettings, harness_draws
 from alsprog.simulation.sampler import (
     DiseaseHazard,
@@ -31,17 +31,29 @@ from alsprog.simulation.sampler import (
     progression_rate,
 )
 from alsprog.simulation.settings import CohortSettings
-from alsprog.simulation.uptake import item_scores, procedures, stage_times
+from alsprog.simulation.uptake import item_scores, procedures, received, stage_times
 
 # bump when a measurement below changes: the shipped calibration's fingerprint reads it
-MOMENTS_VERSION = 2
+MOMENTS_VERSION = 3
 STUDY_SIZE = 117  # Elamin et al., J Neurol 2015: training sub-cohort
 WEEK = 7.0 / 365.25
+# MCI186-19: randomised at a disease duration uniform over 0-2 years from onset (as
+# alsprog.outcomes.course_measures selects the trial's population; mean about 1.1 years, the
+# trial's placebo arm about 1.06)
+TRIAL_DURATION_YEARS = 2.0
+# the cohort's visit noise (data/simulation.toml [items] visit_noise_sd: latent points per item)
+VISIT_NOISE_SD = CohortSettings.default().visit_noise_sd
 # Balendra's standardised stage times (trial and registry patients who died in follow-up):
 VISIT_MONTHS = 3.0  # ALSFRS-R read every 3 months from entry
-ENTRY_YEARS_MAX = 3.0  # entry uniform between diagnosis and 3 years from onset
-FOLLOW_UP_YEARS = 1.5  # deaths within 18 months of entry
+# entry at a time uniform between diagnosis and death, followed to death (assumption: the
+# pooled trial and registry cohorts entered patients at every point of their course and the
+# standardised times are over the deceased, each at the first visit at the stage or beyond)
 PHENOTYPES = ("als", "pls", "pma")
+# Visser et al., Arch Neurol 2007 scored the original ALSFRS (Cedarbaum and Stambler, 1996): the
+# nine bulbar and limb items of the ALSFRS-R and a single breathing item, read here as the
+# dyspnoea item (assumption: both score breathlessness 4-0); the ALSFRS-R's orthopnoea and
+# respiratory insufficiency items are not in it
+ALSFRS_ITEMS = 10
 
 
 def stand_in_draws(n: int, seed: int) -> dict[str, dict[str, np.ndarray]]:
@@ -49,14 +61,19 @@ def stand_in_draws(n: int, seed: int) -> dict[str, dict[str, np.ndarray]]:
     (n // 5 each, at least 50). Each holds the course draws (``DRAWS``), e_disease and z_rate
     (the copula's inputs), site, delay (years to diagnosis), disease (the untreated disease
     death time), other (the other-cause death time), death (the earlier of the two), u_screen
-    (MCI186-19's screening) and u_entry (Balendra's study entry)."""
+    (MCI186-19's screening), z_visit (its visits' noise) and u_entry (Balendra's study
+    entry)."""
     from alsprog.simulation.subgroups import resolve_subgroups
 
     settings = CohortSettings.default()
     out = {}
     for k, name in enumerate(PHENOTYPES):
         size = n if name == "als" else max(n // 5, 50)
-        (subgroup,) = resolve_subgroups(name, None, "us_ssa_2007", settings)
+        # the start values, not the shipped fit: the fit is built from these draws (a stale
+        # shipped file would otherwise recompute itself from inside its own calibration)
+        (subgroup,) = resolve_subgroups(
+            name, None, "us_ssa_2007", settings, course=ProgressionSettings.start()
+        )
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(26, k)))
         frame = subgroup.population.sample(size, rng)
         age = frame["age_at_onset"].to_numpy()
@@ -65,6 +82,7 @@ def stand_in_draws(n: int, seed: int) -> dict[str, dict[str, np.ndarray]]:
         u_site, e_disease = rng.random(size), rng.exponential(size=size)
         e_other = rng.exponential(size=size)
         z_rate, u_screen, u_entry = rng.standard_normal(size), rng.random(size), rng.random(size)
+        z_visit = rng.standard_normal((size, 3, 12))  # MCI186-19's three visits, every item
         of = np.zeros(size, dtype=np.intp)
         cell_of, cells, site, hazard_ratio, _ = phenotype_cells(
             (subgroup,), of, u_site, age, delay_months
@@ -85,6 +103,7 @@ def stand_in_draws(n: int, seed: int) -> dict[str, dict[str, np.ndarray]]:
             delay=delay_months / 12.0,
             u_screen=u_screen,
             u_entry=u_entry,
+            z_visit=z_visit,
         )
         out[name] = draws
     return out
@@ -161,7 +180,12 @@ def simulated_moments(settings: ProgressionSettings, cohorts: dict) -> dict[str,
         alive = other["delay"] + years < other["death"]
         tt = np.stack([other["delay"], other["delay"] + years], axis=1)[alive]
         sub = _subset(c, d, alive)
-        loss = np.diff(-_totals(sub[0], sub[1], tt), axis=1)[:, 0].mean()
+        if name == "pls":
+            totals = _totals(sub[0], sub[1], tt)
+        else:  # Visser's ALSFRS: items 1-9 and one breathing item (dyspnoea stands for it)
+            items = item_scores(sub[0], sub[1], tt)[:, :, :ALSFRS_ITEMS]
+            totals = items.sum(axis=-1, dtype=np.int64)
+        loss = np.diff(-totals, axis=1)[:, 0].mean()
         out[quantity] = loss / years if name == "pls" else loss
     return {k: float(v) for k, v in out.items()}
 
@@ -178,6 +202,7 @@ def _subset(course, done, rows: np.ndarray):
         "end_length",
         "tracheostomy_time",
         "niv_candidate",
+        "end_depth",
     )
     c = replace(course, **{f: getattr(course, f)[rows] for f in fields})
     d = type(done)(**{f: getattr(done, f)[rows] for f in done.__dataclass_fields__})
@@ -186,17 +211,21 @@ def _subset(course, done, rows: np.ndarray):
 
 def _trial_arm(course, done, draws) -> dict[str, float]:
     """MCI186-19 placebo arm, selected by the trial's rules: screened (the start of its
-    12-week observation period) at a time uniform between diagnosis and 2 years from onset
-    (disease duration <= 2 years); at screening every item >= 2 and FVC >= 80% (read as
-    dyspnoea, orthopnoea and respiratory insufficiency at 4); ALSFRS-R fell 1-4 points over
-    the observation period; change from baseline (randomisation) to 24 weeks in those alive
-    then."""
+    12-week observation period) after diagnosis, randomised (baseline) at a disease duration
+    uniform over 0-2 years (TRIAL_DURATION_YEARS: disease duration <= 2 years); at screening
+    every item >= 2 and FVC >= 80% (read as dyspnoea, orthopnoea and respiratory insufficiency
+    at 4); ALSFRS-R fell 1-4 points over the observation period; change from baseline
+    (randomisation) to 24 weeks in those alive then; each visit scored with the cohort's visit
+    noise, as alsprog.outcomes.course_measures.selected_trial_population scores it."""
     delay = draws["delay"]
-    screen = delay + (2.0 - delay) * draws["u_screen"]
-    baseline, end = screen + 12 * WEEK, screen + 36 * WEEK
-    rows = (delay < 2.0) & (end < draws["death"])
+    baseline = TRIAL_DURATION_YEARS * draws["u_screen"]
+    screen, end = baseline - 12 * WEEK, baseline + 24 * WEEK
+    rows = (delay <= screen) & (end < draws["death"])
     c, d = _subset(course, done, rows)
-    scores = item_scores(c, d, np.stack([screen[rows], baseline[rows], end[rows]], axis=1))
+    # scored as a trial's visits are: latent score plus the visit noise, rounded, as received
+    t = np.stack([screen[rows], baseline[rows], end[rows]], axis=1)
+    latent = c.latent_scores(t) + VISIT_NOISE_SD * draws["z_visit"][rows]
+    scores = received(np.clip(np.floor(latent + 0.5), 0, 4).astype(np.int8), d, t)
     ok = (scores[:, 0].min(axis=1) >= 2) & (scores[:, 0, 9:].min(axis=1) == 4)
     total = scores.sum(axis=-1, dtype=np.int64)
     fell = total[:, 0] - total[:, 1]
@@ -219,10 +248,10 @@ def _stages(course, done, draws, chen) -> dict[str, float]:
     need for a gastrostomy or NIV, or dyspnoea 0) in the same patients without NIV (``chen``:
     few in that cohort took it), in patients who died of ALS, each stage's
     median over the patients who passed through it (stage 4 may follow stage 2); Balendra's
-    standardised times as a trial's data give them: patients enter at a time uniform between
-    diagnosis and ENTRY_YEARS_MAX from onset, the observed items are read every VISIT_MONTHS,
-    and those who die within FOLLOW_UP_YEARS of entry count, each at the first visit at the
-    stage or beyond (at entry if already there) over the disease duration."""
+    standardised times as pooled trial and registry data give them: patients enter at a time
+    uniform between diagnosis and death and are followed to death, the observed items read every
+    VISIT_MONTHS, each at the first visit at the stage or beyond (at entry if already there)
+    over the disease duration."""
     death, disease = draws["death"], draws["disease"]
     died_of_als = disease <= draws["other"]
     st = stage_times(*chen, by_need=True)
@@ -240,8 +269,8 @@ def _stages(course, done, draws, chen) -> dict[str, float]:
     }
     observed = stage_times(course, done)
     delay, step = draws["delay"], VISIT_MONTHS / 12.0
-    entry = delay + np.maximum(ENTRY_YEARS_MAX - delay, 0.0) * draws["u_entry"]
-    died = (delay < ENTRY_YEARS_MAX) & (entry < death) & (death < entry + FOLLOW_UP_YEARS)
+    entry = delay + np.maximum(death - delay, 0.0) * draws["u_entry"]
+    died = delay < death
     for k in (2, 3, 4):
         tk = observed[f"kings_stage_{k}_time"]
         with np.errstate(invalid="ignore"):

@@ -23,9 +23,10 @@ from typing import Any
 import numpy as np
 
 from alsprog.errors import InputError, is_real
+from alsprog.simulation.course_build import build_course
 from alsprog.simulation.patient_draws import CourseDraws
 from alsprog.simulation.piecewise import slowing
-from alsprog.simulation.progression import ClockCourse, build_course
+from alsprog.simulation.progression import ClockCourse
 from alsprog.simulation.progression_settings import ProgressionSettings
 from alsprog.simulation.settings import SITES
 from alsprog.simulation.staging import MILESTONE_COLUMNS
@@ -114,6 +115,8 @@ class PatientCourse:
         fields = {f: getattr(c, f)[rows] for f in COURSE_FIELDS}
         if c.niv_candidate is not None:
             fields["niv_candidate"] = c.niv_candidate[rows]
+        if c.end_depth is not None:
+            fields["end_depth"] = c.end_depth[rows]
         slow = c.slowing
         if slow is not None:
             slow = type(slow)(*(_rows(getattr(slow, f), rows) for f in ("share", "start", "end")))

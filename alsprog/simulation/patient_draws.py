@@ -1,6 +1,6 @@
 """The frozen records of patient draws: what a course is built from, and a cohort block's patients.
 
-``CourseDraws`` is everything the progression-clock course (``progression.build_course``,
+``CourseDraws`` is everything the progression-clock course (``course_build.build_course``,
 ``uptake.procedures``) reads, one array entry per patient, whichever path drew it: a cohort
 block (``patients.draw_block``, the block's course stream) or a trial's screened candidates
 (``trials.simulation.followup.course_of``, counter-based draws), so both paths give the course
@@ -29,7 +29,7 @@ class CourseDraws:
     untreated_disease_time : the same without the effect (the course before its end stage
         reads only this, so a survival effect moves the end stage alone).
     progression_rate : the copula-linked rate, ALSFRS-R points per month (before the
-        course's cap: ``progression.build_course``).
+        course's cap: ``course_build.build_course``).
     bulbar_end : True for the bulbar forms (PBP, PPBP), whose end stage is bulbar failure.
     floor_cap : False for PLS (``build_course``'s rate cap does not apply).
     draws : the uniforms and normals of ``progression_settings.DRAWS`` (one row per patient).

@@ -20,12 +20,12 @@ report gastrostomy after NIV). A hazard ratio on survival moves the end stage an
 before it.
 Figures: ``data/course.toml``; draws: ``progression_settings.DRAWS``.
 
-For the patient sampler: ``build_course(ProgressionSettings.default(), rate=, site=, death=,
-draws=, untreated_death=, bulbar_end=, slowing=, niv_share=)`` then
+The course is built by ``course_build.build_course(ProgressionSettings.default(), rate=,
+site=, death=, draws=, untreated_death=, bulbar_end=, slowing=, niv_share=)`` then
 ``uptake.procedures(course, draws)``; scores at any times with ``uptake.item_scores``,
 milestones with ``uptake.time_at_most`` and ``uptake.stage_times``. A user's NIV share (by
 patient or one number) goes to ``build_course`` (an NIV user's end stage is longer), the
-gastrostomy share to ``procedures``. Not yet wired into ``simulate_cohort`` (issue 26).
+gastrostomy share to ``procedures``. ``patient_course`` does this for cohorts and trials.
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from alsprog.simulation.progression_settings import ProgressionSettings
-from alsprog.simulation.settings import SITES
 
 POINTS = 4.0
 RESPIRATORY = 3  # domain index
@@ -58,27 +57,27 @@ def shape_inverse(y: np.ndarray | float, k: float) -> np.ndarray:
     return -np.log1p(y * np.expm1(-k)) / k
 
 
-PACE_SCALE_YEARS = 1.0  # see data/course.toml [shape] clock_deceleration
+PACE_SCALE_YEARS = 1.0  # default clock scale; data/course.toml [shape] clock_scale_years
 
 
-def pace(u: np.ndarray, a: float) -> np.ndarray:
-    """F(u) = s ((1 + u / s)^a - 1) / a (s = PACE_SCALE_YEARS): clock progress after u clock
+def pace(u: np.ndarray, a: float, scale: float = PACE_SCALE_YEARS) -> np.ndarray:
+    """F(u) = s ((1 + u / s)^a - 1) / a (s = ``scale``, years): clock progress after u clock
     years, in years at the starting pace; u itself when a = 1, slower and slower when a < 1
     (F'(u) = (1 + u / s)^(a - 1)), never stopping."""
     u = np.asarray(u, dtype=float)
     if abs(a - 1.0) < 1e-12:
         return u
     with np.errstate(invalid="ignore", over="ignore"):
-        return PACE_SCALE_YEARS * (np.power(1.0 + u / PACE_SCALE_YEARS, a) - 1.0) / a
+        return scale * (np.power(1.0 + u / scale, a) - 1.0) / a
 
 
-def pace_inverse(y: np.ndarray, a: float) -> np.ndarray:
+def pace_inverse(y: np.ndarray, a: float, scale: float = PACE_SCALE_YEARS) -> np.ndarray:
     """u with F(u) = y."""
     y = np.asarray(y, dtype=float)
     if abs(a - 1.0) < 1e-12:
         return y
     with np.errstate(invalid="ignore", over="ignore"):
-        return PACE_SCALE_YEARS * (np.power(1.0 + a * y / PACE_SCALE_YEARS, 1.0 / a) - 1.0)
+        return scale * (np.power(1.0 + a * y / scale, 1.0 / a) - 1.0)
 
 
 @dataclass(frozen=True)
@@ -103,6 +102,9 @@ class ClockCourse:
     tracheostomy_time : (n,) years, NaN for the patients who take none.
     niv_candidate : (n,) True for the patients who take NIV when they need it (their end
         stage lasts ``niv_end_stage_months`` longer); None: decided by ``procedures``.
+    end_depth : (n,) share of its points each end-domain item loses by the end of the end stage
+        (1: to 0; ``end_stage_partial_depth`` for the patients who die before the end stage
+        completes); None: 1 for all.
     """
 
     settings: ProgressionSettings
@@ -116,6 +118,7 @@ class ClockCourse:
     tracheostomy_time: np.ndarray
     slowing: Slowing | None = None
     niv_candidate: np.ndarray | None = None  # (n,) would take NIV when needed
+    end_depth: np.ndarray | None = None  # (n,) how far the end stage runs (1: to 0)
 
     @property
     def size(self) -> int:
@@ -126,7 +129,13 @@ class ClockCourse:
         """Clock points at times ``t`` (years from onset; shape (n,) or (n, m))."""
         t = np.asarray(t, dtype=float)
         rate = self.rate.reshape((-1,) + (1,) * (t.ndim - 1))
-        return 12.0 * rate * pace(self._slowed(t), self.settings.clock_deceleration)
+        return (
+            12.0
+            * rate
+            * pace(
+                self._slowed(t), self.settings.clock_deceleration, self.settings.clock_scale_years
+            )
+        )
 
     def clock_years(self, t: np.ndarray) -> np.ndarray:
         """The clock's own time at ``t``: years from onset, slowed by the slope reduction."""
@@ -144,7 +153,9 @@ class ClockCourse:
         c = np.asarray(c, dtype=float)
         rate = (self.rate if rows is None else self.rate[rows]).reshape((-1,) + (1,) * (c.ndim - 1))
         with np.errstate(divide="ignore", invalid="ignore"):
-            u = pace_inverse(c / (12.0 * rate), self.settings.clock_deceleration)  # clock years
+            u = pace_inverse(  # clock years
+                c / (12.0 * rate), self.settings.clock_deceleration, self.settings.clock_scale_years
+            )
         if self.slowing is None:
             return u
         parts = [v if rows is None or np.ndim(v) == 0 else v[rows] for v in _parts(self.slowing)]
@@ -173,16 +184,18 @@ class ClockCourse:
         loss = POINTS * shape(x, self.settings.curvature)
         q = self.end_progress(t)
         cap = POINTS * self.settings.end_domain_clock_cap
+        depth = POINTS if self.end_depth is None else POINTS * _column(self.end_depth, 2)
+        depth = np.broadcast_to(depth, q.shape)
         for d in (BULBAR, RESPIRATORY):
             mine = self.end_domain == d
             for j, item in enumerate(self.settings.item_order[d]):
-                ramp = POINTS * _item_ramp(q[mine], j, self.settings.item_stagger)
+                ramp = depth[mine] * _item_ramp(q[mine], j, self.settings.item_stagger)
                 clock = np.minimum(loss[mine, :, item], cap)
                 loss[mine, :, item] = np.maximum(clock, ramp)
         share = self.settings.swallowing_clock_cap
         mine = self.end_domain == RESPIRATORY
         if share < 1.0 and mine.any():  # swallowing fails with the respiratory end stage
-            ramp = POINTS * _item_ramp(q[mine], 1, self.settings.item_stagger)
+            ramp = depth[mine] * _item_ramp(q[mine], 1, self.settings.item_stagger)
             clock = np.minimum(loss[mine, :, SWALLOWING], POINTS * share)
             loss[mine, :, SWALLOWING] = np.maximum(clock, ramp)
         return loss
@@ -205,21 +218,25 @@ class ClockCourse:
         rows = np.flatnonzero(~np.isin(self.end_domain, ends)) if ends else slice(None)
         out = np.full(self.size, np.inf)
         out[rows] = self.time_at_clock(position[rows], rows)
+        # the end stage's share of its ramp at which the loss is y (beyond its depth: never)
+        depth = np.ones(self.size) if self.end_depth is None else self.end_depth
+        reach = y <= depth
+        ramp_y = np.minimum(y / depth, 1.0)
         for d in (BULBAR, RESPIRATORY):
             if item in self.settings.item_order[d]:  # (beyond the cap: its clock is inf)
                 j = self.settings.item_order[d].index(item)
-                q = _ramp_inverse(y, j, self.settings.item_stagger)
+                q = _ramp_inverse(ramp_y, j, self.settings.item_stagger)
                 with np.errstate(invalid="ignore"):
                     ramp = self.end_start + q * self.end_length
-                ramp = np.where((self.end_domain == d) & np.isfinite(ramp), ramp, np.inf)
+                ramp = np.where((self.end_domain == d) & np.isfinite(ramp) & reach, ramp, np.inf)
                 out = np.minimum(out, ramp)
         if item == SWALLOWING and self.settings.swallowing_clock_cap < 1.0:
             mine = self.end_domain == RESPIRATORY
             with np.errstate(invalid="ignore"):
-                ramp = self.end_start + _ramp_inverse(y, 1, self.settings.item_stagger) * (
+                ramp = self.end_start + _ramp_inverse(ramp_y, 1, self.settings.item_stagger) * (
                     self.end_length
                 )
-            out = np.minimum(out, np.where(mine & np.isfinite(ramp), ramp, np.inf))
+            out = np.minimum(out, np.where(mine & np.isfinite(ramp) & reach, ramp, np.inf))
         out = np.maximum(out, 0.0)  # an onset item has lost onset_loss_points at onset
         return np.where(np.isnan(out), np.inf, out)
 
@@ -231,7 +248,7 @@ def _item_ramp(q: np.ndarray, j: int, stagger: float) -> np.ndarray:
     return np.clip((q - j * stagger) / width, 0.0, 1.0)
 
 
-def _ramp_inverse(y: float, j: int, stagger: float) -> float:
+def _ramp_inverse(y, j: int, stagger: float):
     return j * stagger + y * (1.0 - 2.0 * stagger)
 
 
@@ -245,156 +262,3 @@ def _column(values, ndim: int) -> np.ndarray:
     if values.ndim == 0 or ndim <= 1:
         return values
     return values.reshape((-1,) + (1,) * (ndim - 1))
-
-
-def build_course(
-    settings: ProgressionSettings,
-    *,
-    rate: np.ndarray,
-    site: np.ndarray,
-    death: np.ndarray,
-    draws: dict[str, np.ndarray],
-    bulbar_end: np.ndarray | None = None,
-    slowing: Slowing | None = None,
-    untreated_death: np.ndarray | None = None,
-    floor_cap: np.ndarray | None = None,
-    niv_share: np.ndarray | float | None = None,
-) -> ClockCourse:
-    """The course of n patients.
-
-    rate : (n,) ALSFRS-R points per month (the sampler's copula-linked rate).
-    site : (n,) onset site codes (index into ``SITES``: limb, bulbar, other).
-    death : (n,) disease death time, years from onset (inf: the disease never kills).
-    draws : the uniforms and normals of ``progression_settings.DRAWS`` (one row per patient).
-    bulbar_end : (n,) True for bulbar forms (PBP, PPBP), whose end stage is bulbar failure;
-        default: none.
-    slowing : a slope reduction (``Slowing``) or None.
-    untreated_death : (n,) the disease death time without the effect (default ``death``): the
-        rate cap reads it, so a survival effect moves only the end stage.
-
-    The rate cap: no patient's clock exhausts the bulbar and limb items more than
-    ``floor_years_max`` before the end stage of their untreated course (a patient does not live
-    for years totally paralysed without ventilation; the copula alone leaves a few long
-    survivors with a fast clock). The cap only lowers the rate of those patients.
-    floor_cap : (n,) True where the cap applies (default: everyone); False for PLS, whose
-        patients live for years with severe disability (MSD Manual: several years to total
-        disability) and die mostly of other causes.
-    niv_share : (n,) or one share overriding ``settings.niv_share`` (e.g. by onset site): who
-        takes NIV when needed (``draws["u_niv"] < share``); their end stage lasts
-        ``niv_end_stage_months`` longer, their death time unchanged (the calibrated survival
-        curve already holds NIV users).
-    """
-    s = settings
-    rate = np.asarray(rate, dtype=float)
-    n = rate.size
-    death = np.asarray(death, dtype=float)
-    site = np.asarray(site)
-    bulbar_end = np.zeros(n, dtype=bool) if bulbar_end is None else np.asarray(bulbar_end, bool)
-
-    # which region order: bulbar onset (or a bulbar form), else upper or lower limb first
-    upper = draws["u_upper_limb_first"] < s.upper_limb_first_share
-    which = np.where((site == SITES.index("bulbar")) | bulbar_end, 2, np.where(upper, 0, 1))
-    z = draws["z_gap"]
-    gap_2 = s.second_region_points * np.exp(s.gap_log_sd * z[:, 0])
-    gap_3 = s.third_region_points * np.exp(s.gap_log_sd * z[:, 1])
-    by_rank = np.stack([np.zeros(n), gap_2, gap_2 + gap_3], axis=1)  # (n, 3) clock positions
-    involved = np.empty((n, 4))
-    orders = np.array(s.region_orders)  # (3 orders, 3 ranks) -> domain
-    for rank in range(3):
-        domain = orders[which, rank]
-        involved[np.arange(n), domain] = by_rank[:, rank]
-    involved[:, RESPIRATORY] = s.respiratory_points * np.exp(s.gap_log_sd * z[:, 2])
-
-    onset_domain = orders[which, 0]
-    span = np.full((n, 4), s.domain_span_points * s.later_span_factor)
-    span[np.arange(n), onset_domain] = s.domain_span_points
-    span[:, RESPIRATORY] = s.domain_span_points * s.respiratory_span_factor
-
-    domain_of, rank_of = np.empty(12, dtype=np.intp), np.empty(12)  # each item's domain, place
-    for d, items in enumerate(s.item_order):
-        domain_of[list(items)], rank_of[list(items)] = d, range(len(items))
-    # all items at once, in place (the same arithmetic as item by item, bit for bit)
-    offset = draws["u_item_offset"] - 0.5
-    offset *= s.item_offset_jitter
-    offset += rank_of
-    offset *= s.item_stagger
-    np.maximum(offset, 0.0, out=offset)
-    item_start = span[:, domain_of]
-    item_start *= offset
-    item_start += involved[:, domain_of]
-    pace = draws["z_item_pace"] * s.item_pace_log_sd
-    np.exp(pace, out=pace)
-    item_span = span[:, domain_of]
-    item_span *= 1.0 - 2.0 * s.item_stagger
-    item_span *= pace
-    if s.onset_loss_points > 0:  # onset is the first noticed loss: the onset domain's first
-        rows = np.arange(n)  # item has lost onset_loss_points at clock 0
-        onset_items = np.array(s.item_order)[onset_domain]  # (n, 3)
-        starts = item_start[rows[:, None], onset_items]
-        first = onset_items[rows, np.argmin(starts, axis=1)]
-        lead = item_span[rows, first] * shape_inverse(s.onset_loss_points / POINTS, s.curvature)
-        shift = lead + item_start[rows, first]
-        item_start[rows[:, None], onset_items] -= shift[:, None]
-
-    share = s.niv_share if niv_share is None else niv_share
-    on_niv = draws["u_niv"] < np.asarray(share, dtype=float)
-    end_length = s.end_stage_months / 12.0 * np.exp(s.end_stage_log_sd * draws["z_end_stage"])
-    end_length = end_length + np.where(on_niv, s.niv_end_stage_months / 12.0, 0.0)
-    survival = (
-        s.tracheostomy_survival_months
-        / 12.0
-        * np.exp(s.tracheostomy_survival_log_sd * draws["z_tracheostomy_survival"])
-    )
-    capped = _capped_rate(
-        s,
-        rate,
-        bulbar_end,
-        item_start,
-        item_span,
-        draws,
-        survival,
-        end_length,
-        death if untreated_death is None else np.asarray(untreated_death, float),
-    )
-    rate = capped if floor_cap is None else np.where(np.asarray(floor_cap, bool), capped, rate)
-    # a tracheostomy comes `survival` before death, for those who take one, when the end stage
-    # it ends can start after onset (so the all-cause death time is untouched)
-    takes = (draws["u_tracheostomy"] < s.tracheostomy_share) & (death - survival > end_length)
-    tracheostomy = np.where(takes, death - survival, np.nan)
-    end_time = np.where(takes, tracheostomy, death)
-    finite = np.isfinite(end_time)
-    end_start = np.where(
-        finite, np.maximum(np.where(finite, end_time, 0.0) - end_length, 0.0), np.inf
-    )
-    length = np.where(
-        finite, np.where(finite, end_time, 0.0) - np.where(finite, end_start, 0.0), np.inf
-    )
-    return ClockCourse(
-        settings=s,
-        rate=rate,
-        death=death,
-        item_start=item_start,
-        item_span=item_span,
-        end_domain=np.where(bulbar_end, BULBAR, RESPIRATORY).astype(np.int8),
-        end_start=end_start,
-        end_length=length,
-        tracheostomy_time=tracheostomy,
-        slowing=slowing,
-        niv_candidate=on_niv,
-    )
-
-
-def _capped_rate(s, rate, bulbar_end, item_start, item_span, draws, survival, end_length, death):
-    """The rate, lowered where the clock would exhaust the items outside the end domain more
-    than ``floor_years_max`` before the untreated end stage (see ``build_course``)."""
-    finish = item_start + item_span  # clock points at which each item reaches 0
-    respiratory, bulbar = list(s.item_order[RESPIRATORY]), list(s.item_order[BULBAR])
-    limbs = [i for i in range(finish.shape[1]) if i not in respiratory + bulbar]
-    other = np.where(bulbar_end, finish[:, respiratory].max(axis=1), finish[:, bulbar].max(axis=1))
-    exhausted = np.maximum(np.maximum(finish[:, limbs].max(axis=1), other), 0.0)  # (as before)
-    takes = (draws["u_tracheostomy"] < s.tracheostomy_share) & (death - survival > end_length)
-    with np.errstate(invalid="ignore"):
-        latest = death - np.where(takes, survival, 0.0) - end_length - s.floor_years_max
-        years = pace(np.where(latest > 0, latest, 1.0), s.clock_deceleration)
-        cap = np.where(np.isfinite(latest) & (latest > 0), exhausted / (12.0 * years), np.inf)
-    return np.minimum(rate, cap)

@@ -32,6 +32,7 @@ DRAWS: dict[str, tuple[str, int]] = {
     "u_niv_delay": ("uniform", 1),
     "u_gastrostomy": ("uniform", 1),
     "u_gastrostomy_delay": ("uniform", 1),
+    "u_end_depth": ("uniform", 1),  # whether the end stage runs the end domain to 0
 }
 
 
@@ -84,6 +85,11 @@ class ProgressionSettings:
     niv_orthopnea_at_most: int = -1  # NIV need also when orthopnoea is this or less (-1: never)
     niv_end_stage_months: float = 0.0  # an NIV user's end stage lasts this much longer
     swallowing_clock_cap: float = 1.0  # share of swallowing the clock takes (1: all of it)
+    # a share of the patients without NIV or a tracheostomy die before their end stage has run
+    # its domain to 0: it takes their end domain's items only end_stage_partial_depth of the way
+    clock_scale_years: float = 1.0  # the clock's deceleration scale s in F(u)
+    end_stage_partial_share: float = 0.0
+    end_stage_partial_depth: float = 1.0
 
     @classmethod
     def default(cls) -> ProgressionSettings:
@@ -141,6 +147,9 @@ class ProgressionSettings:
             niv_orthopnea_at_most=d["need"]["niv_orthopnea_at_most"],
             niv_end_stage_months=e["niv_months"],
             swallowing_clock_cap=e["swallowing_clock_cap"],
+            clock_scale_years=s["clock_scale_years"],
+            end_stage_partial_share=e["partial_share"],
+            end_stage_partial_depth=e["partial_depth"],
         )
 
 

@@ -43,7 +43,7 @@ class Subgroup:
     regression : for a fitted regression, the source of each patient's disease death time
         (``regression_source``); None otherwise.
     bulbar_end : the course's end stage is bulbar failure (PBP, PPBP).
-    floor_cap : the course's rate cap applies (all but PLS; ``progression.build_course``).
+    floor_cap : the course's rate cap applies (all but PLS; ``course_build.build_course``).
     """
 
     name: str

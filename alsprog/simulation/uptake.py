@@ -5,7 +5,7 @@ to 1 (needs supplemental tube feeding), ``niv_need_time`` when the latent respir
 insufficiency item falls to 3 (intermittent BiPAP) or, when ``niv_orthopnea_at_most`` is set,
 the latent orthopnoea item falls to it (the clinical indication). The procedures actually taken
 come with uptake shares and an exponential delay from need (``data/course.toml``); a
-tracheostomy is set by the course (``progression.build_course``) a survival-after-tracheostomy
+tracheostomy is set by the course (``course_build.build_course``) a survival-after-tracheostomy
 before death.
 
 What the items score follows what was received: swallowing reads 1-0 only with a tube (without

@@ -13,7 +13,8 @@ import pytest
 from scipy.special import ndtri
 
 from alsprog.disease.library import phenotype
-from alsprog.simulation.progression import Slowing, build_course, shape, shape_inverse
+from alsprog.simulation.course_build import build_course
+from alsprog.simulation.progression import Slowing, shape, shape_inverse
 from alsprog.simulation.progression_settings import DRAWS, ProgressionSettings, harness_draws
 from alsprog.simulation.settings import ITEMS
 from alsprog.simulation.staging import kings_stage, mitos_stage
@@ -201,7 +202,25 @@ def test_function_at_death_varies_and_disease_deaths_come_with_respiratory_failu
     totals = at_death.sum(axis=-1)
     assert totals.std() > 4.0
     assert np.percentile(totals, 90) - np.percentile(totals, 10) > 10
-    assert (at_death[:, ITEMS.index("dyspnea")] == 0).mean() > 0.95
+    full = course.end_depth == 1.0
+    assert (at_death[full, ITEMS.index("dyspnea")] == 0).all()
+
+
+def test_a_share_of_patients_die_before_the_end_stage_runs_to_failure():
+    """The partial end stage: without NIV or a tracheostomy, a share of patients die with the
+    end domain only part of the way down, so not every death is at King's stage 4."""
+    settings = dataclasses.replace(SETTINGS, end_stage_partial_share=0.6, niv_share=0.0)
+    course, done, draws = _cohort(n=2000, seed=3, settings=settings)
+    partial = course.end_depth < 1.0
+    expected = 0.6 * (draws["u_tracheostomy"] >= settings.tracheostomy_share).mean()
+    assert abs(partial.mean() - expected) < 4 * math.sqrt(0.6 * 0.4 / 2000)
+    assert (draws["u_end_depth"][partial] < 0.6).all()
+    at_death = item_scores(course, done, (course.death * (1 - 1e-9))[:, None])[:, 0]
+    floor = round(4 * (1 - settings.end_stage_partial_depth))
+    assert (at_death[partial, ITEMS.index("dyspnea")] >= floor).all()
+    assert (at_death[~partial, ITEMS.index("dyspnea")] == 0).all()
+    stage = kings_stage(at_death, settings)
+    assert (stage[partial] < 4).any() and (stage[~partial] == 4).all()
 
 
 def test_need_precedes_uptake_and_uptake_follows_the_share():

@@ -1,0 +1,183 @@
+"""Building each patient's ``ClockCourse`` from the sampler's draws: where regions and items
+start and how fast they fall, the end stage and its length, the tracheostomy, and the rate cap.
+
+``build_course`` is what the patient sampler (``patient_course``) and the course calibration
+(``course_moments``) call; the course itself, its clock and its latent items, is
+``progression.ClockCourse``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from alsprog.simulation.progression import (
+    BULBAR,
+    POINTS,
+    RESPIRATORY,
+    ClockCourse,
+    Slowing,
+    pace,
+    shape_inverse,
+)
+from alsprog.simulation.progression_settings import ProgressionSettings
+from alsprog.simulation.settings import SITES
+
+
+def build_course(
+    settings: ProgressionSettings,
+    *,
+    rate: np.ndarray,
+    site: np.ndarray,
+    death: np.ndarray,
+    draws: dict[str, np.ndarray],
+    bulbar_end: np.ndarray | None = None,
+    slowing: Slowing | None = None,
+    untreated_death: np.ndarray | None = None,
+    floor_cap: np.ndarray | None = None,
+    niv_share: np.ndarray | float | None = None,
+) -> ClockCourse:
+    """The course of n patients.
+
+    rate : (n,) ALSFRS-R points per month (the sampler's copula-linked rate).
+    site : (n,) onset site codes (index into ``SITES``: limb, bulbar, other).
+    death : (n,) disease death time, years from onset (inf: the disease never kills).
+    draws : the uniforms and normals of ``progression_settings.DRAWS`` (one row per patient).
+    bulbar_end : (n,) True for bulbar forms (PBP, PPBP), whose end stage is bulbar failure;
+        default: none.
+    slowing : a slope reduction (``Slowing``) or None.
+    untreated_death : (n,) the disease death time without the effect (default ``death``): the
+        rate cap reads it, so a survival effect moves only the end stage.
+
+    The rate cap: no patient's clock exhausts the bulbar and limb items more than
+    ``floor_years_max`` before the end stage of their untreated course (a patient does not live
+    for years totally paralysed without ventilation; the copula alone leaves a few long
+    survivors with a fast clock). The cap only lowers the rate of those patients.
+    floor_cap : (n,) True where the cap applies (default: everyone); False for PLS, whose
+        patients live for years with severe disability (MSD Manual: several years to total
+        disability) and die mostly of other causes.
+    niv_share : (n,) or one share overriding ``settings.niv_share`` (e.g. by onset site): who
+        takes NIV when needed (``draws["u_niv"] < share``); their end stage lasts
+        ``niv_end_stage_months`` longer, their death time unchanged (the calibrated survival
+        curve already holds NIV users).
+    """
+    s = settings
+    rate = np.asarray(rate, dtype=float)
+    n = rate.size
+    death = np.asarray(death, dtype=float)
+    site = np.asarray(site)
+    bulbar_end = np.zeros(n, dtype=bool) if bulbar_end is None else np.asarray(bulbar_end, bool)
+
+    # which region order: bulbar onset (or a bulbar form), else upper or lower limb first
+    upper = draws["u_upper_limb_first"] < s.upper_limb_first_share
+    which = np.where((site == SITES.index("bulbar")) | bulbar_end, 2, np.where(upper, 0, 1))
+    z = draws["z_gap"]
+    gap_2 = s.second_region_points * np.exp(s.gap_log_sd * z[:, 0])
+    gap_3 = s.third_region_points * np.exp(s.gap_log_sd * z[:, 1])
+    by_rank = np.stack([np.zeros(n), gap_2, gap_2 + gap_3], axis=1)  # (n, 3) clock positions
+    involved = np.empty((n, 4))
+    orders = np.array(s.region_orders)  # (3 orders, 3 ranks) -> domain
+    for rank in range(3):
+        domain = orders[which, rank]
+        involved[np.arange(n), domain] = by_rank[:, rank]
+    involved[:, RESPIRATORY] = s.respiratory_points * np.exp(s.gap_log_sd * z[:, 2])
+
+    onset_domain = orders[which, 0]
+    span = np.full((n, 4), s.domain_span_points * s.later_span_factor)
+    span[np.arange(n), onset_domain] = s.domain_span_points
+    span[:, RESPIRATORY] = s.domain_span_points * s.respiratory_span_factor
+
+    domain_of, rank_of = np.empty(12, dtype=np.intp), np.empty(12)  # each item's domain, place
+    for d, items in enumerate(s.item_order):
+        domain_of[list(items)], rank_of[list(items)] = d, range(len(items))
+    # all items at once, in place (the same arithmetic as item by item, bit for bit)
+    offset = draws["u_item_offset"] - 0.5
+    offset *= s.item_offset_jitter
+    offset += rank_of
+    offset *= s.item_stagger
+    np.maximum(offset, 0.0, out=offset)
+    item_start = span[:, domain_of]
+    item_start *= offset
+    item_start += involved[:, domain_of]
+    pace = draws["z_item_pace"] * s.item_pace_log_sd
+    np.exp(pace, out=pace)
+    item_span = span[:, domain_of]
+    item_span *= 1.0 - 2.0 * s.item_stagger
+    item_span *= pace
+    if s.onset_loss_points > 0:  # onset is the first noticed loss: the onset domain's first
+        rows = np.arange(n)  # item has lost onset_loss_points at clock 0
+        onset_items = np.array(s.item_order)[onset_domain]  # (n, 3)
+        starts = item_start[rows[:, None], onset_items]
+        first = onset_items[rows, np.argmin(starts, axis=1)]
+        lead = item_span[rows, first] * shape_inverse(s.onset_loss_points / POINTS, s.curvature)
+        shift = lead + item_start[rows, first]
+        item_start[rows[:, None], onset_items] -= shift[:, None]
+
+    share = s.niv_share if niv_share is None else niv_share
+    on_niv = draws["u_niv"] < np.asarray(share, dtype=float)
+    end_length = s.end_stage_months / 12.0 * np.exp(s.end_stage_log_sd * draws["z_end_stage"])
+    end_length = end_length + np.where(on_niv, s.niv_end_stage_months / 12.0, 0.0)
+    survival = (
+        s.tracheostomy_survival_months
+        / 12.0
+        * np.exp(s.tracheostomy_survival_log_sd * draws["z_tracheostomy_survival"])
+    )
+    capped = _capped_rate(
+        s,
+        rate,
+        bulbar_end,
+        item_start,
+        item_span,
+        draws,
+        survival,
+        end_length,
+        death if untreated_death is None else np.asarray(untreated_death, float),
+    )
+    rate = capped if floor_cap is None else np.where(np.asarray(floor_cap, bool), capped, rate)
+    # a tracheostomy comes `survival` before death, for those who take one, when the end stage
+    # it ends can start after onset (so the all-cause death time is untouched)
+    takes = (draws["u_tracheostomy"] < s.tracheostomy_share) & (death - survival > end_length)
+    tracheostomy = np.where(takes, death - survival, np.nan)
+    end_time = np.where(takes, tracheostomy, death)
+    finite = np.isfinite(end_time)
+    end_start = np.where(
+        finite, np.maximum(np.where(finite, end_time, 0.0) - end_length, 0.0), np.inf
+    )
+    length = np.where(
+        finite, np.where(finite, end_time, 0.0) - np.where(finite, end_start, 0.0), np.inf
+    )
+    return ClockCourse(
+        settings=s,
+        rate=rate,
+        death=death,
+        item_start=item_start,
+        item_span=item_span,
+        end_domain=np.where(bulbar_end, BULBAR, RESPIRATORY).astype(np.int8),
+        end_start=end_start,
+        end_length=length,
+        tracheostomy_time=tracheostomy,
+        slowing=slowing,
+        niv_candidate=on_niv,
+        end_depth=np.where(
+            (draws["u_end_depth"] < s.end_stage_partial_share)
+            & ~on_niv  # from the draws alone: a survival effect leaves it as it was
+            & (draws["u_tracheostomy"] >= s.tracheostomy_share),
+            s.end_stage_partial_depth,
+            1.0,
+        ),
+    )
+
+
+def _capped_rate(s, rate, bulbar_end, item_start, item_span, draws, survival, end_length, death):
+    """The rate, lowered where the clock would exhaust the items outside the end domain more
+    than ``floor_years_max`` before the untreated end stage (see ``build_course``)."""
+    finish = item_start + item_span  # clock points at which each item reaches 0
+    respiratory, bulbar = list(s.item_order[RESPIRATORY]), list(s.item_order[BULBAR])
+    limbs = [i for i in range(finish.shape[1]) if i not in respiratory + bulbar]
+    other = np.where(bulbar_end, finish[:, respiratory].max(axis=1), finish[:, bulbar].max(axis=1))
+    exhausted = np.maximum(np.maximum(finish[:, limbs].max(axis=1), other), 0.0)  # (as before)
+    takes = (draws["u_tracheostomy"] < s.tracheostomy_share) & (death - survival > end_length)
+    with np.errstate(invalid="ignore"):
+        latest = death - np.where(takes, survival, 0.0) - end_length - s.floor_years_max
+        years = pace(np.where(latest > 0, latest, 1.0), s.clock_deceleration, s.clock_scale_years)
+        cap = np.where(np.isfinite(latest) & (latest > 0), exhausted / (12.0 * years), np.inf)
+    return np.minimum(rate, cap)
