@@ -184,12 +184,34 @@ class Population:
         frame = pd.DataFrame(rows, columns=["age_at_onset", "sex", "delay_months", "weight"])
         return frame[frame["weight"] > 0].reset_index(drop=True)
 
+    def demographics(
+        self, u_sex: np.ndarray, z_age: np.ndarray, z_delay: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Onset age (years, kept in [15, 100]), sex (0 male, 1 female: male below the share)
+        and diagnostic delay (months) from a uniform and two standard normals (``box_muller``):
+        the one transform cohorts and trial candidates share."""
+        age = np.clip(self.onset_age_mean + self.onset_age_sd * z_age, MIN_AGE, MAX_AGE)
+        sex = (u_sex >= self.male_share).astype(np.int8)
+        delay = self.delay_median_months * np.exp(self.delay_log_sd * z_delay)
+        return age, sex, delay
+
     def sample(self, n: int, rng: np.random.Generator) -> pd.DataFrame:
-        """``n`` patients: columns age_at_onset (years), sex, delay_months."""
-        ages = np.clip(rng.normal(self.onset_age_mean, self.onset_age_sd, n), MIN_AGE, MAX_AGE)
-        sex = _SEXES[(rng.random(n) >= self.male_share).astype(np.intp)]  # male below the share
-        delay = self.delay_median_months * np.exp(self.delay_log_sd * rng.standard_normal(n))
-        return pd.DataFrame({"age_at_onset": ages, "sex": sex, "delay_months": delay}, copy=False)
+        """``n`` patients: columns age_at_onset (years), sex, delay_months; three uniforms each
+        (sex, then the Box-Muller pair), turned by ``demographics``."""
+        u = rng.random((3, n))
+        age, sex, delay = self.demographics(u[0], *box_muller(u[1], u[2]))
+        frame = {"age_at_onset": age, "sex": _SEXES[sex], "delay_months": delay}
+        return pd.DataFrame(frame, copy=False)
+
+
+def box_muller(u_radius: np.ndarray, u_angle: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Two independent standard normals from two uniforms in [0, 1): radius
+    sqrt(-2 log(1 - u_radius)) at angle 2 pi u_angle (cosine and sine). The trial prefilter
+    bounds ages and delays over bins of these two uniforms, so cohorts use them too."""
+    radius = np.sqrt(-2.0 * np.log(1.0 - u_radius))  # 1 - u is exact for u on the 2^-53 grid
+    cos = np.cos((2.0 * np.pi) * u_angle)
+    sin = np.sqrt(np.maximum(1.0 - cos * cos, 0.0))
+    return radius * cos, np.copysign(radius, 0.5 - u_angle) * sin  # sin < 0 past pi
 
 
 def resolve_population(population: object) -> Population | None:

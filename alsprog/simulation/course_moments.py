@@ -34,7 +34,7 @@ from alsprog.simulation.settings import CohortSettings
 from alsprog.simulation.uptake import item_scores, procedures, received, stage_times
 
 # bump when a measurement below changes: the shipped calibration's fingerprint reads it
-MOMENTS_VERSION = 3
+MOMENTS_VERSION = 4
 STUDY_SIZE = 117  # Elamin et al., J Neurol 2015: training sub-cohort
 WEEK = 7.0 / 365.25
 # MCI186-19: randomised at a disease duration uniform over 0-2 years from onset (as

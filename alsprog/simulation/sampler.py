@@ -12,10 +12,10 @@ time's by a Gaussian copula: ``copula_normal_score``).
 
 Where the draws come from stays with the caller (``random_streams``): a cohort block draws
 whole blocks from its streams, a trial draws uniforms per candidate and counter-based draws
-for the few it keeps. Demographics are the one transform not shared: a cohort's come from
-``Population.sample`` on the block's demographic stream (numpy's normals), a trial
-candidate's from the Box-Muller transform of its uniforms (``screening.candidates``), the same
-distributions; making them one transform would change every cohort or every trial.
+for the few it keeps. Demographics too are one transform, ``Population.demographics`` on
+``box_muller`` normals: a cohort's from three uniforms a patient of the block's demographic
+stream (``Population.sample``), a trial candidate's from its own uniforms
+(``screening.candidates``).
 
 The progression-clock course (``progression``, ``uptake``) reads the patients through
 ``patient_draws.CourseDraws``, built from this sampler's output on both paths

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alsprog.population.covariates import MAX_AGE, MIN_AGE
+from alsprog.population.covariates import MAX_AGE, MIN_AGE, box_muller
 from alsprog.simulation.sampler import DiseaseHazard, choose, phenotype_cells
 from alsprog.simulation.subgroups import Subgroup
 
@@ -75,19 +75,15 @@ def candidates(subgroups: tuple[Subgroup, ...], uniforms: np.ndarray) -> Candida
     normal kept in [15, 100], a share of men, log-normal diagnostic delay; every phenotype
     transforms the same draws (common random numbers)."""
     u = uniforms
-    radius = np.sqrt(-2.0 * np.log(1.0 - u[3]))  # 1 - u is exact for u on the 2^-53 grid
-    cos = np.cos((2.0 * np.pi) * u[4])
-    sin = np.sqrt(np.maximum(1.0 - cos * cos, 0.0))
-    z_age, z_delay = radius * cos, np.copysign(radius, 0.5 - u[4]) * sin  # sin < 0 past pi
+    z_age, z_delay = box_muller(u[3], u[4])
     subgroup_of = choose(u[1], [a.share for a in subgroups])
     n = u.shape[1]
     age, sex, delay = np.empty(n), np.empty(n, dtype=np.int8), np.empty(n)
     for j, subgroup in enumerate(subgroups):
         mine = slice(None) if len(subgroups) == 1 else subgroup_of == j
-        pop = subgroup.population
-        age[mine] = np.clip(pop.onset_age_mean + pop.onset_age_sd * z_age[mine], MIN_AGE, MAX_AGE)
-        sex[mine] = u[5][mine] >= pop.male_share
-        delay[mine] = pop.delay_median_months * np.exp(pop.delay_log_sd * z_delay[mine])
+        age[mine], sex[mine], delay[mine] = subgroup.population.demographics(
+            u[5][mine], z_age[mine], z_delay[mine]
+        )
     cell, cells, site, hazard_ratio, rate_median = phenotype_cells(
         subgroups, subgroup_of, u[2], age, delay
     )
