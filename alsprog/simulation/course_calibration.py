@@ -231,6 +231,8 @@ def calibrate_course(
     rounds: int = 3,
     start: ProgressionSettings | None = None,
     fit: tuple[str, ...] | None = None,
+    survival: Any = None,
+    covariates: pd.DataFrame | None = None,
 ) -> CourseCalibration:
     """Fit the course to published figures by simulated moments.
 
@@ -243,6 +245,12 @@ def calibrate_course(
     rounds : least_squares runs, each started from the previous one's end.
     start : the settings to start from (default: ``data/course.toml``'s start values).
     fit : the fields to fit (default: every field of ``FITTED``); the others stay as ``start``.
+    survival : the ALS cohort's survival from onset, in place of the ALS phenotype's: any
+        alsprog model (e.g. ``alsprog.calibrate(my_targets)``, ``regression.at(profile)``) or a
+        fitted regression with ``covariates=`` (a frame of the register's rows: its
+        ``marginal`` over them). As ``simulate_cohort(model=)``: every death a disease death,
+        no life table added, prognostic factors not applied (the regression's covariates hold
+        them). PLS and PMA keep their phenotypes.
     """
     names = tuple(FITTED) if fit is None else tuple(fit)
     unknown = [name for name in names if name not in FITTED]
@@ -264,7 +272,7 @@ def calibrate_course(
     if fitted.empty:
         raise InputError("calibrate_course: no target has calibrate = true; mark at least one")
     base = ProgressionSettings.start() if start is None else start
-    cohorts = stand_in_draws(n, seed)
+    cohorts = stand_in_draws(n, seed, survival=_survival_source(survival, covariates))
     published = fitted["published"].to_numpy(float)
     se = fitted["se"].to_numpy(float)
     quantities = list(fitted["quantity"])
@@ -312,3 +320,25 @@ def calibrate_course(
         free=x,
         covariance=np.linalg.inv(information),
     )
+
+
+def _survival_source(survival: Any, covariates: pd.DataFrame | None) -> Any:
+    """``calibrate_course``'s survival= as one model (a regression's marginal over the rows)."""
+    from alsprog.estimation.regression_model import RegressionModel
+    from alsprog.models.base import SurvivalModel
+
+    if isinstance(survival, RegressionModel):
+        if not isinstance(covariates, pd.DataFrame):
+            raise InputError(
+                "calibrate_course: a fitted regression needs covariates= (a frame of the rows to "
+                "average over), or pass regression.at(profile) as survival="
+            )
+        return survival.marginal(covariates)
+    if covariates is not None:
+        raise InputError("calibrate_course: covariates= goes with a fitted regression as survival=")
+    if survival is not None and not isinstance(survival, SurvivalModel):
+        raise InputError(
+            f"calibrate_course: survival= must be an alsprog model or a fitted regression (got "
+            f"{type(survival).__name__})"
+        )
+    return survival

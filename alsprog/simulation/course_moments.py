@@ -56,13 +56,14 @@ PHENOTYPES = ("als", "pls", "pma")
 ALSFRS_ITEMS = 10
 
 
-def stand_in_draws(n: int, seed: int) -> dict[str, dict[str, np.ndarray]]:
+def stand_in_draws(n: int, seed: int, survival=None) -> dict[str, dict[str, np.ndarray]]:
     """The fixed draws of the calibration cohorts: ``als`` (n patients), ``pls`` and ``pma``
     (n // 5 each, at least 50). Each holds the course draws (``DRAWS``), e_disease and z_rate
     (the copula's inputs), site, delay (years to diagnosis), disease (the untreated disease
     death time), other (the other-cause death time), death (the earlier of the two), u_screen
     (MCI186-19's screening), z_visit (its visits' noise) and u_entry (Balendra's study
-    entry)."""
+    entry). ``survival`` (optional): a model in place of the ALS phenotype's survival, as
+    ``simulate_cohort(model=)`` takes it."""
     from alsprog.simulation.subgroups import resolve_subgroups
 
     settings = CohortSettings.default()
@@ -71,8 +72,9 @@ def stand_in_draws(n: int, seed: int) -> dict[str, dict[str, np.ndarray]]:
         size = n if name == "als" else max(n // 5, 50)
         # the start values, not the shipped fit: the fit is built from these draws (a stale
         # shipped file would otherwise recompute itself from inside its own calibration)
+        model = survival if name == "als" else None
         (subgroup,) = resolve_subgroups(
-            name, None, "us_ssa_2007", settings, course=ProgressionSettings.start()
+            name, model, "us_ssa_2007", settings, course=ProgressionSettings.start()
         )
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(26, k)))
         frame = subgroup.population.sample(size, rng)
