@@ -18,8 +18,6 @@ its start to death from any cause.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from alsprog.simulation.course_build import build_course
@@ -194,21 +192,7 @@ def simulated_moments(settings: ProgressionSettings, cohorts: dict) -> dict[str,
 
 def _subset(course, done, rows: np.ndarray):
     """The course and procedures of patients ``rows`` (a boolean mask)."""
-    fields = (
-        "rate",
-        "death",
-        "item_start",
-        "item_span",
-        "end_domain",
-        "end_start",
-        "end_length",
-        "tracheostomy_time",
-        "niv_candidate",
-        "end_depth",
-    )
-    c = replace(course, **{f: getattr(course, f)[rows] for f in fields})
-    d = type(done)(**{f: getattr(done, f)[rows] for f in done.__dataclass_fields__})
-    return c, d
+    return course.take(rows), done.take(rows)
 
 
 def _trial_arm(course, done, draws) -> dict[str, float]:

@@ -34,16 +34,6 @@ from alsprog.simulation.uptake import LossTimes, Procedures, procedures, receive
 
 UPTAKE = ("niv", "gastrostomy", "tracheostomy")  # the shares a user may set
 PER_SITE = ("niv", "gastrostomy")  # ... by onset site (the tracheostomy share is one number)
-COURSE_FIELDS = (
-    "rate",
-    "death",
-    "item_start",
-    "item_span",
-    "end_domain",
-    "end_start",
-    "end_length",
-    "tracheostomy_time",
-)
 
 
 @dataclass(frozen=True)
@@ -111,19 +101,7 @@ class PatientCourse:
 
     def take(self, rows: np.ndarray) -> PatientCourse:
         """The patients at ``rows`` (repeats allowed: one row per visit)."""
-        c = self.course
-        fields = {f: getattr(c, f)[rows] for f in COURSE_FIELDS}
-        if c.niv_candidate is not None:
-            fields["niv_candidate"] = c.niv_candidate[rows]
-        if c.end_depth is not None:
-            fields["end_depth"] = c.end_depth[rows]
-        slow = c.slowing
-        if slow is not None:
-            slow = type(slow)(*(_rows(getattr(slow, f), rows) for f in ("share", "start", "end")))
-        done = type(self.done)(
-            **{f: getattr(self.done, f)[rows] for f in self.done.__dataclass_fields__}
-        )
-        return PatientCourse(replace(c, slowing=slow, **fields), done)
+        return PatientCourse(self.course.take(rows), self.done.take(rows))
 
     def observed(self, t: np.ndarray, noise: np.ndarray | None = None) -> np.ndarray:
         """Item scores (0-4, int8, shape (n, 12), ITEMS order) recorded at times ``t`` (n,)
@@ -156,11 +134,6 @@ class PatientCourse:
                 name: np.where(found[name] < death_time, found[name], np.nan)
                 for name in MILESTONE_COLUMNS
             }
-
-
-def _rows(values: object, rows: np.ndarray) -> np.ndarray:
-    values = np.asarray(values, dtype=float)
-    return values if values.ndim == 0 else values[rows]
 
 
 def build(

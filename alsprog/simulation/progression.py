@@ -30,7 +30,7 @@ gastrostomy share to ``procedures``. ``patient_course`` does this for cohorts an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -123,6 +123,19 @@ class ClockCourse:
     @property
     def size(self) -> int:
         return int(self.rate.size)
+
+    def take(self, rows: np.ndarray) -> ClockCourse:
+        """The patients at ``rows`` (indices, repeats allowed, or a boolean mask): every
+        per-patient array, and the slowing's where it is one per patient."""
+        taken = {
+            f.name: getattr(self, f.name)[rows]
+            for f in fields(self)
+            if f.name not in ("settings", "slowing") and getattr(self, f.name) is not None
+        }
+        slow = self.slowing
+        if slow is not None:
+            slow = Slowing(*(v if np.ndim(v) == 0 else np.asarray(v)[rows] for v in _parts(slow)))
+        return replace(self, slowing=slow, **taken)
 
     # ----------------------------------------------------------------- the clock
     def clock(self, t: np.ndarray) -> np.ndarray:

@@ -16,7 +16,7 @@ disease. King's and MiToS stages keep their published item rules (``staging``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -44,6 +44,10 @@ class Procedures:
     gastrostomy_time: np.ndarray
     niv_time: np.ndarray
     tracheostomy_time: np.ndarray
+
+    def take(self, rows: np.ndarray) -> Procedures:
+        """The patients at ``rows`` (indices or a boolean mask)."""
+        return Procedures(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})
 
 
 LossTimes = dict[tuple[int, float], np.ndarray]  # (item, loss) -> ClockCourse.time_of_loss
