@@ -32,6 +32,7 @@ class CourseDraws:
         course's cap: ``course_build.build_course``).
     bulbar_end : True for the bulbar forms (PBP, PPBP), whose end stage is bulbar failure.
     floor_cap : False for PLS (``build_course``'s rate cap does not apply).
+    limb_form : True for PMA, whose course is the limb form (``course_build``); None: none.
     draws : the uniforms and normals of ``progression_settings.DRAWS`` (one row per patient).
     """
 
@@ -43,6 +44,7 @@ class CourseDraws:
     bulbar_end: np.ndarray
     floor_cap: np.ndarray
     draws: dict[str, np.ndarray]
+    limb_form: np.ndarray | None = None
 
     @property
     def size(self) -> int:

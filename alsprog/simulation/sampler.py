@@ -19,7 +19,8 @@ stream (``Population.sample``), a trial candidate's from its own uniforms
 
 The progression-clock course (``progression``, ``uptake``) reads the patients through
 ``patient_draws.CourseDraws``, built from this sampler's output on both paths
-(``course_forms``: which patients have a bulbar end stage, which the rate cap spares).
+(``course_forms``: which patients have a bulbar end stage, which the rate cap spares, which
+follow the PMA course).
 """
 
 from __future__ import annotations
@@ -176,11 +177,12 @@ def copula_normal_score(e_disease: np.ndarray) -> np.ndarray:
         )
 
 
-def course_forms(subgroups, subgroup_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per patient: (bulbar_end, floor_cap) from their subgroup (``Subgroup``)."""
+def course_forms(subgroups, subgroup_of: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per patient: (bulbar_end, floor_cap, limb_form) from their subgroup (``Subgroup``)."""
     bulbar = np.array([a.bulbar_end for a in subgroups], dtype=bool)
     capped = np.array([a.floor_cap for a in subgroups], dtype=bool)
-    return bulbar.take(subgroup_of), capped.take(subgroup_of)
+    limb = np.array([a.limb_form for a in subgroups], dtype=bool)
+    return bulbar.take(subgroup_of), capped.take(subgroup_of), limb.take(subgroup_of)
 
 
 def progression_rate(e_disease, z_rate, rate_median, correlation, settings) -> np.ndarray:
