@@ -126,12 +126,11 @@ def build_course(
     item_span *= pace
     if s.onset_loss_points > 0:  # onset is the first noticed loss: the onset domain's first
         rows = np.arange(n)  # item has lost onset_loss_points at clock 0
-        onset_items = np.array(s.item_order)[onset_domain]  # (n, 3)
-        starts = item_start[rows[:, None], onset_items]
-        first = onset_items[rows, np.argmin(starts, axis=1)]
-        lead = item_span[rows, first] * shape_inverse(s.onset_loss_points / POINTS, s.curvature)
-        shift = lead + item_start[rows, first]
-        item_start[rows[:, None], onset_items] -= shift[:, None]
+        _noticed(s, item_start, item_span, rows, onset_domain, np.zeros(n))
+        if pma is not None and limb.any():  # so is PMA's other limb's involvement
+            rows = np.flatnonzero(limb)
+            other = orders[which[rows], 1]
+            _noticed(s, item_start, item_span, rows, other, involved[rows, other])
 
     share = s.niv_share if niv_share is None else niv_share
     on_niv = draws["u_niv"] < np.asarray(share, dtype=float)
@@ -187,6 +186,18 @@ def build_course(
         ),
         limb_end_depth=limb_depth,
     )
+
+
+def _noticed(s, item_start, item_span, rows, domain, at) -> None:
+    """Shift the items of ``domain`` (per row) in place so that its first item has lost
+    ``onset_loss_points`` at clock position ``at``: the region's involvement is its first
+    noticed loss."""
+    items = np.array(s.item_order)[domain]  # (rows, 3)
+    starts = item_start[rows[:, None], items]
+    first = items[np.arange(rows.size), np.argmin(starts, axis=1)]
+    lead = item_span[rows, first] * shape_inverse(s.onset_loss_points / POINTS, s.curvature)
+    shift = lead + item_start[rows, first] - at
+    item_start[rows[:, None], items] -= shift[:, None]
 
 
 def _limb_form(s, limb, rate, z, u_first, first_share, gap_2, gap_3):
