@@ -34,9 +34,8 @@ def _first_loss(course, items) -> np.ndarray:
 
 def test_pma_dies_with_weak_limbs():
     """At the last monthly visit before a disease death, the mean of the two limb domains
-    (each 0-12) has a median of at most 7.5 and a 90th percentile of at most 10 (the last
-    stop, with ALS's course: the two domains summed had a median of 19 of 24 at the last
-    quarterly visit, 61% of patients at 18 or more)."""
+    (each 0-12) has a median of at most 8 and a 90th percentile of at most 10: 7.0 and 9.0
+    here, 9.5 and 11.0 with ALS's course (the last stop's main, same seed and cohort)."""
     cohort = simulate_cohort(600, FRESH_SEED, phenotype="pma", visit_interval_months=1.0)
     p, v = cohort.patients, cohort.visits
     v = v.merge(p[["patient_id", "death_time", "death_cause"]], on="patient_id")
@@ -44,7 +43,7 @@ def test_pma_dies_with_weak_limbs():
     last = v.sort_values("time").groupby("patient_id").tail(1)
     limbs = (last["fine_motor"] + last["gross_motor"]) / 2.0
     assert len(last) > 400
-    assert limbs.median() <= 7.5, limbs.median()
+    assert limbs.median() <= 8, limbs.median()
     assert limbs.quantile(0.9) <= 10, limbs.quantile(0.9)
 
 
