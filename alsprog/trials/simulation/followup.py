@@ -23,11 +23,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtr, ndtri
 
+from alsprog.interventions.piecewise import multiplier, time_ratio
 from alsprog.simulation.patient_course import PatientCourse, build
-from alsprog.simulation.patient_draws import CourseDraws
-from alsprog.simulation.piecewise import multiplier, time_ratio
 from alsprog.simulation.random_streams import hashed, hashed_course_draws, hashed_uniform
 from alsprog.simulation.sampler import (
+    CourseDraws,
     constant_ratio_from_reference,
     course_forms,
     other_cause_times,
