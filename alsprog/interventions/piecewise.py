@@ -9,7 +9,8 @@ simulated patient's death time and course read them here:
   patient's draw E (H(T) = E), the treated time solves H_trt(T') = E, H_trt(t) = sum over
   pieces of m * (H(min(t, b)) - H(min(t, a))): closed in H and its inverse, so untreated and
   treated times are paired.
-- ``"time_ratio"`` (value): the disease death time times ``value`` (``time_ratio``).
+- ``"time_ratio"`` (value): the disease death time times ``value`` (the sampler's
+  ``time_ratio``: ``simulation.sampler``).
 - ``"slope_reduction"`` (fraction, start_years, duration_years): the progression clock runs at
   (1 - fraction) of its pace over the interval (``multiplier`` gives that pace per patient;
   the simulated course takes it as the clock's ``Slowing``: ``simulation.patient_course``).
@@ -22,16 +23,10 @@ checked them: nothing here checks them again.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-
-
-def time_ratio(parts: tuple) -> float:
-    """The product of the time-ratio components (1 when there are none)."""
-    return math.prod(p.value for p in parts if p.kind == "time_ratio")
 
 
 @dataclass(frozen=True)

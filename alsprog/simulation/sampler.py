@@ -6,7 +6,9 @@ same functions: ``choose`` (a subgroup or a site from a uniform), ``phenotype_ce
 patient's onset site, disease model, prognostic hazard ratio and median progression rate),
 ``DiseaseHazard`` (each patient's disease cumulative hazard and its inverse: the disease death
 time solves hr * H_site(T) = E, E ~ Exp(1)), ``treated_disease_times`` (the same E under an
-effect), ``other_cause_times`` (the life table's cumulative hazard inverted from the age at
+effect: its time ratio, ``time_ratio``; one constant hazard ratio from the reference,
+``constant_ratio_from_reference``; any other hazard ratios over time,
+``interventions.piecewise.multiplier``), ``other_cause_times`` (the life table's cumulative hazard inverted from the age at
 onset) and ``progression_rate`` (log-normal, its normal score linked to the disease death
 time's by a Gaussian copula: ``copula_normal_score``).
 
@@ -38,7 +40,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy.special import ndtri
 
-from alsprog.interventions.piecewise import multiplier, time_ratio
+from alsprog.interventions.piecewise import multiplier
 from alsprog.population.lifetable import SEXES
 from alsprog.simulation.settings import SITES
 
@@ -186,7 +188,8 @@ def treated_disease_times(
     ratio = time_ratio(parts)
     hazard = replace(base, time_ratio=ratio if reference is None else 1.0)
     constant = None if reference is None else constant_ratio_from_reference(parts)
-    pieces = multiplier(parts, "hazard_ratio", diagnosis if reference is None else reference)
+    at = diagnosis if reference is None else reference
+    pieces = None if constant is not None else multiplier(parts, "hazard_ratio", at)
     if constant is not None:  # what pieces.inverse computes, without its open end
         assert reference is not None  # a constant ratio is one from the reference on
         rows = np.arange(e_disease.size)
@@ -206,6 +209,11 @@ def treated_disease_times(
     if reference is not None and ratio != 1.0:
         disease = np.where(disease > reference, reference + ratio * (disease - reference), disease)
     return disease
+
+
+def time_ratio(parts: tuple) -> float:
+    """The product of the time-ratio components (1 when there are none)."""
+    return math.prod(p.value for p in parts if p.kind == "time_ratio")
 
 
 def constant_ratio_from_reference(parts: tuple) -> float | None:
