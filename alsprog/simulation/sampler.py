@@ -8,9 +8,9 @@ patient's onset site, disease model, prognostic hazard ratio and median progress
 time solves hr * H_site(T) = E, E ~ Exp(1)), ``treated_disease_times`` (the same E under an
 effect: its time ratio, ``time_ratio``; one constant hazard ratio from the reference,
 ``constant_ratio_from_reference``; any other hazard ratios over time,
-``interventions.piecewise.multiplier``), ``other_cause_times`` (the life table's cumulative hazard inverted from the age at
-onset) and ``progression_rate`` (log-normal, its normal score linked to the disease death
-time's by a Gaussian copula: ``copula_normal_score``).
+``interventions.piecewise.multiplier``), ``other_cause_times`` (the life table's cumulative
+hazard inverted from the age at onset) and ``progression_rate`` (log-normal, its normal score
+linked to the disease death time's by a Gaussian copula: ``copula_normal_score``).
 
 Where the draws come from stays with the caller (``random_streams``): a cohort block draws
 whole blocks from its streams, a trial draws uniforms per candidate and counter-based draws
