@@ -14,7 +14,6 @@ from __future__ import annotations
 import numpy as np
 
 from alsprog.population.lifetable import SEXES
-from alsprog.simulation.patient_draws import CourseDraws, PatientDraws
 from alsprog.simulation.progression_settings import ProgressionSettings
 from alsprog.simulation.random_streams import (
     block_draws,
@@ -23,7 +22,9 @@ from alsprog.simulation.random_streams import (
     course_generator,
 )
 from alsprog.simulation.sampler import (
+    CourseDraws,
     DiseaseHazard,
+    PatientDraws,
     choose,
     course_forms,
     other_cause_times,
