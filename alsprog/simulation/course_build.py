@@ -3,7 +3,9 @@ start and how fast they fall, the end stage and its length, the tracheostomy, an
 
 ``build_course`` is what the patient sampler (``patient_course``) and the course calibration
 (``course_moments``) call; the course itself, its clock and its latent items, is
-``progression.ClockCourse``.
+``progression.ClockCourse``. PMA's patients (``limb_form``) get their own course from
+``ProgressionSettings.pma`` (``pma_course``): the limbs first and together, the bulbar region
+later and in some, a wider rate spread, and the weakness generalising before death.
 """
 
 from __future__ import annotations
