@@ -200,6 +200,8 @@ def build(
         "floor_cap": draws.floor_cap,
         "niv_share": shares["niv_share"],  # NIV users' end stage is longer (build_course)
     }
+    if draws.limb_form is not None:  # PMA's limb form (course_build)
+        options["limb_form"] = draws.limb_form
     course = build_course(
         uptake.settings,
         death=draws.disease_time,

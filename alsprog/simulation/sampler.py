@@ -24,7 +24,8 @@ progression-clock course (``course_build.build_course``, ``uptake.procedures``) 
 array entry per patient, whichever path drew it: a cohort block (``patients.draw_block``, the
 block's course stream) or a trial's screened candidates (``trials.simulation.followup.course_of``,
 counter-based draws), so both paths give the course the same kind of patients (``course_forms``:
-which patients have a bulbar end stage, which the rate cap spares). ``PatientDraws`` is a cohort
+which patients have a bulbar end stage, which the rate cap spares, which follow the PMA
+course). ``PatientDraws`` is a cohort
 block's patients: demographics, phenotype, death times by cause, the dropout draw, the
 visit-noise key, and their ``CourseDraws``.
 
@@ -59,6 +60,7 @@ class CourseDraws:
     bulbar_end : True for the bulbar forms (PBP, PPBP), whose end stage is bulbar failure.
     floor_cap : False for PLS (``build_course``'s rate cap does not apply).
     draws : the uniforms and normals of ``progression_settings.DRAWS`` (one row per patient).
+    limb_form : True for PMA, whose course is the limb form (``course_build``); None: none.
     """
 
     onset_site: np.ndarray
@@ -69,6 +71,7 @@ class CourseDraws:
     bulbar_end: np.ndarray
     floor_cap: np.ndarray
     draws: dict[str, np.ndarray]
+    limb_form: np.ndarray | None = None
 
     @property
     def size(self) -> int:
@@ -265,11 +268,12 @@ def copula_normal_score(e_disease: np.ndarray) -> np.ndarray:
         )
 
 
-def course_forms(subgroups, subgroup_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per patient: (bulbar_end, floor_cap) from their subgroup (``Subgroup``)."""
+def course_forms(subgroups, subgroup_of: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per patient: (bulbar_end, floor_cap, limb_form) from their subgroup (``Subgroup``)."""
     bulbar = np.array([a.bulbar_end for a in subgroups], dtype=bool)
     capped = np.array([a.floor_cap for a in subgroups], dtype=bool)
-    return bulbar.take(subgroup_of), capped.take(subgroup_of)
+    limb = np.array([a.limb_form for a in subgroups], dtype=bool)
+    return bulbar.take(subgroup_of), capped.take(subgroup_of), limb.take(subgroup_of)
 
 
 def progression_rate(e_disease, z_rate, rate_median, correlation, settings) -> np.ndarray:

@@ -32,6 +32,7 @@ MODEL = "model"
 DERIVED_FROM_ALS = ("als", "als_limb", "als_bulbar")
 BULBAR_FORMS = ("pbp", "ppbp")  # their end stage is bulbar failure (``progression``)
 NO_RATE_CAP = ("pls",)  # years of severe disability, mostly other-cause deaths
+LIMB_FORMS = ("pma",)  # a lower motor neuron disease of the limbs (``pma_course``)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class Subgroup:
         (``regression_source``); None otherwise.
     bulbar_end : the course's end stage is bulbar failure (PBP, PPBP).
     floor_cap : the course's rate cap applies (all but PLS; ``course_build.build_course``).
+    limb_form : the course is PMA's limb form (``course_build``, ``pma_course``).
     """
 
     name: str
@@ -111,6 +113,7 @@ class Subgroup:
     regression: RegressionSource | None = None
     bulbar_end: bool = False
     floor_cap: bool = True
+    limb_form: bool = False
 
 
 def resolve_subgroups(
@@ -179,6 +182,7 @@ def resolve_subgroups(
                 item.model,
                 bulbar_end=name in BULBAR_FORMS,
                 floor_cap=name not in NO_RATE_CAP,
+                limb_form=name in LIMB_FORMS,
             )
         )
     return tuple(subgroups)

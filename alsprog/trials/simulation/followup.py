@@ -53,7 +53,7 @@ def course_of(
     rate = progression_rate(
         people.e_disease, z_rate, people.rate_median, plan.correlation, plan.course
     )
-    bulbar_end, floor_cap = course_forms(plan.subgroups, people.subgroup)
+    bulbar_end, floor_cap, limb_form = course_forms(plan.subgroups, people.subgroup)
     draws = CourseDraws(
         onset_site=people.onset_site,
         latent_diagnosis_time=people.diagnosis_time,
@@ -62,6 +62,7 @@ def course_of(
         progression_rate=rate,
         bulbar_end=bulbar_end,
         floor_cap=floor_cap,
+        limb_form=limb_form,
         draws=hashed_course_draws(draw_key, position),
     )
     return build(draws, plan.uptake, parts, reference)
