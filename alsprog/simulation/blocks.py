@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cache, cached_property
 
 import numpy as np
 import pandas as pd
@@ -110,12 +110,21 @@ def patients_frame(columns: dict[str, np.ndarray], categories: dict) -> pd.DataF
     """The patients table (PATIENT_COLUMNS) on the arrays ``columns`` (not copied), the
     ``categories`` columns made categorical from their codes."""
     frame = {
-        name: pd.Categorical.from_codes(columns[name], categories[name])
+        name: pd.Categorical.from_codes(
+            columns[name], dtype=_dtype(categories[name]), validate=False
+        )
         if name in categories
         else columns[name]
         for name in (*PATIENT_COLUMNS, *(c for c in columns if c not in PATIENT_COLUMNS))
     }
     return pd.DataFrame(frame, copy=False)
+
+
+@cache
+def _dtype(categories: tuple[str, ...]) -> pd.CategoricalDtype:
+    """The categorical dtype of a coded column (made once: the codes are the package's own,
+    always in range, so they are not checked again)."""
+    return pd.CategoricalDtype(list(categories))
 
 
 def collect(p: Plan) -> tuple[pd.DataFrame, tuple[Block, ...]]:
@@ -237,7 +246,7 @@ def blocks(p: Plan, threads: int = 1) -> Iterator[Block]:
     Every block comes from its own streams, so the blocks are the same whatever the threads.
     With entry at diagnosis a block's size depends on the blocks before it: made one by one.
     """
-    if threads > 1 and p.entry == "onset":
+    if threads > 1 and p.entry == "onset" and p.n > PATIENTS_PER_BLOCK:  # one block: no thread
         starts = range(0, p.n, PATIENTS_PER_BLOCK)
         with ThreadPoolExecutor(threads) as pool:
             yield from pool.map(

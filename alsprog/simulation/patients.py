@@ -2,8 +2,9 @@
 and the progression rate linked to the disease death time by a Gaussian copula.
 
 Every draw comes from the block's own streams (``random_streams``: the order is listed there),
-always drawn for a whole block and then cut to the patients needed, so a patient's draws do
-not depend on the cohort size, on effects, or on how blocks are grouped. Death is sampled as
+always as if drawn for a whole block and then cut to the patients needed (only the patients
+needed are kept, and the uniforms past them skipped: ``random_streams.first_of``), so a
+patient's draws do not depend on the cohort size, on effects, or on how blocks are grouped. Death is sampled as
 ``PopulationModel`` samples it, one patient at a time in vectorised form: the disease time
 solves H_site(T) * hr = E with E ~ Exp(1) (hr from the prognostic factors), the other-cause
 time inverts the life table's cumulative hazard from the age at onset, and the earlier wins.
@@ -11,9 +12,12 @@ time inverts the life table's cumulative hazard from the age at onset, and the e
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
+
 import numpy as np
 
-from alsprog.population.lifetable import SEXES
+from alsprog.population.covariates import box_muller
 from alsprog.simulation.patient_draws import CourseDraws, PatientDraws
 from alsprog.simulation.progression_settings import ProgressionSettings
 from alsprog.simulation.random_streams import (
@@ -21,6 +25,7 @@ from alsprog.simulation.random_streams import (
     block_generators,
     course_block_draws,
     course_generator,
+    demographic_draws,
 )
 from alsprog.simulation.sampler import (
     DiseaseHazard,
@@ -35,6 +40,35 @@ from alsprog.simulation.subgroups import Subgroup
 
 # patients per random-number block (fixed: the output never depends on how blocks are grouped)
 PATIENTS_PER_BLOCK = 16_384
+CACHED_BLOCKS = 4  # blocks' random draws kept for the next cohort with the same seed
+
+
+@dataclass(frozen=True, eq=False)
+class BlockRandom:
+    """The random draws of the first patients of a block, read-only: the patient stream's
+    (``BLOCK_DRAWS``), the demographic stream's three uniforms a patient (shape (3, count)),
+    the course stream's (``COURSE_DRAWS``) and the visit-noise key."""
+
+    patient: dict[str, np.ndarray]
+    demographic: np.ndarray
+    course: dict[str, np.ndarray]
+    key: int
+
+
+@lru_cache(maxsize=CACHED_BLOCKS)
+def block_random(seed: int, block: int, count: int) -> BlockRandom:
+    """The first ``count`` patients' draws of block ``block`` of seed ``seed``, from the
+    block's streams in their documented order (``random_streams``), as if a whole block were
+    drawn. They depend on nothing else, so cohorts with the same seed (the strategies and
+    runs of a PSA, a treated and an untreated cohort) share them: the last few are kept.
+    Every array is read-only."""
+    demographic, rng, key = block_generators(seed, block)
+    patient = block_draws(rng, PATIENTS_PER_BLOCK, count)
+    uniforms = demographic_draws(demographic, PATIENTS_PER_BLOCK, count)
+    course = course_block_draws(course_generator(seed, block), PATIENTS_PER_BLOCK, count)
+    for values in (*patient.values(), uniforms, *course.values()):
+        values.flags.writeable = False
+    return BlockRandom(patient, uniforms, course, key)
 
 
 def draw_block(
@@ -54,22 +88,22 @@ def draw_block(
     enrolment), and makes a time ratio act on the time left after it: T' = r + ratio (T - r)
     for T > r. None (default): diagnosis, and a time ratio on the whole disease time.
     """
-    _, rng, key = block_generators(seed, block)
-    draws = block_draws(rng, PATIENTS_PER_BLOCK, size)
+    stream = block_random(seed, block, size)
+    draws = stream.patient
     subgroup_of = choose(draws["u_phenotype"], [a.share for a in subgroups])
     age, sex, delay = np.empty(size), np.empty(size, dtype=np.int8), np.empty(size)
     populations: dict = {}
     for j, subgroup in enumerate(subgroups):  # each population from the same stream: common draws
         mine = subgroup_of == j
-        if subgroup.population not in populations:
-            generator = block_generators(seed, block)[0]
-            populations[subgroup.population] = subgroup.population.sample(
-                PATIENTS_PER_BLOCK, generator
-            ).iloc[:size]
-        frame = populations[subgroup.population]
-        age[mine] = frame["age_at_onset"].to_numpy()[mine]
-        sex[mine] = (frame["sex"].to_numpy() != SEXES[0])[mine]
-        delay[mine] = frame["delay_months"].to_numpy()[mine]
+        if subgroup.population not in populations:  # as Population.sample turns its uniforms
+            u = stream.demographic
+            populations[subgroup.population] = subgroup.population.demographics(
+                u[0], *box_muller(u[1], u[2])
+            )
+        drawn_age, drawn_sex, drawn_delay = populations[subgroup.population]
+        age[mine] = drawn_age[mine]
+        sex[mine] = drawn_sex[mine]
+        delay[mine] = drawn_delay[mine]
 
     cell_of, cells, site, hazard_ratio, rate_median = phenotype_cells(
         subgroups, subgroup_of, draws["u_site"], age, delay
@@ -103,7 +137,7 @@ def draw_block(
         progression_rate=rate,
         bulbar_end=bulbar_end,
         floor_cap=floor_cap,
-        draws=course_block_draws(course_generator(seed, block), PATIENTS_PER_BLOCK, size),
+        draws=stream.course,
     )
     return PatientDraws(
         phenotype=subgroup_of,
@@ -114,7 +148,7 @@ def draw_block(
         untreated_disease_time=untreated,
         other_time=other,
         e_dropout=draws["e_dropout"],
-        noise_key=key,
+        noise_key=stream.key,
         position=np.arange(size, dtype=np.uint64),
         course=course,
         covariate_row=None if taken is None else taken.row,
