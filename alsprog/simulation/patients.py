@@ -4,16 +4,19 @@ and the progression rate linked to the disease death time by a Gaussian copula.
 Every draw comes from the block's own streams (``random_streams``: the order is listed there),
 always as if drawn for a whole block and then cut to the patients needed (only the patients
 needed are kept, and the uniforms past them skipped: ``random_streams.first_of``), so a
-patient's draws do not depend on the cohort size, on effects, or on how blocks are grouped. Death is sampled as
-``PopulationModel`` samples it, one patient at a time in vectorised form: the disease time
-solves H_site(T) * hr = E with E ~ Exp(1) (hr from the prognostic factors), the other-cause
-time inverts the life table's cumulative hazard from the age at onset, and the earlier wins.
+patient's draws do not depend on the cohort size, on effects, or on how blocks are grouped.
+Death is sampled as ``PopulationModel`` samples it, one patient at a time in vectorised form:
+the disease time solves H_site(T) * hr = E with E ~ Exp(1) (hr from the prognostic factors),
+the other-cause time inverts the life table's cumulative hazard from the age at onset, and the
+earlier wins.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
+from threading import Lock
 
 import numpy as np
 
@@ -71,6 +74,46 @@ def block_random(seed: int, block: int, count: int) -> BlockRandom:
     return BlockRandom(patient, uniforms, course, key)
 
 
+@dataclass(frozen=True, eq=False)
+class _Untreated:
+    """Untreated disease death times kept with what they were solved from."""
+
+    stream: BlockRandom
+    hazard: DiseaseHazard
+    times: np.ndarray
+
+
+_UNTREATED: deque[_Untreated] = deque(maxlen=CACHED_BLOCKS)
+_LOCK = Lock()
+
+
+def untreated_times(stream: BlockRandom, hazard: DiseaseHazard) -> np.ndarray:
+    """The untreated disease death times (read-only) of a block's first patients: ``hazard``
+    (no time ratio) inverted at their Exp(1) draws. The same patients with the same frozen
+    disease models and hazard ratios (the strategies of a PSA run, a treated and an untreated
+    cohort) have the same times: the last few are kept and reused, so the inversion, a
+    numerical solve, is done once for them."""
+    for kept in tuple(_UNTREATED):
+        other = kept.hazard
+        if (
+            kept.stream is stream
+            and len(other.models) == len(hazard.models)
+            and all(a is b for a, b in zip(other.models, hazard.models, strict=True))
+            and np.array_equal(other.cell, hazard.cell)
+            and np.array_equal(other.hazard_ratio, hazard.hazard_ratio)
+        ):
+            return kept.times
+    e = stream.patient["e_disease"]
+    times = hazard.inverse(e, np.arange(e.size))
+    times.flags.writeable = False
+    kept_hazard = DiseaseHazard(
+        hazard.cell.copy(), hazard.models, hazard.hazard_ratio.copy(), hazard.time_ratio
+    )
+    with _LOCK:
+        _UNTREATED.append(_Untreated(stream, kept_hazard, times))
+    return times
+
+
 def draw_block(
     subgroups: tuple[Subgroup, ...],
     seed: int,
@@ -120,7 +163,7 @@ def draw_block(
     # disease death: untreated, then with the effect's time ratio and hazard-ratio pieces
     if taken is None:
         base = DiseaseHazard(cell_of, cells, hazard_ratio, 1.0)
-        untreated = base.inverse(draws["e_disease"], np.arange(size))
+        untreated = untreated_times(stream, base)
     else:  # each patient from their own covariate row; no prognostic hazard ratio
         base, untreated = taken.hazard, taken.untreated
     e = draws["e_disease"]

@@ -105,3 +105,23 @@ def test_a_mixed_cohort_and_its_visits_below_a_block_are_the_first_of_one_above_
     ids = visits["patient_id"].unique()
     big = large.visits[large.visits["patient_id"].isin(ids)].reset_index(drop=True)
     pd.testing.assert_frame_equal(visits, big, check_exact=True)
+
+
+def test_untreated_death_times_are_shared_only_by_cohorts_with_the_same_models(monkeypatch):
+    """Two redrawn versions of ALS, one after the other and again, each with and without an
+    effect: every cohort equals the one made with nothing kept, and the versions differ."""
+    from collections import deque
+
+    from alsprog.disease.draws import uncertainty_draws
+    from alsprog.simulation import patients
+
+    versions = uncertainty_draws("als", n=2, seed=1)
+    order = [(0, None), (0, riluzole()), (1, None), (1, riluzole()), (0, None)]
+    kept = [simulate_cohort(400, 5, phenotype=versions[v], effect=e).patients for v, e in order]
+    monkeypatch.setattr(patients, "_UNTREATED", deque(maxlen=0))
+    for (v, e), got in zip(order, kept, strict=True):
+        pd.testing.assert_frame_equal(
+            got, simulate_cohort(400, 5, phenotype=versions[v], effect=e).patients, check_exact=True
+        )
+    assert not np.array_equal(kept[0]["death_time"], kept[2]["death_time"])
+    assert not np.array_equal(kept[0]["death_time"], kept[1]["death_time"])
