@@ -7,8 +7,9 @@ import math
 import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import cache, cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,7 @@ from alsprog.estimation.regression_model import RegressionModel
 from alsprog.models.base import SurvivalModel
 from alsprog.population.lifetable import DEFAULT_TABLE, SEXES
 from alsprog.simulation.patient_course import PatientCourse, Uptake, build, resolve_uptake
+from alsprog.simulation.patient_draws import CourseDraws
 from alsprog.simulation.patients import PATIENTS_PER_BLOCK, draw_block
 from alsprog.simulation.piecewise import effect_components
 from alsprog.simulation.progression_settings import ProgressionSettings
@@ -230,6 +232,17 @@ def plan(
     )
 
 
+def _first(draws: CourseDraws, count: int) -> CourseDraws:
+    """The first ``count`` patients of ``draws``."""
+    cut: dict[str, Any] = {
+        f.name: {name: v[:count] for name, v in value.items()}
+        if isinstance(value := getattr(draws, f.name), dict)
+        else value[:count]
+        for f in fields(draws)
+    }
+    return CourseDraws(**cut)
+
+
 def _number(name: str, value: object) -> float:
     if not is_real(value):
         raise InputError(f"simulate_cohort {name}: {value!r} is not a number")
@@ -283,7 +296,6 @@ def make_block(
     draws = draw_block(
         p.subgroups, p.seed, index, size, p.course, p.correlation, p.parts, reference
     )
-    course = build(draws.course, p.uptake, p.parts, reference)
     disease, other = draws.disease_time, draws.other_time
     death = np.minimum(disease, other)
     latent_dx = draws.latent_diagnosis_time
@@ -291,6 +303,11 @@ def make_block(
     rows = np.arange(size)
     if p.entry == "diagnosis":
         rows = rows[diagnosed][:keep_at_most]
+    # with entry at diagnosis, the draws after the last patient needed were not needed: their
+    # courses are not built (each patient's course is their own, so the others' are the same)
+    drawn = size if rows.size < keep_at_most or not rows.size else int(rows[-1]) + 1
+    built = draws.course if drawn == size else _first(draws.course, drawn)
+    course = build(built, p.uptake, p.parts, None if reference is None else reference[:drawn])
     keep = rows if p.entry == "diagnosis" else slice(None)  # everyone: no copies
     entry = latent_dx[keep] if p.entry == "diagnosis" else np.zeros(rows.size)
     end = entry + p.followup_years
@@ -298,9 +315,9 @@ def make_block(
         dropout = entry + draws.e_dropout[keep] / p.dropout_per_year
     censor = np.minimum(end, dropout)
     died = death[keep] <= censor
-    dx_scores = course.observed(np.where(diagnosed, latent_dx, 0.0))  # every patient's
-    alsfrs_dx = np.where(diagnosed, total_score(domain_scores(dx_scores)), np.nan)[keep]
-    milestones = course.milestones(death)
+    dx_scores = course.observed(np.where(diagnosed, latent_dx, 0.0)[:drawn])  # every patient's
+    alsfrs_dx = np.where(diagnosed[:drawn], total_score(domain_scores(dx_scores)), np.nan)[keep]
+    milestones = course.milestones(death[:drawn])
     columns = {
         "patient_id": np.arange(first_id, first_id + rows.size, dtype=np.int64),
         "sex": draws.sex[keep],
@@ -320,8 +337,6 @@ def make_block(
     columns.update({name: milestones[name][keep] for name in MILESTONE_COLUMNS})
     if draws.covariate_row is not None:  # a regression's covariates frame: the row taken
         columns["covariate_row"] = draws.covariate_row[keep].astype(np.int64)
-    # with entry at diagnosis, the draws after the last patient needed were not needed
-    drawn = size if rows.size < keep_at_most or not rows.size else int(rows[-1]) + 1
     categories = {
         "sex": SEXES,
         "phenotype": tuple(a.name for a in p.subgroups),

@@ -125,3 +125,17 @@ def test_untreated_death_times_are_shared_only_by_cohorts_with_the_same_models(m
         )
     assert not np.array_equal(kept[0]["death_time"], kept[2]["death_time"])
     assert not np.array_equal(kept[0]["death_time"], kept[1]["death_time"])
+
+
+def test_a_cohort_from_diagnosis_is_the_first_entrants_of_a_larger_one_with_their_visits():
+    """Entry at diagnosis builds the courses of the patients drawn up to the last entrant
+    needed only; a cohort of 17,000 entrants builds its first block's whole. The same
+    patients and visits, bit for bit, with an effect and losses to follow-up."""
+    options = {"entry": "diagnosis", "effect": riluzole(), "dropout_per_year": 0.2}
+    large = simulate_cohort(17_000, 8, **options)
+    small = simulate_cohort(1_500, 8, **options)
+    assert small.settings["n_drawn"] < PATIENTS_PER_BLOCK
+    _same(small.patients, large.patients)
+    visits = small.visits
+    big = large.visits[large.visits["patient_id"] <= len(small.patients)]
+    pd.testing.assert_frame_equal(visits, big.reset_index(drop=True), check_exact=True)
