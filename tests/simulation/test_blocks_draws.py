@@ -139,3 +139,17 @@ def test_a_cohort_from_diagnosis_is_the_first_entrants_of_a_larger_one_with_thei
     visits = small.visits
     big = large.visits[large.visits["patient_id"] <= len(small.patients)]
     pd.testing.assert_frame_equal(visits, big.reset_index(drop=True), check_exact=True)
+
+
+@pytest.mark.parametrize("name", ["default", "register"])
+def test_a_cohorts_demographics_are_its_populations_sample_of_the_block(name):
+    """The block turns its kept uniforms as ``Population.sample`` turns a whole block's."""
+    from alsprog.population.covariates import Population
+
+    population = Population.default() if name == "default" else Population.named(name)
+    demographic, _, _ = block_generators(6, 0)
+    sample = population.sample(PATIENTS_PER_BLOCK, demographic).iloc[:300]
+    p = simulate_cohort(300, 6, population=name).patients
+    assert np.array_equal(p["age_at_onset"].to_numpy(), sample["age_at_onset"].to_numpy())
+    assert np.array_equal(p["sex"].astype(str).to_numpy(), sample["sex"].astype(str).to_numpy())
+    assert np.array_equal(p["diagnosis_delay_months"].to_numpy(), sample["delay_months"].to_numpy())
