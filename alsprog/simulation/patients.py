@@ -43,7 +43,7 @@ from alsprog.simulation.subgroups import Subgroup
 
 # patients per random-number block (fixed: the output never depends on how blocks are grouped)
 PATIENTS_PER_BLOCK = 16_384
-CACHED_BLOCKS = 4  # blocks' random draws kept for the next cohort with the same seed
+CACHED_BLOCKS = 2  # blocks' random draws kept for the next cohort with the same seed
 
 
 @dataclass(frozen=True, eq=False)
