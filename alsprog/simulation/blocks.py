@@ -49,6 +49,7 @@ VISIT_INPUTS = ("patient_id", "entry_time", "time", "event")  # the columns Bloc
 ENTRIES = ("onset", "diagnosis")
 CAUSES = ("disease", "other")
 EMPTY_BLOCKS = 4  # with entry at diagnosis, give up after this many blocks without an entrant
+FIRST_TRY, FIRST_EXTRA = 1.5, 64  # entry at diagnosis: patients made first per entrant needed
 THREADS = min(2, os.cpu_count() or 1)  # blocks made at once in memory (see ``blocks``)
 
 
@@ -292,7 +293,25 @@ def make_block(
 ) -> Block:
     """Block ``index`` cut to its first ``size`` patients. ``reference`` (optional, one time
     per patient, years from onset) is what ``from_diagnosis`` effects count from instead of
-    each diagnosis (see ``draw_block``); trials pass each candidate's enrolment."""
+    each diagnosis (see ``draw_block``); trials pass each candidate's enrolment.
+
+    With entry at diagnosis and fewer entrants needed than the block holds, the first
+    ``FIRST_TRY`` times as many patients are made first (a patient's draws and course do not
+    depend on how many are made), and the whole block only if they hold too few entrants.
+    """
+    if p.entry == "diagnosis" and keep_at_most < size:
+        first = min(size, math.ceil(FIRST_TRY * keep_at_most) + FIRST_EXTRA)
+        if first < size:
+            cut = None if reference is None else reference[:first]
+            block = _made(p, index, first, first_id, keep_at_most, cut)
+            if block.rows.size == keep_at_most:
+                return block
+    return _made(p, index, size, first_id, keep_at_most, reference)
+
+
+def _made(
+    p: Plan, index: int, size: int, first_id: int, keep_at_most: int, reference=None
+) -> Block:
     draws = draw_block(
         p.subgroups, p.seed, index, size, p.course, p.correlation, p.parts, reference
     )

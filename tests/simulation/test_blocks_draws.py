@@ -153,3 +153,16 @@ def test_a_cohorts_demographics_are_its_populations_sample_of_the_block(name):
     assert np.array_equal(p["age_at_onset"].to_numpy(), sample["age_at_onset"].to_numpy())
     assert np.array_equal(p["sex"].astype(str).to_numpy(), sample["sex"].astype(str).to_numpy())
     assert np.array_equal(p["diagnosis_delay_months"].to_numpy(), sample["delay_months"].to_numpy())
+
+
+def test_a_cohort_from_diagnosis_with_few_entrants_a_block_falls_back_to_the_whole_block():
+    """Most patients of a fast model die before diagnosis: the first patients made hold too
+    few entrants, so the whole block is made; still the first entrants of a cohort of 12,000
+    (whose first block is made whole at once)."""
+    from alsprog.models.weibull import Weibull
+
+    fast = Weibull(shape=1.0, scale=0.8)
+    small = simulate_cohort(1_000, 2, model=fast, entry="diagnosis")
+    assert small.settings["n_drawn"] > 1.5 * 1_000 + 64  # more than the first try made
+    large = simulate_cohort(12_000, 2, model=fast, entry="diagnosis")
+    _same(small.patients, large.patients)
