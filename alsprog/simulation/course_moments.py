@@ -28,7 +28,7 @@ from alsprog.simulation.sampler import (
     phenotype_cells,
     progression_rate,
 )
-from alsprog.simulation.settings import CohortSettings
+from alsprog.simulation.subgroups import CohortSettings
 from alsprog.simulation.uptake import item_scores, procedures, received, stage_times
 
 # bump when a measurement below changes: the shipped calibration's fingerprint reads it

@@ -21,7 +21,6 @@ from threading import Lock
 import numpy as np
 
 from alsprog.population.covariates import box_muller
-from alsprog.simulation.patient_draws import CourseDraws, PatientDraws
 from alsprog.simulation.progression_settings import ProgressionSettings
 from alsprog.simulation.random_streams import (
     block_draws,
@@ -31,7 +30,9 @@ from alsprog.simulation.random_streams import (
     demographic_draws,
 )
 from alsprog.simulation.sampler import (
+    CourseDraws,
     DiseaseHazard,
+    PatientDraws,
     choose,
     course_forms,
     other_cause_times,
