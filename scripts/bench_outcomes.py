@@ -63,11 +63,12 @@ def psa_rows(strategies: dict) -> None:
     and, interleaved with the serial runs, the same PSA with the shipped course in every run."""
     from alsprog.disease.draws import uncertainty_draws
     from alsprog.outcomes.economics import cost_effectiveness
+    from alsprog.simulation.cohort import simulate_cohort
     from alsprog.simulation.course_shipped import course_draws
 
     start = time.perf_counter()
-    uncertainty_draws("als", n=300, seed=1)  # cold: read the shipped pool (then cached)
-    course_draws(300, 1)
+    versions = uncertainty_draws("als", n=300, seed=1)  # cold: read the shipped pool (cached)
+    courses = course_draws(300, 1)
     record(
         "PSA: 300 ALS versions + 300 course draws (cold)",
         time.perf_counter() - start,
@@ -75,6 +76,15 @@ def psa_rows(strategies: dict) -> None:
         "-",
         "-",
     )
+    for entry in ("onset", "diagnosis"):  # what a PSA run costs a strategy: one call
+        call = best_of(
+            lambda entry=entry: [
+                simulate_cohort(1_000, 1, phenotype=versions[r], course=courses[r], entry=entry)
+                for r in range(100)
+            ],
+            2,
+        )
+        record(f"PSA: simulate_cohort(1,000) from {entry}, a call", call / 100, None, "-", "-")
 
     def psa(scheduler: str | None, course: int | None = None) -> Callable[[], object]:
         return lambda: cost_effectiveness(

@@ -7,8 +7,9 @@ import math
 import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
-from functools import cached_property
+from dataclasses import dataclass, fields, replace
+from functools import cache, cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,7 @@ from alsprog.simulation.patient_course import (
 )
 from alsprog.simulation.patients import PATIENTS_PER_BLOCK, draw_block
 from alsprog.simulation.progression_settings import ProgressionSettings
+from alsprog.simulation.sampler import CourseDraws
 from alsprog.simulation.settings import SITES, default_visit_interval_months
 from alsprog.simulation.staging import MILESTONE_COLUMNS
 from alsprog.simulation.subgroups import CohortSettings, Subgroup, resolve_subgroups
@@ -54,6 +56,7 @@ VISIT_INPUTS = ("patient_id", "entry_time", "time", "event")  # the columns Bloc
 ENTRIES = ("onset", "diagnosis")
 CAUSES = ("disease", "other")
 EMPTY_BLOCKS = 4  # with entry at diagnosis, give up after this many blocks without an entrant
+FIRST_TRY, FIRST_EXTRA = 1.5, 64  # entry at diagnosis: patients made first per entrant needed
 THREADS = min(2, os.cpu_count() or 1)  # blocks made at once in memory (see ``blocks``)
 
 
@@ -117,12 +120,21 @@ def patients_frame(columns: dict[str, np.ndarray], categories: dict) -> pd.DataF
     """The patients table (PATIENT_COLUMNS) on the arrays ``columns`` (not copied), the
     ``categories`` columns made categorical from their codes."""
     frame = {
-        name: pd.Categorical.from_codes(columns[name], categories[name])
+        name: pd.Categorical.from_codes(
+            columns[name], dtype=_dtype(categories[name]), validate=False
+        )
         if name in categories
         else columns[name]
         for name in (*PATIENT_COLUMNS, *(c for c in columns if c not in PATIENT_COLUMNS))
     }
     return pd.DataFrame(frame, copy=False)
+
+
+@cache
+def _dtype(categories: tuple[str, ...]) -> pd.CategoricalDtype:
+    """The categorical dtype of a coded column (made once: the codes are the package's own,
+    always in range, so they are not checked again)."""
+    return pd.CategoricalDtype(list(categories))
 
 
 def collect(p: Plan) -> tuple[pd.DataFrame, tuple[Block, ...]]:
@@ -228,6 +240,17 @@ def plan(
     )
 
 
+def _first(draws: CourseDraws, count: int) -> CourseDraws:
+    """The first ``count`` patients of ``draws``."""
+    cut: dict[str, Any] = {
+        f.name: {name: v[:count] for name, v in value.items()}
+        if isinstance(value := getattr(draws, f.name), dict)
+        else value[:count]
+        for f in fields(draws)
+    }
+    return CourseDraws(**cut)
+
+
 def _number(name: str, value: object) -> float:
     if not is_real(value):
         raise InputError(f"simulate_cohort {name}: {value!r} is not a number")
@@ -244,7 +267,7 @@ def blocks(p: Plan, threads: int = 1) -> Iterator[Block]:
     Every block comes from its own streams, so the blocks are the same whatever the threads.
     With entry at diagnosis a block's size depends on the blocks before it: made one by one.
     """
-    if threads > 1 and p.entry == "onset":
+    if threads > 1 and p.entry == "onset" and p.n > PATIENTS_PER_BLOCK:  # one block: no thread
         starts = range(0, p.n, PATIENTS_PER_BLOCK)
         with ThreadPoolExecutor(threads) as pool:
             yield from pool.map(
@@ -277,11 +300,28 @@ def make_block(
 ) -> Block:
     """Block ``index`` cut to its first ``size`` patients. ``reference`` (optional, one time
     per patient, years from onset) is what ``from_diagnosis`` effects count from instead of
-    each diagnosis (see ``draw_block``); trials pass each candidate's enrolment."""
+    each diagnosis (see ``draw_block``); trials pass each candidate's enrolment.
+
+    With entry at diagnosis and fewer entrants needed than the block holds, the first
+    ``FIRST_TRY`` times as many patients are made first (a patient's draws and course do not
+    depend on how many are made), and the whole block only if they hold too few entrants.
+    """
+    if p.entry == "diagnosis" and keep_at_most < size:
+        first = min(size, math.ceil(FIRST_TRY * keep_at_most) + FIRST_EXTRA)
+        if first < size:
+            cut = None if reference is None else reference[:first]
+            block = _made(p, index, first, first_id, keep_at_most, cut)
+            if block.rows.size == keep_at_most:
+                return block
+    return _made(p, index, size, first_id, keep_at_most, reference)
+
+
+def _made(
+    p: Plan, index: int, size: int, first_id: int, keep_at_most: int, reference=None
+) -> Block:
     draws = draw_block(
         p.subgroups, p.seed, index, size, p.course, p.correlation, p.parts, reference
     )
-    course = build(draws.course, p.uptake, p.parts, reference)
     disease, other = draws.disease_time, draws.other_time
     death = np.minimum(disease, other)
     latent_dx = draws.latent_diagnosis_time
@@ -289,6 +329,11 @@ def make_block(
     rows = np.arange(size)
     if p.entry == "diagnosis":
         rows = rows[diagnosed][:keep_at_most]
+    # with entry at diagnosis, the draws after the last patient needed were not needed: their
+    # courses are not built (each patient's course is their own, so the others' are the same)
+    drawn = size if rows.size < keep_at_most or not rows.size else int(rows[-1]) + 1
+    built = draws.course if drawn == size else _first(draws.course, drawn)
+    course = build(built, p.uptake, p.parts, None if reference is None else reference[:drawn])
     keep = rows if p.entry == "diagnosis" else slice(None)  # everyone: no copies
     entry = latent_dx[keep] if p.entry == "diagnosis" else np.zeros(rows.size)
     end = entry + p.followup_years
@@ -296,9 +341,9 @@ def make_block(
         dropout = entry + draws.e_dropout[keep] / p.dropout_per_year
     censor = np.minimum(end, dropout)
     died = death[keep] <= censor
-    dx_scores = course.observed(np.where(diagnosed, latent_dx, 0.0))  # every patient's
-    alsfrs_dx = np.where(diagnosed, total_score(domain_scores(dx_scores)), np.nan)[keep]
-    milestones = course.milestones(death)
+    dx_scores = course.observed(np.where(diagnosed, latent_dx, 0.0)[:drawn])  # every patient's
+    alsfrs_dx = np.where(diagnosed[:drawn], total_score(domain_scores(dx_scores)), np.nan)[keep]
+    milestones = course.milestones(death[:drawn])
     columns = {
         "patient_id": np.arange(first_id, first_id + rows.size, dtype=np.int64),
         "sex": draws.sex[keep],
@@ -318,8 +363,6 @@ def make_block(
     columns.update({name: milestones[name][keep] for name in MILESTONE_COLUMNS})
     if draws.covariate_row is not None:  # a regression's covariates frame: the row taken
         columns["covariate_row"] = draws.covariate_row[keep].astype(np.int64)
-    # with entry at diagnosis, the draws after the last patient needed were not needed
-    drawn = size if rows.size < keep_at_most or not rows.size else int(rows[-1]) + 1
     categories = {
         "sex": SEXES,
         "phenotype": tuple(a.name for a in p.subgroups),

@@ -2,24 +2,32 @@
 and the progression rate linked to the disease death time by a Gaussian copula.
 
 Every draw comes from the block's own streams (``random_streams``: the order is listed there),
-always drawn for a whole block and then cut to the patients needed, so a patient's draws do
-not depend on the cohort size, on effects, or on how blocks are grouped. Death is sampled as
-``PopulationModel`` samples it, one patient at a time in vectorised form: the disease time
-solves H_site(T) * hr = E with E ~ Exp(1) (hr from the prognostic factors), the other-cause
-time inverts the life table's cumulative hazard from the age at onset, and the earlier wins.
+always as if drawn for a whole block and then cut to the patients needed (only the patients
+needed are kept, and the uniforms past them skipped: ``random_streams.first_of``), so a
+patient's draws do not depend on the cohort size, on effects, or on how blocks are grouped.
+Death is sampled as ``PopulationModel`` samples it, one patient at a time in vectorised form:
+the disease time solves H_site(T) * hr = E with E ~ Exp(1) (hr from the prognostic factors),
+the other-cause time inverts the life table's cumulative hazard from the age at onset, and the
+earlier wins.
 """
 
 from __future__ import annotations
 
+from collections import deque
+from dataclasses import dataclass
+from functools import lru_cache
+from threading import Lock
+
 import numpy as np
 
-from alsprog.population.lifetable import SEXES
+from alsprog.population.covariates import box_muller
 from alsprog.simulation.progression_settings import ProgressionSettings
 from alsprog.simulation.random_streams import (
     block_draws,
     block_generators,
     course_block_draws,
     course_generator,
+    demographic_draws,
 )
 from alsprog.simulation.sampler import (
     CourseDraws,
@@ -36,6 +44,75 @@ from alsprog.simulation.subgroups import Subgroup
 
 # patients per random-number block (fixed: the output never depends on how blocks are grouped)
 PATIENTS_PER_BLOCK = 16_384
+CACHED_BLOCKS = 2  # blocks' random draws kept for the next cohort with the same seed
+
+
+@dataclass(frozen=True, eq=False)
+class BlockRandom:
+    """The random draws of the first patients of a block, read-only: the patient stream's
+    (``BLOCK_DRAWS``), the demographic stream's three uniforms a patient (shape (3, count)),
+    the course stream's (``COURSE_DRAWS``) and the visit-noise key."""
+
+    patient: dict[str, np.ndarray]
+    demographic: np.ndarray
+    course: dict[str, np.ndarray]
+    key: int
+
+
+@lru_cache(maxsize=CACHED_BLOCKS)
+def block_random(seed: int, block: int, count: int) -> BlockRandom:
+    """The first ``count`` patients' draws of block ``block`` of seed ``seed``, from the
+    block's streams in their documented order (``random_streams``), as if a whole block were
+    drawn. They depend on nothing else, so cohorts with the same seed (the strategies and
+    runs of a PSA, a treated and an untreated cohort) share them: the last few are kept.
+    Every array is read-only."""
+    demographic, rng, key = block_generators(seed, block)
+    patient = block_draws(rng, PATIENTS_PER_BLOCK, count)
+    uniforms = demographic_draws(demographic, PATIENTS_PER_BLOCK, count)
+    course = course_block_draws(course_generator(seed, block), PATIENTS_PER_BLOCK, count)
+    for values in (*patient.values(), uniforms, *course.values()):
+        values.flags.writeable = False
+    return BlockRandom(patient, uniforms, course, key)
+
+
+@dataclass(frozen=True, eq=False)
+class _Untreated:
+    """Untreated disease death times kept with what they were solved from."""
+
+    stream: BlockRandom
+    hazard: DiseaseHazard
+    times: np.ndarray
+
+
+_UNTREATED: deque[_Untreated] = deque(maxlen=CACHED_BLOCKS)
+_LOCK = Lock()
+
+
+def untreated_times(stream: BlockRandom, hazard: DiseaseHazard) -> np.ndarray:
+    """The untreated disease death times (read-only) of a block's first patients: ``hazard``
+    (no time ratio) inverted at their Exp(1) draws. The same patients with the same frozen
+    disease models and hazard ratios (the strategies of a PSA run, a treated and an untreated
+    cohort) have the same times: the last few are kept and reused, so the inversion, a
+    numerical solve, is done once for them."""
+    for kept in tuple(_UNTREATED):
+        other = kept.hazard
+        if (
+            kept.stream is stream
+            and len(other.models) == len(hazard.models)
+            and all(a is b for a, b in zip(other.models, hazard.models, strict=True))
+            and np.array_equal(other.cell, hazard.cell)
+            and np.array_equal(other.hazard_ratio, hazard.hazard_ratio)
+        ):
+            return kept.times
+    e = stream.patient["e_disease"]
+    times = hazard.inverse(e, np.arange(e.size))
+    times.flags.writeable = False
+    kept_hazard = DiseaseHazard(
+        hazard.cell.copy(), hazard.models, hazard.hazard_ratio.copy(), hazard.time_ratio
+    )
+    with _LOCK:
+        _UNTREATED.append(_Untreated(stream, kept_hazard, times))
+    return times
 
 
 def draw_block(
@@ -55,22 +132,22 @@ def draw_block(
     enrolment), and makes a time ratio act on the time left after it: T' = r + ratio (T - r)
     for T > r. None (default): diagnosis, and a time ratio on the whole disease time.
     """
-    _, rng, key = block_generators(seed, block)
-    draws = block_draws(rng, PATIENTS_PER_BLOCK, size)
+    stream = block_random(seed, block, size)
+    draws = stream.patient
     subgroup_of = choose(draws["u_phenotype"], [a.share for a in subgroups])
     age, sex, delay = np.empty(size), np.empty(size, dtype=np.int8), np.empty(size)
     populations: dict = {}
     for j, subgroup in enumerate(subgroups):  # each population from the same stream: common draws
         mine = subgroup_of == j
-        if subgroup.population not in populations:
-            generator = block_generators(seed, block)[0]
-            populations[subgroup.population] = subgroup.population.sample(
-                PATIENTS_PER_BLOCK, generator
-            ).iloc[:size]
-        frame = populations[subgroup.population]
-        age[mine] = frame["age_at_onset"].to_numpy()[mine]
-        sex[mine] = (frame["sex"].to_numpy() != SEXES[0])[mine]
-        delay[mine] = frame["delay_months"].to_numpy()[mine]
+        if subgroup.population not in populations:  # as Population.sample turns its uniforms
+            u = stream.demographic
+            populations[subgroup.population] = subgroup.population.demographics(
+                u[0], *box_muller(u[1], u[2])
+            )
+        drawn_age, drawn_sex, drawn_delay = populations[subgroup.population]
+        age[mine] = drawn_age[mine]
+        sex[mine] = drawn_sex[mine]
+        delay[mine] = drawn_delay[mine]
 
     cell_of, cells, site, hazard_ratio, rate_median = phenotype_cells(
         subgroups, subgroup_of, draws["u_site"], age, delay
@@ -87,7 +164,7 @@ def draw_block(
     # disease death: untreated, then with the effect's time ratio and hazard-ratio pieces
     if taken is None:
         base = DiseaseHazard(cell_of, cells, hazard_ratio, 1.0)
-        untreated = base.inverse(draws["e_disease"], np.arange(size))
+        untreated = untreated_times(stream, base)
     else:  # each patient from their own covariate row; no prognostic hazard ratio
         base, untreated = taken.hazard, taken.untreated
     e = draws["e_disease"]
@@ -105,7 +182,7 @@ def draw_block(
         bulbar_end=bulbar_end,
         floor_cap=floor_cap,
         limb_form=limb_form,
-        draws=course_block_draws(course_generator(seed, block), PATIENTS_PER_BLOCK, size),
+        draws=stream.course,
     )
     return PatientDraws(
         phenotype=subgroup_of,
@@ -116,7 +193,7 @@ def draw_block(
         untreated_disease_time=untreated,
         other_time=other,
         e_dropout=draws["e_dropout"],
-        noise_key=key,
+        noise_key=stream.key,
         position=np.arange(size, dtype=np.uint64),
         course=course,
         covariate_row=None if taken is None else taken.row,

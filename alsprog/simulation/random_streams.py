@@ -17,6 +17,9 @@ Cohorts (``simulate_cohort``, the edaravone selection), block b of seed s:
   order of ``progression_settings.DRAWS`` (``COURSE_DRAWS``), each a whole block of shape
   (patients, columns) (a uniform: ``random``, a normal: ``standard_normal``), cut to the
   patients needed;
+- a stream is read as if the whole block were drawn, but only the patients needed are kept:
+  the uniforms past them are skipped (PCG64's ``advance``), the exponentials and normals past
+  them drawn and dropped (``first_of``), the same numbers bit for bit;
 - ``(b, 4)``, PCG64: the edaravone selection's screening times (``outcomes.course_measures``);
 - ``(b, 5)``, PCG64: with a fitted regression and a covariates frame, one uniform per patient
   of the whole block, choosing the patient's covariate row (``regression_source``).
@@ -47,7 +50,7 @@ before, so a treated and an untreated patient share every draw.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import cast
 
 import numpy as np
 from scipy.special import ndtri
@@ -68,6 +71,7 @@ COURSE_STREAM_BASE = 16  # hashed streams 16, 17, ...: a trial candidate's cours
 PILOT_SPAWN_KEY = (TRIAL_STREAM, 99)
 CANDIDATE_UNIFORMS = 8  # per candidate: screen, phenotype, site, 2 for normals, sex, 2 deaths
 CANDIDATES_PER_DRAW = 512  # trial candidates drawn together: (CANDIDATE_UNIFORMS, 512)
+SCRATCH = 16_384  # draws skipped at a time by ``first_of`` (a buffer that stays in cache)
 
 BLOCK_DRAWS = (  # the patient stream of a cohort block, in drawing order (see above)
     "u_phenotype",
@@ -94,14 +98,45 @@ def block_generators(seed: int, block: int) -> tuple[np.random.Generator, np.ran
 
 
 def block_draws(rng: np.random.Generator, size: int, count: int) -> dict[str, np.ndarray]:
-    """The patient stream's ``BLOCK_DRAWS``, ``size`` of each drawn (a whole block), the first
-    ``count`` kept."""
-    draw: dict[str, Callable[[int], np.ndarray]] = {
-        "u": rng.random,
-        "e": rng.standard_exponential,
-        "z": rng.standard_normal,
-    }
-    return {name: draw[name[0]](size)[:count] for name in BLOCK_DRAWS}
+    """The patient stream's ``BLOCK_DRAWS``, as if ``size`` of each were drawn (a whole
+    block), the first ``count`` kept (see ``first_of``)."""
+    return {name: first_of(rng, name[0], size, count) for name in BLOCK_DRAWS}
+
+
+def demographic_draws(rng: np.random.Generator, size: int, count: int) -> np.ndarray:
+    """The demographic stream's three uniforms a patient (``Population.sample``: a whole
+    block of sex, then of each Box-Muller uniform), shape (3, count): the first ``count`` of
+    each row of ``rng.random((3, size))``."""
+    return np.stack([first_of(rng, "u", size, count) for _ in range(3)])
+
+
+def first_of(
+    rng: np.random.Generator, kind: str, size: int, count: int, columns: int = 1
+) -> np.ndarray:
+    """The first ``count`` rows of a whole block of ``size`` rows of ``columns`` draws of
+    ``kind`` ('u' uniform, 'e' exponential, 'z' normal; shape (count,) for one column),
+    leaving ``rng`` where the whole block would have left it, bit for bit.
+
+    A uniform uses one 64-bit output of the generator, so the rest of the block is skipped
+    by ``advance``; the exponential and normal ziggurats use a varying number, so the rest is
+    drawn in chunks into a scratch buffer and dropped (a draw never depends on how the draws
+    before it were grouped into calls).
+    """
+    shape = (count,) if columns == 1 else (count, columns)
+    if kind == "u":
+        values = rng.random(shape)
+        if count < size:
+            cast(np.random.PCG64, rng.bit_generator).advance((size - count) * columns)  # PCG64
+        return values
+    draw = rng.standard_exponential if kind == "e" else rng.standard_normal
+    values = draw(shape)
+    rest = (size - count) * columns
+    scratch = np.empty(min(rest, SCRATCH))
+    while rest > 0:
+        step = min(rest, SCRATCH)
+        draw(out=scratch[:step])
+        rest -= step
+    return values
 
 
 def course_generator(seed: int, block: int) -> np.random.Generator:
@@ -110,14 +145,13 @@ def course_generator(seed: int, block: int) -> np.random.Generator:
 
 
 def course_block_draws(rng: np.random.Generator, size: int, count: int) -> dict[str, np.ndarray]:
-    """The course stream's ``COURSE_DRAWS``, a whole block of ``size`` patients each, the first
-    ``count`` kept (shape (count,) for one column, (count, columns) otherwise)."""
-    out = {}
-    for name, (kind, columns) in COURSE_DRAWS.items():
-        shape = (size,) if columns == 1 else (size, columns)
-        values = rng.random(shape) if kind == "uniform" else rng.standard_normal(shape)
-        out[name] = values[:count]
-    return out
+    """The course stream's ``COURSE_DRAWS``, as if a whole block of ``size`` patients each
+    were drawn, the first ``count`` kept (shape (count,) for one column, (count, columns)
+    otherwise; see ``first_of``)."""
+    return {
+        name: first_of(rng, "u" if kind == "uniform" else "z", size, count, columns)
+        for name, (kind, columns) in COURSE_DRAWS.items()
+    }
 
 
 def course_streams() -> dict[str, np.ndarray]:
