@@ -5,7 +5,8 @@
 For each path (``alsprog.calibrate()``, ``alsprog.simulate_cohort(10_000, seed=1,
 entry="diagnosis")`` and ``alsprog.power`` of the README's design on the log-rank test) the call
 is made once to fill the caches (phenotype library, trial context), then again under
-``sys.setprofile``, keeping only functions whose code lies in the alsprog package. Reported:
+``sys.setprofile`` (after dropping the draws a cohort keeps for a repeat of its seed), keeping
+only functions whose code lies in the alsprog package. Reported:
 modules (files) with a function that ran, distinct functions that ran (every code object:
 comprehensions, generator expressions and lambdas too, as Python 3.11 runs them as functions),
 the named ones among them (``def``s a reader follows), and crossings between
@@ -155,6 +156,15 @@ def folder_map() -> list[str]:
     return lines
 
 
+def forget_seed_caches() -> None:
+    """Drop what a cohort keeps for the next one with the same seed (a block's random draws
+    and its untreated death times), so the path traced is a first call with that seed."""
+    from alsprog.simulation import patients
+
+    patients.block_random.cache_clear()
+    patients._UNTREATED.clear()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--detail", action="store_true", help="list the functions that ran")
@@ -165,6 +175,7 @@ def main() -> None:
         return
     for name, call in paths().items():
         call()  # fill the caches first: the path measured is the one a warm call takes
+        forget_seed_caches()  # ... but not a repeat with the same seed (its draws are kept)
         if args.detail:
             print(f"{name}:")
         counts = trace(call, args.detail)
