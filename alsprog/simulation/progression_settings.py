@@ -90,6 +90,9 @@ class ProgressionSettings:
     clock_scale_years: float = 1.0  # the clock's deceleration scale s in F(u)
     end_stage_partial_share: float = 0.0
     end_stage_partial_depth: float = 1.0
+    # clinical signs (El Escorial regions) of a domain precede its first functional loss by this
+    # many clock points; read only by a trial's selection (course_moments: MCI186-19)
+    sign_lead_points: float = 0.0
 
     @classmethod
     def default(cls) -> ProgressionSettings:
@@ -150,6 +153,7 @@ class ProgressionSettings:
             clock_scale_years=s["clock_scale_years"],
             end_stage_partial_share=e["partial_share"],
             end_stage_partial_depth=e["partial_depth"],
+            sign_lead_points=d["signs"]["lead_points"],
         )
 
 
