@@ -12,12 +12,15 @@ the named ones among them (``def``s a reader follows), and crossings between
 ``trials`` and ``simulation``: distinct caller -> callee pairs whose two functions lie one in
 ``alsprog/trials`` and the other in ``alsprog/simulation`` (either way), and how often the call
 sequence (each function at its first call) switches between those two folders.
-``--detail`` lists, per path, each module with the functions of it that ran.
+``--detail`` lists, per path, each module with the functions of it that ran; ``--map`` prints
+the folder map instead: a tree of ``alsprog/`` in the flow's order, one line per module (its
+lines and the first line of its docstring).
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import sys
 from collections.abc import Callable
 from itertools import pairwise
@@ -113,10 +116,53 @@ def paths() -> dict[str, Callable[[], object]]:
     }
 
 
+FLOW = (
+    "",
+    "population",
+    "models",
+    "interventions",
+    "effects",
+    "estimation",
+    "disease",
+    "simulation",
+    "trials",
+    "outcomes",
+    "plots",
+    "report",
+    "cli",
+)
+
+
+def folder_map() -> list[str]:
+    """``alsprog/`` folder by folder (the top level first, then the flow), one line a module:
+    its name, lines and the first line of its docstring."""
+
+    def order(path: Path) -> tuple:
+        parts = path.relative_to(ROOT).parts
+        top = parts[0] if len(parts) > 1 else ""
+        return (FLOW.index(top) if top in FLOW else len(FLOW), parts[:-1], parts[-1])
+
+    lines, current = [], None
+    for path in sorted(ROOT.rglob("*.py"), key=order):
+        folder = path.parent.relative_to(ROOT).as_posix()
+        if folder != current:
+            lines.append("alsprog/" if folder == "." else f"alsprog/{folder}/")
+            current = folder
+        text = path.read_text(encoding="utf-8")
+        doc = (ast.get_docstring(ast.parse(text)) or "").split("\n")[0]
+        indent = "  " * (1 if folder == "." else folder.count("/") + 1)
+        lines.append(f"{indent}{path.name:<26} {len(text.splitlines()):>4}  {doc[:80]}")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--detail", action="store_true", help="list the functions that ran")
+    parser.add_argument("--map", action="store_true", help="print the folder map and stop")
     args = parser.parse_args()
+    if args.map:
+        print("\n".join(folder_map()))
+        return
     for name, call in paths().items():
         call()  # fill the caches first: the path measured is the one a warm call takes
         if args.detail:

@@ -111,8 +111,8 @@ def run(args: argparse.Namespace) -> dict:
 def _write(args: argparse.Namespace, model) -> dict:
     import sys
 
-    from alsprog.disease.population_choice import cohort_phenotype
     from alsprog.simulation.stream import write_cohort
+    from alsprog.simulation.subgroups import cohort_phenotype
 
     background = background_argument(args)
     return write_cohort(

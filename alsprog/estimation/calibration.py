@@ -134,7 +134,7 @@ class LandmarkProblem:
     def __init__(self, build: Callable[[np.ndarray], SurvivalModel], targets: Targets) -> None:
         self.build, self.targets = build, targets
         self._times = np.array([lm.t for lm in targets.equal])
-        _, shares = targets.cells()
+        shares = targets.shares
         self._used = shares > 0  # cells with deaths (or survivors) in them
         self._shares = shares[self._used]
         self._bound_times = np.array([lm.t for lm in targets.bounds])

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from alsprog import data as data_files
+from alsprog.data.frozen import readonly
 from alsprog.errors import (
     InputError,
     check_number,
@@ -55,6 +56,8 @@ class Targets:
         scales the likelihood (and so standard errors), not the fitted curve.
     equal, bounds : the landmarks to reproduce and the upper and lower bounds, each by time
         (set once from ``landmarks``).
+    edges, shares : the grouped data the equality landmarks make (``cells``; read-only arrays
+        set once from ``landmarks``).
     """
 
     name: str
@@ -64,6 +67,8 @@ class Targets:
     source: str = field(default="", repr=False)
     equal: tuple[Landmark, ...] = field(init=False, repr=False, compare=False)
     bounds: tuple[Landmark, ...] = field(init=False, repr=False, compare=False)
+    edges: np.ndarray = field(init=False, repr=False, compare=False)
+    shares: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.landmarks, Landmark | str) or not hasattr(self.landmarks, "__iter__"):
@@ -78,13 +83,9 @@ class Targets:
         """Grouped data: interval edges (years) and the share dying in each interval.
 
         Edges are 0, t_1, ..., t_k; the shares are 1 - S(t_1), S(t_1) - S(t_2), ..., and S(t_k)
-        (alive at the last landmark), so they sum to 1.
+        (alive at the last landmark), so they sum to 1. Both read-only (``edges``, ``shares``).
         """
-        times = np.array([lm.t for lm in self.equal])
-        surv = np.array([lm.survival for lm in self.equal])
-        edges = np.concatenate([[0.0], times])
-        shares = -np.diff(np.concatenate([[1.0], surv, [0.0]]))
-        return edges, shares
+        return self.edges, self.shares
 
     def redrawn(self, rng: np.random.Generator) -> Targets:
         """The figures redrawn within their uncertainty: cell shares ~ Dirichlet(n * share + 1/2).
@@ -148,6 +149,10 @@ def validate(targets: Targets) -> None:
     object.__setattr__(targets, "landmarks", tuple(checked))
     object.__setattr__(targets, "equal", tuple(lm for lm in checked if lm.kind == "equal"))
     object.__setattr__(targets, "bounds", tuple(lm for lm in checked if lm.kind != "equal"))
+    times = np.array([lm.t for lm in targets.equal])
+    surv = np.array([lm.survival for lm in targets.equal])
+    object.__setattr__(targets, "edges", readonly(np.concatenate([[0.0], times])))
+    object.__setattr__(targets, "shares", readonly(-np.diff(np.concatenate([[1.0], surv, [0.0]]))))
     if not targets.equal:
         raise InputError(
             f"targets {targets.name!r}: no landmark of kind 'equal'; give at least "

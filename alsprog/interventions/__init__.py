@@ -4,8 +4,10 @@
 a ``Combined``; each effect's ``apply(model)`` is what ``model.with_effect`` calls) and
 ``presets`` (``riluzole()``, ``edaravone()``, from ``data/effects.toml``; ``preset(name)``).
 Each elementary effect carries its anchor, the time its ``start_years`` counts from:
-``"onset"``, ``"diagnosis"`` or ``"enrolment"`` (a trial's). Estimation, disease, simulation,
-trials and outcomes take these types as they are. Uses population and models only.
+``"onset"``, ``"diagnosis"`` or ``"enrolment"`` (a trial's). ``piecewise``: an effect over each
+patient's own time (``multiplier``, ``time_ratio``), what simulated death times read.
+Estimation, disease, simulation, trials and outcomes take these types as they are. Uses
+population and models only.
 """
 
 from alsprog.interventions.checks import ANCHORS

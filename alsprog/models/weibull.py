@@ -46,6 +46,9 @@ class Weibull(SurvivalModel):
     def _cumulative_hazard(self, t: np.ndarray) -> np.ndarray:
         return (t / self.scale) ** self.shape
 
+    def _survival(self, t: np.ndarray) -> np.ndarray:
+        return np.exp(-((t / self.scale) ** self.shape))
+
     def _hazard(self, t: np.ndarray) -> np.ndarray:
         return self.shape / self.scale * (t / self.scale) ** (self.shape - 1)
 

@@ -160,10 +160,10 @@ def selected_trial_population(effect: Any, n: int, seed: int) -> pd.DataFrame:
         regions_with_signs,
         trial_age_weights,
     )
+    from alsprog.simulation.patient_course import block_visits
     from alsprog.simulation.patients import PATIENTS_PER_BLOCK
     from alsprog.simulation.random_streams import selection_generator
     from alsprog.simulation.settings import ITEMS
-    from alsprog.simulation.visits import block_visits
 
     observation = VISIT_WEEKS / WEEKS_PER_52_WEEK_YEAR
     interval_months = _visit_months(VISIT_WEEKS)

@@ -209,7 +209,7 @@ def course_section(context: Context) -> Section:
     from alsprog import plots
     from alsprog.simulation.course_shipped import shipped_calibration
     from alsprog.simulation.course_targets import default_course_targets
-    from alsprog.simulation.settings import CohortSettings
+    from alsprog.simulation.subgroups import CohortSettings
 
     calibration = shipped_calibration()
     rows = course_rows(calibration.table, default_course_targets())

@@ -17,14 +17,21 @@ from alsprog.errors import InputError, is_real, is_whole
 from alsprog.estimation.regression_model import RegressionModel
 from alsprog.models.base import SurvivalModel
 from alsprog.population.lifetable import DEFAULT_TABLE, SEXES
-from alsprog.simulation.patient_course import PatientCourse, Uptake, build, resolve_uptake
+from alsprog.simulation.patient_course import (
+    PatientCourse,
+    Uptake,
+    block_visits,
+    build,
+    domain_scores,
+    effect_components,
+    resolve_uptake,
+    total_score,
+)
 from alsprog.simulation.patients import PATIENTS_PER_BLOCK, draw_block
-from alsprog.simulation.piecewise import effect_components
 from alsprog.simulation.progression_settings import ProgressionSettings
-from alsprog.simulation.settings import SITES, CohortSettings, default_visit_interval_months
+from alsprog.simulation.settings import SITES, default_visit_interval_months
 from alsprog.simulation.staging import MILESTONE_COLUMNS
-from alsprog.simulation.subgroups import Subgroup, resolve_subgroups
-from alsprog.simulation.visits import block_visits, domain_scores, total_score
+from alsprog.simulation.subgroups import CohortSettings, Subgroup, resolve_subgroups
 
 PATIENT_COLUMNS = (
     "patient_id",

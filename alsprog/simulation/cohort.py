@@ -10,14 +10,14 @@ import numpy as np
 import pandas as pd
 
 from alsprog.disease.phenotype import Phenotype
-from alsprog.disease.population_choice import cohort_phenotype
 from alsprog.errors import InputError
 from alsprog.estimation.regression_model import RegressionModel
 from alsprog.models.base import SurvivalModel
 from alsprog.models.kaplan_meier import KaplanMeier, kaplan_meier
 from alsprog.population.lifetable import DEFAULT_TABLE
 from alsprog.simulation.blocks import Block, Plan, collect, plan
-from alsprog.simulation.visits import VISIT_COLUMNS
+from alsprog.simulation.patient_course import VISIT_COLUMNS
+from alsprog.simulation.subgroups import cohort_phenotype
 
 
 @dataclass(frozen=True, eq=False)

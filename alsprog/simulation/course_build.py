@@ -3,7 +3,9 @@ start and how fast they fall, the end stage and its length, the tracheostomy, an
 
 ``build_course`` is what the patient sampler (``patient_course``) and the course calibration
 (``course_moments``) call; the course itself, its clock and its latent items, is
-``progression.ClockCourse``.
+``progression.ClockCourse``. PMA's patients (``limb_form``) get their own course from
+``ProgressionSettings.pma`` (``pma_course``): the limbs first and together, the bulbar region
+later and in some, a wider rate spread, and the weakness generalising before death.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ def build_course(
     untreated_death: np.ndarray | None = None,
     floor_cap: np.ndarray | None = None,
     niv_share: np.ndarray | float | None = None,
+    limb_form: np.ndarray | None = None,
 ) -> ClockCourse:
     """The course of n patients.
 
@@ -59,6 +62,11 @@ def build_course(
         takes NIV when needed (``draws["u_niv"] < share``); their end stage lasts
         ``niv_end_stage_months`` longer, their death time unchanged (the calibrated survival
         curve already holds NIV users).
+    limb_form : (n,) True for PMA (default: none), whose course follows ``settings.pma``
+        (``pma_course.PmaCourse``): limb onset, the other limb soon after and at the onset
+        limb's pace, the bulbar region later and in a share of patients only, and the rate
+        spread about the PMA median with PMA's own log-SD (its normal score unchanged, so the
+        copula's link to the death time stays).
     """
     s = settings
     rate = np.asarray(rate, dtype=float)
@@ -66,13 +74,24 @@ def build_course(
     death = np.asarray(death, dtype=float)
     site = np.asarray(site)
     bulbar_end = np.zeros(n, dtype=bool) if bulbar_end is None else np.asarray(bulbar_end, bool)
+    pma = s.pma
+    limb = np.zeros(n, dtype=bool) if limb_form is None or pma is None else limb_form
+    limb = np.asarray(limb, dtype=bool)
+    limb_depth = None  # PMA's generalisation depth (None: no PMA patient)
 
     # which region order: bulbar onset (or a bulbar form), else upper or lower limb first
-    upper = draws["u_upper_limb_first"] < s.upper_limb_first_share
+    pma_first = pma.upper_limb_first_share if pma else s.upper_limb_first_share
+    first_share = np.where(limb, pma_first, s.upper_limb_first_share)
+    u_first = draws["u_upper_limb_first"]
+    upper = u_first < first_share
     which = np.where((site == SITES.index("bulbar")) | bulbar_end, 2, np.where(upper, 0, 1))
     z = draws["z_gap"]
     gap_2 = s.second_region_points * np.exp(s.gap_log_sd * z[:, 0])
     gap_3 = s.third_region_points * np.exp(s.gap_log_sd * z[:, 1])
+    if pma is not None and limb.any():
+        rate, gap_2, gap_3, limb_depth = _limb_form(
+            s, limb, rate, z, u_first, first_share, gap_2, gap_3
+        )
     by_rank = np.stack([np.zeros(n), gap_2, gap_2 + gap_3], axis=1)  # (n, 3) clock positions
     involved = np.empty((n, 4))
     orders = np.array(s.region_orders)  # (3 orders, 3 ranks) -> domain
@@ -83,6 +102,10 @@ def build_course(
 
     onset_domain = orders[which, 0]
     span = np.full((n, 4), s.domain_span_points * s.later_span_factor)
+    if pma is not None and limb.any():  # PMA: the other limb near the onset limb's pace
+        rows = np.flatnonzero(limb)
+        span[rows, orders[which[rows], 1]] = s.domain_span_points * pma.second_limb_span_factor
+        span[rows, BULBAR] = s.domain_span_points * pma.bulbar_span_factor
     span[np.arange(n), onset_domain] = s.domain_span_points
     span[:, RESPIRATORY] = s.domain_span_points * s.respiratory_span_factor
 
@@ -105,12 +128,11 @@ def build_course(
     item_span *= pace
     if s.onset_loss_points > 0:  # onset is the first noticed loss: the onset domain's first
         rows = np.arange(n)  # item has lost onset_loss_points at clock 0
-        onset_items = np.array(s.item_order)[onset_domain]  # (n, 3)
-        starts = item_start[rows[:, None], onset_items]
-        first = onset_items[rows, np.argmin(starts, axis=1)]
-        lead = item_span[rows, first] * shape_inverse(s.onset_loss_points / POINTS, s.curvature)
-        shift = lead + item_start[rows, first]
-        item_start[rows[:, None], onset_items] -= shift[:, None]
+        _noticed(s, item_start, item_span, rows, onset_domain, np.zeros(n))
+        if pma is not None and limb.any():  # so is PMA's other limb's involvement
+            rows = np.flatnonzero(limb)
+            other = orders[which[rows], 1]
+            _noticed(s, item_start, item_span, rows, other, involved[rows, other])
 
     share = s.niv_share if niv_share is None else niv_share
     on_niv = draws["u_niv"] < np.asarray(share, dtype=float)
@@ -164,7 +186,55 @@ def build_course(
             s.end_stage_partial_depth,
             1.0,
         ),
+        limb_end_depth=limb_depth,
     )
+
+
+def _noticed(s, item_start, item_span, rows, domain, at) -> None:
+    """Shift the items of ``domain`` (per row) in place so that its first item has lost
+    ``onset_loss_points`` at clock position ``at``: the region's involvement is its first
+    noticed loss."""
+    items = np.array(s.item_order)[domain]  # (rows, 3)
+    starts = item_start[rows[:, None], items]
+    first = items[np.arange(rows.size), np.argmin(starts, axis=1)]
+    lead = item_span[rows, first] * shape_inverse(s.onset_loss_points / POINTS, s.curvature)
+    shift = lead + item_start[rows, first] - at
+    item_start[rows[:, None], items] -= shift[:, None]
+
+
+def _limb_form(s, limb, rate, z, u_first, first_share, gap_2, gap_3):
+    """PMA's rate, region gaps and generalisation depth (``build_course``'s ``limb_form``):
+    the rate's log spread widened to ``pma.rate_log_sd`` about the PMA median; the other limb
+    after ``pma.second_limb_points`` (times the patient's gap factor); the bulbar region
+    ``pma.bulbar_points`` later in a ``pma.bulbar_share`` of patients and never (on the clock)
+    in the others; each limb item's loss by the end of the end stage uniform between
+    ``pma.end_stage_limb_depth_min`` and ``_max``. Whether the bulbar region is involved, and
+    the depth, read the uniform that chose the onset limb, rescaled within its side each time
+    (so each is uniform and independent of the choices before it)."""
+    p = s.pma
+    spread = np.log(rate / s.rate_median_pma) * (p.rate_log_sd / s.rate_log_sd)
+    rate = np.where(limb, s.rate_median_pma * np.exp(spread), rate)
+    within = _rescaled(u_first, first_share)
+    second = p.second_limb_points * np.exp(s.gap_log_sd * z[:, 0])
+    involved = within < p.bulbar_share
+    bulbar = np.where(involved, p.bulbar_points * np.exp(s.gap_log_sd * z[:, 1]), np.inf)
+    low, high = p.end_stage_limb_depth_min, p.end_stage_limb_depth_max
+    depth = low + (high - low) * _rescaled(within, p.bulbar_share)
+    return (
+        rate,
+        np.where(limb, second, gap_2),
+        np.where(limb, bulbar, gap_3),
+        np.where(limb, depth, 0.0),
+    )
+
+
+def _rescaled(u: np.ndarray, share) -> np.ndarray:
+    """u / share below ``share``, (u - share) / (1 - share) above: uniform again, and
+    independent of whether u fell below ``share``."""
+    share = np.broadcast_to(np.asarray(share, dtype=float), u.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(u < share, u / share, (u - share) / (1.0 - share))
+    return np.clip(np.nan_to_num(out, nan=0.0), 0.0, 1.0)
 
 
 def _capped_rate(s, rate, bulbar_end, item_start, item_span, draws, survival, end_length, death):
@@ -174,6 +244,7 @@ def _capped_rate(s, rate, bulbar_end, item_start, item_span, draws, survival, en
     respiratory, bulbar = list(s.item_order[RESPIRATORY]), list(s.item_order[BULBAR])
     limbs = [i for i in range(finish.shape[1]) if i not in respiratory + bulbar]
     other = np.where(bulbar_end, finish[:, respiratory].max(axis=1), finish[:, bulbar].max(axis=1))
+    other = np.where(np.isfinite(other), other, 0.0)  # a PMA bulbar region the clock never takes
     exhausted = np.maximum(np.maximum(finish[:, limbs].max(axis=1), other), 0.0)  # (as before)
     takes = (draws["u_tracheostomy"] < s.tracheostomy_share) & (death - survival > end_length)
     with np.errstate(invalid="ignore"):

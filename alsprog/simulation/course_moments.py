@@ -30,7 +30,7 @@ from alsprog.simulation.sampler import (
     phenotype_cells,
     progression_rate,
 )
-from alsprog.simulation.settings import CohortSettings
+from alsprog.simulation.subgroups import CohortSettings
 from alsprog.simulation.uptake import item_scores, procedures, received, stage_times
 
 # bump when a measurement below changes: the shipped calibration's fingerprint reads it
@@ -59,6 +59,7 @@ PHENOTYPES = ("als", "pls", "pma")
 # dyspnoea item (assumption: both score breathlessness 4-0); the ALSFRS-R's orthopnoea and
 # respiratory insufficiency items are not in it
 ALSFRS_ITEMS = 10
+VISSER_ONSET_YEARS_MAX = 4.0  # Visser et al. 2007 included patients within 4 years of onset
 
 
 def stand_in_draws(n: int, seed: int, survival=None) -> dict[str, dict[str, np.ndarray]]:
@@ -104,6 +105,7 @@ def stand_in_draws(n: int, seed: int, survival=None) -> dict[str, dict[str, np.n
             z_rate=z_rate,
             site=site,
             bulbar_end=np.zeros(size, dtype=bool),
+            limb_form=np.full(size, subgroup.limb_form),
             disease=disease,
             other=other,
             death=np.minimum(disease, other),
@@ -135,6 +137,7 @@ def _cohort(
         draws=draws,
         bulbar_end=draws["bulbar_end"],
         floor_cap=np.full(rate.size, floor_cap),
+        limb_form=draws["limb_form"],
         niv_share=niv_share,
     )
     return course, _observed(procedures(course, draws), draws["death"])
@@ -186,6 +189,8 @@ def simulated_moments(settings: ProgressionSettings, cohorts: dict) -> dict[str,
         median = settings.rate_median_pls if name == "pls" else settings.rate_median_pma
         c, d = _cohort(settings, other, median, floor_cap=name != "pls")
         alive = other["delay"] + years < other["death"]
+        if name == "pma":  # Visser's inclusion: newly diagnosed, onset of weakness < 4 years
+            alive &= other["delay"] < VISSER_ONSET_YEARS_MAX
         tt = np.stack([other["delay"], other["delay"] + years], axis=1)[alive]
         sub = _subset(c, d, alive)
         if name == "pls":

@@ -48,7 +48,7 @@ def fingerprint(targets: pd.DataFrame | None = None, start: ProgressionSettings 
     """A digest of every input the default course calibration depends on."""
     from alsprog.disease import draw_cache
     from alsprog.population.lifetable import DEFAULT_TABLE, life_table
-    from alsprog.simulation.settings import CohortSettings
+    from alsprog.simulation.subgroups import CohortSettings
 
     targets = default_course_targets() if targets is None else targets
     start = ProgressionSettings.start() if start is None else start

@@ -1,16 +1,25 @@
-"""Each simulated patient's course on the progression clock, as cohorts and trials use it.
+"""Each simulated patient's course on the progression clock, as cohorts and trials use it,
+and the clinic visits that measure it.
 
 ``build`` turns a ``CourseDraws`` record (either path: a cohort block or a trial's screened
 candidates) and an effect into the ``progression.ClockCourse`` and its procedures
 (``uptake.procedures``): the clock runs at the copula-linked rate, a slope reduction slows it
-from its anchor (``piecewise.slowing``), a survival effect moves the death time and with it
-the end stage only (the course before the end stage reads the untreated death time). Need
+from its anchor (``slowing``), a survival effect moves the death time and with it the end stage
+only (the course before the end stage reads the untreated death time). Need
 (``gastrostomy_need_time``, ``niv_need_time``) comes from the items; the procedures taken
-from the uptake shares (``UPTAKE``, by onset site when a user sets them so).
+from the uptake shares (``UPTAKE``, by onset site when a user sets them so). A cohort's
+``effect=`` and ``uptake=`` are checked here (``effect_components``, ``resolve_uptake``).
 
 ``observed`` gives the items a visit records: the latent score plus the visit noise, rounded,
 then read as the ALSFRS-R reads what was received (``uptake.received``). ``milestones`` gives
 the patients table's milestone and stage columns (``staging.MILESTONE_COLUMNS``).
+
+Clinic visits (``block_visits``): the items measured every ``interval`` from entry, with
+normal noise on each item's latent score (``observed``). The noise is a counter-based draw
+(``random_streams.hashed_normal``) keyed by (the block's key, the patient's place in the
+block, the visit, the item), so a treated and an untreated cohort share every noise draw,
+whatever number of visits each patient has. ``domain_scores`` and ``total_score`` sum the
+items to the four domains (0-12) and the ALSFRS-R (0-48).
 """
 
 from __future__ import annotations
@@ -21,19 +30,52 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from alsprog.errors import InputError, is_real
+from alsprog.interventions.core import Effect, combine
 from alsprog.simulation.course_build import build_course
-from alsprog.simulation.patient_draws import CourseDraws
-from alsprog.simulation.piecewise import slowing
-from alsprog.simulation.progression import ClockCourse
+from alsprog.simulation.progression import ClockCourse, Slowing
 from alsprog.simulation.progression_settings import ProgressionSettings
-from alsprog.simulation.settings import SITES
-from alsprog.simulation.staging import MILESTONE_COLUMNS
+from alsprog.simulation.random_streams import hashed_normal
+from alsprog.simulation.sampler import CourseDraws
+from alsprog.simulation.settings import DOMAINS, ITEMS, SITES
+from alsprog.simulation.staging import MILESTONE_COLUMNS, kings_stage, mitos_stage, running_max
 from alsprog.simulation.uptake import LossTimes, Procedures, procedures, received, stage_times
 
 UPTAKE = ("niv", "gastrostomy", "tracheostomy")  # the shares a user may set
 PER_SITE = ("niv", "gastrostomy")  # ... by onset site (the tracheostomy share is one number)
+VISIT_COLUMNS = (
+    "patient_id",
+    "time",
+    "months_since_entry",
+    *ITEMS,
+    *DOMAINS,
+    "alsfrs_r",
+    "kings_stage",
+    "mitos_stage",
+)
+
+
+def effect_components(effect: object, where: str = "simulate_cohort effect") -> tuple:
+    """``simulate_cohort(..., effect=)`` checked: the elementary effects of ``effect`` (None,
+    an intervention, or a list of them) for a cohort, which has no enrolment: an
+    ``"enrolment"`` anchor is refused. No effect: ``()``."""
+    if effect is None:
+        return ()
+    if not isinstance(effect, Effect | list | tuple):
+        raise InputError(
+            f"{where}: {type(effect).__name__} is not an effect; pass one from "
+            "alsprog.effects (HazardRatio, TimeRatio, SlopeReduction, a preset) or None"
+        )
+    parts = combine(effect).components
+    for part in parts:
+        if part.anchor == "enrolment":
+            raise InputError(
+                f"{where}: {part.kind} is anchored at enrolment, which a cohort does not have; "
+                "use anchor 'onset' or 'diagnosis' (or simulate_trial)"
+            )
+    return parts
 
 
 @dataclass(frozen=True)
@@ -158,6 +200,8 @@ def build(
         "floor_cap": draws.floor_cap,
         "niv_share": shares["niv_share"],  # NIV users' end stage is longer (build_course)
     }
+    if draws.limb_form is not None:  # PMA's limb form (course_build)
+        options["limb_form"] = draws.limb_form
     course = build_course(
         uptake.settings,
         death=draws.disease_time,
@@ -178,6 +222,27 @@ def build(
     gastrostomy = {"gastrostomy_share": shares["gastrostomy_share"]}  # NIV: the course's
     memo: LossTimes = {}
     return PatientCourse(course, procedures(course, draws.draws, gastrostomy, memo=memo), memo)
+
+
+def slowing(parts: tuple, reference: np.ndarray) -> Slowing | None:
+    """The slope reduction of ``parts`` as the clock's ``Slowing`` (None when none changes
+    anything). ``reference`` (years from onset, per patient) is what a component not anchored
+    at onset counts from (the diagnosis in a cohort, the enrolment in a trial). Several
+    components over the same interval multiply their paces; over different intervals they
+    are refused (the clock takes one slowing)."""
+    chosen = [p for p in parts if p.kind == "slope_reduction" and p.fraction != 0.0]
+    if not chosen:
+        return None
+    windows = {(p.anchor == "onset", p.start_years, p.duration_years) for p in chosen}
+    if len(windows) > 1:
+        raise InputError(
+            "effect: slope reductions over different intervals cannot be combined; pass one "
+            "SlopeReduction (or several with the same anchor, start_years and duration_years)"
+        )
+    ((at_onset, start_years, duration),) = windows
+    pace = math.prod(1.0 - p.fraction for p in chosen)
+    start = start_years + (0.0 if at_onset else np.asarray(reference, dtype=float))
+    return Slowing(share=1.0 - pace, start=start, end=start + duration)
 
 
 def survival_effect_start(parts: tuple, base: np.ndarray, trial: bool) -> np.ndarray | None:
@@ -235,3 +300,62 @@ def _end_stage_from(
     return replace(
         course, end_start=end_start, end_length=end_length, tracheostomy_time=tracheostomy
     )
+
+
+def domain_scores(scores: np.ndarray) -> np.ndarray:
+    """The four domain scores (0-12) of rows of item scores (ITEMS order: three items per
+    domain), int8, shape (len, 4)."""
+    return scores[:, 0::3] + scores[:, 1::3] + scores[:, 2::3]  # faster than a sum by rows
+
+
+def total_score(domains: np.ndarray) -> np.ndarray:
+    """ALSFRS-R (0-48) of rows of domain scores, int8."""
+    return domains[:, 0] + domains[:, 1] + domains[:, 2] + domains[:, 3]
+
+
+def block_visits(
+    course: PatientCourse,
+    rows: np.ndarray,
+    patient_id: np.ndarray,
+    entry: np.ndarray,
+    exit_time: np.ndarray,
+    died: np.ndarray,
+    interval_months: float,
+    key: int,
+    noise_sd: float,
+    settings: ProgressionSettings,
+) -> pd.DataFrame:
+    """Visits of the patients at ``rows`` of a block (columns: VISIT_COLUMNS).
+
+    A visit at entry + k * interval is made while the patient is alive (before the death) and
+    under follow-up (up to and including the censoring time). ``noise_sd``: the visit noise
+    (points); ``settings``: the course's, for King's stage 4 rules.
+    """
+    step = interval_months / 12.0
+    span = (exit_time - entry) / step
+    count = np.where(died, np.ceil(span - 1e-9), np.floor(span + 1e-9) + 1).astype(np.int64)
+    count = np.maximum(count, 1)
+    which = np.repeat(np.arange(rows.size), count)
+    starts = np.concatenate([[0], np.cumsum(count)[:-1]])
+    k = np.arange(which.size) - np.repeat(starts, count)
+    t = entry[which] + k * step
+    block_rows = rows[which]
+    position = block_rows.astype(np.uint64)[:, None]
+    counter = k.astype(np.uint64)[:, None] * np.uint64(len(ITEMS)) + np.arange(
+        len(ITEMS), dtype=np.uint64
+    )
+    noise = hashed_normal(np.uint64(key), position, counter)
+    noise *= noise_sd
+    scores = course.take(block_rows).observed(t, noise)
+    columns = {
+        "patient_id": patient_id[which],
+        "time": t,
+        "months_since_entry": k * float(interval_months),
+    }
+    columns.update({item: scores[:, i] for i, item in enumerate(ITEMS)})
+    domains = domain_scores(scores)
+    columns.update({domain: domains[:, d] for d, domain in enumerate(DOMAINS)})
+    columns["alsfrs_r"] = total_score(domains)
+    columns["kings_stage"] = running_max(kings_stage(scores, settings), which).astype(np.int8)
+    columns["mitos_stage"] = running_max(mitos_stage(scores), which).astype(np.int8)
+    return pd.DataFrame(columns)

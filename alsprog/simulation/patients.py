@@ -14,7 +14,6 @@ from __future__ import annotations
 import numpy as np
 
 from alsprog.population.lifetable import SEXES
-from alsprog.simulation.patient_draws import CourseDraws, PatientDraws
 from alsprog.simulation.progression_settings import ProgressionSettings
 from alsprog.simulation.random_streams import (
     block_draws,
@@ -23,7 +22,9 @@ from alsprog.simulation.random_streams import (
     course_generator,
 )
 from alsprog.simulation.sampler import (
+    CourseDraws,
     DiseaseHazard,
+    PatientDraws,
     choose,
     course_forms,
     other_cause_times,
@@ -94,7 +95,7 @@ def draw_block(
     other = other_cause_times(subgroups, subgroup_of, age, sex, draws["e_other"])
 
     rate = progression_rate(draws["e_disease"], draws["z_rate"], rate_median, correlation, settings)
-    bulbar_end, floor_cap = course_forms(subgroups, subgroup_of)
+    bulbar_end, floor_cap, limb_form = course_forms(subgroups, subgroup_of)
     course = CourseDraws(
         onset_site=site,
         latent_diagnosis_time=diagnosis,
@@ -103,6 +104,7 @@ def draw_block(
         progression_rate=rate,
         bulbar_end=bulbar_end,
         floor_cap=floor_cap,
+        limb_form=limb_form,
         draws=course_block_draws(course_generator(seed, block), PATIENTS_PER_BLOCK, size),
     )
     return PatientDraws(

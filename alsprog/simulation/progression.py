@@ -34,6 +34,7 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
+from alsprog.simulation.pma_course import generalised_losses, generalised_time
 from alsprog.simulation.progression_settings import ProgressionSettings
 
 POINTS = 4.0
@@ -105,6 +106,9 @@ class ClockCourse:
     end_depth : (n,) share of its points each end-domain item loses by the end of the end stage
         (1: to 0; ``end_stage_partial_depth`` for the patients who die before the end stage
         completes); None: 1 for all.
+    limb_end_depth : (n,) share of its points each limb item has lost at least by the end of
+        the end stage (PMA's generalised weakness: ``pma_course.generalised_losses``); None
+        or 0: the limbs are where the clock has brought them.
     """
 
     settings: ProgressionSettings
@@ -119,6 +123,7 @@ class ClockCourse:
     slowing: Slowing | None = None
     niv_candidate: np.ndarray | None = None  # (n,) would take NIV when needed
     end_depth: np.ndarray | None = None  # (n,) how far the end stage runs (1: to 0)
+    limb_end_depth: np.ndarray | None = None  # (n,) limb items' loss over the end stage (PMA)
 
     @property
     def size(self) -> int:
@@ -206,12 +211,21 @@ class ClockCourse:
                 clock = np.minimum(loss[mine, :, item], cap)
                 loss[mine, :, item] = np.maximum(clock, ramp)
         share = self.settings.swallowing_clock_cap
-        mine = self.end_domain == RESPIRATORY
-        if share < 1.0 and mine.any():  # swallowing fails with the respiratory end stage
+        ends = self.end_domain == RESPIRATORY
+        if share < 1.0 and ends.any():  # swallowing fails with the respiratory end stage
+            loss[ends, :, SWALLOWING] = np.minimum(loss[ends, :, SWALLOWING], POINTS * share)
+            mine = self._swallowing_ends()
             ramp = depth[mine] * _item_ramp(q[mine], 1, self.settings.item_stagger)
-            clock = np.minimum(loss[mine, :, SWALLOWING], POINTS * share)
-            loss[mine, :, SWALLOWING] = np.maximum(clock, ramp)
+            loss[mine, :, SWALLOWING] = np.maximum(loss[mine, :, SWALLOWING], ramp)
+        if self.limb_end_depth is not None:  # PMA: the weakness generalises before death
+            generalised_losses(self, t, loss, SWALLOWING)
         return loss
+
+    def _swallowing_ends(self) -> np.ndarray:
+        """Patients whose swallowing fails with the respiratory end stage (PMA's, if at all,
+        fails with its generalisation: ``pma_course``)."""
+        ends = self.end_domain == RESPIRATORY
+        return ends if self.limb_end_depth is None else ends & ~(self.limb_end_depth > 0)
 
     def latent_scores(self, t: np.ndarray) -> np.ndarray:
         """Latent (continuous) item scores 0-4 at times ``t``, shape (n, m, 12)."""
@@ -244,12 +258,14 @@ class ClockCourse:
                 ramp = np.where((self.end_domain == d) & np.isfinite(ramp) & reach, ramp, np.inf)
                 out = np.minimum(out, ramp)
         if item == SWALLOWING and self.settings.swallowing_clock_cap < 1.0:
-            mine = self.end_domain == RESPIRATORY
+            mine = self._swallowing_ends()
             with np.errstate(invalid="ignore"):
                 ramp = self.end_start + _ramp_inverse(ramp_y, 1, self.settings.item_stagger) * (
                     self.end_length
                 )
             out = np.minimum(out, np.where(mine & np.isfinite(ramp) & reach, ramp, np.inf))
+        if self.limb_end_depth is not None:
+            out = np.minimum(out, generalised_time(self, item, y, SWALLOWING))
         out = np.maximum(out, 0.0)  # an onset item has lost onset_loss_points at onset
         return np.where(np.isnan(out), np.inf, out)
 

@@ -17,6 +17,7 @@ from importlib import resources
 
 import numpy as np
 
+from alsprog.simulation.pma_course import PmaCourse
 from alsprog.simulation.settings import DOMAINS, ITEMS, simulation_data
 
 # name -> (kind, columns): "uniform" in [0, 1), "normal" standard normal; 1 column is shape (n,)
@@ -90,6 +91,7 @@ class ProgressionSettings:
     clock_scale_years: float = 1.0  # the clock's deceleration scale s in F(u)
     end_stage_partial_share: float = 0.0
     end_stage_partial_depth: float = 1.0
+    pma: PmaCourse | None = None  # PMA's own course (pma_course); None: PMA runs as ALS
     # clinical signs (El Escorial regions) of a domain precede its first functional loss by this
     # many clock points; read only by a trial's selection (course_moments: MCI186-19)
     sign_lead_points: float = 0.0
@@ -153,6 +155,7 @@ class ProgressionSettings:
             clock_scale_years=s["clock_scale_years"],
             end_stage_partial_share=e["partial_share"],
             end_stage_partial_depth=e["partial_depth"],
+            pma=PmaCourse.from_data(d["pma"]),
             sign_lead_points=d["signs"]["lead_points"],
         )
 

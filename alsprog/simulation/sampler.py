@@ -6,9 +6,11 @@ same functions: ``choose`` (a subgroup or a site from a uniform), ``phenotype_ce
 patient's onset site, disease model, prognostic hazard ratio and median progression rate),
 ``DiseaseHazard`` (each patient's disease cumulative hazard and its inverse: the disease death
 time solves hr * H_site(T) = E, E ~ Exp(1)), ``treated_disease_times`` (the same E under an
-effect), ``other_cause_times`` (the life table's cumulative hazard inverted from the age at
-onset) and ``progression_rate`` (log-normal, its normal score linked to the disease death
-time's by a Gaussian copula: ``copula_normal_score``).
+effect: its time ratio, ``time_ratio``; one constant hazard ratio from the reference,
+``constant_ratio_from_reference``; any other hazard ratios over time,
+``interventions.piecewise.multiplier``), ``other_cause_times`` (the life table's cumulative
+hazard inverted from the age at onset) and ``progression_rate`` (log-normal, its normal score
+linked to the disease death time's by a Gaussian copula: ``copula_normal_score``).
 
 Where the draws come from stays with the caller (``random_streams``): a cohort block draws
 whole blocks from its streams, a trial draws uniforms per candidate and counter-based draws
@@ -17,9 +19,18 @@ for the few it keeps. Demographics too are one transform, ``Population.demograph
 stream (``Population.sample``), a trial candidate's from its own uniforms
 (``screening.candidates``).
 
-The progression-clock course (``progression``, ``uptake``) reads the patients through
-``patient_draws.CourseDraws``, built from this sampler's output on both paths
-(``course_forms``: which patients have a bulbar end stage, which the rate cap spares).
+The sampler's output is held in two frozen records. ``CourseDraws`` is everything the
+progression-clock course (``course_build.build_course``, ``uptake.procedures``) reads, one
+array entry per patient, whichever path drew it: a cohort block (``patients.draw_block``, the
+block's course stream) or a trial's screened candidates (``trials.simulation.followup.course_of``,
+counter-based draws), so both paths give the course the same kind of patients (``course_forms``:
+which patients have a bulbar end stage, which the rate cap spares, which follow the PMA
+course). ``PatientDraws`` is a cohort
+block's patients: demographics, phenotype, death times by cause, the dropout draw, the
+visit-noise key, and their ``CourseDraws``.
+
+Units: times in years from onset, delays in months (the name says so), progression rates in
+ALSFRS-R points per month; indices into ``settings.SITES`` and the cohort's phenotype mix.
 """
 
 from __future__ import annotations
@@ -30,9 +41,82 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy.special import ndtri
 
+from alsprog.interventions.piecewise import multiplier
 from alsprog.population.lifetable import SEXES
-from alsprog.simulation.piecewise import multiplier, time_ratio
 from alsprog.simulation.settings import SITES
+
+
+@dataclass(frozen=True, eq=False)
+class CourseDraws:
+    """What a patient's ALSFRS-R course is built from (arrays over patients).
+
+    onset_site : int8 index into ``SITES``.
+    latent_diagnosis_time : years from onset (whether or not death came first).
+    disease_time : the disease death time, years from onset (under the effect, if any).
+    untreated_disease_time : the same without the effect (the course before its end stage
+        reads only this, so a survival effect moves the end stage alone).
+    progression_rate : the copula-linked rate, ALSFRS-R points per month (before the
+        course's cap: ``course_build.build_course``).
+    bulbar_end : True for the bulbar forms (PBP, PPBP), whose end stage is bulbar failure.
+    floor_cap : False for PLS (``build_course``'s rate cap does not apply).
+    draws : the uniforms and normals of ``progression_settings.DRAWS`` (one row per patient).
+    limb_form : True for PMA, whose course is the limb form (``course_build``); None: none.
+    """
+
+    onset_site: np.ndarray
+    latent_diagnosis_time: np.ndarray
+    disease_time: np.ndarray
+    untreated_disease_time: np.ndarray
+    progression_rate: np.ndarray
+    bulbar_end: np.ndarray
+    floor_cap: np.ndarray
+    draws: dict[str, np.ndarray]
+    limb_form: np.ndarray | None = None
+
+    @property
+    def size(self) -> int:
+        return int(self.disease_time.size)
+
+
+@dataclass(frozen=True, eq=False)
+class PatientDraws:
+    """The first ``size`` patients of a cohort block (arrays over patients).
+
+    phenotype : index into the cohort's phenotype mix (``Plan.subgroups``).
+    age_at_onset : years. sex : int8, 0 male, 1 female (``SEXES``).
+    diagnosis_delay_months : months from onset to diagnosis.
+    disease_time, untreated_disease_time, other_time : death times by cause, years from
+        onset (the disease's under the effect, and without it).
+    e_dropout : the Exp(1) draw of loss to follow-up.
+    noise_key : the block's 64-bit visit-noise key. position : each patient's place in it.
+    course : the ``CourseDraws`` (onset site, diagnosis time, rate, course draws).
+    covariate_row : with a regression's covariates frame, each patient's row in it; else None.
+    """
+
+    phenotype: np.ndarray
+    age_at_onset: np.ndarray
+    sex: np.ndarray
+    diagnosis_delay_months: np.ndarray
+    disease_time: np.ndarray
+    untreated_disease_time: np.ndarray
+    other_time: np.ndarray
+    e_dropout: np.ndarray
+    noise_key: int
+    position: np.ndarray
+    course: CourseDraws
+    covariate_row: np.ndarray | None = None
+
+    @property
+    def latent_diagnosis_time(self) -> np.ndarray:
+        return self.course.latent_diagnosis_time
+
+    @property
+    def onset_site(self) -> np.ndarray:
+        return self.course.onset_site
+
+    @property
+    def progression_rate(self) -> np.ndarray:
+        return self.course.progression_rate
 
 
 @dataclass(frozen=True)
@@ -102,10 +186,13 @@ def treated_disease_times(
     ``base`` is the untreated hazard of the same patients (rows 0..n-1), ``untreated`` its
     inversion of ``e_disease``; ``reference`` as in ``draw_block``.
     """
+    if not parts:  # no effect: what the steps below would give, without running them
+        return untreated
     ratio = time_ratio(parts)
     hazard = replace(base, time_ratio=ratio if reference is None else 1.0)
     constant = None if reference is None else constant_ratio_from_reference(parts)
-    pieces = multiplier(parts, "hazard_ratio", diagnosis if reference is None else reference)
+    at = diagnosis if reference is None else reference
+    pieces = None if constant is not None else multiplier(parts, "hazard_ratio", at)
     if constant is not None:  # what pieces.inverse computes, without its open end
         assert reference is not None  # a constant ratio is one from the reference on
         rows = np.arange(e_disease.size)
@@ -125,6 +212,11 @@ def treated_disease_times(
     if reference is not None and ratio != 1.0:
         disease = np.where(disease > reference, reference + ratio * (disease - reference), disease)
     return disease
+
+
+def time_ratio(parts: tuple) -> float:
+    """The product of the time-ratio components (1 when there are none)."""
+    return math.prod(p.value for p in parts if p.kind == "time_ratio")
 
 
 def constant_ratio_from_reference(parts: tuple) -> float | None:
@@ -176,11 +268,12 @@ def copula_normal_score(e_disease: np.ndarray) -> np.ndarray:
         )
 
 
-def course_forms(subgroups, subgroup_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per patient: (bulbar_end, floor_cap) from their subgroup (``Subgroup``)."""
+def course_forms(subgroups, subgroup_of: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per patient: (bulbar_end, floor_cap, limb_form) from their subgroup (``Subgroup``)."""
     bulbar = np.array([a.bulbar_end for a in subgroups], dtype=bool)
     capped = np.array([a.floor_cap for a in subgroups], dtype=bool)
-    return bulbar.take(subgroup_of), capped.take(subgroup_of)
+    limb = np.array([a.limb_form for a in subgroups], dtype=bool)
+    return bulbar.take(subgroup_of), capped.take(subgroup_of), limb.take(subgroup_of)
 
 
 def progression_rate(e_disease, z_rate, rate_median, correlation, settings) -> np.ndarray:

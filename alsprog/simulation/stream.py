@@ -169,7 +169,7 @@ def _write_all(request, options: dict, sinks: list, progress, blocks_per_write, 
         _flush(pending, sinks, totals)
         sinks[0].close(pd.DataFrame(columns=list(PATIENT_COLUMNS)))
         if len(sinks) > 1:
-            from alsprog.simulation.visits import VISIT_COLUMNS
+            from alsprog.simulation.patient_course import VISIT_COLUMNS
 
             sinks[1].close(pd.DataFrame(columns=list(VISIT_COLUMNS)))
     except BaseException:

@@ -4,28 +4,83 @@ An ``Subgroup`` is one phenotype of the cohort: its share, its disease models by
 population and prognostic factors it was calibrated over, the life table, and the median
 progression rate of its patients (``data/course.toml``: ALS, PLS and PMA their own; the other
 phenotypes scaled from ALS, the assumption ``data/simulation.toml [rate_scaling]`` states).
+``CohortSettings`` holds the cohort's figures of ``data/simulation.toml`` (each phenotype
+component's onset site, the default MND mix, the visit noise); ``cohort_phenotype`` is
+``simulate_cohort(..., population=)``: the default population leaves the phenotype as given,
+another turns a phenotype name into that phenotype calibrated over it. A fitted regression
+(``model=`` with ``covariates=``) is checked by ``regression_source``, reached only for one.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
+from alsprog import data
 from alsprog.disease.library import NAMES, phenotype
 from alsprog.disease.phenotype import Phenotype
 from alsprog.errors import InputError, is_real
 from alsprog.estimation.regression_model import RegressionModel
 from alsprog.models.base import SurvivalModel
-from alsprog.population.covariates import CovariateEffects, Population
+from alsprog.population.covariates import CovariateEffects, Population, resolve_population
 from alsprog.population.lifetable import LifeTable
 from alsprog.simulation.progression_settings import ProgressionSettings
 from alsprog.simulation.regression_source import RegressionSource, regression_source
-from alsprog.simulation.settings import CohortSettings
 
 MODEL = "model"
 DERIVED_FROM_ALS = ("als", "als_limb", "als_bulbar")
 BULBAR_FORMS = ("pbp", "ppbp")  # their end stage is bulbar failure (``progression``)
 NO_RATE_CAP = ("pls",)  # years of severe disability, mostly other-cause deaths
+LIMB_FORMS = ("pma",)  # a lower motor neuron disease of the limbs (``pma_course``)
+
+
+@dataclass(frozen=True)
+class CohortSettings:
+    """The cohort figures of ``data/simulation.toml`` beside the course: the visit noise (SD of
+    the normal noise on each item's latent score, points), each phenotype component's onset
+    site, and the default MND mix. The course's own figures (rate, copula, clock, uptake) are
+    ``progression_settings.ProgressionSettings`` (``data/course.toml``)."""
+
+    visit_noise_sd: float
+    onset_site: dict
+    mnd_shares: dict
+
+    @classmethod
+    def default(cls) -> CohortSettings:
+        d = data.simulation()
+        return cls(
+            visit_noise_sd=d.items.visit_noise_sd,
+            onset_site=dict(d.onset_site),
+            mnd_shares=dict(d.mnd),
+        )
+
+
+def cohort_phenotype(
+    spec: object,
+    population: object,
+    background: str | Path | LifeTable | None,
+    model: object,
+) -> object:
+    """``spec`` (simulate_cohort's ``phenotype=``) under ``population``, checked."""
+    chosen = resolve_population(population)
+    if chosen is None:
+        return spec
+    if model is not None:
+        raise InputError(
+            "simulate_cohort: population= applies to a phenotype, not to model=; leave one out"
+        )
+    if isinstance(spec, Phenotype):
+        raise InputError(
+            f"simulate_cohort: phenotype {spec.name!r} is a Phenotype object, which carries its "
+            "own population; pass its name with population=, or leave population= out"
+        )
+    if not isinstance(spec, str) or spec == "mnd":
+        raise InputError(
+            f"simulate_cohort: population= takes one phenotype name (got {spec!r}); simulate "
+            "each phenotype of a mix on its own"
+        )
+    return phenotype(spec, background, chosen)
 
 
 @dataclass(frozen=True)
@@ -44,6 +99,7 @@ class Subgroup:
         (``regression_source``); None otherwise.
     bulbar_end : the course's end stage is bulbar failure (PBP, PPBP).
     floor_cap : the course's rate cap applies (all but PLS; ``course_build.build_course``).
+    limb_form : the course is PMA's limb form (``course_build``, ``pma_course``).
     """
 
     name: str
@@ -57,6 +113,7 @@ class Subgroup:
     regression: RegressionSource | None = None
     bulbar_end: bool = False
     floor_cap: bool = True
+    limb_form: bool = False
 
 
 def resolve_subgroups(
@@ -71,7 +128,8 @@ def resolve_subgroups(
     shares sum to 1)."""
     course = ProgressionSettings.default() if course is None else course
     als = phenotype("als", background)
-    source = regression_source(model, covariates)
+    regression = isinstance(model, RegressionModel) or covariates is not None
+    source = regression_source(model, covariates) if regression else None
     if source is not None:
         if phenotype_spec != "als":
             raise InputError(
@@ -124,6 +182,7 @@ def resolve_subgroups(
                 item.model,
                 bulbar_end=name in BULBAR_FORMS,
                 floor_cap=name not in NO_RATE_CAP,
+                limb_form=name in LIMB_FORMS,
             )
         )
     return tuple(subgroups)

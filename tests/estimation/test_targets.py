@@ -1,6 +1,7 @@
 """Target files: the shipped figures, user TOML and CSV files, and bad input."""
 
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -22,6 +23,22 @@ def test_default_targets_are_the_documents_figures_with_sources():
     edges, shares = targets.cells()
     assert list(edges) == [0.0, 3.0, 5.0, 10.0]
     assert shares.sum() == pytest.approx(1.0)
+
+
+def test_the_cells_are_set_once_read_only_and_follow_a_replaced_set():
+    # the shared default targets hand out their cells; no caller may change them, and a set
+    # made from another (replace, redrawn) gets cells of its own landmarks
+    targets = default_targets()
+    edges, shares = targets.cells()
+    with pytest.raises(ValueError):
+        shares[0] = 0.9
+    with pytest.raises(ValueError):
+        edges[1] = 1.0
+    assert shares.tolist() == pytest.approx([0.5, 0.3, 0.1, 0.1])  # 1 - S(3), ..., S(10)
+    other = replace(targets, landmarks=(Landmark(2.0, 0.6), Landmark(4.0, 0.25)))
+    assert other.edges.tolist() == [0.0, 2.0, 4.0]
+    assert other.shares.tolist() == pytest.approx([0.4, 0.35, 0.25])
+    assert default_targets().shares.tolist() == pytest.approx([0.5, 0.3, 0.1, 0.1])
 
 
 def test_user_csv_and_toml_load_the_same_targets(tmp_path):

@@ -94,7 +94,7 @@ def test_a_mixed_cohort_has_its_shares():
 
 
 def test_the_mnd_mix_uses_its_sourced_shares():
-    from alsprog.simulation.settings import CohortSettings
+    from alsprog.simulation.subgroups import CohortSettings
 
     shares = CohortSettings.default().mnd_shares
     assert abs(sum(shares.values()) - 1) < 1e-12

@@ -12,7 +12,7 @@ import pytest
 
 from alsprog.interventions import HazardRatio, SlopeReduction, TimeRatio, edaravone, riluzole
 from alsprog.interventions.core import at_enrolment
-from alsprog.simulation.piecewise import multiplier
+from alsprog.interventions.piecewise import multiplier
 from alsprog.simulation.random_streams import hashed, hashed_normal
 from alsprog.simulation.sampler import (
     constant_ratio_from_reference,

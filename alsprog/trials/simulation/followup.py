@@ -23,15 +23,16 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtr, ndtri
 
+from alsprog.interventions.piecewise import multiplier
 from alsprog.simulation.patient_course import PatientCourse, build
-from alsprog.simulation.patient_draws import CourseDraws
-from alsprog.simulation.piecewise import multiplier, time_ratio
 from alsprog.simulation.random_streams import hashed, hashed_course_draws, hashed_uniform
 from alsprog.simulation.sampler import (
+    CourseDraws,
     constant_ratio_from_reference,
     course_forms,
     other_cause_times,
     progression_rate,
+    time_ratio,
     treated_disease_times,
 )
 from alsprog.simulation.screening import Candidates, alive_of_disease, alive_other_cause
@@ -52,7 +53,7 @@ def course_of(
     rate = progression_rate(
         people.e_disease, z_rate, people.rate_median, plan.correlation, plan.course
     )
-    bulbar_end, floor_cap = course_forms(plan.subgroups, people.subgroup)
+    bulbar_end, floor_cap, limb_form = course_forms(plan.subgroups, people.subgroup)
     draws = CourseDraws(
         onset_site=people.onset_site,
         latent_diagnosis_time=people.diagnosis_time,
@@ -61,6 +62,7 @@ def course_of(
         progression_rate=rate,
         bulbar_end=bulbar_end,
         floor_cap=floor_cap,
+        limb_form=limb_form,
         draws=hashed_course_draws(draw_key, position),
     )
     return build(draws, plan.uptake, parts, reference)
@@ -166,7 +168,7 @@ def follow_up(context, enrolled, parts: tuple, *, exact: bool) -> FollowUp:
         disease = e.untreated[need]
     else:  # the treated need the untreated time when the hazard is not changed, or for the
         # course (exact: its course before the end stage reads the untreated time)
-        hazard_changed = multiplier(parts, "hazard_ratio", np.zeros(0)) is not None
+        hazard_changed = any(p.kind == "hazard_ratio" and p.value != 1.0 for p in parts)
         skip = hazard_changed and not exact
         rows = np.flatnonzero(~treated[need]) if skip else np.arange(need.size)
         disease = np.full(need.size, np.nan)
@@ -224,7 +226,7 @@ def _alive_treated(parts: tuple, people: Candidates, d, t) -> np.ndarray:
     hazard = people.disease()
     constant = constant_ratio_from_reference(parts)
     rows = np.arange(t.size)
-    pieces = multiplier(parts, "hazard_ratio", d)
+    pieces = None if constant is not None else multiplier(parts, "hazard_ratio", d)
     with np.errstate(invalid="ignore"):
         if constant is not None:  # what pieces.integral computes, without its open end
             at_enrolment = hazard.cumulative(d, rows)

@@ -45,6 +45,7 @@ from alsprog.errors import InputError, is_whole
 from alsprog.interventions.core import at_enrolment
 from alsprog.population.lifetable import SEXES
 from alsprog.simulation.blocks import CAUSES
+from alsprog.simulation.patient_course import VISIT_COLUMNS
 from alsprog.simulation.settings import DOMAINS, ITEMS, SITES
 from alsprog.simulation.staging import (
     MILESTONE_COLUMNS,
@@ -52,7 +53,6 @@ from alsprog.simulation.staging import (
     mitos_stage,
     running_max,
 )
-from alsprog.simulation.visits import VISIT_COLUMNS
 from alsprog.trials.analysis.inputs import ARMS
 from alsprog.trials.simulation.design import TrialDesign
 from alsprog.trials.simulation.enrol import enrol, make_context

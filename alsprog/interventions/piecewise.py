@@ -1,58 +1,32 @@
-"""Effects on a simulated patient: the intervention types' components as time-varying multipliers.
+"""An effect over each patient's own time: the intervention types' components as multipliers.
 
-An effect is one of ``alsprog.interventions`` (checked when it was built); its elementary
-components act by ``kind``, each counted from its ``anchor`` (onset, the patient's diagnosis, or
-the ``reference`` time a trial passes for ``"enrolment"``):
+The elementary components of ``core`` act by ``kind``, each counted from its ``anchor`` (onset,
+the patient's diagnosis, or the ``reference`` time a trial passes for ``"enrolment"``); a
+simulated patient's death time and course read them here:
 
 - ``"hazard_ratio"`` (value, start_years, duration_years): the disease hazard times ``value`` on
-  [start, start + duration). With the disease cumulative hazard H and the patient's draw E
-  (H(T) = E), the treated time solves H_trt(T') = E, H_trt(t) = sum over pieces of
-  m * (H(min(t, b)) - H(min(t, a))): closed in H and its inverse, so untreated and treated
-  times are paired.
-- ``"time_ratio"`` (value): the disease death time times ``value``.
-- ``"slope_reduction"`` (fraction, start_years, duration_years): the patient's progression
-  clock runs at (1 - fraction) of its pace over the interval (``slowing``: a
-  ``progression.Slowing``); survival unchanged.
+  [start, start + duration) (``multiplier``). With the disease cumulative hazard H and the
+  patient's draw E (H(T) = E), the treated time solves H_trt(T') = E, H_trt(t) = sum over
+  pieces of m * (H(min(t, b)) - H(min(t, a))): closed in H and its inverse, so untreated and
+  treated times are paired.
+- ``"time_ratio"`` (value): the disease death time times ``value`` (the sampler's
+  ``time_ratio``: ``simulation.sampler``).
+- ``"slope_reduction"`` (fraction, start_years, duration_years): the progression clock runs at
+  (1 - fraction) of its pace over the interval (``multiplier`` gives that pace per patient;
+  the simulated course takes it as the clock's ``Slowing``: ``simulation.patient_course``).
 
 ``Piecewise`` holds each patient's multiplier m(t) as breakpoints and values; overlapping
 intervals multiply. Components with no effect (a hazard ratio of 1, a fraction of 0) are left
-out, so they change nothing, bit for bit.
+out, so they change nothing, bit for bit. The components are taken as ``core`` built and
+checked them: nothing here checks them again.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-
-from alsprog.errors import InputError
-from alsprog.interventions.core import Effect, combine
-from alsprog.simulation.progression import Slowing
-
-
-def effect_components(effect: object, where: str = "simulate_cohort effect") -> tuple:
-    """The elementary effects of ``effect`` (None, an intervention, or a list of them) for a
-    cohort, which has no enrolment: an ``"enrolment"`` anchor is refused."""
-    if effect is not None and not isinstance(effect, Effect | list | tuple):
-        raise InputError(
-            f"{where}: {type(effect).__name__} is not an effect; pass one from "
-            "alsprog.effects (HazardRatio, TimeRatio, SlopeReduction, a preset) or None"
-        )
-    parts = combine(effect).components
-    for part in parts:
-        if part.anchor == "enrolment":
-            raise InputError(
-                f"{where}: {part.kind} is anchored at enrolment, which a cohort does not have; "
-                "use anchor 'onset' or 'diagnosis' (or simulate_trial)"
-            )
-    return parts
-
-
-def time_ratio(parts: tuple) -> float:
-    """The product of the time-ratio components (1 when there are none)."""
-    return math.prod(p.value for p in parts if p.kind == "time_ratio")
 
 
 @dataclass(frozen=True)
@@ -133,24 +107,3 @@ def multiplier(parts: tuple, kind: str, diagnosis_time: np.ndarray) -> Piecewise
         active = (starts[:, j : j + 1] <= left) & (left < ends[:, j : j + 1])
         values = np.where(active, values * factor, values)
     return Piecewise(breaks, values)
-
-
-def slowing(parts: tuple, reference: np.ndarray) -> Slowing | None:
-    """The slope reduction of ``parts`` as the clock's ``Slowing`` (None when none changes
-    anything). ``reference`` (years from onset, per patient) is what a component not anchored
-    at onset counts from (the diagnosis in a cohort, the enrolment in a trial). Several
-    components over the same interval multiply their paces; over different intervals they
-    are refused (the clock takes one slowing)."""
-    chosen = [p for p in parts if p.kind == "slope_reduction" and p.fraction != 0.0]
-    if not chosen:
-        return None
-    windows = {(p.anchor == "onset", p.start_years, p.duration_years) for p in chosen}
-    if len(windows) > 1:
-        raise InputError(
-            "effect: slope reductions over different intervals cannot be combined; pass one "
-            "SlopeReduction (or several with the same anchor, start_years and duration_years)"
-        )
-    ((at_onset, start_years, duration),) = windows
-    pace = math.prod(1.0 - p.fraction for p in chosen)
-    start = start_years + (0.0 if at_onset else np.asarray(reference, dtype=float))
-    return Slowing(share=1.0 - pace, start=start, end=start + duration)
