@@ -118,18 +118,29 @@ def selected_trial_difference(effect: Any, n: int, seed: int) -> tuple[float, fl
     time d uniform on the first 2 years from onset (so the pool is the prevalent one, each
     patient counted in proportion to the time spent in it), after a 12-week observation period
     (d - 12 weeks to d) begun after diagnosis. They enter when at screening (d - 12 weeks, the
-    start of the observation period, where the trial checked its criteria) every measured item
-    is >= 2 and the respiratory domain is full (12 of 12, standing in for FVC >= 80%: the
-    simulation has no FVC; assumption), and they are alive at d with the measured ALSFRS-R
-    fallen by 1 to 4 points over the observation period. Treatment starts at d (the
-    effect's start counts from d).
+    start of the observation period, where the trial checked its criteria) they are aged 20-75,
+    every measured item is >= 2, the respiratory domain is full (12 of 12, standing in for FVC
+    >= 80%: the simulation has no FVC; assumption) and their ALS is definite or probable by the
+    revised El Escorial criteria (signs in at least two of the bulbar, fine motor and gross
+    motor domains: ``course_moments.regions_with_signs``), and they are alive at d with the
+    measured ALSFRS-R fallen by 1 to 4 points over the observation period. Treatment starts at
+    d (the effect's start counts from d).
     Visits at d - 12, d, d + 12 and d + 24 weeks share their noise between the arms.
 
-    Returns (mean difference in points over the patients alive at week 24, its Monte Carlo
-    standard error); also see ``selected_trial_population``.
+    Returns (mean difference in points over the patients alive at week 24, weighted to the
+    trial's ages, and its Monte Carlo standard error); also see ``selected_trial_population``.
     """
     chosen = selected_trial_population(effect, n, seed)
-    return _paired(chosen["treated_change"].to_numpy() - chosen["control_change"].to_numpy())
+    pairs = chosen["treated_change"].to_numpy() - chosen["control_change"].to_numpy()
+    return weighted_mean(pairs, chosen["age_weight"].to_numpy())
+
+
+def weighted_mean(values: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
+    """The weighted mean of ``values`` and its standard error (sqrt(sum w^2 (x - mean)^2) /
+    sum w, the sandwich form for fixed weights)."""
+    mean = float(np.average(values, weights=weights))
+    se = math.sqrt(float(np.sum(weights**2 * (values - mean) ** 2))) / float(np.sum(weights))
+    return mean, se
 
 
 def selected_trial_population(effect: Any, n: int, seed: int) -> pd.DataFrame:
@@ -137,10 +148,18 @@ def selected_trial_population(effect: Any, n: int, seed: int) -> pd.DataFrame:
     with their measured ALSFRS-R totals: one row per patient, columns disease_duration_years
     (at d), before_observation and baseline (at d - 12 weeks and at d), control_change and
     treated_change (week 24 minus baseline, points), treated_baseline (the treated arm's
-    ALSFRS-R at d: the same as baseline, since treatment starts there)."""
+    ALSFRS-R at d: the same as baseline, since treatment starts there), regions_with_signs (El
+    Escorial regions with signs at screening: 2 probable, 3 definite), age_at_screening
+    (years) and age_weight (``course_moments.trial_age_weights``: weighted means have the
+    trial's ages)."""
     from dataclasses import replace
 
     from alsprog.simulation.blocks import make_block, plan
+    from alsprog.simulation.course_moments import (
+        TRIAL_AGES,
+        regions_with_signs,
+        trial_age_weights,
+    )
     from alsprog.simulation.patient_course import block_visits
     from alsprog.simulation.patients import PATIENTS_PER_BLOCK
     from alsprog.simulation.random_streams import selection_generator
@@ -187,9 +206,13 @@ def selected_trial_population(effect: Any, n: int, seed: int) -> pd.DataFrame:
         totals = seen["alsfrs_r"].to_numpy(float).reshape(rows.size, 4)
         ok = (at_screen[list(ITEMS)].to_numpy() >= 2).all(axis=1)
         ok &= at_screen["respiratory"].to_numpy() == 12
+        age = p["age_at_onset"].to_numpy(float)[rows] + start[rows]
+        ok &= (age >= TRIAL_AGES[0]) & (age <= TRIAL_AGES[1])
+        regions = regions_with_signs(control.course.course.take(rows), start[rows])
+        ok &= regions >= 2
         decline = totals[:, 0] - totals[:, 1]
         ok &= (decline >= 1) & (decline <= 4)
-        rows, totals = rows[ok], totals[ok]
+        rows, totals, regions, age = rows[ok], totals[ok], regions[ok], age[ok]
         treated_block = make_block(
             treated_plan, index, PATIENTS_PER_BLOCK, 1, PATIENTS_PER_BLOCK, reference=screen
         )
@@ -204,9 +227,13 @@ def selected_trial_population(effect: Any, n: int, seed: int) -> pd.DataFrame:
                     "control_change": totals[:, 3] - totals[:, 1],
                     "treated_change": treated[:, 3] - treated[:, 1],
                     "treated_baseline": treated[:, 1],
+                    "regions_with_signs": regions,
+                    "age_at_screening": age,
                 }
             )
         )
         found += rows.size
         index += 1
-    return pd.concat(frames, ignore_index=True).iloc[:n]
+    chosen = pd.concat(frames, ignore_index=True).iloc[:n].copy()
+    chosen["age_weight"] = trial_age_weights(chosen["age_at_screening"].to_numpy())
+    return chosen

@@ -29,6 +29,8 @@ WORDS = {
     "alsfrs_r_at_diagnosis_median": "ALSFRS-R at diagnosis, median",
     "mci186_19_change_24_weeks": "MCI186-19 placebo arm, ALSFRS-R change over 24 weeks",
     "mci186_19_alsfrs_r_at_screening": "MCI186-19 placebo arm, ALSFRS-R at screening",
+    "mci186_19_alsfrs_r_at_baseline": "MCI186-19 placebo arm, ALSFRS-R at randomisation",
+    "mci186_19_definite_share": "MCI186-19 placebo arm, share with definite ALS (El Escorial)",
     "kings_stage_1_duration_median": "King's stage 1, median months",
     "kings_stage_2_duration_median": "King's stage 2, median months",
     "kings_stage_3_duration_median": "King's stage 3, median months",

@@ -55,7 +55,7 @@ def interventions_section(context: Context) -> Section:
     import alsprog
     from alsprog import plots
     from alsprog.interventions import edaravone, riluzole
-    from alsprog.outcomes.course_measures import selected_trial_population
+    from alsprog.outcomes.course_measures import selected_trial_population, weighted_mean
 
     als = alsprog.phenotype("als")
     ril, eda = riluzole(), edaravone()
@@ -81,9 +81,12 @@ def interventions_section(context: Context) -> Section:
     median = _value(tables["riluzole"], "median_gain_months")
     week24 = _value(tables["edaravone"], "alsfrs_r_difference", 24 / 52)
     selected = selected_trial_population(eda, TRIAL_PATIENTS, seed)
-    placebo = selected["control_change"].mean()  # the one figure README's course text points to
-    placebo_se = selected["control_change"].std() / len(selected) ** 0.5
-    gained = (selected["treated_change"] - selected["control_change"]).mean()
+    # the one figure README's course text points to: weighted to the trial's ages
+    weights = selected["age_weight"].to_numpy()
+    placebo, placebo_se = weighted_mean(selected["control_change"].to_numpy(), weights)
+    gained, _ = weighted_mean(
+        (selected["treated_change"] - selected["control_change"]).to_numpy(), weights
+    )
     text = (
         "<p>Two kinds of effect, as the reference document describes them: riluzole "
         f"lengthens survival (here a disease hazard ratio of {ril.value:g} from each patient's "
@@ -95,8 +98,9 @@ def interventions_section(context: Context) -> Section:
         f"alone and keeps ALSFRS-R {week24:.1f} points higher 24 weeks after diagnosis, on "
         "average over everyone simulated. The pivotal trial's 2.49 was in a population "
         "selected for early disease with a measured decline; simulated patients selected as "
-        f"it selected them ({len(selected):,}: within 2 years of onset, every item at least 2, "
-        "full respiratory domain, 1 to 4 points lost over a 12-week observation) lose "
+        f"it selected them ({len(selected):,}: within 2 years of onset, aged 20-75, definite "
+        "or probable ALS, every item at least 2, full respiratory domain, 1 to 4 points lost "
+        "over a 12-week observation; weighted to the trial's ages) lose "
         f"{-placebo:.1f} points over 24 weeks untreated (Monte Carlo SE {placebo_se:.2f}; "
         "trial placebo arm: 7.50, SE 0.66) and "
         f"{gained:.1f} fewer with the edaravone-style effect (trial: 2.49, SE 0.92); the "

@@ -5,8 +5,9 @@ The residuals are the z scores (simulated - published) / se of the targets marke
 ``calibrate``, the simulated figures measured like for like on a fixed cohort drawn by the
 sampler's functions (``course_moments``: common random numbers, so the residuals are a
 deterministic function of the parameters for a seed). scipy's ``least_squares`` (trust region
-reflective within BOUNDS, forward differences of STEP in the free coordinates: log for positive
-figures, logit for shares and for the stagger (0-0.5), a scaled atanh for the correlation)
+reflective within BOUNDS, forward differences of an absolute STEP in the free coordinates: log
+for positive figures, logit for shares and for the stagger (0-0.5), a scaled atanh for the
+correlation)
 minimises their sum of squares. The
 Gauss-Newton covariance of the free coordinates, (J'J + PRIOR_PRECISION I)^-1 from the final
 Jacobian, carries the targets' SEs to the parameters (the ridge keeps the directions no target
@@ -58,6 +59,7 @@ FITTED: dict[str, str] = {
     "gastrostomy_delay_months": "log",
     "rate_median_pls": "log",
     "rate_median_pma": "log",
+    "sign_lead_points": "log",
 }
 # Bounds on the fitted figures (in their own units; None: open), so the fit stays inside the
 # model the course describes: fast decliners die sooner (a negative copula correlation), each
@@ -78,6 +80,13 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     # (the last bound, "no slower than PLS's 1.92 points a year", which Visser's own 1.23 a
     # year contradicts) PMA overshot Visser's decline and bent the shared spans instead
     "rate_median_pma": (0.1, None),
+    # assumption: the respiratory domain is involved on the clock after onset and declines on it
+    # more slowly than the onset domain but not more than 5 times (PRO-ACT's respiratory subscore
+    # declines least steeply, Muscle Nerve 2018): few targets read it, and without these bounds
+    # the fit left it out of the clock altogether (involved at 0, span 1e13), so that nobody's
+    # dyspnoea or orthopnoea fell before the end stage
+    "respiratory_points": (5.0, None),
+    "respiratory_span_factor": (1.0, 5.0),
 }
 STEP = 0.08  # forward-difference step in the free coordinates (log: 8%), wide enough to see
 # through the steps of integer scores and medians on a finite cohort
@@ -279,12 +288,28 @@ def calibrate_course(
     se = fitted["se"].to_numpy(float)
     quantities = list(fitted["quantity"])
     calls = [0]
+    last: dict[str, np.ndarray] = {}
 
     def residuals(x: np.ndarray) -> np.ndarray:
         calls[0] += 1
         moments = simulated_moments(_from_free(x, base, names), cohorts)
         z = (np.array([moments[q] for q in quantities]) - published) / se
-        return np.where(np.isfinite(z), z, MISSING_Z)
+        last["x"], last["z"] = x.copy(), np.where(np.isfinite(z), z, MISSING_Z)
+        return last["z"]
+
+    def forward_differences(x: np.ndarray) -> np.ndarray:
+        """The Jacobian by forward steps of STEP in each free coordinate (backward where a
+        bound is nearer): an absolute step, since scipy's diff_step is relative to x and near
+        x = 0 (a share near one half, a figure near 1) shrinks below what the finite cohort's
+        whole-number scores can show."""
+        z0 = last["z"] if "x" in last and np.array_equal(last["x"], x) else residuals(x)
+        out = np.empty((z0.size, x.size))
+        for j in range(x.size):
+            step = STEP if x[j] + STEP <= high[j] else -STEP
+            moved = x.copy()
+            moved[j] += step
+            out[:, j] = (residuals(moved) - z0) / step
+        return out
 
     from scipy.optimize import least_squares  # imported here: loading a fit needs no optimiser
 
@@ -293,18 +318,21 @@ def calibrate_course(
     x = np.clip(x, low + 1e-9, high - 1e-9)
     jacobian = None
     for _ in range(rounds):
+        # each round works in coordinates shifted to start at 1: trf's first trust region is as
+        # wide as the start (|x|), which near 0 is too narrow to see the finite cohort change
+        shift = 1.0 - x
         result = least_squares(
-            residuals,
-            x,
+            lambda y, shift=shift: residuals(y - shift),
+            x + shift,
             method="trf",
-            bounds=(low, high),
-            diff_step=STEP,
+            jac=lambda y, shift=shift: forward_differences(y - shift),
+            bounds=(low + shift, high + shift),
             x_scale=1.0,
             max_nfev=max_evaluations,
             xtol=1e-8,
             ftol=1e-6,
         )
-        x, jacobian = result.x, result.jac
+        x, jacobian = result.x - shift, result.jac
     best = _from_free(x, base, names)
     moments = simulated_moments(best, cohorts)
     out = course_table(table, moments)

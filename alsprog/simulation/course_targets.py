@@ -26,6 +26,8 @@ QUANTITIES: dict[str, str] = {
     "alsfrs_r_at_diagnosis_median": "points",
     "mci186_19_change_24_weeks": "points",
     "mci186_19_alsfrs_r_at_screening": "points",
+    "mci186_19_alsfrs_r_at_baseline": "points",
+    "mci186_19_definite_share": "proportion",
     "kings_stage_1_duration_median": "months",
     "kings_stage_2_duration_median": "months",
     "kings_stage_3_duration_median": "months",

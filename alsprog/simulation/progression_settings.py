@@ -92,6 +92,9 @@ class ProgressionSettings:
     end_stage_partial_share: float = 0.0
     end_stage_partial_depth: float = 1.0
     pma: PmaCourse | None = None  # PMA's own course (pma_course); None: PMA runs as ALS
+    # clinical signs (El Escorial regions) of a domain precede its first functional loss by this
+    # many clock points; read only by a trial's selection (course_moments: MCI186-19)
+    sign_lead_points: float = 0.0
 
     @classmethod
     def default(cls) -> ProgressionSettings:
@@ -153,6 +156,7 @@ class ProgressionSettings:
             end_stage_partial_share=e["partial_share"],
             end_stage_partial_depth=e["partial_depth"],
             pma=PmaCourse.from_data(d["pma"]),
+            sign_lead_points=d["signs"]["lead_points"],
         )
 
 

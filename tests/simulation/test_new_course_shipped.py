@@ -21,12 +21,11 @@ FRESH_SEED = 777  # not the calibration's seed (2026)
 # (the calibration report in the course notes has the numbers).
 KNOWN_MISSES = {
     "mci186_19_placebo_change": (
-        5.0,
-        "the selected patients decline more slowly after baseline than the trial's placebo arm",
-    ),
-    "mci186_19_before_observation": (
-        5.0,
-        "the selected patients have lost fewer points at screening than the trial's",
+        2.5,
+        "on the edge: z 2.12 at the fit's seed and 1.72-2.60 over five seeds (the 12,000-patient "
+        "cohort selects about 750, weighted to the trial's ages), so Monte Carlo error carries "
+        "it either side of 2; the selected patients decline about 6.1 points over 24 weeks "
+        "against the trial's 7.50",
     ),
     "kings_stage_2_standardised": (
         5.0,
