@@ -78,7 +78,7 @@ def test_each_shown_target_is_reproduced_at_a_fresh_seed(shipped):
     them) are the fit's own: a fresh cohort gives each within Monte Carlo error."""
     moments = simulated_moments(shipped.settings, stand_in_draws(shipped.n, FRESH_SEED))
     shown = shipped.table[~shipped.table["calibrate"]]
-    assert {"population_decline", "population_decline_fast"} <= set(shown["target"])
+    assert {"population_decline", "population_decline_p975"} <= set(shown["target"])
     for row in shown.itertuples():
         z = (moments[row.quantity] - row.published) / row.se
         assert abs(z - row.z) < 1.0, (row.target, z, row.z)
