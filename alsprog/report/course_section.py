@@ -26,6 +26,10 @@ WORDS = {
     "dfs_at_diagnosis_median": "Progression rate at diagnosis (dFS, points a month), median",
     "dfs_at_diagnosis_quartile_ratio": "Progression rate at diagnosis, upper over lower quartile",
     "slope_ratio_second_to_first_year": "ALSFRS-R slope, second year over first",
+    "alsfrs_r_decline_24_months_mean": "ALSFRS-R decline over 24 months from diagnosis "
+    "(points a month), mean",
+    "alsfrs_r_decline_24_months_p975": "ALSFRS-R decline over 24 months from diagnosis "
+    "(points a month), 97.5th percentile",
     "alsfrs_r_at_diagnosis_median": "ALSFRS-R at diagnosis, median",
     "mci186_19_change_24_weeks": "MCI186-19 placebo arm, ALSFRS-R change over 24 weeks",
     "mci186_19_alsfrs_r_at_screening": "MCI186-19 placebo arm, ALSFRS-R at screening",
@@ -70,6 +74,9 @@ LEANS_ON = {
     "dfs_at_diagnosis_median": "the progression rate of every simulated patient",
     "dfs_at_diagnosis_quartile_ratio": "how far patients differ in progression rate",
     "slope_ratio_second_to_first_year": "slopes measured over a trial's follow-up",
+    "alsfrs_r_decline_24_months_mean": "the decline of every simulated patient after diagnosis, "
+    "and so the scores a register or a trial sees",
+    "alsfrs_r_decline_24_months_p975": "how fast the fastest patients decline",
     "dfs_hazard_ratio": "how strongly fast decline and early death go together",
 }
 # how the targets file names a source (a regular expression) -> its entry in the bibliography;

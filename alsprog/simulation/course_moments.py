@@ -10,7 +10,8 @@ the moments are the same quantities the wired cohort gives. The draws are fixed 
 (common random numbers): the moments are a deterministic function of the course settings.
 
 Like for like (``data/course_targets.toml`` says how each figure was measured): dFS at
-diagnosis; the MCI186-19 placebo arm selected by that trial's rules; Chen's King's stage
+diagnosis; the population-based decline from diagnosis (``course_decline``); the MCI186-19
+placebo arm selected by that trial's rules; Chen's King's stage
 durations from the clinical milestones (need for a gastrostomy or NIV); Balendra's
 standardised stage times from ALSFRS-R items read at visits; survival after a procedure from
 its start to death from any cause.
@@ -23,6 +24,7 @@ from functools import cache
 import numpy as np
 
 from alsprog.simulation.course_build import build_course
+from alsprog.simulation.course_decline import population_decline, population_visits
 from alsprog.simulation.progression_settings import ProgressionSettings, harness_draws
 from alsprog.simulation.sampler import (
     DiseaseHazard,
@@ -34,7 +36,7 @@ from alsprog.simulation.subgroups import CohortSettings
 from alsprog.simulation.uptake import item_scores, procedures, received, stage_times
 
 # bump when a measurement below changes: the shipped calibration's fingerprint reads it
-MOMENTS_VERSION = 5
+MOMENTS_VERSION = 6
 STUDY_SIZE = 117  # Elamin et al., J Neurol 2015: training sub-cohort
 WEEK = 7.0 / 365.25
 # MCI186-19: randomised at a disease duration uniform over 0-2 years from onset (as
@@ -176,6 +178,7 @@ def simulated_moments(settings: ProgressionSettings, cohorts: dict) -> dict[str,
     out["slope_ratio_second_to_first_year"] = (totals[both, 1] - totals[both, 2]).mean() / max(
         first, 1e-9
     )
+    out.update(_population_decline(course, done, draws))
     out.update(_trial_arm(course, done, draws))
     chen = _cohort(settings, draws, settings.rate_median, niv_share=0.0)
     out.update(_stages(course, done, draws, chen))
@@ -206,6 +209,17 @@ def simulated_moments(settings: ProgressionSettings, cohorts: dict) -> dict[str,
 def _subset(course, done, rows: np.ndarray):
     """The course and procedures of patients ``rows`` (a boolean mask)."""
     return course.take(rows), done.take(rows)
+
+
+def _population_decline(course, done, draws) -> dict[str, float]:
+    """van Eijk et al.'s population-based decline (``course_decline``): every patient alive at
+    diagnosis (the first assessment) scored from it up to death or 24 months (noise-free
+    observed totals: the joint model's patient rates are free of visit noise)."""
+    rows = draws["delay"] < draws["death"]
+    t, months = population_visits(draws["delay"][rows])
+    sub_course, sub_done = _subset(course, done, rows)
+    scores = _totals(sub_course, sub_done, t)
+    return population_decline(scores, months, t < draws["death"][rows, None])
 
 
 def _trial_arm(course, done, draws) -> dict[str, float]:
