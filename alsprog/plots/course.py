@@ -12,11 +12,14 @@ plot                           what it shows
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from plotnine import (
     aes,
     annotate,
+    element_text,
     geom_line,
     geom_point,
     geom_vline,
@@ -34,6 +37,7 @@ from alsprog.plots.style import PALETTE, TIME_LABEL, house_theme, require_column
 
 Z_LIMIT = 6.0  # z beyond this is drawn at the edge of the axis, as a triangle
 Z_COLUMNS = ("label", "z", "fitted")
+LABEL_WIDTH = 52  # characters a target's label is wrapped at, so the panel keeps its width
 
 
 def calibration_z_plot(table: pd.DataFrame, title: str | None = None) -> ggplot:
@@ -42,13 +46,14 @@ def calibration_z_plot(table: pd.DataFrame, title: str | None = None) -> ggplot:
     table : one row per target, top to bottom as given: label (the target in words), z
         (dimensionless), fitted (bool: the calibration fitted it, or it is shown beside).
     Returns a ggplot: x "z (simulated minus published, in standard errors)", y the targets.
-    z beyond +-6 is drawn at +-6 as a triangle.
+    z beyond +-6 is drawn at +-6 as a triangle; labels longer than ``LABEL_WIDTH`` characters
+    are wrapped over two or more lines.
     """
     require_columns(table, Z_COLUMNS, "calibration_z_plot: table")
     if table["label"].duplicated().any():
         raise InputError("calibration_z_plot: labels repeat; give each target its own label")
     z = table["z"].astype(float).to_numpy()
-    labels = list(table["label"].astype(str))
+    labels = [textwrap.fill(label, LABEL_WIDTH) for label in table["label"].astype(str)]
     data = pd.DataFrame(
         {
             "row": np.arange(len(labels), 0, -1, dtype=float),  # the first target on top
@@ -79,7 +84,13 @@ def calibration_z_plot(table: pd.DataFrame, title: str | None = None) -> ggplot:
             title=title or "Each target: simulated against published",
         )
     )
-    return plot + house_theme() + theme(figure_size=(8.0, 0.28 * n + 2.0))
+    lines = max(label.count("\n") + 1 for label in labels)
+    row_inches = max(0.28, 0.13 * lines + 0.08)  # every row as tall as the longest label
+    return (
+        plot
+        + house_theme()
+        + theme(figure_size=(8.5, row_inches * n + 2.0), axis_text_y=element_text(ha="right"))
+    )
 
 
 def patient_trajectories(

@@ -12,7 +12,7 @@ import pytest
 from plotnine import ggplot
 
 from alsprog.errors import InputError
-from alsprog.plots.course import Z_LIMIT, calibration_z_plot
+from alsprog.plots.course import LABEL_WIDTH, Z_LIMIT, calibration_z_plot
 from alsprog.report import write_report
 from alsprog.report.bibliography import cited_keys, references
 from alsprog.report.build import SECTIONS
@@ -134,6 +134,22 @@ def test_the_z_figure_keeps_far_targets_on_its_axis():
         calibration_z_plot(table.assign(label="a"))
     with pytest.raises(InputError, match="missing column"):
         calibration_z_plot(table.drop(columns="fitted"))
+
+
+def test_the_z_figure_wraps_long_labels_and_grows_with_them():
+    long = "ALSFRS-R decline over 24 months from diagnosis (points a month), 97.5th percentile (not fitted)"
+    table = pd.DataFrame({"label": ["short", long], "z": [0.0, 1.0], "fitted": [True, False]})
+    plot = calibration_z_plot(table)
+    drawn = [line for label in plot.scales.get_scales("y").labels for line in label.split("\n")]
+    assert max(len(line) for line in drawn) <= LABEL_WIDTH and len(drawn) >= 3
+    assert " ".join(drawn).replace("short ", "", 1) == long
+    height = plot.theme.themeables.property("figure_size")[1]
+    assert (
+        height
+        > calibration_z_plot(table.assign(label=["short", "other"])).theme.themeables.property(
+            "figure_size"
+        )[1]
+    )
 
 
 def test_the_share_of_low_visits_after_a_tracheostomy_is_counted_by_hand():
