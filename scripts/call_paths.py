@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import importlib.util
 import sys
 from collections.abc import Callable
 from itertools import pairwise
@@ -117,21 +118,17 @@ def paths() -> dict[str, Callable[[], object]]:
     }
 
 
-FLOW = (
-    "",
-    "population",
-    "models",
-    "interventions",
-    "effects",
-    "estimation",
-    "disease",
-    "simulation",
-    "trials",
-    "outcomes",
-    "plots",
-    "report",
-    "cli",
-)
+def _flow() -> tuple[str, ...]:
+    """The folders in the flow's order, as the layout test holds them (one list, kept there)."""
+    path = ROOT.parent / "tests" / "test_layout.py"
+    spec = importlib.util.spec_from_file_location("test_layout", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return ("", *module.FLOW)
+
+
+FLOW = _flow()
 
 
 def folder_map() -> list[str]:
