@@ -14,7 +14,8 @@ diagnosis; the population-based decline from diagnosis (``course_decline``); the
 placebo arm selected by that trial's rules; Chen's King's stage
 durations from the clinical milestones (need for a gastrostomy or NIV); Balendra's
 standardised stage times from ALSFRS-R items read at visits; survival after a procedure from
-its start to death from any cause.
+its start to death from any cause; PMA's bulbar signs at inclusion as the trial's selection
+reads signs (``domains_with_signs``).
 """
 
 from __future__ import annotations
@@ -203,6 +204,9 @@ def simulated_moments(settings: ProgressionSettings, cohorts: dict) -> dict[str,
             totals = items.sum(axis=-1, dtype=np.int64)
         loss = np.diff(-totals, axis=1)[:, 0].mean()
         out[quantity] = loss / years if name == "pls" else loss
+        if name == "pma":  # Visser's inclusion: alive at diagnosis within 4 years of onset
+            seen = (other["delay"] < other["death"]) & (other["delay"] < VISSER_ONSET_YEARS_MAX)
+            out["pma_bulbar_signs_share"] = domains_with_signs(c, other["delay"])[seen, 0].mean()
     return {k: float(v) for k, v in out.items()}
 
 
@@ -299,13 +303,18 @@ def trial_age_weights(age: np.ndarray) -> np.ndarray:
     return wanted[bin_of] / seen[bin_of]
 
 
-def regions_with_signs(course, t: np.ndarray) -> np.ndarray:
-    """How many of the bulbar, fine motor and gross motor domains (El Escorial's bulbar,
+def domains_with_signs(course, t: np.ndarray) -> np.ndarray:
+    """(n, 3) whether the bulbar, fine motor and gross motor domains (El Escorial's bulbar,
     cervical and lumbosacral regions) show signs at times ``t`` (n,): the clock has come
     within ``sign_lead_points`` of the domain's first item start."""
     clock = course.clock(t) + course.settings.sign_lead_points
     first = course.item_start.reshape(-1, 4, 3)[:, :3].min(axis=2)  # ITEMS: 3 per domain
-    return (clock[:, None] >= first).sum(axis=1)
+    return clock[:, None] >= first
+
+
+def regions_with_signs(course, t: np.ndarray) -> np.ndarray:
+    """How many of the three domains show signs at times ``t`` (``domains_with_signs``)."""
+    return domains_with_signs(course, t).sum(axis=1)
 
 
 def _median(values: np.ndarray) -> float:

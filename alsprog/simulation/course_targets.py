@@ -46,6 +46,7 @@ QUANTITIES: dict[str, str] = {
     "dfs_hazard_ratio": "ratio",
     "pls_slope_per_year": "points per year",
     "pma_change_18_months": "points",
+    "pma_bulbar_signs_share": "proportion",
 }
 REQUIRED = ("name", "quantity", "published", "se", "source", "measured")
 OPTIONAL = ("se_source", "assumption", "calibrate")
