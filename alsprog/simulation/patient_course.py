@@ -41,7 +41,14 @@ from alsprog.simulation.random_streams import hashed_normal
 from alsprog.simulation.sampler import CourseDraws
 from alsprog.simulation.settings import DOMAINS, ITEMS, SITES
 from alsprog.simulation.staging import MILESTONE_COLUMNS, kings_stage, mitos_stage, running_max
-from alsprog.simulation.uptake import LossTimes, Procedures, procedures, received, stage_times
+from alsprog.simulation.uptake import (
+    LossTimes,
+    Procedures,
+    procedures,
+    received,
+    solve_losses,
+    stage_times,
+)
 
 UPTAKE = ("niv", "gastrostomy", "tracheostomy")  # the shares a user may set
 PER_SITE = ("niv", "gastrostomy")  # ... by onset site (the tracheostomy share is one number)
@@ -220,7 +227,7 @@ def build(
         )
         course = _end_stage_from(course, untreated, changed, np.broadcast_to(begins, start.shape))
     gastrostomy = {"gastrostomy_share": shares["gastrostomy_share"]}  # NIV: the course's
-    memo: LossTimes = {}
+    memo = solve_losses(course)
     return PatientCourse(course, procedures(course, draws.draws, gastrostomy, memo=memo), memo)
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from alsprog.simulation.progression import ClockCourse
+from alsprog.simulation.progression_settings import ProgressionSettings
 from alsprog.simulation.settings import ITEMS
 from alsprog.simulation.staging import (
     BULBAR_ITEMS,
@@ -64,6 +65,41 @@ def time_of_loss(
     if key not in memo:
         memo[key] = course.time_of_loss(item, loss)
     return memo[key]
+
+
+def _reads_disease(item: int, score: int) -> bool:
+    """Whether ``time_at_most(item, score)`` reads the latent item's time of loss."""
+    if score >= 4:
+        return False
+    if item == SWALLOWING and score <= 1:
+        return score == 0
+    if item == INSUFFICIENCY:
+        return 0 < score < 3
+    return True
+
+
+def losses_read(settings: ProgressionSettings) -> tuple[tuple[int, float], ...]:
+    """The (item, loss) pairs ``procedures`` and ``stage_times`` ask ``time_of_loss`` for."""
+    s = settings
+    pairs = [(SWALLOWING, 3.5 - s.gastrostomy_at_most), (INSUFFICIENCY, 3.5 - s.niv_at_most)]
+    if s.niv_orthopnea_at_most >= 0:
+        pairs.append((ORTHOPNEA, 3.5 - s.niv_orthopnea_at_most))
+    scores = [(item, 3) for item in (*BULBAR_ITEMS, *UPPER_LIMB_ITEMS, *LOWER_LIMB_ITEMS)]
+    scores += [("swallowing", s.gastrostomy_at_most), ("respiratory_insufficiency", s.niv_at_most)]
+    scores += [("dyspnea", 0), *MITOS_AT_MOST.items()]
+    for name, score in scores:
+        i = ITEMS.index(name)
+        if _reads_disease(i, score):
+            pairs.append((i, 3.5 - score))
+    return tuple(dict.fromkeys((i, float(loss)) for i, loss in pairs))
+
+
+def solve_losses(course: ClockCourse) -> LossTimes:
+    """A memo (see ``time_of_loss``) holding every time ``procedures`` and ``stage_times``
+    read, solved together (``ClockCourse.times_of_loss``: the same figures, in one pass)."""
+    pairs = losses_read(course.settings)
+    found = course.times_of_loss(*zip(*pairs, strict=True)).T.copy()
+    return dict(zip(pairs, found, strict=True))
 
 
 def procedures(
@@ -154,7 +190,9 @@ def time_at_most(
     i = ITEMS.index(item)
 
     def disease() -> np.ndarray:  # the latent item's time, found only where it is read
-        return time_of_loss(course, i, 3.5 - score, memo) if score < 4 else np.zeros(course.size)
+        if _reads_disease(i, score):
+            return time_of_loss(course, i, 3.5 - score, memo)
+        return np.zeros(course.size)
 
     if i == SWALLOWING and score <= 1:
         tube = np.nan_to_num(done.gastrostomy_time, nan=np.inf)
