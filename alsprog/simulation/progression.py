@@ -256,29 +256,27 @@ class ClockCourse:
                 skipped |= (self.end_domain == d)[:, None] & capped
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             out = np.where(skipped, np.inf, self.time_at_clock(position))
-        # the end stage's share of its ramp at which the loss is y (beyond its depth: never)
-        depth = np.ones(self.size) if self.end_depth is None else self.end_depth
-        reach = y <= depth[:, None]
-        ramp_y = np.minimum(y / depth[:, None], 1.0)
-        for d in (BULBAR, RESPIRATORY):
-            order = s.item_order[d]
-            mine = np.isin(item, order)
-            if mine.any():
-                j = np.array([order.index(i) if i in order else 0 for i in item])
-                q = _ramp_inverse(ramp_y, j, s.item_stagger)
-                with np.errstate(invalid="ignore"):
-                    ramp = self.end_start[:, None] + q * self.end_length[:, None]
-                ok = (self.end_domain == d)[:, None] & mine & np.isfinite(ramp) & reach
-                out = np.minimum(out, np.where(ok, ramp, np.inf))
-        swallowing = item == SWALLOWING
-        if swallowing.any() and s.swallowing_clock_cap < 1.0:
-            ends = self._swallowing_ends()[:, None] & swallowing
+        # the end stage's share of its ramp at which the loss is y (beyond its depth: never),
+        # on the columns whose item the end stage takes
+        depth = (np.ones(self.size) if self.end_depth is None else self.end_depth)[:, None]
+        start, length = self.end_start[:, None], self.end_length[:, None]
+        ramps = [
+            (d, np.isin(item, s.item_order[d]), self.end_domain == d) for d in (BULBAR, RESPIRATORY)
+        ]
+        if s.swallowing_clock_cap < 1.0:
+            ramps.append((None, item == SWALLOWING, self._swallowing_ends()))
+        for d, mine, rows in ramps:
+            cols = np.flatnonzero(mine)
+            if cols.size == 0:
+                continue
+            y_k = y[cols]
+            order = s.item_order[RESPIRATORY if d is None else d]
+            j = np.array([1 if d is None else order.index(i) for i in item[cols]])
+            q = _ramp_inverse(np.minimum(y_k / depth, 1.0), j, s.item_stagger)
             with np.errstate(invalid="ignore"):
-                ramp = (
-                    self.end_start[:, None]
-                    + _ramp_inverse(ramp_y, 1, s.item_stagger) * (self.end_length[:, None])
-                )
-            out = np.minimum(out, np.where(ends & np.isfinite(ramp) & reach, ramp, np.inf))
+                ramp = start + q * length
+            ok = rows[:, None] & np.isfinite(ramp) & (y_k <= depth)
+            out[:, cols] = np.minimum(out[:, cols], np.where(ok, ramp, np.inf))
         if self.limb_end_depth is not None:
             for k in range(item.size):
                 generalised = generalised_time(self, int(item[k]), float(y[k]), SWALLOWING)
