@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field, fields
+from threading import Lock
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -333,10 +334,7 @@ def invert_cumulative_hazard(model: SurvivalModel, target: np.ndarray) -> np.nda
     """
     target = np.asarray(target, dtype=float)
     out = np.full(target.shape, np.inf)
-    grid_u = np.linspace(LOG_T_MIN, LOG_T_MAX, 841)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        grid_log_h = np.log(model._cumulative_hazard(np.exp(grid_u)))
-    grid_log_h = np.maximum.accumulate(np.nan_to_num(grid_log_h, nan=-np.inf, posinf=np.inf))
+    grid_u, grid_log_h = _GRID_U, _log_h_grid(model)
     log_target = np.log(target)
     reachable = np.isfinite(log_target) & (log_target <= grid_log_h[-1])
     below = reachable & (log_target <= grid_log_h[0])
@@ -389,3 +387,27 @@ def invert_cumulative_hazard(model: SurvivalModel, target: np.ndarray) -> np.nda
         return np.exp(solved).reshape(target.shape)
     out[solve] = np.exp(solved)
     return out
+
+
+_GRID_U = np.linspace(LOG_T_MIN, LOG_T_MAX, 841)  # the solver's starting grid, log years
+_GRIDS: dict[int, tuple[SurvivalModel, np.ndarray]] = {}  # id(model) -> (model, log H grid)
+_GRIDS_KEPT = 16
+_GRIDS_LOCK = Lock()
+
+
+def _log_h_grid(model: SurvivalModel) -> np.ndarray:
+    """log H on ``_GRID_U`` (made non-decreasing), kept for the last few models (frozen, so
+    the same object has the same grid): the solves of one model's patients, treated and
+    untreated, share it."""
+    kept = _GRIDS.get(id(model))
+    if kept is not None and kept[0] is model:
+        return kept[1]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        grid = np.log(model._cumulative_hazard(np.exp(_GRID_U)))
+    grid = np.maximum.accumulate(np.nan_to_num(grid, nan=-np.inf, posinf=np.inf))
+    grid.flags.writeable = False
+    with _GRIDS_LOCK:
+        while len(_GRIDS) >= _GRIDS_KEPT:
+            del _GRIDS[next(iter(_GRIDS))]  # the oldest
+        _GRIDS[id(model)] = (model, grid)
+    return grid
