@@ -42,6 +42,7 @@ from alsprog.simulation.sampler import CourseDraws
 from alsprog.simulation.settings import DOMAINS, ITEMS, SITES
 from alsprog.simulation.staging import MILESTONE_COLUMNS, kings_stage, mitos_stage, running_max
 from alsprog.simulation.uptake import (
+    STAGINGS,
     LossTimes,
     Procedures,
     procedures,
@@ -143,6 +144,7 @@ class PatientCourse:
     course: ClockCourse
     done: Procedures
     memo: LossTimes = field(default_factory=dict, repr=False, compare=False)
+    stagings: tuple[str, ...] = STAGINGS  # whose stage times ``milestones`` finds (else NaN)
 
     @property
     def size(self) -> int:
@@ -167,7 +169,8 @@ class PatientCourse:
 
     def milestones(self, death_time: np.ndarray) -> dict[str, np.ndarray]:
         """The ``MILESTONE_COLUMNS`` (years from onset), NaN unless before ``death_time`` (the
-        all-cause death: another cause may come first)."""
+        all-cause death: another cause may come first); the stage times of a staging not in
+        ``stagings`` all NaN."""
         done = self.done
         found = {
             "gastrostomy_need_time": done.gastrostomy_need_time,
@@ -175,12 +178,15 @@ class PatientCourse:
             "niv_need_time": done.niv_need_time,
             "niv_time": done.niv_time,
             "tracheostomy_time": done.tracheostomy_time,
-            **stage_times(self.course, done, memo=self.memo),
+            **stage_times(self.course, done, memo=self.memo, stagings=self.stagings),
         }
+        unknown = np.full(self.size, np.nan)
         self.memo.clear()  # read once: a kept block holds no more than it needs
         with np.errstate(invalid="ignore"):
             return {
                 name: np.where(found[name] < death_time, found[name], np.nan)
+                if name in found
+                else unknown
                 for name in MILESTONE_COLUMNS
             }
 
@@ -190,8 +196,10 @@ def build(
     uptake: Uptake,
     parts: tuple = (),
     reference: np.ndarray | None = None,
+    stagings: tuple[str, ...] = STAGINGS,
 ) -> PatientCourse:
-    """The course of the patients ``draws`` holds, under the effect ``parts``.
+    """The course of the patients ``draws`` holds, under the effect ``parts``; its
+    ``milestones`` hold the stage times of ``stagings`` (default both).
 
     ``reference`` (optional, per patient, years from onset): what components not anchored at
     onset count from (a trial's enrolment); default each patient's diagnosis. A survival
@@ -227,8 +235,9 @@ def build(
         )
         course = _end_stage_from(course, untreated, changed, np.broadcast_to(begins, start.shape))
     gastrostomy = {"gastrostomy_share": shares["gastrostomy_share"]}  # NIV: the course's
-    memo = solve_losses(course)
-    return PatientCourse(course, procedures(course, draws.draws, gastrostomy, memo=memo), memo)
+    memo = solve_losses(course, stagings)
+    done = procedures(course, draws.draws, gastrostomy, memo=memo)
+    return PatientCourse(course, done, memo, stagings)
 
 
 def slowing(parts: tuple, reference: np.ndarray) -> Slowing | None:
