@@ -34,7 +34,7 @@ import pandas as pd
 
 from alsprog.errors import InputError, is_real
 from alsprog.interventions.core import Effect, combine
-from alsprog.simulation.course_build import build_course
+from alsprog.simulation.course_build import END_STAGE_DRAWS, EndStage, build_course, end_stage
 from alsprog.simulation.progression import ClockCourse, Slowing
 from alsprog.simulation.progression_settings import ProgressionSettings
 from alsprog.simulation.random_streams import hashed_normal
@@ -227,11 +227,11 @@ def build(
     begins = survival_effect_start(parts, start, reference is not None)
     changed = np.flatnonzero(draws.disease_time != draws.untreated_disease_time)
     if begins is not None and changed.size:
-        untreated = build_course(
+        untreated = end_stage(  # the untreated course's end stage: all that is read of it
             uptake.settings,
             death=draws.untreated_disease_time[changed],
-            draws={name: values[changed] for name, values in draws.draws.items()},
-            **{name: values[changed] for name, values in options.items()},
+            draws={name: draws.draws[name][changed] for name in END_STAGE_DRAWS},
+            niv_share=shares["niv_share"][changed],
         )
         course = _end_stage_from(course, untreated, changed, np.broadcast_to(begins, start.shape))
     gastrostomy = {"gastrostomy_share": shares["gastrostomy_share"]}  # NIV: the course's
@@ -279,7 +279,7 @@ def survival_effect_start(parts: tuple, base: np.ndarray, trial: bool) -> np.nda
 
 
 def _end_stage_from(
-    course: ClockCourse, untreated: ClockCourse, rows: np.ndarray, begins: np.ndarray
+    course: ClockCourse, untreated: EndStage, rows: np.ndarray, begins: np.ndarray
 ) -> ClockCourse:
     """The treated ``course`` of the patients at ``rows`` (those whose death the effect moved)
     made to agree with the ``untreated`` one before the effect begins (``begins``, per patient).
