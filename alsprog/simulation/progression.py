@@ -260,18 +260,18 @@ class ClockCourse:
         # on the columns whose item the end stage takes
         depth = (np.ones(self.size) if self.end_depth is None else self.end_depth)[:, None]
         start, length = self.end_start[:, None], self.end_length[:, None]
-        ramps = [
+        ramps: list[tuple[int | None, np.ndarray, np.ndarray]] = [
             (d, np.isin(item, s.item_order[d]), self.end_domain == d) for d in (BULBAR, RESPIRATORY)
         ]
         if s.swallowing_clock_cap < 1.0:
             ramps.append((None, item == SWALLOWING, self._swallowing_ends()))
-        for d, mine, rows in ramps:
+        for domain, mine, rows in ramps:  # (None: swallowing with the respiratory end stage)
             cols = np.flatnonzero(mine)
             if cols.size == 0:
                 continue
             y_k = y[cols]
-            order = s.item_order[RESPIRATORY if d is None else d]
-            j = np.array([1 if d is None else order.index(i) for i in item[cols]])
+            order = s.item_order[RESPIRATORY if domain is None else domain]
+            j = np.array([1 if domain is None else order.index(i) for i in item[cols]])
             q = _ramp_inverse(np.minimum(y_k / depth, 1.0), j, s.item_stagger)
             with np.errstate(invalid="ignore"):
                 ramp = start + q * length
@@ -292,7 +292,7 @@ def _item_ramp(q: np.ndarray, j: int, stagger: float) -> np.ndarray:
     return np.clip((q - j * stagger) / width, 0.0, 1.0)
 
 
-def _ramp_inverse(y, j: int, stagger: float):
+def _ramp_inverse(y, j: int | np.ndarray, stagger: float):
     return j * stagger + y * (1.0 - 2.0 * stagger)
 
 
