@@ -22,7 +22,6 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field, fields
-from threading import Lock
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -35,6 +34,7 @@ from alsprog.errors import (
     check_whole,
     is_whole,
 )
+from alsprog.models.hazard_grid import log_h_grid
 from alsprog.models.parameters import Parameter
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ ArrayLike = float | np.ndarray | list[float]
 # Quantiles are sought on log time in [exp(LOG_T_MIN), exp(LOG_T_MAX)] years; beyond the upper
 # end (about 160,000 years) a quantile is reported as inf.
 LOG_T_MIN, LOG_T_MAX = -30.0, 12.0
+_GRID_U = np.linspace(LOG_T_MIN, LOG_T_MAX, 841)  # the solver's starting grid, log years
 
 
 def nan_to_number(values: np.ndarray, nan: float = 0.0) -> np.ndarray:
@@ -334,7 +335,7 @@ def invert_cumulative_hazard(model: SurvivalModel, target: np.ndarray) -> np.nda
     """
     target = np.asarray(target, dtype=float)
     out = np.full(target.shape, np.inf)
-    grid_u, grid_log_h = _GRID_U, _log_h_grid(model)
+    grid_u, grid_log_h = _GRID_U, log_h_grid(model, _GRID_U)
     log_target = np.log(target)
     reachable = np.isfinite(log_target) & (log_target <= grid_log_h[-1])
     below = reachable & (log_target <= grid_log_h[0])
@@ -387,27 +388,3 @@ def invert_cumulative_hazard(model: SurvivalModel, target: np.ndarray) -> np.nda
         return np.exp(solved).reshape(target.shape)
     out[solve] = np.exp(solved)
     return out
-
-
-_GRID_U = np.linspace(LOG_T_MIN, LOG_T_MAX, 841)  # the solver's starting grid, log years
-_GRIDS: dict[int, tuple[SurvivalModel, np.ndarray]] = {}  # id(model) -> (model, log H grid)
-_GRIDS_KEPT = 16
-_GRIDS_LOCK = Lock()
-
-
-def _log_h_grid(model: SurvivalModel) -> np.ndarray:
-    """log H on ``_GRID_U`` (made non-decreasing), kept for the last few models (frozen, so
-    the same object has the same grid): the solves of one model's patients, treated and
-    untreated, share it."""
-    kept = _GRIDS.get(id(model))
-    if kept is not None and kept[0] is model:
-        return kept[1]
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        grid = np.log(model._cumulative_hazard(np.exp(_GRID_U)))
-    grid = np.maximum.accumulate(np.nan_to_num(grid, nan=-np.inf, posinf=np.inf))
-    grid.flags.writeable = False
-    with _GRIDS_LOCK:
-        while len(_GRIDS) >= _GRIDS_KEPT:
-            del _GRIDS[next(iter(_GRIDS))]  # the oldest
-        _GRIDS[id(model)] = (model, grid)
-    return grid

@@ -1,4 +1,4 @@
-"""The cumulative-hazard solver's starting grid, kept per model (``models.base._log_h_grid``):
+"""The cumulative-hazard solver's starting grid, kept per model (``models.hazard_grid``):
 a kept grid gives the same times bit for bit as a fresh one, each model keeps its own, and the
 times are H's inverse (Gompertz's closed form)."""
 
@@ -7,12 +7,12 @@ from __future__ import annotations
 import numpy as np
 
 from alsprog.disease.library import phenotype
-from alsprog.models import Gompertz, base
+from alsprog.models import Gompertz, hazard_grid
 from alsprog.models.base import invert_cumulative_hazard
 
 
 def _fresh(model, target):
-    base._GRIDS.clear()
+    hazard_grid._GRIDS.clear()
     return invert_cumulative_hazard(model, target)
 
 
@@ -28,10 +28,10 @@ def test_kept_grid_gives_the_fresh_times():
 
 def test_grids_kept_are_bounded_and_times_invert_h():
     target = np.array([0.05, 0.7, 2.0])
-    for k in range(base._GRIDS_KEPT + 5):
+    for k in range(hazard_grid._GRIDS_KEPT + 5):
         shape, rate = 0.1 + 0.01 * k, 0.2
         model = Gompertz(shape, rate)
         t = invert_cumulative_hazard(model, target)
         closed = np.log1p(shape * target / rate) / shape  # H(t) = rate (e^(shape t) - 1) / shape
         np.testing.assert_allclose(t, closed, rtol=1e-10)
-    assert len(base._GRIDS) == base._GRIDS_KEPT
+    assert len(hazard_grid._GRIDS) == hazard_grid._GRIDS_KEPT
