@@ -30,7 +30,7 @@ from alsprog.disease.draws import uncertainty_draws
 from alsprog.errors import InputError, check_whole
 from alsprog.outcomes.accounting import Components, components
 from alsprog.outcomes.economic_inputs import EconomicInputs
-from alsprog.simulation.cohort import simulate_cohort
+from alsprog.simulation.cohort import simulated_patients
 from alsprog.simulation.course_shipped import course_draws
 from alsprog.trials.grid import run_grid
 from alsprog.trials.scheduler import scheduler_choice
@@ -65,16 +65,17 @@ class Run:
 def strategy_means(setup: Setup, phenotype: Any, effect: Any, course: Any = None) -> Components:
     """The mean components of one strategy's simulated patients (``course``: a
     ``ProgressionSettings``, None for the shipped course)."""
-    cohort = simulate_cohort(
+    patients = simulated_patients(  # the cohort's table, with what the accounting reads
         setup.n_patients,
         setup.seed,
+        stagings=(setup.inputs.staging,),
         phenotype=phenotype,
         entry=setup.entry,
         effect=effect,
         course=course,
     )
     return components(
-        cohort,
+        patients,
         setup.inputs,
         discount_rate=setup.discount_rate,
         horizon_years=setup.horizon_years,

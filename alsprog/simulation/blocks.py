@@ -34,6 +34,7 @@ from alsprog.simulation.sampler import CourseDraws
 from alsprog.simulation.settings import SITES, default_visit_interval_months
 from alsprog.simulation.staging import MILESTONE_COLUMNS
 from alsprog.simulation.subgroups import CohortSettings, Subgroup, resolve_subgroups
+from alsprog.simulation.uptake import STAGINGS
 
 PATIENT_COLUMNS = (
     "patient_id",
@@ -76,6 +77,8 @@ class Plan:
     settings: CohortSettings
     course: ProgressionSettings
     uptake: Uptake
+    stagings: tuple[str, ...] = STAGINGS  # whose stage times are found (the others NaN)
+    scores_at_diagnosis: bool = True  # False: alsfrs_r_at_diagnosis NaN, not computed
 
 
 @dataclass(frozen=True)
@@ -333,7 +336,8 @@ def _made(
     # courses are not built (each patient's course is their own, so the others' are the same)
     drawn = size if rows.size < keep_at_most or not rows.size else int(rows[-1]) + 1
     built = draws.course if drawn == size else _first(draws.course, drawn)
-    course = build(built, p.uptake, p.parts, None if reference is None else reference[:drawn])
+    cut = None if reference is None else reference[:drawn]
+    course = build(built, p.uptake, p.parts, cut, stagings=p.stagings)
     keep = rows if p.entry == "diagnosis" else slice(None)  # everyone: no copies
     entry = latent_dx[keep] if p.entry == "diagnosis" else np.zeros(rows.size)
     end = entry + p.followup_years
@@ -341,8 +345,10 @@ def _made(
         dropout = entry + draws.e_dropout[keep] / p.dropout_per_year
     censor = np.minimum(end, dropout)
     died = death[keep] <= censor
-    dx_scores = course.observed(np.where(diagnosed, latent_dx, 0.0)[:drawn])  # every patient's
-    alsfrs_dx = np.where(diagnosed[:drawn], total_score(domain_scores(dx_scores)), np.nan)[keep]
+    alsfrs_dx = np.full(rows.size, np.nan)
+    if p.scores_at_diagnosis:
+        dx_scores = course.observed(np.where(diagnosed, latent_dx, 0.0)[:drawn])  # everyone's
+        alsfrs_dx = np.where(diagnosed[:drawn], total_score(domain_scores(dx_scores)), np.nan)[keep]
     milestones = course.milestones(death[:drawn])
     columns = {
         "patient_id": np.arange(first_id, first_id + rows.size, dtype=np.int64),

@@ -10,6 +10,8 @@ later and in some, a wider rate spread, and the weakness generalising before dea
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from alsprog.simulation.progression import (
@@ -134,15 +136,7 @@ def build_course(
             other = orders[which[rows], 1]
             _noticed(s, item_start, item_span, rows, other, involved[rows, other])
 
-    share = s.niv_share if niv_share is None else niv_share
-    on_niv = draws["u_niv"] < np.asarray(share, dtype=float)
-    end_length = s.end_stage_months / 12.0 * np.exp(s.end_stage_log_sd * draws["z_end_stage"])
-    end_length = end_length + np.where(on_niv, s.niv_end_stage_months / 12.0, 0.0)
-    survival = (
-        s.tracheostomy_survival_months
-        / 12.0
-        * np.exp(s.tracheostomy_survival_log_sd * draws["z_tracheostomy_survival"])
-    )
+    on_niv, end_length, survival = _end_stage_draws(s, draws, niv_share)
     capped = _capped_rate(
         s,
         rate,
@@ -155,18 +149,7 @@ def build_course(
         death if untreated_death is None else np.asarray(untreated_death, float),
     )
     rate = capped if floor_cap is None else np.where(np.asarray(floor_cap, bool), capped, rate)
-    # a tracheostomy comes `survival` before death, for those who take one, when the end stage
-    # it ends can start after onset (so the all-cause death time is untouched)
-    takes = (draws["u_tracheostomy"] < s.tracheostomy_share) & (death - survival > end_length)
-    tracheostomy = np.where(takes, death - survival, np.nan)
-    end_time = np.where(takes, tracheostomy, death)
-    finite = np.isfinite(end_time)
-    end_start = np.where(
-        finite, np.maximum(np.where(finite, end_time, 0.0) - end_length, 0.0), np.inf
-    )
-    length = np.where(
-        finite, np.where(finite, end_time, 0.0) - np.where(finite, end_start, 0.0), np.inf
-    )
+    end_start, length, tracheostomy = _end_stage(s, draws, death, survival, end_length)
     return ClockCourse(
         settings=s,
         rate=rate,
@@ -188,6 +171,64 @@ def build_course(
         ),
         limb_end_depth=limb_depth,
     )
+
+
+END_STAGE_DRAWS = ("u_niv", "z_end_stage", "z_tracheostomy_survival", "u_tracheostomy")
+
+
+class EndStage(NamedTuple):
+    """Each patient's end stage (years from onset; inf: none) and tracheostomy (NaN: none)."""
+
+    end_start: np.ndarray
+    end_length: np.ndarray
+    tracheostomy_time: np.ndarray
+
+
+def end_stage(
+    settings: ProgressionSettings,
+    *,
+    death: np.ndarray,
+    draws: dict[str, np.ndarray],
+    niv_share: np.ndarray | float | None = None,
+) -> EndStage:
+    """The end stage and tracheostomy ``build_course`` gives the same patients (the same
+    figures, bit for bit), without the rest of their course: they read only the death time,
+    the draws and the NIV share."""
+    death = np.asarray(death, dtype=float)
+    _, end_length, survival = _end_stage_draws(settings, draws, niv_share)
+    return EndStage(*_end_stage(settings, draws, death, survival, end_length))
+
+
+def _end_stage_draws(s, draws, niv_share) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Who takes NIV, the end stage's length (longer on NIV) and the survival after a
+    tracheostomy (years), from the draws."""
+    share = s.niv_share if niv_share is None else niv_share
+    on_niv = draws["u_niv"] < np.asarray(share, dtype=float)
+    end_length = s.end_stage_months / 12.0 * np.exp(s.end_stage_log_sd * draws["z_end_stage"])
+    end_length = end_length + np.where(on_niv, s.niv_end_stage_months / 12.0, 0.0)
+    survival = (
+        s.tracheostomy_survival_months
+        / 12.0
+        * np.exp(s.tracheostomy_survival_log_sd * draws["z_tracheostomy_survival"])
+    )
+    return on_niv, end_length, survival
+
+
+def _end_stage(s, draws, death, survival, end_length) -> tuple[np.ndarray, ...]:
+    """(end_start, end_length, tracheostomy_time): a tracheostomy comes ``survival`` before
+    death, for those who take one, when the end stage it ends can start after onset (so the
+    all-cause death time is untouched); the end stage ends at it, or at death."""
+    takes = (draws["u_tracheostomy"] < s.tracheostomy_share) & (death - survival > end_length)
+    tracheostomy = np.where(takes, death - survival, np.nan)
+    end_time = np.where(takes, tracheostomy, death)
+    finite = np.isfinite(end_time)
+    end_start = np.where(
+        finite, np.maximum(np.where(finite, end_time, 0.0) - end_length, 0.0), np.inf
+    )
+    length = np.where(
+        finite, np.where(finite, end_time, 0.0) - np.where(finite, end_start, 0.0), np.inf
+    )
+    return end_start, length, tracheostomy
 
 
 def _noticed(s, item_start, item_span, rows, domain, at) -> None:

@@ -34,14 +34,22 @@ import pandas as pd
 
 from alsprog.errors import InputError, is_real
 from alsprog.interventions.core import Effect, combine
-from alsprog.simulation.course_build import build_course
+from alsprog.simulation.course_build import END_STAGE_DRAWS, EndStage, build_course, end_stage
 from alsprog.simulation.progression import ClockCourse, Slowing
 from alsprog.simulation.progression_settings import ProgressionSettings
 from alsprog.simulation.random_streams import hashed_normal
 from alsprog.simulation.sampler import CourseDraws
 from alsprog.simulation.settings import DOMAINS, ITEMS, SITES
 from alsprog.simulation.staging import MILESTONE_COLUMNS, kings_stage, mitos_stage, running_max
-from alsprog.simulation.uptake import LossTimes, Procedures, procedures, received, stage_times
+from alsprog.simulation.uptake import (
+    STAGINGS,
+    LossTimes,
+    Procedures,
+    procedures,
+    received,
+    solve_losses,
+    stage_times,
+)
 
 UPTAKE = ("niv", "gastrostomy", "tracheostomy")  # the shares a user may set
 PER_SITE = ("niv", "gastrostomy")  # ... by onset site (the tracheostomy share is one number)
@@ -136,6 +144,7 @@ class PatientCourse:
     course: ClockCourse
     done: Procedures
     memo: LossTimes = field(default_factory=dict, repr=False, compare=False)
+    stagings: tuple[str, ...] = STAGINGS  # whose stage times ``milestones`` finds (else NaN)
 
     @property
     def size(self) -> int:
@@ -160,7 +169,8 @@ class PatientCourse:
 
     def milestones(self, death_time: np.ndarray) -> dict[str, np.ndarray]:
         """The ``MILESTONE_COLUMNS`` (years from onset), NaN unless before ``death_time`` (the
-        all-cause death: another cause may come first)."""
+        all-cause death: another cause may come first); the stage times of a staging not in
+        ``stagings`` all NaN."""
         done = self.done
         found = {
             "gastrostomy_need_time": done.gastrostomy_need_time,
@@ -168,12 +178,15 @@ class PatientCourse:
             "niv_need_time": done.niv_need_time,
             "niv_time": done.niv_time,
             "tracheostomy_time": done.tracheostomy_time,
-            **stage_times(self.course, done, memo=self.memo),
+            **stage_times(self.course, done, memo=self.memo, stagings=self.stagings),
         }
+        unknown = np.full(self.size, np.nan)
         self.memo.clear()  # read once: a kept block holds no more than it needs
         with np.errstate(invalid="ignore"):
             return {
                 name: np.where(found[name] < death_time, found[name], np.nan)
+                if name in found
+                else unknown
                 for name in MILESTONE_COLUMNS
             }
 
@@ -183,8 +196,10 @@ def build(
     uptake: Uptake,
     parts: tuple = (),
     reference: np.ndarray | None = None,
+    stagings: tuple[str, ...] = STAGINGS,
 ) -> PatientCourse:
-    """The course of the patients ``draws`` holds, under the effect ``parts``.
+    """The course of the patients ``draws`` holds, under the effect ``parts``; its
+    ``milestones`` hold the stage times of ``stagings`` (default both).
 
     ``reference`` (optional, per patient, years from onset): what components not anchored at
     onset count from (a trial's enrolment); default each patient's diagnosis. A survival
@@ -212,16 +227,17 @@ def build(
     begins = survival_effect_start(parts, start, reference is not None)
     changed = np.flatnonzero(draws.disease_time != draws.untreated_disease_time)
     if begins is not None and changed.size:
-        untreated = build_course(
+        untreated = end_stage(  # the untreated course's end stage: all that is read of it
             uptake.settings,
             death=draws.untreated_disease_time[changed],
-            draws={name: values[changed] for name, values in draws.draws.items()},
-            **{name: values[changed] for name, values in options.items()},
+            draws={name: draws.draws[name][changed] for name in END_STAGE_DRAWS},
+            niv_share=shares["niv_share"][changed],
         )
         course = _end_stage_from(course, untreated, changed, np.broadcast_to(begins, start.shape))
     gastrostomy = {"gastrostomy_share": shares["gastrostomy_share"]}  # NIV: the course's
-    memo: LossTimes = {}
-    return PatientCourse(course, procedures(course, draws.draws, gastrostomy, memo=memo), memo)
+    memo = solve_losses(course, stagings)
+    done = procedures(course, draws.draws, gastrostomy, memo=memo)
+    return PatientCourse(course, done, memo, stagings)
 
 
 def slowing(parts: tuple, reference: np.ndarray) -> Slowing | None:
@@ -263,7 +279,7 @@ def survival_effect_start(parts: tuple, base: np.ndarray, trial: bool) -> np.nda
 
 
 def _end_stage_from(
-    course: ClockCourse, untreated: ClockCourse, rows: np.ndarray, begins: np.ndarray
+    course: ClockCourse, untreated: EndStage, rows: np.ndarray, begins: np.ndarray
 ) -> ClockCourse:
     """The treated ``course`` of the patients at ``rows`` (those whose death the effect moved)
     made to agree with the ``untreated`` one before the effect begins (``begins``, per patient).

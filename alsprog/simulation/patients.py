@@ -115,6 +115,46 @@ def untreated_times(stream: BlockRandom, hazard: DiseaseHazard) -> np.ndarray:
     return times
 
 
+@dataclass(frozen=True, eq=False)
+class _OtherCause:
+    """Other-cause death times kept with what they were found from."""
+
+    stream: BlockRandom
+    tables: tuple
+    subgroup_of: np.ndarray
+    age: np.ndarray
+    sex: np.ndarray
+    times: np.ndarray
+
+
+_OTHER: deque[_OtherCause] = deque(maxlen=CACHED_BLOCKS)
+
+
+def kept_other_cause_times(
+    stream: BlockRandom, subgroups: tuple[Subgroup, ...], subgroup_of, age, sex
+) -> np.ndarray:
+    """``other_cause_times`` (read-only) of a block's first patients. They read only the life
+    tables (frozen), the patients' subgroups, ages and sexes and the block's draws, which the
+    strategies and runs of a PSA share: the last few are kept and reused."""
+    tables = tuple(subgroup.table for subgroup in subgroups)
+    for kept in tuple(_OTHER):
+        if (
+            kept.stream is stream
+            and len(kept.tables) == len(tables)
+            and all(a is b for a, b in zip(kept.tables, tables, strict=True))
+            and np.array_equal(kept.subgroup_of, subgroup_of)
+            and np.array_equal(kept.age, age)
+            and np.array_equal(kept.sex, sex)
+        ):
+            return kept.times
+    times = other_cause_times(subgroups, subgroup_of, age, sex, stream.patient["e_other"])
+    times.flags.writeable = False
+    found = _OtherCause(stream, tables, subgroup_of.copy(), age.copy(), sex.copy(), times)
+    with _LOCK:
+        _OTHER.append(found)
+    return times
+
+
 def draw_block(
     subgroups: tuple[Subgroup, ...],
     seed: int,
@@ -169,7 +209,7 @@ def draw_block(
         base, untreated = taken.hazard, taken.untreated
     e = draws["e_disease"]
     disease = treated_disease_times(base, e, untreated, parts, diagnosis, reference)
-    other = other_cause_times(subgroups, subgroup_of, age, sex, draws["e_other"])
+    other = kept_other_cause_times(stream, subgroups, subgroup_of, age, sex)
 
     rate = progression_rate(draws["e_disease"], draws["z_rate"], rate_median, correlation, settings)
     bulbar_end, floor_cap, limb_form = course_forms(subgroups, subgroup_of)

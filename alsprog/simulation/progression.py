@@ -30,6 +30,7 @@ gastrostomy share to ``procedures``. ``patient_course`` does this for cohorts an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
@@ -234,38 +235,52 @@ class ClockCourse:
     def time_of_loss(self, item: int, loss: float) -> np.ndarray:
         """First time (years) the latent loss of item ``item`` (ITEMS index) reaches ``loss``
         (0 < loss <= 4), from the clock or the end stage, whichever is first; inf if never."""
-        y = min(loss / POINTS, 1.0)
+        return self.times_of_loss((item,), (loss,))[:, 0]
+
+    def times_of_loss(self, items: Sequence[int], losses: Sequence[float]) -> np.ndarray:
+        """``time_of_loss(items[j], losses[j])`` for every j at once: shape (n, len(items)),
+        the same arithmetic element by element, in one vectorised solve."""
+        s = self.settings
+        item = np.asarray(items, dtype=int)
+        y = np.array([min(loss / POINTS, 1.0) for loss in losses])
         position = self.item_start[:, item] + self.item_span[:, item] * shape_inverse(
-            y, self.settings.curvature
+            y, s.curvature
         )
-        cap = self.settings.end_domain_clock_cap  # beyond it, an end domain's clock time is inf
-        ends = [d for d in (BULBAR, RESPIRATORY) if y > cap and item in self.settings.item_order[d]]
-        if item == SWALLOWING and y > self.settings.swallowing_clock_cap:
-            ends.append(RESPIRATORY)  # the clock's time is inf (never found) in these end domains
-        rows = np.flatnonzero(~np.isin(self.end_domain, ends)) if ends else slice(None)
-        out = np.full(self.size, np.inf)
-        out[rows] = self.time_at_clock(position[rows], rows)
-        # the end stage's share of its ramp at which the loss is y (beyond its depth: never)
-        depth = np.ones(self.size) if self.end_depth is None else self.end_depth
-        reach = y <= depth
-        ramp_y = np.minimum(y / depth, 1.0)
+        # beyond the cap, an end domain's clock time is inf (never found): the clock is not read
+        skipped = np.zeros((self.size, item.size), dtype=bool)
         for d in (BULBAR, RESPIRATORY):
-            if item in self.settings.item_order[d]:  # (beyond the cap: its clock is inf)
-                j = self.settings.item_order[d].index(item)
-                q = _ramp_inverse(ramp_y, j, self.settings.item_stagger)
-                with np.errstate(invalid="ignore"):
-                    ramp = self.end_start + q * self.end_length
-                ramp = np.where((self.end_domain == d) & np.isfinite(ramp) & reach, ramp, np.inf)
-                out = np.minimum(out, ramp)
-        if item == SWALLOWING and self.settings.swallowing_clock_cap < 1.0:
-            mine = self._swallowing_ends()
+            capped = (y > s.end_domain_clock_cap) & np.isin(item, s.item_order[d])
+            if d == RESPIRATORY:
+                capped |= (item == SWALLOWING) & (y > s.swallowing_clock_cap)
+            if capped.any():
+                skipped |= (self.end_domain == d)[:, None] & capped
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            out = np.where(skipped, np.inf, self.time_at_clock(position))
+        # the end stage's share of its ramp at which the loss is y (beyond its depth: never),
+        # on the columns whose item the end stage takes
+        depth = (np.ones(self.size) if self.end_depth is None else self.end_depth)[:, None]
+        start, length = self.end_start[:, None], self.end_length[:, None]
+        ramps: list[tuple[int | None, np.ndarray, np.ndarray]] = [
+            (d, np.isin(item, s.item_order[d]), self.end_domain == d) for d in (BULBAR, RESPIRATORY)
+        ]
+        if s.swallowing_clock_cap < 1.0:
+            ramps.append((None, item == SWALLOWING, self._swallowing_ends()))
+        for domain, mine, rows in ramps:  # (None: swallowing with the respiratory end stage)
+            cols = np.flatnonzero(mine)
+            if cols.size == 0:
+                continue
+            y_k = y[cols]
+            order = s.item_order[RESPIRATORY if domain is None else domain]
+            j = np.array([1 if domain is None else order.index(i) for i in item[cols]])
+            q = _ramp_inverse(np.minimum(y_k / depth, 1.0), j, s.item_stagger)
             with np.errstate(invalid="ignore"):
-                ramp = self.end_start + _ramp_inverse(ramp_y, 1, self.settings.item_stagger) * (
-                    self.end_length
-                )
-            out = np.minimum(out, np.where(mine & np.isfinite(ramp) & reach, ramp, np.inf))
+                ramp = start + q * length
+            ok = rows[:, None] & np.isfinite(ramp) & (y_k <= depth)
+            out[:, cols] = np.minimum(out[:, cols], np.where(ok, ramp, np.inf))
         if self.limb_end_depth is not None:
-            out = np.minimum(out, generalised_time(self, item, y, SWALLOWING))
+            for k in range(item.size):
+                generalised = generalised_time(self, int(item[k]), float(y[k]), SWALLOWING)
+                out[:, k] = np.minimum(out[:, k], generalised)
         out = np.maximum(out, 0.0)  # an onset item has lost onset_loss_points at onset
         return np.where(np.isnan(out), np.inf, out)
 
@@ -277,7 +292,7 @@ def _item_ramp(q: np.ndarray, j: int, stagger: float) -> np.ndarray:
     return np.clip((q - j * stagger) / width, 0.0, 1.0)
 
 
-def _ramp_inverse(y, j: int, stagger: float):
+def _ramp_inverse(y, j: int | np.ndarray, stagger: float):
     return j * stagger + y * (1.0 - 2.0 * stagger)
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from alsprog.simulation.progression import ClockCourse
+from alsprog.simulation.progression_settings import ProgressionSettings
 from alsprog.simulation.settings import ITEMS
 from alsprog.simulation.staging import (
     BULBAR_ITEMS,
@@ -50,6 +51,7 @@ class Procedures:
         return Procedures(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})
 
 
+STAGINGS = ("kings", "mitos")
 LossTimes = dict[tuple[int, float], np.ndarray]  # (item, loss) -> ClockCourse.time_of_loss
 
 
@@ -64,6 +66,49 @@ def time_of_loss(
     if key not in memo:
         memo[key] = course.time_of_loss(item, loss)
     return memo[key]
+
+
+def _reads_disease(item: int, score: int) -> bool:
+    """Whether ``time_at_most(item, score)`` reads the latent item's time of loss."""
+    if score >= 4:
+        return False
+    if item == SWALLOWING and score <= 1:
+        return score == 0
+    if item == INSUFFICIENCY:
+        return 0 < score < 3
+    return True
+
+
+def losses_read(
+    settings: ProgressionSettings, stagings: tuple[str, ...] = STAGINGS
+) -> tuple[tuple[int, float], ...]:
+    """The (item, loss) pairs ``procedures`` and ``stage_times`` (of ``stagings``) ask
+    ``time_of_loss`` for."""
+    s = settings
+    pairs = [(SWALLOWING, 3.5 - s.gastrostomy_at_most), (INSUFFICIENCY, 3.5 - s.niv_at_most)]
+    if s.niv_orthopnea_at_most >= 0:
+        pairs.append((ORTHOPNEA, 3.5 - s.niv_orthopnea_at_most))
+    scores: list[tuple[str, int]] = []
+    if "kings" in stagings:
+        scores += [(item, 3) for item in (*BULBAR_ITEMS, *UPPER_LIMB_ITEMS, *LOWER_LIMB_ITEMS)]
+        scores += [("swallowing", s.gastrostomy_at_most), ("dyspnea", 0)]
+        scores += [("respiratory_insufficiency", s.niv_at_most)]
+    if "mitos" in stagings:
+        scores += MITOS_AT_MOST.items()
+    for name, score in scores:
+        i = ITEMS.index(name)
+        if _reads_disease(i, score):
+            pairs.append((i, 3.5 - score))
+    return tuple(dict.fromkeys((i, float(loss)) for i, loss in pairs))
+
+
+def solve_losses(course: ClockCourse, stagings: tuple[str, ...] = STAGINGS) -> LossTimes:
+    """A memo (see ``time_of_loss``) holding every time ``procedures`` and ``stage_times`` (of
+    ``stagings``) read, solved together (``ClockCourse.times_of_loss``: the same figures, in
+    one pass)."""
+    pairs = losses_read(course.settings, stagings)
+    found = course.times_of_loss(*zip(*pairs, strict=True)).T.copy()
+    return dict(zip(pairs, found, strict=True))
 
 
 def procedures(
@@ -154,7 +199,9 @@ def time_at_most(
     i = ITEMS.index(item)
 
     def disease() -> np.ndarray:  # the latent item's time, found only where it is read
-        return time_of_loss(course, i, 3.5 - score, memo) if score < 4 else np.zeros(course.size)
+        if _reads_disease(i, score):
+            return time_of_loss(course, i, 3.5 - score, memo)
+        return np.zeros(course.size)
 
     if i == SWALLOWING and score <= 1:
         tube = np.nan_to_num(done.gastrostomy_time, nan=np.inf)
@@ -175,7 +222,12 @@ def _inf(times: np.ndarray) -> np.ndarray:
 
 
 def stage_times(
-    course: ClockCourse, done: Procedures, *, by_need: bool = False, memo: LossTimes | None = None
+    course: ClockCourse,
+    done: Procedures,
+    *,
+    by_need: bool = False,
+    memo: LossTimes | None = None,
+    stagings: tuple[str, ...] = STAGINGS,
 ) -> dict[str, np.ndarray]:
     """First times (years from onset) at King's stage k or higher (k = 2, 3, 4) and MiToS
     stage k or higher (1-4), by the published item rules (``staging``); NaN unless before death.
@@ -184,10 +236,23 @@ def stage_times(
         staging); True puts King's stage 4 at the clinical milestone, the need for a
         gastrostomy or NIV (or dyspnoea 0), taken or not, as clinical staging does.
     memo : the item loss times ``procedures`` found for this course (optional; see there).
+    stagings : the stagings whose times are found (default both: 'kings' and 'mitos').
 
     King's: a region is involved when a bulbar item 1-3, upper-limb item 4-5 or lower-limb item 8
     is below 4; stage 4 is gastrostomy (swallowing <= 1), dyspnoea 0 or NIV (item 12 <= 3).
     """
+    times = {}
+    if "kings" in stagings:
+        times.update(_kings_times(course, done, by_need, memo))
+    if "mitos" in stagings:
+        times.update(_mitos_times(course, done, memo))
+    return {name: np.where(v < course.death, v, np.nan) for name, v in times.items()}
+
+
+def _kings_times(
+    course: ClockCourse, done: Procedures, by_need: bool, memo: LossTimes | None
+) -> dict[str, np.ndarray]:
+    """King's stage times (``stage_times``), not yet cut at death."""
     s = course.settings
 
     def first(items: tuple[str, ...], score: int) -> np.ndarray:
@@ -206,6 +271,17 @@ def stage_times(
             time_at_most(course, done, "respiratory_insufficiency", s.niv_at_most, memo=memo),
         )
     stage_4 = np.minimum.reduce([*need, time_at_most(course, done, "dyspnea", 0, memo=memo)])
+    return {
+        "kings_stage_2_time": np.minimum(regions[1], stage_4),
+        "kings_stage_3_time": np.minimum(regions[2], stage_4),
+        "kings_stage_4_time": stage_4,
+    }
+
+
+def _mitos_times(
+    course: ClockCourse, done: Procedures, memo: LossTimes | None
+) -> dict[str, np.ndarray]:
+    """MiToS stage times (``stage_times``), not yet cut at death."""
     lost = {
         item: time_at_most(course, done, item, score, memo=memo)
         for item, score in MITOS_AT_MOST.items()
@@ -221,13 +297,7 @@ def stage_times(
         ),
         axis=0,
     )
-    times = {
-        "kings_stage_2_time": np.minimum(regions[1], stage_4),
-        "kings_stage_3_time": np.minimum(regions[2], stage_4),
-        "kings_stage_4_time": stage_4,
-        **{f"mitos_stage_{k + 1}_time": mitos[k] for k in range(4)},
-    }
-    return {name: np.where(v < course.death, v, np.nan) for name, v in times.items()}
+    return {f"mitos_stage_{k + 1}_time": mitos[k] for k in range(4)}
 
 
 def domain_time_at_most(

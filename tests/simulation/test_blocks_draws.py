@@ -127,6 +127,25 @@ def test_untreated_death_times_are_shared_only_by_cohorts_with_the_same_models(m
     assert not np.array_equal(kept[0]["death_time"], kept[1]["death_time"])
 
 
+def test_other_cause_death_times_are_shared_only_by_cohorts_with_the_same_patients(monkeypatch):
+    """Cohorts of one seed whose patients' ages, sexes or life tables differ (a register
+    population, a mix, no life table) one after the other and again: every cohort equals the
+    one made with nothing kept, and the other-cause deaths differ where the patients do."""
+    from collections import deque
+
+    from alsprog.simulation import patients
+
+    order = [{}, {"population": "register"}, {"phenotype": "mnd"}, {"background": None}, {}]
+    kept = [simulate_cohort(400, 5, **options).patients for options in order]
+    monkeypatch.setattr(patients, "_OTHER", deque(maxlen=0))
+    for options, got in zip(order, kept, strict=True):
+        pd.testing.assert_frame_equal(
+            got, simulate_cohort(400, 5, **options).patients, check_exact=True
+        )
+    other = [(p["death_cause"] == "other").to_numpy() for p in kept]
+    assert not np.array_equal(other[0], other[1]) and not other[3].any() and other[0].any()
+
+
 def test_a_cohort_from_diagnosis_is_the_first_entrants_of_a_larger_one_with_their_visits():
     """Entry at diagnosis builds the courses of the patients drawn up to the last entrant
     needed only; a cohort of 17,000 entrants builds its first block's whole. The same

@@ -1,0 +1,75 @@
+"""The item loss times solved together (``ClockCourse.times_of_loss``, ``uptake.solve_losses``):
+each column is the one-pair solve's figure bit for bit, with and without a slope reduction and
+in PMA's course, and the memo a course is built with holds every time the procedures and the
+stages read, so the milestones are those found one solve at a time."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from alsprog.simulation.course_moments import _cohort, stand_in_draws
+from alsprog.simulation.progression import Slowing
+from alsprog.simulation.progression_settings import ProgressionSettings
+from alsprog.simulation.settings import ITEMS
+from alsprog.simulation.uptake import losses_read, procedures, solve_losses, stage_times
+
+SETTINGS = ProgressionSettings.default()
+
+
+class _Strict(dict):
+    """A memo that fails on a time it was not given."""
+
+    def __missing__(self, key):
+        raise AssertionError(f"time of loss {key} not solved in advance")
+
+    def __contains__(self, key):
+        if not dict.__contains__(self, key):
+            raise AssertionError(f"time of loss {key} not solved in advance")
+        return True
+
+
+def _courses():
+    draws = stand_in_draws(400, 11)
+    als, _ = _cohort(SETTINGS, draws["als"], SETTINGS.rate_median)
+    pma, _ = _cohort(SETTINGS, draws["pma"], SETTINGS.rate_median_pma)
+    n = als.size
+    slowed = replace(als, slowing=Slowing(0.3, np.linspace(0.0, 2.0, n), np.full(n, 3.0)))
+    return {
+        "als": (als, draws["als"]),
+        "slowed": (slowed, draws["als"]),
+        "pma": (pma, draws["pma"]),
+    }
+
+
+@pytest.fixture(scope="module")
+def courses():
+    return _courses()
+
+
+@pytest.mark.parametrize("name", ["als", "slowed", "pma"])
+def test_columns_are_the_single_solves(courses, name):
+    course, _ = courses[name]
+    pairs = [(i, loss) for i in range(len(ITEMS)) for loss in (0.5, 1.5, 2.5, 3.5)]
+    together = course.times_of_loss(*zip(*pairs, strict=True))
+    assert together.shape == (course.size, len(pairs))
+    for k, (item, loss) in enumerate(pairs):
+        alone = course.times_of_loss((item,), (loss,))[:, 0]
+        np.testing.assert_array_equal(together[:, k], alone, err_msg=f"{ITEMS[item]} {loss}")
+    assert np.isinf(together).any() and np.isfinite(together).any()
+
+
+@pytest.mark.parametrize("name", ["als", "slowed", "pma"])
+def test_memo_holds_every_time_read(courses, name):
+    course, draws = courses[name]
+    memo = _Strict(solve_losses(course))
+    assert set(memo) == set(losses_read(course.settings))
+    done = procedures(course, draws, memo=memo)
+    fresh = procedures(course, draws)
+    for field in ("gastrostomy_need_time", "niv_need_time", "gastrostomy_time", "niv_time"):
+        np.testing.assert_array_equal(getattr(done, field), getattr(fresh, field))
+    stages, alone = stage_times(course, done, memo=memo), stage_times(course, fresh)
+    for column, values in alone.items():
+        np.testing.assert_array_equal(stages[column], values, err_msg=column)
