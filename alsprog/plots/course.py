@@ -37,7 +37,8 @@ from alsprog.plots.style import PALETTE, TIME_LABEL, house_theme, require_column
 
 Z_LIMIT = 6.0  # z beyond this is drawn at the edge of the axis, as a triangle
 Z_COLUMNS = ("label", "z", "fitted")
-LABEL_WIDTH = 52  # characters a target's label is wrapped at, so the panel keeps its width
+LABEL_WIDTH = 60  # characters a target's label is wrapped at, so the panel keeps its width
+PRINT_ASPECT = 1.4  # height over width at most, so a printed A4 page holds the figure whole
 
 
 def calibration_z_plot(table: pd.DataFrame, title: str | None = None) -> ggplot:
@@ -85,11 +86,15 @@ def calibration_z_plot(table: pd.DataFrame, title: str | None = None) -> ggplot:
         )
     )
     lines = max(label.count("\n") + 1 for label in labels)
-    row_inches = max(0.28, 0.13 * lines + 0.08)  # every row as tall as the longest label
+    row_inches = max(0.28, 0.12 * lines + 0.06)  # every row as tall as the longest label
+    height = row_inches * n + 2.0
     return (
         plot
         + house_theme()
-        + theme(figure_size=(8.5, row_inches * n + 2.0), axis_text_y=element_text(ha="right"))
+        + theme(
+            figure_size=(max(8.5, height / PRINT_ASPECT), height),
+            axis_text_y=element_text(ha="right"),
+        )
     )
 
 

@@ -12,7 +12,7 @@ import pytest
 from plotnine import ggplot
 
 from alsprog.errors import InputError
-from alsprog.plots.course import LABEL_WIDTH, Z_LIMIT, calibration_z_plot
+from alsprog.plots.course import LABEL_WIDTH, PRINT_ASPECT, Z_LIMIT, calibration_z_plot
 from alsprog.report import write_report
 from alsprog.report.bibliography import cited_keys, references
 from alsprog.report.build import SECTIONS
@@ -143,7 +143,11 @@ def test_the_z_figure_wraps_long_labels_and_grows_with_them():
     drawn = [line for label in plot.scales.get_scales("y").labels for line in label.split("\n")]
     assert max(len(line) for line in drawn) <= LABEL_WIDTH and len(drawn) >= 3
     assert " ".join(drawn).replace("short ", "", 1) == long
-    height = plot.theme.themeables.property("figure_size")[1]
+    width, height = plot.theme.themeables.property("figure_size")
+    assert height / width <= PRINT_ASPECT
+    many = pd.DataFrame({"label": [f"{long} {k}" for k in range(40)], "z": 0.0, "fitted": True})
+    width, height = calibration_z_plot(many).theme.themeables.property("figure_size")
+    assert height > 11.7 and height / width == pytest.approx(PRINT_ASPECT)  # taller than A4
     assert (
         height
         > calibration_z_plot(table.assign(label=["short", "other"])).theme.themeables.property(
