@@ -51,6 +51,7 @@ WORDS = {
     "dfs_hazard_ratio": "Hazard ratio of death per point a month of dFS at diagnosis",
     "pls_slope_per_year": "PLS, ALSFRS-R points lost a year",
     "pma_change_18_months": "PMA, ALSFRS-R points lost over 18 months",
+    "pma_bulbar_signs_share": "PMA, share with bulbar signs at diagnosis",
 }
 # what leans on each quantity, for the words on a target the course misses
 LEANS_ON = {

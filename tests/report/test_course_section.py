@@ -167,3 +167,10 @@ def test_the_share_of_low_visits_after_a_tracheostomy_is_counted_by_hand():
     # low visits: patient 1 at 1, 2, 3 (the last two on or after the tracheostomy), patient 2 at 1
     assert _after_tracheostomy(visits, patients) == pytest.approx(2 / 4)
     assert np.isnan(_after_tracheostomy(visits.assign(alsfrs_r=40), patients))
+
+
+def test_every_course_quantity_has_its_words():
+    from alsprog.report.course_section import WORDS
+    from alsprog.simulation.course_targets import QUANTITIES
+
+    assert sorted(set(QUANTITIES) - set(WORDS)) == []
