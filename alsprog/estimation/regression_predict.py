@@ -29,7 +29,8 @@ from scipy import special
 
 from alsprog.errors import InputError, as_probabilities, as_times
 from alsprog.estimation.regression_families import full_jacobian
-from alsprog.models.base import LOG_T_MAX, LOG_T_MIN, SurvivalModel, as_generator
+from alsprog.models.base import SurvivalModel, as_generator
+from alsprog.models.hazard_grid import LOG_T_MAX, LOG_T_MIN
 
 if TYPE_CHECKING:
     from alsprog.estimation.regression_model import RegressionModel

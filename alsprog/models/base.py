@@ -34,7 +34,7 @@ from alsprog.errors import (
     check_whole,
     is_whole,
 )
-from alsprog.models.hazard_grid import log_h_grid
+from alsprog.models.hazard_grid import GRID_U, LOG_T_MIN, log_h_grid
 from alsprog.models.parameters import Parameter
 
 if TYPE_CHECKING:
@@ -44,11 +44,6 @@ if TYPE_CHECKING:
     from alsprog.population.lifetable import LifeTable
 
 ArrayLike = float | np.ndarray | list[float]
-
-# Quantiles are sought on log time in [exp(LOG_T_MIN), exp(LOG_T_MAX)] years; beyond the upper
-# end (about 160,000 years) a quantile is reported as inf.
-LOG_T_MIN, LOG_T_MAX = -30.0, 12.0
-_GRID_U = np.linspace(LOG_T_MIN, LOG_T_MAX, 841)  # the solver's starting grid, log years
 
 
 def nan_to_number(values: np.ndarray, nan: float = 0.0) -> np.ndarray:
@@ -335,7 +330,7 @@ def invert_cumulative_hazard(model: SurvivalModel, target: np.ndarray) -> np.nda
     """
     target = np.asarray(target, dtype=float)
     out = np.full(target.shape, np.inf)
-    grid_u, grid_log_h = _GRID_U, log_h_grid(model, _GRID_U)
+    grid_u, grid_log_h = GRID_U, log_h_grid(model)
     log_target = np.log(target)
     reachable = np.isfinite(log_target) & (log_target <= grid_log_h[-1])
     below = reachable & (log_target <= grid_log_h[0])
