@@ -137,7 +137,12 @@ def selected_trial_difference(effect: Any, n: int, seed: int) -> tuple[float, fl
 
 def weighted_mean(values: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
     """The weighted mean of ``values`` and its standard error (sqrt(sum w^2 (x - mean)^2) /
-    sum w, the sandwich form for fixed weights)."""
+    sum w, the sandwich form for fixed weights), over the finite values; nan for fewer than two
+    (as ``_paired``)."""
+    finite = np.isfinite(values)
+    values, weights = values[finite], weights[finite]
+    if values.size < 2:
+        return math.nan, math.nan
     mean = float(np.average(values, weights=weights))
     se = math.sqrt(float(np.sum(weights**2 * (values - mean) ** 2))) / float(np.sum(weights))
     return mean, se
