@@ -274,9 +274,8 @@ def simulated_patients(
     request = plan(
         n,
         seed,
-        phenotype=cohort_phenotype(phenotype, None, DEFAULT_TABLE, None),
+        phenotype=phenotype,
         entry=entry,
-        visit_interval_months=3.0,
         effect=effect,
         course=course,
     )
