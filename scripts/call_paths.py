@@ -128,17 +128,15 @@ def _flow() -> tuple[str, ...]:
     return ("", *module.FLOW)
 
 
-FLOW = _flow()
-
-
 def folder_map() -> list[str]:
     """``alsprog/`` folder by folder (the top level first, then the flow), one line a module:
     its name, lines and the first line of its docstring."""
+    flow = _flow()
 
     def order(path: Path) -> tuple:
         parts = path.relative_to(ROOT).parts
         top = parts[0] if len(parts) > 1 else ""
-        return (FLOW.index(top) if top in FLOW else len(FLOW), parts[:-1], parts[-1])
+        return (flow.index(top) if top in flow else len(flow), parts[:-1], parts[-1])
 
     lines, current = [], None
     for path in sorted(ROOT.rglob("*.py"), key=order):

@@ -73,3 +73,22 @@ def test_memo_holds_every_time_read(courses, name):
     stages, alone = stage_times(course, done, memo=memo), stage_times(course, fresh)
     for column, values in alone.items():
         np.testing.assert_array_equal(stages[column], values, err_msg=column)
+
+
+@pytest.mark.parametrize("name", ["als", "slowed", "pma"])
+def test_batched_times_bracket_the_losses(courses, name):
+    """Independent of the solver: just before a returned time the item's loss (read with
+    ``losses``, as the scores are) is below the level, just after it is at or above it."""
+    course, _ = courses[name]
+    items, levels = (0, 3, 6, 9, 11), (0.5, 2.5, 3.5)
+    pairs = [(i, loss) for i in items for loss in levels]
+    when = course.times_of_loss(*zip(*pairs, strict=True))
+    checked = 0
+    for k, (item, loss) in enumerate(pairs):
+        ok = np.isfinite(when[:, k]) & (when[:, k] > 1e-6)
+        t = np.stack([when[ok, k] - 1e-7, when[ok, k] + 1e-7], axis=1)
+        lost = course.take(ok).losses(t)[:, :, item]
+        assert np.all(lost[:, 0] < loss + 1e-6), (ITEMS[item], loss)
+        assert np.all(lost[:, 1] >= loss - 1e-4), (ITEMS[item], loss)
+        checked += int(ok.sum())
+    assert checked > 1000

@@ -11,7 +11,6 @@ import pytest
 
 from alsprog.simulation.course_build import build_course
 from alsprog.simulation.course_moments import (
-    TRIAL_AGES,
     regions_with_signs,
     simulated_moments,
     stand_in_draws,
@@ -76,4 +75,3 @@ def test_the_arm_moments_move_with_the_sign_lead():
         assert (
             moments["mci186_19_alsfrs_r_at_baseline"] < moments["mci186_19_alsfrs_r_at_screening"]
         )
-    assert TRIAL_AGES == (20.0, 75.0)
