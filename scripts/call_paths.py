@@ -153,11 +153,10 @@ def folder_map() -> list[str]:
 
 def forget_seed_caches() -> None:
     """Drop what a cohort keeps for the next one with the same seed (a block's random draws
-    and its untreated death times), so the path traced is a first call with that seed."""
+    and the death times found from them), so the path traced is a first call with that seed."""
     from alsprog.simulation import patients
 
-    patients.block_random.cache_clear()
-    patients._UNTREATED.clear()
+    patients._MEMO.clear()
 
 
 def main() -> None:

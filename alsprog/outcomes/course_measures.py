@@ -31,7 +31,6 @@ WEEKS_PER_52_WEEK_YEAR = (
 VISIT_WEEKS = 12.0  # visits every 12 weeks from entry: weeks 24 and 48 are visits 2 and 4
 ALSFRS_WEEKS = (24.0, 48.0)
 KINGS_STAGES = (2, 3, 4)
-SELECTION_MAX_DURATION_YEARS = 2.0  # MCI186-19: disease duration <= 2 years at enrolment
 SELECTION_MAX_BLOCKS = 64  # candidate blocks tried before giving up
 
 
@@ -122,9 +121,10 @@ def selected_trial_difference(effect: Any, n: int, seed: int) -> tuple[float, fl
     every measured item is >= 2, the respiratory domain is full (12 of 12, standing in for FVC
     >= 80%: the simulation has no FVC; assumption) and their ALS is definite or probable by the
     revised El Escorial criteria (signs in at least two of the bulbar, fine motor and gross
-    motor domains: ``course_moments.regions_with_signs``), and they are alive at d with the
-    measured ALSFRS-R fallen by 1 to 4 points over the observation period. Treatment starts at
-    d (the effect's start counts from d).
+    motor domains: ``course_moments.regions_with_signs``), the measured ALSFRS-R fell by 1 to 4
+    points over the observation period and they are alive at d + 24 weeks (the rules:
+    ``alsprog.simulation.trial_selection``). Treatment starts at d (the effect's start counts
+    from d).
     Visits at d - 12, d, d + 12 and d + 24 weeks share their noise between the arms.
 
     Returns (mean difference in points over the patients alive at week 24, weighted to the
@@ -155,20 +155,22 @@ def selected_trial_population(effect: Any, n: int, seed: int) -> pd.DataFrame:
     treated_change (week 24 minus baseline, points), treated_baseline (the treated arm's
     ALSFRS-R at d: the same as baseline, since treatment starts there), regions_with_signs (El
     Escorial regions with signs at screening: 2 probable, 3 definite), age_at_screening
-    (years) and age_weight (``course_moments.trial_age_weights``: weighted means have the
+    (years) and age_weight (``trial_selection.trial_age_weights``: weighted means have the
     trial's ages)."""
     from dataclasses import replace
 
     from alsprog.simulation.blocks import make_block, plan
-    from alsprog.simulation.course_moments import (
-        TRIAL_AGES,
-        regions_with_signs,
-        trial_age_weights,
-    )
+    from alsprog.simulation.course_moments import regions_with_signs
     from alsprog.simulation.patient_course import block_visits
     from alsprog.simulation.patients import PATIENTS_PER_BLOCK
     from alsprog.simulation.random_streams import selection_generator
     from alsprog.simulation.settings import ITEMS
+    from alsprog.simulation.trial_selection import (
+        TRIAL_DURATION_YEARS,
+        trial_age_weights,
+        trial_candidates,
+        trial_eligible,
+    )
 
     observation = VISIT_WEEKS / WEEKS_PER_52_WEEK_YEAR
     interval_months = _visit_months(VISIT_WEEKS)
@@ -196,28 +198,26 @@ def selected_trial_population(effect: Any, n: int, seed: int) -> pd.DataFrame:
         if index >= SELECTION_MAX_BLOCKS:
             raise RuntimeError("selected_trial_population: too few patients met the criteria")
         rng = selection_generator(seed, index)
-        screen = SELECTION_MAX_DURATION_YEARS * rng.random(PATIENTS_PER_BLOCK)
+        screen = TRIAL_DURATION_YEARS * rng.random(PATIENTS_PER_BLOCK)
         start = screen - observation
         control = make_block(control_plan, index, PATIENTS_PER_BLOCK, 1, PATIENTS_PER_BLOCK)
         p = control.patients
-        with np.errstate(invalid="ignore"):
-            rows = np.flatnonzero(
-                (start >= 0)
-                & (p["diagnosis_time"].to_numpy() <= start)
-                & (p["death_time"].to_numpy() > screen + 2 * observation)
+        ages = p["age_at_onset"].to_numpy(float) + start
+        rows = np.flatnonzero(
+            trial_candidates(
+                ages,
+                p["diagnosis_time"].to_numpy(),
+                start,
+                screen + 2 * observation,
+                p["death_time"].to_numpy(),
             )
+        )
         seen = visits(control, rows, start)
         at_screen = seen.iloc[0::4]  # the trial's criteria hold at screening (d - 12 weeks)
         totals = seen["alsfrs_r"].to_numpy(float).reshape(rows.size, 4)
-        ok = (at_screen[list(ITEMS)].to_numpy() >= 2).all(axis=1)
-        ok &= at_screen["respiratory"].to_numpy() == 12
-        age = p["age_at_onset"].to_numpy(float)[rows] + start[rows]
-        ok &= (age >= TRIAL_AGES[0]) & (age <= TRIAL_AGES[1])
         regions = regions_with_signs(control.course.course.take(rows), start[rows])
-        ok &= regions >= 2
-        decline = totals[:, 0] - totals[:, 1]
-        ok &= (decline >= 1) & (decline <= 4)
-        rows, totals, regions, age = rows[ok], totals[ok], regions[ok], age[ok]
+        ok = trial_eligible(at_screen[list(ITEMS)].to_numpy(), totals, regions)
+        rows, totals, regions, age = rows[ok], totals[ok], regions[ok], ages[rows][ok]
         treated_block = make_block(
             treated_plan, index, PATIENTS_PER_BLOCK, 1, PATIENTS_PER_BLOCK, reference=screen
         )

@@ -23,7 +23,8 @@ exactly from the calibrated models (``alsprog.disease``), with demographics from
   received, stage times), ``patient_course`` (the course of a cohort's or a trial's patients
   under an effect, and the clinic visits that measure it); ``course_targets``,
   ``course_moments`` and ``course_calibration`` (``calibrate_course``: the course fitted to
-  published figures), ``course_shipped`` (the shipped fit);
+  published figures), ``course_shipped`` (the shipped fit), ``trial_selection`` (MCI186-19's
+  selection rules, read by the calibration and by the edaravone check of ``outcomes``);
 - ``blocks`` (checked requests, fixed blocks, follow-up), ``cohort`` (``simulate_cohort``, the
   Cohort), ``stream`` (Parquet/CSV files in fixed blocks), ``parallel`` (blocks from worker
   processes).

@@ -20,8 +20,6 @@ reads signs (``domains_with_signs``).
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 
 from alsprog.simulation.course_build import build_course
@@ -34,21 +32,18 @@ from alsprog.simulation.sampler import (
     progression_rate,
 )
 from alsprog.simulation.subgroups import CohortSettings
+from alsprog.simulation.trial_selection import (
+    TRIAL_DURATION_YEARS,
+    trial_age_weights,
+    trial_candidates,
+    trial_eligible,
+)
 from alsprog.simulation.uptake import item_scores, procedures, received, stage_times
 
 # bump when a measurement below changes: the shipped calibration's fingerprint reads it
 MOMENTS_VERSION = 6
 STUDY_SIZE = 117  # Elamin et al., J Neurol 2015: training sub-cohort
 WEEK = 7.0 / 365.25
-# MCI186-19: randomised at a disease duration uniform over 0-2 years from onset (as
-# alsprog.outcomes.course_measures selects the trial's population; mean about 1.1 years, the
-# trial's placebo arm about 1.06)
-TRIAL_DURATION_YEARS = 2.0
-TRIAL_AGES = (20.0, 75.0)  # MCI186-19's ages at consent (years)
-# the placebo arm's age at entry, mean 60.1 (SD 10) [@writinggroup2017]: the selected patients
-# (about 55 on average) are weighted to it over TRIAL_AGE_BIN-year bins, read as a normal
-# truncated to TRIAL_AGES with that mean and SD (assumption: the shape was not published)
-TRIAL_AGE_MEAN, TRIAL_AGE_SD, TRIAL_AGE_BIN = 60.1, 10.0, 5.0
 # the cohort's visit noise (data/simulation.toml [items] visit_noise_sd: latent points per item)
 VISIT_NOISE_SD = CohortSettings.default().visit_noise_sd
 # Balendra's standardised stage times (trial and registry patients who died in follow-up):
@@ -227,14 +222,13 @@ def _population_decline(course, done, draws) -> dict[str, float]:
 
 
 def _trial_arm(course, done, draws) -> dict[str, float]:
-    """MCI186-19 placebo arm, selected by the trial's rules: screened (the start of its
-    12-week observation period) after diagnosis, randomised (baseline) at a disease duration
-    uniform over 0-2 years (TRIAL_DURATION_YEARS: disease duration <= 2 years), aged
-    TRIAL_AGES at screening; at screening every item >= 2 and FVC >= 80% (read as dyspnoea,
-    orthopnoea and respiratory insufficiency at 4) and definite or probable ALS by the revised El
-    Escorial criteria (signs in at least two of the bulbar, fine motor and gross motor domains,
-    three for definite: a domain's signs come ``sign_lead_points`` clock points before its first
-    item starts to fall); ALSFRS-R fell 1-4 points over the observation period; change from
+    """MCI186-19 placebo arm, selected by the trial's rules (``trial_selection``: aged 20-75
+    and screened, the start of its 12-week observation period, after diagnosis; at screening
+    every item >= 2, the respiratory items at 4 and definite or probable ALS by the revised El
+    Escorial criteria; ALSFRS-R fell 1-4 points over the observation period), the regions with
+    signs read from the course (``regions_with_signs``: a domain's signs come
+    ``sign_lead_points`` clock points before its first item starts to fall); randomised
+    (baseline) at a disease duration uniform over 0-2 years (TRIAL_DURATION_YEARS); change from
     baseline (randomisation) to 24 weeks in those alive then; each visit scored with the
     cohort's visit noise, as alsprog.outcomes.course_measures.selected_trial_population scores
     it; every mean weighted to the trial's ages (``trial_age_weights``)."""
@@ -242,19 +236,15 @@ def _trial_arm(course, done, draws) -> dict[str, float]:
     baseline = TRIAL_DURATION_YEARS * draws["u_screen"]
     screen, end = baseline - 12 * WEEK, baseline + 24 * WEEK
     age = draws["age"] + screen
-    rows = (delay <= screen) & (end < draws["death"]) & (age >= TRIAL_AGES[0])
-    rows &= age <= TRIAL_AGES[1]
+    rows = trial_candidates(age, delay, screen, end, draws["death"])
     c, d = _subset(course, done, rows)
     # scored as a trial's visits are: latent score plus the visit noise, rounded, as received
     t = np.stack([screen[rows], baseline[rows], end[rows]], axis=1)
     latent = c.latent_scores(t) + VISIT_NOISE_SD * draws["z_visit"][rows]
     scores = received(np.clip(np.floor(latent + 0.5), 0, 4).astype(np.int8), d, t)
-    ok = (scores[:, 0].min(axis=1) >= 2) & (scores[:, 0, 9:].min(axis=1) == 4)
     total = scores.sum(axis=-1, dtype=np.int64)
-    fell = total[:, 0] - total[:, 1]
-    ok &= (fell >= 1) & (fell <= 4)
     regions = regions_with_signs(c, t[:, 0])
-    ok &= regions >= 2
+    ok = trial_eligible(scores[:, 0], total, regions)
     if not ok.any():
         return {
             "mci186_19_change_24_weeks": 0.0,
@@ -269,38 +259,6 @@ def _trial_arm(course, done, draws) -> dict[str, float]:
         "mci186_19_alsfrs_r_at_baseline": np.average(total[ok, 1], weights=w),
         "mci186_19_definite_share": np.average(regions[ok] >= 3, weights=w),
     }
-
-
-@cache
-def trial_age_normal() -> tuple[float, float]:
-    """Mean and SD (years) of the normal that, truncated to TRIAL_AGES, has the trial's mean
-    TRIAL_AGE_MEAN and SD TRIAL_AGE_SD."""
-    from scipy.optimize import fsolve
-    from scipy.stats import truncnorm
-
-    def gap(p: np.ndarray) -> list[float]:
-        mu, sd = float(p[0]), abs(float(p[1]))
-        low, high = ((x - mu) / sd for x in TRIAL_AGES)
-        ages = truncnorm(low, high, mu, sd)
-        return [ages.mean() - TRIAL_AGE_MEAN, ages.std() - TRIAL_AGE_SD]
-
-    mu, sd = fsolve(gap, [TRIAL_AGE_MEAN, TRIAL_AGE_SD])
-    return float(mu), abs(float(sd))
-
-
-def trial_age_weights(age: np.ndarray) -> np.ndarray:
-    """Weights that give selected patients (ages at screening, years, within TRIAL_AGES) the
-    trial's ages (``trial_age_normal``) over TRIAL_AGE_BIN-year bins: each bin's share over
-    its share among ``age`` (a bin with no patient gets none)."""
-    from scipy.stats import norm
-
-    edges = np.arange(TRIAL_AGES[0], TRIAL_AGES[1] + TRIAL_AGE_BIN / 2, TRIAL_AGE_BIN)
-    bin_of = np.clip(np.searchsorted(edges, age, side="right") - 1, 0, edges.size - 2)
-    seen = np.bincount(bin_of, minlength=edges.size - 1) / max(age.size, 1)
-    wanted = np.diff(norm.cdf(edges, *trial_age_normal()))
-    wanted = np.where(seen > 0, wanted, 0.0)
-    wanted /= wanted.sum()
-    return wanted[bin_of] / seen[bin_of]
 
 
 def domains_with_signs(course, t: np.ndarray) -> np.ndarray:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -207,22 +206,18 @@ def build(
     """
     start = draws.latent_diagnosis_time if reference is None else reference
     shares = {name: table.take(draws.onset_site) for name, table in uptake.by_site.items()}
-    options: dict[str, Any] = {
-        "rate": draws.progression_rate,
-        "site": draws.onset_site,
-        "bulbar_end": draws.bulbar_end,
-        "untreated_death": draws.untreated_disease_time,
-        "floor_cap": draws.floor_cap,
-        "niv_share": shares["niv_share"],  # NIV users' end stage is longer (build_course)
-    }
-    if draws.limb_form is not None:  # PMA's limb form (course_build)
-        options["limb_form"] = draws.limb_form
     course = build_course(
         uptake.settings,
+        rate=draws.progression_rate,
+        site=draws.onset_site,
         death=draws.disease_time,
         draws=draws.draws,
+        bulbar_end=draws.bulbar_end,
         slowing=slowing(parts, start),
-        **options,
+        untreated_death=draws.untreated_disease_time,
+        floor_cap=draws.floor_cap,
+        niv_share=shares["niv_share"],  # NIV users' end stage is longer
+        limb_form=draws.limb_form,  # PMA's limb form
     )
     begins = survival_effect_start(parts, start, reference is not None)
     changed = np.flatnonzero(draws.disease_time != draws.untreated_disease_time)

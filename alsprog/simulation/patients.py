@@ -13,9 +13,8 @@ earlier wins.
 
 from __future__ import annotations
 
-from collections import deque
-from dataclasses import dataclass
-from functools import lru_cache
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
 from threading import Lock
 
 import numpy as np
@@ -44,7 +43,7 @@ from alsprog.simulation.subgroups import Subgroup
 
 # patients per random-number block (fixed: the output never depends on how blocks are grouped)
 PATIENTS_PER_BLOCK = 16_384
-CACHED_BLOCKS = 2  # blocks' random draws kept for the next cohort with the same seed
+CACHED_BLOCKS = 2  # blocks whose random draws (and what was found from them) are kept
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,13 +58,100 @@ class BlockRandom:
     key: int
 
 
-@lru_cache(maxsize=CACHED_BLOCKS)
+@dataclass(eq=False)
+class _Kept:
+    """A block's draws and, by kind, the last results found from them with what they were
+    found from (each a key, see ``_same``)."""
+
+    stream: BlockRandom
+    results: dict[str, deque[tuple[tuple, np.ndarray]]] = field(default_factory=dict)
+
+
+def _same(a: object, b: object) -> bool:
+    """Whether two keys match: arrays by value, tuples item by item, anything else (frozen
+    models, life tables) by identity."""
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and np.array_equal(a, b)
+    if isinstance(a, tuple):
+        return isinstance(b, tuple) and len(a) == len(b) and all(map(_same, a, b))
+    return a is b
+
+
+class BlockMemo:
+    """The random draws of the last ``bound`` blocks drawn, each with what was found from them
+    alone (the last ``bound`` results of each kind): cohorts with the same seed (the
+    strategies and runs of a PSA, a treated and an untreated cohort) share them. A result goes
+    with its block's draws, so no more than ``bound`` blocks are ever held. Safe across
+    threads; a bound of 0 keeps nothing."""
+
+    def __init__(self, bound: int) -> None:
+        self.bound = bound
+        self._kept: OrderedDict[tuple[int, int, int], _Kept] = OrderedDict()
+        self._lock = Lock()
+
+    def draws(self, seed: int, block: int, count: int) -> BlockRandom:
+        """``block_random(seed, block, count)``, drawn once while kept."""
+        key = (seed, block, count)
+        with self._lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                return self._kept[key].stream
+        stream = _draw_block_random(seed, block, count)  # outside the lock: the slow part
+        with self._lock:
+            kept = self._kept.setdefault(key, _Kept(stream))  # another thread's if it won
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.bound:
+                self._kept.popitem(last=False)
+            return kept.stream
+
+    def _block(self, stream: BlockRandom) -> _Kept | None:
+        return next((kept for kept in self._kept.values() if kept.stream is stream), None)
+
+    def find(self, stream: BlockRandom, kind: str, key: tuple) -> np.ndarray | None:
+        """The result of kind ``kind`` kept for ``stream`` whose key matches ``key``; None if
+        there is none."""
+        with self._lock:
+            kept = self._block(stream)
+            for found, value in kept.results.get(kind, ()) if kept else ():
+                if _same(found, key):
+                    return value
+        return None
+
+    def keep(self, stream: BlockRandom, kind: str, key: tuple, value: np.ndarray) -> None:
+        """Keep ``value`` (found from ``stream`` and ``key`` alone; its arrays must not change
+        afterwards) while the block's draws are kept."""
+        with self._lock:
+            kept = self._block(stream)
+            if kept is not None:
+                kept.results.setdefault(kind, deque(maxlen=self.bound)).append((key, value))
+
+    def held(self) -> dict[tuple[int, int, int], dict[str, int]]:
+        """What is kept: by (seed, block, count), the number of results of each kind."""
+        with self._lock:
+            return {
+                key: {kind: len(found) for kind, found in kept.results.items()}
+                for key, kept in self._kept.items()
+            }
+
+    def clear(self) -> None:
+        """Forget everything kept."""
+        with self._lock:
+            self._kept.clear()
+
+
+_MEMO = BlockMemo(CACHED_BLOCKS)
+
+
 def block_random(seed: int, block: int, count: int) -> BlockRandom:
     """The first ``count`` patients' draws of block ``block`` of seed ``seed``, from the
     block's streams in their documented order (``random_streams``), as if a whole block were
     drawn. They depend on nothing else, so cohorts with the same seed (the strategies and
-    runs of a PSA, a treated and an untreated cohort) share them: the last few are kept.
-    Every array is read-only."""
+    runs of a PSA, a treated and an untreated cohort) share them: the last few are kept
+    (``BlockMemo``). Every array is read-only."""
+    return _MEMO.draws(seed, block, count)
+
+
+def _draw_block_random(seed: int, block: int, count: int) -> BlockRandom:
     demographic, rng, key = block_generators(seed, block)
     patient = block_draws(rng, PATIENTS_PER_BLOCK, count)
     uniforms = demographic_draws(demographic, PATIENTS_PER_BLOCK, count)
@@ -75,59 +161,21 @@ def block_random(seed: int, block: int, count: int) -> BlockRandom:
     return BlockRandom(patient, uniforms, course, key)
 
 
-@dataclass(frozen=True, eq=False)
-class _Untreated:
-    """Untreated disease death times kept with what they were solved from."""
-
-    stream: BlockRandom
-    hazard: DiseaseHazard
-    times: np.ndarray
-
-
-_UNTREATED: deque[_Untreated] = deque(maxlen=CACHED_BLOCKS)
-_LOCK = Lock()
-
-
 def untreated_times(stream: BlockRandom, hazard: DiseaseHazard) -> np.ndarray:
     """The untreated disease death times (read-only) of a block's first patients: ``hazard``
     (no time ratio) inverted at their Exp(1) draws. The same patients with the same frozen
     disease models and hazard ratios (the strategies of a PSA run, a treated and an untreated
-    cohort) have the same times: the last few are kept and reused, so the inversion, a
-    numerical solve, is done once for them."""
-    for kept in tuple(_UNTREATED):
-        other = kept.hazard
-        if (
-            kept.stream is stream
-            and len(other.models) == len(hazard.models)
-            and all(a is b for a, b in zip(other.models, hazard.models, strict=True))
-            and np.array_equal(other.cell, hazard.cell)
-            and np.array_equal(other.hazard_ratio, hazard.hazard_ratio)
-        ):
-            return kept.times
+    cohort) have the same times: they are kept with the block's draws (``BlockMemo``), so the
+    inversion, a numerical solve, is done once for them."""
+    key = (tuple(hazard.models), hazard.cell, hazard.hazard_ratio)
+    times = _MEMO.find(stream, "untreated", key)
+    if times is not None:
+        return times
     e = stream.patient["e_disease"]
     times = hazard.inverse(e, np.arange(e.size))
     times.flags.writeable = False
-    kept_hazard = DiseaseHazard(
-        hazard.cell.copy(), hazard.models, hazard.hazard_ratio.copy(), hazard.time_ratio
-    )
-    with _LOCK:
-        _UNTREATED.append(_Untreated(stream, kept_hazard, times))
+    _MEMO.keep(stream, "untreated", (key[0], key[1].copy(), key[2].copy()), times)
     return times
-
-
-@dataclass(frozen=True, eq=False)
-class _OtherCause:
-    """Other-cause death times kept with what they were found from."""
-
-    stream: BlockRandom
-    tables: tuple
-    subgroup_of: np.ndarray
-    age: np.ndarray
-    sex: np.ndarray
-    times: np.ndarray
-
-
-_OTHER: deque[_OtherCause] = deque(maxlen=CACHED_BLOCKS)
 
 
 def kept_other_cause_times(
@@ -135,23 +183,15 @@ def kept_other_cause_times(
 ) -> np.ndarray:
     """``other_cause_times`` (read-only) of a block's first patients. They read only the life
     tables (frozen), the patients' subgroups, ages and sexes and the block's draws, which the
-    strategies and runs of a PSA share: the last few are kept and reused."""
+    strategies and runs of a PSA share: they are kept with the block's draws (``BlockMemo``)."""
     tables = tuple(subgroup.table for subgroup in subgroups)
-    for kept in tuple(_OTHER):
-        if (
-            kept.stream is stream
-            and len(kept.tables) == len(tables)
-            and all(a is b for a, b in zip(kept.tables, tables, strict=True))
-            and np.array_equal(kept.subgroup_of, subgroup_of)
-            and np.array_equal(kept.age, age)
-            and np.array_equal(kept.sex, sex)
-        ):
-            return kept.times
+    key = (tables, subgroup_of, age, sex)
+    times = _MEMO.find(stream, "other_cause", key)
+    if times is not None:
+        return times
     times = other_cause_times(subgroups, subgroup_of, age, sex, stream.patient["e_other"])
     times.flags.writeable = False
-    found = _OtherCause(stream, tables, subgroup_of.copy(), age.copy(), sex.copy(), times)
-    with _LOCK:
-        _OTHER.append(found)
+    _MEMO.keep(stream, "other_cause", (tables, subgroup_of.copy(), age.copy(), sex.copy()), times)
     return times
 
 

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-POINTS = 4.0
-FINE_MOTOR, GROSS_MOTOR = 1, 2  # domain indices (DOMAINS order)
+from alsprog.simulation.settings import ITEM_POINTS, LIMB_DOMAINS
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,7 @@ def _window(course, rows) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _limb_items(course) -> list[int]:
-    return [i for d in (FINE_MOTOR, GROSS_MOTOR) for i in course.settings.item_order[d]]
+    return [i for d in LIMB_DOMAINS for i in course.settings.item_order[d]]
 
 
 def _swallowing_rows(course, rows: np.ndarray, swallowing: int) -> np.ndarray:
@@ -100,13 +99,13 @@ def generalised_losses(course, t: np.ndarray, loss: np.ndarray, swallowing: int)
     start, length = (v[:, None] for v in _window(course, rows))
     with np.errstate(invalid="ignore", divide="ignore"):
         q = np.clip(np.nan_to_num((t[rows] - start) / length, nan=0.0, neginf=0.0), 0.0, 1.0)
-    ramp = POINTS * course.limb_end_depth[rows][:, None] * q
+    ramp = ITEM_POINTS * course.limb_end_depth[rows][:, None] * q
     for item in _limb_items(course):
         loss[rows, :, item] = np.maximum(loss[rows, :, item], ramp)
     sw = _swallowing_rows(course, rows, swallowing)[rows]  # among rows
     if sw.any():
         late = np.clip(2.0 * q[sw] - 1.0, 0.0, 1.0)  # the window's second half
-        fall = POINTS * _full_depth(course, rows)[sw][:, None] * late
+        fall = ITEM_POINTS * _full_depth(course, rows)[sw][:, None] * late
         picked = np.flatnonzero(rows)[sw]
         loss[picked, :, swallowing] = np.maximum(loss[picked, :, swallowing], fall)
 

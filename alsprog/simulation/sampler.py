@@ -60,7 +60,9 @@ class CourseDraws:
     bulbar_end : True for the bulbar forms (PBP, PPBP), whose end stage is bulbar failure.
     floor_cap : False for PLS (``build_course``'s rate cap does not apply).
     draws : the uniforms and normals of ``progression_settings.DRAWS`` (one row per patient).
-    limb_form : True for PMA, whose course is the limb form (``course_build``); None: none.
+    limb_form : True for PMA, whose course is the limb form (``course_build``); required, as
+        every field (``course_forms`` gives it with ``bulbar_end`` and ``floor_cap``), so a
+        builder that forgets it fails at once instead of giving PMA patients ALS's course.
     """
 
     onset_site: np.ndarray
@@ -71,7 +73,7 @@ class CourseDraws:
     bulbar_end: np.ndarray
     floor_cap: np.ndarray
     draws: dict[str, np.ndarray]
-    limb_form: np.ndarray | None = None
+    limb_form: np.ndarray
 
     @property
     def size(self) -> int:

@@ -1,4 +1,5 @@
-"""The ALSFRS-R layout (items, domains), the onset sites, and ``data/simulation.toml`` whole.
+"""The ALSFRS-R layout (items, domains, an item's points), the onset sites, and
+``data/simulation.toml`` whole.
 
 The cohort's own figures of that file are ``subgroups.CohortSettings``; the course's are
 ``progression_settings.ProgressionSettings`` (``data/course.toml``).
@@ -27,6 +28,8 @@ ITEMS = (
 )
 DOMAINS = ("bulbar", "fine_motor", "gross_motor", "respiratory")
 DOMAIN_OF = {item: DOMAINS[i // 3] for i, item in enumerate(ITEMS)}
+LIMB_DOMAINS = (DOMAINS.index("fine_motor"), DOMAINS.index("gross_motor"))  # indices
+ITEM_POINTS = 4.0  # an item's full score (each scores 0-4): the latent points it can lose
 SITES = ("limb", "bulbar", "other")
 
 

@@ -17,6 +17,9 @@ disease. King's and MiToS stages keep their published item rules (``staging``).
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import lru_cache
+from types import SimpleNamespace
+from typing import cast
 
 import numpy as np
 
@@ -79,27 +82,42 @@ def _reads_disease(item: int, score: int) -> bool:
     return True
 
 
+class _Reads(dict):
+    """A memo (``time_of_loss``) that records the (item, loss) pairs asked of it, in order,
+    answering each with a time of 0 for one patient."""
+
+    def __contains__(self, key: object) -> bool:
+        self.setdefault(key, np.zeros(1))
+        return True
+
+
+@lru_cache(maxsize=8)
 def losses_read(
     settings: ProgressionSettings, stagings: tuple[str, ...] = STAGINGS
 ) -> tuple[tuple[int, float], ...]:
-    """The (item, loss) pairs ``procedures`` and ``stage_times`` (of ``stagings``) ask
-    ``time_of_loss`` for."""
-    s = settings
-    pairs = [(SWALLOWING, 3.5 - s.gastrostomy_at_most), (INSUFFICIENCY, 3.5 - s.niv_at_most)]
-    if s.niv_orthopnea_at_most >= 0:
-        pairs.append((ORTHOPNEA, 3.5 - s.niv_orthopnea_at_most))
-    scores: list[tuple[str, int]] = []
-    if "kings" in stagings:
-        scores += [(item, 3) for item in (*BULBAR_ITEMS, *UPPER_LIMB_ITEMS, *LOWER_LIMB_ITEMS)]
-        scores += [("swallowing", s.gastrostomy_at_most), ("dyspnea", 0)]
-        scores += [("respiratory_insufficiency", s.niv_at_most)]
-    if "mitos" in stagings:
-        scores += MITOS_AT_MOST.items()
-    for name, score in scores:
-        i = ITEMS.index(name)
-        if _reads_disease(i, score):
-            pairs.append((i, 3.5 - score))
-    return tuple(dict.fromkeys((i, float(loss)) for i, loss in pairs))
+    """The (item, loss) pairs ``procedures`` and ``stage_times`` (of ``stagings``, King's stage
+    4 placed either way) ask ``time_of_loss`` for, found by running them on one stand-in
+    patient with a memo that records what is asked: which pairs are read depends on the
+    settings and the item rules alone, never on a patient's times, so the list cannot fall
+    behind the functions."""
+    stand_in = SimpleNamespace(
+        settings=settings,
+        size=1,
+        death=np.ones(1),
+        tracheostomy_time=np.full(1, np.nan),
+        niv_candidate=None,
+    )
+    course = cast(ClockCourse, stand_in)
+    draws = {
+        f"u_{name}{delay}": np.zeros(1)
+        for name in ("niv", "gastrostomy")
+        for delay in ("", "_delay")
+    }
+    reads = _Reads()
+    done = procedures(course, draws, memo=reads)
+    for by_need in (False, True):
+        stage_times(course, done, by_need=by_need, memo=reads, stagings=stagings)
+    return tuple(reads)
 
 
 def solve_losses(course: ClockCourse, stagings: tuple[str, ...] = STAGINGS) -> LossTimes:

@@ -110,15 +110,13 @@ def test_a_mixed_cohort_and_its_visits_below_a_block_are_the_first_of_one_above_
 def test_untreated_death_times_are_shared_only_by_cohorts_with_the_same_models(monkeypatch):
     """Two redrawn versions of ALS, one after the other and again, each with and without an
     effect: every cohort equals the one made with nothing kept, and the versions differ."""
-    from collections import deque
-
     from alsprog.disease.draws import uncertainty_draws
     from alsprog.simulation import patients
 
     versions = uncertainty_draws("als", n=2, seed=1)
     order = [(0, None), (0, riluzole()), (1, None), (1, riluzole()), (0, None)]
     kept = [simulate_cohort(400, 5, phenotype=versions[v], effect=e).patients for v, e in order]
-    monkeypatch.setattr(patients, "_UNTREATED", deque(maxlen=0))
+    monkeypatch.setattr(patients, "_MEMO", patients.BlockMemo(0))  # nothing kept
     for (v, e), got in zip(order, kept, strict=True):
         pd.testing.assert_frame_equal(
             got, simulate_cohort(400, 5, phenotype=versions[v], effect=e).patients, check_exact=True
@@ -131,13 +129,11 @@ def test_other_cause_death_times_are_shared_only_by_cohorts_with_the_same_patien
     """Cohorts of one seed whose patients' ages, sexes or life tables differ (a register
     population, a mix, no life table) one after the other and again: every cohort equals the
     one made with nothing kept, and the other-cause deaths differ where the patients do."""
-    from collections import deque
-
     from alsprog.simulation import patients
 
     order = [{}, {"population": "register"}, {"phenotype": "mnd"}, {"background": None}, {}]
     kept = [simulate_cohort(400, 5, **options).patients for options in order]
-    monkeypatch.setattr(patients, "_OTHER", deque(maxlen=0))
+    monkeypatch.setattr(patients, "_MEMO", patients.BlockMemo(0))  # nothing kept
     for options, got in zip(order, kept, strict=True):
         pd.testing.assert_frame_equal(
             got, simulate_cohort(400, 5, **options).patients, check_exact=True

@@ -1,7 +1,8 @@
 """The item loss times solved together (``ClockCourse.times_of_loss``, ``uptake.solve_losses``):
 each column is the one-pair solve's figure bit for bit, with and without a slope reduction and
 in PMA's course, and the memo a course is built with holds every time the procedures and the
-stages read, so the milestones are those found one solve at a time."""
+stages read, so the milestones are those found one solve at a time; and the pairs read are the
+published rules' items and scores."""
 
 from __future__ import annotations
 
@@ -92,3 +93,48 @@ def test_batched_times_bracket_the_losses(courses, name):
         assert np.all(lost[:, 1] >= loss - 1e-4), (ITEMS[item], loss)
         checked += int(ok.sum())
     assert checked > 1000
+
+
+def _by_the_rules(s, stagings) -> set:
+    """The (item, loss) pairs the need and the stages read, written out from their rules
+    (``uptake`` and ``staging``): a score of k or less is a latent loss of 3.5 - k. The need
+    reads the latent items; a stage reads the observed ones, which read the latent item unless
+    it follows what was received (swallowing 1 reads only the tube, 0 the tube and the latent
+    item; respiratory insufficiency 3 reads only NIV, 0 only a tracheostomy)."""
+    need = [("swallowing", s.gastrostomy_at_most), ("respiratory_insufficiency", s.niv_at_most)]
+    if s.niv_orthopnea_at_most >= 0:
+        need.append(("orthopnea", s.niv_orthopnea_at_most))
+    scores = []
+    if "kings" in stagings:  # regions: items 1-3, 4-5 and 8 below 4; stage 4
+        regions = ("speech", "salivation", "swallowing", "handwriting", "cutting_food", "walking")
+        scores += [(item, 3) for item in regions] + [("dyspnea", 0)]
+        scores += [("swallowing", s.gastrostomy_at_most)]
+        scores += [("respiratory_insufficiency", s.niv_at_most)]
+    if "mitos" in stagings:
+        scores += [(item, 1) for item in ("swallowing", "walking", "dressing", "speech")]
+        scores += [("handwriting", 1), ("dyspnea", 1), ("respiratory_insufficiency", 2)]
+
+    def latent(item: str, k: int) -> bool:
+        if item == "swallowing" and k <= 1:
+            return k == 0
+        if item == "respiratory_insufficiency":
+            return 0 < k < 3
+        return k < 4
+
+    read = need + [(item, k) for item, k in scores if latent(item, k)]
+    return {(ITEMS.index(item), 3.5 - k) for item, k in read}
+
+
+@pytest.mark.parametrize("stagings", [("kings", "mitos"), ("kings",), ("mitos",)])
+@pytest.mark.parametrize("need", [(1, 3, 2), (0, 2, -1), (2, 1, 0)])
+def test_the_pairs_read_are_the_rules_items_and_scores(stagings, need):
+    gastrostomy, niv, orthopnea = need
+    settings = replace(
+        SETTINGS,
+        gastrostomy_at_most=gastrostomy,
+        niv_at_most=niv,
+        niv_orthopnea_at_most=orthopnea,
+    )
+    pairs = losses_read(settings, stagings)
+    assert len(pairs) == len(set(pairs))
+    assert set(pairs) == _by_the_rules(settings, stagings)

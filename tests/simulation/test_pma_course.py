@@ -136,3 +136,42 @@ def test_pma_survival_stays_on_its_model():
     model = phenotype("pma").model
     gap, bound = dkw_gap(p["time"].to_numpy(), lambda t: 1.0 - model.survival(t))
     assert gap < bound, (gap, bound)
+
+
+def test_the_generalisation_takes_each_limb_item_through_its_four_points():
+    """At the end of the window a patient whose limbs generalise fully has lost every one of
+    the ALSFRS-R's 4 points of each fine and gross motor item (by name), one at half depth half
+    of them, and swallowing (involved) fails in both; no other item moves."""
+    from types import SimpleNamespace
+
+    from alsprog.simulation.pma_course import generalised_losses
+    from alsprog.simulation.settings import DOMAIN_OF, ITEMS
+
+    n = 2
+    course = SimpleNamespace(
+        settings=ProgressionSettings.default(),
+        limb_end_depth=np.array([1.0, 0.5]),
+        end_start=np.full(n, 2.0),
+        end_length=np.full(n, 1.0),
+        item_start=np.zeros((n, 12)),
+        end_depth=None,
+    )
+    loss = np.zeros((n, 1, 12))
+    generalised_losses(course, np.full((n, 1), 3.0), loss, ITEMS.index("swallowing"))
+    limbs = [i for i, item in enumerate(ITEMS) if DOMAIN_OF[item] in ("fine_motor", "gross_motor")]
+    np.testing.assert_array_equal(loss[:, 0, limbs], [[4.0] * 6, [2.0] * 6])
+    np.testing.assert_array_equal(loss[:, 0, ITEMS.index("swallowing")], [4.0, 4.0])
+    others = [i for i in range(12) if i not in limbs and ITEMS[i] != "swallowing"]
+    assert not loss[:, :, others].any()
+
+
+def test_a_course_builder_cannot_leave_out_the_limb_form():
+    """``CourseDraws.limb_form`` is required: a builder that forgot it would give PMA patients
+    ALS's course without a word."""
+    from dataclasses import fields
+
+    from alsprog.simulation.sampler import CourseDraws
+
+    values = {f.name: np.zeros(3) for f in fields(CourseDraws) if f.name != "limb_form"}
+    with pytest.raises(TypeError, match="limb_form"):
+        CourseDraws(**values)
