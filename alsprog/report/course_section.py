@@ -28,8 +28,10 @@ WORDS = {
     "slope_ratio_second_to_first_year": "ALSFRS-R slope, second year over first",
     "alsfrs_r_decline_24_months_mean": "ALSFRS-R decline over 24 months from diagnosis "
     "(points a month), mean",
+    "alsfrs_r_decline_24_months_p025": "ALSFRS-R decline over 24 months from diagnosis "
+    "(points a month), patients' 2.5th percentile",
     "alsfrs_r_decline_24_months_p975": "ALSFRS-R decline over 24 months from diagnosis "
-    "(points a month), 97.5th percentile",
+    "(points a month), patients' 97.5th percentile",
     "alsfrs_r_at_diagnosis_median": "ALSFRS-R at diagnosis, median",
     "mci186_19_change_24_weeks": "MCI186-19 placebo arm, ALSFRS-R change over 24 weeks",
     "mci186_19_alsfrs_r_at_screening": "MCI186-19 placebo arm, ALSFRS-R at screening",

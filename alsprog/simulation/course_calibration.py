@@ -49,6 +49,8 @@ FITTED: dict[str, str] = {
     "second_region_points": "log",
     "third_region_points": "log",
     "respiratory_points": "log",
+    "gap_log_sd": "log",
+    "end_stage_months": "log",
     "niv_share": "logit",
     "niv_end_stage_months": "log",
     "swallowing_clock_cap": "logit",
@@ -60,7 +62,10 @@ FITTED: dict[str, str] = {
     "rate_median_pls": "log",
     "rate_median_pma": "log",
     "sign_lead_points": "log",
+    "pma_bulbar_share": "logit",
 }
+# fitted figures that live in PMA's own course (ProgressionSettings.pma): name -> PmaCourse field
+PMA_FIELDS = {"pma_bulbar_share": "bulbar_share"}
 # Bounds on the fitted figures (in their own units; None: open), so the fit stays inside the
 # model the course describes: fast decliners die sooner (a negative copula correlation), each
 # patient's decline never speeds up with time (clock deceleration <= 1), patients differ in
@@ -87,6 +92,13 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     # dyspnoea or orthopnoea fell before the end stage
     "respiratory_points": (5.0, None),
     "respiratory_span_factor": (1.0, 5.0),
+    # assumption: a disease death's respiratory failure runs over at least 3 months at the median
+    # (a fit without this bound went under 2 months, a cliff before death that no clinic sees;
+    # Chen's King's stage 4, from the need for NIV or a gastrostomy to death, is 4.1 months)
+    "end_stage_months": (3.0, None),
+    # assumption: the spread between patients of the gaps between regions stays below a factor
+    # of e^2 (about 7) at one SD
+    "gap_log_sd": (None, 2.0),
 }
 STEP = 0.08  # forward-difference step in the free coordinates (log: 8%), wide enough to see
 # through the steps of integer scores and medians on a finite cohort
@@ -144,11 +156,11 @@ class CourseCalibration:
             high = _from_free(
                 self.free + 1.96 * se * np.eye(len(se))[j], self.settings, self.fitted
             )
-            a, b = getattr(low, name), getattr(high, name)
+            a, b = fitted_value(low, name), fitted_value(high, name)
             rows.append(
                 {
                     "parameter": name,
-                    "value": getattr(self.settings, name),
+                    "value": fitted_value(self.settings, name),
                     "free_se": se[j],
                     "lower": min(a, b),
                     "upper": max(a, b),
@@ -157,11 +169,29 @@ class CourseCalibration:
         return pd.DataFrame(rows)
 
 
+def fitted_value(settings: ProgressionSettings, name: str) -> float:
+    """The value of the fitted figure ``name`` (a ``FITTED`` name) in ``settings``."""
+    if name in PMA_FIELDS:
+        return float(getattr(settings.pma, PMA_FIELDS[name]))
+    return float(getattr(settings, name))
+
+
+def with_fitted(base: ProgressionSettings, values: dict[str, float]) -> ProgressionSettings:
+    """``base`` with the fitted figures ``values`` (``FITTED`` names) set."""
+    pma = {PMA_FIELDS[k]: v for k, v in values.items() if k in PMA_FIELDS}
+    top: dict[str, Any] = {k: v for k, v in values.items() if k not in PMA_FIELDS}
+    if pma:
+        if base.pma is None:
+            raise InputError("calibrate_course: PMA figures need a course with PMA's own course")
+        top["pma"] = replace(base.pma, **pma)
+    return replace(base, **top)
+
+
 def _to_free(settings: ProgressionSettings, names: tuple[str, ...]) -> np.ndarray:
     out = []
     for name in names:
         kind = FITTED[name]
-        v = float(getattr(settings, name))
+        v = fitted_value(settings, name)
         if kind == "log":
             out.append(math.log(v))
         elif kind == "logit":
@@ -192,7 +222,7 @@ def _from_free(
             values[name] = 0.95 * math.tanh(v)
         else:
             values[name] = v
-    return replace(base, **values)
+    return with_fitted(base, values)
 
 
 def _free_bounds(base: ProgressionSettings, names: tuple[str, ...]) -> tuple:
@@ -202,8 +232,7 @@ def _free_bounds(base: ProgressionSettings, names: tuple[str, ...]) -> tuple:
         for k, value in enumerate(BOUNDS.get(name, (None, None))):
             if value is None:
                 continue
-            changed: dict[str, Any] = {name: value}
-            free = _to_free(replace(base, **changed), (name,))[0] if value != 0.0 else 0.0
+            free = _to_free(with_fitted(base, {name: value}), (name,))[0] if value != 0.0 else 0.0
             (low if k == 0 else high)[j] = free
     return low, high
 

@@ -41,7 +41,7 @@ from alsprog.simulation.trial_selection import (
 from alsprog.simulation.uptake import item_scores, procedures, received, stage_times
 
 # bump when a measurement below changes: the shipped calibration's fingerprint reads it
-MOMENTS_VERSION = 6
+MOMENTS_VERSION = 7
 STUDY_SIZE = 117  # Elamin et al., J Neurol 2015: training sub-cohort
 WEEK = 7.0 / 365.25
 # the cohort's visit noise (data/simulation.toml [items] visit_noise_sd: latent points per item)

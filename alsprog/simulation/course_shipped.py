@@ -84,7 +84,7 @@ def to_json(calibration: cc.CourseCalibration, stamp: str) -> dict[str, Any]:
         "evaluations": calibration.evaluations,
         "objective": calibration.objective,
         "names": list(calibration.fitted),  # the order of free and covariance
-        "fitted": {name: getattr(calibration.settings, name) for name in calibration.fitted},
+        "fitted": {name: cc.fitted_value(calibration.settings, name) for name in calibration.fitted},
         "free": [float(v) for v in calibration.free],
         "covariance": [[float(v) for v in row] for row in calibration.covariance],
         "table": table.to_dict("records"),
@@ -95,7 +95,7 @@ def from_json(content: Any) -> cc.CourseCalibration:
     """The ``CourseCalibration`` a file holds (settings on ``ProgressionSettings.start()``)."""
     names = tuple(content["names"])
     fitted = {name: content["fitted"][name] for name in names}
-    settings = dataclasses.replace(ProgressionSettings.start(), **fitted)
+    settings = cc.with_fitted(ProgressionSettings.start(), fitted)
     rows = [dict(row) for row in content["table"]]
     table = pd.DataFrame(rows)
     for column in ("published", "se", "simulated", "z"):

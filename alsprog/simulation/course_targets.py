@@ -24,6 +24,7 @@ QUANTITIES: dict[str, str] = {
     "dfs_at_diagnosis_quartile_ratio": "ratio",
     "slope_ratio_second_to_first_year": "ratio",
     "alsfrs_r_decline_24_months_mean": "points per month",
+    "alsfrs_r_decline_24_months_p025": "points per month",
     "alsfrs_r_decline_24_months_p975": "points per month",
     "alsfrs_r_at_diagnosis_median": "points",
     "mci186_19_change_24_weeks": "points",
