@@ -35,7 +35,7 @@ from alsprog.simulation.course_targets import default_course_targets
 from alsprog.simulation.progression_settings import ProgressionSettings
 
 FILE = "course_calibration.json"
-MODEL_VERSION = 2  # bump when progression.py or uptake.py change what a course is
+MODEL_VERSION = 3  # bump when progression.py or uptake.py change what a course is
 SCRIPT = "scripts/build_course_calibration.py"
 DEFAULTS: dict[str, Any] = {"seed": 2026, "n": 12_000, "max_evaluations": 60, "rounds": 3}
 
