@@ -196,3 +196,12 @@ def test_a_bad_comparison_row_gets_one_line(tmp_path, edit, words):
     with pytest.raises(InputError, match=words) as err:
         check_course_targets(edit(load_course_targets(path)))
     assert "\n" not in str(err.value)
+
+
+def test_the_shipped_fingerprint_sees_a_comparison_turned_into_a_target():
+    """The shipped fit's table shows each row's kind, so its stamp covers it."""
+    from alsprog.simulation.course_shipped import fingerprint
+
+    table = default_course_targets()
+    turned = table.assign(kind="target")
+    assert fingerprint(targets=turned) != fingerprint(targets=table)
