@@ -2,8 +2,9 @@
 simulated moments against published figures (``data/course_targets.toml`` or a user's file).
 
 The residuals are the z scores (simulated - published) / se of the targets marked
-``calibrate``, the simulated figures measured like for like on a fixed cohort drawn by the
-sampler's functions (``course_moments``: common random numbers, so the residuals are a
+``calibrate`` (a comparison, another register's figure, is never fitted), the simulated
+figures measured like for like on a fixed cohort drawn by the sampler's functions
+(``course_moments``: common random numbers, so the residuals are a
 deterministic function of the parameters for a seed). scipy's ``least_squares`` (trust region
 reflective within BOUNDS, forward differences of an absolute STEP in the free coordinates: log
 for positive figures, logit for shares and for the stagger (0-0.5), a scaled atanh for the
@@ -115,8 +116,9 @@ class CourseCalibration:
     """What ``calibrate_course`` returns.
 
     settings : the fitted ``ProgressionSettings`` (frozen).
-    table : one row per target (TABLE_COLUMNS, plus ``calibrate``): z = (simulated -
-        published) / se.
+    table : one row per target, then per comparison (TABLE_COLUMNS, plus ``calibrate`` and
+        ``kind``, "target" or "comparison": another register's figure, never fitted, shown
+        beside its simulated value): z = (simulated - published) / se.
     objective : the sum of squared z over the calibrated targets at the fit.
     evaluations : cohort simulations used (Jacobians included). seed, n : the cohort's.
     fitted : the names of the fitted fields; free : their free coordinates at the fit;
@@ -238,7 +240,8 @@ def _free_bounds(base: ProgressionSettings, names: tuple[str, ...]) -> tuple:
 
 
 def course_table(targets: pd.DataFrame, moments: dict[str, float]) -> pd.DataFrame:
-    """The targets beside their simulated values (TABLE_COLUMNS and ``calibrate``)."""
+    """The targets and comparisons beside their simulated values (TABLE_COLUMNS,
+    ``calibrate`` and ``kind``; a table without ``kind`` is all targets)."""
     simulated = targets["quantity"].map(moments).astype(float)
     return pd.DataFrame(
         {
@@ -250,6 +253,7 @@ def course_table(targets: pd.DataFrame, moments: dict[str, float]) -> pd.DataFra
             "z": (simulated - targets["published"]) / targets["se"],
             "source": targets["source"],
             "calibrate": targets["calibrate"],
+            "kind": targets["kind"] if "kind" in targets else "target",
         }
     ).reset_index(drop=True)
 
@@ -277,7 +281,8 @@ def calibrate_course(
     """Fit the course to published figures by simulated moments.
 
     targets : None (the shipped ``data/course_targets.toml``), a path to a user's file in that
-        format, or a table from ``load_course_targets``.
+        format, or a table from ``load_course_targets``. Its comparisons (other registers'
+        figures) are never fitted: they come back in ``table`` beside their simulated values.
     seed, n : the calibration cohort (n ALS patients, n // 5 PLS and PMA); the same seed gives
         the same fit, bit for bit.
     max_evaluations : least_squares' budget of residual evaluations per round, Jacobians not
@@ -308,7 +313,7 @@ def calibrate_course(
     _whole(n, "n", 500, 12_000)
     _whole(rounds, "rounds", 1, 3)
     _whole(max_evaluations, "max_evaluations", 1, 60)
-    fitted = table[table["calibrate"]]
+    fitted = table[table["calibrate"] & (table["kind"] == "target")]
     if fitted.empty:
         raise InputError("calibrate_course: no target has calibrate = true; mark at least one")
     base = ProgressionSettings.start() if start is None else start

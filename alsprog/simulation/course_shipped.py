@@ -1,7 +1,8 @@
 """The shipped course calibration (``data/course_calibration.json``): the fit of
 ``calibrate_course()`` at its defaults, stamped with a fingerprint of everything it depends on.
 
-The fingerprint covers the targets (each calibrated figure, SE and quantity), the course's
+The fingerprint covers the targets and comparisons (each figure's name, quantity, published
+value and SE, its kind and whether it is fitted: the file's table shows them all), the course's
 start values and fixed figures (``ProgressionSettings.start()``), the cohort's inputs (the ALS,
 PLS and PMA phenotypes' figures and life table, as ``disease.draw_cache`` stamps them, and the
 onset-site map), the seed, the cohort size, the optimiser's budget, bounds and step, and the
@@ -64,7 +65,9 @@ def fingerprint(targets: pd.DataFrame | None = None, start: ProgressionSettings 
             "missing_z": cc.MISSING_Z,
             "prior": cc.PRIOR_PRECISION,
         },
-        "targets": targets[["name", "quantity", "published", "se", "calibrate"]].to_dict("list"),
+        "targets": targets[["name", "quantity", "published", "se", "calibrate", "kind"]].to_dict(
+            "list"
+        ),
         "start": dataclasses.asdict(start),
         "cohort": {name: draw_cache.fingerprint(name, table) for name in ("als", "pls", "pma")},
         "onset_site": dict(CohortSettings.default().onset_site),
