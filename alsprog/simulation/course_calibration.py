@@ -97,6 +97,9 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     # (a fit without this bound went under 2 months, a cliff before death that no clinic sees;
     # Chen's King's stage 4, from the need for NIV or a gastrostomy to death, is 4.1 months)
     "end_stage_months": (3.0, None),
+    # assumption: a gastrostomy comes at least a week (on average) after the need for it is
+    # recorded (referral and scheduling); unbounded, the fit drove the delay to 0
+    "gastrostomy_delay_months": (0.25, None),
     # assumption: the spread between patients of the gaps between regions stays below a factor
     # of e^2 (about 7) at one SD
     "gap_log_sd": (None, 2.0),
