@@ -117,6 +117,17 @@ def citations(source: str) -> str:
     return "[" + "; ".join(f"@{key}" for key in dict.fromkeys(keys)) + "]" if keys else ""
 
 
+def _shown_text(shown: pd.DataFrame) -> str:
+    """A sentence on the targets shown beside the fit and not fitted ('' if none)."""
+    if shown.empty:
+        return ""
+    count = "One target is" if len(shown) == 1 else f"{len(shown)} targets are"
+    return (
+        f"<p>{count} shown beside the fit and not fitted: a figure the fit already holds in "
+        "another form (the table of readings says why for each).</p>\n"
+    )
+
+
 def _target_words(row: pd.Series) -> str:
     words = WORDS.get(row["quantity"], str(row["quantity"]).replace("_", " "))
     if row["calibrate"]:
@@ -271,9 +282,8 @@ def course_section(context: Context) -> Section:
         f"fitted and {len(met)} of them are met within two standard errors. "
         + _miss_text(rows)
         + "</p>\n"
-        f"<p>{len(shown)} targets are shown beside the fit and not fitted: figures without a "
-        "verified source, and readings the fit cannot yet take (the table of readings says why "
-        "for each). A user calibrates the course to their own register by passing their own "
+        + _shown_text(shown)
+        + "<p>A user calibrates the course to their own register by passing their own "
         "targets file to <code>alsprog.calibrate_course</code>.</p>\n"
         "<!-- table:course_targets -->\n<!-- figure:course_z -->\n"
         + _comparisons_text(others, rows)
