@@ -31,6 +31,7 @@ import pandas as pd
 from alsprog import data
 from alsprog.errors import InputError
 from alsprog.simulation import course_calibration as cc
+from alsprog.simulation import course_parameters
 from alsprog.simulation.course_moments import MOMENTS_VERSION
 from alsprog.simulation.course_targets import default_course_targets
 from alsprog.simulation.progression_settings import ProgressionSettings
@@ -59,8 +60,8 @@ def fingerprint(targets: pd.DataFrame | None = None, start: ProgressionSettings 
         "moments": MOMENTS_VERSION,
         "calibration": {
             **DEFAULTS,
-            "fitted": cc.FITTED,
-            "bounds": cc.BOUNDS,
+            "fitted": course_parameters.FITTED,
+            "bounds": course_parameters.BOUNDS,
             "step": cc.STEP,
             "missing_z": cc.MISSING_Z,
             "prior": cc.PRIOR_PRECISION,
@@ -87,7 +88,10 @@ def to_json(calibration: cc.CourseCalibration, stamp: str) -> dict[str, Any]:
         "evaluations": calibration.evaluations,
         "objective": calibration.objective,
         "names": list(calibration.fitted),  # the order of free and covariance
-        "fitted": {name: cc.fitted_value(calibration.settings, name) for name in calibration.fitted},
+        "fitted": {
+            name: course_parameters.fitted_value(calibration.settings, name)
+            for name in calibration.fitted
+        },
         "free": [float(v) for v in calibration.free],
         "covariance": [[float(v) for v in row] for row in calibration.covariance],
         "table": table.to_dict("records"),
@@ -98,7 +102,7 @@ def from_json(content: Any) -> cc.CourseCalibration:
     """The ``CourseCalibration`` a file holds (settings on ``ProgressionSettings.start()``)."""
     names = tuple(content["names"])
     fitted = {name: content["fitted"][name] for name in names}
-    settings = cc.with_fitted(ProgressionSettings.start(), fitted)
+    settings = course_parameters.with_fitted(ProgressionSettings.start(), fitted)
     rows = [dict(row) for row in content["table"]]
     table = pd.DataFrame(rows)
     for column in ("published", "se", "simulated", "z"):

@@ -11,7 +11,6 @@ cohort only.
 from __future__ import annotations
 
 import math
-
 import tomllib
 from dataclasses import dataclass
 from functools import cache

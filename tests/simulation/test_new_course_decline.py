@@ -72,7 +72,9 @@ def test_patient_rates_are_a_mixed_models_estimates():
         fit = smf.mixedlm(
             "score ~ month", visits, groups=visits["patient"], re_formula="~month"
         ).fit(reml=True)
-    theirs = np.array([-(fit.fe_params["month"] + fit.random_effects[k]["month"]) for k in range(n)])
+    theirs = np.array(
+        [-(fit.fe_params["month"] + fit.random_effects[k]["month"]) for k in range(n)]
+    )
     assert np.corrcoef(ours, theirs)[0, 1] > 0.98
     for q in (0.025, 0.975):
         assert abs(np.quantile(ours, q) - np.quantile(theirs, q)) < 0.05

@@ -11,8 +11,14 @@ import pytest
 
 from alsprog.errors import InputError
 from alsprog.simulation import course_shipped
-from alsprog.simulation.course_calibration import FITTED, PMA_FIELDS, fitted_value
 from alsprog.simulation.course_moments import simulated_moments, stand_in_draws
+from alsprog.simulation.course_parameters import (
+    FITTED,
+    PMA_FIELDS,
+    fitted_value,
+    free_bounds,
+    to_free,
+)
 from alsprog.simulation.progression_settings import ProgressionSettings
 
 FRESH_SEED = 777  # not the calibration's seed (2026)
@@ -105,9 +111,9 @@ def test_draws_scatter_around_the_fit(shipped):
     draws = shipped.draws(k, seed=3)
     assert draws == shipped.draws(k, seed=3) and draws != shipped.draws(k, seed=4)
     assert all(isinstance(d, ProgressionSettings) for d in draws)
-    free = np.array([course_shipped.cc._to_free(d, shipped.fitted) for d in draws])
+    free = np.array([to_free(d, shipped.fitted) for d in draws])
     se = np.sqrt(np.diag(shipped.covariance))
-    low, high = course_shipped.cc._free_bounds(shipped.settings, shipped.fitted)
+    low, high = free_bounds(shipped.settings, shipped.fitted)
     assert ((free >= low - 1e-9) & (free <= high + 1e-9)).all()  # inside the model's bounds
     # away from the bounds: the sample mean within 4 Monte Carlo SEs of the fit, the sample SD
     # within 20% of the SE (a normal's sample SD has a relative SE of 1 / sqrt(2 k) = 3.5%)
