@@ -4,7 +4,8 @@ course (``data/course_targets.toml``) beside what the shipped calibration simula
 The numbers are read from the shipped calibration (``data/course_calibration.json``, the fit of
 ``alsprog.calibrate_course()`` at its defaults, recomputed if stale) when the report is built,
 never written here; so are the words about which targets are met. The targets file's own notes
-(how each figure is measured, what reading it assumes) are shown beside them.
+(how each figure is measured, what reading it assumes) are shown beside them. Its comparisons,
+other registers' figures that are never fitted, get a small table of their own.
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ WORDS = {
     "slope_ratio_second_to_first_year": "ALSFRS-R slope, second year over first",
     "alsfrs_r_decline_24_months_mean": "ALSFRS-R decline over 24 months from diagnosis "
     "(points a month), mean",
+    "alsfrs_r_decline_24_months_p025": "ALSFRS-R decline over 24 months from diagnosis "
+    "(points a month), patients' 2.5th percentile",
     "alsfrs_r_decline_24_months_p975": "ALSFRS-R decline over 24 months from diagnosis "
-    "(points a month), 97.5th percentile",
+    "(points a month), patients' 97.5th percentile",
     "alsfrs_r_at_diagnosis_median": "ALSFRS-R at diagnosis, median",
     "mci186_19_change_24_weeks": "MCI186-19 placebo arm, ALSFRS-R change over 24 weeks",
     "mci186_19_alsfrs_r_at_screening": "MCI186-19 placebo arm, ALSFRS-R at screening",
@@ -114,12 +117,25 @@ def citations(source: str) -> str:
     return "[" + "; ".join(f"@{key}" for key in dict.fromkeys(keys)) + "]" if keys else ""
 
 
+def _shown_text(shown: pd.DataFrame) -> str:
+    """A sentence on the targets shown beside the fit and not fitted ('' if none)."""
+    if shown.empty:
+        return ""
+    count = "One target is" if len(shown) == 1 else f"{len(shown)} targets are"
+    return (
+        f"<p>{count} shown beside the fit and not fitted: a figure the fit already holds in "
+        "another form (the table of readings says why for each).</p>\n"
+    )
+
+
 def _target_words(row: pd.Series) -> str:
     words = WORDS.get(row["quantity"], str(row["quantity"]).replace("_", " "))
     if row["calibrate"]:
         return words
-    last = str(row["target"]).rsplit("_", 1)[-1]  # an alternative's register: niv_share_berlin
-    return f"{words} ({last.title()})" if last not in row["quantity"] else f"{words} (not fitted)"
+    last = str(row["target"]).rsplit("_", 1)[-1]  # a comparison's register: niv_share_berlin
+    if last not in row["quantity"]:
+        return f"{words} ({last.title()})"
+    return words if row["kind"] == "comparison" else f"{words} (not fitted)"
 
 
 def in_sentence(label: str) -> str:
@@ -147,11 +163,12 @@ def _value(value: float, unit: str) -> str:
 
 
 def course_rows(table: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
-    """The calibration table joined with the targets' notes, one row per target.
+    """The calibration table joined with the targets' notes, one row per target or comparison.
 
     Columns: the calibration's (target, quantity, published, se, simulated, z, source,
-    calibrate) and label (the target in words), unit, measured, assumption, citation
-    (its citations, or '' for a figure without a verified source), met (|z| <= BAND).
+    calibrate, kind: "target" or "comparison") and label (the target in words), unit,
+    measured, assumption, citation (its citations, or '' for a figure without a verified
+    source), met (|z| <= BAND).
     """
     notes = targets.set_index("name")[["unit", "measured", "assumption"]]
     out = table.join(notes, on="target")
@@ -203,6 +220,29 @@ def _miss_text(rows: pd.DataFrame) -> str:
     return f"The course misses {len(missed)}: " + "; ".join(parts) + "."
 
 
+def _comparisons_text(others: pd.DataFrame, rows: pd.DataFrame) -> str:
+    """The words before the table of other registers' figures ('' when there are none)."""
+    if others.empty:
+        return ""
+    fitted = rows[rows["calibrate"] & rows["quantity"].isin(others["quantity"])]
+    cite = citations(" ".join(fitted["source"]))  # the fitted register's figures of the same kind
+    z = others["z"].abs().dropna()
+    far = f" (here {z.min():.0f} to {z.max():.0f})" if len(z) else ""
+    return (
+        "<h3>Other registers</h3>\n"
+        f"<p>{len(others)} figures come from other registers, whose practice differs from that "
+        f"of the register the course is fitted to{' ' + cite if cite else ''}: how services are "
+        "organised changes who takes ventilation or a tracheostomy, and when. They are "
+        "comparisons, not targets: the course is never fitted to them, and where one measures "
+        "what a fitted target measures no course can meet both, so they may sit many standard "
+        f"errors from the simulated values{far}. Read that distance as the registers' "
+        "difference in practice, beside the fitted register's figure of the same kind in the "
+        "table above, not as a failure of the course. To calibrate the course to one of these "
+        "registers, copy the targets file and turn its comparisons into targets.</p>\n"
+        "<!-- table:course_comparisons -->\n"
+    )
+
+
 def _after_tracheostomy(visits: pd.DataFrame, patients: pd.DataFrame) -> float:
     """The share of visits at LOW_SCORE or fewer points that follow the patient's
     tracheostomy (NaN when no visit is that low)."""
@@ -220,7 +260,9 @@ def course_section(context: Context) -> Section:
     from alsprog.simulation.subgroups import CohortSettings
 
     calibration = shipped_calibration()
-    rows = course_rows(calibration.table, default_course_targets())
+    every = course_rows(calibration.table, default_course_targets())
+    rows = every[every["kind"] == "target"].reset_index(drop=True)
+    others = every[every["kind"] == "comparison"].reset_index(drop=True)
     fitted = rows[rows["calibrate"]]
     shown = rows[~rows["calibrate"]]
     met = fitted[fitted["met"]]
@@ -240,13 +282,12 @@ def course_section(context: Context) -> Section:
         f"fitted and {len(met)} of them are met within two standard errors. "
         + _miss_text(rows)
         + "</p>\n"
-        f"<p>{len(shown)} figures are shown beside the fit and not fitted: figures from other "
-        "registers (service organisation changes who takes ventilation or a tracheostomy, so "
-        "the course reproduces the fitted register and the others differ by design) and "
-        "figures without a verified source. A user calibrates the course to their own register "
-        "by passing their own targets file to <code>alsprog.calibrate_course</code>.</p>\n"
+        + _shown_text(shown)
+        + "<p>A user calibrates the course to their own register by passing their own "
+        "targets file to <code>alsprog.calibrate_course</code>.</p>\n"
         "<!-- table:course_targets -->\n<!-- figure:course_z -->\n"
-        f"<p>{len(assumed)} of the figures rest on a reading that is an "
+        + _comparisons_text(others, rows)
+        + f"<h3>Readings</h3>\n<p>{len(assumed)} of the targets rest on a reading that is an "
         "<strong>assumption</strong> (how a published cut-off, a trial's selection or a "
         "register's staging is read); the table below says how each figure is measured and "
         "what is assumed, as the targets file states it.</p>\n"
@@ -254,7 +295,10 @@ def course_section(context: Context) -> Section:
     )
     display = _display(rows)
     assumption_words = _listing(list(assumed["label"]))
-    names = dict(zip(rows["target"], rows["label"], strict=True))
+    names = dict(zip(every["target"], every["label"], strict=True))
+    comparisons = _display(others).drop(columns="Fitted")
+    comparisons.insert(4, "How it is measured", [_named(t, names) for t in others["measured"]])
+    comparisons = comparisons.rename(columns={"Target": "Other register's figure"})
     return Section(
         "The course against published figures",
         text,
@@ -268,9 +312,9 @@ def course_section(context: Context) -> Section:
                 "the shaded band is within two standard errors). What to conclude: a fitted "
                 f"target (black) inside the band is met; {len(fitted) - len(met)} fitted "
                 "targets fall outside, named in the text with what leans on them. Orange dots are "
-                "figures shown beside the fit, not fitted: other registers' use of ventilation "
-                "and tracheostomy can sit far outside the band because the course "
-                "follows the fitted register, not because it fails them. A triangle marks a "
+                "targets shown beside the fit, not fitted. Other registers' figures are not "
+                "drawn: they are comparisons, not targets, in their own table below. A "
+                "triangle marks a "
                 f"z beyond the axis. The readings behind {len(assumed)} targets are assumptions, "
                 f"each stated in the table of readings below: {assumption_words}.",
                 alt="Dot plot: one row per course target, its z score on a horizontal axis "
@@ -322,6 +366,15 @@ def course_section(context: Context) -> Section:
                 "published) / SE. The CSV keeps the targets' names and full source texts.",
                 display=display,
                 formats={c: str for c in display.columns},
+                stack=True,
+            ),
+            "course_comparisons": Table(
+                others[["target", "quantity", "published", "se", "simulated", "z", "source"]],
+                "Other registers: each comparison of the targets file beside the value the "
+                "fitted course simulates for it, measured as the comparison says; never fitted. "
+                "z = (simulated - published) / SE.",
+                display=comparisons,
+                formats={c: str for c in comparisons.columns},
                 stack=True,
             ),
             "course_readings": Table(

@@ -35,7 +35,8 @@ FILE_LINES = (
     ("course.toml", "the progression-clock course: its start values, fixed figures, uptake"),
     (
         "course_targets.toml",
-        "the published figures the course is calibrated to, and how each is measured",
+        "the published figures the course is calibrated to, and how each is measured; other "
+        "registers' figures it is compared with, never fitted",
     ),
     (
         "course_calibration.json",

@@ -24,7 +24,7 @@ from alsprog.simulation.progression import (
     shape_inverse,
 )
 from alsprog.simulation.progression_settings import ProgressionSettings
-from alsprog.simulation.settings import SITES
+from alsprog.simulation.settings import LIMB_DOMAINS, SITES
 
 
 def build_course(
@@ -56,7 +56,8 @@ def build_course(
     The rate cap: no patient's clock exhausts the bulbar and limb items more than
     ``floor_years_max`` before the end stage of their untreated course (a patient does not live
     for years totally paralysed without ventilation; the copula alone leaves a few long
-    survivors with a fast clock). The cap only lowers the rate of those patients.
+    survivors with a fast clock), nor takes either limb domain to 0 more than
+    ``limb_floor_years_max`` before it. The cap only lowers the rate of those patients.
     floor_cap : (n,) True where the cap applies (default: everyone); False for PLS, whose
         patients live for years with severe disability (MSD Manual: several years to total
         disability) and die mostly of other causes.
@@ -280,7 +281,8 @@ def _rescaled(u: np.ndarray, share) -> np.ndarray:
 
 def _capped_rate(s, rate, bulbar_end, item_start, item_span, draws, survival, end_length, death):
     """The rate, lowered where the clock would exhaust the items outside the end domain more
-    than ``floor_years_max`` before the untreated end stage (see ``build_course``)."""
+    than ``floor_years_max``, or a limb domain more than ``limb_floor_years_max``, before the
+    untreated end stage (see ``build_course``)."""
     finish = item_start + item_span  # clock points at which each item reaches 0
     respiratory, bulbar = list(s.item_order[RESPIRATORY]), list(s.item_order[BULBAR])
     limbs = [i for i in range(finish.shape[1]) if i not in respiratory + bulbar]
@@ -288,8 +290,18 @@ def _capped_rate(s, rate, bulbar_end, item_start, item_span, draws, survival, en
     other = np.where(np.isfinite(other), other, 0.0)  # a PMA bulbar region the clock never takes
     exhausted = np.maximum(np.maximum(finish[:, limbs].max(axis=1), other), 0.0)  # (as before)
     takes = (draws["u_tracheostomy"] < s.tracheostomy_share) & (death - survival > end_length)
+    before = death - np.where(takes, survival, 0.0) - end_length  # the untreated end stage
+    capped = np.minimum(rate, _cap(s, exhausted, before - s.floor_years_max))
+    if np.isfinite(s.limb_floor_years_max):
+        lost = [finish[:, list(s.item_order[d])].max(axis=1) for d in LIMB_DOMAINS]
+        first_limb = np.maximum(np.minimum(*lost), 0.0)
+        capped = np.minimum(capped, _cap(s, first_limb, before - s.limb_floor_years_max))
+    return capped
+
+
+def _cap(s, points: np.ndarray, latest: np.ndarray) -> np.ndarray:
+    """The highest rate at which the clock reaches ``points`` no sooner than ``latest`` years
+    from onset (inf where ``latest`` is not after onset)."""
     with np.errstate(invalid="ignore"):
-        latest = death - np.where(takes, survival, 0.0) - end_length - s.floor_years_max
         years = pace(np.where(latest > 0, latest, 1.0), s.clock_deceleration, s.clock_scale_years)
-        cap = np.where(np.isfinite(latest) & (latest > 0), exhausted / (12.0 * years), np.inf)
-    return np.minimum(rate, cap)
+        return np.where(np.isfinite(latest) & (latest > 0), points / (12.0 * years), np.inf)

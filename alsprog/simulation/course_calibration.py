@@ -2,8 +2,9 @@
 simulated moments against published figures (``data/course_targets.toml`` or a user's file).
 
 The residuals are the z scores (simulated - published) / se of the targets marked
-``calibrate``, the simulated figures measured like for like on a fixed cohort drawn by the
-sampler's functions (``course_moments``: common random numbers, so the residuals are a
+``calibrate`` (a comparison, another register's figure, is never fitted), the simulated
+figures measured like for like on a fixed cohort drawn by the sampler's functions
+(``course_moments``: common random numbers, so the residuals are a
 deterministic function of the parameters for a seed). scipy's ``least_squares`` (trust region
 reflective within BOUNDS, forward differences of an absolute STEP in the free coordinates: log
 for positive figures, logit for shares and for the stagger (0-0.5), a scaled atanh for the
@@ -16,8 +17,7 @@ pins at a stated spread): ``CourseCalibration.draws`` samples it.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -25,6 +25,13 @@ import pandas as pd
 
 from alsprog.errors import InputError
 from alsprog.simulation.course_moments import simulated_moments, stand_in_draws
+from alsprog.simulation.course_parameters import (
+    FITTED,
+    fitted_value,
+    free_bounds,
+    from_free,
+    to_free,
+)
 from alsprog.simulation.course_targets import (
     check_course_targets,
     default_course_targets,
@@ -32,62 +39,6 @@ from alsprog.simulation.course_targets import (
 )
 from alsprog.simulation.progression_settings import ProgressionSettings
 
-# the fitted fields and their transform: "log" (> 0), "logit" (0-1), "half" (0-0.5), "corr"
-# (-0.95-0.95), "id"
-FITTED: dict[str, str] = {
-    "rate_median": "log",
-    "rate_log_sd": "log",
-    "copula_correlation": "corr",
-    "curvature": "id",
-    "clock_deceleration": "log",
-    "clock_scale_years": "log",
-    "domain_span_points": "log",
-    "later_span_factor": "log",
-    "item_stagger": "half",
-    "item_pace_log_sd": "log",
-    "respiratory_span_factor": "log",
-    "second_region_points": "log",
-    "third_region_points": "log",
-    "respiratory_points": "log",
-    "niv_share": "logit",
-    "niv_end_stage_months": "log",
-    "swallowing_clock_cap": "logit",
-    "gastrostomy_share": "logit",
-    "tracheostomy_share": "logit",
-    "tracheostomy_survival_months": "log",
-    "niv_delay_months": "log",
-    "gastrostomy_delay_months": "log",
-    "rate_median_pls": "log",
-    "rate_median_pma": "log",
-    "sign_lead_points": "log",
-}
-# Bounds on the fitted figures (in their own units; None: open), so the fit stays inside the
-# model the course describes: fast decliners die sooner (a negative copula correlation), each
-# patient's decline never speeds up with time (clock deceleration <= 1), patients differ in
-# rate (log-SD >= 0.2; assumption: without it the fit trades the rate's spread for the items')
-BOUNDS: dict[str, tuple[float | None, float | None]] = {
-    # assumption: the link is loose (at -0.94, where the fit went, the rate all but fixed the
-    # death time: Spearman correlation of rate and death time below -0.8, where clinic
-    # cohorts see patients of one rate die years apart)
-    "copula_correlation": (-0.8, 0.0),
-    "clock_deceleration": (0.2, 1.0),
-    "rate_log_sd": (0.2, 1.5),
-    "item_pace_log_sd": (None, 1.0),
-    "clock_scale_years": (0.25, 10.0),
-    # assumption: PMA's clock keeps moving (Visser et al., Arch Neurol 2007: muscle strength and
-    # the number of affected limb regions fell relentlessly over 18 months); without a bound an
-    # earlier fit drove it to 0.04 and PMA patients sat near 47 until their end stage. At 0.16
-    # (the last bound, "no slower than PLS's 1.92 points a year", which Visser's own 1.23 a
-    # year contradicts) PMA overshot Visser's decline and bent the shared spans instead
-    "rate_median_pma": (0.1, None),
-    # assumption: the respiratory domain is involved on the clock after onset and declines on it
-    # more slowly than the onset domain but not more than 5 times (PRO-ACT's respiratory subscore
-    # declines least steeply, Muscle Nerve 2018): few targets read it, and without these bounds
-    # the fit left it out of the clock altogether (involved at 0, span 1e13), so that nobody's
-    # dyspnoea or orthopnoea fell before the end stage
-    "respiratory_points": (5.0, None),
-    "respiratory_span_factor": (1.0, 5.0),
-}
 STEP = 0.08  # forward-difference step in the free coordinates (log: 8%), wide enough to see
 # through the steps of integer scores and medians on a finite cohort
 MISSING_Z = 10.0  # the residual of a figure the simulation cannot measure (no patient in it)
@@ -103,8 +54,9 @@ class CourseCalibration:
     """What ``calibrate_course`` returns.
 
     settings : the fitted ``ProgressionSettings`` (frozen).
-    table : one row per target (TABLE_COLUMNS, plus ``calibrate``): z = (simulated -
-        published) / se.
+    table : one row per target, then per comparison (TABLE_COLUMNS, plus ``calibrate`` and
+        ``kind``, "target" or "comparison": another register's figure, never fitted, shown
+        beside its simulated value): z = (simulated - published) / se.
     objective : the sum of squared z over the calibrated targets at the fit.
     evaluations : cohort simulations used (Jacobians included). seed, n : the cohort's.
     fitted : the names of the fitted fields; free : their free coordinates at the fit;
@@ -131,24 +83,22 @@ class CourseCalibration:
         if not self.fitted:
             return (self.settings,) * int(k)
         x = rng.multivariate_normal(self.free, self.covariance, size=int(k), method="eigh")
-        low, high = _free_bounds(self.settings, self.fitted)
+        low, high = free_bounds(self.settings, self.fitted)
         x = np.clip(x, low, high)  # a draw stays inside the model (BOUNDS)
-        return tuple(_from_free(row, self.settings, self.fitted) for row in x)
+        return tuple(from_free(row, self.settings, self.fitted) for row in x)
 
     def standard_errors(self) -> pd.DataFrame:
         """Each fitted field: value, SE in the free coordinates, and the 2.5% and 97.5% points."""
         se = np.sqrt(np.diag(self.covariance))
         rows = []
         for j, name in enumerate(self.fitted):
-            low = _from_free(self.free - 1.96 * se * np.eye(len(se))[j], self.settings, self.fitted)
-            high = _from_free(
-                self.free + 1.96 * se * np.eye(len(se))[j], self.settings, self.fitted
-            )
-            a, b = getattr(low, name), getattr(high, name)
+            low = from_free(self.free - 1.96 * se * np.eye(len(se))[j], self.settings, self.fitted)
+            high = from_free(self.free + 1.96 * se * np.eye(len(se))[j], self.settings, self.fitted)
+            a, b = fitted_value(low, name), fitted_value(high, name)
             rows.append(
                 {
                     "parameter": name,
-                    "value": getattr(self.settings, name),
+                    "value": fitted_value(self.settings, name),
                     "free_se": se[j],
                     "lower": min(a, b),
                     "upper": max(a, b),
@@ -157,59 +107,9 @@ class CourseCalibration:
         return pd.DataFrame(rows)
 
 
-def _to_free(settings: ProgressionSettings, names: tuple[str, ...]) -> np.ndarray:
-    out = []
-    for name in names:
-        kind = FITTED[name]
-        v = float(getattr(settings, name))
-        if kind == "log":
-            out.append(math.log(v))
-        elif kind == "logit":
-            out.append(math.log(v / (1.0 - v)))
-        elif kind == "half":
-            out.append(math.log(v / (0.5 - v)))
-        elif kind == "corr":
-            out.append(math.atanh(v / 0.95))
-        else:
-            out.append(v)
-    return np.array(out)
-
-
-def _from_free(
-    x: np.ndarray, base: ProgressionSettings, names: tuple[str, ...]
-) -> ProgressionSettings:
-    values: dict[str, Any] = {}
-    for v, name in zip(x, names, strict=True):
-        kind = FITTED[name]
-        v = float(np.clip(v, -30.0, 30.0))
-        if kind == "log":
-            values[name] = math.exp(v)
-        elif kind == "logit":
-            values[name] = 1.0 / (1.0 + math.exp(-v))
-        elif kind == "half":
-            values[name] = 0.5 / (1.0 + math.exp(-v))
-        elif kind == "corr":
-            values[name] = 0.95 * math.tanh(v)
-        else:
-            values[name] = v
-    return replace(base, **values)
-
-
-def _free_bounds(base: ProgressionSettings, names: tuple[str, ...]) -> tuple:
-    """BOUNDS in the free coordinates (-inf / inf where open)."""
-    low, high = np.full(len(names), -np.inf), np.full(len(names), np.inf)
-    for j, name in enumerate(names):
-        for k, value in enumerate(BOUNDS.get(name, (None, None))):
-            if value is None:
-                continue
-            changed: dict[str, Any] = {name: value}
-            free = _to_free(replace(base, **changed), (name,))[0] if value != 0.0 else 0.0
-            (low if k == 0 else high)[j] = free
-    return low, high
-
-
 def course_table(targets: pd.DataFrame, moments: dict[str, float]) -> pd.DataFrame:
-    """The targets beside their simulated values (TABLE_COLUMNS and ``calibrate``)."""
+    """The targets and comparisons beside their simulated values (TABLE_COLUMNS,
+    ``calibrate`` and ``kind``; a table without ``kind`` is all targets)."""
     simulated = targets["quantity"].map(moments).astype(float)
     return pd.DataFrame(
         {
@@ -221,6 +121,7 @@ def course_table(targets: pd.DataFrame, moments: dict[str, float]) -> pd.DataFra
             "z": (simulated - targets["published"]) / targets["se"],
             "source": targets["source"],
             "calibrate": targets["calibrate"],
+            "kind": targets["kind"] if "kind" in targets else "target",
         }
     ).reset_index(drop=True)
 
@@ -248,7 +149,8 @@ def calibrate_course(
     """Fit the course to published figures by simulated moments.
 
     targets : None (the shipped ``data/course_targets.toml``), a path to a user's file in that
-        format, or a table from ``load_course_targets``.
+        format, or a table from ``load_course_targets``. Its comparisons (other registers'
+        figures) are never fitted: they come back in ``table`` beside their simulated values.
     seed, n : the calibration cohort (n ALS patients, n // 5 PLS and PMA); the same seed gives
         the same fit, bit for bit.
     max_evaluations : least_squares' budget of residual evaluations per round, Jacobians not
@@ -279,7 +181,7 @@ def calibrate_course(
     _whole(n, "n", 500, 12_000)
     _whole(rounds, "rounds", 1, 3)
     _whole(max_evaluations, "max_evaluations", 1, 60)
-    fitted = table[table["calibrate"]]
+    fitted = table[table["calibrate"] & (table["kind"] == "target")]
     if fitted.empty:
         raise InputError("calibrate_course: no target has calibrate = true; mark at least one")
     base = ProgressionSettings.start() if start is None else start
@@ -292,7 +194,7 @@ def calibrate_course(
 
     def residuals(x: np.ndarray) -> np.ndarray:
         calls[0] += 1
-        moments = simulated_moments(_from_free(x, base, names), cohorts)
+        moments = simulated_moments(from_free(x, base, names), cohorts)
         z = (np.array([moments[q] for q in quantities]) - published) / se
         last["x"], last["z"] = x.copy(), np.where(np.isfinite(z), z, MISSING_Z)
         return last["z"]
@@ -313,8 +215,8 @@ def calibrate_course(
 
     from scipy.optimize import least_squares  # imported here: loading a fit needs no optimiser
 
-    x = _to_free(base, names)
-    low, high = _free_bounds(base, names)
+    x = to_free(base, names)
+    low, high = free_bounds(base, names)
     x = np.clip(x, low + 1e-9, high - 1e-9)
     jacobian = None
     for _ in range(rounds):
@@ -333,7 +235,7 @@ def calibrate_course(
             ftol=1e-6,
         )
         x, jacobian = result.x - shift, result.jac
-    best = _from_free(x, base, names)
+    best = from_free(x, base, names)
     moments = simulated_moments(best, cohorts)
     out = course_table(table, moments)
     objective = float((out.loc[out["calibrate"], "z"].fillna(MISSING_Z) ** 2).sum())

@@ -41,7 +41,7 @@ from alsprog.simulation.trial_selection import (
 from alsprog.simulation.uptake import item_scores, procedures, received, stage_times
 
 # bump when a measurement below changes: the shipped calibration's fingerprint reads it
-MOMENTS_VERSION = 6
+MOMENTS_VERSION = 7
 STUDY_SIZE = 117  # Elamin et al., J Neurol 2015: training sub-cohort
 WEEK = 7.0 / 365.25
 # the cohort's visit noise (data/simulation.toml [items] visit_noise_sd: latent points per item)
@@ -169,11 +169,12 @@ def simulated_moments(settings: ProgressionSettings, cohorts: dict) -> dict[str,
     out["dfs_at_diagnosis_median"] = q50
     out["dfs_at_diagnosis_quartile_ratio"] = q75 / max(q25, 1e-9)
     out["alsfrs_r_at_diagnosis_median"] = float(np.median(totals[diagnosed, 0]))
-    both = delay + 2.0 < death
-    first = (totals[both, 0] - totals[both, 1]).mean()
-    out["slope_ratio_second_to_first_year"] = (totals[both, 1] - totals[both, 2]).mean() / max(
-        first, 1e-9
-    )
+    # Mandrioli's yearly declines: each year's over the patients followed through it (alive at
+    # its end)
+    first_year, second_year = delay + 1.0 < death, delay + 2.0 < death
+    first = (totals[first_year, 0] - totals[first_year, 1]).mean()
+    second = (totals[second_year, 1] - totals[second_year, 2]).mean()
+    out["slope_ratio_second_to_first_year"] = second / max(first, 1e-9)
     out.update(_population_decline(course, done, draws))
     out.update(_trial_arm(course, done, draws))
     chen = _cohort(settings, draws, settings.rate_median, niv_share=0.0)

@@ -1,7 +1,8 @@
 """The shipped course calibration (``data/course_calibration.json``): the fit of
 ``calibrate_course()`` at its defaults, stamped with a fingerprint of everything it depends on.
 
-The fingerprint covers the targets (each calibrated figure, SE and quantity), the course's
+The fingerprint covers the targets and comparisons (each figure's name, quantity, published
+value and SE, its kind and whether it is fitted: the file's table shows them all), the course's
 start values and fixed figures (``ProgressionSettings.start()``), the cohort's inputs (the ALS,
 PLS and PMA phenotypes' figures and life table, as ``disease.draw_cache`` stamps them, and the
 onset-site map), the seed, the cohort size, the optimiser's budget, bounds and step, and the
@@ -30,12 +31,13 @@ import pandas as pd
 from alsprog import data
 from alsprog.errors import InputError
 from alsprog.simulation import course_calibration as cc
+from alsprog.simulation import course_parameters
 from alsprog.simulation.course_moments import MOMENTS_VERSION
 from alsprog.simulation.course_targets import default_course_targets
 from alsprog.simulation.progression_settings import ProgressionSettings
 
 FILE = "course_calibration.json"
-MODEL_VERSION = 2  # bump when progression.py or uptake.py change what a course is
+MODEL_VERSION = 3  # bump when progression.py or uptake.py change what a course is
 SCRIPT = "scripts/build_course_calibration.py"
 DEFAULTS: dict[str, Any] = {"seed": 2026, "n": 12_000, "max_evaluations": 60, "rounds": 3}
 
@@ -58,13 +60,15 @@ def fingerprint(targets: pd.DataFrame | None = None, start: ProgressionSettings 
         "moments": MOMENTS_VERSION,
         "calibration": {
             **DEFAULTS,
-            "fitted": cc.FITTED,
-            "bounds": cc.BOUNDS,
+            "fitted": course_parameters.FITTED,
+            "bounds": course_parameters.BOUNDS,
             "step": cc.STEP,
             "missing_z": cc.MISSING_Z,
             "prior": cc.PRIOR_PRECISION,
         },
-        "targets": targets[["name", "quantity", "published", "se", "calibrate"]].to_dict("list"),
+        "targets": targets[["name", "quantity", "published", "se", "calibrate", "kind"]].to_dict(
+            "list"
+        ),
         "start": dataclasses.asdict(start),
         "cohort": {name: draw_cache.fingerprint(name, table) for name in ("als", "pls", "pma")},
         "onset_site": dict(CohortSettings.default().onset_site),
@@ -84,7 +88,10 @@ def to_json(calibration: cc.CourseCalibration, stamp: str) -> dict[str, Any]:
         "evaluations": calibration.evaluations,
         "objective": calibration.objective,
         "names": list(calibration.fitted),  # the order of free and covariance
-        "fitted": {name: getattr(calibration.settings, name) for name in calibration.fitted},
+        "fitted": {
+            name: course_parameters.fitted_value(calibration.settings, name)
+            for name in calibration.fitted
+        },
         "free": [float(v) for v in calibration.free],
         "covariance": [[float(v) for v in row] for row in calibration.covariance],
         "table": table.to_dict("records"),
@@ -95,7 +102,7 @@ def from_json(content: Any) -> cc.CourseCalibration:
     """The ``CourseCalibration`` a file holds (settings on ``ProgressionSettings.start()``)."""
     names = tuple(content["names"])
     fitted = {name: content["fitted"][name] for name in names}
-    settings = dataclasses.replace(ProgressionSettings.start(), **fitted)
+    settings = course_parameters.with_fitted(ProgressionSettings.start(), fitted)
     rows = [dict(row) for row in content["table"]]
     table = pd.DataFrame(rows)
     for column in ("published", "se", "simulated", "z"):

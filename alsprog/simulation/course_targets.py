@@ -2,8 +2,13 @@
 read and checked into a tidy table.
 
 Each target is a published figure with its standard error, its source and how it was measured;
-``quantity`` names what the simulation computes for it (``QUANTITIES``). Bad input gets one
-line naming the file, the target, the problem and the fix (``InputError``).
+``quantity`` names what the simulation computes for it (``QUANTITIES``). A file holds two kinds
+of figure: ``[[target]]`` tables, which the course is calibrated to (``calibrate = false`` shows
+one beside the fit instead), and ``[[comparison]]`` tables, the same fields without
+``calibrate``: other registers' figures, whose practice differs from the fitted register's, shown
+beside the simulated value and never fitted. To calibrate to such a register, copy the file and
+turn its comparisons into targets (and the fitted register's targets into comparisons). Bad
+input gets one line naming the file, the figure, the problem and the fix (``InputError``).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ QUANTITIES: dict[str, str] = {
     "dfs_at_diagnosis_quartile_ratio": "ratio",
     "slope_ratio_second_to_first_year": "ratio",
     "alsfrs_r_decline_24_months_mean": "points per month",
+    "alsfrs_r_decline_24_months_p025": "points per month",
     "alsfrs_r_decline_24_months_p975": "points per month",
     "alsfrs_r_at_diagnosis_median": "points",
     "mci186_19_change_24_weeks": "points",
@@ -50,21 +56,28 @@ QUANTITIES: dict[str, str] = {
 }
 REQUIRED = ("name", "quantity", "published", "se", "source", "measured")
 OPTIONAL = ("se_source", "assumption", "calibrate")
-COLUMNS = (*REQUIRED, "se_source", "assumption", "calibrate", "unit")
+COLUMNS = (*REQUIRED, "se_source", "assumption", "calibrate", "unit", "kind")
+KINDS = ("target", "comparison")  # a file's table name for each kind: [[target]], [[comparison]]
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def default_course_targets() -> pd.DataFrame:
-    """The shipped targets (``data/course_targets.toml``) as a table (``COLUMNS``)."""
+    """The shipped targets and comparisons (``data/course_targets.toml``) as a table
+    (``COLUMNS``, as ``load_course_targets``)."""
     text = resources.files("alsprog.data").joinpath("course_targets.toml").read_text("utf-8")
     return course_targets_from_text(text, "course_targets.toml")
 
 
 def load_course_targets(path: str | Path) -> pd.DataFrame:
-    """A user's targets file (TOML, the format of ``data/course_targets.toml``) as a table.
+    """A user's targets file (TOML, the format of ``data/course_targets.toml``) as a table,
+    one row per ``[[target]]`` then per ``[[comparison]]``.
 
     Columns: name, quantity, published, se, source, measured, se_source, assumption,
-    calibrate (bool), unit (the quantity's unit).
+    calibrate (bool: fitted; always false for a comparison), unit (the quantity's unit), kind
+    ("target" or "comparison": another register's figure, shown beside the simulated value
+    and never fitted). To calibrate to a comparison's register, copy the file and turn its
+    ``[[comparison]]`` tables into ``[[target]]`` tables (or set kind to "target" and
+    calibrate to true in this table).
     """
     if not isinstance(path, str | Path):
         raise InputError(
@@ -89,25 +102,30 @@ def course_targets_from_text(text: str, where: str) -> pd.DataFrame:
         raise InputError(
             f"course targets file {where}: not valid TOML ({err}); fix the syntax"
         ) from None
-    unknown = set(data) - {"target"}
+    unknown = set(data) - set(KINDS)
     if unknown:
         raise InputError(
-            f"course targets file {where}: unknown table {sorted(unknown)[0]!r}; "
-            "write each target as a [[target]] table"
+            f"course targets file {where}: unknown table {sorted(unknown)[0]!r}; write each "
+            "figure as a [[target]] table (fitted) or a [[comparison]] table (shown, not fitted)"
         )
-    targets = data.get("target")
-    if not isinstance(targets, list) or not targets:
+    if not isinstance(data.get("target"), list) or not data["target"]:
         raise InputError(f"course targets file {where}: no [[target]] tables; add at least one")
+    if not isinstance(data.get("comparison", []), list):
+        raise InputError(
+            f"course targets file {where}: comparison must be [[comparison]] tables; "
+            "write each with double brackets"
+        )
     rows, seen = [], set()
-    for k, target in enumerate(targets, start=1):
-        row = _check(target, f"course targets file {where}, target {k}")
-        if row["name"] in seen:
-            raise InputError(
-                f"course targets file {where}: target name {row['name']!r} appears twice; "
-                "give each target its own name"
-            )
-        seen.add(row["name"])
-        rows.append(row)
+    for kind in KINDS:
+        for k, entry in enumerate(data.get(kind, []), start=1):
+            row = _check(entry, f"course targets file {where}, {kind} {k}", kind)
+            if row["name"] in seen:
+                raise InputError(
+                    f"course targets file {where}: name {row['name']!r} appears twice; "
+                    "give each target and comparison its own name"
+                )
+            seen.add(row["name"])
+            rows.append(row)
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
@@ -134,7 +152,15 @@ def check_course_targets(table: object) -> pd.DataFrame:
             for key, value in row.items()
             if key in REQUIRED + OPTIONAL and not (key in OPTIONAL and _blank(value))
         }
-        rows.append(_check(target, f"course targets table, row {k}"))
+        kind = "target" if _blank(row.get("kind")) else _plain(row["kind"])
+        if kind == "comparison" and target.get("calibrate") is False:
+            del target["calibrate"]  # a comparison's own row, as the loader gave it
+        where = f"course targets table, row {k}"
+        if kind not in KINDS:
+            raise InputError(
+                f"{where}: kind must be 'target' or 'comparison' (got {kind!r}); fix the column"
+            )
+        rows.append(_check(target, where, str(kind)))
     names = [row["name"] for row in rows]
     if len(set(names)) < len(names):
         raise InputError("course targets table: a target name appears twice; give each its own")
@@ -152,7 +178,9 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
 
 
-def _check(target: dict, where: str) -> dict:
+def _check(target: dict, where: str, kind: str = "target") -> dict:
+    if not isinstance(target, dict):
+        raise InputError(f"{where}: not a table of fields; write it as [[{kind}]] with its fields")
     for field in REQUIRED:
         if field not in target:
             raise InputError(
@@ -169,6 +197,11 @@ def _check(target: dict, where: str) -> dict:
     if not isinstance(name, str) or not _NAME.match(name):
         raise InputError(
             f"{where}: name must be lower-case letters, digits and _ (got {name!r}); rename it"
+        )
+    if kind == "comparison" and "calibrate" in target:
+        raise InputError(
+            f"{where}: a comparison is never fitted, so it takes no calibrate; drop calibrate, "
+            "or make it a target to fit it"
         )
     quantity = target["quantity"]
     if quantity not in QUANTITIES:
@@ -200,7 +233,7 @@ def _check(target: dict, where: str) -> dict:
     for field in ("source", "measured", "se_source", "assumption"):
         if field in target and (not isinstance(target[field], str) or not target[field].strip()):
             raise InputError(f"{where}: {field} must be non-empty text; write it")
-    calibrate = target.get("calibrate", True)
+    calibrate = target.get("calibrate", kind == "target")
     if not isinstance(calibrate, bool):
         raise InputError(
             f"{where}: calibrate must be true or false (got {calibrate!r}); write true or false"
@@ -215,4 +248,5 @@ def _check(target: dict, where: str) -> dict:
         "assumption": target.get("assumption", ""),
         "calibrate": calibrate,
         "unit": QUANTITIES[quantity],
+        "kind": kind,
     }

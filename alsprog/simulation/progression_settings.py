@@ -10,6 +10,7 @@ cohort only.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -95,6 +96,9 @@ class ProgressionSettings:
     # clinical signs (El Escorial regions) of a domain precede its first functional loss by this
     # many clock points; read only by a trial's selection (course_moments: MCI186-19)
     sign_lead_points: float = 0.0
+    # no limb domain (fine or gross motor) reaches 0 more than this many years before the end
+    # stage of the untreated course (inf: no such cap; build_course's rate cap)
+    limb_floor_years_max: float = math.inf
 
     @classmethod
     def default(cls) -> ProgressionSettings:
@@ -137,6 +141,7 @@ class ProgressionSettings:
             end_stage_log_sd=e["log_sd"],
             end_domain_clock_cap=e["clock_cap"],
             floor_years_max=e["floor_years_max"],
+            limb_floor_years_max=e["limb_floor_years_max"],
             niv_share=u["niv_share"],
             gastrostomy_share=u["gastrostomy_share"],
             tracheostomy_share=u["tracheostomy_share"],

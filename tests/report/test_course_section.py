@@ -1,5 +1,6 @@
 """The report's "The course against published figures": every target of the course beside the
-shipped calibration's value, in words, with its source as a numbered citation."""
+shipped calibration's value, in words, with its source as a numbered citation; other registers'
+figures (comparisons) in a table of their own."""
 
 from __future__ import annotations
 
@@ -50,10 +51,18 @@ def test_it_is_registered_after_the_cohort_and_before_the_interventions():
     assert names.index("course_section") < names.index("interventions_section")
 
 
-def test_every_target_is_a_row_with_the_shipped_calibrations_numbers(section):
+@pytest.mark.parametrize(
+    "kind, name", [("target", "course_targets"), ("comparison", "course_comparisons")]
+)
+def test_every_target_and_comparison_is_a_row_with_the_shipped_calibrations_numbers(
+    section, kind, name
+):
+    every = default_course_targets()
+    targets = every[every["kind"] == kind]
     shipped = shipped_calibration().table
-    targets = default_course_targets()
-    table = section.tables["course_targets"]
+    shipped = shipped[shipped["kind"] == kind]
+    assert len(targets) >= 4
+    table = section.tables[name]
     assert list(table.data["target"]) == list(targets["name"]) == list(shipped["target"])
     for column in ("published", "se", "simulated", "z"):
         np.testing.assert_array_equal(table.data[column], shipped[column])
@@ -62,10 +71,33 @@ def test_every_target_is_a_row_with_the_shipped_calibrations_numbers(section):
         table.data["z"], (shipped["simulated"] - shipped["published"]) / shipped["se"]
     )
     shown = table.display
-    assert len(shown) == len(targets) and shown["Target"].is_unique
-    assert list(shown["Fitted"] == "yes") == list(targets["calibrate"])
-    readings = section.tables["course_readings"].data
-    assert list(readings["target"]) == list(targets["name"])
+    assert len(shown) == len(targets) and shown.iloc[:, 0].is_unique
+    if kind == "target":
+        assert list(shown["Fitted"] == "yes") == list(targets["calibrate"])
+        readings = section.tables["course_readings"].data
+        assert list(readings["target"]) == list(targets["name"])
+    else:  # never fitted, each labelled with its register
+        assert "Fitted" not in shown and not shipped["calibrate"].any()
+        assert list(shown["Other register's figure"].str.extract(r"\((\w+)\)$")[0]) == [
+            n.rsplit("_", 1)[-1].title() for n in targets["name"]
+        ]
+
+
+def test_the_other_registers_are_comparisons_apart_from_the_targets(section):
+    shipped = shipped_calibration().table
+    others = shipped[shipped["kind"] == "comparison"]
+    text = html.unescape(section.html)
+    assert "<h3>Other registers</h3>" in text and "comparisons, not targets" in text
+    assert text.index("<!-- figure:course_z -->") < text.index("<h3>Other registers</h3>")
+    assert text.index("<h3>Other registers</h3>") < text.index("<!-- table:course_comparisons -->")
+    lowest, highest = others["z"].abs().min(), others["z"].abs().max()
+    assert f"(here {lowest:.0f} to {highest:.0f})" in text
+    assert "never fitted" in section.tables["course_comparisons"].caption
+    # counted apart: the targets' words and the z figure know nothing of them
+    targets = shipped[shipped["kind"] == "target"]
+    assert f"Of {len(targets)} targets, {int(targets['calibrate'].sum())} are fitted" in text
+    assert len(section.figures["course_z"].plot.data) == targets["z"].notna().sum()
+    assert "Other registers' figures are not drawn" in section.figures["course_z"].caption
 
 
 def test_the_words_name_every_missed_target_and_count_the_met_ones(section):
@@ -119,6 +151,7 @@ def test_the_page_renders_the_citations_and_no_machine_name(page):
     assert SNAKE.findall(text) == [] and RAW.findall(text) == []
     assert "The course against published figures" in text
     assert page.count('src="data:image/png;base64,') == 2
+    assert "Other registers" in text and "Other register's figure" in text
 
 
 def test_the_z_figure_keeps_far_targets_on_its_axis():

@@ -1,6 +1,6 @@
 """calibrate_course by simulated moments: deterministic for a seed, its table tidy, it moves
-the parameters to meet a target it can reach, and bad targets get one line (small cohorts and
-budgets: seconds)."""
+the parameters to meet a target it can reach and never to meet a comparison, and bad targets get
+one line (small cohorts and budgets: seconds)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,11 @@ import pytest
 from alsprog.errors import InputError
 from alsprog.simulation.course_calibration import TABLE_COLUMNS, calibrate_course, course_table
 from alsprog.simulation.course_moments import simulated_moments, stand_in_draws
-from alsprog.simulation.course_targets import QUANTITIES, default_course_targets
+from alsprog.simulation.course_targets import (
+    QUANTITIES,
+    default_course_targets,
+    load_course_targets,
+)
 from alsprog.simulation.progression_settings import ProgressionSettings
 
 SMALL = {"n": 800, "max_evaluations": 2, "rounds": 1, "fit": ("rate_median", "niv_share")}
@@ -103,3 +107,36 @@ def test_a_bad_table_gets_one_line(edit, words):
     with pytest.raises(InputError, match=words) as err:
         calibrate_course(edit(default_course_targets()), seed=1, n=800, max_evaluations=1)
     assert "\n" not in str(err.value)
+
+
+def test_a_comparison_is_never_fitted(tmp_path):
+    """An absurd comparison (every patient tracheostomised, SE 0.001) leaves the fit as it is
+    without it, bit for bit, and comes back in the table beside the simulated value; the same
+    figure made a target moves the fit."""
+    absurd = USER.replace("[[target]]", "[[comparison]]").replace('"trach"', '"trach_elsewhere"')
+    absurd = absurd.replace("0.08", "0.99").replace("0.005", "0.001")
+    plain, both = tmp_path / "plain.toml", tmp_path / "both.toml"
+    plain.write_text(USER, encoding="utf-8")
+    both.write_text(USER + absurd, encoding="utf-8")
+    kwargs = {
+        "seed": 4,
+        "n": 1000,
+        "max_evaluations": 4,
+        "rounds": 1,
+        "fit": ("tracheostomy_share",),
+    }
+    without = calibrate_course(plain, **kwargs)
+    with_it = calibrate_course(both, **kwargs)
+    assert with_it.settings == without.settings and with_it.objective == without.objective
+    assert np.array_equal(with_it.covariance, without.covariance)
+    assert with_it.evaluations == without.evaluations
+    table = with_it.table.set_index("target")
+    assert list(table["kind"]) == ["target", "comparison"]
+    assert not table.loc["trach_elsewhere", "calibrate"]
+    assert table.loc["trach_elsewhere", "simulated"] == table.loc["trach", "simulated"]
+    assert table.loc["trach_elsewhere", "z"] < -100  # far off, and still not fitted
+    pd.testing.assert_frame_equal(with_it.table.iloc[:1], without.table)
+    # turned into a target, the same figure is fitted and pulls the share up
+    fitted = load_course_targets(both).assign(kind="target", calibrate=True)
+    pulled = calibrate_course(fitted, **kwargs)
+    assert pulled.settings.tracheostomy_share > without.settings.tracheostomy_share + 0.05

@@ -66,7 +66,9 @@ def test_the_arm_moments_move_with_the_sign_lead():
     short = simulated_moments(replace(base, sign_lead_points=1.0), cohorts)
     long = simulated_moments(replace(base, sign_lead_points=20.0), cohorts)
     assert short["mci186_19_definite_share"] < long["mci186_19_definite_share"]
-    assert long["mci186_19_definite_share"] > 0.9
+    # the third region's gap spreads widely between patients (data/course.toml [spread]), so a
+    # long lead makes most, not all, of the selected definite
+    assert short["mci186_19_definite_share"] < 0.1 and long["mci186_19_definite_share"] > 0.5
     assert short["mci186_19_alsfrs_r_at_screening"] < long["mci186_19_alsfrs_r_at_screening"]
     # every figure of the arm is an ALSFRS-R mean or a share
     for moments in (short, long):
