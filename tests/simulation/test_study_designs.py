@@ -128,6 +128,7 @@ BAD = [
     ("text", _edited("elamin2015", "study_size", '"117"'), "expected a whole number"),
     ("fraction", _edited("elamin2015", "study_size", "117.5"), "expected a whole number"),
     ("negative", _edited("visser2007", "onset_years_max", "-4.0"), "positive finite"),
+    ("nan", _edited("lester2025", "follow_up_years", "nan"), "positive finite"),
     ("reversed", _edited("mci186_19", "ages_years", "[75.0, 20.0]"), "not below"),
     ("one end", _edited("mci186_19", "ages_years", "[20.0]"), "a list of two numbers"),
     ("endpoint", _edited("mci186_19", "endpoint_weeks", "30.0"), "not a whole number"),
