@@ -165,15 +165,20 @@ def selected_trial_population(effect: Any, n: int, seed: int) -> pd.DataFrame:
     from alsprog.simulation.patients import PATIENTS_PER_BLOCK
     from alsprog.simulation.random_streams import selection_generator
     from alsprog.simulation.settings import ITEMS
+    from alsprog.simulation.study_designs import designs
     from alsprog.simulation.trial_selection import (
-        TRIAL_DURATION_YEARS,
         trial_age_weights,
         trial_candidates,
         trial_eligible,
     )
 
-    observation = VISIT_WEEKS / WEEKS_PER_52_WEEK_YEAR
-    interval_months = _visit_months(VISIT_WEEKS)
+    # MCI186-19's design (data/course_measures.toml [mci186_19]): visits every observation
+    # period (12 weeks), so one falls at d and the endpoint (24 weeks) is the last of them
+    trial = designs().mci186_19
+    observation = trial.observation_weeks / WEEKS_PER_52_WEEK_YEAR
+    periods = round(trial.endpoint_weeks / trial.observation_weeks)
+    count = periods + 2  # d - 12 weeks, d, then one visit per period up to the endpoint
+    interval_months = _visit_months(trial.observation_weeks)
     control_plan = plan(
         PATIENTS_PER_BLOCK, seed, entry="onset", visit_interval_months=interval_months
     )
@@ -185,7 +190,7 @@ def selected_trial_population(effect: Any, n: int, seed: int) -> pd.DataFrame:
             rows,
             rows,
             start[rows],
-            start[rows] + 3 * observation,
+            start[rows] + (periods + 1) * observation,
             np.zeros(rows.size, dtype=bool),
             interval_months,
             block.key,
@@ -198,7 +203,7 @@ def selected_trial_population(effect: Any, n: int, seed: int) -> pd.DataFrame:
         if index >= SELECTION_MAX_BLOCKS:
             raise RuntimeError("selected_trial_population: too few patients met the criteria")
         rng = selection_generator(seed, index)
-        screen = TRIAL_DURATION_YEARS * rng.random(PATIENTS_PER_BLOCK)
+        screen = trial.disease_duration_max_years * rng.random(PATIENTS_PER_BLOCK)
         start = screen - observation
         control = make_block(control_plan, index, PATIENTS_PER_BLOCK, 1, PATIENTS_PER_BLOCK)
         p = control.patients
@@ -208,13 +213,13 @@ def selected_trial_population(effect: Any, n: int, seed: int) -> pd.DataFrame:
                 ages,
                 p["diagnosis_time"].to_numpy(),
                 start,
-                screen + 2 * observation,
+                screen + periods * observation,
                 p["death_time"].to_numpy(),
             )
         )
         seen = visits(control, rows, start)
-        at_screen = seen.iloc[0::4]  # the trial's criteria hold at screening (d - 12 weeks)
-        totals = seen["alsfrs_r"].to_numpy(float).reshape(rows.size, 4)
+        at_screen = seen.iloc[0::count]  # the trial's criteria hold at screening (d - 12 weeks)
+        totals = seen["alsfrs_r"].to_numpy(float).reshape(rows.size, count)
         regions = regions_with_signs(control.course.course.take(rows), start[rows])
         ok = trial_eligible(at_screen[list(ITEMS)].to_numpy(), totals, regions)
         rows, totals, regions, age = rows[ok], totals[ok], regions[ok], ages[rows][ok]
@@ -222,15 +227,15 @@ def selected_trial_population(effect: Any, n: int, seed: int) -> pd.DataFrame:
             treated_plan, index, PATIENTS_PER_BLOCK, 1, PATIENTS_PER_BLOCK, reference=screen
         )
         treated = visits(treated_block, rows, start)["alsfrs_r"].to_numpy(float)
-        treated = treated.reshape(rows.size, 4)
+        treated = treated.reshape(rows.size, count)
         frames.append(
             pd.DataFrame(
                 {
                     "disease_duration_years": screen[rows],
                     "before_observation": totals[:, 0],
                     "baseline": totals[:, 1],
-                    "control_change": totals[:, 3] - totals[:, 1],
-                    "treated_change": treated[:, 3] - treated[:, 1],
+                    "control_change": totals[:, -1] - totals[:, 1],
+                    "treated_change": treated[:, -1] - treated[:, 1],
                     "treated_baseline": treated[:, 1],
                     "regions_with_signs": regions,
                     "age_at_screening": age,

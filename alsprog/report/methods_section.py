@@ -22,6 +22,7 @@ DATA_FILES = (
     "simulation.toml",
     "course.toml",
     "course_targets.toml",
+    "course_measures.toml",
     "effects.toml",
     "trials.toml",
 )
@@ -37,6 +38,11 @@ FILE_LINES = (
         "course_targets.toml",
         "the published figures the course is calibrated to, and how each is measured; other "
         "registers' figures it is compared with, never fitted",
+    ),
+    (
+        "course_measures.toml",
+        "the designs of the targets' studies (inclusion, follow-up, visits), which the "
+        "simulated cohort reads to measure each target like for like",
     ),
     (
         "course_calibration.json",

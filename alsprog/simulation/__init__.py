@@ -22,6 +22,7 @@ exactly from the calibrated models (``alsprog.disease``), with demographics from
   MiToS, the milestone columns), ``uptake`` (need, the procedures taken, the items as
   received, stage times), ``patient_course`` (the course of a cohort's or a trial's patients
   under an effect, and the clinic visits that measure it); ``course_targets``,
+  ``study_designs`` (how the targets' studies measured them, ``data/course_measures.toml``),
   ``course_moments`` and ``course_calibration`` (``calibrate_course``: the course fitted to
   published figures), ``course_shipped`` (the shipped fit), ``trial_selection`` (MCI186-19's
   selection rules, read by the calibration and by the edaravone check of ``outcomes``);

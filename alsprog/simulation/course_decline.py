@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 
-# van Eijk et al. 2025: ALSFRS-R from the first assessment (read as diagnosis) every
-# POPULATION_VISIT_MONTHS (assumption: the cohorts' own schedules were not read) up to death or
-# POPULATION_MONTHS; a patient's slope by least squares over at least POPULATION_MIN_VISITS
-# visits
-POPULATION_MONTHS, POPULATION_VISIT_MONTHS, POPULATION_MIN_VISITS = 24.0, 3.0, 3
+from alsprog.simulation import study_designs
+
+# van Eijk et al. 2025 (data/course_measures.toml [vaneijk2025], read by study_designs): ALSFRS-R
+# from the first assessment (read as diagnosis) every visit_months up to death or
+# follow_up_months; a patient's slope by least squares over at least min_visits visits
 QUANTITIES = (
     "alsfrs_r_decline_24_months_mean",
     "alsfrs_r_decline_24_months_p025",
@@ -26,10 +26,17 @@ QUANTITIES = (
 )
 
 
+def min_visits() -> int:
+    """The fewest visits a patient's slope counts over (``study_designs``: van Eijk's 3)."""
+    return study_designs.designs().vaneijk2025.min_visits
+
+
 def population_visits(delay: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The visit times (years from onset, (n, m)) of patients diagnosed ``delay`` years after
-    onset, and the visits' months from diagnosis (m,)."""
-    months = np.arange(0.0, POPULATION_MONTHS + 1e-9, POPULATION_VISIT_MONTHS)
+    onset, and the visits' months from diagnosis (m,): every visit_months up to
+    follow_up_months (``study_designs``: 3 and 24)."""
+    design = study_designs.designs().vaneijk2025
+    months = np.arange(0.0, design.follow_up_months + 1e-9, design.visit_months)
     return delay[:, None] + months[None, :] / 12.0, months
 
 
@@ -57,20 +64,21 @@ def _least_squares(
 def decline_slopes(scores: np.ndarray, months: np.ndarray, seen: np.ndarray) -> np.ndarray:
     """Each patient's least-squares ALSFRS-R decline (points per month, > 0 for a falling
     score) over the visits ``seen`` (n, m bool) at ``months`` (m,) or (n, m) with totals
-    ``scores`` (n, m); nan where fewer than POPULATION_MIN_VISITS visits were seen."""
+    ``scores`` (n, m); nan where fewer than ``min_visits`` (``study_designs``: 3) visits were
+    seen."""
     slope, _, _, k = _least_squares(scores, months, seen)
-    return np.where(k >= POPULATION_MIN_VISITS, slope, np.nan)
+    return np.where(k >= min_visits(), slope, np.nan)
 
 
 def patient_rates(scores: np.ndarray, months: np.ndarray, seen: np.ndarray) -> np.ndarray:
     """The patients' rates (points per month) as a random-slope mixed model estimates them,
-    for the patients with at least POPULATION_MIN_VISITS visits (the others are left out):
+    for the patients with at least ``min_visits()`` visits (the others are left out):
     each least-squares slope b_i shrunk towards the mean slope m by tau^2 / (tau^2 + v_i),
     where v_i = s^2 / sxx_i is the slope's sampling variance (s^2 the residual variance about
     the patients' lines, pooled over their degrees of freedom) and tau^2 = var(b) - mean(v)
     the spread of the true rates (method of moments; 0 if negative, then every rate is m)."""
     slope, rss, sxx, k = _least_squares(scores, months, seen)
-    keep = k >= POPULATION_MIN_VISITS
+    keep = k >= min_visits()
     slope, rss, sxx, k = slope[keep], rss[keep], sxx[keep], k[keep]
     if not slope.size:
         return slope

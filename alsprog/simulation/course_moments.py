@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from alsprog.simulation import study_designs
 from alsprog.simulation.course_build import build_course
 from alsprog.simulation.course_decline import population_decline, population_visits
 from alsprog.simulation.progression_settings import ProgressionSettings, harness_draws
@@ -33,7 +34,6 @@ from alsprog.simulation.sampler import (
 )
 from alsprog.simulation.subgroups import CohortSettings
 from alsprog.simulation.trial_selection import (
-    TRIAL_DURATION_YEARS,
     trial_age_weights,
     trial_candidates,
     trial_eligible,
@@ -42,22 +42,22 @@ from alsprog.simulation.uptake import item_scores, procedures, received, stage_t
 
 # bump when a measurement below changes: the shipped calibration's fingerprint reads it
 MOMENTS_VERSION = 7
-STUDY_SIZE = 117  # Elamin et al., J Neurol 2015: training sub-cohort
+# The studies' designs (inclusion, follow-up, visits, study size) are in
+# data/course_measures.toml beside their sources, read by study_designs.designs()
 WEEK = 7.0 / 365.25
 # the cohort's visit noise (data/simulation.toml [items] visit_noise_sd: latent points per item)
 VISIT_NOISE_SD = CohortSettings.default().visit_noise_sd
 # Balendra's standardised stage times (trial and registry patients who died in follow-up):
-VISIT_MONTHS = 3.0  # ALSFRS-R read every 3 months from entry
-# entry at a time uniform between diagnosis and death, followed to death (assumption: the
-# pooled trial and registry cohorts entered patients at every point of their course and the
-# standardised times are over the deceased, each at the first visit at the stage or beyond)
+# ALSFRS-R read every [balendra2022] visit_months from entry, entry at a time uniform between
+# diagnosis and death, followed to death (assumption: the pooled trial and registry cohorts
+# entered patients at every point of their course and the standardised times are over the
+# deceased, each at the first visit at the stage or beyond)
 PHENOTYPES = ("als", "pls", "pma")
 # Visser et al., Arch Neurol 2007 scored the original ALSFRS (Cedarbaum and Stambler, 1996): the
 # nine bulbar and limb items of the ALSFRS-R and a single breathing item, read here as the
 # dyspnoea item (assumption: both score breathlessness 4-0); the ALSFRS-R's orthopnoea and
 # respiratory insufficiency items are not in it
 ALSFRS_ITEMS = 10
-VISSER_ONSET_YEARS_MAX = 4.0  # Visser et al. 2007 included patients within 4 years of onset
 
 
 def stand_in_draws(n: int, seed: int, survival=None) -> dict[str, dict[str, np.ndarray]]:
@@ -181,16 +181,18 @@ def simulated_moments(settings: ProgressionSettings, cohorts: dict) -> dict[str,
     out.update(_stages(course, done, draws, chen))
     out.update(_uptake(done, death, diagnosed))
     out["dfs_hazard_ratio"] = _study_hazard_ratio(dfs[diagnosed], (death - delay)[diagnosed])
+    design = study_designs.designs()
+    onset_max = design.visser2007.onset_years_max
     for name, quantity, years in (
-        ("pls", "pls_slope_per_year", 3.0),
-        ("pma", "pma_change_18_months", 1.5),
+        ("pls", "pls_slope_per_year", design.lester2025.follow_up_years),
+        ("pma", "pma_change_18_months", design.visser2007.follow_up_years),
     ):
         other = cohorts[name]
         median = settings.rate_median_pls if name == "pls" else settings.rate_median_pma
         c, d = _cohort(settings, other, median, floor_cap=name != "pls")
         alive = other["delay"] + years < other["death"]
         if name == "pma":  # Visser's inclusion: newly diagnosed, onset of weakness < 4 years
-            alive &= other["delay"] < VISSER_ONSET_YEARS_MAX
+            alive &= other["delay"] < onset_max
         tt = np.stack([other["delay"], other["delay"] + years], axis=1)[alive]
         sub = _subset(c, d, alive)
         if name == "pls":
@@ -201,7 +203,7 @@ def simulated_moments(settings: ProgressionSettings, cohorts: dict) -> dict[str,
         loss = np.diff(-totals, axis=1)[:, 0].mean()
         out[quantity] = loss / years if name == "pls" else loss
         if name == "pma":  # Visser's inclusion: alive at diagnosis within 4 years of onset
-            seen = (other["delay"] < other["death"]) & (other["delay"] < VISSER_ONSET_YEARS_MAX)
+            seen = (other["delay"] < other["death"]) & (other["delay"] < onset_max)
             out["pma_bulbar_signs_share"] = domains_with_signs(c, other["delay"])[seen, 0].mean()
     return {k: float(v) for k, v in out.items()}
 
@@ -229,13 +231,14 @@ def _trial_arm(course, done, draws) -> dict[str, float]:
     Escorial criteria; ALSFRS-R fell 1-4 points over the observation period), the regions with
     signs read from the course (``regions_with_signs``: a domain's signs come
     ``sign_lead_points`` clock points before its first item starts to fall); randomised
-    (baseline) at a disease duration uniform over 0-2 years (TRIAL_DURATION_YEARS); change from
+    (baseline) at a disease duration uniform over 0-2 years (``study_designs``); change from
     baseline (randomisation) to 24 weeks in those alive then; each visit scored with the
     cohort's visit noise, as alsprog.outcomes.course_measures.selected_trial_population scores
     it; every mean weighted to the trial's ages (``trial_age_weights``)."""
-    delay = draws["delay"]
-    baseline = TRIAL_DURATION_YEARS * draws["u_screen"]
-    screen, end = baseline - 12 * WEEK, baseline + 24 * WEEK
+    delay, trial = draws["delay"], study_designs.designs().mci186_19
+    baseline = trial.disease_duration_max_years * draws["u_screen"]
+    screen = baseline - trial.observation_weeks * WEEK
+    end = baseline + trial.endpoint_weeks * WEEK
     age = draws["age"] + screen
     rows = trial_candidates(age, delay, screen, end, draws["death"])
     c, d = _subset(course, done, rows)
@@ -288,8 +291,8 @@ def _stages(course, done, draws, chen) -> dict[str, float]:
     median over the patients who passed through it (stage 4 may follow stage 2); Balendra's
     standardised times as pooled trial and registry data give them: patients enter at a time
     uniform between diagnosis and death and are followed to death, the observed items read every
-    VISIT_MONTHS, each at the first visit at the stage or beyond (at entry if already there)
-    over the disease duration."""
+    visit_months (``study_designs``, [balendra2022]), each at the first visit at the stage or
+    beyond (at entry if already there) over the disease duration."""
     death, disease = draws["death"], draws["disease"]
     died_of_als = disease <= draws["other"]
     st = stage_times(*chen, by_need=True)
@@ -306,7 +309,7 @@ def _stages(course, done, draws, chen) -> dict[str, float]:
         "kings_stage_4_duration_median": _median(keep(12.0 * (chen[0].death - t4))),
     }
     observed = stage_times(course, done)
-    delay, step = draws["delay"], VISIT_MONTHS / 12.0
+    delay, step = draws["delay"], study_designs.designs().balendra2022.visit_months / 12.0
     entry = delay + np.maximum(death - delay, 0.0) * draws["u_entry"]
     died = delay < death
     for k in (2, 3, 4):
@@ -329,14 +332,15 @@ def _uptake(done, death, diagnosed) -> dict[str, float]:
 
 
 def _study_hazard_ratio(dfs: np.ndarray, years: np.ndarray) -> float:
-    """Geometric mean of the Cox hazard ratios of dFS in consecutive studies of STUDY_SIZE
-    patients (every patient dies: no censoring), by Newton's method on the partial likelihood,
-    all studies at once."""
-    k = dfs.size // STUDY_SIZE
+    """Geometric mean of the Cox hazard ratios of dFS in consecutive studies of Elamin's size
+    (``study_designs``, [elamin2015]: 117 patients; every patient dies: no censoring), by
+    Newton's method on the partial likelihood, all studies at once."""
+    size = study_designs.designs().elamin2015.study_size
+    k = dfs.size // size
     if k == 0:
         return float("nan")
-    x = dfs[: k * STUDY_SIZE].reshape(k, STUDY_SIZE)
-    t = years[: k * STUDY_SIZE].reshape(k, STUDY_SIZE)
+    x = dfs[: k * size].reshape(k, size)
+    t = years[: k * size].reshape(k, size)
     order = np.argsort(-t, axis=1)  # latest first: cumulative sums are risk sets
     x = np.take_along_axis(x, order, axis=1)
     beta = np.zeros((k, 1))

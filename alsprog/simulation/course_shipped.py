@@ -10,6 +10,10 @@ code versions of the course and its measurements (``MODEL_VERSION``, ``MOMENTS_V
 file whose stamp does not match is never used: the fit is recomputed (a few minutes, with a
 warning naming the script that rewrites the file) or, with ``stale="raise"``, refused.
 
+The targets' study designs (``data/course_measures.toml``, ``study_designs``) are not yet in the
+fingerprint: the shipped file was fitted with the shipped designs, so after editing one, rebuild
+the file (the script below) rather than trust its stamp.
+
 Rebuild the file with ``PYTHONPATH=. python scripts/build_course_calibration.py``.
 """
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from alsprog.simulation.course_decline import (
-    POPULATION_MIN_VISITS,
     decline_slopes,
+    min_visits,
     patient_rates,
     population_decline,
     population_visits,
@@ -24,7 +24,7 @@ def test_each_slope_is_the_least_squares_fit_of_the_visits_seen():
     seen = np.arange(9)[None, :] < rng.integers(1, 10, size=300)[:, None]  # alive until a visit
     slope = decline_slopes(scores, months, seen)
     for i in range(300):
-        if seen[i].sum() < POPULATION_MIN_VISITS:
+        if seen[i].sum() < min_visits():
             assert np.isnan(slope[i])
         else:
             fitted = np.polyfit(months[seen[i]], scores[i, seen[i]], 1)[0]
@@ -100,7 +100,7 @@ def test_the_calibration_cohort_reads_the_decline_a_wired_cohort_shows():
     dy = visits["alsfrs_r"] - by["alsfrs_r"].transform("mean")
     sxy = (dx * dy).groupby(visits["patient_id"]).sum()
     sxx = (dx**2).groupby(visits["patient_id"]).sum()
-    enough = by.size() >= POPULATION_MIN_VISITS
+    enough = by.size() >= min_visits()
     wired = -(sxy / sxx)[enough]
     moments = simulated_moments(ProgressionSettings.default(), stand_in_draws(6000, 5))
     assert abs(moments["alsfrs_r_decline_24_months_mean"] - wired.mean()) < 0.05

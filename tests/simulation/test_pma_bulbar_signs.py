@@ -9,12 +9,9 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from alsprog.simulation.course_moments import (
-    VISSER_ONSET_YEARS_MAX,
-    simulated_moments,
-    stand_in_draws,
-)
+from alsprog.simulation.course_moments import simulated_moments, stand_in_draws
 from alsprog.simulation.progression_settings import ProgressionSettings
+from alsprog.simulation.study_designs import designs
 
 QUANTITY = "pma_bulbar_signs_share"
 
@@ -44,7 +41,7 @@ def test_the_calibration_cohort_reads_the_share_a_wired_cohort_shows():
         frames.append(frame.assign(signs_time=_bulbar_signs_time(block.course.course)))
     patients = pd.concat(frames, ignore_index=True)
     included = patients["diagnosis_time"].notna()  # alive at diagnosis
-    included &= patients["diagnosis_delay_months"] / 12.0 < VISSER_ONSET_YEARS_MAX
+    included &= patients["diagnosis_delay_months"] / 12.0 < designs().visser2007.onset_years_max
     seen = patients.loc[included]
     wired = (seen["signs_time"] <= seen["diagnosis_time"]).mean()
     assert len(seen) > 2000
