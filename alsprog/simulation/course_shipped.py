@@ -5,14 +5,11 @@ The fingerprint covers the targets and comparisons (each figure's name, quantity
 value and SE, its kind and whether it is fitted: the file's table shows them all), the course's
 start values and fixed figures (``ProgressionSettings.start()``), the cohort's inputs (the ALS,
 PLS and PMA phenotypes' figures and life table, as ``disease.draw_cache`` stamps them, and the
-onset-site map), the seed, the cohort size, the optimiser's budget, bounds and step, and the
-code versions of the course and its measurements (``MODEL_VERSION``, ``MOMENTS_VERSION``). A
+onset-site map), the targets' study designs (``data/course_measures.toml``), the seed, the
+cohort size, the optimiser's budget, bounds and step, and the code versions of the course and
+its measurements (``MODEL_VERSION``, ``MOMENTS_VERSION``). A
 file whose stamp does not match is never used: the fit is recomputed (a few minutes, with a
 warning naming the script that rewrites the file) or, with ``stale="raise"``, refused.
-
-The targets' study designs (``data/course_measures.toml``, ``study_designs``) are not yet in the
-fingerprint: the shipped file was fitted with the shipped designs, so after editing one, rebuild
-the file (the script below) rather than trust its stamp.
 
 Rebuild the file with ``PYTHONPATH=. python scripts/build_course_calibration.py``.
 """
@@ -39,6 +36,7 @@ from alsprog.simulation import course_parameters
 from alsprog.simulation.course_moments import MOMENTS_VERSION
 from alsprog.simulation.course_targets import default_course_targets
 from alsprog.simulation.progression_settings import ProgressionSettings
+from alsprog.simulation.study_designs import designs
 
 FILE = "course_calibration.json"
 MODEL_VERSION = 3  # bump when progression.py or uptake.py change what a course is
@@ -76,6 +74,7 @@ def fingerprint(targets: pd.DataFrame | None = None, start: ProgressionSettings 
         "start": dataclasses.asdict(start),
         "cohort": {name: draw_cache.fingerprint(name, table) for name in ("als", "pls", "pma")},
         "onset_site": dict(CohortSettings.default().onset_site),
+        "designs": dataclasses.asdict(designs()),
     }
     text = json.dumps(parts, sort_keys=True, default=repr)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
