@@ -51,6 +51,17 @@ def shape(x: np.ndarray, k: float) -> np.ndarray:
     return np.expm1(-k * x) / np.expm1(-k)
 
 
+def _shape_in_place(x: np.ndarray, k: float) -> np.ndarray:
+    """``shape(x, k)`` written over ``x`` (a fresh float array): the same arithmetic, bit for
+    bit, without its temporaries."""
+    if abs(k) < 1e-9:
+        return x
+    x *= -k
+    np.expm1(x, out=x)
+    x /= np.expm1(-k)
+    return x
+
+
 def shape_inverse(y: np.ndarray | float, k: float) -> np.ndarray:
     """x with g(x) = y (y in [0, 1])."""
     y = np.asarray(y, dtype=float)
@@ -70,7 +81,15 @@ def pace(u: np.ndarray, a: float, scale: float = PACE_SCALE_YEARS) -> np.ndarray
     if abs(a - 1.0) < 1e-12:
         return u
     with np.errstate(invalid="ignore", over="ignore"):
-        return scale * (np.power(1.0 + u / scale, a) - 1.0) / a
+        if u.ndim == 0:
+            return scale * (np.power(1.0 + u / scale, a) - 1.0) / a
+        x = u / scale  # then in place: the same arithmetic, bit for bit
+        x += 1.0
+        np.power(x, a, out=x)
+        x -= 1.0
+        x *= scale
+        x /= a
+        return x
 
 
 def pace_inverse(y: np.ndarray, a: float, scale: float = PACE_SCALE_YEARS) -> np.ndarray:
@@ -78,8 +97,28 @@ def pace_inverse(y: np.ndarray, a: float, scale: float = PACE_SCALE_YEARS) -> np
     y = np.asarray(y, dtype=float)
     if abs(a - 1.0) < 1e-12:
         return y
+    if y.ndim == 0:
+        with np.errstate(invalid="ignore", over="ignore"):
+            return scale * (np.power(1.0 + a * y / scale, 1.0 / a) - 1.0)
+    return _pace_inverse_in_place(a * y, a, scale, scaled=True)
+
+
+def _pace_inverse_in_place(
+    y: np.ndarray, a: float, scale: float, scaled: bool = False
+) -> np.ndarray:
+    """``pace_inverse(y, a, scale)`` written over ``y`` (a fresh float array; ``scaled``: it
+    already holds a * y): the same arithmetic, bit for bit, without its temporaries."""
+    if abs(a - 1.0) < 1e-12:
+        return y
     with np.errstate(invalid="ignore", over="ignore"):
-        return scale * (np.power(1.0 + a * y / scale, 1.0 / a) - 1.0)
+        if not scaled:
+            y *= a
+        y /= scale
+        y += 1.0
+        np.power(y, 1.0 / a, out=y)
+        y -= 1.0
+        y *= scale
+    return y
 
 
 @dataclass(frozen=True)
@@ -172,7 +211,7 @@ class ClockCourse:
         c = np.asarray(c, dtype=float)
         rate = (self.rate if rows is None else self.rate[rows]).reshape((-1,) + (1,) * (c.ndim - 1))
         with np.errstate(divide="ignore", invalid="ignore"):
-            u = pace_inverse(  # clock years
+            u = _pace_inverse_in_place(  # clock years
                 c / (12.0 * rate), self.settings.clock_deceleration, self.settings.clock_scale_years
             )
         if self.slowing is None:
@@ -199,8 +238,11 @@ class ClockCourse:
         """Latent points lost on each item at times ``t`` (n, m): shape (n, m, 12), 0-4."""
         t = np.atleast_2d(np.asarray(t, dtype=float))
         c = self.clock(t)[:, :, None]
-        x = np.clip((c - self.item_start[:, None, :]) / self.item_span[:, None, :], 0.0, 1.0)
-        loss = POINTS * shape(x, self.settings.curvature)
+        loss = c - self.item_start[:, None, :]  # then in place: x, g(x), the points lost
+        loss /= self.item_span[:, None, :]
+        np.clip(loss, 0.0, 1.0, out=loss)
+        loss = _shape_in_place(loss, self.settings.curvature)
+        loss *= POINTS
         q = self.end_progress(t)
         cap = POINTS * self.settings.end_domain_clock_cap
         depth = POINTS if self.end_depth is None else POINTS * _column(self.end_depth, 2)
@@ -243,9 +285,9 @@ class ClockCourse:
         s = self.settings
         item = np.asarray(items, dtype=int)
         y = np.array([min(loss / POINTS, 1.0) for loss in losses])
-        position = self.item_start[:, item] + self.item_span[:, item] * shape_inverse(
-            y, s.curvature
-        )
+        position = self.item_span[:, item]  # then in place: start + span * g^-1(y)
+        position *= shape_inverse(y, s.curvature)
+        position += self.item_start[:, item]
         # beyond the cap, an end domain's clock time is inf (never found): the clock is not read
         skipped = np.zeros((self.size, item.size), dtype=bool)
         for d in (BULBAR, RESPIRATORY):
@@ -255,7 +297,8 @@ class ClockCourse:
             if capped.any():
                 skipped |= (self.end_domain == d)[:, None] & capped
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            out = np.where(skipped, np.inf, self.time_at_clock(position))
+            out = self.time_at_clock(position)
+        np.putmask(out, skipped, np.inf)
         # the end stage's share of its ramp at which the loss is y (beyond its depth: never),
         # on the columns whose item the end stage takes
         depth = (np.ones(self.size) if self.end_depth is None else self.end_depth)[:, None]
@@ -281,8 +324,9 @@ class ClockCourse:
             for k in range(item.size):
                 generalised = generalised_time(self, int(item[k]), float(y[k]), SWALLOWING)
                 out[:, k] = np.minimum(out[:, k], generalised)
-        out = np.maximum(out, 0.0)  # an onset item has lost onset_loss_points at onset
-        return np.where(np.isnan(out), np.inf, out)
+        np.maximum(out, 0.0, out=out)  # an onset item has lost onset_loss_points at onset
+        np.putmask(out, np.isnan(out), np.inf)
+        return out
 
 
 def _item_ramp(q: np.ndarray, j: int, stagger: float) -> np.ndarray:
