@@ -121,13 +121,12 @@ def build_course(
     offset += rank_of
     offset *= s.item_stagger
     np.maximum(offset, 0.0, out=offset)
-    item_start = span[:, domain_of]
+    item_start = span[:, domain_of]  # each item's domain's span, gathered once
+    item_span = item_start * (1.0 - 2.0 * s.item_stagger)
     item_start *= offset
     item_start += involved[:, domain_of]
     pace = draws["z_item_pace"] * s.item_pace_log_sd
     np.exp(pace, out=pace)
-    item_span = span[:, domain_of]
-    item_span *= 1.0 - 2.0 * s.item_stagger
     item_span *= pace
     if s.onset_loss_points > 0:  # onset is the first noticed loss: the onset domain's first
         _noticed(s, item_start, item_span, None, onset_domain, np.zeros(n))  # item has lost
@@ -298,7 +297,10 @@ def _capped_rate(s, rate, bulbar_end, item_start, item_span, draws, survival, en
     untreated end stage (see ``build_course``)."""
     finish = item_start + item_span  # clock points at which each item reaches 0
     # each domain's last item (a maximum, exact in any order: the limbs' is the larger of two)
-    last = [finish[:, list(items)].max(axis=1) for items in s.item_order]
+    if all(sorted(items) == [3 * d, 3 * d + 1, 3 * d + 2] for d, items in enumerate(s.item_order)):
+        last = list(finish.reshape(-1, 4, 3).max(axis=2).T)  # each domain's own 3 columns
+    else:
+        last = [finish[:, list(items)].max(axis=1) for items in s.item_order]
     other = np.where(bulbar_end, last[RESPIRATORY], last[BULBAR])
     other = np.where(np.isfinite(other), other, 0.0)  # a PMA bulbar region the clock never takes
     limbs = np.maximum(*(last[d] for d in LIMB_DOMAINS))

@@ -247,19 +247,29 @@ class ClockCourse:
         cap = POINTS * self.settings.end_domain_clock_cap
         depth = POINTS if self.end_depth is None else POINTS * _column(self.end_depth, 2)
         depth = np.broadcast_to(depth, q.shape)
+        ramps: dict[int, np.ndarray] = {}  # item place j's ramp, every patient's (n, m)
+
+        def ramp(j: int) -> np.ndarray:  # found once, read by both end domains and swallowing
+            if j not in ramps:
+                ramps[j] = depth * _item_ramp(q, j, self.settings.item_stagger)
+            return ramps[j]
+
+        # each end domain's rows chosen by np.where over all rows: no gather and scatter
         for d in (BULBAR, RESPIRATORY):
-            mine = self.end_domain == d
+            mine = (self.end_domain == d)[:, None]
+            if not mine.any():
+                continue
             for j, item in enumerate(self.settings.item_order[d]):
-                ramp = depth[mine] * _item_ramp(q[mine], j, self.settings.item_stagger)
-                clock = np.minimum(loss[mine, :, item], cap)
-                loss[mine, :, item] = np.maximum(clock, ramp)
+                column = loss[:, :, item]
+                taken = np.maximum(np.minimum(column, cap), ramp(j))
+                loss[:, :, item] = np.where(mine, taken, column)
         share = self.settings.swallowing_clock_cap
         ends = self.end_domain == RESPIRATORY
         if share < 1.0 and ends.any():  # swallowing fails with the respiratory end stage
-            loss[ends, :, SWALLOWING] = np.minimum(loss[ends, :, SWALLOWING], POINTS * share)
-            mine = self._swallowing_ends()
-            ramp = depth[mine] * _item_ramp(q[mine], 1, self.settings.item_stagger)
-            loss[mine, :, SWALLOWING] = np.maximum(loss[mine, :, SWALLOWING], ramp)
+            column = loss[:, :, SWALLOWING]
+            column = np.where(ends[:, None], np.minimum(column, POINTS * share), column)
+            mine = self._swallowing_ends()[:, None]
+            loss[:, :, SWALLOWING] = np.where(mine, np.maximum(column, ramp(1)), column)
         if self.limb_end_depth is not None:  # PMA: the weakness generalises before death
             generalised_losses(self, t, loss, SWALLOWING)
         return loss
@@ -298,7 +308,7 @@ class ClockCourse:
                 skipped |= (self.end_domain == d)[:, None] & capped
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             out = self.time_at_clock(position)
-        np.putmask(out, skipped, np.inf)
+        np.copyto(out, np.inf, where=skipped)  # (out is column-major: copyto, not putmask)
         # the end stage's share of its ramp at which the loss is y (beyond its depth: never),
         # on the columns whose item the end stage takes
         depth = (np.ones(self.size) if self.end_depth is None else self.end_depth)[:, None]
@@ -325,7 +335,7 @@ class ClockCourse:
                 generalised = generalised_time(self, int(item[k]), float(y[k]), SWALLOWING)
                 out[:, k] = np.minimum(out[:, k], generalised)
         np.maximum(out, 0.0, out=out)  # an onset item has lost onset_loss_points at onset
-        np.putmask(out, np.isnan(out), np.inf)
+        np.copyto(out, np.inf, where=np.isnan(out))
         return out
 
 
