@@ -29,3 +29,17 @@ def test_pace_and_its_inverse_are_the_formulas_bit_for_bit(a: float, scale: floa
 def test_shape_is_the_formula() -> None:
     x = RNG.random((300, 12))
     np.testing.assert_array_equal(shape(x, -2.214), np.expm1(2.214 * x) / np.expm1(2.214))
+
+
+@pytest.mark.parametrize("count", [3, 4])
+@pytest.mark.parametrize("odd", [None, np.nan, -0.0, -1.0])
+def test_few_times_sorted_as_np_sort_bit_for_bit(count: int, odd: float | None) -> None:
+    from alsprog.simulation.uptake import _sorted
+
+    times = RNG.choice([0.0, 0.5, 1.25, 3.0, np.inf], size=(count, 4_000))  # ties and inf
+    times[:, :500] = RNG.exponential(2.0, (count, 500))
+    if odd is not None:
+        times[RNG.integers(count), 7] = odd  # NaN, -0 or a negative: left to np.sort
+    found = np.stack(_sorted(list(times)))
+    expected = np.sort(times, axis=0)
+    assert found.tobytes() == expected.tobytes()
