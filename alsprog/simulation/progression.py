@@ -299,20 +299,23 @@ class ClockCourse:
         position *= shape_inverse(y, s.curvature)
         position += self.item_start[:, item]
         # beyond the cap, an end domain's clock time is inf (never found): the clock is not read
-        skipped = np.zeros((self.size, item.size), dtype=bool)
+        # (the arrays below are column by patient, (len(items), n): a patient's few columns as
+        # the short axis of each step cost several times as much; ``found`` is ``out`` so read)
+        skipped = np.zeros((item.size, self.size), dtype=bool)
         for d in (BULBAR, RESPIRATORY):
             capped = (y > s.end_domain_clock_cap) & np.isin(item, s.item_order[d])
             if d == RESPIRATORY:
                 capped |= (item == SWALLOWING) & (y > s.swallowing_clock_cap)
             if capped.any():
-                skipped |= (self.end_domain == d)[:, None] & capped
+                skipped |= capped[:, None] & (self.end_domain == d)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             out = self.time_at_clock(position)
-        np.copyto(out, np.inf, where=skipped)  # (out is column-major: copyto, not putmask)
+        found = out.T
+        np.copyto(found, np.inf, where=skipped)  # (column-major: copyto, not putmask)
         # the end stage's share of its ramp at which the loss is y (beyond its depth: never),
         # on the columns whose item the end stage takes
-        depth = (np.ones(self.size) if self.end_depth is None else self.end_depth)[:, None]
-        start, length = self.end_start[:, None], self.end_length[:, None]
+        depth = np.ones(self.size) if self.end_depth is None else self.end_depth
+        start, length = self.end_start, self.end_length
         ramps: list[tuple[int | None, np.ndarray, np.ndarray]] = [
             (d, np.isin(item, s.item_order[d]), self.end_domain == d) for d in (BULBAR, RESPIRATORY)
         ]
@@ -322,14 +325,14 @@ class ClockCourse:
             cols = np.flatnonzero(mine)
             if cols.size == 0:
                 continue
-            y_k = y[cols]
+            y_k = y[cols][:, None]
             order = s.item_order[RESPIRATORY if domain is None else domain]
-            j = np.array([1 if domain is None else order.index(i) for i in item[cols]])
+            j = np.array([1 if domain is None else order.index(i) for i in item[cols]])[:, None]
             q = _ramp_inverse(np.minimum(y_k / depth, 1.0), j, s.item_stagger)
             with np.errstate(invalid="ignore"):
                 ramp = start + q * length
-            ok = rows[:, None] & np.isfinite(ramp) & (y_k <= depth)
-            out[:, cols] = np.minimum(out[:, cols], np.where(ok, ramp, np.inf))
+            ok = rows & np.isfinite(ramp) & (y_k <= depth)
+            found[cols] = np.minimum(found[cols], np.where(ok, ramp, np.inf))
         if self.limb_end_depth is not None:
             for k in range(item.size):
                 generalised = generalised_time(self, int(item[k]), float(y[k]), SWALLOWING)
