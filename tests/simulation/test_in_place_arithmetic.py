@@ -43,3 +43,16 @@ def test_few_times_sorted_as_np_sort_bit_for_bit(count: int, odd: float | None) 
     found = np.stack(_sorted(list(times)))
     expected = np.sort(times, axis=0)
     assert found.tobytes() == expected.tobytes()
+
+
+def test_copula_normal_score_is_the_normal_quantile_of_the_rank() -> None:
+    from scipy.stats import norm
+
+    from alsprog.simulation.sampler import copula_normal_score
+
+    e = np.concatenate([RNG.exponential(1.0, 1_000), [0.0, np.log(2.0), 40.0, np.nan]])
+    score = copula_normal_score(e)
+    low = e < np.log(2.0)  # u = 1 - exp(-E): the quantile below the median, the upper tail above
+    np.testing.assert_allclose(score[low], norm.ppf(-np.expm1(-e[low])), rtol=1e-12)
+    np.testing.assert_allclose(score[~low], norm.isf(np.exp(-e[~low])), rtol=1e-12)
+    assert copula_normal_score(np.array(e[0])) == score[0]  # one number: the same
