@@ -282,7 +282,8 @@ class ClockCourse:
 
     def latent_scores(self, t: np.ndarray) -> np.ndarray:
         """Latent (continuous) item scores 0-4 at times ``t``, shape (n, m, 12)."""
-        return POINTS - self.losses(t)
+        loss = self.losses(t)
+        return np.subtract(POINTS, loss, out=loss)  # (a fresh array: in place)
 
     def time_of_loss(self, item: int, loss: float) -> np.ndarray:
         """First time (years) the latent loss of item ``item`` (ITEMS index) reaches ``loss``
