@@ -10,6 +10,7 @@ later and in some, a wider rate spread, and the weakness generalising before dea
 
 from __future__ import annotations
 
+from functools import reduce
 from typing import NamedTuple
 
 import numpy as np
@@ -121,17 +122,18 @@ def build_course(
     offset += rank_of
     offset *= s.item_stagger
     np.maximum(offset, 0.0, out=offset)
-    item_start = span[:, domain_of]
+    # each item's domain's span, gathered once; np.take, not span[:, domain_of], keeps the rows
+    # contiguous (row-major like the draws: an array of the other order makes each step slow)
+    item_start = np.take(span, domain_of, axis=1)
+    item_span = item_start * (1.0 - 2.0 * s.item_stagger)
     item_start *= offset
-    item_start += involved[:, domain_of]
+    item_start += np.take(involved, domain_of, axis=1)
     pace = draws["z_item_pace"] * s.item_pace_log_sd
     np.exp(pace, out=pace)
-    item_span = span[:, domain_of]
-    item_span *= 1.0 - 2.0 * s.item_stagger
     item_span *= pace
     if s.onset_loss_points > 0:  # onset is the first noticed loss: the onset domain's first
-        rows = np.arange(n)  # item has lost onset_loss_points at clock 0
-        _noticed(s, item_start, item_span, rows, onset_domain, np.zeros(n))
+        _noticed(s, item_start, item_span, None, onset_domain, np.zeros(n))  # item has lost
+        # onset_loss_points at clock 0
         if pma is not None and limb.any():  # so is PMA's other limb's involvement
             rows = np.flatnonzero(limb)
             other = orders[which[rows], 1]
@@ -235,13 +237,26 @@ def _end_stage(s, draws, death, survival, end_length) -> tuple[np.ndarray, ...]:
 def _noticed(s, item_start, item_span, rows, domain, at) -> None:
     """Shift the items of ``domain`` (per row) in place so that its first item has lost
     ``onset_loss_points`` at clock position ``at``: the region's involvement is its first
-    noticed loss."""
+    noticed loss. ``rows`` None: every row (read and written along the rows, without an
+    index per row)."""
     items = np.array(s.item_order)[domain]  # (rows, 3)
-    starts = item_start[rows[:, None], items]
-    first = items[np.arange(rows.size), np.argmin(starts, axis=1)]
-    lead = item_span[rows, first] * shape_inverse(s.onset_loss_points / POINTS, s.curvature)
-    shift = lead + item_start[rows, first] - at
-    item_start[rows[:, None], items] -= shift[:, None]
+    if rows is None:
+        starts = np.take_along_axis(item_start, items, axis=1)
+    else:
+        starts = item_start[rows[:, None], items]
+    at_first = np.argmin(starts, axis=1)[:, None]
+    first = np.take_along_axis(items, at_first, axis=1)
+    if rows is None:
+        span_first = np.take_along_axis(item_span, first, axis=1)[:, 0]
+    else:
+        span_first = item_span[rows, first[:, 0]]
+    lead = span_first * shape_inverse(s.onset_loss_points / POINTS, s.curvature)
+    shift = lead + np.take_along_axis(starts, at_first, axis=1)[:, 0] - at
+    starts -= shift[:, None]
+    if rows is None:
+        np.put_along_axis(item_start, items, starts, axis=1)
+    else:
+        item_start[rows[:, None], items] = starts
 
 
 def _limb_form(s, limb, rate, z, u_first, first_share, gap_2, gap_3):
@@ -284,17 +299,18 @@ def _capped_rate(s, rate, bulbar_end, item_start, item_span, draws, survival, en
     than ``floor_years_max``, or a limb domain more than ``limb_floor_years_max``, before the
     untreated end stage (see ``build_course``)."""
     finish = item_start + item_span  # clock points at which each item reaches 0
-    respiratory, bulbar = list(s.item_order[RESPIRATORY]), list(s.item_order[BULBAR])
-    limbs = [i for i in range(finish.shape[1]) if i not in respiratory + bulbar]
-    other = np.where(bulbar_end, finish[:, respiratory].max(axis=1), finish[:, bulbar].max(axis=1))
+    # each domain's last item, column by column (a maximum, exact in any order: the limbs'
+    # is the larger of two; a reduction over 3 columns per row is slower)
+    last = [reduce(np.maximum, (finish[:, i] for i in items)) for items in s.item_order]
+    other = np.where(bulbar_end, last[RESPIRATORY], last[BULBAR])
     other = np.where(np.isfinite(other), other, 0.0)  # a PMA bulbar region the clock never takes
-    exhausted = np.maximum(np.maximum(finish[:, limbs].max(axis=1), other), 0.0)  # (as before)
+    limbs = np.maximum(*(last[d] for d in LIMB_DOMAINS))
+    exhausted = np.maximum(np.maximum(limbs, other), 0.0)  # (as before)
     takes = (draws["u_tracheostomy"] < s.tracheostomy_share) & (death - survival > end_length)
     before = death - np.where(takes, survival, 0.0) - end_length  # the untreated end stage
     capped = np.minimum(rate, _cap(s, exhausted, before - s.floor_years_max))
     if np.isfinite(s.limb_floor_years_max):
-        lost = [finish[:, list(s.item_order[d])].max(axis=1) for d in LIMB_DOMAINS]
-        first_limb = np.maximum(np.minimum(*lost), 0.0)
+        first_limb = np.maximum(np.minimum(*(last[d] for d in LIMB_DOMAINS)), 0.0)
         capped = np.minimum(capped, _cap(s, first_limb, before - s.limb_floor_years_max))
     return capped
 

@@ -51,6 +51,17 @@ def shape(x: np.ndarray, k: float) -> np.ndarray:
     return np.expm1(-k * x) / np.expm1(-k)
 
 
+def _shape_in_place(x: np.ndarray, k: float) -> np.ndarray:
+    """``shape(x, k)`` written over ``x`` (a fresh float array): the same arithmetic, bit for
+    bit, without its temporaries."""
+    if abs(k) < 1e-9:
+        return x
+    x *= -k
+    np.expm1(x, out=x)
+    x /= np.expm1(-k)
+    return x
+
+
 def shape_inverse(y: np.ndarray | float, k: float) -> np.ndarray:
     """x with g(x) = y (y in [0, 1])."""
     y = np.asarray(y, dtype=float)
@@ -70,7 +81,15 @@ def pace(u: np.ndarray, a: float, scale: float = PACE_SCALE_YEARS) -> np.ndarray
     if abs(a - 1.0) < 1e-12:
         return u
     with np.errstate(invalid="ignore", over="ignore"):
-        return scale * (np.power(1.0 + u / scale, a) - 1.0) / a
+        if u.ndim == 0:
+            return scale * (np.power(1.0 + u / scale, a) - 1.0) / a
+        x = u / scale  # then in place: the same arithmetic, bit for bit
+        x += 1.0
+        np.power(x, a, out=x)
+        x -= 1.0
+        x *= scale
+        x /= a
+        return x
 
 
 def pace_inverse(y: np.ndarray, a: float, scale: float = PACE_SCALE_YEARS) -> np.ndarray:
@@ -78,8 +97,28 @@ def pace_inverse(y: np.ndarray, a: float, scale: float = PACE_SCALE_YEARS) -> np
     y = np.asarray(y, dtype=float)
     if abs(a - 1.0) < 1e-12:
         return y
+    if y.ndim == 0:
+        with np.errstate(invalid="ignore", over="ignore"):
+            return scale * (np.power(1.0 + a * y / scale, 1.0 / a) - 1.0)
+    return _pace_inverse_in_place(a * y, a, scale, scaled=True)
+
+
+def _pace_inverse_in_place(
+    y: np.ndarray, a: float, scale: float, scaled: bool = False
+) -> np.ndarray:
+    """``pace_inverse(y, a, scale)`` written over ``y`` (a fresh float array; ``scaled``: it
+    already holds a * y): the same arithmetic, bit for bit, without its temporaries."""
+    if abs(a - 1.0) < 1e-12:
+        return y
     with np.errstate(invalid="ignore", over="ignore"):
-        return scale * (np.power(1.0 + a * y / scale, 1.0 / a) - 1.0)
+        if not scaled:
+            y *= a
+        y /= scale
+        y += 1.0
+        np.power(y, 1.0 / a, out=y)
+        y -= 1.0
+        y *= scale
+    return y
 
 
 @dataclass(frozen=True)
@@ -172,7 +211,7 @@ class ClockCourse:
         c = np.asarray(c, dtype=float)
         rate = (self.rate if rows is None else self.rate[rows]).reshape((-1,) + (1,) * (c.ndim - 1))
         with np.errstate(divide="ignore", invalid="ignore"):
-            u = pace_inverse(  # clock years
+            u = _pace_inverse_in_place(  # clock years
                 c / (12.0 * rate), self.settings.clock_deceleration, self.settings.clock_scale_years
             )
         if self.slowing is None:
@@ -199,25 +238,38 @@ class ClockCourse:
         """Latent points lost on each item at times ``t`` (n, m): shape (n, m, 12), 0-4."""
         t = np.atleast_2d(np.asarray(t, dtype=float))
         c = self.clock(t)[:, :, None]
-        x = np.clip((c - self.item_start[:, None, :]) / self.item_span[:, None, :], 0.0, 1.0)
-        loss = POINTS * shape(x, self.settings.curvature)
+        loss = c - self.item_start[:, None, :]  # then in place: x, g(x), the points lost
+        loss /= self.item_span[:, None, :]
+        np.clip(loss, 0.0, 1.0, out=loss)
+        loss = _shape_in_place(loss, self.settings.curvature)
+        loss *= POINTS
         q = self.end_progress(t)
         cap = POINTS * self.settings.end_domain_clock_cap
         depth = POINTS if self.end_depth is None else POINTS * _column(self.end_depth, 2)
         depth = np.broadcast_to(depth, q.shape)
+        ramps: dict[int, np.ndarray] = {}  # item place j's ramp, every patient's (n, m)
+
+        def ramp(j: int) -> np.ndarray:  # found once, read by both end domains and swallowing
+            if j not in ramps:
+                ramps[j] = depth * _item_ramp(q, j, self.settings.item_stagger)
+            return ramps[j]
+
+        # each end domain's rows chosen by np.where over all rows: no gather and scatter
         for d in (BULBAR, RESPIRATORY):
-            mine = self.end_domain == d
+            mine = (self.end_domain == d)[:, None]
+            if not mine.any():
+                continue
             for j, item in enumerate(self.settings.item_order[d]):
-                ramp = depth[mine] * _item_ramp(q[mine], j, self.settings.item_stagger)
-                clock = np.minimum(loss[mine, :, item], cap)
-                loss[mine, :, item] = np.maximum(clock, ramp)
+                column = loss[:, :, item]
+                taken = np.maximum(np.minimum(column, cap), ramp(j))
+                loss[:, :, item] = np.where(mine, taken, column)
         share = self.settings.swallowing_clock_cap
         ends = self.end_domain == RESPIRATORY
         if share < 1.0 and ends.any():  # swallowing fails with the respiratory end stage
-            loss[ends, :, SWALLOWING] = np.minimum(loss[ends, :, SWALLOWING], POINTS * share)
-            mine = self._swallowing_ends()
-            ramp = depth[mine] * _item_ramp(q[mine], 1, self.settings.item_stagger)
-            loss[mine, :, SWALLOWING] = np.maximum(loss[mine, :, SWALLOWING], ramp)
+            column = loss[:, :, SWALLOWING]
+            column = np.where(ends[:, None], np.minimum(column, POINTS * share), column)
+            mine = self._swallowing_ends()[:, None]
+            loss[:, :, SWALLOWING] = np.where(mine, np.maximum(column, ramp(1)), column)
         if self.limb_end_depth is not None:  # PMA: the weakness generalises before death
             generalised_losses(self, t, loss, SWALLOWING)
         return loss
@@ -230,7 +282,8 @@ class ClockCourse:
 
     def latent_scores(self, t: np.ndarray) -> np.ndarray:
         """Latent (continuous) item scores 0-4 at times ``t``, shape (n, m, 12)."""
-        return POINTS - self.losses(t)
+        loss = self.losses(t)
+        return np.subtract(POINTS, loss, out=loss)  # (a fresh array: in place)
 
     def time_of_loss(self, item: int, loss: float) -> np.ndarray:
         """First time (years) the latent loss of item ``item`` (ITEMS index) reaches ``loss``
@@ -243,23 +296,27 @@ class ClockCourse:
         s = self.settings
         item = np.asarray(items, dtype=int)
         y = np.array([min(loss / POINTS, 1.0) for loss in losses])
-        position = self.item_start[:, item] + self.item_span[:, item] * shape_inverse(
-            y, s.curvature
-        )
+        position = self.item_span[:, item]  # then in place: start + span * g^-1(y)
+        position *= shape_inverse(y, s.curvature)
+        position += self.item_start[:, item]
         # beyond the cap, an end domain's clock time is inf (never found): the clock is not read
-        skipped = np.zeros((self.size, item.size), dtype=bool)
+        # (the arrays below are column by patient, (len(items), n): a patient's few columns as
+        # the short axis of each step cost several times as much; ``found`` is ``out`` so read)
+        skipped = np.zeros((item.size, self.size), dtype=bool)
         for d in (BULBAR, RESPIRATORY):
             capped = (y > s.end_domain_clock_cap) & np.isin(item, s.item_order[d])
             if d == RESPIRATORY:
                 capped |= (item == SWALLOWING) & (y > s.swallowing_clock_cap)
             if capped.any():
-                skipped |= (self.end_domain == d)[:, None] & capped
+                skipped |= capped[:, None] & (self.end_domain == d)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            out = np.where(skipped, np.inf, self.time_at_clock(position))
+            out = self.time_at_clock(position)
+        found = out.T
+        np.copyto(found, np.inf, where=skipped)  # (column-major: copyto, not putmask)
         # the end stage's share of its ramp at which the loss is y (beyond its depth: never),
         # on the columns whose item the end stage takes
-        depth = (np.ones(self.size) if self.end_depth is None else self.end_depth)[:, None]
-        start, length = self.end_start[:, None], self.end_length[:, None]
+        depth = np.ones(self.size) if self.end_depth is None else self.end_depth
+        start, length = self.end_start, self.end_length
         ramps: list[tuple[int | None, np.ndarray, np.ndarray]] = [
             (d, np.isin(item, s.item_order[d]), self.end_domain == d) for d in (BULBAR, RESPIRATORY)
         ]
@@ -269,20 +326,21 @@ class ClockCourse:
             cols = np.flatnonzero(mine)
             if cols.size == 0:
                 continue
-            y_k = y[cols]
+            y_k = y[cols][:, None]
             order = s.item_order[RESPIRATORY if domain is None else domain]
-            j = np.array([1 if domain is None else order.index(i) for i in item[cols]])
+            j = np.array([1 if domain is None else order.index(i) for i in item[cols]])[:, None]
             q = _ramp_inverse(np.minimum(y_k / depth, 1.0), j, s.item_stagger)
             with np.errstate(invalid="ignore"):
                 ramp = start + q * length
-            ok = rows[:, None] & np.isfinite(ramp) & (y_k <= depth)
-            out[:, cols] = np.minimum(out[:, cols], np.where(ok, ramp, np.inf))
+            ok = rows & np.isfinite(ramp) & (y_k <= depth)
+            found[cols] = np.minimum(found[cols], np.where(ok, ramp, np.inf))
         if self.limb_end_depth is not None:
             for k in range(item.size):
                 generalised = generalised_time(self, int(item[k]), float(y[k]), SWALLOWING)
                 out[:, k] = np.minimum(out[:, k], generalised)
-        out = np.maximum(out, 0.0)  # an onset item has lost onset_loss_points at onset
-        return np.where(np.isnan(out), np.inf, out)
+        np.maximum(out, 0.0, out=out)  # an onset item has lost onset_loss_points at onset
+        np.copyto(out, np.inf, where=np.isnan(out))
+        return out
 
 
 def _item_ramp(q: np.ndarray, j: int, stagger: float) -> np.ndarray:

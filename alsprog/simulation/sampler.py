@@ -264,10 +264,17 @@ def other_cause_times(subgroups, subgroup_of, age, sex, e_other) -> np.ndarray:
 
 def copula_normal_score(e_disease: np.ndarray) -> np.ndarray:
     """Normal score of the disease death time's rank u = 1 - exp(-E), accurate in both tails."""
+    e = np.asarray(e_disease, dtype=float)
+    low = e < math.log(2.0)
+    if e.ndim == 0:
+        with np.errstate(divide="ignore"):
+            return ndtri(-np.expm1(-e)) if low else -ndtri(np.exp(-e))
+    out = np.empty(e.shape)  # each half by its own formula (not both everywhere)
     with np.errstate(divide="ignore"):
-        return np.where(
-            e_disease < math.log(2.0), ndtri(-np.expm1(-e_disease)), -ndtri(np.exp(-e_disease))
-        )
+        out[low] = ndtri(-np.expm1(-e[low]))
+        high = ~low
+        out[high] = -ndtri(np.exp(-e[high]))
+    return out
 
 
 def course_forms(subgroups, subgroup_of: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
