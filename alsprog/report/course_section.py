@@ -19,6 +19,8 @@ import pandas as pd
 from alsprog.report.bibliography import cited_keys, references
 from alsprog.report.page import Context, Figure, Section, Table, number, percent
 
+# the targets table's CSV columns
+TARGET_COLUMNS = ["target", "quantity", "published", "se", "simulated", "z", "calibrate", "source"]
 BAND = 2.0  # a target is met when |z| <= BAND (within two standard errors)
 TRAJECTORY_PATIENTS = 20
 LOW_SCORE = 3  # ALSFRS-R points: "near 0" in the trajectories' caption
@@ -351,18 +353,7 @@ def course_section(context: Context) -> Section:
         },
         {
             "course_targets": Table(
-                rows[
-                    [
-                        "target",
-                        "quantity",
-                        "published",
-                        "se",
-                        "simulated",
-                        "z",
-                        "calibrate",
-                        "source",
-                    ]
-                ],
+                rows[TARGET_COLUMNS],
                 "Each target of the course (<code>alsprog/data/course_targets.toml</code>) "
                 "beside its simulated value in the shipped calibration "
                 "(<code>alsprog/data/course_calibration.json</code>); z = (simulated - "
@@ -391,11 +382,7 @@ def course_section(context: Context) -> Section:
                         "Assumption": [_named(t, names) for t in rows["assumption"]],
                     }
                 ),
-                formats={
-                    "Target": str,
-                    "How it is measured": str,
-                    "Assumption": str,
-                },
+                formats=dict.fromkeys(("Target", "How it is measured", "Assumption"), str),
                 stack=True,
             ),
         },
