@@ -79,7 +79,11 @@ def patient_rates(scores: np.ndarray, months: np.ndarray, seen: np.ndarray) -> n
     the spread of the true rates (method of moments; 0 if negative, then every rate is m)."""
     slope, rss, sxx, k = _least_squares(scores, months, seen)
     keep = k >= min_visits()
-    slope, rss, sxx, k = slope[keep], rss[keep], sxx[keep], k[keep]
+    return _shrunk(slope[keep], rss[keep], sxx[keep], k[keep])
+
+
+def _shrunk(slope: np.ndarray, rss: np.ndarray, sxx: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """``patient_rates`` from the least-squares fits of the patients kept."""
     if not slope.size:
         return slope
     residual = rss.sum() / (k - 2).sum()
@@ -95,10 +99,11 @@ def population_decline(scores: np.ndarray, months: np.ndarray, seen: np.ndarray)
     """``QUANTITIES``: the mean of ``decline_slopes`` (points per month) and the 2.5th and
     97.5th percentiles of ``patient_rates``, over the patients with enough visits (nan if
     none)."""
-    slope = decline_slopes(scores, months, seen)
-    slope = slope[np.isfinite(slope)]
-    if not slope.size:
+    slope, rss, sxx, k = _least_squares(scores, months, seen)  # one fit for both readings
+    keep = k >= min_visits()
+    slopes = slope[keep][np.isfinite(slope[keep])]
+    if not slopes.size:
         return dict.fromkeys(QUANTITIES, float("nan"))
-    rates = patient_rates(scores, months, seen)
+    rates = _shrunk(slope[keep], rss[keep], sxx[keep], k[keep])
     low, high = np.quantile(rates, [0.025, 0.975])
-    return dict(zip(QUANTITIES, (slope.mean(), low, high), strict=True))
+    return dict(zip(QUANTITIES, (slopes.mean(), low, high), strict=True))
